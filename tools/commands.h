@@ -1,0 +1,34 @@
+/* commands.h — the subcommands of the crtk command and the helpers they share.
+ *
+ * Each subcommand lives in tools/cmd_NAME.c and is thin: it parses options,
+ * calls the library, prints.  Exit codes: 0 success, 1 the data has problems,
+ * 2 usage or system error.
+ */
+#ifndef CRTK_COMMANDS_H
+#define CRTK_COMMANDS_H
+
+#include <glib.h>
+#include <stdio.h>
+
+#define CRTK_VERSION_STRING "0.1.0"
+enum { EXIT_OK = 0, EXIT_DATA = 1, EXIT_USAGE = 2 };
+
+typedef struct crtk_command {
+    const char *name;
+    const char *summary;
+    int (*run)(int argc, char **argv);
+} crtk_command;
+
+int cmd_validate(int argc, char **argv);
+int cmd_convert(int argc, char **argv);
+int cmd_dictionary(int argc, char **argv);
+
+/* Parses options with GOption; prints the error and returns FALSE on bad usage.
+ * When --help is asked, prints help and sets *exit_now (returns FALSE). */
+gboolean crtk_cli_parse(GOptionContext *ctx, int *argc, char ***argv, int *exit_code);
+/* Prints "crtk: message" to stderr. */
+void crtk_cli_error(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
+/* Loads --user-dictionary files; prints problems; returns NULL on failure. */
+GPtrArray *crtk_cli_load_user_dictionaries(char **paths);
+
+#endif

@@ -1,0 +1,43 @@
+/* crtk.c — the crtk command: finds the subcommand and hands over (see tools/commands.h). */
+#include "commands.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const crtk_command commands[] = {
+    {"validate", "check that a NAACCR file (XML, flat or CSV) follows the standard", cmd_validate},
+    {"convert", "convert a NAACCR file between XML, flat and CSV and between versions", cmd_convert},
+    {"dictionary", "list the items of a NAACCR version, or show one", cmd_dictionary},
+    {NULL, NULL, NULL}};
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: crtk COMMAND [OPTIONS]\n\n"
+               "crtk, the Cancer Registry ToolKit: NAACCR files, registry stores, edits, follow-up and reports.\n\n"
+               "Commands:\n");
+    for (const crtk_command *c = commands; c->name; c++)
+        fprintf(f, "  %-12s %s\n", c->name, c->summary);
+    fprintf(f, "\n'crtk COMMAND --help' describes each command.\n"
+               "Exit status: 0 success, 1 the data has problems, 2 usage or system error.\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+        usage(stdout);
+        return 0;
+    }
+    if (!strcmp(argv[1], "--version")) {
+        printf("crtk %s\n", CRTK_VERSION_STRING);
+        return 0;
+    }
+    for (const crtk_command *c = commands; c->name; c++)
+        if (!strcmp(argv[1], c->name))
+            return c->run(argc - 1, argv + 1);
+    fprintf(stderr, "crtk: unknown command '%s' (see crtk --help)\n", argv[1]);
+    return 2;
+}
