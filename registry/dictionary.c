@@ -381,12 +381,15 @@ static void rebuild_hash(crtk_dictionary *d)
         size *= 2;
     g_free(d->table);
     d->table = g_new0(int, size);
+    g_free(d->id_lens);
+    d->id_lens = g_new(size_t, n ? n : 1);
     d->table_mask = size - 1;
     g_hash_table_remove_all(d->by_number);
     for (guint i = 0; i < n; i++) {
         crtk_item *it = g_ptr_array_index(d->items, i);
         it->index = (int)i;
-        guint32 h = hash_id(it->id, strlen(it->id)) & d->table_mask;
+        d->id_lens[i] = it->id_len = strlen(it->id);
+        guint32 h = hash_id(it->id, d->id_lens[i]) & d->table_mask;
         while (d->table[h])
             h = (h + 1) & d->table_mask;
         d->table[h] = (int)i + 1;
@@ -401,9 +404,11 @@ const crtk_item *crtk_dictionary_find_len(const crtk_dictionary *d, const char *
         int slot = d->table[h];
         if (!slot)
             return NULL;
-        const crtk_item *it = g_ptr_array_index(d->items, slot - 1);
-        if (strncmp(it->id, id, len) == 0 && it->id[len] == 0)
-            return it;
+        if (d->id_lens[slot - 1] == len) {
+            const crtk_item *it = g_ptr_array_index(d->items, slot - 1);
+            if (memcmp(it->id, id, len) == 0)
+                return it;
+        }
         h = (h + 1) & d->table_mask;
     }
 }
@@ -662,6 +667,7 @@ void crtk_dictionary_unref(crtk_dictionary *d)
     g_string_chunk_free(d->strings);
     g_hash_table_destroy(d->by_number);
     g_free(d->table);
+    g_free(d->id_lens);
     g_free(d->base_uri);
     g_free(d->default_user_uri);
     g_free(d->user_uris_joined);

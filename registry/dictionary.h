@@ -34,6 +34,7 @@ typedef struct crtk_item {
     int index;               /* position in the dictionary */
     int number;              /* NAACCR item number (naaccrNum) */
     const char *id;          /* naaccrId */
+    size_t id_len;           /* strlen(id) */
     const char *name;        /* naaccrName */
     crtk_level level;        /* parentXmlElement */
     int length;              /* maximum length; the field width in flat files */

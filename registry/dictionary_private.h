@@ -9,6 +9,7 @@ struct crtk_dictionary {
     GPtrArray *items;       /* crtk_item*, owned */
     GStringChunk *strings;  /* ids, names, URIs */
     int *table;             /* open addressing on naaccrId: item index + 1, 0 = empty */
+    size_t *id_lens;        /* strlen of each item's naaccrId */
     guint32 table_mask;
     GHashTable *by_number;  /* number -> crtk_item* */
     char *base_uri;

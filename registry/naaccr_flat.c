@@ -1,27 +1,798 @@
-/* naaccr_flat.c — legacy fixed-width NAACCR records (placeholder until the flat codec lands). */
+/* naaccr_flat.c — legacy fixed-width ("flat") NAACCR records: reader and writer back end
+ * (see naaccr_read.h and naaccr_write.h).
+ *
+ * A flat file holds one tumor per line; every item sits at its startColumn
+ * with its dictionary length as the field width.  Only NAACCR 14, 15, 16 and
+ * 18 have such layouts (base + default user dictionary, plus user dictionary
+ * items that have start columns); record types A and M share one layout, C
+ * and I are shorter prefixes of it.
+ *
+ * Reading: the record type comes from column 1 and the version from columns
+ * 17-19 of the first line (the read options override them, or fill in when
+ * the line does not say; a line with no record type gets it from its length).
+ * NaaccrData items come from the first line, Patient items from the first line
+ * of each patient: consecutive lines with the same non-blank patientIdNumber
+ * (columns 42-49) are one patient, unless no_grouping is asked.  A later line
+ * that disagrees on a Patient (or NaaccrData) item is reported as a warning;
+ * the first value is kept.  A line whose Tumor fields are all blank adds no
+ * Tumor (the writer gives such a line to a patient without tumors).  Fields
+ * are trimmed of leading and trailing blanks unless the item has trim="none"
+ * (and is not all blank); an all-blank field is an absent item.  CR before LF
+ * is dropped, a missing newline on the last line and empty trailing lines are
+ * fine; a line of the wrong length is an error, and what it holds is still read.
+ *
+ * Encoding: columns count characters.  A line that is plain ASCII or valid
+ * UTF-8 is taken as it is; a line that is not valid UTF-8 is taken as Latin-1
+ * (one byte, one character) and its values are converted to UTF-8, so records
+ * always hold UTF-8.
+ *
+ * Writing: one line per tumor (one line for a patient without tumors), every
+ * item of the writer's record type that has a start column, blank-padded to
+ * its width: leftBlank right-justifies, rightZero pads zeros on the right,
+ * leftZero pads zeros on the left when the value is all digits; anything else
+ * is left-justified.  Columns 1 and 17-19 always hold the writer's record type
+ * and version.  Line breaks inside values become blanks; a value longer than
+ * its field is an error (nothing is ever cut).  Values that are not valid
+ * UTF-8 are taken as Latin-1.  Lines end with "\n".
+ */
 #include "naaccr_write.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ======================================================================== */
+/* Reading                                                                  */
+/* ======================================================================== */
+
+typedef struct {
+    crtk_in *in;
+    char *buf;
+    size_t cap, start, end, scanned;
+    gboolean eof;
+    GError *error;
+    long long bytes;
+} line_reader;
+
+/* Next line (without its "\n"); the pointer is valid until the next call.
+ * Returns 1 for a line, 0 at the end, -1 on a read error (lr->error set). */
+static int next_line(line_reader *lr, const char **line, size_t *len)
+{
+    for (;;) {
+        char *nl = lr->scanned < lr->end ? memchr(lr->buf + lr->scanned, '\n', lr->end - lr->scanned) : NULL;
+        if (nl) {
+            *line = lr->buf + lr->start;
+            *len = (size_t)(nl - (lr->buf + lr->start));
+            lr->start = lr->scanned = (size_t)(nl - lr->buf) + 1;
+            return 1;
+        }
+        lr->scanned = lr->end;
+        if (lr->eof) {
+            if (lr->start < lr->end) {
+                *line = lr->buf + lr->start;
+                *len = lr->end - lr->start;
+                lr->start = lr->scanned = lr->end;
+                return 1;
+            }
+            return 0;
+        }
+        if (lr->start > 0) {
+            memmove(lr->buf, lr->buf + lr->start, lr->end - lr->start);
+            lr->end -= lr->start;
+            lr->scanned -= lr->start;
+            lr->start = 0;
+        }
+        if (lr->end == lr->cap) {
+            lr->cap *= 2;
+            lr->buf = g_realloc(lr->buf, lr->cap);
+        }
+        gssize got = crtk_in_read(lr->in, lr->buf + lr->end, lr->cap - lr->end, &lr->error);
+        if (got < 0)
+            return -1;
+        if (got == 0)
+            lr->eof = TRUE;
+        lr->end += (size_t)got;
+        lr->bytes += got;
+    }
+}
+
+typedef struct {
+    const char *name;
+    const crtk_read_options *o;
+    const crtk_read_handlers *h;
+    void *user;
+    crtk_read_stats *st;
+    gboolean aborted;
+    crtk_dictionary *dict;
+    crtk_header *header;
+    crtk_record *rec;
+    unsigned record_type;
+    int line_length;             /* expected, in characters */
+    const crtk_item **items;     /* items read from a line, by start column */
+    int n_items;
+    const crtk_item *pid_item;
+    /* the current line's values */
+    crtk_element vals;
+    GString *vals_arena;
+    GString *conv;               /* the line converted from Latin-1 */
+    GArray *offs;                /* byte offset of each character of a non-ASCII line */
+    /* grouping */
+    gboolean have_patient;       /* rec holds a patient not yet handed over */
+    int lines_in_group;
+    long group_line;             /* first line of the current patient */
+    guint8 *root_reported;       /* per item: NaaccrData inconsistency already reported */
+    /* context of problems */
+    long ctx_patient;
+    const char *ctx_pid;
+    int ctx_tumor;
+} reader;
+
+static void problem(reader *r, crtk_severity sev, crtk_problem_code code, long line, long col, gboolean in_patient,
+                    const char *item, const char *fmt, ...) G_GNUC_PRINTF(8, 9);
+static void problem(reader *r, crtk_severity sev, crtk_problem_code code, long line, long col, gboolean in_patient,
+                    const char *item, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *msg = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    crtk_problem p = {.code = code, .severity = sev, .file = r->name, .line = line, .column = col, .item = item,
+                      .message = msg};
+    if (in_patient) {
+        p.patient = r->ctx_patient;
+        p.patient_id = r->ctx_pid;
+        p.tumor = r->ctx_tumor;
+    }
+    if (sev == CRTK_SEVERITY_WARNING)
+        r->st->warnings++;
+    else
+        r->st->errors++;
+    if (sev == CRTK_SEVERITY_FATAL)
+        r->st->fatal = TRUE;
+    if (r->h->problem && r->h->problem(&p, r->user) == CRTK_ABORT)
+        r->aborted = TRUE;
+    g_free(msg);
+}
+
+/* A value as shown in a message: at most 60 bytes. */
+static char *shown(const char *v, size_t len)
+{
+    return len > 60 ? g_strdup_printf("%.57s...", v) : g_strndup(v, len);
+}
+
+static void check_value(reader *r, const crtk_item *it, const char *v, size_t len, long line, long col,
+                        gboolean in_patient)
+{
+    if (!r->o->check_values)
+        return;
+    crtk_problem_code code;
+    const char *why = crtk_item_check_value(it, v, len, &code);
+    if (!why)
+        return;
+    char *s = shown(v, len);
+    if (code == CRTK_PROBLEM_TOO_LONG)
+        problem(r, CRTK_SEVERITY_ERROR, code, line, col, in_patient, it->id, "value \"%s\" is %lu characters; %s allows %d",
+                s, (unsigned long)g_utf8_strlen(v, (gssize)len), it->id, it->length);
+    else
+        problem(r, CRTK_SEVERITY_ERROR, code, line, col, in_patient, it->id, "value \"%s\": %s", s, why);
+    g_free(s);
+}
+
+static gboolean same_value(const char *a, size_t la, const char *b, size_t lb)
+{
+    return la == lb && (la == 0 || memcmp(a, b, la) == 0);
+}
+
+static void emit_patient(reader *r)
+{
+    if (!r->have_patient || r->aborted)
+        return;
+    r->have_patient = FALSE;
+    if (r->h->patient && r->h->patient(r->rec, r->user) == CRTK_ABORT)
+        r->aborted = TRUE;
+}
+
+/* Starts a new patient or adds the line to the current one, and sets the context of problems. */
+static void group_line(reader *r, long line)
+{
+    size_t plen = 0, clen = 0;
+    const char *pid = r->pid_item ? crtk_element_get(&r->vals, r->pid_item->index, &plen) : NULL;
+    const char *cur = r->have_patient && r->pid_item ? crtk_element_get(&r->rec->patient, r->pid_item->index, &clen) : NULL;
+    gboolean same = !r->o->no_grouping && r->have_patient && pid && cur && same_value(pid, plen, cur, clen);
+    if (!same) {
+        emit_patient(r);
+        if (r->aborted)
+            return;
+        crtk_record_clear(r->rec);
+        r->rec->ordinal = ++r->st->patients;
+        r->rec->patient.line = line;
+        r->have_patient = TRUE;
+        r->lines_in_group = 0;
+        r->group_line = line;
+        for (int k = 0; k < r->vals.n_set; k++) {
+            int idx = r->vals.set[k];
+            const crtk_item *it = crtk_dictionary_item(r->dict, idx);
+            if (it->level == CRTK_LEVEL_PATIENT)
+                crtk_element_set(&r->rec->patient, idx, r->vals.arena->str + r->vals.off[idx], r->vals.len[idx]);
+        }
+    }
+    r->lines_in_group++;
+    const char *p = crtk_record_patient_id(r->rec);
+    r->ctx_patient = r->rec->ordinal;
+    r->ctx_pid = *p ? p : NULL;
+    r->ctx_tumor = r->lines_in_group;
+}
+
+/* Checks the line's values and puts its Tumor items into the record.  first: the file's first line. */
+static void fill_line(reader *r, long line, gboolean first)
+{
+    crtk_element *tumor = NULL;
+    for (int k = 0; k < r->n_items && !r->aborted; k++) {
+        const crtk_item *it = r->items[k];
+        size_t len;
+        const char *v = crtk_element_get(&r->vals, it->index, &len);
+        if (it->level == CRTK_LEVEL_ROOT) {
+            if (first) {
+                if (v)
+                    check_value(r, it, v, len, line, it->start_column, FALSE);
+            } else if (!r->root_reported[it->index]) {
+                size_t hlen;
+                const char *h = crtk_element_get(&r->header->root, it->index, &hlen);
+                if (!same_value(v, len, h, hlen)) {
+                    r->root_reported[it->index] = 1;
+                    char *a = shown(v ? v : "", len), *b = shown(h ? h : "", hlen);
+                    problem(r, CRTK_SEVERITY_WARNING, CRTK_PROBLEM_INCONSISTENT, line, it->start_column, TRUE, it->id,
+                            "the file-level item %s is \"%s\" here but \"%s\" on the first line; the first value is "
+                            "kept (later differences in %s are not reported)",
+                            it->id, a, b, it->id);
+                    g_free(a);
+                    g_free(b);
+                }
+            }
+        } else if (it->level == CRTK_LEVEL_PATIENT) {
+            if (r->lines_in_group == 1) {
+                if (v)
+                    check_value(r, it, v, len, line, it->start_column, TRUE);
+            } else {
+                size_t plen;
+                const char *pv = crtk_element_get(&r->rec->patient, it->index, &plen);
+                if (!same_value(v, len, pv, plen)) {
+                    char *a = shown(v ? v : "", len), *b = shown(pv ? pv : "", plen);
+                    problem(r, CRTK_SEVERITY_WARNING, CRTK_PROBLEM_INCONSISTENT, line, it->start_column, TRUE, it->id,
+                            "patient item %s is \"%s\" on this line but \"%s\" on the patient's first line %ld; the "
+                            "first value is kept",
+                            it->id, a, b, r->group_line);
+                    g_free(a);
+                    g_free(b);
+                }
+            }
+        } else if (v) {
+            check_value(r, it, v, len, line, it->start_column, TRUE);
+            if (!tumor) {
+                tumor = crtk_record_add_tumor(r->rec);
+                tumor->line = line;
+                r->st->tumors++;
+            }
+            crtk_element_set(tumor, it->index, v, len);
+        }
+    }
+}
+
+static gboolean all_blank(const char *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (p[i] != ' ')
+            return FALSE;
+    return TRUE;
+}
+
+/* Prepares a line for column access: *chars gets its length in characters; returns the (UTF-8) text. */
+static const char *decode_line(reader *r, const char *line, size_t len, size_t *out_len, size_t *chars)
+{
+    size_t i = 0;
+    while (i < len && !((unsigned char)line[i] & 0x80))
+        i++;
+    g_array_set_size(r->offs, 0);
+    if (i == len) {
+        *out_len = len;
+        *chars = len;
+        return line;
+    }
+    const char *text = line;
+    if (!g_utf8_validate_len(line, len, NULL)) {
+        /* Not UTF-8: Latin-1, one byte per character. */
+        g_string_truncate(r->conv, 0);
+        for (size_t k = 0; k < len; k++)
+            g_string_append_unichar(r->conv, (unsigned char)line[k]);
+        text = r->conv->str;
+        len = r->conv->len;
+    }
+    for (const char *p = text; p < text + len; p = g_utf8_next_char(p)) {
+        guint off = (guint)(p - text);
+        g_array_append_val(r->offs, off);
+    }
+    *chars = r->offs->len;
+    guint end = (guint)len;
+    g_array_append_val(r->offs, end);
+    *out_len = len;
+    return text;
+}
+
+/* Reads the line's fields into r->vals. */
+static void split_line(reader *r, const char *text, size_t chars)
+{
+    crtk_element_clear(&r->vals);
+    g_string_truncate(r->vals_arena, 0);
+    const guint *offs = r->offs->len ? (const guint *)(void *)r->offs->data : NULL;
+    for (int k = 0; k < r->n_items; k++) {
+        const crtk_item *it = r->items[k];
+        size_t s = (size_t)it->start_column - 1, e = s + (size_t)it->length;
+        if (s >= chars)
+            continue;
+        if (e > chars)
+            e = chars;
+        const char *p = offs ? text + offs[s] : text + s;
+        size_t n = offs ? offs[e] - offs[s] : e - s;
+        if (all_blank(p, n))
+            continue;
+        if (!it->trim_none) {
+            while (n && *p == ' ')
+                p++, n--;
+            while (n && p[n - 1] == ' ')
+                n--;
+        }
+        crtk_element_set(&r->vals, it->index, p, n);
+    }
+}
+
+static int cmp_start(const void *a, const void *b)
+{
+    const crtk_item *x = *(const crtk_item *const *)a, *y = *(const crtk_item *const *)b;
+    if (x->start_column != y->start_column)
+        return x->start_column - y->start_column;
+    return x->index - y->index;
+}
+
+static gboolean is_flat_version(int v)
+{
+    return v == 140 || v == 150 || v == 160 || v == 180;
+}
+
+/* Sets up the dictionary, record type and layout from the first line.  FALSE when reading cannot go on. */
+static gboolean setup(reader *r, const char *text, size_t chars, long line)
+{
+    const guint *offs = r->offs->len ? (const guint *)(void *)r->offs->data : NULL;
+    char vtext[4] = {0};
+    if (chars >= 19) {
+        const char *p = offs ? text + offs[16] : text + 16;
+        size_t n = offs ? offs[19] - offs[16] : 3;
+        if (n == 3)
+            memcpy(vtext, p, 3);
+    }
+    int line_version = 0;
+    if (vtext[0] && g_ascii_isdigit(vtext[0]) && g_ascii_isdigit(vtext[1]) && g_ascii_isdigit(vtext[2]))
+        line_version = atoi(vtext);
+    if (!is_flat_version(line_version))
+        line_version = 0;
+    int version = r->o->version ? r->o->version : line_version;
+    if (!version) {
+        char *s = g_strescape(vtext, NULL);
+        problem(r, CRTK_SEVERITY_FATAL, CRTK_PROBLEM_DICTIONARY, line, 17, FALSE, NULL,
+                "columns 17-19 hold \"%s\", not a NAACCR version with a flat layout (140, 150, 160 or 180); "
+                "this is not a flat NAACCR file, or give its version (--naaccr-version)",
+                s);
+        g_free(s);
+        return FALSE;
+    }
+    if (!is_flat_version(version)) {
+        problem(r, CRTK_SEVERITY_FATAL, CRTK_PROBLEM_DICTIONARY, line, 17, FALSE, NULL,
+                "NAACCR %d has no fixed-width (flat) layout; flat files exist only for versions 140, 150, 160 and 180",
+                version);
+        return FALSE;
+    }
+    if (r->o->version && line_version && line_version != version)
+        problem(r, CRTK_SEVERITY_WARNING, CRTK_PROBLEM_DICTIONARY, line, 17, FALSE, "naaccrRecordVersion",
+                "the line says NAACCR version %d; read as %d as asked", line_version, version);
+    GError *err = NULL;
+    r->dict = crtk_dictionary_new(version, &err);
+    if (!r->dict) {
+        problem(r, CRTK_SEVERITY_FATAL, CRTK_PROBLEM_DICTIONARY, line, 17, FALSE, NULL, "%s", err->message);
+        g_error_free(err);
+        return FALSE;
+    }
+    if (r->o->user_dictionaries)
+        for (guint i = 0; i < r->o->user_dictionaries->len; i++) {
+            const crtk_user_dictionary *ud = g_ptr_array_index(r->o->user_dictionaries, i);
+            int uv = crtk_user_dictionary_version(ud);
+            if (uv && uv != version)
+                continue;
+            if (!crtk_dictionary_add_user(r->dict, ud, &err)) {
+                problem(r, CRTK_SEVERITY_FATAL, CRTK_PROBLEM_DICTIONARY, 0, 0, FALSE, NULL, "%s", err->message);
+                g_error_free(err);
+                return FALSE;
+            }
+        }
+
+    char c1[2] = {chars ? text[0] : 0, 0};
+    unsigned line_rt = (c1[0] & 0x80) ? 0 : crtk_record_type_parse(c1);
+    unsigned rt = r->o->record_type ? r->o->record_type : line_rt;
+    if (!rt) {
+        /* Column 1 does not say: take the record type whose length the line has. */
+        static const unsigned types[] = {CRTK_RT_A, CRTK_RT_C, CRTK_RT_I};
+        for (int i = 0; i < 3 && !rt; i++)
+            if ((size_t)crtk_dictionary_flat_length(r->dict, types[i]) == chars)
+                rt = types[i];
+        char *s = g_strescape(c1, NULL);
+        if (!rt) {
+            problem(r, CRTK_SEVERITY_FATAL, CRTK_PROBLEM_RECORD_TYPE, line, 1, FALSE, "recordType",
+                    "column 1 holds \"%s\", not a record type (A, M, C or I), and the line's length %lu is none of "
+                    "NAACCR %d's (A/M %d, C %d, I %d); give the record type (--record-type)",
+                    s, (unsigned long)chars, version, crtk_dictionary_flat_length(r->dict, CRTK_RT_A),
+                    crtk_dictionary_flat_length(r->dict, CRTK_RT_C), crtk_dictionary_flat_length(r->dict, CRTK_RT_I));
+            g_free(s);
+            return FALSE;
+        }
+        problem(r, CRTK_SEVERITY_WARNING, CRTK_PROBLEM_RECORD_TYPE, line, 1, FALSE, "recordType",
+                "column 1 holds \"%s\", not a record type; read as record type %c, which has the line's length", s,
+                crtk_record_type_letter(rt));
+        g_free(s);
+    } else if (r->o->record_type && line_rt && line_rt != rt) {
+        problem(r, CRTK_SEVERITY_WARNING, CRTK_PROBLEM_RECORD_TYPE, line, 1, FALSE, "recordType",
+                "the line says record type %c; read as record type %c as asked", crtk_record_type_letter(line_rt),
+                crtk_record_type_letter(rt));
+    }
+    r->record_type = rt;
+    r->line_length = crtk_dictionary_flat_length(r->dict, rt);
+
+    int n = crtk_dictionary_count(r->dict);
+    r->items = g_new(const crtk_item *, n);
+    for (int i = 0; i < n; i++) {
+        const crtk_item *it = crtk_dictionary_item(r->dict, i);
+        if (it->start_column > 0 && it->length > 0 && (it->record_types & rt))
+            r->items[r->n_items++] = it;
+    }
+    qsort(r->items, (size_t)r->n_items, sizeof *r->items, cmp_start);
+    r->pid_item = crtk_dictionary_find(r->dict, "patientIdNumber");
+    if (r->pid_item && !r->pid_item->start_column)
+        r->pid_item = NULL;
+    r->root_reported = g_new0(guint8, n);
+    r->header = crtk_header_new(r->dict, rt);
+    r->header->root.line = line;
+    r->rec = crtk_record_new(r->dict);
+    r->vals_arena = g_string_sized_new(8192);
+    crtk_element_init(&r->vals, n, r->vals_arena);
+    return TRUE;
+}
+
+static void line_length_problem(reader *r, long line, size_t chars)
+{
+    problem(r, CRTK_SEVERITY_ERROR, CRTK_PROBLEM_LINE_LENGTH, line, 0, chars > 0, NULL,
+            "line %ld is %lu characters long; NAACCR %d record type %c lines are %d characters%s", line,
+            (unsigned long)chars, crtk_dictionary_version(r->dict), crtk_record_type_letter(r->record_type),
+            r->line_length, chars ? "" : " (an empty line)");
+}
 
 int crtk_naaccr_flat_read(crtk_in *in, const char *name, const crtk_read_options *options,
                           const crtk_read_handlers *handlers, void *user, crtk_read_stats *stats)
 {
-    (void)in, (void)options;
-    crtk_problem p = {.code = CRTK_PROBLEM_IO, .severity = CRTK_SEVERITY_FATAL, .file = name,
-                      .message = "flat files are not supported yet"};
-    stats->fatal = TRUE;
-    if (handlers->problem)
-        handlers->problem(&p, user);
-    return -1;
+    crtk_read_options defaults;
+    if (!options) {
+        crtk_read_options_init(&defaults);
+        options = &defaults;
+    }
+    crtk_read_stats local;
+    if (!stats)
+        stats = &local;
+    memset(stats, 0, sizeof *stats);
+    reader r = {0};
+    r.name = name;
+    r.o = options;
+    r.h = handlers;
+    r.user = user;
+    r.st = stats;
+    r.conv = g_string_new(NULL);
+    r.offs = g_array_new(FALSE, FALSE, sizeof(guint));
+    line_reader lr = {0};
+    lr.in = in;
+    lr.cap = 1 << 16;
+    lr.buf = g_malloc(lr.cap);
+
+    int result = 0;
+    long line_no = 0;
+    long empty_first = 0, empty_count = 0; /* empty lines not yet reported (they are fine at the end) */
+    gboolean set_up = FALSE;
+    const char *line;
+    size_t len;
+    while (!r.aborted) {
+        int got = next_line(&lr, &line, &len);
+        if (got < 0) {
+            problem(&r, CRTK_SEVERITY_FATAL, CRTK_PROBLEM_IO, line_no + 1, 0, FALSE, NULL, "%s", lr.error->message);
+            result = -1;
+            break;
+        }
+        if (got == 0)
+            break;
+        line_no++;
+        if (len && line[len - 1] == '\r')
+            len--;
+        if (len == 0) {
+            if (!empty_count)
+                empty_first = line_no;
+            empty_count++;
+            continue;
+        }
+        size_t text_len, chars;
+        const char *text = decode_line(&r, line, len, &text_len, &chars);
+        gboolean first = FALSE;
+        if (!set_up) {
+            if (!setup(&r, text, chars, line_no)) {
+                result = -1;
+                break;
+            }
+            set_up = first = TRUE;
+        }
+        /* Empty lines followed by data are wrong-length lines. */
+        for (long i = 0; i < empty_count && !r.aborted; i++)
+            line_length_problem(&r, empty_first + i, 0);
+        empty_count = 0;
+        split_line(&r, text, chars);
+        if (first) {
+            for (int k = 0; k < r.n_items; k++) {
+                const crtk_item *it = r.items[k];
+                size_t vl;
+                const char *v;
+                if (it->level == CRTK_LEVEL_ROOT && (v = crtk_element_get(&r.vals, it->index, &vl)))
+                    crtk_element_set(&r.header->root, it->index, v, vl);
+            }
+            if (handlers->header && handlers->header(r.header, user) == CRTK_ABORT)
+                r.aborted = TRUE;
+        }
+        if (r.aborted)
+            break;
+        group_line(&r, line_no);
+        if (r.aborted)
+            break;
+        if (chars != (size_t)r.line_length)
+            line_length_problem(&r, line_no, chars);
+        fill_line(&r, line_no, first);
+    }
+    if (result == 0 && !r.aborted)
+        emit_patient(&r);
+    if (r.aborted && result == 0)
+        result = 1;
+    stats->aborted = result == 1;
+    stats->bytes = lr.bytes;
+    if (lr.error)
+        g_error_free(lr.error);
+    g_free(lr.buf);
+    g_string_free(r.conv, TRUE);
+    g_array_free(r.offs, TRUE);
+    g_free(r.items);
+    g_free(r.root_reported);
+    if (r.vals_arena) {
+        crtk_element_free(&r.vals);
+        g_string_free(r.vals_arena, TRUE);
+    }
+    crtk_record_free(r.rec);
+    crtk_header_free(r.header);
+    if (r.dict)
+        crtk_dictionary_unref(r.dict);
+    return result;
 }
 
-static gboolean no(crtk_writer *w, GError **error)
+/* ======================================================================== */
+/* Writing                                                                  */
+/* ======================================================================== */
+
+typedef struct {
+    const crtk_item **items;   /* items written, longest first (so items inside blocks win) */
+    int n_items;
+    int length;                /* line length in characters */
+    gunichar *cells;           /* the line being built, one character per column */
+    gunichar *value;           /* one value's characters (room for the longest field) */
+    GString *buf;
+} flat_state;
+
+static int cmp_longest(const void *a, const void *b)
 {
-    (void)w;
-    g_set_error(error, CRTK_ERROR, CRTK_ERROR_UNSUPPORTED, "flat output is not supported yet");
-    return FALSE;
+    const crtk_item *x = *(const crtk_item *const *)a, *y = *(const crtk_item *const *)b;
+    if (x->length != y->length)
+        return y->length - x->length;
+    if (x->start_column != y->start_column)
+        return x->start_column - y->start_column;
+    return x->index - y->index;
 }
-static gboolean no_rec(crtk_writer *w, const crtk_record *r, GError **error)
+
+static gboolean flat_begin(crtk_writer *w, GError **error)
 {
-    (void)r;
-    return no(w, error);
+    if (!crtk_dictionary_has_flat_layout(w->dict)) {
+        g_set_error(error, CRTK_ERROR, CRTK_ERROR_UNSUPPORTED,
+                    "NAACCR %d has no fixed-width (flat) layout: official flat layouts end with version 18, and "
+                    "later versions are exchanged as NAACCR XML only; write XML or CSV, or convert to "
+                    "--naaccr-version 18",
+                    crtk_dictionary_version(w->dict));
+        return FALSE;
+    }
+    flat_state *s = g_new0(flat_state, 1);
+    w->state = s;
+    s->length = crtk_dictionary_flat_length(w->dict, w->record_type);
+    int n = crtk_dictionary_count(w->dict);
+    s->items = g_new(const crtk_item *, n);
+    for (int i = 0; i < n; i++) {
+        const crtk_item *it = crtk_dictionary_item(w->dict, i);
+        if (it->start_column > 0 && it->length > 0 && (it->record_types & w->record_type) &&
+            it->start_column + it->length - 1 <= s->length)
+            s->items[s->n_items++] = it;
+    }
+    qsort(s->items, (size_t)s->n_items, sizeof *s->items, cmp_longest);
+    s->value = g_new(gunichar, s->n_items ? (size_t)s->items[0]->length : 1);
+    s->cells = g_new(gunichar, (size_t)s->length);
+    s->buf = g_string_sized_new((gsize)s->length * 2 + 2);
+    return TRUE;
 }
-const crtk_writer_ops crtk_flat_writer_ops = {no, no_rec, no, NULL};
+
+/* Decodes a value into characters (Latin-1 when it is not UTF-8), line breaks becoming blanks.
+ * Returns the number of characters (may exceed max, then only max are stored). */
+static size_t value_chars(const char *v, size_t len, gunichar *out, size_t max)
+{
+    size_t n = 0;
+    gboolean utf8 = g_utf8_validate_len(v, len, NULL);
+    const char *p = v, *e = v + len;
+    while (p < e) {
+        gunichar c;
+        if (utf8) {
+            c = g_utf8_get_char(p);
+            p = g_utf8_next_char(p);
+        } else {
+            c = (unsigned char)*p++;
+        }
+        if (c == '\r') {
+            if (p < e && *p == '\n')
+                p++;
+            c = ' ';
+        } else if (c == '\n') {
+            c = ' ';
+        }
+        if (n < max)
+            out[n] = c;
+        n++;
+    }
+    return n;
+}
+
+static gboolean put_element(crtk_writer *w, flat_state *s, const crtk_element *e, crtk_level level,
+                            const crtk_record *r, int tumor, GError **error)
+{
+    for (int k = 0; k < s->n_items; k++) {
+        const crtk_item *it = s->items[k];
+        if (it->level != level)
+            continue;
+        size_t len;
+        const char *v = crtk_element_get(e, it->index, &len);
+        if (!v)
+            continue;
+        size_t width = (size_t)it->length;
+        gunichar *field = s->cells + it->start_column - 1;
+        gunichar *tmp = s->value;
+        size_t n = value_chars(v, len, tmp, width);
+        if (n > width) {
+            GString *where = g_string_new(NULL);
+            if (level == CRTK_LEVEL_ROOT) {
+                g_string_append(where, "file header");
+            } else {
+                const char *pid = crtk_record_patient_id(r);
+                g_string_append_printf(where, "patient %ld", w->patients + 1);
+                if (*pid)
+                    g_string_append_printf(where, " (%s)", pid);
+                if (tumor)
+                    g_string_append_printf(where, ", tumor %d", tumor);
+            }
+            char *sh = len > 60 ? g_strdup_printf("%.57s...", v) : g_strdup(v);
+            g_set_error(error, CRTK_ERROR, CRTK_ERROR_DATA,
+                        "%s: item %s: value \"%s\" is %lu characters, but its flat field (columns %d-%d) is %d wide; "
+                        "flat output never cuts values",
+                        where->str, it->id, sh, (unsigned long)n, it->start_column, it->start_column + it->length - 1,
+                        it->length);
+            g_free(sh);
+            g_string_free(where, TRUE);
+            return FALSE;
+        }
+        gboolean digits = TRUE;
+        for (size_t i = 0; i < n && digits; i++)
+            digits = tmp[i] >= '0' && tmp[i] <= '9';
+        size_t pad = width - n;
+        size_t at = 0;
+        gunichar fill = ' ';
+        switch (it->padding) {
+        case CRTK_PAD_LEFT_BLANK:
+            at = pad;
+            break;
+        case CRTK_PAD_LEFT_ZERO:
+            if (digits) {
+                at = pad;
+                fill = '0';
+            }
+            break;
+        case CRTK_PAD_RIGHT_ZERO:
+            fill = '0';
+            break;
+        default:
+            break;
+        }
+        for (size_t i = 0; i < width; i++)
+            field[i] = fill;
+        memcpy(field + at, tmp, n * sizeof(gunichar));
+    }
+    return TRUE;
+}
+
+static gboolean write_line(crtk_writer *w, flat_state *s, const crtk_record *r, const crtk_element *tumor, int tumor_no,
+                           GError **error)
+{
+    for (int i = 0; i < s->length; i++)
+        s->cells[i] = ' ';
+    if (!put_element(w, s, &w->header->root, CRTK_LEVEL_ROOT, r, 0, error) ||
+        !put_element(w, s, &r->patient, CRTK_LEVEL_PATIENT, r, 0, error) ||
+        (tumor && !put_element(w, s, tumor, CRTK_LEVEL_TUMOR, r, tumor_no, error)))
+        return FALSE;
+    /* Record type and version always say what the file is. */
+    s->cells[0] = (gunichar)crtk_record_type_letter(w->record_type);
+    if (s->length >= 19) {
+        int v = crtk_dictionary_version(w->dict);
+        s->cells[16] = (gunichar)('0' + v / 100 % 10);
+        s->cells[17] = (gunichar)('0' + v / 10 % 10);
+        s->cells[18] = (gunichar)('0' + v % 10);
+    }
+    for (int i = 0; i < s->length; i++) {
+        gunichar c = s->cells[i];
+        if (c < 0x80)
+            g_string_append_c(s->buf, (char)c);
+        else
+            g_string_append_unichar(s->buf, c);
+    }
+    g_string_append_c(s->buf, '\n');
+    return TRUE;
+}
+
+static gboolean flat_record(crtk_writer *w, const crtk_record *r, GError **error)
+{
+    flat_state *s = w->state;
+    gsize mark = s->buf->len;
+    gboolean ok = TRUE;
+    if (r->n_tumors == 0)
+        ok = write_line(w, s, r, NULL, 0, error);
+    for (int i = 0; i < r->n_tumors && ok; i++)
+        ok = write_line(w, s, r, &r->tumors[i], i + 1, error);
+    if (!ok) {
+        g_string_truncate(s->buf, mark);
+        return FALSE;
+    }
+    if (s->buf->len >= (1 << 16)) {
+        crtk_out_write(w->out, s->buf->str, s->buf->len);
+        g_string_truncate(s->buf, 0);
+    }
+    return TRUE;
+}
+
+static gboolean flat_end(crtk_writer *w, GError **error)
+{
+    (void)error;
+    flat_state *s = w->state;
+    crtk_out_write(w->out, s->buf->str, s->buf->len);
+    g_string_truncate(s->buf, 0);
+    return TRUE;
+}
+
+static void flat_free(crtk_writer *w)
+{
+    flat_state *s = w->state;
+    if (!s)
+        return;
+    g_free(s->items);
+    g_free(s->cells);
+    g_free(s->value);
+    g_string_free(s->buf, TRUE);
+    g_free(s);
+    w->state = NULL;
+}
+
+const crtk_writer_ops crtk_flat_writer_ops = {flat_begin, flat_record, flat_end, flat_free};

@@ -53,6 +53,13 @@ typedef struct {
     gboolean keep_subtree;
     GString *ext;
     crtk_element *ext_target;
+    /* item prediction: the item that followed each item last time (files repeat their order) */
+    int *next_item;             /* per item index, -1 unknown */
+    int first_item[3];          /* per level: the first item of an element */
+    int prev_item;              /* index of the previous item in this element, -1 at its start */
+    int pieces;                 /* text pieces of the current Item value */
+    const char *naaccr_ns;      /* the scanner's string for the NAACCR namespace */
+    const crtk_item **items;    /* the dictionary's items by index */
     /* duplicate detection */
     guint32 *seen;
     guint32 stamp;
@@ -131,7 +138,7 @@ static gboolean attr_is(const crtk_xml_attr *a, const char *name)
 static gboolean standard_element(reader *r, const crtk_xml_token *t)
 {
     if (t->ns)
-        return strcmp(t->ns, NAACCR_NS) == 0;
+        return t->ns == r->naaccr_ns || strcmp(t->ns, NAACCR_NS) == 0;
     if (t->ns_unbound)
         return FALSE;
     return !r->naaccr_is_default; /* no namespace at all: only when the root had none (relaxed) */
@@ -189,6 +196,7 @@ static gboolean root_start(reader *r, const crtk_xml_token *t)
         return FALSE;
     } else {
         r->naaccr_is_default = TRUE;
+        r->naaccr_ns = t->ns;
     }
     const char *base = NULL, *rt = NULL, *spec = NULL, *udu = NULL, *tg = NULL;
     char *vals[5] = {0};
@@ -339,6 +347,14 @@ static gboolean root_start(reader *r, const crtk_xml_token *t)
         r->rec = crtk_record_new(r->dict);
         int n = crtk_dictionary_count(r->dict);
         r->seen = g_new0(guint32, n);
+        r->next_item = g_new(int, n);
+        r->items = g_new(const crtk_item *, n);
+        for (int i = 0; i < n; i++)
+            r->items[i] = crtk_dictionary_item(r->dict, i);
+        for (int i = 0; i < n; i++)
+            r->next_item[i] = -1;
+        r->first_item[0] = r->first_item[1] = r->first_item[2] = -1;
+        r->prev_item = -1;
         r->cur = &r->header->root;
         r->where = IN_ROOT;
         r->stamp++;
@@ -349,7 +365,7 @@ static gboolean root_start(reader *r, const crtk_xml_token *t)
     return ok;
 }
 
-static void unknown_item(reader *r, const crtk_xml_token *t, const char *id, size_t id_len)
+static void unknown_item(reader *r, long line, long column, const char *id, size_t id_len)
 {
     char *key = g_strndup(id, id_len);
     const char *hint = g_hash_table_lookup(r->unknown_msgs, key);
@@ -373,16 +389,86 @@ static void unknown_item(reader *r, const crtk_xml_token *t, const char *id, siz
     }
     if (r->missing_user_dicts)
         r->missing_reported = TRUE;
-    problem(r, r->o->ignore_unknown ? CRTK_SEVERITY_WARNING : CRTK_SEVERITY_ERROR, CRTK_PROBLEM_UNKNOWN_ITEM, t->line,
-            t->column, key, "unknown item: NAACCR %d has no naaccrId \"%s\"%s", crtk_dictionary_version(r->dict), key,
+    problem(r, r->o->ignore_unknown ? CRTK_SEVERITY_WARNING : CRTK_SEVERITY_ERROR, CRTK_PROBLEM_UNKNOWN_ITEM, line,
+            column, key, "unknown item: NAACCR %d has no naaccrId \"%s\"%s", crtk_dictionary_version(r->dict), key,
             hint);
     g_free(key);
 }
+
+/* Finds the item of an Item element and checks where it stands; sets r->item when its value is kept. */
+static void item_begin(reader *r, const char *id, size_t id_len, const char *num, size_t num_len)
+{
+    long line = r->item_line, column = r->item_col;
+    /* Most files write items in the same order every time: try the item that followed last time. */
+    crtk_level lv = r->where == IN_ROOT ? CRTK_LEVEL_ROOT : r->where == IN_PATIENT ? CRTK_LEVEL_PATIENT
+                                                                                   : CRTK_LEVEL_TUMOR;
+    int *slot = r->prev_item >= 0 ? &r->next_item[r->prev_item] : &r->first_item[lv];
+    const crtk_item *it = NULL;
+    if (*slot >= 0) {
+        const crtk_item *guess = r->items[*slot];
+        if (guess->id_len == id_len) {
+            size_t i = 0;
+            while (i < id_len && guess->id[i] == id[i])
+                i++;
+            if (i == id_len)
+                it = guess;
+        }
+    }
+    if (!it) {
+        it = crtk_dictionary_find_len(r->dict, id, id_len);
+        if (it)
+            *slot = it->index;
+    }
+    if (it)
+        r->prev_item = it->index;
+    if (!it) {
+        unknown_item(r, line, column, id, id_len);
+        return;
+    }
+    if (num) {
+        gboolean digits = num_len > 0 && num_len < 9;
+        int n = 0;
+        for (size_t i = 0; i < num_len && digits; i++) {
+            if (num[i] < '0' || num[i] > '9')
+                digits = FALSE;
+            else
+                n = n * 10 + (num[i] - '0');
+        }
+        if (!digits || n != it->number)
+            problem(r, CRTK_SEVERITY_ERROR, CRTK_PROBLEM_WRONG_NUMBER, line, column, it->id,
+                    "naaccrNum %.*s does not match %s, which is item %d", (int)num_len, num, it->id, it->number);
+    }
+    crtk_level level = r->where == IN_ROOT ? CRTK_LEVEL_ROOT : r->where == IN_PATIENT ? CRTK_LEVEL_PATIENT
+                                                                                      : CRTK_LEVEL_TUMOR;
+    if (it->level != level) {
+        problem(r, CRTK_SEVERITY_ERROR, CRTK_PROBLEM_WRONG_LEVEL, line, column, it->id,
+                "%s is a %s item, found in %s; its value is ignored", it->id, crtk_level_name(it->level),
+                crtk_level_name(level));
+        return;
+    }
+    if (!(it->record_types & r->header->record_type)) {
+        char buf[8];
+        problem(r, r->o->ignore_unknown ? CRTK_SEVERITY_WARNING : CRTK_SEVERITY_ERROR, CRTK_PROBLEM_RECORD_TYPE,
+                line, column, it->id,
+                "%s is not part of record type %c (only %s); its value is ignored", it->id,
+                crtk_record_type_letter(r->header->record_type), crtk_record_types_format(it->record_types, buf));
+        return;
+    }
+    if (r->seen[it->index] == r->stamp) {
+        problem(r, CRTK_SEVERITY_ERROR, CRTK_PROBLEM_DUPLICATE_ITEM, line, column, it->id,
+                "%s appears twice in the same %s; the first value is kept", it->id, crtk_level_name(level));
+        return;
+    }
+    r->seen[it->index] = r->stamp;
+    r->item = it;
+}
+
 
 static void item_start(reader *r, const crtk_xml_token *t)
 {
     r->in_item = TRUE;
     r->item = NULL;
+    r->pieces = 0;
     r->item_line = t->line;
     r->item_col = t->column;
     g_string_truncate(r->value, 0);
@@ -409,72 +495,34 @@ static void item_start(reader *r, const crtk_xml_token *t)
                 "Item without naaccrId; its value is ignored");
         return;
     }
-    const crtk_item *it = crtk_dictionary_find_len(r->dict, id, id_len);
-    if (!it) {
-        unknown_item(r, t, id, id_len);
-        return;
-    }
-    if (num) {
-        gboolean digits = num_len > 0 && num_len < 9;
-        int n = 0;
-        for (size_t i = 0; i < num_len && digits; i++) {
-            if (num[i] < '0' || num[i] > '9')
-                digits = FALSE;
-            else
-                n = n * 10 + (num[i] - '0');
-        }
-        if (!digits || n != it->number)
-            problem(r, CRTK_SEVERITY_ERROR, CRTK_PROBLEM_WRONG_NUMBER, t->line, t->column, it->id,
-                    "naaccrNum %.*s does not match %s, which is item %d", (int)num_len, num, it->id, it->number);
-    }
-    crtk_level level = r->where == IN_ROOT ? CRTK_LEVEL_ROOT : r->where == IN_PATIENT ? CRTK_LEVEL_PATIENT
-                                                                                      : CRTK_LEVEL_TUMOR;
-    if (it->level != level) {
-        problem(r, CRTK_SEVERITY_ERROR, CRTK_PROBLEM_WRONG_LEVEL, t->line, t->column, it->id,
-                "%s is a %s item, found in %s; its value is ignored", it->id, crtk_level_name(it->level),
-                crtk_level_name(level));
-        return;
-    }
-    if (!(it->record_types & r->header->record_type)) {
-        char buf[8];
-        problem(r, r->o->ignore_unknown ? CRTK_SEVERITY_WARNING : CRTK_SEVERITY_ERROR, CRTK_PROBLEM_RECORD_TYPE,
-                t->line, t->column, it->id,
-                "%s is not part of record type %c (only %s); its value is ignored", it->id,
-                crtk_record_type_letter(r->header->record_type), crtk_record_types_format(it->record_types, buf));
-        return;
-    }
-    if (r->seen[it->index] == r->stamp) {
-        problem(r, CRTK_SEVERITY_ERROR, CRTK_PROBLEM_DUPLICATE_ITEM, t->line, t->column, it->id,
-                "%s appears twice in the same %s; the first value is kept", it->id, crtk_level_name(level));
-        return;
-    }
-    r->seen[it->index] = r->stamp;
-    r->item = it;
+    item_begin(r, id, id_len, num, num_len);
 }
-
 static void item_end(reader *r)
 {
     r->in_item = FALSE;
     crtk_xml_scanner_skip_space(r->sc, true);
     const crtk_item *it = r->item;
-    if (!it || r->value->len == 0)
+    if (!it || r->pieces == 0)
         return;
-    if (r->o->check_values) {
+    if (r->pieces > 1)
+        crtk_element_set(r->cur, it->index, r->value->str, r->value->len);
+    size_t vlen;
+    const char *v = crtk_element_get(r->cur, it->index, &vlen);
+    if (v && r->o->check_values) {
         crtk_problem_code code;
-        const char *why = crtk_item_check_value(it, r->value->str, r->value->len, &code);
+        const char *why = crtk_item_check_value(it, v, vlen, &code);
         if (why) {
-            char *shown = r->value->len > 60 ? g_strdup_printf("%.57s...", r->value->str) : g_strdup(r->value->str);
+            char *shown = vlen > 60 ? g_strdup_printf("%.57s...", v) : g_strdup(v);
             if (code == CRTK_PROBLEM_TOO_LONG)
                 problem(r, CRTK_SEVERITY_ERROR, code, r->item_line, r->item_col, it->id,
                         "value \"%s\" is %lu characters; %s allows %d", shown,
-                        (unsigned long)g_utf8_strlen(r->value->str, (gssize)r->value->len), it->id, it->length);
+                        (unsigned long)g_utf8_strlen(v, (gssize)vlen), it->id, it->length);
             else
                 problem(r, CRTK_SEVERITY_ERROR, code, r->item_line, r->item_col, it->id, "value \"%s\": %s", shown,
                         why);
             g_free(shown);
         }
     }
-    crtk_element_set(r->cur, it->index, r->value->str, r->value->len);
 }
 
 static void begin_subtree(reader *r, const crtk_xml_token *t, gboolean keep, crtk_element *target)
@@ -487,9 +535,11 @@ static void begin_subtree(reader *r, const crtk_xml_token *t, gboolean keep, crt
         g_string_append_len(r->ext, t->raw, (gssize)t->raw_len);
 }
 
-static void order_check(reader *r, int phase, const crtk_xml_token *t, const char *what)
+static inline void order_check(reader *r, int phase, const crtk_xml_token *t, const char *what)
 {
     int *cur = &r->phase[r->where];
+    if (*cur == phase)
+        return;
     if (*cur > phase) {
         problem(r, CRTK_SEVERITY_ERROR, CRTK_PROBLEM_STRUCTURE, t->line, t->column, NULL,
                 "%s must come before %s in %s (the standard's order: Items, extensions, %s)", what,
@@ -498,6 +548,14 @@ static void order_check(reader *r, int phase, const crtk_xml_token *t, const cha
     }
     if (*cur < phase)
         *cur = phase;
+}
+
+static void order_check_at(reader *r, long line, long column)
+{
+    if (r->phase[r->where] == 0)
+        return;
+    crtk_xml_token t = {.line = line, .column = column};
+    order_check(r, 0, &t, "Items");
 }
 
 static void element_start(reader *r, const crtk_xml_token *t)
@@ -547,6 +605,7 @@ static void element_start(reader *r, const crtk_xml_token *t)
         r->cur = &r->rec->patient;
         r->phase[IN_PATIENT] = 0;
         r->tumor_no = 0;
+        r->prev_item = -1;
         r->stamp++;
     } else if (r->where == IN_PATIENT && is_name(t, "Tumor")) {
         order_check(r, 2, t, "Tumors");
@@ -554,6 +613,7 @@ static void element_start(reader *r, const crtk_xml_token *t)
         r->cur->line = t->line;
         r->where = IN_TUMOR;
         r->phase[IN_TUMOR] = 0;
+        r->prev_item = -1;
         r->tumor_no++;
         r->st->tumors++;
         r->stamp++;
@@ -633,6 +693,27 @@ int crtk_naaccr_xml_read(crtk_in *in, const char *name, const crtk_read_options 
     crtk_xml_token t;
     int result = 0;
     while (!r.aborted) {
+        if (r.naaccr_ns && !r.in_item && !r.skip_depth && r.where != IN_NONE &&
+            crtk_xml_scanner_default_ns(r.sc) == r.naaccr_ns) {
+            const char *id, *value;
+            size_t id_len, value_len;
+            long line, column;
+            if (crtk_xml_simple_item(r.sc, &id, &id_len, &value, &value_len, &line, &column)) {
+                order_check_at(&r, line, column);
+                r.in_item = TRUE;
+                r.item = NULL;
+                r.pieces = 0;
+                r.item_line = line;
+                r.item_col = column;
+                item_begin(&r, id, id_len, NULL, 0);
+                if (r.item && value_len) {
+                    r.pieces = 1;
+                    crtk_element_set(r.cur, r.item->index, value, value_len);
+                }
+                item_end(&r);
+                continue;
+            }
+        }
         crtk_xml_kind k = crtk_xml_next(r.sc, &t);
         if (k == CRTK_XML_EOF)
             break;
@@ -659,7 +740,20 @@ int crtk_naaccr_xml_read(crtk_in *in, const char *name, const crtk_read_options 
         }
         if (k == CRTK_XML_TEXT) {
             if (r.in_item) {
-                g_string_append_len(r.value, t.text, (gssize)t.text_len);
+                if (!r.item) {
+                    /* value not kept */
+                } else if (r.pieces++ == 0) {
+                    crtk_element_set(r.cur, r.item->index, t.text, t.text_len);
+                } else {
+                    if (r.pieces == 2) {
+                        size_t n;
+                        const char *first = crtk_element_get(r.cur, r.item->index, &n);
+                        g_string_truncate(r.value, 0);
+                        if (first)
+                            g_string_append_len(r.value, first, (gssize)n);
+                    }
+                    g_string_append_len(r.value, t.text, (gssize)t.text_len);
+                }
             } else if (!crtk_xml_text_is_space(&t)) {
                 problem(&r, CRTK_SEVERITY_ERROR, CRTK_PROBLEM_STRUCTURE, t.line, t.column, NULL,
                         "unexpected text \"%.*s\" (values belong inside Item elements)", (int)MIN(t.text_len, 40),
@@ -697,6 +791,8 @@ int crtk_naaccr_xml_read(crtk_in *in, const char *name, const crtk_read_options 
     g_string_free(r.value, TRUE);
     g_string_free(r.ext, TRUE);
     g_free(r.seen);
+    g_free(r.next_item);
+    g_free(r.items);
     g_free(r.missing_user_dicts);
     crtk_record_free(r.rec);
     crtk_header_free(r.header);

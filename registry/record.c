@@ -48,10 +48,15 @@ void crtk_element_set(crtk_element *e, int index, const char *value, size_t len)
         }
         e->set[e->n_set++] = index;
     }
-    e->off[index] = (uint32_t)e->arena->len;
+    GString *a = e->arena;
+    size_t at = a->len;
+    if (at + len + 1 >= a->allocated_len)
+        g_string_set_size(a, at + len + 1);
+    memcpy(a->str + at, value, len);
+    a->str[at + len] = 0;
+    a->len = at + len + 1;
+    e->off[index] = (uint32_t)at;
     e->len[index] = (uint32_t)len;
-    g_string_append_len(e->arena, value, (gssize)len);
-    g_string_append_c(e->arena, 0);
 }
 
 void crtk_element_set_str(crtk_element *e, int index, const char *value)

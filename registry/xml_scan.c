@@ -29,6 +29,10 @@ enum { OK = 0, MORE = 1, ERR = 2 };
 /* Character classes for data and attribute values. */
 enum { C_PLAIN = 0, C_NL, C_LT, C_AMP, C_CR, C_RBRACKET, C_CTRL, C_HIGH, C_QUOT, C_APOS, C_TAB };
 static unsigned char cls[256];
+/* The same for attribute values, where ']' is an ordinary byte. */
+static unsigned char attr_cls[256];
+/* Bytes that end the fast path's value scan (see crtk_xml_simple_item). */
+static unsigned char fast_cls[256];
 /* Name characters: 1 = may start a name, 2 = may continue a name. */
 static unsigned char name_cls[256];
 
@@ -58,6 +62,10 @@ static void init_tables(void)
         cls[']'] = C_RBRACKET;
         cls['"'] = C_QUOT;
         cls['\''] = C_APOS;
+        memcpy(attr_cls, cls, sizeof cls);
+        attr_cls[']'] = C_PLAIN;
+        memcpy(fast_cls, cls, sizeof cls);
+        fast_cls['"'] = fast_cls['\''] = fast_cls['\t'] = 0;
         g_once_init_leave(&done, 1);
     }
 }
@@ -85,9 +93,12 @@ struct crtk_xml_scanner {
     long err_line, err_col;
     long line;              /* line number at pos */
     long long line_start;   /* absolute offset of the start of that line */
-    GString *names;         /* names of open elements, back to back */
-    GArray *open;           /* open_element */
+    char *names;            /* names of open elements, back to back */
+    size_t names_len, names_cap;
+    open_element *open;     /* the open elements, innermost last */
+    int n_open, cap_open;
     GArray *ns;             /* ns_binding */
+    GPtrArray *dead;        /* strings of popped bindings, freed at the next call */
     const char *default_ns; /* current default namespace or NULL */
     crtk_xml_attr *attrs;
     int cap_attrs;
@@ -231,9 +242,12 @@ crtk_xml_scanner *crtk_xml_scanner_new(crtk_in *in)
     sc->buf = g_malloc(sc->cap);
     sc->buf[0] = 0;
     sc->line = 1;
-    sc->names = g_string_new(NULL);
-    sc->open = g_array_new(FALSE, FALSE, sizeof(open_element));
+    sc->names_cap = 1024;
+    sc->names = g_malloc(sc->names_cap);
+    sc->cap_open = 16;
+    sc->open = g_new(open_element, sc->cap_open);
     sc->ns = g_array_new(FALSE, FALSE, sizeof(ns_binding));
+    sc->dead = g_ptr_array_new_with_free_func(g_free);
     sc->scratch = g_string_sized_new(1024);
     sc->cap_attrs = 16;
     sc->attrs = g_new0(crtk_xml_attr, sc->cap_attrs);
@@ -251,8 +265,9 @@ void crtk_xml_scanner_free(crtk_xml_scanner *sc)
         g_free(b->uri);
     }
     g_array_free(sc->ns, TRUE);
-    g_array_free(sc->open, TRUE);
-    g_string_free(sc->names, TRUE);
+    g_ptr_array_free(sc->dead, TRUE);
+    g_free(sc->open);
+    g_free(sc->names);
     g_string_free(sc->scratch, TRUE);
     g_free(sc->attrs);
     g_free(sc->attr_val_off);
@@ -516,6 +531,8 @@ static void recompute_default(crtk_xml_scanner *sc)
 
 static void pop_bindings(crtk_xml_scanner *sc, int depth)
 {
+    if (sc->ns->len == 0 || g_array_index(sc->ns, ns_binding, sc->ns->len - 1).depth < depth)
+        return;
     bool changed = false;
     while (sc->ns->len > 0) {
         ns_binding *b = &g_array_index(sc->ns, ns_binding, sc->ns->len - 1);
@@ -523,17 +540,23 @@ static void pop_bindings(crtk_xml_scanner *sc, int depth)
             break;
         if (b->prefix[0] == 0)
             changed = true;
-        g_free(b->prefix);
-        g_free(b->uri);
+        /* The END token may still point at the URI: free it at the next call. */
+        g_ptr_array_add(sc->dead, b->prefix);
+        g_ptr_array_add(sc->dead, b->uri);
         g_array_set_size(sc->ns, sc->ns->len - 1);
     }
     if (changed)
         recompute_default(sc);
 }
 
-static void split_qname(const char *q, size_t len, const char **local, size_t *local_len, size_t *prefix_len)
+static inline void split_qname(const char *q, size_t len, const char **local, size_t *local_len, size_t *prefix_len)
 {
-    const char *colon = memchr(q, ':', len);
+    const char *colon = NULL;
+    for (size_t i = 0; i < len; i++)
+        if (q[i] == ':') {
+            colon = q + i;
+            break;
+        }
     if (colon) {
         *prefix_len = (size_t)(colon - q);
         *local = colon + 1;
@@ -560,12 +583,12 @@ static int start_tag(crtk_xml_scanner *sc, crtk_xml_token *tok, const char *p, c
     }
     if (sc->root_closed)
         return fail_at(sc, p, "content after the end of the root element");
-    if ((int)sc->open->len >= MAX_DEPTH)
+    if (sc->n_open >= MAX_DEPTH)
         return fail_at(sc, p, "elements nested more than %d deep", MAX_DEPTH);
     tok->qname = q;
     tok->qname_len = (size_t)(name_end - q);
     int n = 0;
-    g_string_truncate(sc->scratch, 0);
+    sc->scratch->len = 0;
     long line = sc->line;
     long long line_start = sc->line_start;
     /* Line counting inside the tag (new lines between attributes). */
@@ -628,7 +651,7 @@ static int start_tag(crtk_xml_scanner *sc, crtk_xml_token *tok, const char *p, c
         const char *vs = ++p;
         bool needs_decode = false, refs = false;
         for (;;) {
-            while (cls[(unsigned char)*p] == C_PLAIN || cls[(unsigned char)*p] == C_RBRACKET)
+            while (!attr_cls[(unsigned char)*p])
                 p++;
             unsigned char c = (unsigned char)*p;
             if (c == (unsigned char)quote)
@@ -681,7 +704,9 @@ static int start_tag(crtk_xml_scanner *sc, crtk_xml_token *tok, const char *p, c
             sc->attr_val_off = g_renew(size_t, sc->attr_val_off, sc->cap_attrs);
         }
         crtk_xml_attr *a = &sc->attrs[n];
-        memset(a, 0, sizeof *a);
+        a->ns = NULL;
+        a->ns_unbound = false;
+        a->is_xmlns = false;
         a->qname = an;
         a->qname_len = (size_t)(an_end - an);
         long acol;
@@ -712,11 +737,11 @@ static int start_tag(crtk_xml_scanner *sc, crtk_xml_token *tok, const char *p, c
                 memcmp(sc->attrs[i].qname, sc->attrs[j].qname, sc->attrs[i].qname_len) == 0)
                 return fail_at(sc, sc->attrs[i].qname, "attribute %.*s appears twice", (int)sc->attrs[i].qname_len,
                                sc->attrs[i].qname);
-    int depth = (int)sc->open->len + 1;
+    int depth = sc->n_open + 1;
     bool default_changed = false;
     for (int i = 0; i < n; i++) {
         crtk_xml_attr *a = &sc->attrs[i];
-        bool xmlns = a->qname_len >= 5 && memcmp(a->qname, "xmlns", 5) == 0 &&
+        bool xmlns = a->qname_len >= 5 && a->qname[0] == 'x' && memcmp(a->qname, "xmlns", 5) == 0 &&
                      (a->qname_len == 5 || a->qname[5] == ':');
         if (!xmlns)
             continue;
@@ -764,9 +789,19 @@ static int start_tag(crtk_xml_scanner *sc, crtk_xml_token *tok, const char *p, c
         a->ns_unbound = a->ns == NULL;
     }
     /* Push the element. */
-    open_element oe = {sc->names->len, tok->qname_len, sc->line};
-    g_string_append_len(sc->names, tok->qname, (gssize)tok->qname_len);
-    g_array_append_val(sc->open, oe);
+    if (sc->n_open == sc->cap_open) {
+        sc->cap_open *= 2;
+        sc->open = g_renew(open_element, sc->open, sc->cap_open);
+    }
+    if (sc->names_len + tok->qname_len > sc->names_cap) {
+        while (sc->names_len + tok->qname_len > sc->names_cap)
+            sc->names_cap *= 2;
+        sc->names = g_realloc(sc->names, sc->names_cap);
+    }
+    open_element oe = {sc->names_len, tok->qname_len, sc->line};
+    memcpy(sc->names + sc->names_len, tok->qname, tok->qname_len);
+    sc->names_len += tok->qname_len;
+    sc->open[sc->n_open++] = oe;
     sc->root_seen = true;
     tok->kind = CRTK_XML_START;
     tok->empty = empty;
@@ -785,11 +820,11 @@ static int start_tag(crtk_xml_scanner *sc, crtk_xml_token *tok, const char *p, c
 
 static void close_element(crtk_xml_scanner *sc, crtk_xml_token *tok)
 {
-    open_element oe = g_array_index(sc->open, open_element, sc->open->len - 1);
-    int depth = (int)sc->open->len;
+    open_element oe = sc->open[sc->n_open - 1];
+    int depth = sc->n_open;
     tok->kind = CRTK_XML_END;
     tok->depth = depth;
-    tok->qname = sc->names->str + oe.name_off;
+    tok->qname = sc->names + oe.name_off;
     tok->qname_len = oe.name_len;
     size_t plen;
     split_qname(tok->qname, tok->qname_len, &tok->local, &tok->local_len, &plen);
@@ -799,15 +834,11 @@ static void close_element(crtk_xml_scanner *sc, crtk_xml_token *tok)
     tok->ns_unbound = plen && !tok->ns;
     tok->n_attrs = 0;
     pop_bindings(sc, depth);
-    g_array_set_size(sc->open, sc->open->len - 1);
-    g_string_truncate(sc->names, oe.name_off);
-    if (sc->open->len == 0)
+    /* The name stays in place (valid until the next push, so until the next call). */
+    sc->n_open--;
+    sc->names_len = oe.name_off;
+    if (sc->n_open == 0)
         sc->root_closed = true;
-    /* tok->qname points into names past its length now; keep a copy valid until the next call. */
-    g_string_truncate(sc->scratch, 0);
-    g_string_append_len(sc->scratch, tok->qname, (gssize)tok->qname_len);
-    tok->qname = sc->scratch->str;
-    tok->local = tok->qname + plen + (plen ? 1 : 0);
 }
 
 static int end_tag(crtk_xml_scanner *sc, crtk_xml_token *tok, const char *p, const char *e)
@@ -837,12 +868,15 @@ static int end_tag(crtk_xml_scanner *sc, crtk_xml_token *tok, const char *p, con
     if (*p != '>')
         return fail_at(sc, p, "end tag </%.*s> must close with '>'", (int)len, q);
     p++;
-    if (sc->open->len == 0)
+    if (sc->n_open == 0)
         return fail_at(sc, start, "end tag </%.*s> without a start tag", (int)len, q);
-    open_element oe = g_array_index(sc->open, open_element, sc->open->len - 1);
-    if (oe.name_len != len || memcmp(sc->names->str + oe.name_off, q, len) != 0)
+    open_element oe = sc->open[sc->n_open - 1];
+    bool same = oe.name_len == len;
+    for (size_t i = 0; same && i < len; i++)
+        same = sc->names[oe.name_off + i] == q[i];
+    if (!same)
         return fail_at(sc, start, "end tag </%.*s> does not match <%.*s> opened on line %ld", (int)len, q,
-                       (int)oe.name_len, sc->names->str + oe.name_off, oe.line);
+                       (int)oe.name_len, sc->names + oe.name_off, oe.line);
     close_element(sc, tok);
     tok->raw = start;
     tok->raw_len = (size_t)(p - start);
@@ -998,14 +1032,14 @@ static int markup(crtk_xml_scanner *sc, crtk_xml_token *tok, const char *p, cons
         if (!after)
             return status;
     } else if (p + 9 <= e && memcmp(p, "<![CDATA[", 9) == 0) {
-        if (sc->open->len == 0)
+        if (sc->n_open == 0)
             return fail_at(sc, p, "CDATA section outside the root element");
         after = scan_until(sc, p + 9, e, "]]>", false, &line, &line_start, &has_cr, &status);
         if (!after)
             return status;
         tok->kind = CRTK_XML_TEXT;
         tok->cdata = true;
-        tok->depth = (int)sc->open->len;
+        tok->depth = sc->n_open;
         const char *body = p + 9;
         size_t blen = (size_t)(after - 3 - body);
         if (has_cr) {
@@ -1079,13 +1113,13 @@ static int text(crtk_xml_scanner *sc, crtk_xml_token *tok, const char *p, const 
     if (p >= e && !at_eof)
         return MORE;
     if (p >= e || *p == '<') {
-        if (sc->skip_space || sc->open->len == 0) {
+        if (sc->skip_space || sc->n_open == 0) {
             sc->pos = (size_t)(p - sc->buf);
             sc->line = line;
             sc->line_start = line_start;
             return MORE + 10; /* skipped */
         }
-    } else if (sc->open->len == 0) {
+    } else if (sc->n_open == 0) {
         return fail_at(sc, p, sc->root_closed ? "text after the end of the root element"
                                                : "text before the root element (is this an XML file?)");
     }
@@ -1155,7 +1189,7 @@ static int text(crtk_xml_scanner *sc, crtk_xml_token *tok, const char *p, const 
 done:
     tok->kind = CRTK_XML_TEXT;
     tok->cdata = false;
-    tok->depth = (int)sc->open->len;
+    tok->depth = sc->n_open;
     if (needs_decode) {
         g_string_truncate(sc->scratch, 0);
         decode_into(sc->scratch, start, (size_t)(p - start), false, refs);
@@ -1194,6 +1228,8 @@ static int first_bytes(crtk_xml_scanner *sc)
 
 crtk_xml_kind crtk_xml_next(crtk_xml_scanner *sc, crtk_xml_token *tok)
 {
+    if (sc->dead->len)
+        g_ptr_array_set_size(sc->dead, 0);
     if (sc->failed)
         return tok->kind = CRTK_XML_ERROR;
     if (sc->pending_end) {
@@ -1217,10 +1253,10 @@ crtk_xml_kind crtk_xml_next(crtk_xml_scanner *sc, crtk_xml_token *tok)
             if (r < 0)
                 return tok->kind = CRTK_XML_ERROR;
             if (r == 0) {
-                if (sc->open->len > 0) {
-                    open_element oe = g_array_index(sc->open, open_element, sc->open->len - 1);
+                if (sc->n_open > 0) {
+                    open_element oe = sc->open[sc->n_open - 1];
                     fail_at(sc, NULL, "unexpected end of file: <%.*s> opened on line %ld is not closed",
-                            (int)oe.name_len, sc->names->str + oe.name_off, oe.line);
+                            (int)oe.name_len, sc->names + oe.name_off, oe.line);
                     return tok->kind = CRTK_XML_ERROR;
                 }
                 if (!sc->root_seen) {
@@ -1265,4 +1301,55 @@ crtk_xml_kind crtk_xml_next(crtk_xml_scanner *sc, crtk_xml_token *tok)
             return tok->kind = CRTK_XML_ERROR;
         }
     }
+}
+
+const char *crtk_xml_scanner_default_ns(const crtk_xml_scanner *sc)
+{
+    return sc->default_ns;
+}
+
+bool crtk_xml_simple_item(crtk_xml_scanner *sc, const char **id, size_t *id_len, const char **value,
+                          size_t *value_len, long *line, long *column)
+{
+    if (sc->failed || sc->pending_end || !sc->started || sc->n_open == 0)
+        return false;
+    char *p = sc->buf + sc->pos;
+    const char *e = sc->buf + sc->end;
+    if (sc->skip_space) {
+        long l = sc->line;
+        long long ls = sc->line_start;
+        while (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r') {
+            if (*p == '\n') {
+                l++;
+                ls = sc->buf_abs + (p + 1 - sc->buf);
+            }
+            p++;
+        }
+        if (p >= e)
+            return false;
+        /* White space between elements is skipped either way: commit it. */
+        sc->pos = (size_t)(p - sc->buf);
+        sc->line = l;
+        sc->line_start = ls;
+    }
+    if (e - p < 32 || memcmp(p, "<Item naaccrId=\"", 16) != 0)
+        return false;
+    const char *i = p + 16, *q = i;
+    while (name_cls[(unsigned char)*q] && *q != ':' && *q != '.' && *q != '-')
+        q++;
+    if (q == i || *q != '"' || q[1] != '>')
+        return false;
+    const char *v = q + 2, *r = v;
+    while (!fast_cls[(unsigned char)*r])
+        r++;
+    if (*r != '<' || e - r < 7 || memcmp(r, "</Item>", 7) != 0)
+        return false;
+    *id = i;
+    *id_len = (size_t)(q - i);
+    *value = v;
+    *value_len = (size_t)(r - v);
+    *line = sc->line;
+    *column = (long)(sc->buf_abs + (p - sc->buf) - sc->line_start) + 1;
+    sc->pos = (size_t)(r + 7 - sc->buf);
+    return true;
 }

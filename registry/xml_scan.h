@@ -77,6 +77,16 @@ bool crtk_xml_text_is_space(const crtk_xml_token *tok);
 /* The "version" and "encoding" of the XML declaration, NULL when absent. */
 const char *crtk_xml_scanner_encoding(const crtk_xml_scanner *sc);
 
+/* The fast path for the commonest NAACCR element: when the next bytes are exactly
+ * <Item naaccrId="ID">VALUE</Item> (VALUE plain text on one line, no references),
+ * consumes them and returns true with ID and VALUE pointing into the buffer
+ * (valid until the next call) and the place of the '<'.  Otherwise consumes
+ * nothing but skippable white space and returns false: use crtk_xml_next().
+ * The element's namespace is the default one (crtk_xml_scanner_default_ns()). */
+bool crtk_xml_simple_item(crtk_xml_scanner *sc, const char **id, size_t *id_len, const char **value,
+                          size_t *value_len, long *line, long *column);
+const char *crtk_xml_scanner_default_ns(const crtk_xml_scanner *sc);
+
 /* Bytes consumed so far (for progress and speed figures). */
 long long crtk_xml_scanner_offset(const crtk_xml_scanner *sc);
 
