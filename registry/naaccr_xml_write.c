@@ -17,6 +17,8 @@
 typedef struct {
     int *items[3];     /* per level: item indexes to write, in dictionary order */
     int n_items[3];
+    char **open_tag;   /* per item index: `<Item naaccrId="ID">` (with naaccrNum when asked) */
+    size_t *open_len;
     crtk_writer *w;
     GString *buf;
 } xml_state;
@@ -100,20 +102,27 @@ static void write_items(crtk_writer *w, xml_state *s, const crtk_element *e, crt
     GString *b = s->buf;
     const int *items = s->items[level];
     int n = s->n_items[level];
+    size_t indent_len = strlen(indent);
     for (int k = 0; k < n; k++) {
         int idx = items[k];
-        if (!e->len[idx])
-            continue;
-        const crtk_item *it = crtk_dictionary_item(w->dict, idx);
-        const char *v = e->arena->str + e->off[idx];
         size_t len = e->len[idx];
-        g_string_append(b, indent);
-        g_string_append(b, "<Item naaccrId=\"");
-        g_string_append(b, it->id);
-        if (w->options.write_item_numbers)
-            g_string_append_printf(b, "\" naaccrNum=\"%d", it->number);
-        g_string_append(b, "\">");
-        if (w->options.zero_padding && it->padding == CRTK_PAD_LEFT_ZERO && len < (size_t)it->length) {
+        if (!len)
+            continue;
+        const char *v = e->arena->str + e->off[idx];
+        size_t need = b->len + indent_len + s->open_len[idx] + len + 64;
+        if (need >= b->allocated_len) {
+            size_t keep = b->len;
+            g_string_set_size(b, need);
+            b->len = keep;
+        }
+        char *o = b->str + b->len;
+        memcpy(o, indent, indent_len);
+        o += indent_len;
+        memcpy(o, s->open_tag[idx], s->open_len[idx]);
+        o += s->open_len[idx];
+        b->len = (size_t)(o - b->str);
+        const crtk_item *it = w->options.zero_padding ? crtk_dictionary_item(w->dict, idx) : NULL;
+        if (it && it->padding == CRTK_PAD_LEFT_ZERO && len < (size_t)it->length) {
             gboolean digits = TRUE;
             for (size_t i = 0; i < len; i++)
                 if (v[i] < '0' || v[i] > '9')
@@ -122,8 +131,25 @@ static void write_items(crtk_writer *w, xml_state *s, const crtk_element *e, crt
                 for (size_t i = len; i < (size_t)it->length; i++)
                     g_string_append_c(b, '0');
         }
-        append_escaped(s, b, v, len, FALSE);
-        g_string_append(b, "</Item>\n");
+        const unsigned char *p = (const unsigned char *)v;
+        size_t i = 0;
+        while (i < len && !esc_class[p[i]])
+            i++;
+        if (i == len) {
+            memcpy(b->str + b->len, v, len);
+            b->len += len;
+        } else {
+            g_string_append_len(b, v, (gssize)i);
+            escape_slow(s, b, p + i, len - i, FALSE);
+            if (b->len + 16 >= b->allocated_len) {
+                size_t keep = b->len;
+                g_string_set_size(b, keep + 16);
+                b->len = keep;
+            }
+        }
+        memcpy(b->str + b->len, "</Item>\n", 8);
+        b->len += 8;
+        b->str[b->len] = 0;
     }
     if (e->extensions && e->extensions->len && !w->options.drop_extensions) {
         g_string_append(b, indent);
@@ -147,6 +173,16 @@ static gboolean xml_begin(crtk_writer *w, GError **error)
     s->w = w;
     s->buf = g_string_sized_new(1 << 16);
     int n = crtk_dictionary_count(w->dict);
+    s->open_tag = g_new0(char *, n);
+    s->open_len = g_new0(size_t, n);
+    for (int i = 0; i < n; i++) {
+        const crtk_item *it = crtk_dictionary_item(w->dict, i);
+        if (w->options.write_item_numbers)
+            s->open_tag[i] = g_strdup_printf("<Item naaccrId=\"%s\" naaccrNum=\"%d\">", it->id, it->number);
+        else
+            s->open_tag[i] = g_strdup_printf("<Item naaccrId=\"%s\">", it->id);
+        s->open_len[i] = strlen(s->open_tag[i]);
+    }
     for (int l = 0; l < 3; l++) {
         s->items[l] = g_new(int, n);
         for (int i = 0; i < n; i++) {
@@ -230,6 +266,12 @@ static void xml_free(crtk_writer *w)
         return;
     for (int l = 0; l < 3; l++)
         g_free(s->items[l]);
+    if (s->open_tag) {
+        for (int i = 0; i < crtk_dictionary_count(w->dict); i++)
+            g_free(s->open_tag[i]);
+        g_free(s->open_tag);
+        g_free(s->open_len);
+    }
     g_string_free(s->buf, TRUE);
     g_free(s);
     w->state = NULL;

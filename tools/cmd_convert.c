@@ -27,6 +27,7 @@ typedef struct {
     gboolean failed;
     long problems_shown, max_problems;
     gboolean quiet;
+    gboolean identity;   /* same dictionary and record type: records pass through */
 } convert_ctx;
 
 static int on_problem(const crtk_problem *p, void *user)
@@ -69,6 +70,7 @@ static int on_header(const crtk_header *h, void *user)
         }
     }
     c->conv = crtk_converter_new(h->dict, c->to, rt);
+    c->identity = crtk_converter_is_identity(c->conv) || (c->to == h->dict && rt == h->record_type);
     crtk_header *th = crtk_converter_header(c->conv, h);
     c->wo.record_type = rt;
     c->writer = crtk_writer_open(c->out_path, c->to, th, &c->wo, &error);
@@ -88,7 +90,7 @@ static int on_patient(crtk_record *r, void *user)
     convert_ctx *c = user;
     GError *error = NULL;
     const crtk_record *w = r;
-    if (!crtk_converter_is_identity(c->conv)) {
+    if (!c->identity) {
         crtk_converter_record(c->conv, r, c->out_rec);
         w = c->out_rec;
     }
