@@ -22,6 +22,18 @@ typedef struct crtk_command {
 int cmd_validate(int argc, char **argv);
 int cmd_convert(int argc, char **argv);
 int cmd_dictionary(int argc, char **argv);
+int cmd_init(int argc, char **argv);
+int cmd_import(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+int cmd_upgrade(int argc, char **argv);
+int cmd_case(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
+int cmd_backup(int argc, char **argv);
+int cmd_codes(int argc, char **argv);
+int cmd_edits(int argc, char **argv);
+int cmd_followup(int argc, char **argv);
+int cmd_submit(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 /* Parses options with GOption; prints the error and returns FALSE on bad usage.
  * When --help is asked, prints help and sets *exit_now (returns FALSE). */

@@ -8,6 +8,18 @@ static const crtk_command commands[] = {
     {"validate", "check that a NAACCR file (XML, flat or CSV) follows the standard", cmd_validate},
     {"convert", "convert a NAACCR file between XML, flat and CSV and between versions", cmd_convert},
     {"dictionary", "list the items of a NAACCR version, or show one", cmd_dictionary},
+    {"init", "create a registry store (SQLite)", cmd_init},
+    {"import", "load NAACCR files into a store", cmd_import},
+    {"export", "write cases from a store as NAACCR XML, flat or CSV", cmd_export},
+    {"upgrade", "move a store to a newer NAACCR version", cmd_upgrade},
+    {"case", "show, create, change and delete patients and tumors", cmd_case},
+    {"audit", "list or verify the audit trail of a store", cmd_audit},
+    {"backup", "make a consistent copy of a store", cmd_backup},
+    {"codes", "look up codes of coded items (sites, histologies, ...)", cmd_codes},
+    {"edits", "run the edits on a store or a file", cmd_edits},
+    {"followup", "the annual follow-up: due lists, posting, letters, rates", cmd_followup},
+    {"submit", "make a state/national submission with its QA summary", cmd_submit},
+    {"report", "Excel summaries of a store", cmd_report},
     {NULL, NULL, NULL}};
 
 static void usage(FILE *f)
