@@ -1,6 +1,7 @@
 /* cli_common.c — option parsing and messages shared by the crtk subcommands (see commands.h). */
 #include "commands.h"
 #include "dictionary.h"
+#include "store.h"
 
 #include <stdarg.h>
 #include <string.h>
@@ -51,4 +52,22 @@ GPtrArray *crtk_cli_load_user_dictionaries(char **paths)
         g_ptr_array_add(dicts, ud);
     }
     return dicts;
+}
+
+struct crtk_store *crtk_cli_open_store(const char *path, gboolean read_only, const char *user, const char *command)
+{
+    GError *error = NULL;
+    crtk_store *s = crtk_store_open(path, read_only, &error);
+    if (!s) {
+        crtk_cli_error("%s", error->message);
+        g_error_free(error);
+        return NULL;
+    }
+    crtk_store_set_actor(s, user, command);
+    return s;
+}
+
+int crtk_cli_print_problem(const void *problem, void *user)
+{
+    return print_problem(problem, user);
 }

@@ -43,4 +43,10 @@ void crtk_cli_error(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
 /* Loads --user-dictionary files; prints problems; returns NULL on failure. */
 GPtrArray *crtk_cli_load_user_dictionaries(char **paths);
 
+/* Opens a store (prints the error); sets the actor for the audit trail. */
+struct crtk_store;
+struct crtk_store *crtk_cli_open_store(const char *path, gboolean read_only, const char *user, const char *command);
+/* Prints a problem as "crtk: FILE:LINE:COL: ..." on stderr (a crtk_problem_fn). */
+int crtk_cli_print_problem(const void *problem, void *user);
+
 #endif

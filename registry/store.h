@@ -1,0 +1,146 @@
+/* store.h — the registry store: one SQLite file per registry.
+ *
+ * Tables `patient` and `tumor` (tumor.patient_id references patient.id) have
+ * one TEXT column per NAACCR item of the store's version, named by its
+ * naaccrId, holding the exact coded text (NULL when empty); user-dictionary
+ * items become columns too.  Settings (NAACCR version, user dictionaries,
+ * registry identifiers, reference date, follow-up windows) live in
+ * `crtk_setting`; the user dictionaries' XML in `crtk_user_dictionary`; every
+ * change in `audit`, chained with SHA-256 hashes.  All SQL of crtk is kept in
+ * the store layer (store*.c), portable and with bound parameters; other layers
+ * ask the store.  The file is created readable and writable by its owner only,
+ * in WAL mode.
+ */
+#ifndef CRTK_STORE_H
+#define CRTK_STORE_H
+
+#include <glib.h>
+#include <sqlite3.h>
+#include "dictionary.h"
+#include "record.h"
+#include "naaccr_read.h"
+
+typedef struct crtk_store crtk_store;
+
+/* Creates a new store (fails if the file exists).  user_dictionary_paths: NAACCR dictionary XML
+ * files (NULL-terminated, may be NULL); their text is kept in the store. */
+crtk_store *crtk_store_create(const char *path, int version, char **user_dictionary_paths, GError **error);
+crtk_store *crtk_store_open(const char *path, gboolean read_only, GError **error);
+void crtk_store_close(crtk_store *s);
+
+/* Who is working, and with which command: recorded in the audit trail. */
+void crtk_store_set_actor(crtk_store *s, const char *user, const char *command);
+const char *crtk_store_path(const crtk_store *s);
+crtk_dictionary *crtk_store_dictionary(const crtk_store *s);
+int crtk_store_version(const crtk_store *s);
+
+/* ---- settings ---------------------------------------------------------------- */
+/* Known keys: registryName, registryPhone, registryAddress, registryId, reportingFacility,
+ * referenceDate (YYYYMMDD), followupDueMonths (12), followupLostMonths (15). */
+char *crtk_store_get_setting(crtk_store *s, const char *key);              /* NULL when unset */
+gboolean crtk_store_set_setting(crtk_store *s, const char *key, const char *value, GError **error);
+/* All settings as key/value pairs (newly allocated GPtrArray of char*: k0, v0, k1, v1...). */
+GPtrArray *crtk_store_list_settings(crtk_store *s);
+
+/* ---- transactions -------------------------------------------------------------- */
+gboolean crtk_store_begin(crtk_store *s, GError **error);
+gboolean crtk_store_commit(crtk_store *s, GError **error);
+void crtk_store_rollback(crtk_store *s);
+
+/* ---- cases --------------------------------------------------------------------- */
+
+/* A patient as stored: the record plus the row ids of the patient and its tumors. */
+typedef struct crtk_stored_patient {
+    gint64 patient_id;
+    gint64 *tumor_ids;     /* record->n_tumors of them */
+    crtk_record *record;
+} crtk_stored_patient;
+
+crtk_stored_patient *crtk_stored_patient_new(crtk_store *s);
+void crtk_stored_patient_free(crtk_stored_patient *p);
+
+/* Finds a patient by patientIdNumber or, if all digits and prefixed with '#', by row id. Returns row id or 0. */
+gint64 crtk_store_find_patient(crtk_store *s, const char *key);
+gboolean crtk_store_load_patient(crtk_store *s, gint64 patient_id, crtk_stored_patient *out, GError **error);
+
+/* Sets items of a patient (tumor_id 0) or tumor: values are checked against their items first;
+ * changes are audited; changing a tumor sets dateCaseLastChanged.  items/values are parallel
+ * arrays of naaccrIds and values ("" clears). */
+gboolean crtk_store_set_items(crtk_store *s, gint64 patient_id, gint64 tumor_id, const char *const *items,
+                              const char *const *values, int n, GError **error);
+/* New patient from a record's patient element (tumors ignored); returns its row id or 0. */
+gint64 crtk_store_insert_patient(crtk_store *s, const crtk_element *patient, GError **error);
+gint64 crtk_store_insert_tumor(crtk_store *s, gint64 patient_id, const crtk_element *tumor, GError **error);
+gboolean crtk_store_delete_patient(crtk_store *s, gint64 patient_id, GError **error);
+gboolean crtk_store_delete_tumor(crtk_store *s, gint64 tumor_id, GError **error);
+/* Renumbers sequenceNumberHospital and sequenceNumberCentral of a patient's tumors in diagnosis
+ * order (NAACCR coding rules: 00/01.. for in situ/malignant, 60/61.. for non-malignant). */
+gboolean crtk_store_renumber_sequences(crtk_store *s, gint64 patient_id, GError **error);
+
+/* ---- iteration ------------------------------------------------------------------- */
+
+/* Calls fn for every patient with at least one selected tumor (where: an SQL condition over the
+ * columns of tumor and patient, run read-only; NULL = all), tumors restricted to the selected ones,
+ * patients without tumors included when where is NULL.  Patients come in row-id order. */
+typedef int (*crtk_store_patient_fn)(crtk_stored_patient *p, void *user);
+gboolean crtk_store_foreach(crtk_store *s, const char *where, crtk_store_patient_fn fn, void *user,
+                            GError **error);
+/* Counts (patients, tumors) matching where. */
+gboolean crtk_store_count(crtk_store *s, const char *where, gint64 *patients, gint64 *tumors, GError **error);
+
+/* A read-only query for reports: runs sql (one SELECT; ?1.. bound to params) and calls fn per row
+ * with the column texts.  The store checks that the statement only reads. */
+typedef int (*crtk_store_row_fn)(int ncols, const char *const *values, const char *const *names, void *user);
+gboolean crtk_store_select(crtk_store *s, const char *sql, const char *const *params, int n_params,
+                           crtk_store_row_fn fn, void *user, GError **error);
+
+/* ---- import ----------------------------------------------------------------------- */
+
+typedef enum { CRTK_CONFLICT_UPDATE, CRTK_CONFLICT_SKIP, CRTK_CONFLICT_FAIL } crtk_conflict;
+
+typedef struct crtk_import_options {
+    crtk_conflict on_conflict;
+    gboolean force;              /* load even when the file has errors (values that fail are still kept) */
+    crtk_read_options read;
+} crtk_import_options;
+
+typedef struct crtk_import_stats {
+    long patients_read, tumors_read;
+    long patients_added, patients_updated, patients_skipped;
+    long tumors_added, tumors_updated, tumors_skipped;
+    long values_changed;
+    long errors, warnings;
+} crtk_import_stats;
+
+/* Imports one file as one transaction.  Problems go to on_problem.  Returns FALSE (store
+ * unchanged) when the file fails: a fatal problem, errors without force, or a conflict
+ * with on_conflict = fail. */
+gboolean crtk_store_import(crtk_store *s, const char *path, const crtk_import_options *options,
+                           crtk_problem_fn on_problem, void *user, crtk_import_stats *stats, GError **error);
+
+/* ---- audit ----------------------------------------------------------------------------- */
+
+typedef struct crtk_audit_entry {
+    gint64 id;
+    const char *at, *user, *command, *patient_key, *item, *old_value, *new_value, *hash;
+    gint64 patient_id, tumor_id;
+} crtk_audit_entry;
+
+/* Records one change (used by the store itself and by layers that change settings). */
+gboolean crtk_store_audit(crtk_store *s, gint64 patient_id, gint64 tumor_id, const char *patient_key,
+                          const char *item, const char *old_value, const char *new_value, GError **error);
+typedef int (*crtk_audit_fn)(const crtk_audit_entry *e, void *user);
+gboolean crtk_store_audit_list(crtk_store *s, const char *patient_key, const char *since, crtk_audit_fn fn,
+                               void *user, GError **error);
+/* Recomputes the chain.  Returns TRUE when intact; otherwise sets *bad_id to the first broken entry
+ * and *why to a message. */
+gboolean crtk_store_audit_verify(crtk_store *s, gint64 *checked, gint64 *bad_id, char **why, GError **error);
+
+/* ---- maintenance ------------------------------------------------------------------------ */
+gboolean crtk_store_backup(crtk_store *s, const char *dest, GError **error);
+gboolean crtk_store_upgrade(crtk_store *s, int version, crtk_problem_fn on_problem, void *user, GError **error);
+
+/* Today as YYYYMMDD (honours CRTK_TODAY=YYYYMMDD for tests). */
+char *crtk_today(void);
+
+#endif

@@ -1,0 +1,34 @@
+/* store_private.h — the insides of a crtk_store, shared by the store*.c files. */
+#ifndef CRTK_STORE_PRIVATE_H
+#define CRTK_STORE_PRIVATE_H
+#include "store.h"
+
+struct crtk_store {
+    sqlite3 *db;
+    char *path;
+    gboolean read_only;
+    crtk_dictionary *dict;
+    int version;
+    char *user;
+    char *command;
+    /* column lists, in dictionary order */
+    GArray *patient_cols;  /* int item indexes stored in patient */
+    GArray *tumor_cols;    /* int item indexes stored in tumor (Tumor and NaaccrData items) */
+    sqlite3_stmt *audit_insert;
+    sqlite3_stmt *insert_patient, *insert_tumor; /* all columns, prepared on first use */
+    int *param_of_item;   /* per item index: parameter number in its table's insert (0 = none) */
+    char *audit_head;      /* hash of the last audit entry */
+    gint64 audit_last_id;
+    int in_transaction;
+};
+
+gboolean crtk_store_exec(crtk_store *s, const char *sql, GError **error);
+gboolean crtk_store_prepare(crtk_store *s, const char *sql, sqlite3_stmt **stmt, GError **error);
+void crtk_store_set_sqlite_error(crtk_store *s, GError **error, const char *what);
+/* Items stored in a table for the level (patient: Patient items; tumor: Tumor + NaaccrData items). */
+gboolean crtk_store_item_in_tumor_table(const crtk_item *it);
+/* Reads a row (SELECT id, [patient_id,] cols...) of the table into an element; first_col is the first item column. */
+void crtk_store_row_to_element(crtk_store *s, sqlite3_stmt *st, int first_col, GArray *cols, crtk_element *e);
+char *crtk_store_now(void);
+
+#endif
