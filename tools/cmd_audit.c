@@ -1,9 +1,106 @@
-/* cmd_audit.c — `crtk audit`: list or verify the audit trail of a store (not yet implemented). */
+/* cmd_audit.c — `crtk audit DB [--patient P] [--since D] [--verify]`: the audit trail of a store. */
 #include "commands.h"
+#include "json.h"
+#include "store.h"
+
+#include <string.h>
+
+static int print_entry(const crtk_audit_entry *e, void *user)
+{
+    gboolean json = *(gboolean *)user;
+    if (json) {
+        GString *s = g_string_new("{");
+        crtk_json_field_int(s, "id", e->id, TRUE);
+        crtk_json_field_str(s, "at", e->at, FALSE);
+        crtk_json_field_str(s, "user", e->user, FALSE);
+        crtk_json_field_str(s, "command", e->command ? e->command : "", FALSE);
+        if (e->patient_key)
+            crtk_json_field_str(s, "patientIdNumber", e->patient_key, FALSE);
+        if (e->patient_id)
+            crtk_json_field_int(s, "patientRow", e->patient_id, FALSE);
+        if (e->tumor_id)
+            crtk_json_field_int(s, "tumorRow", e->tumor_id, FALSE);
+        if (e->item)
+            crtk_json_field_str(s, "item", e->item, FALSE);
+        if (e->old_value)
+            crtk_json_field_str(s, "old", e->old_value, FALSE);
+        if (e->new_value)
+            crtk_json_field_str(s, "new", e->new_value, FALSE);
+        g_string_append_c(s, '}');
+        puts(s->str);
+        g_string_free(s, TRUE);
+    } else {
+        printf("%6" G_GINT64_FORMAT "  %s  %-10s %-16s", e->id, e->at, e->user, e->command ? e->command : "");
+        if (e->patient_key || e->patient_id)
+            printf("  patient %s", e->patient_key ? e->patient_key : "?");
+        if (e->tumor_id)
+            printf(" tumor row %" G_GINT64_FORMAT, e->tumor_id);
+        if (e->item)
+            printf("  %s: %s -> %s", e->item, e->old_value ? e->old_value : "(empty)",
+                   e->new_value ? e->new_value : "(empty)");
+        putchar('\n');
+    }
+    return 0;
+}
 
 int cmd_audit(int argc, char **argv)
 {
-    (void)argc, (void)argv;
-    crtk_cli_error("audit: not implemented yet");
-    return EXIT_USAGE;
+    char *patient = NULL, *since = NULL, *format = NULL;
+    gboolean verify = FALSE;
+    GOptionEntry entries[] = {
+        {"patient", 0, 0, G_OPTION_ARG_STRING, &patient, "only this patient (patientIdNumber)", "P"},
+        {"since", 0, 0, G_OPTION_ARG_STRING, &since, "only changes at or after this date (YYYY-MM-DD)", "D"},
+        {"verify", 0, 0, G_OPTION_ARG_NONE, &verify, "check that no entry was changed or removed", NULL},
+        {"format", 0, 0, G_OPTION_ARG_STRING, &format, "text (default) or json (JSON Lines)", "FMT"},
+        {NULL}};
+    GOptionContext *ctx = g_option_context_new("DB - list or verify the audit trail");
+    g_option_context_add_main_entries(ctx, entries, NULL);
+    g_option_context_set_description(ctx, "Each entry: who, when, which command, patient, tumor, item, old and new value.\n"
+                                          "Entries are chained by SHA-256 hashes: --verify exits 1 if the chain is broken.");
+    int rc = EXIT_OK;
+    crtk_store *s = NULL;
+    if (!crtk_cli_parse(ctx, &argc, &argv, &rc))
+        goto out;
+    if (argc != 2) {
+        crtk_cli_error("audit: name the store DB (see --help)");
+        rc = EXIT_USAGE;
+        goto out;
+    }
+    s = crtk_cli_open_store(argv[1], TRUE, NULL, "audit");
+    if (!s) {
+        rc = EXIT_USAGE;
+        goto out;
+    }
+    GError *error = NULL;
+    if (verify) {
+        gint64 checked, bad;
+        char *why = NULL;
+        if (!crtk_store_audit_verify(s, &checked, &bad, &why, &error)) {
+            if (error) {
+                crtk_cli_error("%s", error->message);
+                g_error_free(error);
+                rc = EXIT_USAGE;
+            } else {
+                printf("%s: audit trail BROKEN: %s\n", argv[1], why);
+                rc = EXIT_DATA;
+            }
+        } else {
+            printf("%s: audit trail intact: %" G_GINT64_FORMAT " entries\n", argv[1], checked);
+        }
+        g_free(why);
+        goto out;
+    }
+    gboolean json = format && !strcmp(format, "json");
+    char *since_norm = since ? g_strdup(since) : NULL;
+    if (!crtk_store_audit_list(s, patient, since_norm, print_entry, &json, &error)) {
+        crtk_cli_error("%s", error->message);
+        g_error_free(error);
+        rc = EXIT_USAGE;
+    }
+    g_free(since_norm);
+out:
+    crtk_store_close(s);
+    g_free(patient), g_free(since), g_free(format);
+    g_option_context_free(ctx);
+    return rc;
 }

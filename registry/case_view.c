@@ -1,0 +1,165 @@
+/* case_view.c — sections, meanings and the edit form of a case (see case_view.h). */
+#include "case_view.h"
+#if __has_include("codes.h")
+#include "codes.h"
+#define CRTK_HAVE_CODES 1
+#endif
+
+#include <string.h>
+
+static const struct {
+    int from, to;
+    const char *name;
+} sections[] = {
+    {1, 59, "Record identification"},
+    {60, 379, "Demographics"},
+    {380, 539, "Diagnosis"},
+    {540, 699, "Hospital"},
+    {700, 1199, "Stage and prognostic factors"},
+    {1200, 1699, "Treatment"},
+    {1700, 1979, "Follow-up, recurrence and death"},
+    {1980, 2199, "Edit over-rides and record administration"},
+    {2200, 2499, "Confidential (names, addresses, identifiers)"},
+    {2500, 2699, "Text"},
+    {2700, 3799, "Other"},
+    {3800, 3999, "Stage and prognostic factors (site-specific data items)"},
+    {4000, 99999, "Other"},
+};
+
+const char *crtk_item_section(const crtk_item *item)
+{
+    for (unsigned i = 0; i < G_N_ELEMENTS(sections); i++)
+        if (item->number >= sections[i].from && item->number <= sections[i].to)
+            return sections[i].name;
+    return "Other";
+}
+
+int crtk_section_count(void)
+{
+    return (int)G_N_ELEMENTS(sections);
+}
+
+const char *crtk_section_name(int i)
+{
+    return sections[i].name;
+}
+
+const char *crtk_value_meaning(const crtk_item *item, const char *value)
+{
+#ifdef CRTK_HAVE_CODES
+    return crtk_code_label(item->id, value);
+#else
+    (void)item, (void)value;
+    return NULL;
+#endif
+}
+
+static gboolean section_first(int i)
+{
+    /* "Other" appears twice; show it once. */
+    for (int j = 0; j < i; j++)
+        if (!strcmp(sections[j].name, sections[i].name))
+            return FALSE;
+    return TRUE;
+}
+
+void crtk_case_view_element(GString *out, const crtk_dictionary *d, const crtk_element *e, crtk_level level)
+{
+    for (unsigned s = 0; s < G_N_ELEMENTS(sections); s++) {
+        if (!section_first((int)s))
+            continue;
+        gboolean header = FALSE;
+        for (int i = 0; i < crtk_dictionary_count(d); i++) {
+            const crtk_item *it = crtk_dictionary_item(d, i);
+            if (strcmp(crtk_item_section(it), sections[s].name) != 0)
+                continue;
+            if (level == CRTK_LEVEL_PATIENT ? it->level != CRTK_LEVEL_PATIENT : it->level == CRTK_LEVEL_PATIENT)
+                continue;
+            const char *v = crtk_element_get(e, i, NULL);
+            if (!v)
+                continue;
+            if (!header) {
+                g_string_append_printf(out, "  %s\n", sections[s].name);
+                header = TRUE;
+            }
+            const char *m = crtk_value_meaning(it, v);
+            if (strchr(v, '\n')) {
+                g_string_append_printf(out, "    %-32s |\n", it->id);
+                gchar **lines = g_strsplit(v, "\n", -1);
+                for (gchar **l = lines; *l; l++)
+                    g_string_append_printf(out, "      %s\n", *l);
+                g_strfreev(lines);
+            } else {
+                g_string_append_printf(out, "    %-32s %-10s%s%s\n", it->id, v, m ? "  " : "", m ? m : "");
+            }
+        }
+    }
+}
+
+void crtk_case_form_element(GString *out, const crtk_dictionary *d, const crtk_element *e, crtk_level level)
+{
+    for (unsigned s = 0; s < G_N_ELEMENTS(sections); s++) {
+        if (!section_first((int)s))
+            continue;
+        gboolean header = FALSE;
+        for (int i = 0; i < crtk_dictionary_count(d); i++) {
+            const crtk_item *it = crtk_dictionary_item(d, i);
+            if (strcmp(crtk_item_section(it), sections[s].name) != 0)
+                continue;
+            if (level == CRTK_LEVEL_PATIENT ? it->level != CRTK_LEVEL_PATIENT : it->level == CRTK_LEVEL_PATIENT)
+                continue;
+            const char *v = crtk_element_get(e, i, NULL);
+            if (!v)
+                continue;
+            if (!header) {
+                g_string_append_printf(out, "\n# --- %s ---\n", sections[s].name);
+                header = TRUE;
+            }
+            const char *m = crtk_value_meaning(it, v);
+            char *flat = g_strdup(v);
+            gboolean multiline = strchr(flat, '\n') != NULL;
+            if (multiline)
+                g_strdelimit(flat, "\n", ' ');
+            g_string_append_printf(out, "%s: %s  # %s%s%s%s\n", it->id, flat, it->name, m ? " = " : "", m ? m : "",
+                                   multiline ? " (line breaks shown as spaces)" : "");
+            g_free(flat);
+        }
+    }
+}
+
+gboolean crtk_case_form_parse(const char *text, GPtrArray *items, GPtrArray *values, GError **error)
+{
+    gchar **lines = g_strsplit(text, "\n", -1);
+    gboolean ok = TRUE;
+    for (int n = 0; lines[n]; n++) {
+        char *l = lines[n];
+        char *t = g_strstrip(g_strdup(l));
+        if (!*t || t[0] == '#') {
+            g_free(t);
+            continue;
+        }
+        g_free(t);
+        char *colon = strchr(l, ':');
+        if (!colon) {
+            g_set_error(error, CRTK_ERROR, CRTK_ERROR_DATA, "line %d: expected \"item: value\", found \"%s\"", n + 1, l);
+            ok = FALSE;
+            break;
+        }
+        *colon = 0;
+        char *id = g_strstrip(g_strdup(l));
+        char *value = colon + 1;
+        char *comment = strstr(value, "  # ");
+        if (comment)
+            *comment = 0;
+        if (*value == ' ')
+            value++;
+        /* trailing blanks before the comment are the form's, not the value's */
+        size_t len = strlen(value);
+        while (len > 0 && value[len - 1] == ' ')
+            value[--len] = 0;
+        g_ptr_array_add(items, id);
+        g_ptr_array_add(values, g_strdup(value));
+    }
+    g_strfreev(lines);
+    return ok;
+}
