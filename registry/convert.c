@@ -108,6 +108,11 @@ gboolean crtk_converter_is_identity(const crtk_converter *c)
     return c->identity;
 }
 
+crtk_dictionary *crtk_converter_target(const crtk_converter *c)
+{
+    return c->to;
+}
+
 long crtk_converter_dropped(const crtk_converter *c)
 {
     return c->dropped;

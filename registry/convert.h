@@ -29,6 +29,8 @@ void crtk_converter_record(crtk_converter *c, const crtk_record *src, crtk_recor
 crtk_header *crtk_converter_header(crtk_converter *c, const crtk_header *src);
 /* Reports, as warnings, every item dropped, moved, renamed or changed, with counts. */
 void crtk_converter_report(const crtk_converter *c, const char *file, crtk_problem_fn fn, void *user);
+/* The dictionary converted to. */
+crtk_dictionary *crtk_converter_target(const crtk_converter *c);
 /* Total values dropped. */
 long crtk_converter_dropped(const crtk_converter *c);
 

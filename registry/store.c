@@ -70,7 +70,7 @@ gboolean crtk_store_item_in_tumor_table(const crtk_item *it)
     return it->level != CRTK_LEVEL_PATIENT;
 }
 
-static void build_columns(crtk_store *s)
+void crtk_store_build_columns(crtk_store *s)
 {
     s->patient_cols = g_array_new(FALSE, FALSE, sizeof(int));
     s->tumor_cols = g_array_new(FALSE, FALSE, sizeof(int));
@@ -129,7 +129,7 @@ void crtk_store_close(crtk_store *s)
     g_free(s);
 }
 
-static GString *table_sql(crtk_store *s, const char *table, GArray *cols, gboolean tumor)
+GString *crtk_store_table_sql(crtk_store *s, const char *table, GArray *cols, gboolean tumor)
 {
     GString *sql = g_string_new(NULL);
     g_string_append_printf(sql, "CREATE TABLE %s (\n  id INTEGER PRIMARY KEY", table);
@@ -159,8 +159,8 @@ static gboolean create_schema(crtk_store *s, GError **error)
         "  edit_set TEXT, since TEXT, failing_tumors INTEGER);\n";
     if (!crtk_store_exec(s, base, error))
         return FALSE;
-    GString *p = table_sql(s, "patient", s->patient_cols, FALSE);
-    GString *t = table_sql(s, "tumor", s->tumor_cols, TRUE);
+    GString *p = crtk_store_table_sql(s, "patient", s->patient_cols, FALSE);
+    GString *t = crtk_store_table_sql(s, "tumor", s->tumor_cols, TRUE);
     gboolean ok = crtk_store_exec(s, p->str, error) && crtk_store_exec(s, t->str, error);
     g_string_free(p, TRUE);
     g_string_free(t, TRUE);
@@ -172,7 +172,7 @@ static gboolean create_schema(crtk_store *s, GError **error)
     return crtk_store_exec(s, "CREATE INDEX tumor_patient ON tumor(patient_id);", error);
 }
 
-static gboolean put_setting_raw(crtk_store *s, const char *key, const char *value, GError **error)
+gboolean crtk_store_put_setting_raw(crtk_store *s, const char *key, const char *value, GError **error)
 {
     sqlite3_stmt *st;
     if (!crtk_store_prepare(s, "INSERT INTO crtk_setting(key, value) VALUES (?1, ?2) "
@@ -227,7 +227,7 @@ crtk_store *crtk_store_create(const char *path, int version, char **user_diction
         ok = FALSE;
     }
     if (ok) {
-        build_columns(s);
+        crtk_store_build_columns(s);
         ok = crtk_store_exec(s, "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; BEGIN;", error) &&
              create_schema(s, error);
     }
@@ -235,9 +235,9 @@ crtk_store *crtk_store_create(const char *path, int version, char **user_diction
         char v[16];
         g_snprintf(v, sizeof v, "%d", version);
         char *now = crtk_store_now();
-        ok = put_setting_raw(s, "naaccrVersion", v, error) && put_setting_raw(s, "schemaVersion", SCHEMA_VERSION, error) &&
-             put_setting_raw(s, "createdAt", now, error) && put_setting_raw(s, "followupDueMonths", "12", error) &&
-             put_setting_raw(s, "followupLostMonths", "15", error);
+        ok = crtk_store_put_setting_raw(s, "naaccrVersion", v, error) && crtk_store_put_setting_raw(s, "schemaVersion", SCHEMA_VERSION, error) &&
+             crtk_store_put_setting_raw(s, "createdAt", now, error) && crtk_store_put_setting_raw(s, "followupDueMonths", "12", error) &&
+             crtk_store_put_setting_raw(s, "followupLostMonths", "15", error);
         g_free(now);
         for (guint i = 0; ok && i < uds->len; i++) {
             sqlite3_stmt *st;
@@ -329,7 +329,7 @@ crtk_store *crtk_store_open(const char *path, gboolean read_only, GError **error
     }
     sqlite3_finalize(st);
     if (ok) {
-        build_columns(s);
+        crtk_store_build_columns(s);
         ok = prepare_common(s, error) && load_audit_head(s, error);
     }
     if (!ok) {
@@ -390,7 +390,7 @@ gboolean crtk_store_set_setting(crtk_store *s, const char *key, const char *valu
         return FALSE;
     }
     char *item = g_strconcat("setting:", key, NULL);
-    gboolean ok = put_setting_raw(s, key, value && *value ? value : NULL, error) &&
+    gboolean ok = crtk_store_put_setting_raw(s, key, value && *value ? value : NULL, error) &&
                   crtk_store_audit(s, 0, 0, NULL, item, old, value, error);
     g_free(item);
     g_free(old);
@@ -438,8 +438,8 @@ gboolean crtk_store_commit(crtk_store *s, GError **error)
     /* Keep the head of the audit chain beside it, so that entries removed at the end are noticed. */
     char count[32];
     g_snprintf(count, sizeof count, "%" G_GINT64_FORMAT, s->audit_last_id);
-    if (s->audit_head && (!put_setting_raw(s, "auditHead", s->audit_head, error) ||
-                          !put_setting_raw(s, "auditCount", count, error))) {
+    if (s->audit_head && (!crtk_store_put_setting_raw(s, "auditHead", s->audit_head, error) ||
+                          !crtk_store_put_setting_raw(s, "auditCount", count, error))) {
         sqlite3_exec(s->db, "ROLLBACK;", NULL, NULL, NULL);
         return FALSE;
     }

@@ -30,5 +30,8 @@ gboolean crtk_store_item_in_tumor_table(const crtk_item *it);
 /* Reads a row (SELECT id, [patient_id,] cols...) of the table into an element; first_col is the first item column. */
 void crtk_store_row_to_element(crtk_store *s, sqlite3_stmt *st, int first_col, GArray *cols, crtk_element *e);
 char *crtk_store_now(void);
+GString *crtk_store_table_sql(crtk_store *s, const char *table, GArray *cols, gboolean tumor);
+void crtk_store_build_columns(crtk_store *s);
+gboolean crtk_store_put_setting_raw(crtk_store *s, const char *key, const char *value, GError **error);
 
 #endif
