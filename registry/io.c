@@ -337,10 +337,6 @@ gboolean crtk_out_close(crtk_out *out, GError **error)
     if (out->gzip)
         deflate_out(out, "", 0, Z_FINISH);
     if (out->fd >= 0) {
-        if (!out->failed && !out->is_stdout && fsync(out->fd) != 0 && errno != EINVAL) {
-            out->failed = TRUE;
-            out->err = errno;
-        }
         if (close(out->fd) != 0 && !out->failed) {
             out->failed = TRUE;
             out->err = errno;

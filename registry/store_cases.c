@@ -46,10 +46,12 @@ static void row_to_element(sqlite3_stmt *st, const int *map, crtk_element *e)
 {
     int n = sqlite3_column_count(st);
     for (int i = 0; i < n; i++) {
-        if (map[i] < 0 || sqlite3_column_type(st, i) == SQLITE_NULL)
+        if (map[i] < 0)
             continue;
+        /* column_text answers NULL for SQL NULL: one call for the (many) empty items. */
         const char *v = (const char *)sqlite3_column_text(st, i);
-        crtk_element_set(e, map[i], v, (size_t)sqlite3_column_bytes(st, i));
+        if (v)
+            crtk_element_set(e, map[i], v, (size_t)sqlite3_column_bytes(st, i));
     }
 }
 
@@ -545,7 +547,24 @@ gboolean crtk_store_renumber_sequences(crtk_store *s, gint64 patient_id, GError 
 static int read_only_authorizer(void *user, int action, const char *a, const char *b, const char *c, const char *d)
 {
     (void)user, (void)a, (void)b, (void)c, (void)d;
+    /* SQLite itself touches sqlite_master when it sets up a table-valued pragma. */
+    if (action == SQLITE_UPDATE && a && !strcmp(a, "sqlite_master"))
+        return SQLITE_OK;
     switch (action) {
+    case SQLITE_PRAGMA: {
+        /* Pragmas that only describe the store. */
+        static const char *const with_arg[] = {"table_info", "table_xinfo", "index_list", "index_info",
+                                               "foreign_key_list", NULL};
+        static const char *const no_arg[] = {"journal_mode", "user_version", "page_count", "page_size",
+                                             "database_list", NULL};
+        for (int i = 0; with_arg[i]; i++)
+            if (a && !g_ascii_strcasecmp(a, with_arg[i]))
+                return SQLITE_OK;
+        for (int i = 0; no_arg[i]; i++)
+            if (a && !b && !g_ascii_strcasecmp(a, no_arg[i]))
+                return SQLITE_OK;
+        return SQLITE_DENY;
+    }
     case SQLITE_SELECT:
     case SQLITE_READ:
     case SQLITE_FUNCTION:

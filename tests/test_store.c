@@ -1,0 +1,531 @@
+/* test_store.c — unit tests of the registry store (registry/store*.c): schema and file mode,
+ * import with matching and conflicts, transactions that leave the store unchanged, export
+ * giving back every value, case changes with audit, the audit chain, backup, read-only SQL,
+ * sequence numbers and upgrade. */
+#include "naaccr_read.h"
+#include "naaccr_write.h"
+#include "store.h"
+
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define HEAD(v, rt) "<?xml version=\"1.0\"?>\n<NaaccrData baseDictionaryUri=\"http://naaccr.org/naaccrxml/naaccr-dictionary-" v ".xml\" " \
+                    "recordType=\"" rt "\" specificationVersion=\"1.8\" xmlns=\"http://naaccr.org/naaccrxml\">\n"
+
+static const char file1[] = HEAD("260", "A")
+    "<Item naaccrId=\"registryId\">0000012345</Item>\n"
+    "<Patient><Item naaccrId=\"patientIdNumber\">00000001</Item><Item naaccrId=\"sexAssignedAtBirth\">2</Item>"
+    "<Item naaccrId=\"dateOfBirth\">19500315</Item><Item naaccrId=\"nameLast\">O&apos;Brien &amp; Co</Item>\n"
+    "<Tumor><Item naaccrId=\"tumorRecordNumber\">01</Item><Item naaccrId=\"primarySite\">C504</Item>"
+    "<Item naaccrId=\"dateOfDiagnosis\">202103</Item><Item naaccrId=\"behaviorCodeIcdO3\">3</Item>"
+    "<Item naaccrId=\"textRemarks\">line one\nline two  </Item></Tumor>\n"
+    "<Tumor><Item naaccrId=\"tumorRecordNumber\">02</Item><Item naaccrId=\"primarySite\">C619</Item>"
+    "<Item naaccrId=\"dateOfDiagnosis\">2023</Item><Item naaccrId=\"behaviorCodeIcdO3\">3</Item></Tumor></Patient>\n"
+    "<Patient><Item naaccrId=\"patientIdNumber\">00000002</Item><Item naaccrId=\"sexAssignedAtBirth\">1</Item>"
+    "<Tumor><Item naaccrId=\"tumorRecordNumber\">01</Item><Item naaccrId=\"primarySite\">C340</Item></Tumor></Patient>\n"
+    "</NaaccrData>\n";
+
+/* Same patient 1 with a changed tumor 2 and a new tumor 3. */
+static const char file2[] = HEAD("260", "A")
+    "<Patient><Item naaccrId=\"patientIdNumber\">00000001</Item><Item naaccrId=\"sexAssignedAtBirth\">2</Item>"
+    "<Tumor><Item naaccrId=\"tumorRecordNumber\">02</Item><Item naaccrId=\"primarySite\">C619</Item>"
+    "<Item naaccrId=\"dateOfDiagnosis\">20230704</Item><Item naaccrId=\"behaviorCodeIcdO3\">3</Item></Tumor>\n"
+    "<Tumor><Item naaccrId=\"tumorRecordNumber\">03</Item><Item naaccrId=\"primarySite\">C180</Item></Tumor></Patient>\n"
+    "</NaaccrData>\n";
+
+/* A new patient, then an error (value too long): the whole file must fail. */
+static const char file_bad[] = HEAD("260", "A")
+    "<Patient><Item naaccrId=\"patientIdNumber\">00000009</Item>"
+    "<Tumor><Item naaccrId=\"primarySite\">C509</Item></Tumor></Patient>\n"
+    "<Patient><Item naaccrId=\"patientIdNumber\">000000100</Item></Patient>\n"
+    "</NaaccrData>\n";
+
+/* The same case in NAACCR 25 (sex instead of sexAssignedAtBirth). */
+static const char file_v25[] = HEAD("250", "I")
+    "<Patient><Item naaccrId=\"patientIdNumber\">00000005</Item><Item naaccrId=\"sex\">6</Item>"
+    "<Tumor><Item naaccrId=\"primarySite\">C500</Item></Tumor></Patient>\n"
+    "</NaaccrData>\n";
+
+typedef struct {
+    char *dir;
+    char *db;
+    crtk_store *s;
+} fixture;
+
+static char *write_temp(fixture *f, const char *name, const char *text)
+{
+    char *p = g_build_filename(f->dir, name, NULL);
+    g_assert_true(g_file_set_contents(p, text, -1, NULL));
+    return p;
+}
+
+static void setup(fixture *f, gconstpointer data)
+{
+    (void)data;
+    f->dir = g_dir_make_tmp("crtk-store-XXXXXX", NULL);
+    f->db = g_build_filename(f->dir, "reg.db", NULL);
+    GError *error = NULL;
+    f->s = crtk_store_create(f->db, 260, NULL, &error);
+    g_assert_no_error(error);
+    g_assert_nonnull(f->s);
+    crtk_store_set_actor(f->s, "tester", "test");
+}
+
+static void teardown(fixture *f, gconstpointer data)
+{
+    (void)data;
+    crtk_store_close(f->s);
+    GDir *d = g_dir_open(f->dir, 0, NULL);
+    const char *n;
+    while ((n = g_dir_read_name(d))) {
+        char *p = g_build_filename(f->dir, n, NULL);
+        g_unlink(p);
+        g_free(p);
+    }
+    g_dir_close(d);
+    g_rmdir(f->dir);
+    g_free(f->db);
+    g_free(f->dir);
+}
+
+static gint64 count(crtk_store *s, const char *what)
+{
+    gint64 p = 0, t = 0;
+    g_assert_true(crtk_store_count(s, NULL, &p, &t, NULL));
+    return !strcmp(what, "patients") ? p : t;
+}
+
+typedef struct {
+    long errors;
+} problems_seen;
+
+static int on_problem(const crtk_problem *p, void *user)
+{
+    if (p->severity != CRTK_SEVERITY_WARNING)
+        ((problems_seen *)user)->errors++;
+    return CRTK_CONTINUE;
+}
+
+static gboolean import_text(fixture *f, const char *name, const char *text, crtk_conflict conflict,
+                            crtk_import_stats *st, GError **error)
+{
+    char *p = write_temp(f, name, text);
+    crtk_import_options o = {0};
+    crtk_read_options_init(&o.read);
+    o.on_conflict = conflict;
+    problems_seen seen = {0};
+    gboolean ok = crtk_store_import(f->s, p, &o, on_problem, &seen, st, error);
+    g_free(p);
+    return ok;
+}
+
+static char *value(crtk_store *s, const char *sql)
+{
+    typedef struct {
+        char *v;
+    } box;
+    box b = {0};
+    GError *error = NULL;
+    int cb(int n, const char *const *v, const char *const *names, void *u);
+    gboolean ok = crtk_store_select(s, sql, NULL, 0, cb, &b, &error);
+    g_assert_no_error(error);
+    g_assert_true(ok);
+    return b.v;
+}
+
+int cb(int n, const char *const *v, const char *const *names, void *u)
+{
+    (void)n, (void)names;
+    char **out = u;
+    g_free(*out);
+    *out = g_strdup(v[0] ? v[0] : "(null)");
+    return 0;
+}
+
+static void test_create(fixture *f, gconstpointer data)
+{
+    (void)data;
+    GStatBuf sb;
+    g_assert_cmpint(g_stat(f->db, &sb), ==, 0);
+    g_assert_cmpint(sb.st_mode & 0777, ==, 0600);
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    g_assert_cmpint(sqlite3_open_v2(f->db, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+    g_assert_cmpint(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &st, NULL), ==, SQLITE_OK);
+    g_assert_cmpint(sqlite3_step(st), ==, SQLITE_ROW);
+    g_assert_cmpstr((const char *)sqlite3_column_text(st, 0), ==, "wal");
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    /* one column per item, named by naaccrId */
+    char *n = value(f->s, "SELECT count(*) FROM pragma_table_info('tumor') WHERE name = 'primarySite'");
+    g_assert_cmpstr(n, ==, "1");
+    g_free(n);
+    n = value(f->s, "SELECT count(*) FROM pragma_table_info('patient') WHERE name = 'sexAssignedAtBirth'");
+    g_assert_cmpstr(n, ==, "1");
+    g_free(n);
+    char *v = crtk_store_get_setting(f->s, "naaccrVersion");
+    g_assert_cmpstr(v, ==, "260");
+    g_free(v);
+    GError *error = NULL;
+    g_assert_null(crtk_store_create(f->db, 260, NULL, &error));
+    g_assert_error(error, CRTK_ERROR, CRTK_ERROR_IO);
+    g_clear_error(&error);
+}
+
+static void test_import_twice(fixture *f, gconstpointer data)
+{
+    (void)data;
+    crtk_import_stats st;
+    GError *error = NULL;
+    g_assert_true(import_text(f, "a.xml", file1, CRTK_CONFLICT_UPDATE, &st, &error));
+    g_assert_no_error(error);
+    g_assert_cmpint(st.patients_added, ==, 2);
+    g_assert_cmpint(st.tumors_added, ==, 3);
+    g_assert_cmpint(count(f->s, "patients"), ==, 2);
+    g_assert_cmpint(count(f->s, "tumors"), ==, 3);
+    g_assert_true(import_text(f, "a.xml", file1, CRTK_CONFLICT_UPDATE, &st, &error));
+    g_assert_cmpint(st.patients_added, ==, 0);
+    g_assert_cmpint(st.values_changed, ==, 0);
+    g_assert_cmpint(count(f->s, "patients"), ==, 2);
+    g_assert_cmpint(count(f->s, "tumors"), ==, 3);
+    /* exact text: leading zeros, apostrophes, line breaks and trailing spaces */
+    char *v = value(f->s, "SELECT nameLast FROM patient WHERE patientIdNumber = '00000001'");
+    g_assert_cmpstr(v, ==, "O'Brien & Co");
+    g_free(v);
+    v = value(f->s, "SELECT textRemarks FROM tumor WHERE primarySite = 'C504'");
+    g_assert_cmpstr(v, ==, "line one\nline two  ");
+    g_free(v);
+    /* NaaccrData items go with the tumors */
+    v = value(f->s, "SELECT count(*) FROM tumor WHERE registryId = '0000012345'");
+    g_assert_cmpstr(v, ==, "3");
+    g_free(v);
+}
+
+static void test_import_update_and_match(fixture *f, gconstpointer data)
+{
+    (void)data;
+    crtk_import_stats st;
+    g_assert_true(import_text(f, "a.xml", file1, CRTK_CONFLICT_UPDATE, &st, NULL));
+    g_assert_true(import_text(f, "b.xml", file2, CRTK_CONFLICT_UPDATE, &st, NULL));
+    g_assert_cmpint(st.patients_added, ==, 0);
+    g_assert_cmpint(st.tumors_added, ==, 1);   /* tumor 03 is new */
+    g_assert_cmpint(st.tumors_updated, ==, 1); /* tumor 02 matched by tumorRecordNumber */
+    g_assert_cmpint(count(f->s, "tumors"), ==, 4);
+    char *v = value(f->s, "SELECT dateOfDiagnosis FROM tumor WHERE tumorRecordNumber = '02'");
+    g_assert_cmpstr(v, ==, "20230704");
+    g_free(v);
+    /* the change is audited with old and new value */
+    v = value(f->s, "SELECT old_value || '>' || new_value FROM audit WHERE item = 'dateOfDiagnosis'");
+    g_assert_cmpstr(v, ==, "2023>20230704");
+    g_free(v);
+}
+
+static void test_import_conflict_modes(fixture *f, gconstpointer data)
+{
+    (void)data;
+    crtk_import_stats st;
+    GError *error = NULL;
+    g_assert_true(import_text(f, "a.xml", file1, CRTK_CONFLICT_UPDATE, &st, NULL));
+    g_assert_true(import_text(f, "b.xml", file2, CRTK_CONFLICT_SKIP, &st, NULL));
+    g_assert_cmpint(st.patients_skipped, ==, 1);
+    g_assert_cmpint(count(f->s, "tumors"), ==, 3);
+    g_assert_false(import_text(f, "b.xml", file2, CRTK_CONFLICT_FAIL, &st, &error));
+    g_assert_nonnull(error);
+    g_assert_nonnull(strstr(error->message, "00000001"));
+    g_clear_error(&error);
+    g_assert_cmpint(count(f->s, "tumors"), ==, 3);
+}
+
+static void test_failed_file_leaves_store(fixture *f, gconstpointer data)
+{
+    (void)data;
+    crtk_import_stats st;
+    GError *error = NULL;
+    g_assert_true(import_text(f, "a.xml", file1, CRTK_CONFLICT_UPDATE, &st, NULL));
+    char *audit_before = value(f->s, "SELECT count(*) FROM audit");
+    g_assert_false(import_text(f, "bad.xml", file_bad, CRTK_CONFLICT_UPDATE, &st, &error));
+    g_assert_nonnull(error);
+    g_clear_error(&error);
+    g_assert_cmpint(count(f->s, "patients"), ==, 2); /* 00000009 was rolled back */
+    char *audit_after = value(f->s, "SELECT count(*) FROM audit");
+    g_assert_cmpstr(audit_before, ==, audit_after);
+    g_free(audit_before);
+    g_free(audit_after);
+    gint64 checked, bad;
+    char *why = NULL;
+    g_assert_true(crtk_store_audit_verify(f->s, &checked, &bad, &why, NULL));
+    g_free(why);
+    /* a file that cannot be read at all */
+    g_assert_false(import_text(f, "garbage.xml", "<NaaccrData", CRTK_CONFLICT_UPDATE, &st, &error));
+    g_clear_error(&error);
+    g_assert_cmpint(count(f->s, "patients"), ==, 2);
+}
+
+static void test_import_other_version(fixture *f, gconstpointer data)
+{
+    (void)data;
+    crtk_import_stats st;
+    g_assert_true(import_text(f, "v25.xml", file_v25, CRTK_CONFLICT_UPDATE, &st, NULL));
+    /* sex 6 (transsexual, natal female) becomes sexAssignedAtBirth 2 */
+    char *v = value(f->s, "SELECT sexAssignedAtBirth FROM patient WHERE patientIdNumber = '00000005'");
+    g_assert_cmpstr(v, ==, "2");
+    g_free(v);
+}
+
+typedef struct {
+    GString *xml;
+    crtk_writer *w;
+} export_ctx;
+
+static int export_cb(crtk_stored_patient *p, void *user)
+{
+    export_ctx *c = user;
+    g_assert_true(crtk_writer_write(c->w, p->record, NULL));
+    return CRTK_CONTINUE;
+}
+
+typedef struct {
+    GPtrArray *dumps;
+} dump_ctx;
+
+static int dump_patient(crtk_record *r, void *user)
+{
+    dump_ctx *c = user;
+    GString *s = g_string_new(NULL);
+    for (int k = 0; k < r->patient.n_set; k++) {
+        const crtk_item *it = crtk_dictionary_item(r->dict, r->patient.set[k]);
+        g_string_append_printf(s, "P %s=%s\n", it->id, crtk_element_get(&r->patient, it->index, NULL));
+    }
+    for (int t = 0; t < r->n_tumors; t++)
+        for (int k = 0; k < r->tumors[t].n_set; k++) {
+            const crtk_item *it = crtk_dictionary_item(r->dict, r->tumors[t].set[k]);
+            g_string_append_printf(s, "T%d %s=%s\n", t, it->id, crtk_element_get(&r->tumors[t], it->index, NULL));
+        }
+    /* order-independent within an element */
+    gchar **lines = g_strsplit(s->str, "\n", -1);
+    g_string_free(s, TRUE);
+    guint n = g_strv_length(lines);
+    qsort(lines, n, sizeof(char *), (int (*)(const void *, const void *))g_strcmp0);
+    g_ptr_array_add(c->dumps, g_strjoinv("\n", lines));
+    g_strfreev(lines);
+    return CRTK_CONTINUE;
+}
+
+static GPtrArray *dump_xml(const char *xml, size_t len)
+{
+    dump_ctx c = {g_ptr_array_new_with_free_func(g_free)};
+    crtk_in *in = crtk_in_open_memory(xml, len);
+    crtk_read_handlers h = {.patient = dump_patient};
+    g_assert_cmpint(crtk_naaccr_xml_read(in, "mem", NULL, &h, &c, NULL), ==, 0);
+    crtk_in_close(in);
+    return c.dumps;
+}
+
+static void test_export_gives_back_values(fixture *f, gconstpointer data)
+{
+    (void)data;
+    crtk_import_stats st;
+    g_assert_true(import_text(f, "a.xml", file1, CRTK_CONFLICT_UPDATE, &st, NULL));
+    export_ctx c = {g_string_new(NULL), NULL};
+    crtk_write_options wo;
+    crtk_write_options_init(&wo);
+    wo.record_type = CRTK_RT_A;
+    crtk_header *h = crtk_header_new(crtk_store_dictionary(f->s), CRTK_RT_A);
+    c.w = crtk_writer_open_out(crtk_out_open_string(c.xml), crtk_store_dictionary(f->s), h, &wo, NULL);
+    crtk_header_free(h);
+    g_assert_true(crtk_store_foreach(f->s, NULL, export_cb, &c, NULL));
+    g_assert_true(crtk_writer_close(c.w, NULL));
+    GPtrArray *a = dump_xml(file1, sizeof file1 - 1), *b = dump_xml(c.xml->str, c.xml->len);
+    g_assert_cmpuint(a->len, ==, b->len);
+    for (guint i = 0; i < a->len; i++) {
+        /* the store adds the file's NaaccrData items (registryId) to each tumor; compare the rest */
+        gchar **la = g_strsplit(g_ptr_array_index(a, i), "\n", -1);
+        for (gchar **l = la; *l; l++)
+            if (**l)
+                g_assert_nonnull(strstr(g_ptr_array_index(b, i), *l));
+        g_strfreev(la);
+    }
+    g_ptr_array_free(a, TRUE);
+    g_ptr_array_free(b, TRUE);
+    g_string_free(c.xml, TRUE);
+}
+
+static void test_where_is_read_only(fixture *f, gconstpointer data)
+{
+    (void)data;
+    crtk_import_stats st;
+    g_assert_true(import_text(f, "a.xml", file1, CRTK_CONFLICT_UPDATE, &st, NULL));
+    gint64 p, t;
+    GError *error = NULL;
+    g_assert_true(crtk_store_count(f->s, "primarySite LIKE 'C5%'", &p, &t, &error));
+    g_assert_cmpint(t, ==, 1);
+    g_assert_false(crtk_store_count(f->s, "1); DELETE FROM patient; SELECT (1", &p, &t, &error));
+    g_assert_nonnull(error);
+    g_clear_error(&error);
+    g_assert_false(crtk_store_select(f->s, "DELETE FROM patient", NULL, 0, cb, NULL, &error));
+    g_clear_error(&error);
+    g_assert_cmpint(count(f->s, "patients"), ==, 2);
+}
+
+static void test_set_items_and_audit(fixture *f, gconstpointer data)
+{
+    (void)data;
+    crtk_import_stats st;
+    g_assert_true(import_text(f, "a.xml", file1, CRTK_CONFLICT_UPDATE, &st, NULL));
+    g_setenv("CRTK_TODAY", "20261015", TRUE);
+    gint64 pid = crtk_store_find_patient(f->s, "00000001");
+    g_assert_cmpint(pid, >, 0);
+    crtk_stored_patient *p = crtk_stored_patient_new(f->s);
+    g_assert_true(crtk_store_load_patient(f->s, pid, p, NULL));
+    g_assert_cmpint(p->record->n_tumors, ==, 2);
+    const char *items[] = {"primarySite"};
+    const char *vals[] = {"C508"};
+    GError *error = NULL;
+    g_assert_true(crtk_store_set_items(f->s, pid, p->tumor_ids[0], items, vals, 1, &error));
+    g_assert_no_error(error);
+    char *v = value(f->s, "SELECT primarySite || ' ' || dateCaseLastChanged FROM tumor WHERE tumorRecordNumber = '01' "
+                          "AND patient_id = (SELECT id FROM patient WHERE patientIdNumber = '00000001')");
+    g_assert_cmpstr(v, ==, "C508 20261015");
+    g_free(v);
+    v = value(f->s, "SELECT user || ' ' || old_value || '>' || new_value FROM audit WHERE item = 'primarySite'");
+    g_assert_cmpstr(v, ==, "tester C504>C508");
+    g_free(v);
+    /* a value too long is refused and nothing changes */
+    const char *bad_items[] = {"primarySite", "behaviorCodeIcdO3"};
+    const char *bad_vals[] = {"C5", "33"};
+    g_assert_false(crtk_store_set_items(f->s, pid, p->tumor_ids[0], bad_items, bad_vals, 2, &error));
+    g_assert_nonnull(strstr(error->message, "behaviorCodeIcdO3"));
+    g_clear_error(&error);
+    v = value(f->s, "SELECT primarySite FROM tumor WHERE id = (SELECT min(id) FROM tumor)");
+    g_assert_cmpstr(v, ==, "C508");
+    g_free(v);
+    /* an unknown item is refused with a suggestion */
+    const char *unk[] = {"primarySit"};
+    g_assert_false(crtk_store_set_items(f->s, pid, p->tumor_ids[0], unk, vals, 1, &error));
+    g_assert_nonnull(strstr(error->message, "primarySite"));
+    g_clear_error(&error);
+    /* a patient item on a tumor is refused */
+    const char *pat[] = {"dateOfBirth"};
+    const char *pv[] = {"19500316"};
+    g_assert_false(crtk_store_set_items(f->s, pid, p->tumor_ids[0], pat, pv, 1, &error));
+    g_clear_error(&error);
+    crtk_stored_patient_free(p);
+    g_unsetenv("CRTK_TODAY");
+}
+
+static void test_audit_chain_detects_tampering(fixture *f, gconstpointer data)
+{
+    (void)data;
+    crtk_import_stats st;
+    g_assert_true(import_text(f, "a.xml", file1, CRTK_CONFLICT_UPDATE, &st, NULL));
+    gint64 checked, bad;
+    char *why = NULL;
+    g_assert_true(crtk_store_audit_verify(f->s, &checked, &bad, &why, NULL));
+    g_assert_cmpint(checked, >=, 6);
+    crtk_store_close(f->s);
+    sqlite3 *db;
+    g_assert_cmpint(sqlite3_open(f->db, &db), ==, SQLITE_OK);
+    g_assert_cmpint(sqlite3_exec(db, "UPDATE audit SET new_value = 'x' WHERE id = 3", NULL, NULL, NULL), ==, SQLITE_OK);
+    sqlite3_close(db);
+    f->s = crtk_store_open(f->db, FALSE, NULL);
+    g_assert_false(crtk_store_audit_verify(f->s, &checked, &bad, &why, NULL));
+    g_assert_cmpint(bad, ==, 3);
+    g_free(why);
+}
+
+static void test_audit_chain_detects_removal(fixture *f, gconstpointer data)
+{
+    (void)data;
+    crtk_import_stats st;
+    g_assert_true(import_text(f, "a.xml", file1, CRTK_CONFLICT_UPDATE, &st, NULL));
+    crtk_store_close(f->s);
+    sqlite3 *db;
+    g_assert_cmpint(sqlite3_open(f->db, &db), ==, SQLITE_OK);
+    g_assert_cmpint(sqlite3_exec(db, "DELETE FROM audit WHERE id = (SELECT max(id) FROM audit)", NULL, NULL, NULL), ==,
+                    SQLITE_OK);
+    sqlite3_close(db);
+    f->s = crtk_store_open(f->db, FALSE, NULL);
+    gint64 checked, bad;
+    char *why = NULL;
+    g_assert_false(crtk_store_audit_verify(f->s, &checked, &bad, &why, NULL));
+    g_assert_nonnull(strstr(why, "removed"));
+    g_free(why);
+}
+
+static void test_sequence_numbers(fixture *f, gconstpointer data)
+{
+    (void)data;
+    crtk_dictionary *d = crtk_store_dictionary(f->s);
+    crtk_record *r = crtk_record_new(d);
+    crtk_element_set_id(&r->patient, d, "patientIdNumber", "00000077");
+    GError *error = NULL;
+    g_assert_true(crtk_store_begin(f->s, &error));
+    gint64 pid = crtk_store_insert_patient(f->s, &r->patient, &error);
+    const char *dates[] = {"20240105", "20200301", "2022", "20210101"};
+    const char *behs[] = {"3", "2", "0", "1"};
+    for (int i = 0; i < 4; i++) {
+        crtk_element *t = crtk_record_add_tumor(r);
+        crtk_element_set_id(t, d, "dateOfDiagnosis", dates[i]);
+        crtk_element_set_id(t, d, "behaviorCodeIcdO3", behs[i]);
+        g_assert_cmpint(crtk_store_insert_tumor(f->s, pid, t, &error), >, 0);
+    }
+    g_assert_true(crtk_store_renumber_sequences(f->s, pid, &error));
+    g_assert_true(crtk_store_commit(f->s, &error));
+    /* malignant/in situ: 2020 in situ 01, 2024 malignant 02; non-malignant: 2021 61, 2022 62 */
+    char *v = value(f->s, "SELECT group_concat(dateOfDiagnosis || ':' || sequenceNumberHospital || ':' || "
+                          "sequenceNumberCentral, ' ') FROM (SELECT * FROM tumor ORDER BY dateOfDiagnosis)");
+    g_assert_cmpstr(v, ==, "20200301:01:01 20210101:61:61 2022:62:62 20240105:02:02");
+    g_free(v);
+    crtk_record_free(r);
+}
+
+static void test_backup_and_upgrade(fixture *f, gconstpointer data)
+{
+    (void)data;
+    crtk_import_stats st;
+    g_assert_true(import_text(f, "a.xml", file1, CRTK_CONFLICT_UPDATE, &st, NULL));
+    char *dest = g_build_filename(f->dir, "copy.db", NULL);
+    GError *error = NULL;
+    g_assert_true(crtk_store_backup(f->s, dest, &error));
+    crtk_store *b = crtk_store_open(dest, TRUE, &error);
+    g_assert_no_error(error);
+    g_assert_cmpint(count(b, "tumors"), ==, 3);
+    crtk_store_close(b);
+    g_free(dest);
+    /* downgrade 26 -> 25 maps sexAssignedAtBirth back to sex and keeps row ids */
+    g_assert_true(crtk_store_upgrade(f->s, 250, NULL, NULL, &error));
+    g_assert_no_error(error);
+    g_assert_cmpint(crtk_store_version(f->s), ==, 250);
+    char *v = value(f->s, "SELECT sex FROM patient WHERE patientIdNumber = '00000001'");
+    g_assert_cmpstr(v, ==, "2");
+    g_free(v);
+    g_assert_cmpint(count(f->s, "tumors"), ==, 3);
+    gint64 checked, bad;
+    char *why = NULL;
+    g_assert_true(crtk_store_audit_verify(f->s, &checked, &bad, &why, NULL));
+    v = value(f->s, "SELECT count(*) FROM audit WHERE item = 'naaccrVersion' AND old_value = '260'");
+    g_assert_cmpstr(v, ==, "1");
+    g_free(v);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+#define T(name, fn) g_test_add("/store/" name, fixture, NULL, setup, fn, teardown)
+    T("create", test_create);
+    T("import-twice", test_import_twice);
+    T("import-update-and-match", test_import_update_and_match);
+    T("import-conflict-modes", test_import_conflict_modes);
+    T("failed-file-leaves-store", test_failed_file_leaves_store);
+    T("import-other-version", test_import_other_version);
+    T("export-gives-back-values", test_export_gives_back_values);
+    T("where-is-read-only", test_where_is_read_only);
+    T("set-items-and-audit", test_set_items_and_audit);
+    T("audit-detects-tampering", test_audit_chain_detects_tampering);
+    T("audit-detects-removal", test_audit_chain_detects_removal);
+    T("sequence-numbers", test_sequence_numbers);
+    T("backup-and-upgrade", test_backup_and_upgrade);
+    return g_test_run();
+}
