@@ -321,11 +321,11 @@ static int apply_changes(crtk_store *s, case_ref *ref, GPtrArray *items, GPtrArr
     if (rc == EXIT_OK && pi->len &&
         !crtk_store_set_items(s, ref->patient_id, 0, (const char *const *)pi->pdata, (const char *const *)pv->pdata,
                               (int)pi->len, &error))
-        rc = EXIT_DATA;
+        rc = error->code == CRTK_ERROR_USAGE ? EXIT_USAGE : EXIT_DATA;
     if (rc == EXIT_OK && ti->len &&
         !crtk_store_set_items(s, ref->patient_id, tid, (const char *const *)ti->pdata, (const char *const *)tv->pdata,
                               (int)ti->len, &error))
-        rc = EXIT_DATA;
+        rc = error->code == CRTK_ERROR_USAGE ? EXIT_USAGE : EXIT_DATA;
     if (rc == EXIT_OK && !crtk_store_commit(s, &error))
         rc = EXIT_USAGE;
     if (rc != EXIT_OK) {

@@ -1,0 +1,151 @@
+#!/bin/bash
+# t30-store.sh — the registry store from the command line, as a registrar would use it:
+# crtk init, import (twice, a failing file, a killed import), export with --where,
+# case show/set/edit/delete, audit (and tampering), backup and upgrade.
+# Environment (set by ctest): CRTK (the binary).  Needs python3 (its sqlite3 module) to look inside.
+set -uo pipefail
+
+: "${CRTK:?set CRTK to the crtk binary}"
+command -v python3 >/dev/null || { echo "python3 missing: skipped"; exit 77; }
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/crtk-t30.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+fails=0 checks=0
+ok() { checks=$((checks + 1)); }
+fail() { checks=$((checks + 1)); fails=$((fails + 1)); echo "FAIL: $*"; }
+run() { "$CRTK" "$@" >"$TMP/out" 2>"$TMP/err"; rc=$?; }
+expect_rc() { if [ "$rc" -eq "$1" ]; then ok; else fail "$2: exit $rc, expected $1"; cat "$TMP/out" "$TMP/err"; fi; }
+expect_out() { if grep -qE -- "$1" "$TMP/out"; then ok; else fail "$2: stdout lacks /$1/"; cat "$TMP/out"; fi; }
+expect_err() { if grep -qE -- "$1" "$TMP/err"; then ok; else fail "$2: stderr lacks /$1/"; cat "$TMP/err"; fi; }
+sql() { python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); print("\n".join("|".join("" if v is None else str(v) for v in r) for r in c.execute(sys.argv[2]))); c.commit()' "$@"; }
+expect_eq() { if [ "$1" = "$2" ]; then ok; else fail "$3: got '$1', expected '$2'"; fi; }
+
+HEAD='<?xml version="1.0"?>
+<NaaccrData baseDictionaryUri="http://naaccr.org/naaccrxml/naaccr-dictionary-260.xml" recordType="A" specificationVersion="1.8" xmlns="http://naaccr.org/naaccrxml">'
+cat >"$TMP/cases.xml" <<XML
+$HEAD
+<Patient><Item naaccrId="patientIdNumber">00000001</Item><Item naaccrId="sexAssignedAtBirth">2</Item>
+  <Tumor><Item naaccrId="tumorRecordNumber">01</Item><Item naaccrId="primarySite">C504</Item><Item naaccrId="dateOfDiagnosis">20210315</Item><Item naaccrId="behaviorCodeIcdO3">3</Item></Tumor></Patient>
+<Patient><Item naaccrId="patientIdNumber">00000002</Item><Item naaccrId="sexAssignedAtBirth">1</Item>
+  <Tumor><Item naaccrId="tumorRecordNumber">01</Item><Item naaccrId="primarySite">C619</Item></Tumor>
+  <Tumor><Item naaccrId="tumorRecordNumber">02</Item><Item naaccrId="primarySite">C180</Item></Tumor></Patient>
+</NaaccrData>
+XML
+cat >"$TMP/bad.xml" <<XML
+$HEAD
+<Patient><Item naaccrId="patientIdNumber">00000003</Item>
+  <Tumor><Item naaccrId="primarySite">C509</Item></Tumor></Patient>
+<Patient><Item naaccrId="patientIdNumber">00000004</Item>
+  <Tumor><Item naaccrId="primarySit">C509</Item></Tumor></Patient>
+</NaaccrData>
+XML
+DB=$TMP/reg.db
+
+# init: a new file readable by its owner only, in WAL mode
+run init "$DB" --registry-name "Test Registry" --user alice
+expect_rc 0 "init"
+expect_eq "$(stat -c %a "$DB")" 600 "store file mode"
+expect_eq "$(sql "$DB" 'PRAGMA journal_mode')" wal "journal mode"
+run init "$DB"
+expect_rc 2 "init over an existing file"
+
+# import twice: same counts
+run import "$DB" "$TMP/cases.xml" --user alice
+expect_rc 0 "import"
+expect_out "added 2 patients, 3 tumors" "import counts"
+run import "$DB" "$TMP/cases.xml" --user alice
+expect_rc 0 "import again"
+expect_eq "$(sql "$DB" 'SELECT (SELECT count(*) FROM patient) || "/" || (SELECT count(*) FROM tumor)')" "2/3" "counts after two imports"
+
+# a file with an error: refused, with its place, and the store is unchanged
+run import "$DB" "$TMP/bad.xml"
+expect_rc 1 "import of a bad file"
+expect_err "bad.xml:6:[0-9]+: .*primarySit" "the error names file, line, column and item"
+expect_err "not imported" "the file is refused"
+expect_eq "$(sql "$DB" 'SELECT count(*) FROM patient')" 2 "failed import leaves the store as it was"
+
+# export with a read-only --where
+run export "$DB" -o "$TMP/breast.xml" --where "primarySite LIKE 'C50%'"
+expect_rc 0 "export --where"
+expect_err "1 patient, 1 tumor written" "export counts"
+run validate "$TMP/breast.xml"
+expect_rc 0 "exported file is valid"
+run export "$DB" -o "$TMP/x.xml" --where "1); DELETE FROM patient; SELECT (1"
+expect_rc 2 "--where cannot change the store"
+expect_eq "$(sql "$DB" 'SELECT count(*) FROM patient')" 2 "--where changed nothing"
+
+# case show / set / edit / delete
+run case show "$DB" 00000001
+expect_rc 0 "case show"
+expect_out "primarySite +C504" "case show lists the site"
+expect_out "Diagnosis" "case show groups items in sections"
+CRTK_TODAY=20261001 run case set "$DB" 00000001 primarySite=C508 --user bob
+expect_rc 0 "case set"
+expect_eq "$(sql "$DB" "SELECT primarySite || ' ' || dateCaseLastChanged FROM tumor WHERE patient_id = 1")" "C508 20261001" "case set changes the value and Date Case Last Changed"
+run case set "$DB" 00000001 primarySit=C508
+expect_rc 2 "case set of an unknown item"
+expect_err "did you mean primarySite" "unknown item suggests the nearest"
+run case set "$DB" 00000002 primarySite=C500
+expect_rc 2 "a tumor item on a patient with two tumors needs PATIENT/N"
+run case set "$DB" 00000002/2 behaviorCodeIcdO3=33
+expect_rc 1 "case set of a value too long"
+EDITOR="sed -i s/C508/C509/" run case edit "$DB" 00000001/1
+expect_rc 0 "case edit"
+expect_eq "$(sql "$DB" "SELECT primarySite FROM tumor WHERE patient_id = 1")" "C509" "case edit applies the change"
+EDITOR="sed -i s/C509/C5099X/" run case edit "$DB" 00000001/1
+expect_rc 1 "case edit with an invalid value"
+expect_err "kept in" "the user's text is kept"
+expect_eq "$(sql "$DB" "SELECT primarySite FROM tumor WHERE patient_id = 1")" "C509" "an invalid edit changes nothing"
+run case delete "$DB" 00000002/2
+expect_rc 2 "delete needs --yes"
+run case delete "$DB" 00000002/2 --yes
+expect_rc 0 "delete a tumor"
+expect_eq "$(sql "$DB" 'SELECT count(*) FROM tumor')" 2 "tumor deleted"
+
+# the audit trail: who, what, old and new; tampering is detected
+run audit "$DB" --patient 00000001 --format json
+expect_rc 0 "audit list"
+expect_out '"user":"bob".*"item":"primarySite","old":"C504","new":"C508"' "audit records who, item, old and new value"
+run audit "$DB" --verify
+expect_rc 0 "audit verify"
+run backup "$DB" "$TMP/copy.db"
+expect_rc 0 "backup"
+expect_eq "$(stat -c %a "$TMP/copy.db")" 600 "backup file mode"
+run audit "$TMP/copy.db" --verify
+expect_rc 0 "backup's audit trail"
+sql "$TMP/copy.db" "UPDATE audit SET new_value = 'C999' WHERE item = 'primarySite'" >/dev/null
+run audit "$TMP/copy.db" --verify
+expect_rc 1 "tampering detected"
+expect_out "BROKEN" "verify says so"
+
+# a killed import leaves a sound store with all or nothing of the file
+{
+    echo "$HEAD"
+    awk 'BEGIN { for (i = 1; i <= 40000; i++) printf "<Patient><Item naaccrId=\"patientIdNumber\">%08d</Item><Tumor><Item naaccrId=\"primarySite\">C509</Item><Item naaccrId=\"dateOfDiagnosis\">20200101</Item></Tumor></Patient>\n", i + 100 }'
+    echo "</NaaccrData>"
+} >"$TMP/big.xml"
+"$CRTK" init "$TMP/kill.db" >/dev/null
+"$CRTK" import "$TMP/kill.db" "$TMP/big.xml" >/dev/null 2>&1 &
+pid=$!
+sleep 0.4
+kill -9 $pid 2>/dev/null
+wait $pid 2>/dev/null
+expect_eq "$(sql "$TMP/kill.db" 'PRAGMA integrity_check')" ok "integrity after a killed import"
+n=$(sql "$TMP/kill.db" 'SELECT count(*) FROM patient')
+if [ "$n" = 0 ] || [ "$n" = 40000 ]; then ok; else fail "killed import left $n patients (all or nothing expected)"; fi
+
+# upgrade 25 -> 26: sex becomes sexAssignedAtBirth, recorded in the audit trail
+cat >"$TMP/v25.xml" <<XML
+<?xml version="1.0"?>
+<NaaccrData baseDictionaryUri="http://naaccr.org/naaccrxml/naaccr-dictionary-250.xml" recordType="I" specificationVersion="1.8" xmlns="http://naaccr.org/naaccrxml">
+<Patient><Item naaccrId="patientIdNumber">00000001</Item><Item naaccrId="sex">2</Item><Tumor><Item naaccrId="primarySite">C509</Item></Tumor></Patient>
+</NaaccrData>
+XML
+"$CRTK" init "$TMP/v25.db" --naaccr-version 25 >/dev/null
+"$CRTK" import "$TMP/v25.db" "$TMP/v25.xml" >/dev/null
+run upgrade "$TMP/v25.db" --naaccr-version 26
+expect_rc 0 "upgrade"
+expect_eq "$(sql "$TMP/v25.db" 'SELECT sexAssignedAtBirth FROM patient')" 2 "sex mapped to sexAssignedAtBirth"
+expect_eq "$(sql "$TMP/v25.db" "SELECT count(*) FROM audit WHERE command = 'upgrade' AND item = 'naaccrVersion'")" 1 "upgrade audited"
+
+echo "t30-store: $checks checks, $fails failed"
+[ "$fails" -eq 0 ]
