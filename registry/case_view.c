@@ -1,9 +1,6 @@
 /* case_view.c — sections, meanings and the edit form of a case (see case_view.h). */
 #include "case_view.h"
-#if __has_include("codes.h")
 #include "codes.h"
-#define CRTK_HAVE_CODES 1
-#endif
 
 #include <string.h>
 
@@ -46,12 +43,7 @@ const char *crtk_section_name(int i)
 
 const char *crtk_value_meaning(const crtk_item *item, const char *value)
 {
-#ifdef CRTK_HAVE_CODES
     return crtk_code_label(item->id, value);
-#else
-    (void)item, (void)value;
-    return NULL;
-#endif
 }
 
 static gboolean section_first(int i)

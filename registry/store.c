@@ -6,6 +6,7 @@
  * which describe where a tumor's record came from) go to `tumor`.
  */
 #include "store_private.h"
+#include "derived.h"
 #include "io.h"
 
 #include <errno.h>
@@ -89,6 +90,9 @@ static gboolean prepare_common(crtk_store *s, GError **error)
     if (!s->read_only && !crtk_store_prepare(s,
             "INSERT INTO audit(at, user, command, patient_id, tumor_id, patient_key, item, old_value, new_value, hash) "
             "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)", &s->audit_insert, error))
+        return FALSE;
+    /* Derived variables (age at diagnosis, site recodes, ...) as SQL functions: see docs/derived.md. */
+    if (!crtk_derived_register_sqlite(s->db, error))
         return FALSE;
     if (!s->user)
         s->user = g_strdup(g_get_user_name());
