@@ -1,0 +1,59 @@
+#!/bin/bash
+# bench-store.sh — speed and memory of the registry store: import of a generated
+# NAACCR file of 100,000 patients (about 119,000 tumors), export of the same, and
+# `crtk case show` / `crtk case set` on a store grown to a million tumors.
+#
+# Usage: bench/bench-store.sh [BUILD_DIR] [PATIENTS]
+# Data in bench/data/ (not committed).  Needs /usr/bin/time and python3 (sqlite3 module).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BUILD=${1:-build}
+PATIENTS=${2:-100000}
+CRTK=$BUILD/crtk
+GEN=$BUILD/crtk-generate
+DATA=bench/data
+mkdir -p "$DATA"
+IN=$DATA/v26-abstract-$PATIENTS.xml
+[ -s "$IN" ] || "$GEN" --seed 2026 --patients "$PATIENTS" --naaccr-version 26 --record-type A -o "$IN" --quiet
+DB=$DATA/bench.db
+rm -f "$DB" "$DB"-wal "$DB"-shm
+"$CRTK" init "$DB" >/dev/null
+tumors=$(grep -c '<Tumor>' "$IN")
+t() { /usr/bin/time -f "%e %M" "$@" 2>&1 >/dev/null | tail -1; }
+read -r secs kb < <(t "$CRTK" import "$DB" "$IN")
+printf 'import %d tumors: %.2f s, %.0f tumors/s, peak %.1f MiB\n' "$tumors" "$secs" "$(echo "$tumors / $secs" | bc -l)" "$(echo "$kb / 1024" | bc -l)"
+read -r secs kb < <(t "$CRTK" export "$DB" -o "$DATA/export.xml")
+printf 'export %d tumors: %.2f s, %.0f tumors/s, peak %.1f MiB\n' "$tumors" "$secs" "$(echo "$tumors / $secs" | bc -l)" "$(echo "$kb / 1024" | bc -l)"
+rm -f "$DATA/export.xml"
+# Grow the store to a million tumors by copying rows under new patient ids (inside SQLite).
+python3 - "$DB" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+cols_p = [r[1] for r in db.execute("PRAGMA table_info(patient)") if r[1] != "id"]
+cols_t = [r[1] for r in db.execute("PRAGMA table_info(tumor)") if r[1] not in ("id", "patient_id")]
+n_t = db.execute("SELECT count(*) FROM tumor").fetchone()[0]
+k = 1
+while db.execute("SELECT count(*) FROM tumor").fetchone()[0] < 1000000:
+    off = db.execute("SELECT max(id) FROM patient").fetchone()[0]
+    pc = ",".join('"%s"' % c for c in cols_p if c != "patientIdNumber")
+    tc = ",".join('"%s"' % c for c in cols_t)
+    db.execute('INSERT INTO patient(id, "patientIdNumber", %s) SELECT id + ?, printf("%%08d", id + ?), %s FROM patient WHERE id <= ?' % (pc, pc), (off, off, n_t))
+    db.execute('INSERT INTO tumor(patient_id, %s) SELECT patient_id + ?, %s FROM tumor WHERE patient_id <= ?' % (tc, tc), (off, n_t))
+    db.commit()
+print("store grown to", db.execute("SELECT count(*) FROM tumor").fetchone()[0], "tumors")
+PY
+last=$(python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT patientIdNumber FROM patient ORDER BY id DESC LIMIT 1").fetchone()[0])' "$DB")
+best() { # best of 5 runs, in ms
+    local b=999999
+    for _ in 1 2 3 4 5; do
+        local s e
+        s=$(date +%s%N)
+        "$@" >/dev/null 2>&1
+        e=$(date +%s%N)
+        local ms=$(( (e - s) / 1000000 ))
+        [ "$ms" -lt "$b" ] && b=$ms
+    done
+    echo "$b"
+}
+echo "case show (1M tumors): $(best "$CRTK" case show "$DB" "$last") ms"
+echo "case set  (1M tumors): $(best "$CRTK" case set "$DB" "$last" primarySite=C509) ms"
