@@ -18,7 +18,7 @@ typedef struct crtk_write_options {
     gboolean write_item_numbers;   /* XML: naaccrNum on every Item */
     gboolean drop_extensions;      /* XML: do not write kept extension elements */
     gboolean zero_padding;         /* apply leftZero padding to all-digit values (flat always does) */
-    const char *csv_columns;       /* CSV: comma list of naaccrIds; NULL = every item of the record type that is used */
+    const char *csv_columns;       /* CSV: comma list of naaccrIds; NULL = every item of the record type */
 } crtk_write_options;
 
 void crtk_write_options_init(crtk_write_options *o);
