@@ -205,7 +205,10 @@ static gboolean xml_begin(crtk_writer *w, GError **error)
     g_string_append_printf(b, "\n            recordType=\"%c\"", crtk_record_type_letter(w->record_type));
     const char *spec = w->options.specification_version ? w->options.specification_version : "1.8";
     g_string_append_printf(b, "\n            specificationVersion=\"%s\"", spec);
-    GDateTime *now = g_date_time_new_now_local();
+    /* SOURCE_DATE_EPOCH (the reproducible-builds convention) fixes the time, for byte-identical output. */
+    const char *epoch = g_getenv("SOURCE_DATE_EPOCH");
+    GDateTime *now = epoch && *epoch ? g_date_time_new_from_unix_utc(g_ascii_strtoll(epoch, NULL, 10))
+                                     : g_date_time_new_now_local();
     char *tg = g_date_time_format(now, "%Y-%m-%dT%H:%M:%S%:z");
     g_date_time_unref(now);
     g_string_append_printf(b, "\n            timeGenerated=\"%s\"", tg);
