@@ -128,6 +128,7 @@ void crtk_store_close(crtk_store *s)
     if (s->tumor_cols)
         g_array_free(s->tumor_cols, TRUE);
     g_free(s->audit_head);
+    g_free(s->last_patient_key);
     g_free(s->path);
     g_free(s->user);
     g_free(s->command);

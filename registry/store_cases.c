@@ -187,6 +187,9 @@ gint64 crtk_store_insert_patient(crtk_store *s, const crtk_element *patient, GEr
     const char *key = crtk_element_get_id(patient, s->dict, "patientIdNumber");
     if (!crtk_store_audit(s, id, 0, key, "patient", NULL, "added", error))
         return 0;
+    s->last_patient_id = id;
+    g_free(s->last_patient_key);
+    s->last_patient_key = g_strdup(key);
     return id;
 }
 
@@ -197,13 +200,19 @@ gint64 crtk_store_insert_tumor(crtk_store *s, gint64 patient_id, const crtk_elem
     gint64 id = insert_row(s, s->insert_tumor, patient_id, tumor, TRUE, error);
     if (!id)
         return 0;
+    /* The patient's key for the audit row: the last patient added is the usual case. */
     char *key = NULL;
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(s->db, "SELECT \"patientIdNumber\" FROM patient WHERE id = ?1", -1, &st, NULL) == SQLITE_OK) {
-        sqlite3_bind_int64(st, 1, patient_id);
-        if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-            key = g_strdup((const char *)sqlite3_column_text(st, 0));
-        sqlite3_finalize(st);
+    if (patient_id == s->last_patient_id && s->last_patient_key) {
+        key = g_strdup(s->last_patient_key);
+    } else {
+        sqlite3_stmt *st;
+        if (sqlite3_prepare_v2(s->db, "SELECT \"patientIdNumber\" FROM patient WHERE id = ?1", -1, &st, NULL) ==
+            SQLITE_OK) {
+            sqlite3_bind_int64(st, 1, patient_id);
+            if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+                key = g_strdup((const char *)sqlite3_column_text(st, 0));
+            sqlite3_finalize(st);
+        }
     }
     gboolean ok = crtk_store_audit(s, patient_id, id, key, "tumor", NULL, "added", error);
     g_free(key);

@@ -20,6 +20,8 @@ struct crtk_store {
     char *audit_head;      /* hash of the last audit entry */
     gint64 audit_last_id;
     int in_transaction;
+    gint64 last_patient_id;  /* the patient last added, and its key (for audit rows of its tumors) */
+    char *last_patient_key;
 };
 
 gboolean crtk_store_exec(crtk_store *s, const char *sql, GError **error);
