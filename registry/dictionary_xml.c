@@ -132,7 +132,8 @@ static void item_def(crtk_user_dictionary *ud, reporter *r, const crtk_xml_token
     if (!crtk_parse_record_types(rts ? g_strstrip(rts) : "", &it.record_types))
         report(r, CRTK_SEVERITY_ERROR, CRTK_PROBLEM_DICTIONARY, t->line, t->column, label,
                "recordTypes must be a comma list of A, M, C, I");
-    if (trim && strcmp(g_strstrip(trim), "all") && strcmp(trim, "none"))
+    /* An empty trim="" is the default, as an empty dataType or padding is (the Idaho registry writes them). */
+    if (trim && *g_strstrip(trim) && strcmp(trim, "all") && strcmp(trim, "none"))
         report(r, CRTK_SEVERITY_ERROR, CRTK_PROBLEM_DICTIONARY, t->line, t->column, label,
                "trim must be all or none");
     if (start && !parse_int(start, &it.start_column))

@@ -629,8 +629,8 @@ static node *parse_call(parser *p, int fn, int col)
 {
     GPtrArray *args = g_ptr_array_new();
     gboolean agg = fn == F_ANY_OTHER || fn == F_ALL_OTHERS || fn == F_COUNT_TUMORS || fn == F_COUNT_OTHERS;
-    if (agg || fn == F_PATIENT_CONSISTENT)
-        p->env->uses_loops = TRUE;
+    if (agg || fn == F_PATIENT_CONSISTENT || fn == F_CURRENT_YEAR)
+        p->env->uses_loops = TRUE; /* (current_year: the result may change with the date) */
     if (agg) {
         if (p->in_aggregate)
             fail(p, col, "%s cannot be used inside another tumor loop", FN[fn].name);

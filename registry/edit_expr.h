@@ -23,7 +23,8 @@ typedef struct edit_env {
     GPtrArray *refs;             /* const crtk_item* referenced (directly or via other.), no duplicates */
     GPtrArray *missing;          /* char*: names of required items the dictionary does not have */
     gboolean uses_tumor_items;   /* refers to tumor items of the current tumor */
-    gboolean uses_loops;         /* looks at other tumors or at other records (any_other, patient_consistent, ...) */
+    gboolean uses_loops;         /* looks at other tumors, other records or the date (any_other, patient_consistent,
+                                    current_year): not only at its own items */
 } edit_env;
 
 void edit_env_init(edit_env *env, const crtk_dictionary *dict);

@@ -21,6 +21,8 @@
 #include "dictionary.h"
 #include "record.h"
 
+/* A crtk_edits is not thread-safe: use one per thread (crtk_edits_involving or another load).
+ * The code tables behind them are shared and read-only. */
 typedef struct crtk_edits crtk_edits;
 
 typedef enum { CRTK_EDIT_TUMOR = 0, CRTK_EDIT_PATIENT = 1 } crtk_edit_level;

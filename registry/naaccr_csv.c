@@ -568,6 +568,18 @@ static gboolean split_row(reader *r, const csv_row *row)
             v = r->conv->str;
             len = r->conv->len;
         }
+        if (memchr(v, 0, len)) {
+            /* A NUL byte cannot be kept in NAACCR XML or in crtk's text values: it becomes a blank. */
+            problem(r, CRTK_SEVERITY_ERROR, CRTK_PROBLEM_BAD_VALUE, row->line, c + 1, TRUE, it->id,
+                    "the value holds a NUL byte (0x00), which is not text; it is read as a blank");
+            char *copy = g_strndup(v, len);
+            for (size_t i = 0; i < len; i++)
+                if (!copy[i])
+                    copy[i] = ' ';
+            crtk_element_set(&r->vals, it->index, copy, len);
+            g_free(copy);
+            continue;
+        }
         crtk_element_set(&r->vals, it->index, v, len);
     }
     return TRUE;

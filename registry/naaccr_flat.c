@@ -318,7 +318,7 @@ static const char *decode_line(reader *r, const char *line, size_t len, size_t *
 }
 
 /* Reads the line's fields into r->vals. */
-static void split_line(reader *r, const char *text, size_t chars)
+static void split_line(reader *r, const char *text, size_t chars, long line)
 {
     crtk_element_clear(&r->vals);
     g_string_truncate(r->vals_arena, 0);
@@ -339,6 +339,18 @@ static void split_line(reader *r, const char *text, size_t chars)
                 p++, n--;
             while (n && p[n - 1] == ' ')
                 n--;
+        }
+        if (memchr(p, 0, n)) {
+            /* A NUL byte cannot be kept in NAACCR XML or in crtk's text values: it becomes a blank. */
+            problem(r, CRTK_SEVERITY_ERROR, CRTK_PROBLEM_BAD_VALUE, line, it->start_column, TRUE, it->id,
+                    "the value holds a NUL byte (0x00), which is not text; it is read as a blank");
+            char *copy = g_strndup(p, n);
+            for (size_t i = 0; i < n; i++)
+                if (!copy[i])
+                    copy[i] = ' ';
+            crtk_element_set(&r->vals, it->index, copy, n);
+            g_free(copy);
+            continue;
         }
         crtk_element_set(&r->vals, it->index, p, n);
     }
@@ -534,7 +546,7 @@ int crtk_naaccr_flat_read(crtk_in *in, const char *name, const crtk_read_options
         for (long i = 0; i < empty_count && !r.aborted; i++)
             line_length_problem(&r, empty_first + i, 0);
         empty_count = 0;
-        split_line(&r, text, chars);
+        split_line(&r, text, chars, line_no);
         if (first) {
             for (int k = 0; k < r.n_items; k++) {
                 const crtk_item *it = r.items[k];

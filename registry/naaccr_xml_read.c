@@ -74,6 +74,8 @@ typedef struct {
 
 static int emit(reader *r, const crtk_problem *p)
 {
+    if (r->aborted)
+        return 0; /* a handler said stop: no more calls */
     if (p->severity == CRTK_SEVERITY_WARNING)
         r->st->warnings++;
     else

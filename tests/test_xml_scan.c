@@ -499,6 +499,82 @@ static void test_latin1(void)
     g_string_free(s, TRUE);
 }
 
+/* The fast path for <Item naaccrId="ID">VALUE</Item>: takes only what it can take exactly, and
+ * leaves everything else (references, other bytes, line breaks, attributes) to crtk_xml_next. */
+static void test_simple_item(void)
+{
+    const char xml[] = "<NaaccrData xmlns=\"urn:n\">\n"
+                       "  <Item naaccrId=\"patientIdNumber\">00000001</Item>\n"  /* 2: fast */
+                       "  <Item naaccrId=\"nameLast\">O'Neil \"Jr\"\t&gt; x</Item>\n" /* 3: reference: slow */
+                       "  <Item naaccrId=\"nameFirst\">Zo\xC3\xAB</Item>\n"      /* 4: non-ASCII: slow */
+                       "  <Item naaccrId=\"x\xFF\">1</Item>\n"                    /* 5: id not ASCII: slow */
+                       "  <Item naaccrId=\"a\" naaccrNum=\"1\">1</Item>\n"         /* 6: more attributes: slow */
+                       "  <Item naaccrId=\"textRemarks\">a\nb</Item>\n"           /* 7: two lines: slow */
+                       "  <Item naaccrId=\"primarySite\">C509 ]</Item>\n"          /* 8: ']': slow */
+                       "  <Item naaccrId=\"sex\"></Item>\n"                       /* 9: empty: fast */
+                       "  <Item naaccrId=\"primarySite\">C509</Item>\n"            /* 10: fast */
+                       "</NaaccrData>\n";
+    crtk_in *in = crtk_in_open_memory(xml, sizeof xml - 1);
+    crtk_xml_scanner *sc = crtk_xml_scanner_new(in);
+    crtk_xml_scanner_skip_space(sc, true);
+    const char *id, *v;
+    size_t id_len, v_len;
+    long line, col;
+    crtk_xml_token t;
+    /* Not before the root element. */
+    g_assert_false(crtk_xml_simple_item(sc, &id, &id_len, &v, &v_len, &line, &col));
+    g_assert_cmpint(crtk_xml_next(sc, &t), ==, CRTK_XML_START);
+    g_assert_cmpstr(crtk_xml_scanner_default_ns(sc), ==, "urn:n");
+    g_assert_true(crtk_xml_simple_item(sc, &id, &id_len, &v, &v_len, &line, &col));
+    g_assert_cmpmem(id, id_len, "patientIdNumber", 15);
+    g_assert_cmpmem(v, v_len, "00000001", 8);
+    g_assert_cmpint(line, ==, 2);
+    g_assert_cmpint(col, ==, 3);
+    for (int l = 3; l <= 4; l++) {
+        g_assert_false(crtk_xml_simple_item(sc, &id, &id_len, &v, &v_len, &line, &col));
+        g_assert_cmpint(crtk_xml_next(sc, &t), ==, CRTK_XML_START);
+        g_assert_cmpint(t.line, ==, l);
+        g_assert_cmpint(crtk_xml_next(sc, &t), ==, CRTK_XML_TEXT);
+        g_assert_cmpint(crtk_xml_next(sc, &t), ==, CRTK_XML_END);
+    }
+    /* Regression: line 5's id is not UTF-8; the fast path took it, now the slow path says so. */
+    g_assert_false(crtk_xml_simple_item(sc, &id, &id_len, &v, &v_len, &line, &col));
+    g_assert_cmpint(crtk_xml_next(sc, &t), ==, CRTK_XML_ERROR);
+    long el, ec;
+    g_assert_nonnull(strstr(crtk_xml_scanner_error(sc, &el, &ec), "invalid UTF-8"));
+    g_assert_cmpint(el, ==, 5);
+    g_assert_cmpint(ec, ==, 20);
+    crtk_xml_scanner_free(sc);
+    crtk_in_close(in);
+
+    /* Without the bad line, the rest reads through. */
+    GString *s = g_string_new(xml);
+    char *bad = strstr(s->str, "  <Item naaccrId=\"x\xFF");
+    g_string_erase(s, bad - s->str, strchr(bad, '\n') + 1 - bad);
+    in = crtk_in_open_memory(s->str, s->len);
+    sc = crtk_xml_scanner_new(in);
+    crtk_xml_scanner_skip_space(sc, true);
+    g_assert_cmpint(crtk_xml_next(sc, &t), ==, CRTK_XML_START);
+    int fast = 0, slow = 0;
+    for (;;) {
+        if (crtk_xml_simple_item(sc, &id, &id_len, &v, &v_len, &line, &col)) {
+            fast++;
+            continue;
+        }
+        crtk_xml_kind k = crtk_xml_next(sc, &t);
+        g_assert_cmpint(k, !=, CRTK_XML_ERROR);
+        if (k == CRTK_XML_EOF)
+            break;
+        if (k == CRTK_XML_START)
+            slow++;
+    }
+    g_assert_cmpint(fast, ==, 3);
+    g_assert_cmpint(slow, ==, 5);
+    crtk_xml_scanner_free(sc);
+    crtk_in_close(in);
+    g_string_free(s, TRUE);
+}
+
 static void test_text_is_space(void)
 {
     crtk_xml_token t = {.text = " \t\r\n", .text_len = 4};
@@ -528,6 +604,7 @@ int main(int argc, char **argv)
     g_test_add_func("/xml_scan/error-place-deep-in-file", test_error_place_deep_in_file);
     g_test_add_func("/xml_scan/gzip-stream", test_gzip_stream);
     g_test_add_func("/xml_scan/latin1", test_latin1);
+    g_test_add_func("/xml_scan/simple-item", test_simple_item);
     g_test_add_func("/xml_scan/text-is-space", test_text_is_space);
     return g_test_run();
 }

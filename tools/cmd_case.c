@@ -353,13 +353,15 @@ static int do_edit(crtk_store *s, case_ref *ref)
     crtk_element *e = ref->tumor_no ? &r->tumors[ref->tumor_no - 1] : &r->patient;
     crtk_level level = ref->tumor_no ? CRTK_LEVEL_TUMOR : CRTK_LEVEL_PATIENT;
     GString *form = g_string_new(NULL);
+    char tumor_no[16];
+    g_snprintf(tumor_no, sizeof tumor_no, "%d", ref->tumor_no);
     g_string_append_printf(form,
                            "# crtk case edit: patient %s%s%s\n"
                            "# One item per line as \"naaccrId: value\"; text after two spaces and # is a comment.\n"
                            "# Change a value, add a line to set an item, empty a value or delete a line to clear it.\n"
                            "# Save and quit to apply; nothing is applied if any value is invalid.\n",
                            crtk_record_patient_id(r), ref->tumor_no ? ", tumor " : "",
-                           ref->tumor_no ? g_strdup_printf("%d", ref->tumor_no) : "");
+                           ref->tumor_no ? tumor_no : "");
     crtk_case_form_element(form, d, e, level);
     char *path = NULL;
     GError *error = NULL;

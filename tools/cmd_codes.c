@@ -142,8 +142,7 @@ int cmd_codes(int argc, char **argv)
     for (guint i = 0; i < hits->len; i++)
         print_code(item, hits->pdata[i], json, morph);
     if (!hits->len) {
-        if (!json)
-            fprintf(stderr, "crtk: codes: no code of %s matches\n", item);
+        fprintf(stderr, "crtk: codes: no code of %s matches\n", item);
         rc = EXIT_DATA;
     }
     g_ptr_array_free(hits, TRUE);

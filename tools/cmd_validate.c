@@ -14,11 +14,14 @@ typedef struct {
     gboolean json;
     long shown;
     long max;
+    gboolean io_error;   /* a file could not be read at all: a system error (exit 2) */
 } validate_ctx;
 
 static int on_problem(const crtk_problem *p, void *user)
 {
     validate_ctx *c = user;
+    if (p->code == CRTK_PROBLEM_IO)
+        c->io_error = TRUE;
     if (c->max > 0 && c->shown >= c->max)
         return CRTK_CONTINUE;
     c->shown++;
@@ -117,8 +120,10 @@ int cmd_validate(int argc, char **argv)
                    st.tumors == 1 ? "" : "s", st.errors, st.errors == 1 ? "" : "s", st.warnings,
                    st.warnings == 1 ? "" : "s", st.fatal ? " (reading stopped at a fatal error)" : "");
         }
-        if (!valid)
+        if (!valid && rc == EXIT_OK)
             rc = EXIT_DATA;
+        if (c.io_error)
+            rc = EXIT_USAGE;
     }
     g_ptr_array_free(dicts, TRUE);
 out:

@@ -16,7 +16,7 @@
 set -euo pipefail
 
 PACKAGES=(build-essential cmake pkg-config libglib2.0-dev libsqlite3-dev zlib1g-dev libxlsxwriter-dev
-          unzip libxml2-utils python3)
+          unzip libxml2-utils python3 libpango1.0-dev libcairo2-dev poppler-utils)
 for arg in "$@"; do
     case "$arg" in
     --fuzz) PACKAGES+=(clang) ;;

@@ -27,5 +27,5 @@ run() { # run NAME BUILD_DIR CMAKE_ARGS...
 }
 
 run "normal build" "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo
-run "sanitizer build (ASan+UBSan)" "$ASAN_BUILD" -DCMAKE_BUILD_TYPE=Debug -DCRTK_SANITIZE=ON
+run "sanitizer build (ASan+UBSan)" "$ASAN_BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCRTK_SANITIZE=ON
 echo "== all tests passed in both builds"

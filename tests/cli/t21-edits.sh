@@ -1,0 +1,156 @@
+#!/bin/bash
+# t21-edits.sh — `crtk edits` run as a user would: failures in text, JSON Lines and CSV, the summary,
+# -o, edit sets, a state's --edits-dir, exit codes.  Uses files it writes itself, records of
+# crtk-generate when it was built, and the samples in $CRTK_SHARED when they are there.
+# Environment (set by ctest): CRTK, CRTK_SHARED, CRTK_GENERATE.  Exit 77 = skipped.
+set -uo pipefail
+
+: "${CRTK:?set CRTK to the crtk binary}"
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/crtk-t21.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+fails=0 checks=0
+
+ok() { checks=$((checks + 1)); }
+fail() { checks=$((checks + 1)); fails=$((fails + 1)); echo "FAIL: $*"; }
+run() { "$CRTK" "$@" >"$TMP/out" 2>"$TMP/err"; rc=$?; }
+expect_rc() { if [ "$rc" -eq "$1" ]; then ok; else fail "$2: exit $rc, expected $1"; cat "$TMP/out" "$TMP/err"; fi; }
+expect_out() { if grep -qE -- "$1" "$TMP/out"; then ok; else fail "$2: stdout lacks /$1/"; cat "$TMP/out"; fi; }
+expect_no_out() { if ! grep -qE -- "$1" "$TMP/out"; then ok; else fail "$2: stdout has /$1/"; cat "$TMP/out"; fi; }
+expect_err() { if grep -qE -- "$1" "$TMP/err"; then ok; else fail "$2: stderr lacks /$1/"; cat "$TMP/err"; fi; }
+expect_file() { if grep -qE -- "$2" "$1"; then ok; else fail "$3: $1 lacks /$2/"; cat "$1"; fi; }
+
+ROOT='<NaaccrData baseDictionaryUri="http://naaccr.org/naaccrxml/naaccr-dictionary-260.xml" recordType="I" specificationVersion="1.8" xmlns="http://naaccr.org/naaccrxml">'
+patient() { # ID SITE LATERALITY
+    cat <<XML
+  <Patient>
+    <Item naaccrId="patientIdNumber">$1</Item>
+    <Item naaccrId="sexAssignedAtBirth">2</Item>
+    <Item naaccrId="race1">01</Item><Item naaccrId="race2">88</Item><Item naaccrId="race3">88</Item>
+    <Item naaccrId="race4">88</Item><Item naaccrId="race5">88</Item>
+    <Item naaccrId="spanishHispanicOrigin">0</Item>
+    <Item naaccrId="dateOfBirth">19600515</Item>
+    <Item naaccrId="vitalStatus">1</Item>
+    <Item naaccrId="dateOfLastContact">20230601</Item>
+    <Item naaccrId="causeOfDeath">0000</Item>
+    <Item naaccrId="icdRevisionNumber">0</Item>
+    <Tumor>
+      <Item naaccrId="primarySite">$2</Item>
+      <Item naaccrId="laterality">$3</Item>
+      <Item naaccrId="histologicTypeIcdO3">8500</Item>
+      <Item naaccrId="behaviorCodeIcdO3">3</Item>
+      <Item naaccrId="dateOfDiagnosis">20220310</Item>
+      <Item naaccrId="ageAtDiagnosis">061</Item>
+      <Item naaccrId="sequenceNumberCentral">00</Item>
+      <Item naaccrId="typeOfReportingSource">1</Item>
+      <Item naaccrId="diagnosticConfirmation">1</Item>
+      <Item naaccrId="addrAtDxState">MD</Item>
+      <Item naaccrId="countyAtDx">005</Item>
+    </Tumor>
+  </Patient>
+XML
+}
+{ echo "$ROOT"; patient 00000001 C504 1; echo "</NaaccrData>"; } >"$TMP/good.xml"
+{ echo "$ROOT"; patient 00000001 C504 1; patient 00000002 C270 1; patient 00000003 C504 0; echo "</NaaccrData>"; } >"$TMP/bad.xml"
+
+# --- exit 0: every edit passes; the summary on stdout
+run edits --today 20240615 "$TMP/good.xml"
+expect_rc 0 "good file"
+expect_out "^Edits \(set all, [0-9]+ edits\): 1 patient, 1 tumor; 1 tumor \(100.0%\) pass every edit; 0 failures$" "good summary"
+
+# --- exit 1: each failure names file, patient, tumor, edit, items, message; then the summary
+run edits --today 20240615 "$TMP/bad.xml"
+expect_rc 1 "bad file"
+expect_out "bad.xml: patient 2 \(00000002\), tumor 1: S01 Primary Site \(valid code\) \[primarySite\]: Primary Site \"C270\" is not an ICD-O-3 topography code" "S01 failure line"
+expect_out "bad.xml: patient 3 \(00000003\), tumor 1: I07 .*\[primarySite laterality dateOfDiagnosis\]: Laterality 0 does not fit Primary Site C504" "I07 failure line"
+expect_no_out "patient 1 \(" "the good patient has no failure"
+expect_out "^Edits \(set all, [0-9]+ edits\): 3 patients, 3 tumors; 1 tumor \(33.3%\) pass every edit; [0-9]+ failures$" "bad summary"
+expect_out "^  S01 +1  Primary Site \(valid code\)$" "failures per edit"
+
+# --- JSON Lines: patientIdNumber, tumor, edit, items (array) and message
+run edits --today 20240615 --format json "$TMP/bad.xml"
+expect_rc 1 "json"
+expect_out '^\{"file":"[^"]*bad.xml","patient":2,"patientIdNumber":"00000002","tumor":1,"edit":"S01","name":"Primary Site \(valid code\)","items":\["primarySite"\],"message":"Primary Site \\"C270\\" is not' "json failure"
+expect_out '"edit":"I07",.*"items":\["primarySite","laterality","dateOfDiagnosis"\]' "json items array"
+expect_out '^\{"summary":"edit","edit":"S01","name":"Primary Site \(valid code\)","failures":1\}$' "json per-edit summary"
+expect_out '^\{"summary":"total","set":"all","files":1,"patients":3,"tumors":3,"tumorsPassing":1,"passingPercent":33.3,' "json total"
+if command -v python3 >/dev/null; then
+    if python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' "$TMP/out"; then ok; else fail "json lines parse"; fi
+fi
+
+# --- CSV with a header; the summary goes to stderr
+run edits --today 20240615 --format csv "$TMP/bad.xml"
+expect_rc 1 "csv"
+expect_out "^file,patient,patientIdNumber,tumor,edit,name,items,message,override$" "csv header"
+expect_out '^[^,]*bad.xml,2,00000002,1,S01,Primary Site \(valid code\),primarySite,"Primary Site ""C270"" is not' "csv row"
+expect_err "^Edits \(set all" "csv summary on stderr"
+
+# --- -o: failures to the file, the summary to stdout
+run edits --today 20240615 -o "$TMP/failures.txt" "$TMP/bad.xml"
+expect_rc 1 "-o"
+expect_file "$TMP/failures.txt" "S01 Primary Site" "-o file has the failures"
+expect_out "^Edits \(set all" "-o: summary on stdout"
+expect_no_out "S01 Primary Site \(valid code\) \[" "-o: no failure lines on stdout"
+
+# --- edit sets
+run edits --set hospital --today 20240615 "$TMP/bad.xml"
+expect_out "^Edits \(set hospital," "hospital set"
+run edits --set nosuchset "$TMP/good.xml"
+expect_rc 2 "unknown set"
+expect_err "unknown edit set \"nosuchset\" \(known: all, hospital, state-submission\)" "unknown set message"
+run edits --list --set state-submission
+expect_rc 0 "--list"
+expect_out "^P02 +tumor +Sequence Number--Central across tumors" "--list shows P02"
+expect_out "^S05 +patient +Sex" "--list shows the level"
+run edits --list --set hospital
+expect_no_out "^S13 " "S13 is not a hospital edit"
+
+# --- a state's own edits
+mkdir "$TMP/state"
+printf 'id\tname\tagency\tlevel\tsets\titems\toverride\tmessage\trule\n' >"$TMP/state/md.tsv"
+printf 'MD01\tMaryland county\tMD\t\tmd\tcountyAtDx\t\tCounty {countyAtDx} is not wanted here\tcountyAtDx != %s\n' "'005'" >>"$TMP/state/md.tsv"
+run edits --edits-dir "$TMP/state" --set md "$TMP/good.xml"
+expect_rc 1 "state edit fails"
+expect_out "tumor 1: MD01 Maryland county \[countyAtDx\]: County 005 is not wanted here" "state edit message"
+expect_out "^Edits \(set md, 1 edits\)" "only the md set"
+printf 'MD02\tBroken\tMD\t\tmd\t\t\tx\tcountyAtDx = = 1\n' >>"$TMP/state/md.tsv"
+run edits --edits-dir "$TMP/state" "$TMP/good.xml"
+expect_rc 2 "broken state edit"
+expect_err "md.tsv:3: edit MD02: rule column" "broken rule names file, line and column"
+
+# --- a store is not supported yet; usage errors
+run edits "$TMP/registry.db"
+expect_rc 2 "store"
+expect_err "store support comes with the store" "store message"
+run edits "$TMP/registry.sqlite"
+expect_rc 2 "sqlite store"
+run edits
+expect_rc 2 "no file"
+run edits --format xml "$TMP/good.xml"
+expect_rc 2 "bad format"
+run edits --today 2024 "$TMP/good.xml"
+expect_rc 2 "bad --today"
+run edits "$TMP/missing.xml"
+expect_rc 2 "missing file"
+
+# --- generated records, when crtk-generate was built
+if [ -x "${CRTK_GENERATE:-}" ]; then
+    "$CRTK_GENERATE" --seed 3 --patients 200 --naaccr-version 26 -q -o "$TMP/gen.xml"
+    run edits --set hospital "$TMP/gen.xml"
+    if [ "$rc" -le 1 ]; then ok; else fail "generated file: exit $rc"; cat "$TMP/err"; fi
+    expect_out "^Edits \(set hospital, [0-9]+ edits\): 200 patients" "generated summary"
+    "$CRTK_GENERATE" --seed 3 --patients 50 --naaccr-version 18 --format flat -q -o "$TMP/gen.txt"
+    run edits "$TMP/gen.txt"
+    if [ "$rc" -le 1 ]; then ok; else fail "generated flat file: exit $rc"; cat "$TMP/err"; fi
+    expect_out "50 patients" "flat summary"
+fi
+
+# --- the reference samples, when ../shared is there
+SAMPLE=${CRTK_SHARED:-}/codes/samples/synthetic-data_naaccr-xml-22-abstract_5-tumors.xml
+if [ -f "$SAMPLE" ]; then
+    run edits --format json "$SAMPLE"
+    expect_rc 1 "shared sample has failures"
+    expect_out '"summary":"total",.*"patients":3,"tumors":5' "shared sample summary"
+fi
+
+echo "t21-edits: $checks checks, $fails failed"
+[ "$fails" -eq 0 ]

@@ -1,0 +1,175 @@
+#!/bin/bash
+# run.sh DURATION [TARGET...] — build the libFuzzer targets with clang, seed them, and run each for
+# DURATION seconds; print executions and results.  Targets: xml_reader dictionary flat_reader csv_reader
+# (default: all).  Seed corpora are made at run time from ../shared's NAACCR samples and dictionaries
+# (and sample-data/ when there), in the build directory; nothing is added to the source tree.
+#
+#   CRTK_FUZZ_BUILD     build directory (default build-fuzz)
+#   CRTK_FUZZ_PARALLEL  run the targets at the same time (default 1 = one after the other)
+#   CRTK_SHARED         reference data (default ../shared beside the source)
+#   CRTK_FUZZ_ALLOW_NUL set to let read values hold NUL bytes (by default a value with a NUL inside
+#                       stops the fuzzer: crtk_element_get promises a NUL-terminated value)
+# Exit status: 0 when no target found a problem, 1 when one did (its input is in BUILD/artifacts/).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+SRC=$PWD
+
+DURATION=${1:?usage: tests/fuzz/run.sh DURATION [TARGET...]}
+shift
+TARGETS=("$@")
+[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(xml_reader dictionary flat_reader csv_reader)
+B=${CRTK_FUZZ_BUILD:-build-fuzz}
+SHARED=${CRTK_SHARED:-$SRC/../shared}
+N=$(ls "$SHARED"/naaccr >/dev/null 2>&1 && echo "$SHARED/naaccr" || echo "")
+command -v clang >/dev/null || { echo "run.sh: clang is needed (sudo tools/install-deps.sh --fuzz)" >&2; exit 2; }
+
+echo "== building fuzz targets in $B"
+CC=clang cmake -S . -B "$B" -DCRTK_FUZZ=ON -DBUILD_TESTING=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build "$B" -j "$(nproc 2>/dev/null || echo 2)" --target "${TARGETS[@]/#/fuzz_}" >/dev/null
+
+# ---- seeds ----------------------------------------------------------------------------------
+seed() { # seed TARGET NAME [OPTION-BYTE]: stdin becomes a seed (with the options byte in front)
+    local dir=$B/corpus-$1
+    mkdir -p "$dir"
+    # Seeds are cut at 16 KiB: small inputs run faster, and the fuzz build's 64-byte scanner
+    # buffer makes them cross its end as often as large files do.
+    if [ -n "${3:-}" ]; then { printf "\\x$3"; head -c 16384; } >"$dir/$2"; else head -c 16384 >"$dir/$2"; fi
+}
+for t in "${TARGETS[@]}"; do
+    mkdir -p "$B/corpus-$t" "$B/artifacts"
+    case $t in
+    xml_reader)
+        if [ -n "$N" ]; then
+            for f in "$N"/samples/validity/*/*.xml "$N"/samples/xml/*.xml "$N"/samples/user-dictionary/*.XML; do
+                seed xml_reader "$(basename "$f")-00" 00 <"$f"
+                seed xml_reader "$(basename "$f")-11" 11 <"$f"   # relaxed, user dictionary offered
+            done
+            for f in "$N"/samples/generated/*.gz; do
+                gzip -dc "$f" | head -c 20000 | seed xml_reader "$(basename "$f" .gz)-00" 00
+                seed xml_reader "$(basename "$f")-gz" 00 <"$f"
+            done
+        fi
+        seed xml_reader synthetic-00 00 <<'XML'
+<?xml version="1.0" encoding="ISO-8859-1"?>
+<!DOCTYPE NaaccrData>
+<NaaccrData baseDictionaryUri="http://naaccr.org/naaccrxml/naaccr-dictionary-250.xml" userDictionaryUri="urn:fuzz"
+ recordType="A" specificationVersion="1.8" timeGenerated="2024-01-01T00:00:00Z" xmlns="http://naaccr.org/naaccrxml" xmlns:x="urn:x">
+ <Item naaccrId="registryId">0000012345</Item><Item naaccrId="fuzzRoot">12</Item>
+ <x:ext a="&lt;&#x41;">t<![CDATA[c]]></x:ext>
+ <Patient><Item naaccrId="patientIdNumber" naaccrNum="20">00000001</Item><Item naaccrId="fuzzDate">20240101</Item>
+  <Item naaccrId="nameLast">M&#252;ller &amp; Caf&#xE9;</Item>
+  <Tumor><Item naaccrId="primarySite">C509</Item><Item naaccrId="fuzzText">ab
+cd</Item><Item naaccrId="textRemarks">a&#13;b</Item></Tumor>
+ </Patient>
+</NaaccrData>
+XML
+        ;;
+    dictionary)
+        if [ -n "$N" ]; then
+            for f in "$N"/dictionaries/default-user/*.xml "$N"/samples/user-dictionary/*.xml "$N"/dictionaries/base/naaccr-dictionary-250.xml; do
+                seed dictionary "$(basename "$f")" <"$f"
+            done
+            if command -v unzip >/dev/null; then
+                tmp=$(mktemp -d)
+                unzip -q -o "$N"/dictionaries/registry-user-dictionaries/*.zip -d "$tmp"
+                i=0
+                find "$tmp" -name '*.xml' -print0 | while IFS= read -r -d '' f; do
+                    i=$((i + 1)); seed dictionary "state-$i.xml" <"$f"
+                done
+                rm -rf "$tmp"
+            fi
+        fi
+        ;;
+    flat_reader)
+        [ -n "$N" ] && for f in "$N"/samples/flat/*.txt; do
+            seed flat_reader "$(basename "$f")-00" 00 <"$f"
+            seed flat_reader "$(basename "$f")-20" 20 <"$f"
+        done
+        for f in "$SRC"/sample-data/*.txt "$SRC"/sample-data/*.dat; do
+            [ -f "$f" ] && head -c 30000 "$f" | seed flat_reader "$(basename "$f")-00" 00
+        done
+        ;;
+    csv_reader)
+        printf 'patientIdNumber,primarySite,dateOfDiagnosis,nameLast\n00000001,C509,20240115,"Smith, ""Jr"""\n00000001,C180,2024,\n' |
+            seed csv_reader synthetic-00 00
+        printf 'patientIdNumber;primarySite\r\n1;C50\r\n' | seed csv_reader synthetic-e0 e0
+        for f in "$SRC"/sample-data/*.csv; do
+            [ -f "$f" ] && head -c 30000 "$f" | seed csv_reader "$(basename "$f")-00" 00
+        done
+        ;;
+    *) echo "run.sh: unknown target $t" >&2; exit 2 ;;
+    esac
+done
+
+# Tokens of the formats, to help the fuzzer past the keywords.
+cat >"$B/naaccr-xml.dict" <<'DICT'
+"<NaaccrData"
+"</NaaccrData>"
+"<Patient>"
+"</Patient>"
+"<Tumor>"
+"</Tumor>"
+"<Item naaccrId=\""
+"</Item>"
+" naaccrNum=\""
+" xmlns=\"http://naaccr.org/naaccrxml\""
+" baseDictionaryUri=\"http://naaccr.org/naaccrxml/naaccr-dictionary-250.xml\""
+" baseDictionaryUri=\"http://naaccr.org/naaccrxml/naaccr-dictionary-180.xml\""
+" userDictionaryUri=\"urn:fuzz\""
+" recordType=\"I\""
+" specificationVersion=\"1.8\""
+" timeGenerated=\""
+"<NaaccrDictionary"
+"<ItemDefs>"
+"<ItemDef"
+" parentXmlElement=\"Tumor\""
+" length=\""
+" dataType=\""
+" padding=\""
+" recordTypes=\""
+" startColumn=\""
+" dictionaryUri=\""
+" naaccrVersion=\""
+"<![CDATA["
+"]]>"
+"<!--"
+"-->"
+"<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>"
+"&amp;"
+"&#x"
+"xmlns:"
+"\xef\xbb\xbf"
+"patientIdNumber"
+"primarySite"
+"dateOfDiagnosis"
+DICT
+
+# ---- run ------------------------------------------------------------------------------------------
+run_target() {
+    local t=$1 log=$B/fuzz-$1.log
+    local dict=()
+    case $t in xml_reader | dictionary) dict=(-dict="$B/naaccr-xml.dict") ;; esac
+    "$B/tests/fuzz/fuzz_$t" "$B/corpus-$t" "${dict[@]}" -max_total_time="$DURATION" -max_len=16384 -timeout=20 \
+        -rss_limit_mb=4096 -print_final_stats=1 -artifact_prefix="$B/artifacts/$t-" >"$log" 2>&1
+}
+failed=0
+pids=()
+for t in "${TARGETS[@]}"; do
+    echo "== fuzz_$t for ${DURATION}s (log: $B/fuzz-$t.log)"
+    if [ "${CRTK_FUZZ_PARALLEL:-1}" -gt 1 ]; then run_target "$t" & pids+=($!); else run_target "$t" || true; fi
+done
+for p in "${pids[@]}"; do wait "$p" || true; done
+for t in "${TARGETS[@]}"; do
+    log=$B/fuzz-$t.log
+    execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1 || true)
+    cov=$( (grep -oE 'cov: [0-9]+' "$log" || true) | tail -1 | cut -d' ' -f2)
+    corpus=$(find "$B/corpus-$t" -type f | wc -l)
+    if grep -qE '^==[0-9]+==ERROR|runtime error:|deadly signal|Test unit written to' "$log"; then
+        failed=1
+        echo "fuzz_$t: FOUND A PROBLEM after ${execs:-?} executions:"
+        grep -E 'ERROR:|runtime error:|SUMMARY|Test unit written to' "$log" | head -8 | sed 's/^/    /'
+    else
+        echo "fuzz_$t: ${execs:-0} executions in ${DURATION}s, coverage ${cov:-?} edges, corpus $corpus inputs: no problem found"
+    fi
+done
+exit $failed
