@@ -22,5 +22,13 @@ gboolean crtk_store_run_edits(crtk_store *s, crtk_edits *edits, const char *wher
         return FALSE;
     }
     run_ctx c = {edits, fn, user};
-    return crtk_store_foreach(s, where, run_one, &c, error);
+    if (!where || !*where)
+        return crtk_store_foreach(s, NULL, run_one, &c, error);
+    /* Edits that compare a patient's tumors need all of them: select the patients with a matching
+       tumor, and run on every tumor of those patients. */
+    char *w = g_strdup_printf("t.patient_id IN (SELECT tt.patient_id FROM tumor tt JOIN patient pp ON pp.id = "
+                              "tt.patient_id WHERE (%s))", where);
+    gboolean ok = crtk_store_foreach(s, w, run_one, &c, error);
+    g_free(w);
+    return ok;
 }

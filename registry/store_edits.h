@@ -4,8 +4,9 @@
 #include "edits.h"
 #include "store.h"
 
-/* Runs edits over every patient with a tumor matching where (read-only SQL; NULL = all),
- * streaming; fn gets each failure (patient ordinals count the patients visited).
+/* Runs edits over every patient with a tumor matching where (read-only SQL; NULL = all), with all
+ * of that patient's tumors (edits compare tumors), streaming; fn gets each failure (patient
+ * ordinals count the patients visited).
  * The edits must have been loaded for the store's dictionary. */
 gboolean crtk_store_run_edits(crtk_store *s, crtk_edits *edits, const char *where, crtk_edit_fn fn, void *user,
                               GError **error);

@@ -6,6 +6,7 @@
  * Exit 0 when every edit passes, 1 when any fails, 2 on usage or read errors.
  */
 #include "commands.h"
+#include "store_edits.h"
 #include "edits.h"
 #include "json.h"
 #include "naaccr_read.h"
@@ -103,6 +104,18 @@ static int on_failure(const crtk_edit_failure *f, void *user)
     g_string_append_c(s, '\n');
     fputs(s->str, r->out);
     return CRTK_CONTINUE;
+}
+
+/* A registry store is an SQLite file: it starts with "SQLite format 3". */
+static gboolean is_store(const char *path)
+{
+    char head[16] = {0};
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return FALSE;
+    size_t n = fread(head, 1, sizeof head, f);
+    fclose(f);
+    return n == sizeof head && memcmp(head, "SQLite format 3", 16) == 0;
 }
 
 static crtk_edits *edits_for(edits_run *r, crtk_dictionary *dict)
@@ -269,7 +282,7 @@ static int list_edits(edits_run *r, const char *version)
 int cmd_edits(int argc, char **argv)
 {
     char *set = NULL, *dir = NULL, *format = NULL, *output = NULL, *from = NULL, *version = NULL;
-    char *record_type = NULL, *today = NULL;
+    char *record_type = NULL, *today = NULL, *where = NULL;
     char **user_dicts = NULL;
     gboolean list = FALSE, no_grouping = FALSE, show_skipped = FALSE;
     gint max = 0;
@@ -287,8 +300,9 @@ int cmd_edits(int argc, char **argv)
         {"naaccr-version", 0, 0, G_OPTION_ARG_STRING, &version, "version of a CSV file; with --list, the dictionary to list for", "V"},
         {"record-type", 0, 0, G_OPTION_ARG_STRING, &record_type, "record type of a CSV file: A, M, C or I", "T"},
         {"no-grouping", 0, 0, G_OPTION_ARG_NONE, &no_grouping, "flat/CSV: each line is its own patient", NULL},
+        {"where", 0, 0, G_OPTION_ARG_STRING, &where, "a store: only tumors matching this SQL condition (read-only)", "SQL"},
         {NULL}};
-    GOptionContext *ctx = g_option_context_new("FILE... - run the edits on NAACCR files");
+    GOptionContext *ctx = g_option_context_new("DB|FILE... - run the edits on a registry store or on NAACCR files");
     g_option_context_add_main_entries(ctx, entries, NULL);
     g_option_context_set_description(ctx,
         "Runs the edits of a set (crtk's core edits and one valid-code edit per coded item, plus the\n"
@@ -346,13 +360,6 @@ int cmd_edits(int argc, char **argv)
         rc = EXIT_USAGE;
         goto out;
     }
-    for (int i = 1; i < argc; i++) {
-        if (g_str_has_suffix(argv[i], ".db") || g_str_has_suffix(argv[i], ".sqlite")) {
-            crtk_cli_error("edits: %s: store support comes with the store", argv[i]);
-            rc = EXIT_USAGE;
-            goto out;
-        }
-    }
     crtk_read_options o;
     crtk_read_options_init(&o);
     o.skip_extensions = TRUE;
@@ -388,8 +395,36 @@ int cmd_edits(int argc, char **argv)
         crtk_read_stats st;
         r.file = argv[i];
         r.problems = 0;
-        int res = crtk_naaccr_read_file(argv[i], f, &o, &h, &r, &st);
         files++;
+        if (is_store(argv[i])) {
+            /* A registry store: the edits run over its cases (those of --where). */
+            crtk_store *s = crtk_cli_open_store(argv[i], TRUE, NULL, "edits");
+            if (!s) {
+                rc = EXIT_USAGE;
+                goto out;
+            }
+            crtk_edits *e = edits_for(&r, crtk_store_dictionary(s));
+            GError *error = NULL;
+            if (e && !crtk_store_run_edits(s, e, where, on_failure, &r, &error)) {
+                crtk_cli_error("edits: %s", error->message);
+                g_error_free(error);
+                rc = EXIT_USAGE;
+            }
+            crtk_store_close(s);
+            if (r.error) {
+                crtk_cli_error("edits: %s", r.error->message);
+                rc = EXIT_USAGE;
+            }
+            if (rc != EXIT_OK)
+                goto out;
+            continue;
+        }
+        if (where) {
+            crtk_cli_error("edits: --where applies to a registry store, not to %s", argv[i]);
+            rc = EXIT_USAGE;
+            goto out;
+        }
+        int res = crtk_naaccr_read_file(argv[i], f, &o, &h, &r, &st);
         if (r.error) {
             crtk_cli_error("edits: %s", r.error->message);
             rc = EXIT_USAGE;
@@ -436,7 +471,7 @@ out:
         g_error_free(r.error);
     g_strfreev(user_dicts);
     g_free(set), g_free(dir), g_free(format), g_free(output), g_free(from), g_free(version), g_free(record_type),
-        g_free(today);
+        g_free(today), g_free(where);
     g_option_context_free(ctx);
     return rc;
 }

@@ -101,6 +101,15 @@ run case delete "$DB" 00000002/2 --yes
 expect_rc 0 "delete a tumor"
 expect_eq "$(sql "$DB" 'SELECT count(*) FROM tumor')" 2 "tumor deleted"
 
+# the edits over the store (and over the patients that --where selects, with all their tumors)
+run edits "$DB" --format json
+expect_rc 1 "edits find failures in the store"
+expect_out '"patientIdNumber":"0000000[12]","tumor":[0-9]+,"edit":"[A-Z0-9-]+","name":.*"items":\[' "edit failures as JSON Lines"
+run edits "$DB" --where "patientIdNumber = 'nobody'"
+expect_rc 0 "no case selected, no failure"
+run edits "$DB" --where "1); DROP TABLE tumor; SELECT (1"
+expect_rc 2 "edits --where is read-only"
+
 # the audit trail: who, what, old and new; tampering is detected
 run audit "$DB" --patient 00000001 --format json
 expect_rc 0 "audit list"
