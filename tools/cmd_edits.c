@@ -7,6 +7,7 @@
  */
 #include "commands.h"
 #include "store_edits.h"
+#include "edits_xlsx.h"
 #include "edits.h"
 #include "json.h"
 #include "naaccr_read.h"
@@ -14,7 +15,7 @@
 #include <errno.h>
 #include <string.h>
 
-typedef enum { OUT_TEXT, OUT_JSON, OUT_CSV } out_format;
+typedef enum { OUT_TEXT, OUT_JSON, OUT_CSV, OUT_XLSX } out_format;
 
 typedef struct {
     out_format format;
@@ -29,6 +30,7 @@ typedef struct {
     long shown, max;
     long problems;
     GString *line;
+    crtk_edits_xlsx *xlsx;  /* --format xlsx */
 } edits_run;
 
 static void csv_field(GString *s, const char *v, gboolean first)
@@ -51,6 +53,10 @@ static void csv_field(GString *s, const char *v, gboolean first)
 static int on_failure(const crtk_edit_failure *f, void *user)
 {
     edits_run *r = user;
+    if (r->xlsx) {
+        crtk_edits_xlsx_add(r->xlsx, r->file, f);
+        return CRTK_CONTINUE;
+    }
     if (r->max > 0 && r->shown >= r->max)
         return CRTK_CONTINUE;
     r->shown++;
@@ -329,8 +335,10 @@ int cmd_edits(int argc, char **argv)
         r.format = OUT_JSON;
     else if (!strcmp(format, "csv"))
         r.format = OUT_CSV;
+    else if (!strcmp(format, "xlsx"))
+        r.format = OUT_XLSX;
     else {
-        crtk_cli_error("edits: --format must be text, json or csv");
+        crtk_cli_error("edits: --format must be text, json, csv or xlsx");
         rc = EXIT_USAGE;
         goto out;
     }
@@ -342,7 +350,21 @@ int cmd_edits(int argc, char **argv)
             goto out;
         }
     }
-    if (output && !list) {
+    if (r.format == OUT_XLSX && !list) {
+        GError *error = NULL;
+        if (!output || !g_str_has_suffix(output, ".xlsx")) {
+            crtk_cli_error("edits: --format xlsx needs -o FILE.xlsx");
+            rc = EXIT_USAGE;
+            goto out;
+        }
+        r.xlsx = crtk_edits_xlsx_open(output, "Edit failures", &error);
+        if (!r.xlsx) {
+            crtk_cli_error("edits: %s", error->message);
+            g_error_free(error);
+            rc = EXIT_USAGE;
+            goto out;
+        }
+    } else if (output && !list) {
         r.out = fopen(output, "w");
         if (!r.out) {
             crtk_cli_error("edits: cannot write %s: %s", output, g_strerror(errno));
@@ -446,6 +468,16 @@ int cmd_edits(int argc, char **argv)
                         (const char *)sk->pdata[k]);
         }
     }
+    if (r.xlsx) {
+        GError *error = NULL;
+        gboolean ok = crtk_edits_xlsx_close(r.xlsx, r.all, &error);
+        r.xlsx = NULL;
+        if (!ok) {
+            crtk_cli_error("edits: %s", error->message);
+            g_error_free(error);
+            rc = EXIT_USAGE;
+        }
+    }
     FILE *sum = r.out;
     if (r.out != stdout)
         sum = stdout;
@@ -458,6 +490,8 @@ int cmd_edits(int argc, char **argv)
                 rc = EXIT_DATA;
     }
 out:
+    if (r.xlsx)
+        crtk_edits_xlsx_close(r.xlsx, r.all, NULL);
     if (r.out && r.out != stdout && fclose(r.out) != 0 && rc != EXIT_USAGE) {
         crtk_cli_error("edits: cannot write %s", output);
         rc = EXIT_USAGE;

@@ -105,6 +105,12 @@ expect_eq "$(sql "$DB" 'SELECT count(*) FROM tumor')" 2 "tumor deleted"
 run edits "$DB" --format json
 expect_rc 1 "edits find failures in the store"
 expect_out '"patientIdNumber":"0000000[12]","tumor":[0-9]+,"edit":"[A-Z0-9-]+","name":.*"items":\[' "edit failures as JSON Lines"
+run edits "$DB" --format xlsx -o "$TMP/edits.xlsx"
+expect_rc 1 "edits as a workbook"
+if command -v unzip >/dev/null; then
+    unzip -p "$TMP/edits.xlsx" xl/workbook.xml | grep -q 'name="Failures"' && ok || fail "workbook lacks the Failures sheet"
+    unzip -p "$TMP/edits.xlsx" xl/sharedStrings.xml xl/worksheets/sheet1.xml 2>/dev/null | grep -q '00000001\|00000002' && ok || fail "workbook lacks the failing patients"
+fi
 run edits "$DB" --where "patientIdNumber = 'nobody'"
 expect_rc 0 "no case selected, no failure"
 run edits "$DB" --where "1); DROP TABLE tumor; SELECT (1"

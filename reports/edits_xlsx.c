@@ -1,0 +1,125 @@
+/* edits_xlsx.c — edit failures and their summary as an .xlsx workbook (see edits_xlsx.h). */
+#include "edits_xlsx.h"
+
+#include <xlsxwriter.h>
+#include <string.h>
+#include <sys/stat.h>
+
+struct crtk_edits_xlsx {
+    lxw_workbook *wb;
+    lxw_worksheet *fails;
+    lxw_format *bold, *head, *title;
+    char *path;
+    lxw_row_t row;
+};
+
+#define MAX_ROWS 1048575 /* Excel's limit, less the header */
+
+crtk_edits_xlsx *crtk_edits_xlsx_open(const char *path, const char *title, GError **error)
+{
+    lxw_workbook_options o = {.constant_memory = LXW_TRUE, .tmpdir = NULL};
+    lxw_workbook *wb = workbook_new_opt(path, &o);
+    if (!wb) {
+        g_set_error(error, CRTK_ERROR, CRTK_ERROR_IO, "%s: cannot create the workbook", path);
+        return NULL;
+    }
+    crtk_edits_xlsx *x = g_new0(crtk_edits_xlsx, 1);
+    x->wb = wb;
+    x->path = g_strdup(path);
+    x->bold = workbook_add_format(wb);
+    format_set_bold(x->bold);
+    x->title = workbook_add_format(wb);
+    format_set_bold(x->title);
+    format_set_font_size(x->title, 14);
+    x->head = workbook_add_format(wb);
+    format_set_bold(x->head);
+    format_set_bg_color(x->head, 0xDDE4EE);
+    format_set_bottom(x->head, LXW_BORDER_THIN);
+    x->fails = workbook_add_worksheet(wb, "Failures");
+    worksheet_write_string(x->fails, 0, 0, title, x->title);
+    static const char *const cols[] = {"File or store", "Patient", "patientIdNumber", "Tumor", "Edit", "Edit name",
+                                       "Items", "Message", "Over-ride after review"};
+    static const double widths[] = {28, 8, 16, 7, 12, 40, 40, 90, 22};
+    for (int c = 0; c < 9; c++) {
+        worksheet_write_string(x->fails, 2, (lxw_col_t)c, cols[c], x->head);
+        worksheet_set_column(x->fails, (lxw_col_t)c, (lxw_col_t)c, widths[c], NULL);
+    }
+    worksheet_freeze_panes(x->fails, 3, 0);
+    x->row = 3;
+    return x;
+}
+
+void crtk_edits_xlsx_add(crtk_edits_xlsx *x, const char *file, const crtk_edit_failure *f)
+{
+    if (x->row >= MAX_ROWS)
+        return;
+    lxw_row_t r = x->row++;
+    worksheet_write_string(x->fails, r, 0, file, NULL);
+    worksheet_write_number(x->fails, r, 1, (double)f->patient, NULL);
+    worksheet_write_string(x->fails, r, 2, f->patient_id, NULL);
+    if (f->tumor)
+        worksheet_write_number(x->fails, r, 3, f->tumor, NULL);
+    worksheet_write_string(x->fails, r, 4, f->edit_id, NULL);
+    worksheet_write_string(x->fails, r, 5, f->edit_name, NULL);
+    char *items = g_strjoinv(" ", (char **)f->items);
+    worksheet_write_string(x->fails, r, 6, items, NULL);
+    g_free(items);
+    worksheet_write_string(x->fails, r, 7, f->message, NULL);
+    if (f->override_item)
+        worksheet_write_string(x->fails, r, 8, f->override_item, NULL);
+}
+
+gboolean crtk_edits_xlsx_close(crtk_edits_xlsx *x, GPtrArray *edit_sets, GError **error)
+{
+    worksheet_autofilter(x->fails, 2, 0, x->row > 3 ? x->row - 1 : 3, 8);
+    lxw_worksheet *s = workbook_add_worksheet(x->wb, "Summary");
+    worksheet_write_string(s, 0, 0, "Edits summary", x->title);
+    static const char *const cols[] = {"Edit", "Name", "Agency", "Failures", "Over-ridden"};
+    for (int c = 0; c < 5; c++)
+        worksheet_write_string(s, 4, (lxw_col_t)c, cols[c], x->head);
+    worksheet_set_column(s, 0, 0, 14, NULL);
+    worksheet_set_column(s, 1, 1, 60, NULL);
+    worksheet_set_column(s, 2, 4, 12, NULL);
+    lxw_format *pct = workbook_add_format(x->wb);
+    format_set_num_format(pct, "0.0%");
+    long tumors = 0, passing = 0, failures = 0;
+    lxw_row_t r = 5;
+    for (guint k = 0; k < edit_sets->len; k++) {
+        crtk_edits *e = edit_sets->pdata[k];
+        crtk_edits_stats st = crtk_edits_stats_get(e);
+        tumors += st.tumors;
+        passing += st.tumors_passing;
+        failures += st.failures;
+        for (int i = 0; i < crtk_edits_count(e); i++) {
+            const crtk_edit_info *in = crtk_edits_get(e, i);
+            if (!in->failures && !in->overridden)
+                continue;
+            worksheet_write_string(s, r, 0, in->id, NULL);
+            worksheet_write_string(s, r, 1, in->name, NULL);
+            worksheet_write_string(s, r, 2, in->agency ? in->agency : "", NULL);
+            worksheet_write_number(s, r, 3, (double)in->failures, NULL);
+            worksheet_write_number(s, r, 4, (double)in->overridden, NULL);
+            r++;
+        }
+    }
+    worksheet_write_string(s, r, 0, "Total", x->bold);
+    worksheet_write_number(s, r, 3, (double)failures, x->bold);
+    worksheet_write_string(s, 1, 0, "Tumors checked", NULL);
+    worksheet_write_number(s, 1, 3, (double)tumors, NULL);
+    worksheet_write_string(s, 2, 0, "Tumors passing every edit", NULL);
+    worksheet_write_number(s, 2, 3, (double)passing, NULL);
+    if (tumors)
+        worksheet_write_number(s, 2, 4, (double)passing / (double)tumors, pct);
+    if (r > 5)
+        worksheet_autofilter(s, 4, 0, r - 1, 4);
+    worksheet_freeze_panes(s, 5, 0);
+    lxw_error rc = workbook_close(x->wb);
+    gboolean ok = rc == LXW_NO_ERROR;
+    if (!ok)
+        g_set_error(error, CRTK_ERROR, CRTK_ERROR_IO, "%s: cannot write the workbook: %s", x->path, lxw_strerror(rc));
+    else
+        chmod(x->path, 0600);
+    g_free(x->path);
+    g_free(x);
+    return ok;
+}
