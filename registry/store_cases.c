@@ -700,6 +700,7 @@ gboolean crtk_store_foreach(crtk_store *s, const char *where, crtk_store_patient
     GArray *ids = g_array_new(FALSE, FALSE, sizeof(gint64));
     int trc = sqlite3_step(ts);
     int prc;
+    long ordinal = 0;
     while ((prc = sqlite3_step(ps)) == SQLITE_ROW) {
         gint64 pid = sqlite3_column_int64(ps, 0);
         crtk_record_clear(p->record);
@@ -716,7 +717,7 @@ gboolean crtk_store_foreach(crtk_store *s, const char *where, crtk_store_patient
         }
         g_free(p->tumor_ids);
         p->tumor_ids = g_memdup2(ids->data, sizeof(gint64) * (ids->len ? ids->len : 1));
-        p->record->ordinal++;
+        p->record->ordinal = ++ordinal;
         if (fn(p, user) == CRTK_ABORT)
             break;
     }

@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static const crtk_command commands[] = {
     {"validate", "check that a NAACCR file (XML, flat or CSV) follows the standard", cmd_validate},
@@ -35,6 +36,8 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+    /* Registry data is about people: every file crtk creates is readable by its owner only. */
+    umask(077);
     if (argc < 2) {
         usage(stderr);
         return 2;
