@@ -15,6 +15,8 @@ JOBS=$(nproc 2>/dev/null || echo 2)
 # allocations are still reachable at exit, which LeakSanitizer does not report.
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:strict_string_checks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+# Font libraries (PDF letters) keep caches for the life of the process: tests/lsan.supp.
+export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$PWD/tests/lsan.supp:print_suppressions=0}
 
 run() { # run NAME BUILD_DIR CMAKE_ARGS...
     local name=$1 dir=$2
