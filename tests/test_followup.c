@@ -14,6 +14,7 @@
 
 #include <glib.h>
 #include <glib/gstdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define TODAY "20260315"
@@ -59,51 +60,51 @@ static const spec patients[] = {
     {"patientIdNumber=00000002;nameLast=TWO;nameFirst=BEN;dateOfLastContact=20250315;" ALIVE,
      {BREAST ";tumorRecordNumber=01;dateOfDiagnosis=20220601;followUpContactName=Mary Friend;"
              "followUpContactNost=5 Oak Ave;followUpContactCity=Springfield;followUpContactState=IL;"
-             "followUpContactPostal=62702"}}},
+             "followUpContactPostal=62702"}},
     {"patientIdNumber=00000003;nameLast=THREE;nameFirst=CARA;dateOfLastContact=20241215;" ALIVE,
      {BREAST ";tumorRecordNumber=01;dateOfDiagnosis=20220601"}},
     {"patientIdNumber=00000004;nameLast=FOUR;nameFirst=DAN;dateOfLastContact=20241115;vitalStatus=1;"
      "dateOfBirth=19260401;" ADDR,
-     {BREAST ";tumorRecordNumber=01;dateOfDiagnosis=20150601;npiPhysicianFollowUp=2222222222"}}},
+     {BREAST ";tumorRecordNumber=01;dateOfDiagnosis=20150601;npiPhysicianFollowUp=2222222222"}},
     {"patientIdNumber=00000005;nameLast=FIVE;nameFirst=EVE;dateOfLastContact=20240110;vitalStatus=0;"
      "dateOfBirth=19500101;" ADDR,
-     {BREAST ";tumorRecordNumber=01;dateOfDiagnosis=20220601"}}},
+     {BREAST ";tumorRecordNumber=01;dateOfDiagnosis=20220601"}},
     {"patientIdNumber=00000006;nameLast=SIX;dateOfLastContact=20200101;" ALIVE,
-     {BREAST ";tumorRecordNumber=01;dateOfDiagnosis=20220601;classOfCase=30"}}},
+     {BREAST ";tumorRecordNumber=01;dateOfDiagnosis=20220601;classOfCase=30"}},
     {"patientIdNumber=00000007;nameLast=SEVEN;dateOfLastContact=20200101;vitalStatus=1;addrCurrentCountry=MEX",
-     {BREAST ";tumorRecordNumber=01;dateOfDiagnosis=20220601"}}},
+     {BREAST ";tumorRecordNumber=01;dateOfDiagnosis=20220601"}},
     {"patientIdNumber=00000008;nameLast=EIGHT;dateOfLastContact=20200101;" ALIVE,
-     {"classOfCase=14;primarySite=C700;histologicTypeIcdO3=9530;behaviorCodeIcdO3=0;dateOfDiagnosis=20220601"}}},
+     {"classOfCase=14;primarySite=C700;histologicTypeIcdO3=9530;behaviorCodeIcdO3=0;dateOfDiagnosis=20220601"}},
     {"patientIdNumber=00000009;nameLast=NINE;dateOfLastContact=20200101;" ALIVE,
-     {"classOfCase=14;primarySite=C539;histologicTypeIcdO3=8070;behaviorCodeIcdO3=2;dateOfDiagnosis=20220601"}}},
+     {"classOfCase=14;primarySite=C539;histologicTypeIcdO3=8070;behaviorCodeIcdO3=2;dateOfDiagnosis=20220601"}},
     {"patientIdNumber=00000010;nameLast=TEN;dateOfLastContact=20200101;" ALIVE,
      {"classOfCase=14;primarySite=C445;histologicTypeIcdO3=8090;behaviorCodeIcdO3=3;summaryStage2018=1;"
-      "dateOfDiagnosis=20220601"}}},
+      "dateOfDiagnosis=20220601"}},
     {"patientIdNumber=00000011;nameLast=ELEVEN;dateOfLastContact=20240601;vitalStatus=1;dateOfBirth=19250101;" ADDR,
-     {BREAST ";tumorRecordNumber=01;dateOfDiagnosis=20220601"}}},
+     {BREAST ";tumorRecordNumber=01;dateOfDiagnosis=20220601"}},
     {"patientIdNumber=00000012;nameLast=TWELVE;dateOfLastContact=20200101;" ALIVE,
-     {BREAST ";tumorRecordNumber=01;dateOfDiagnosis=20150601;classOfCase=00"}}},
+     {BREAST ";tumorRecordNumber=01;dateOfDiagnosis=20150601;classOfCase=00"}},
     {"patientIdNumber=00000013;nameLast=THIRTEEN;nameFirst=MIA;dateOfLastContact=20250120;" ALIVE,
      {BREAST ";tumorRecordNumber=01;primarySite=C504;dateOfDiagnosis=20120501",
       "tumorRecordNumber=02;classOfCase=20;primarySite=C619;histologicTypeIcdO3=8140;behaviorCodeIcdO3=3;"
       "dateOfDiagnosis=20230201;npiPhysicianFollowUp=1111111111",
       "tumorRecordNumber=03;classOfCase=14;primarySite=C700;histologicTypeIcdO3=9530;behaviorCodeIcdO3=0;"
-      "dateOfDiagnosis=20240301"}}},
+      "dateOfDiagnosis=20240301"}},
     {"patientIdNumber=00000014;nameLast=FOURTEEN;dateOfLastContact=20200101;" ALIVE,
      {"classOfCase=38;primarySite=C349;histologicTypeIcdO3=8140;behaviorCodeIcdO3=3;dateOfDiagnosis=20220601",
-      "classOfCase=14;primarySite=C700;histologicTypeIcdO3=9530;behaviorCodeIcdO3=0;dateOfDiagnosis=20230601"}}},
+      "classOfCase=14;primarySite=C700;histologicTypeIcdO3=9530;behaviorCodeIcdO3=0;dateOfDiagnosis=20230601"}},
     {"patientIdNumber=00000015;nameLast=FIFTEEN;nameFirst=OLGA;dateOfLastContact=20241001;" ALIVE,
-     {BREAST ";tumorRecordNumber=01;behaviorCodeIcdO3=2;dateOfDiagnosis=20230301"}}},
+     {BREAST ";tumorRecordNumber=01;behaviorCodeIcdO3=2;dateOfDiagnosis=20230301"}},
     {"patientIdNumber=00000016;nameLast=SIXTEEN;dateOfLastContact=20260110;vitalStatus=1;dateOfBirth=19240601;" ADDR,
-     {BREAST ";tumorRecordNumber=01;dateOfDiagnosis=20220601"}}},
+     {BREAST ";tumorRecordNumber=01;dateOfDiagnosis=20220601"}},
     {"patientIdNumber=00000017;nameLast=SEVENTEEN;dateOfLastContact=20240101;" ALIVE,
-     {BREAST ";tumorRecordNumber=01;dateOfDiagnosis=20030401"}}},
+     {BREAST ";tumorRecordNumber=01;dateOfDiagnosis=20030401"}},
     {"patientIdNumber=00000018;nameLast=EIGHTEEN;" ALIVE,
-     {BREAST ";tumorRecordNumber=01;dateOfDiagnosis=20240701"}}},
+     {BREAST ";tumorRecordNumber=01;dateOfDiagnosis=20240701"}},
     {"patientIdNumber=00000019;nameLast=NINETEEN;dateOfLastContact=20250801;" ALIVE,
-     {BREAST ";tumorRecordNumber=01;dateOfDiagnosis=20050301;classOfCase=00"}}},
+     {BREAST ";tumorRecordNumber=01;dateOfDiagnosis=20050301;classOfCase=00"}},
     {"patientIdNumber=00000020;nameLast=TWENTY;dateOfLastContact=20260105;" ALIVE,
-     {BREAST ";tumorRecordNumber=01;dateOfDiagnosis=20260105"}}},
+     {BREAST ";tumorRecordNumber=01;dateOfDiagnosis=20260105"}},
 };
 
 static void set_items(crtk_element *e, crtk_dictionary *d, const char *items)
@@ -390,7 +391,10 @@ static void test_windows_from_settings(fixture *f, gconstpointer data)
     g_assert_true(crtk_followup_rules_from_store(f->s, "2026-04-15", &r, &error));
     h = classify_all(f, &r);
     g_assert_cmpint(get(h, 2)->status, ==, CRTK_FU_DUE);
-    g_assert_cmpint(get(h, 4)->status, ==, CRTK_FU_LOST);
+    g_assert_cmpint(get(h, 15)->status, ==, CRTK_FU_LOST);
+    /* 04 turned 100 on 2026-04-01 and is past the due window: no longer followed */
+    g_assert_cmpint(get(h, 4)->status, ==, CRTK_FU_EXCLUDED);
+    g_assert_cmpint(get(h, 4)->reason, ==, CRTK_FU_AGE_OVER_100);
     g_hash_table_destroy(h);
     /* settings that make no sense */
     g_assert_true(crtk_store_set_setting(f->s, "followupLostMonths", "6", &error));
@@ -485,14 +489,16 @@ static void test_rates(fixture *f, gconstpointer data)
     assert_line(&rate.cohort[1].total, 9, 3, 6, 4, 2);
     crtk_followup_rate_clear(&rate);
 
-    /* without a reference date the cohort starts in 2005 (CoC 2021); 17 (2003) stays out */
+    /* without a reference date the cohort starts in 2005 (CoC 2021): 17 (2003) stays out, 19 (class 00
+     * diagnosed in 2005, current) comes in */
     g_assert_true(crtk_store_set_setting(f->s, "referenceDate", "", &error));
     crtk_followup_rules r;
     g_assert_true(crtk_followup_rules_from_store(f->s, NULL, &r, &error));
     crtk_followup_rate_init(&rate, &r, FALSE);
     g_assert_true(crtk_followup_rate_compute(f->s, &rate, &error));
     g_assert_cmpint(rate.cohort[0].from, ==, 20050101);
-    assert_line(&rate.cohort[0].total, 10, 3, 7, 4, 3);
+    assert_line(&rate.cohort[0].total, 11, 3, 8, 5, 3);
+    assert_line(year(&rate.cohort[0], 2005), 1, 0, 1, 1, 0);
     crtk_followup_rate_clear(&rate);
     /* a recent reference date makes the five-year cohort shorter */
     g_assert_true(crtk_store_set_setting(f->s, "referenceDate", "20230101", &error));

@@ -1,0 +1,556 @@
+/* excel_common.c — shared parts of the Excel reports: the selection, the title block, formats,
+ * suppression of small counts, count tables, and the table of reports (see excel_common.h).
+ */
+#include "excel_common.h"
+#include "excel_reports.h"
+#include "derived.h"
+#include "problem.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void crtk_report_options_init(crtk_report_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->top = 10;
+}
+
+const char *crtk_report_site_group(const char *site, const char *hist, const char *beh, const char *dxdate)
+{
+    return crtk_seer_site_recode(site, hist, beh, dxdate);
+}
+
+const char *crtk_report_site_label(const char *code)
+{
+    const char *l = crtk_recode_label(CRTK_RECODE_SEER_2023, code, false);
+    return l ? l : "Unknown or not classified";
+}
+
+static const crtk_report_def reports[] = {
+    {"site-table", "Primary site table",
+     "Cases by site group (SEER Site Recode 2023), with class of case (analytic, non-analytic), sex, and "
+     "stage at diagnosis in Summary Stage 2018 groups (SEER Summary Stage 2000 before 2018); totals and a "
+     "bar chart of the ten largest groups.",
+#ifdef CRTK_HAVE_XLSXWRITER
+     crtk_report_site_table
+#else
+     NULL
+#endif
+    },
+    {"stage", "Stage at diagnosis by site",
+     "Summary stage distribution (in situ, localized, regional, distant, benign/not applicable, unknown) of "
+     "the top site groups, in counts and percentages, with a stacked bar chart.",
+#ifdef CRTK_HAVE_XLSXWRITER
+     crtk_report_stage
+#else
+     NULL
+#endif
+    },
+    {"trends", "Cases by year of diagnosis",
+     "Cases by year of diagnosis for all sites (analytic and non-analytic) and for the top site groups, "
+     "with a line chart.",
+#ifdef CRTK_HAVE_XLSXWRITER
+     crtk_report_trends
+#else
+     NULL
+#endif
+    },
+    {"age", "Age at diagnosis by sex",
+     "Cases by SEER 5-year age group (age at diagnosis, computed from the dates when item 230 is blank) and "
+     "sex, with percentages and a column chart.",
+#ifdef CRTK_HAVE_XLSXWRITER
+     crtk_report_age
+#else
+     NULL
+#endif
+    },
+    {"followup", "Follow-up rates",
+     "The CoC follow-up rate worksheet (lines A-E) for the reference-date cohort (target 80%) and the last "
+     "five years (target 90%), patients counted once, and the patients due and lost by next follow-up source.",
+#ifdef CRTK_HAVE_XLSXWRITER
+     crtk_report_followup
+#else
+     NULL
+#endif
+    },
+    {"quality", "Data quality",
+     "The NAACCR and NPCR data-quality measures (death-certificate-only share; missing sex, age, race, county; "
+     "possible duplicates; share passing the edits) against their published standards, cases by year and "
+     "reporting facility, and the failures per edit of the state-submission edit set.",
+#ifdef CRTK_HAVE_XLSXWRITER
+     crtk_report_quality
+#else
+     NULL
+#endif
+    },
+    {"survival", "Observed survival by stage",
+     "Observed (all causes) Kaplan-Meier survival at 1, 3 and 5 years with 95% confidence intervals by summary "
+     "stage for the top site groups, with numbers at risk and a chart; death-certificate-only and autopsy-only "
+     "cases, and cases whose survival time is unknown, are left out.",
+#ifdef CRTK_HAVE_XLSXWRITER
+     crtk_report_survival
+#else
+     NULL
+#endif
+    },
+};
+
+const crtk_report_def *crtk_reports(int *n)
+{
+    *n = (int)G_N_ELEMENTS(reports);
+    return reports;
+}
+
+const crtk_report_def *crtk_report_find(const char *name)
+{
+    for (size_t i = 0; i < G_N_ELEMENTS(reports); i++)
+        if (!strcmp(reports[i].name, name))
+            return &reports[i];
+    return NULL;
+}
+
+int crtk_report_year(const char *date)
+{
+    if (!date || strlen(date) < 4)
+        return 0;
+    for (int i = 0; i < 4; i++)
+        if (!g_ascii_isdigit(date[i]))
+            return 0;
+    int y = (date[0] - '0') * 1000 + (date[1] - '0') * 100 + (date[2] - '0') * 10 + (date[3] - '0');
+    return y >= 1800 && y <= 2999 ? y : 0;
+}
+
+#ifndef CRTK_HAVE_XLSXWRITER
+
+gboolean crtk_report_run(crtk_store *s, const crtk_report_def *def, const char *path, const crtk_report_options *o,
+                         GError **error)
+{
+    (void)s, (void)def, (void)path, (void)o;
+    g_set_error(error, CRTK_ERROR, CRTK_ERROR_UNSUPPORTED, "crtk was built without libxlsxwriter: no Excel reports");
+    return FALSE;
+}
+
+#else
+
+const char *crtk_report_col(crtk_report *r, const char *naaccr_id)
+{
+    const char *e = g_hash_table_lookup(r->cols, naaccr_id);
+    if (e)
+        return e;
+    const crtk_item *it = crtk_dictionary_find(crtk_store_dictionary(r->store), naaccr_id);
+    char *expr = it ? g_strdup_printf("%s.\"%s\"", it->level == CRTK_LEVEL_PATIENT ? "p" : "t", it->id)
+                    : g_strdup("NULL");
+    g_hash_table_insert(r->cols, g_strdup(naaccr_id), expr);
+    return expr;
+}
+
+const char *crtk_report_sex_col(crtk_report *r)
+{
+    if (crtk_dictionary_find(crtk_store_dictionary(r->store), "sexAssignedAtBirth"))
+        return crtk_report_col(r, "sexAssignedAtBirth");
+    return crtk_report_col(r, "sex");
+}
+
+char *crtk_report_sql(crtk_report *r, const char *select, const char *extra, const char *tail)
+{
+    return g_strdup_printf("SELECT %s FROM tumor t JOIN patient p ON p.id = t.patient_id WHERE (%s)%s%s%s %s", select,
+                           r->where, extra ? " AND (" : "", extra ? extra : "", extra ? ")" : "", tail ? tail : "");
+}
+
+gboolean crtk_report_select(crtk_report *r, const char *sql, crtk_store_row_fn fn, void *user, GError **error)
+{
+    return crtk_store_select(r->store, sql, NULL, 0, fn, user, error);
+}
+
+gboolean crtk_report_suppressed(const crtk_report *r, long n)
+{
+    return r->opt->suppress_below > 0 && n > 0 && n < r->opt->suppress_below;
+}
+
+gboolean crtk_report_count(crtk_report *r, lxw_worksheet *ws, int row, int col, long n, lxw_format *f)
+{
+    if (crtk_report_suppressed(r, n)) {
+        char buf[32];
+        g_snprintf(buf, sizeof buf, "<%d", r->opt->suppress_below);
+        worksheet_write_string(ws, (lxw_row_t)row, (lxw_col_t)col, buf, r->f_text_right);
+        return FALSE;
+    }
+    worksheet_write_number(ws, (lxw_row_t)row, (lxw_col_t)col, (double)n, f ? f : r->f_count);
+    return TRUE;
+}
+
+void crtk_report_pct(crtk_report *r, lxw_worksheet *ws, int row, int col, long n, long d, lxw_format *f)
+{
+    if (d <= 0) {
+        worksheet_write_blank(ws, (lxw_row_t)row, (lxw_col_t)col, f ? f : r->f_pct);
+        return;
+    }
+    if (crtk_report_suppressed(r, n) || crtk_report_suppressed(r, d)) {
+        worksheet_write_string(ws, (lxw_row_t)row, (lxw_col_t)col, "*", r->f_text_right);
+        return;
+    }
+    worksheet_write_number(ws, (lxw_row_t)row, (lxw_col_t)col, (double)n / (double)d, f ? f : r->f_pct);
+}
+
+lxw_worksheet *crtk_report_sheet(crtk_report *r, const char *sheet_name, const char *title, const char *note,
+                                 int *row)
+{
+    lxw_worksheet *ws = workbook_add_worksheet(r->wb, sheet_name);
+    worksheet_set_landscape(ws);
+    worksheet_fit_to_pages(ws, 1, 0);
+    worksheet_set_column(ws, 0, 0, 42, NULL);
+    worksheet_set_column(ws, 1, 30, 12, NULL);
+    int y = 0;
+    worksheet_write_string(ws, (lxw_row_t)y++, 0, title, r->f_title);
+    char *line = g_strdup_printf("%s%sAs of %.4s-%.2s-%.2s; made by crtk report %s", r->registry,
+                                 *r->registry ? ". " : "", r->as_of, r->as_of + 4, r->as_of + 6, r->name);
+    worksheet_write_string(ws, (lxw_row_t)y++, 0, line, r->f_subtitle);
+    g_free(line);
+    line = g_strdup_printf("Selection: %s", r->selection);
+    worksheet_write_string(ws, (lxw_row_t)y++, 0, line, r->f_note);
+    g_free(line);
+    if (r->opt->suppress_below > 0) {
+        line = g_strdup_printf("Counts from 1 to %d are not shown (\"<%d\"), nor shares built on them (\"*\").",
+                               r->opt->suppress_below - 1, r->opt->suppress_below);
+        worksheet_write_string(ws, (lxw_row_t)y++, 0, line, r->f_note);
+        g_free(line);
+    }
+    if (note)
+        worksheet_write_string(ws, (lxw_row_t)y++, 0, note, r->f_note);
+    *row = y + 1;
+    return ws;
+}
+
+void crtk_report_header(crtk_report *r, lxw_worksheet *ws, int row, const char *const *labels, int n)
+{
+    for (int i = 0; i < n; i++)
+        worksheet_write_string(ws, (lxw_row_t)row, (lxw_col_t)i, labels[i], r->f_header);
+    worksheet_set_row(ws, (lxw_row_t)row, 30, NULL);
+    worksheet_freeze_panes(ws, (lxw_row_t)(row + 1), 1);
+}
+
+void crtk_report_filter(lxw_worksheet *ws, int header_row, int last_row, int ncols)
+{
+    if (last_row > header_row)
+        worksheet_autofilter(ws, (lxw_row_t)header_row, 0, (lxw_row_t)last_row, (lxw_col_t)(ncols - 1));
+}
+
+/* ---- count tables ---------------------------------------------------------------------------- */
+
+crtk_counts *crtk_counts_new(int ncols)
+{
+    crtk_counts *c = g_new0(crtk_counts, 1);
+    c->row_keys = g_ptr_array_new_with_free_func(g_free);
+    c->row_index = g_hash_table_new(g_str_hash, g_str_equal);
+    c->ncols = ncols;
+    c->cells = g_array_new(FALSE, TRUE, sizeof(long));
+    return c;
+}
+
+void crtk_counts_free(crtk_counts *c)
+{
+    if (!c)
+        return;
+    g_hash_table_destroy(c->row_index);
+    g_ptr_array_free(c->row_keys, TRUE);
+    g_array_free(c->cells, TRUE);
+    g_free(c);
+}
+
+int crtk_counts_row(crtk_counts *c, const char *key)
+{
+    gpointer v = g_hash_table_lookup(c->row_index, key);
+    if (v)
+        return GPOINTER_TO_INT(v) - 1;
+    char *k = g_strdup(key);
+    g_ptr_array_add(c->row_keys, k);
+    int i = (int)c->row_keys->len - 1;
+    g_hash_table_insert(c->row_index, k, GINT_TO_POINTER(i + 1));
+    g_array_set_size(c->cells, c->row_keys->len * (guint)c->ncols);
+    return i;
+}
+
+void crtk_counts_add(crtk_counts *c, const char *row_key, int col, long n)
+{
+    int i = crtk_counts_row(c, row_key);
+    g_array_index(c->cells, long, (guint)(i * c->ncols + col)) += n;
+}
+
+long crtk_counts_get(const crtk_counts *c, int row, int col)
+{
+    return g_array_index(c->cells, long, (guint)(row * c->ncols + col));
+}
+
+long crtk_counts_row_total(const crtk_counts *c, int row)
+{
+    long t = 0;
+    for (int j = 0; j < c->ncols; j++)
+        t += crtk_counts_get(c, row, j);
+    return t;
+}
+
+long crtk_counts_col_total(const crtk_counts *c, int col)
+{
+    long t = 0;
+    for (guint i = 0; i < c->row_keys->len; i++)
+        t += crtk_counts_get(c, (int)i, col);
+    return t;
+}
+
+static int cmp_keys(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void crtk_counts_sort_keys(crtk_counts *c)
+{
+    guint n = c->row_keys->len;
+    int nc = c->ncols;
+    /* sort a copy of the keys, then rebuild the cells in that order */
+    char **keys = g_new(char *, n);
+    for (guint i = 0; i < n; i++)
+        keys[i] = g_ptr_array_index(c->row_keys, i);
+    qsort(keys, n, sizeof(char *), cmp_keys);
+    GArray *cells = g_array_new(FALSE, TRUE, sizeof(long));
+    g_array_set_size(cells, n * (guint)nc);
+    for (guint i = 0; i < n; i++) {
+        int old = GPOINTER_TO_INT(g_hash_table_lookup(c->row_index, keys[i])) - 1;
+        for (int j = 0; j < nc; j++)
+            g_array_index(cells, long, i * (guint)nc + (guint)j) = g_array_index(c->cells, long, (guint)(old * nc + j));
+    }
+    g_array_free(c->cells, TRUE);
+    c->cells = cells;
+    g_ptr_array_set_free_func(c->row_keys, NULL);
+    g_ptr_array_set_size(c->row_keys, 0);
+    g_ptr_array_set_free_func(c->row_keys, g_free);
+    for (guint i = 0; i < n; i++) {
+        g_ptr_array_add(c->row_keys, keys[i]);
+        g_hash_table_insert(c->row_index, keys[i], GINT_TO_POINTER((int)i + 1));
+    }
+    g_free(keys);
+}
+
+/* ---- running a report ---------------------------------------------------------------------- */
+
+static void make_formats(crtk_report *r)
+{
+    lxw_workbook *wb = r->wb;
+    r->f_title = workbook_add_format(wb);
+    format_set_bold(r->f_title);
+    format_set_font_size(r->f_title, 14);
+    r->f_subtitle = workbook_add_format(wb);
+    format_set_font_size(r->f_subtitle, 11);
+    r->f_note = workbook_add_format(wb);
+    format_set_italic(r->f_note);
+    format_set_font_color(r->f_note, 0x595959);
+    r->f_section = workbook_add_format(wb);
+    format_set_bold(r->f_section);
+    format_set_font_size(r->f_section, 12);
+    r->f_header = workbook_add_format(wb);
+    format_set_bold(r->f_header);
+    format_set_text_wrap(r->f_header);
+    format_set_align(r->f_header, LXW_ALIGN_CENTER);
+    format_set_align(r->f_header, LXW_ALIGN_VERTICAL_CENTER);
+    format_set_bg_color(r->f_header, 0xD9E1F2);
+    format_set_border(r->f_header, LXW_BORDER_THIN);
+    r->f_label = workbook_add_format(wb);
+    r->f_label_bold = workbook_add_format(wb);
+    format_set_bold(r->f_label_bold);
+    format_set_top(r->f_label_bold, LXW_BORDER_THIN);
+    r->f_count = workbook_add_format(wb);
+    format_set_num_format(r->f_count, "#,##0");
+    r->f_count_total = workbook_add_format(wb);
+    format_set_num_format(r->f_count_total, "#,##0");
+    format_set_bold(r->f_count_total);
+    format_set_top(r->f_count_total, LXW_BORDER_THIN);
+    r->f_pct = workbook_add_format(wb);
+    format_set_num_format(r->f_pct, "0.0%");
+    r->f_pct_total = workbook_add_format(wb);
+    format_set_num_format(r->f_pct_total, "0.0%");
+    format_set_bold(r->f_pct_total);
+    format_set_top(r->f_pct_total, LXW_BORDER_THIN);
+    r->f_dec = workbook_add_format(wb);
+    format_set_num_format(r->f_dec, "0.000");
+    r->f_text_right = workbook_add_format(wb);
+    format_set_align(r->f_text_right, LXW_ALIGN_RIGHT);
+    r->f_ok = workbook_add_format(wb);
+    format_set_font_color(r->f_ok, 0x006100);
+    format_set_bg_color(r->f_ok, 0xC6EFCE);
+    r->f_bad = workbook_add_format(wb);
+    format_set_font_color(r->f_bad, 0x9C0006);
+    format_set_bg_color(r->f_bad, 0xFFC7CE);
+}
+
+static gboolean check_where(crtk_report *r, GError **error)
+{
+    gint64 p, t;
+    return crtk_store_count(r->store, r->where, &p, &t, error);
+}
+
+gboolean crtk_report_run(crtk_store *s, const crtk_report_def *def, const char *path, const crtk_report_options *o,
+                         GError **error)
+{
+    crtk_report_options defaults;
+    if (!o) {
+        crtk_report_options_init(&defaults);
+        o = &defaults;
+    }
+    crtk_report r = {0};
+    r.store = s;
+    r.opt = o;
+    r.name = def->name;
+    r.cols = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    r.as_of = o->as_of && strlen(o->as_of) == 8 ? g_strdup(o->as_of) : crtk_today();
+    r.as_of_year = crtk_report_year(r.as_of);
+    r.registry = crtk_store_get_setting(s, "registryName");
+    if (!r.registry)
+        r.registry = g_strdup("");
+    GString *w = g_string_new(NULL), *sel = g_string_new(NULL);
+    if (o->where && *o->where) {
+        g_string_append_printf(w, "(%s)", o->where);
+        g_string_append_printf(sel, "tumors where %s", o->where);
+    }
+    const char *dx = crtk_report_col(&r, "dateOfDiagnosis");
+    if (o->year_from > 0 || o->year_to > 0) {
+        if (w->len)
+            g_string_append(w, " AND ");
+        g_string_append_printf(w, "substr(%s, 1, 4) BETWEEN '%04d' AND '%04d'", dx, o->year_from > 0 ? o->year_from : 0,
+                               o->year_to > 0 ? o->year_to : 9999);
+        g_string_append_printf(sel, "%sdiagnosed ", sel->len ? ", " : "");
+        if (o->year_from > 0 && o->year_to > 0)
+            g_string_append_printf(sel, "%d-%d", o->year_from, o->year_to);
+        else if (o->year_from > 0)
+            g_string_append_printf(sel, "from %d", o->year_from);
+        else
+            g_string_append_printf(sel, "until %d", o->year_to);
+    }
+    if (!w->len)
+        g_string_append(w, "1");
+    if (!sel->len)
+        g_string_append(sel, "all tumors in the store");
+    if (o->selection_text)
+        g_string_assign(sel, o->selection_text);
+    r.where = g_string_free(w, FALSE);
+    r.selection = g_string_free(sel, FALSE);
+    gboolean ok = o->qa ? TRUE : check_where(&r, error);
+    if (ok) {
+        lxw_workbook_options wo = {.constant_memory = LXW_FALSE, .tmpdir = NULL};
+        r.wb = workbook_new_opt(path, &wo);
+        if (!r.wb) {
+            g_set_error(error, CRTK_ERROR, CRTK_ERROR_IO, "%s: cannot create the workbook", path);
+            ok = FALSE;
+        }
+    }
+    if (ok) {
+        lxw_doc_properties props = {0};
+        char *title = g_strdup_printf("%s%s%s", def->title, *r.registry ? " - " : "", r.registry);
+        props.title = title;
+        props.author = "crtk";
+        props.comments = r.selection;
+        workbook_set_properties(r.wb, &props);
+        make_formats(&r);
+        ok = def->build(&r, error);
+        g_free(title);
+        lxw_error e = workbook_close(r.wb);
+        if (ok && e != LXW_NO_ERROR) {
+            g_set_error(error, CRTK_ERROR, CRTK_ERROR_IO, "%s: cannot write the workbook: %s", path, lxw_strerror(e));
+            ok = FALSE;
+        }
+        if (!ok)
+            remove(path);
+    }
+    g_hash_table_destroy(r.cols);
+    g_free(r.where);
+    g_free(r.selection);
+    g_free(r.registry);
+    g_free(r.as_of);
+    return ok;
+}
+
+#endif
+
+#ifdef CRTK_HAVE_XLSXWRITER
+/* ---- stage and top sites ----------------------------------------------------------------------- */
+
+const char *const crtk_stage_labels[CRTK_STAGE_COUNT] = {"In situ", "Localized", "Regional", "Distant",
+                                                         "Benign/borderline or N/A", "Unknown/unstaged"};
+
+const char *crtk_report_stage_sql(crtk_report *r)
+{
+    const char *e = g_hash_table_lookup(r->cols, " stage");
+    if (e)
+        return e;
+    const char *ids[] = {"summaryStage2018", "derivedSummaryStage2018", "seerSummaryStage2000", "derivedSs2000"};
+    GString *s = g_string_new("coalesce(");
+    int n = 0;
+    for (size_t i = 0; i < G_N_ELEMENTS(ids); i++) {
+        const char *c = crtk_report_col(r, ids[i]);
+        if (strcmp(c, "NULL"))
+            g_string_append_printf(s, "%s%s", n++ ? ", " : "", c);
+    }
+    g_string_append(s, n ? ", NULL)" : "NULL, NULL)");
+    char *expr = g_string_free(s, FALSE);
+    g_hash_table_insert(r->cols, g_strdup(" stage"), expr);
+    return expr;
+}
+
+int crtk_report_stage_group(const char *code)
+{
+    if (!code || !code[0] || code[1])
+        return CRTK_STAGE_UNKNOWN;
+    switch (code[0]) {
+    case '0': return CRTK_STAGE_IN_SITU;
+    case '1': return CRTK_STAGE_LOCAL;
+    case '2': case '3': case '4': case '5': return CRTK_STAGE_REGIONAL;
+    case '7': return CRTK_STAGE_DISTANT;
+    case '8': return CRTK_STAGE_NA;
+    default: return CRTK_STAGE_UNKNOWN;
+    }
+}
+
+static int top_row(int ncols, const char *const *v, const char *const *names, void *user)
+{
+    (void)ncols, (void)names;
+    crtk_counts *c = user;
+    crtk_counts_add(c, crtk_report_site_group(v[0], v[1], v[2], v[3]), 0, v[4] ? atol(v[4]) : 0);
+    return CRTK_CONTINUE;
+}
+
+typedef struct { const char *code; long n; } code_count;
+
+static int cmp_code_count(const void *a, const void *b)
+{
+    const code_count *x = a, *y = b;
+    if (x->n != y->n)
+        return x->n > y->n ? -1 : 1;
+    return strcmp(x->code, y->code);
+}
+
+GPtrArray *crtk_report_top_sites(crtk_report *r, int n, const char *extra, GError **error)
+{
+    char *sel = g_strdup_printf("%s, %s, %s, substr(%s, 1, 4), count(*)", crtk_report_col(r, "primarySite"),
+                                crtk_report_col(r, "histologicTypeIcdO3"), crtk_report_col(r, "behaviorCodeIcdO3"),
+                                crtk_report_col(r, "dateOfDiagnosis"));
+    char *sql = crtk_report_sql(r, sel, extra, "GROUP BY 1, 2, 3, 4");
+    crtk_counts *c = crtk_counts_new(1);
+    gboolean ok = crtk_report_select(r, sql, top_row, c, error);
+    g_free(sel);
+    g_free(sql);
+    GPtrArray *out = NULL;
+    if (ok) {
+        guint m = c->row_keys->len;
+        code_count *cc = g_new(code_count, m ? m : 1);
+        for (guint i = 0; i < m; i++)
+            cc[i] = (code_count){g_ptr_array_index(c->row_keys, i), crtk_counts_get(c, (int)i, 0)};
+        qsort(cc, m, sizeof *cc, cmp_code_count);
+        out = g_ptr_array_new_with_free_func(g_free);
+        for (guint i = 0; i < m && (int)out->len < n; i++)
+            if (strcmp(cc[i].code, "99"))
+                g_ptr_array_add(out, g_strdup(cc[i].code));
+        g_free(cc);
+    }
+    crtk_counts_free(c);
+    return out;
+}
+#endif

@@ -1,0 +1,392 @@
+/* excel_survival.c — `crtk report survival`: observed survival by stage for the top site groups.
+ *
+ * Cases: the selected tumors except death-certificate-only and autopsy-only ones (Type of
+ * Reporting Source 6, 7 or Class of Case 38, 49) and those whose survival time is unknown.
+ * Survival time runs from diagnosis to the date of last contact (or death), cut at the as-of
+ * date, computed per tumor with the SEER survival-time rules (crtk_survival_compute: unknown
+ * day or month imputed to the middle of what is possible); the event is death (Vital Status 0),
+ * from any cause.  Kaplan-Meier estimates at 1, 3 and 5 years (365.24 days a year) with
+ * Greenwood's variance and log(-log) 95% confidence intervals; numbers at risk are the cases
+ * still followed at each time.  Living patients without contact for more than 15 months are
+ * counted as lost to follow-up (their survival is censored at last contact, which flatters it).
+ */
+#include "excel_reports.h"
+#include "derived.h"
+
+#ifdef CRTK_HAVE_XLSXWRITER
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DAYS_PER_YEAR 365.24
+
+typedef struct {
+    long *t;
+    int *e;
+    long n, cap;
+    long deaths, lost;
+} group;
+
+static void group_add(group *g, long t, int e, gboolean lost)
+{
+    if (g->n == g->cap) {
+        g->cap = g->cap ? g->cap * 2 : 64;
+        g->t = g_renew(long, g->t, g->cap);
+        g->e = g_renew(int, g->e, g->cap);
+    }
+    g->t[g->n] = t;
+    g->e[g->n] = e;
+    g->n++;
+    g->deaths += e;
+    g->lost += lost;
+}
+
+static void group_free(gpointer p)
+{
+    group *g = p;
+    g_free(g->t);
+    g_free(g->e);
+    g_free(g);
+}
+
+/* ---- Kaplan-Meier ---------------------------------------------------------------------- */
+
+typedef struct { long t; int e; } obs;
+
+static int cmp_obs(const void *a, const void *b)
+{
+    const obs *x = a, *y = b;
+    if (x->t != y->t)
+        return x->t < y->t ? -1 : 1;
+    return y->e - x->e; /* deaths first */
+}
+
+void crtk_km(long *times, int *events, long n, const long *at, int n_at, crtk_km_point *out)
+{
+    obs *o = g_new(obs, n ? n : 1);
+    for (long i = 0; i < n; i++)
+        o[i] = (obs){times[i], events[i] ? 1 : 0};
+    qsort(o, (size_t)n, sizeof *o, cmp_obs);
+    for (long i = 0; i < n; i++)
+        times[i] = o[i].t, events[i] = o[i].e;
+    for (int k = 0; k < n_at; k++) {
+        double s = 1.0, gw = 0.0;
+        long i = 0;
+        while (i < n && o[i].t <= at[k]) {
+            long tt = o[i].t, d = 0, at_risk = n - i;
+            long j = i;
+            while (j < n && o[j].t == tt) {
+                d += o[j].e;
+                j++;
+            }
+            if (d > 0) {
+                s *= 1.0 - (double)d / (double)at_risk;
+                if (at_risk > d)
+                    gw += (double)d / ((double)at_risk * (double)(at_risk - d));
+            }
+            i = j;
+        }
+        long risk = 0;
+        for (long m = 0; m < n; m++)
+            if (o[m].t >= at[k])
+                risk++;
+        out[k].survival = s;
+        out[k].greenwood = gw;
+        out[k].at_risk = risk;
+        if (n > 0 && s > 0.0 && s < 1.0) {
+            double se = sqrt(gw) / fabs(log(s));
+            double ll = log(-log(s));
+            out[k].ci_low = exp(-exp(ll + 1.96 * se));
+            out[k].ci_high = exp(-exp(ll - 1.96 * se));
+        } else if (n > 0 && s >= 1.0) {
+            out[k].ci_low = NAN;
+            out[k].ci_high = NAN;
+        } else {
+            out[k].ci_low = out[k].ci_high = NAN;
+        }
+    }
+    g_free(o);
+}
+
+/* ---- collecting cases ------------------------------------------------------------------ */
+
+typedef struct {
+    crtk_report *r;
+    GHashTable *groups;   /* "site|stage" -> group; site "" = all sites; stage 'A' = all stages */
+    crtk_survival_options so;
+    int lost_cutoff;      /* YYYYMMDD: last contact before this = lost (15 months before as-of) */
+    long excluded_dco, excluded_unknown;
+} surv_ctx;
+
+static group *get_group(surv_ctx *c, const char *site, char stage)
+{
+    char key[32];
+    g_snprintf(key, sizeof key, "%s|%c", site, stage);
+    group *g = g_hash_table_lookup(c->groups, key);
+    if (!g) {
+        g = g_new0(group, 1);
+        g_hash_table_insert(c->groups, g_strdup(key), g);
+    }
+    return g;
+}
+
+static int part(const char *d, int from, int len)
+{
+    if (!d || (int)strlen(d) < from + len)
+        return from == 0 ? 9999 : 99;
+    int v = 0;
+    for (int i = from; i < from + len; i++) {
+        if (!g_ascii_isdigit(d[i]))
+            return from == 0 ? 9999 : 99;
+        v = v * 10 + (d[i] - '0');
+    }
+    return v;
+}
+
+/* columns: site, hist, beh, dx, dlc, vital, trs, class, dob, seq, stage */
+static int row_fn(int ncols, const char *const *v, const char *const *names, void *user)
+{
+    (void)ncols, (void)names;
+    surv_ctx *c = user;
+    const char *trs = v[6], *cls = v[7];
+    if ((trs && (!strcmp(trs, "6") || !strcmp(trs, "7"))) || (cls && (!strcmp(cls, "38") || !strcmp(cls, "49")))) {
+        c->excluded_dco++;
+        return CRTK_CONTINUE;
+    }
+    crtk_survival_tumor st = {
+        .dx_year = part(v[3], 0, 4), .dx_month = part(v[3], 4, 2), .dx_day = part(v[3], 6, 2),
+        .dolc_year = part(v[4], 0, 4), .dolc_month = part(v[4], 4, 2), .dolc_day = part(v[4], 6, 2),
+        .birth_year = part(v[8], 0, 4), .birth_month = part(v[8], 4, 2), .birth_day = part(v[8], 6, 2),
+        .seq_num_central = v[9] && *v[9] ? atoi(v[9]) : -1,
+        .vital_status = v[5] && *v[5] ? atoi(v[5]) : -1,
+        .type_of_reporting_source = trs && *trs ? atoi(trs) : 0,
+    };
+    crtk_survival_result res;
+    char vsr[2];
+    crtk_survival_compute(&st, 1, &c->so, &res, vsr);
+    if (!strcmp(res.days, "99999") || (res.flag[0] != '0' && res.flag[0] != '1' && res.flag[0] != '2' &&
+                                       res.flag[0] != '3')) {
+        c->excluded_unknown++;
+        return CRTK_CONTINUE;
+    }
+    long days = atol(res.days);
+    int dead = vsr[0] == '0';
+    gboolean lost = !dead && (v[4] ? atoi(v[4]) : 0) < c->lost_cutoff;
+    char stage = (char)('0' + crtk_report_stage_group(v[10]));
+    const char *site = crtk_report_site_group(v[0], v[1], v[2], v[3]);
+    group_add(get_group(c, site, stage), days, dead, lost);
+    group_add(get_group(c, site, 'A'), days, dead, lost);
+    group_add(get_group(c, "", stage), days, dead, lost);
+    group_add(get_group(c, "", 'A'), days, dead, lost);
+    return CRTK_CONTINUE;
+}
+
+static const long years[] = {0, 1, 3, 5};
+
+static void km_of(group *g, crtk_km_point out[4])
+{
+    long at[4];
+    for (int k = 0; k < 4; k++)
+        at[k] = (long)floor(years[k] * DAYS_PER_YEAR);
+    crtk_km(g->t, g->e, g->n, at, 4, out);
+}
+
+static void write_estimate(crtk_report *r, lxw_worksheet *ws, int y, int col, const group *g, const crtk_km_point *p)
+{
+    if (crtk_report_suppressed(r, g->n) || g->n == 0) {
+        for (int i = 0; i < 3; i++)
+            worksheet_write_string(ws, (lxw_row_t)y, (lxw_col_t)(col + i), g->n ? "*" : "", r->f_text_right);
+        return;
+    }
+    worksheet_write_number(ws, (lxw_row_t)y, (lxw_col_t)col, p->survival, r->f_pct);
+    if (isnan(p->ci_low))
+        worksheet_write_blank(ws, (lxw_row_t)y, (lxw_col_t)(col + 1), r->f_pct);
+    else
+        worksheet_write_number(ws, (lxw_row_t)y, (lxw_col_t)(col + 1), p->ci_low, r->f_pct);
+    if (isnan(p->ci_high))
+        worksheet_write_blank(ws, (lxw_row_t)y, (lxw_col_t)(col + 2), r->f_pct);
+    else
+        worksheet_write_number(ws, (lxw_row_t)y, (lxw_col_t)(col + 2), p->ci_high, r->f_pct);
+}
+
+static int write_group_row(crtk_report *r, lxw_worksheet *ws, int y, const char *site_label, const char *stage_label,
+                           group *g, gboolean total)
+{
+    static group empty;
+    if (!g)
+        g = &empty;
+    crtk_km_point p[4];
+    km_of(g, p);
+    lxw_format *fc = total ? r->f_count_total : r->f_count;
+    worksheet_write_string(ws, (lxw_row_t)y, 0, site_label, total ? r->f_label_bold : r->f_label);
+    worksheet_write_string(ws, (lxw_row_t)y, 1, stage_label, total ? r->f_label_bold : r->f_label);
+    crtk_report_count(r, ws, y, 2, g->n, fc);
+    crtk_report_count(r, ws, y, 3, g->deaths, fc);
+    crtk_report_pct(r, ws, y, 4, g->lost, g->n, r->f_pct);
+    for (int k = 1; k < 4; k++) {
+        int col = 5 + (k - 1) * 4;
+        crtk_report_count(r, ws, y, col, p[k].at_risk, fc);
+        write_estimate(r, ws, y, col + 1, g, &p[k]);
+    }
+    return y + 1;
+}
+
+gboolean crtk_report_survival(crtk_report *r, GError **error)
+{
+    surv_ctx c = {.r = r, .groups = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, group_free)};
+    c.so.endpoint_year = r->as_of_year;
+    c.so.today = (crtk_date){r->as_of_year, (r->as_of[4] - '0') * 10 + (r->as_of[5] - '0'),
+                             (r->as_of[6] - '0') * 10 + (r->as_of[7] - '0')};
+    {
+        int y = c.so.today.year, m = c.so.today.month - 15, d = c.so.today.day;
+        while (m < 1) {
+            m += 12;
+            y--;
+        }
+        c.lost_cutoff = y * 10000 + m * 100 + d;
+    }
+    char *sel = g_strdup_printf("%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s", crtk_report_col(r, "primarySite"),
+                                crtk_report_col(r, "histologicTypeIcdO3"), crtk_report_col(r, "behaviorCodeIcdO3"),
+                                crtk_report_col(r, "dateOfDiagnosis"), crtk_report_col(r, "dateOfLastContact"),
+                                crtk_report_col(r, "vitalStatus"), crtk_report_col(r, "typeOfReportingSource"),
+                                crtk_report_col(r, "classOfCase"), crtk_report_col(r, "dateOfBirth"),
+                                crtk_report_col(r, "sequenceNumberCentral"), crtk_report_stage_sql(r));
+    char *sql = crtk_report_sql(r, sel, NULL, NULL);
+    gboolean ok = crtk_report_select(r, sql, row_fn, &c, error);
+    g_free(sel);
+    g_free(sql);
+    GPtrArray *top = NULL;
+    if (ok) {
+        /* the top groups by eligible cases */
+        GHashTableIter it;
+        gpointer hk, hv;
+        GPtrArray *sites = g_ptr_array_new();
+        g_hash_table_iter_init(&it, c.groups);
+        while (g_hash_table_iter_next(&it, &hk, &hv)) {
+            const char *key = hk;
+            if (key[0] != '|' && g_str_has_suffix(key, "|A") && strncmp(key, "99|", 3))
+                g_ptr_array_add(sites, hk);
+        }
+        for (guint a = 0; a < sites->len; a++)
+            for (guint b = a + 1; b < sites->len; b++) {
+                group *ga = g_hash_table_lookup(c.groups, g_ptr_array_index(sites, a));
+                group *gb = g_hash_table_lookup(c.groups, g_ptr_array_index(sites, b));
+                if (gb->n > ga->n || (gb->n == ga->n && strcmp(g_ptr_array_index(sites, b), g_ptr_array_index(sites, a)) < 0)) {
+                    gpointer t = sites->pdata[a];
+                    sites->pdata[a] = sites->pdata[b];
+                    sites->pdata[b] = t;
+                }
+            }
+        top = g_ptr_array_new_with_free_func(g_free);
+        for (guint a = 0; a < sites->len && (int)a < r->opt->top; a++) {
+            const char *key = g_ptr_array_index(sites, a);
+            g_ptr_array_add(top, g_strndup(key, (gsize)(strchr(key, '|') - key)));
+        }
+        g_ptr_array_free(sites, TRUE);
+
+        int y;
+        char *note = g_strdup_printf(
+            "Observed (all causes) Kaplan-Meier survival from diagnosis to last contact or death, as of the date above. "
+            "Left out: %ld death-certificate-only or autopsy-only cases and %ld cases with unknown survival time. "
+            "Lost: alive without contact for more than 15 months (censored at last contact). "
+            "CoC policy does not permit public reporting of a facility's survival compared with NCDB data.",
+            c.excluded_dco, c.excluded_unknown);
+        lxw_worksheet *ws = crtk_report_sheet(r, "Survival", "Observed survival by stage at diagnosis", note, &y);
+        g_free(note);
+        const char *hdr[] = {"Site group", "Stage", "Cases", "Deaths", "Lost to follow-up",
+                             "At risk 1 year", "1-year survival", "95% CI low", "95% CI high",
+                             "At risk 3 years", "3-year survival", "95% CI low", "95% CI high",
+                             "At risk 5 years", "5-year survival", "95% CI low", "95% CI high"};
+        int ncol = (int)G_N_ELEMENTS(hdr);
+        int head = y;
+        crtk_report_header(r, ws, head, hdr, ncol);
+        worksheet_set_column(ws, 0, 0, 36, NULL);
+        worksheet_set_column(ws, 1, 1, 22, NULL);
+        worksheet_set_column(ws, 2, (lxw_col_t)(ncol - 1), 10, NULL);
+        y++;
+        for (guint a = 0; a < top->len; a++) {
+            const char *site = g_ptr_array_index(top, a);
+            const char *label = crtk_report_site_label(site);
+            for (int s = 0; s < CRTK_STAGE_COUNT; s++) {
+                group *g = get_group(&c, site, (char)('0' + s));
+                if (g->n == 0)
+                    continue;
+                y = write_group_row(r, ws, y, label, crtk_stage_labels[s], g, FALSE);
+            }
+            y = write_group_row(r, ws, y, label, "All stages", get_group(&c, site, 'A'), FALSE);
+        }
+        crtk_report_filter(ws, head, y - 1, ncol);
+        for (int s = 0; s < CRTK_STAGE_COUNT; s++) {
+            group *g = get_group(&c, "", (char)('0' + s));
+            if (g->n)
+                y = write_group_row(r, ws, y, "All sites", crtk_stage_labels[s], g, FALSE);
+        }
+        y = write_group_row(r, ws, y, "All sites", "All stages", get_group(&c, "", 'A'), TRUE);
+
+        /* curves: all selected sites by stage, yearly points with numbers at risk */
+        int y2;
+        lxw_worksheet *cs = crtk_report_sheet(r, "Curves", "Observed survival by stage, all selected sites", NULL, &y2);
+        const char *hdr2[] = {"Years since diagnosis", "In situ", "Localized", "Regional", "Distant",
+                              "Benign/borderline or N/A", "Unknown/unstaged", "All stages"};
+        int head2 = y2;
+        crtk_report_header(r, cs, head2, hdr2, 8);
+        worksheet_write_string(cs, (lxw_row_t)(head2 - 1), 1, "Survival (Kaplan-Meier)", r->f_section);
+        long at[6];
+        for (int k = 0; k < 6; k++)
+            at[k] = (long)floor(k * DAYS_PER_YEAR);
+        crtk_km_point pts[8][6];
+        group *gs[8];
+        for (int s = 0; s < 7; s++) {
+            gs[s] = get_group(&c, "", s < 6 ? (char)('0' + s) : 'A');
+            crtk_km(gs[s]->t, gs[s]->e, gs[s]->n, at, 6, pts[s]);
+        }
+        for (int k = 0; k < 6; k++) {
+            int row = head2 + 1 + k;
+            worksheet_write_number(cs, (lxw_row_t)row, 0, k, NULL);
+            for (int s = 0; s < 7; s++) {
+                if (gs[s]->n == 0)
+                    worksheet_write_blank(cs, (lxw_row_t)row, (lxw_col_t)(1 + s), NULL);
+                else if (crtk_report_suppressed(r, gs[s]->n))
+                    worksheet_write_string(cs, (lxw_row_t)row, (lxw_col_t)(1 + s), "*", r->f_text_right);
+                else
+                    worksheet_write_number(cs, (lxw_row_t)row, (lxw_col_t)(1 + s), pts[s][k].survival, r->f_pct);
+            }
+        }
+        int risk_head = head2 + 8;
+        worksheet_write_string(cs, (lxw_row_t)(risk_head - 1), 1, "Numbers at risk", r->f_section);
+        for (int i = 0; i < 8; i++)
+            worksheet_write_string(cs, (lxw_row_t)risk_head, (lxw_col_t)i, hdr2[i], r->f_header);
+        for (int k = 0; k < 6; k++) {
+            int row = risk_head + 1 + k;
+            worksheet_write_number(cs, (lxw_row_t)row, 0, k, NULL);
+            for (int s = 0; s < 7; s++)
+                crtk_report_count(r, cs, row, 1 + s, pts[s][k].at_risk, r->f_count);
+        }
+        lxw_chart *ch = workbook_add_chart(r->wb, LXW_CHART_LINE);
+        chart_title_set_name(ch, "Observed survival by stage");
+        for (int s = 0; s < 7; s++) {
+            if (gs[s]->n == 0 || crtk_report_suppressed(r, gs[s]->n))
+                continue;
+            lxw_chart_series *se = chart_add_series(ch, NULL, NULL);
+            chart_series_set_categories(se, "Curves", (lxw_row_t)(head2 + 1), 0, (lxw_row_t)(head2 + 6), 0);
+            chart_series_set_values(se, "Curves", (lxw_row_t)(head2 + 1), (lxw_col_t)(1 + s), (lxw_row_t)(head2 + 6),
+                                    (lxw_col_t)(1 + s));
+            chart_series_set_name_range(se, "Curves", (lxw_row_t)head2, (lxw_col_t)(1 + s));
+            chart_series_set_marker_type(se, LXW_CHART_MARKER_AUTOMATIC);
+        }
+        chart_axis_set_name(ch->x_axis, "Years since diagnosis");
+        chart_axis_set_name(ch->y_axis, "Surviving");
+        chart_axis_set_num_format(ch->y_axis, "0%");
+        chart_axis_set_min(ch->y_axis, 0);
+        chart_axis_set_max(ch->y_axis, 1);
+        chart_legend_set_position(ch, LXW_CHART_LEGEND_RIGHT);
+        lxw_chart_options co = {.x_scale = 2.0, .y_scale = 1.6};
+        worksheet_insert_chart_opt(cs, (lxw_row_t)(risk_head + 9), 0, ch, &co);
+        worksheet_activate(ws);
+    }
+    if (top)
+        g_ptr_array_free(top, TRUE);
+    g_hash_table_destroy(c.groups);
+    return ok;
+}
+#endif

@@ -1,0 +1,120 @@
+/* excel_trends.c — `crtk report trends`: cases by year of diagnosis.
+ *
+ * Rows: years of diagnosis in the selection (unknown year last).  Columns: all sites, analytic
+ * and non-analytic (class of case), then the --top (10) largest SEER Site Recode 2023 groups.
+ * A line chart draws the top groups over the years.
+ */
+#include "excel_reports.h"
+
+#ifdef CRTK_HAVE_XLSXWRITER
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    crtk_counts *c;       /* rows: year text ("Unknown" last); columns: 0 all, 1 analytic, 2 non-analytic, 3.. top */
+    GHashTable *topcol;   /* site group code -> column+1 */
+} trends_ctx;
+
+static gboolean is_analytic(const char *cls)
+{
+    static const char *const codes[] = {"00", "10", "11", "12", "13", "14", "20", "21", "22"};
+    for (size_t i = 0; cls && i < G_N_ELEMENTS(codes); i++)
+        if (!strcmp(cls, codes[i]))
+            return TRUE;
+    return FALSE;
+}
+
+static int row_fn(int ncols, const char *const *v, const char *const *names, void *user)
+{
+    (void)ncols, (void)names;
+    trends_ctx *t = user;
+    int year = crtk_report_year(v[3]);
+    char key[16];
+    if (year)
+        g_snprintf(key, sizeof key, "%04d", year);
+    else
+        g_strlcpy(key, "~", sizeof key); /* sorts after the years */
+    long n = atol(v[5]);
+    crtk_counts_add(t->c, key, 0, n);
+    crtk_counts_add(t->c, key, is_analytic(v[4]) ? 1 : 2, n);
+    int col = GPOINTER_TO_INT(g_hash_table_lookup(t->topcol, crtk_report_site_group(v[0], v[1], v[2], v[3])));
+    if (col)
+        crtk_counts_add(t->c, key, col - 1, n);
+    return CRTK_CONTINUE;
+}
+
+gboolean crtk_report_trends(crtk_report *r, GError **error)
+{
+    GPtrArray *top = crtk_report_top_sites(r, r->opt->top, NULL, error);
+    if (!top)
+        return FALSE;
+    trends_ctx t = {crtk_counts_new(3 + (int)top->len), g_hash_table_new(g_str_hash, g_str_equal)};
+    for (guint i = 0; i < top->len; i++)
+        g_hash_table_insert(t.topcol, g_ptr_array_index(top, i), GINT_TO_POINTER(3 + (int)i + 1));
+    char *sel = g_strdup_printf("%s, %s, %s, substr(%s, 1, 4), %s, count(*)", crtk_report_col(r, "primarySite"),
+                                crtk_report_col(r, "histologicTypeIcdO3"), crtk_report_col(r, "behaviorCodeIcdO3"),
+                                crtk_report_col(r, "dateOfDiagnosis"), crtk_report_col(r, "classOfCase"));
+    char *sql = crtk_report_sql(r, sel, NULL, "GROUP BY 1, 2, 3, 4, 5");
+    gboolean ok = crtk_report_select(r, sql, row_fn, &t, error);
+    g_free(sel);
+    g_free(sql);
+    if (ok) {
+        crtk_counts_sort_keys(t.c);
+        int y;
+        lxw_worksheet *ws = crtk_report_sheet(r, "Trends", "Cases by year of diagnosis",
+            "Analytic: class of case 00, 10-14, 20-22. Site groups: SEER Site Recode 2023, the most frequent in the "
+            "selection.", &y);
+        int ncol = 4 + (int)top->len;
+        const char **hdr = g_new(const char *, (gsize)ncol);
+        hdr[0] = "Year of diagnosis";
+        hdr[1] = "All sites";
+        hdr[2] = "Analytic";
+        hdr[3] = "Non-analytic";
+        for (guint i = 0; i < top->len; i++)
+            hdr[4 + i] = crtk_report_site_label(g_ptr_array_index(top, i));
+        int head = y;
+        crtk_report_header(r, ws, head, hdr, ncol);
+        worksheet_set_column(ws, 0, 0, 18, NULL);
+        worksheet_set_column(ws, 4, (lxw_col_t)(ncol - 1), 14, NULL);
+        y++;
+        int first = y, last_year_row = y - 1;
+        for (guint i = 0; i < t.c->row_keys->len; i++, y++) {
+            const char *k = g_ptr_array_index(t.c->row_keys, i);
+            if (strcmp(k, "~")) {
+                worksheet_write_number(ws, (lxw_row_t)y, 0, atoi(k), NULL);
+                last_year_row = y;
+            } else {
+                worksheet_write_string(ws, (lxw_row_t)y, 0, "Unknown", r->f_label);
+            }
+            for (int j = 0; j < 3 + (int)top->len; j++)
+                crtk_report_count(r, ws, y, 1 + j, crtk_counts_get(t.c, (int)i, j), r->f_count);
+        }
+        crtk_report_filter(ws, head, y - 1, ncol);
+        worksheet_write_string(ws, (lxw_row_t)y, 0, "All years", r->f_label_bold);
+        for (int j = 0; j < 3 + (int)top->len; j++)
+            crtk_report_count(r, ws, y, 1 + j, crtk_counts_col_total(t.c, j), r->f_count_total);
+        if (top->len > 0 && last_year_row >= first) {
+            lxw_chart *ch = workbook_add_chart(r->wb, LXW_CHART_LINE);
+            chart_title_set_name(ch, "Cases by year of diagnosis, most frequent site groups");
+            for (guint i = 0; i < top->len; i++) {
+                lxw_chart_series *s = chart_add_series(ch, NULL, NULL);
+                chart_series_set_categories(s, "Trends", (lxw_row_t)first, 0, (lxw_row_t)last_year_row, 0);
+                chart_series_set_values(s, "Trends", (lxw_row_t)first, (lxw_col_t)(4 + i), (lxw_row_t)last_year_row,
+                                        (lxw_col_t)(4 + i));
+                chart_series_set_name_range(s, "Trends", (lxw_row_t)head, (lxw_col_t)(4 + i));
+                chart_series_set_marker_type(s, LXW_CHART_MARKER_AUTOMATIC);
+            }
+            chart_axis_set_name(ch->x_axis, "Year of diagnosis");
+            chart_axis_set_name(ch->y_axis, "Cases");
+            chart_legend_set_position(ch, LXW_CHART_LEGEND_RIGHT);
+            lxw_chart_options co = {.x_scale = 2.2, .y_scale = 1.6};
+            worksheet_insert_chart_opt(ws, (lxw_row_t)(y + 2), 0, ch, &co);
+        }
+        g_free(hdr);
+    }
+    g_hash_table_destroy(t.topcol);
+    crtk_counts_free(t.c);
+    g_ptr_array_free(top, TRUE);
+    return ok;
+}
+#endif

@@ -1,0 +1,749 @@
+/* qa_summary.c — counts, data-quality measures and edits summary of a selection of tumors, and
+ * the text form of the QA summary (the workbook form is in excel_quality.c).  See qa_summary.h.
+ *
+ * Every count is one plain SELECT over `tumor t JOIN patient p ON p.id = t.patient_id`
+ * restricted by the selection, run through crtk_store_select; docs/reports.md gives them.
+ */
+#include "qa_summary.h"
+#include "excel_common.h"
+#include "problem.h"
+#include "derived.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void crtk_qa_init(crtk_qa *qa)
+{
+    memset(qa, 0, sizeof *qa);
+    qa->info = g_ptr_array_new_with_free_func(g_free);
+    qa->by_year = g_ptr_array_new();
+    qa->by_site = g_ptr_array_new();
+    qa->by_facility = g_ptr_array_new();
+    qa->by_class = g_ptr_array_new();
+    qa->edits = g_ptr_array_new();
+    qa->failures = g_ptr_array_new();
+    qa->title = g_strdup("Data-quality summary");
+}
+
+static void free_counts(GPtrArray *a)
+{
+    if (!a)
+        return;
+    for (guint i = 0; i < a->len; i++) {
+        crtk_qa_count *c = g_ptr_array_index(a, i);
+        g_free(c->code);
+        g_free(c->label);
+        g_free(c);
+    }
+    g_ptr_array_free(a, TRUE);
+}
+
+void crtk_qa_clear(crtk_qa *qa)
+{
+    if (qa->info)
+        g_ptr_array_free(qa->info, TRUE);
+    free_counts(qa->by_year);
+    free_counts(qa->by_site);
+    free_counts(qa->by_facility);
+    free_counts(qa->by_class);
+    for (guint i = 0; qa->edits && i < qa->edits->len; i++) {
+        crtk_qa_edit *e = g_ptr_array_index(qa->edits, i);
+        g_free(e->id), g_free(e->name), g_free(e->agency), g_free(e);
+    }
+    if (qa->edits)
+        g_ptr_array_free(qa->edits, TRUE);
+    for (guint i = 0; qa->failures && i < qa->failures->len; i++) {
+        crtk_qa_failure *f = g_ptr_array_index(qa->failures, i);
+        g_free(f->patient_id), g_free(f->edit_id), g_free(f->message), g_free(f);
+    }
+    if (qa->failures)
+        g_ptr_array_free(qa->failures, TRUE);
+    g_free(qa->edit_set);
+    g_free(qa->title);
+    memset(qa, 0, sizeof *qa);
+}
+
+void crtk_qa_info(crtk_qa *qa, const char *label, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    g_ptr_array_add(qa->info, g_strdup(label));
+    g_ptr_array_add(qa->info, g_strdup_vprintf(fmt, ap));
+    va_end(ap);
+}
+
+/* ---- SQL helpers ---------------------------------------------------------------------------- */
+
+typedef struct {
+    crtk_store *s;
+    GHashTable *cols;
+} colmap;
+
+static const char *col(colmap *m, const char *id)
+{
+    const char *e = g_hash_table_lookup(m->cols, id);
+    if (e)
+        return e;
+    const crtk_item *it = crtk_dictionary_find(crtk_store_dictionary(m->s), id);
+    char *expr = it ? g_strdup_printf("%s.\"%s\"", it->level == CRTK_LEVEL_PATIENT ? "p" : "t", it->id)
+                    : g_strdup("NULL");
+    g_hash_table_insert(m->cols, g_strdup(id), expr);
+    return expr;
+}
+
+static const char *sex_col(colmap *m)
+{
+    return crtk_dictionary_find(crtk_store_dictionary(m->s), "sexAssignedAtBirth") ? col(m, "sexAssignedAtBirth")
+                                                                                   : col(m, "sex");
+}
+
+static char *sql_of(const char *select, const char *where, const char *tail)
+{
+    return g_strdup_printf("SELECT %s FROM tumor t JOIN patient p ON p.id = t.patient_id WHERE (%s) %s", select,
+                           where && *where ? where : "1", tail ? tail : "");
+}
+
+static const char *class_label(const char *code)
+{
+    static const char *const analytic[] = {"00", "10", "11", "12", "13", "14", "20", "21", "22"};
+    if (!code || !*code)
+        return "Unknown";
+    for (size_t i = 0; i < G_N_ELEMENTS(analytic); i++)
+        if (!strcmp(code, analytic[i]))
+            return "Analytic";
+    return "Non-analytic";
+}
+
+static void set_measure(crtk_qa_measure *m, const char *id, const char *name, const char *unit, long num, long den,
+                        const char *source)
+{
+    m->id = id;
+    m->name = name;
+    m->unit = unit;
+    m->numerator = num;
+    m->denominator = den;
+    double scale = !strcmp(unit, "%") ? 100.0 : 1000.0;
+    m->value = den > 0 ? scale * (double)num / (double)den : NAN;
+    m->source = source;
+    for (int k = 0; k < CRTK_QA_STANDARDS; k++)
+        m->standards[k] = (crtk_qa_standard){NULL, NAN, FALSE};
+}
+
+static void standard(crtk_qa_measure *m, int k, double limit, gboolean inclusive)
+{
+    static const char *const names[CRTK_QA_STANDARDS] = {"NAACCR Gold", "NPCR national (23 months)",
+                                                         "USCS publication"};
+    m->standards[k] = (crtk_qa_standard){names[k], limit, inclusive};
+}
+
+int crtk_qa_meets(const crtk_qa_measure *m, int k)
+{
+    const crtk_qa_standard *s = &m->standards[k];
+    if (isnan(s->limit) || isnan(m->value))
+        return -1;
+    double v = round(m->value * 1e6) / 1e6;
+    if (m->higher_is_better)
+        return s->inclusive ? v >= s->limit : v > s->limit;
+    return s->inclusive ? v <= s->limit : v < s->limit;
+}
+
+#define SRC_CERT "NAACCR certification criteria; CDC NPCR data-quality standards; USCS publication criteria"
+
+/* One pass over the selected tumors; the groups and the measures are added up here. */
+typedef struct {
+    GHashTable *counts[4];    /* code -> group_acc, for year, site, facility, class */
+    GHashTable *patients;     /* patient row ids seen */
+    GHashTable *keys;         /* duplicate keys seen */
+    GHashTable *persons;      /* person keys seen */
+    long tumors, dco, sex, age, race, county, micro, dup_tumors;
+} scan_acc;
+
+typedef struct {
+    long tumors;
+    GHashTable *patients;
+} group_acc;
+
+static void group_acc_free(gpointer p)
+{
+    group_acc *g = p;
+    g_hash_table_destroy(g->patients);
+    g_free(g);
+}
+
+static void add_group(GHashTable *h, const char *code, gint64 pid)
+{
+    group_acc *g = g_hash_table_lookup(h, code ? code : "");
+    if (!g) {
+        g = g_new0(group_acc, 1);
+        g->patients = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
+        g_hash_table_insert(h, g_strdup(code ? code : ""), g);
+    }
+    g->tumors++;
+    if (!g_hash_table_contains(g->patients, &pid))
+        g_hash_table_add(g->patients, g_memdup2(&pid, sizeof pid));
+}
+
+static gboolean blank(const char *v)
+{
+    return !v || !*v;
+}
+
+static gboolean eq(const char *v, const char *code)
+{
+    return v && !strcmp(v, code);
+}
+
+/* columns: 0 patient_id, 1 trs, 2 sex, 3 age, 4 dob, 5 dx, 6 race1, 7 county, 8 dxconf, 9 site, 10 hist, 11 beh,
+ * 12 laterality, 13 facility, 14 class, 15 ssn, 16 last, 17 first */
+static int scan_row(int ncols, const char *const *v, const char *const *names, void *user)
+{
+    (void)ncols, (void)names;
+    scan_acc *a = user;
+    gint64 pid = g_ascii_strtoll(v[0], NULL, 10);
+    a->tumors++;
+    if (!g_hash_table_contains(a->patients, &pid))
+        g_hash_table_add(a->patients, g_memdup2(&pid, sizeof pid));
+    a->dco += eq(v[1], "7");
+    a->sex += blank(v[2]) || eq(v[2], "9");
+    int age = blank(v[3]) ? crtk_age_at_diagnosis(v[4], v[5]) : atoi(v[3]);
+    a->age += age == 999;
+    a->race += blank(v[6]) || eq(v[6], "99");
+    a->county += blank(v[7]) || eq(v[7], "999");
+    a->micro += eq(v[8], "1") || eq(v[8], "2") || eq(v[8], "3") || eq(v[8], "4");
+    char year[5] = "";
+    if (v[5] && strlen(v[5]) >= 4)
+        memcpy(year, v[5], 4), year[4] = 0;
+    add_group(a->counts[0], year, pid);
+    add_group(a->counts[1], crtk_report_site_group(v[9], v[10], v[11], v[5]), pid);
+    add_group(a->counts[2], v[13], pid);
+    add_group(a->counts[3], v[14], pid);
+    /* possible duplicates */
+    char *person;
+    if (!blank(v[15]) && strcmp(v[15], "999999999") && strcmp(v[15], "000000000"))
+        person = g_strconcat("S", v[15], NULL);
+    else if (!blank(v[16]) && !blank(v[4])) {
+        char *l = g_ascii_strup(v[16], -1), *f = g_ascii_strup(v[17] ? v[17] : "", -1);
+        person = g_strconcat("N", l, "|", f, "|", v[4], NULL);
+        g_free(l), g_free(f);
+    } else
+        person = g_strconcat("P", v[0], NULL);
+    char *key = g_strdup_printf("%s|%.3s|%.3s|%s|%.4s", person, v[9] ? v[9] : "", v[10] ? v[10] : "",
+                                v[12] ? v[12] : "", v[5] ? v[5] : "");
+    if (g_hash_table_contains(a->keys, key)) {
+        a->dup_tumors++;
+        g_free(key);
+    } else
+        g_hash_table_add(a->keys, key);
+    /* patient records sharing a person key: counted once per (person, patient row) */
+    char *pp = g_strconcat(person, "#", v[0], NULL);
+    if (!g_hash_table_contains(a->persons, pp))
+        g_hash_table_add(a->persons, pp);
+    else
+        g_free(pp);
+    g_free(person);
+    return CRTK_CONTINUE;
+}
+
+static int cmp_count(const void *x, const void *y)
+{
+    const crtk_qa_count *a = *(crtk_qa_count *const *)x, *b = *(crtk_qa_count *const *)y;
+    if (!*a->code != !*b->code)
+        return *a->code ? -1 : 1; /* unknown last */
+    return strcmp(a->code, b->code);
+}
+
+static void groups_out(GHashTable *h, GPtrArray *into, int kind)
+{
+    GHashTableIter it;
+    gpointer k, v;
+    g_hash_table_iter_init(&it, h);
+    while (g_hash_table_iter_next(&it, &k, &v)) {
+        group_acc *g = v;
+        crtk_qa_count *c = g_new0(crtk_qa_count, 1);
+        c->code = g_strdup(k);
+        if (kind == 1)
+            c->label = g_strdup(crtk_report_site_label(c->code));
+        else if (kind == 3)
+            c->label = g_strdup_printf("%s (%s)", *c->code ? c->code : "blank", class_label(c->code));
+        else
+            c->label = g_strdup(*c->code ? c->code : "Unknown");
+        c->patients = g_hash_table_size(g->patients);
+        c->tumors = g->tumors;
+        g_ptr_array_add(into, c);
+    }
+    g_ptr_array_sort(into, cmp_count);
+}
+
+gboolean crtk_qa_compute(crtk_store *s, const char *where, crtk_qa *qa, GError **error)
+{
+    colmap m = {s, g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free)};
+    char *sel = g_strdup_printf("t.patient_id, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s",
+                                col(&m, "typeOfReportingSource"), sex_col(&m), col(&m, "ageAtDiagnosis"),
+                                col(&m, "dateOfBirth"), col(&m, "dateOfDiagnosis"), col(&m, "race1"),
+                                col(&m, "countyAtDx"), col(&m, "diagnosticConfirmation"), col(&m, "primarySite"),
+                                col(&m, "histologicTypeIcdO3"), col(&m, "behaviorCodeIcdO3"), col(&m, "laterality"),
+                                col(&m, "reportingFacility"), col(&m, "classOfCase"), col(&m, "socialSecurityNumber"),
+                                col(&m, "nameLast"), col(&m, "nameFirst"));
+    char *sql = sql_of(sel, where, NULL);
+    scan_acc a = {0};
+    for (int i = 0; i < 4; i++)
+        a.counts[i] = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, group_acc_free);
+    a.patients = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
+    a.keys = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    a.persons = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    gboolean ok = crtk_store_select(s, sql, NULL, 0, scan_row, &a, error);
+    g_free(sel);
+    g_free(sql);
+    if (ok) {
+        qa->tumors = a.tumors;
+        qa->patients = g_hash_table_size(a.patients);
+        /* distinct persons among the patient records */
+        GHashTable *persons = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+        GHashTableIter it;
+        gpointer k, v;
+        g_hash_table_iter_init(&it, a.persons);
+        while (g_hash_table_iter_next(&it, &k, &v)) {
+            const char *pp = k;
+            g_hash_table_add(persons, g_strndup(pp, (gsize)(strrchr(pp, '#') - pp)));
+        }
+        qa->duplicate_patients = qa->patients - (long)g_hash_table_size(persons);
+        g_hash_table_destroy(persons);
+        int n = 0;
+        crtk_qa_measure *ms = qa->measures;
+        long t = a.tumors;
+        set_measure(&ms[n], "dco", "Death-certificate-only cases", "%", a.dco, t, SRC_CERT);
+        standard(&ms[n], 0, 3, FALSE), standard(&ms[n], 1, 3, TRUE), standard(&ms[n], 2, 5, TRUE);
+        n++;
+        set_measure(&ms[n], "sex", "Sex missing or unknown", "%", a.sex, t, SRC_CERT);
+        standard(&ms[n], 0, 2, FALSE), standard(&ms[n], 1, 2, TRUE), standard(&ms[n], 2, 3, TRUE);
+        n++;
+        set_measure(&ms[n], "age", "Age at diagnosis unknown", "%", a.age, t, SRC_CERT);
+        standard(&ms[n], 0, 2, FALSE), standard(&ms[n], 1, 2, TRUE), standard(&ms[n], 2, 3, TRUE);
+        n++;
+        set_measure(&ms[n], "race", "Race missing or unknown", "%", a.race, t, SRC_CERT);
+        standard(&ms[n], 0, 3, FALSE), standard(&ms[n], 1, 3, TRUE), standard(&ms[n], 2, 5, TRUE);
+        n++;
+        set_measure(&ms[n], "county", "County at diagnosis missing or unknown", "%", a.county, t, SRC_CERT);
+        standard(&ms[n], 0, 2, FALSE), standard(&ms[n], 1, 2, TRUE);
+        n++;
+        set_measure(&ms[n], "duplicates", "Possible duplicate tumor reports", "per 1,000", a.dup_tumors, t, SRC_CERT);
+        standard(&ms[n], 0, 1, FALSE), standard(&ms[n], 1, 1, TRUE);
+        n++;
+        set_measure(&ms[n], "microscopic", "Microscopically confirmed (information)", "%", a.micro, t,
+                    "no standard; commonly reported");
+        ms[n].higher_is_better = TRUE;
+        n++;
+        qa->n_measures = n;
+        groups_out(a.counts[0], qa->by_year, 0);
+        groups_out(a.counts[1], qa->by_site, 1);
+        groups_out(a.counts[2], qa->by_facility, 2);
+        groups_out(a.counts[3], qa->by_class, 3);
+    }
+    for (int i = 0; i < 4; i++)
+        g_hash_table_destroy(a.counts[i]);
+    g_hash_table_destroy(a.patients);
+    g_hash_table_destroy(a.keys);
+    g_hash_table_destroy(a.persons);
+    g_hash_table_destroy(m.cols);
+    return ok;
+}
+
+/* ---- edits ----------------------------------------------------------------------------------- */
+
+static int cmp_edit(const void *a, const void *b)
+{
+    const crtk_qa_edit *x = *(crtk_qa_edit *const *)a, *y = *(crtk_qa_edit *const *)b;
+    if (x->failures != y->failures)
+        return x->failures > y->failures ? -1 : 1;
+    return strcmp(x->id, y->id);
+}
+
+void crtk_qa_take_edits(crtk_qa *qa, const crtk_edits *edits, const char *edit_set, long tumors_checked,
+                        long tumors_passing)
+{
+    qa->edits_run = TRUE;
+    g_free(qa->edit_set);
+    qa->edit_set = g_strdup(edit_set ? edit_set : "all");
+    qa->tumors_checked = tumors_checked;
+    qa->tumors_passing = tumors_passing;
+    qa->failures_total = 0;
+    for (int i = 0; i < crtk_edits_count(edits); i++) {
+        const crtk_edit_info *e = crtk_edits_get(edits, i);
+        crtk_qa_edit *q = g_new0(crtk_qa_edit, 1);
+        q->id = g_strdup(e->id);
+        q->name = g_strdup(e->name);
+        q->agency = g_strdup(e->agency ? e->agency : "");
+        q->failures = e->failures;
+        qa->failures_total += e->failures;
+        g_ptr_array_add(qa->edits, q);
+    }
+    g_ptr_array_sort(qa->edits, cmp_edit);
+}
+
+void crtk_qa_add_failure(crtk_qa *qa, const char *patient_id, int tumor, const char *edit_id, const char *message)
+{
+    crtk_qa_failure *f = g_new0(crtk_qa_failure, 1);
+    f->patient_id = g_strdup(patient_id ? patient_id : "");
+    f->tumor = tumor;
+    f->edit_id = g_strdup(edit_id);
+    f->message = g_strdup(message);
+    g_ptr_array_add(qa->failures, f);
+}
+
+/* The edits run in worker threads, each over a range of patient rows with its own read-only
+ * connection to the store and its own compiled edits; their statistics are added up. */
+typedef struct {
+    const char *path;
+    char *where;
+    const char *set;
+    GError *error;
+    crtk_edits *ed;      /* kept for the per-edit counts */
+    crtk_edits_stats st;
+    crtk_store *store;
+} edits_job;
+
+/* The items the edits read: every naaccrId named in their items, over-ride, message or rule text
+ * (tokens of letters and digits that the dictionary knows), and the patient and tumor numbers. */
+static GArray *edit_items(const crtk_edits *ed, crtk_dictionary *dict)
+{
+    GHashTable *seen = g_hash_table_new(g_direct_hash, g_direct_equal);
+    GArray *out = g_array_new(FALSE, FALSE, sizeof(int));
+    const char *always[] = {"patientIdNumber", "tumorRecordNumber"};
+    GString *text = g_string_new(NULL);
+    for (size_t i = 0; i < G_N_ELEMENTS(always); i++)
+        g_string_append_printf(text, " %s", always[i]);
+    for (int i = 0; i < crtk_edits_count(ed); i++) {
+        const crtk_edit_info *e = crtk_edits_get(ed, i);
+        g_string_append_printf(text, " %s %s %s %s", e->items ? e->items : "", e->override_item ? e->override_item : "",
+                               e->message ? e->message : "", e->rule ? e->rule : "");
+    }
+    const char *p = text->str;
+    while (*p) {
+        while (*p && !g_ascii_isalnum(*p))
+            p++;
+        const char *b = p;
+        while (g_ascii_isalnum(*p) || *p == '_')
+            p++;
+        if (p > b) {
+            char *tok = g_strndup(b, (gsize)(p - b));
+            const crtk_item *it = crtk_dictionary_find(dict, tok);
+            if (it && it->level != CRTK_LEVEL_ROOT && !g_hash_table_contains(seen, GINT_TO_POINTER(it->index + 1))) {
+                g_hash_table_add(seen, GINT_TO_POINTER(it->index + 1));
+                g_array_append_val(out, it->index);
+            }
+            g_free(tok);
+        }
+    }
+    g_string_free(text, TRUE);
+    g_hash_table_destroy(seen);
+    return out;
+}
+
+typedef struct {
+    crtk_edits *ed;
+    crtk_record *rec;
+    crtk_dictionary *dict;
+    GArray *items;        /* item indexes, in select order after patient_id */
+    gint64 current;       /* patient row id of rec, 0 = none */
+} rows_ctx;
+
+static void flush_record(rows_ctx *c)
+{
+    if (c->current) {
+        c->rec->ordinal++;
+        crtk_edits_run_record(c->ed, c->rec, NULL, NULL);
+        long ord = c->rec->ordinal;
+        crtk_record_clear(c->rec);
+        c->rec->ordinal = ord;
+    }
+    c->current = 0;
+}
+
+static int edit_row(int ncols, const char *const *v, const char *const *names, void *user)
+{
+    (void)names;
+    rows_ctx *c = user;
+    gint64 pid = g_ascii_strtoll(v[0], NULL, 10);
+    gboolean first = pid != c->current;
+    if (first) {
+        flush_record(c);
+        c->current = pid;
+    }
+    crtk_element *t = crtk_record_add_tumor(c->rec);
+    for (int i = 1; i < ncols; i++) {
+        if (!v[i] || !*v[i])
+            continue;
+        int idx = g_array_index(c->items, int, i - 1);
+        const crtk_item *it = crtk_dictionary_item(c->dict, idx);
+        if (it->level == CRTK_LEVEL_PATIENT) {
+            if (first)
+                crtk_element_set(&c->rec->patient, idx, v[i], strlen(v[i]));
+        } else {
+            crtk_element_set(t, idx, v[i], strlen(v[i]));
+        }
+    }
+    return CRTK_CONTINUE;
+}
+
+/* Runs the edits over the selection with one query of the items they read. */
+static gboolean run_edits_rows(crtk_store *s, crtk_edits *ed, const char *where, GError **error)
+{
+    crtk_dictionary *dict = crtk_store_dictionary(s);
+    rows_ctx c = {ed, crtk_record_new(dict), dict, edit_items(ed, dict), 0};
+    GString *sql = g_string_new("SELECT t.patient_id");
+    for (guint i = 0; i < c.items->len; i++) {
+        const crtk_item *it = crtk_dictionary_item(dict, g_array_index(c.items, int, i));
+        g_string_append_printf(sql, ", %s.\"%s\"", it->level == CRTK_LEVEL_PATIENT ? "p" : "t", it->id);
+    }
+    g_string_append_printf(sql, " FROM tumor t JOIN patient p ON p.id = t.patient_id WHERE (%s) ORDER BY t.patient_id, t.id",
+                           where && *where ? where : "1");
+    gboolean ok = crtk_store_select(s, sql->str, NULL, 0, edit_row, &c, error);
+    if (ok)
+        flush_record(&c);
+    g_string_free(sql, TRUE);
+    g_array_free(c.items, TRUE);
+    crtk_record_free(c.rec);
+    return ok;
+}
+
+static gpointer edits_worker(gpointer data)
+{
+    edits_job *j = data;
+    j->store = crtk_store_open(j->path, TRUE, &j->error);
+    if (!j->store)
+        return NULL;
+    j->ed = crtk_edits_load(j->set, NULL, crtk_store_dictionary(j->store), &j->error);
+    if (!j->ed)
+        return NULL;
+    if (run_edits_rows(j->store, j->ed, j->where, &j->error))
+        j->st = crtk_edits_stats_get(j->ed);
+    return NULL;
+}
+
+static int minmax_row(int ncols, const char *const *v, const char *const *names, void *user)
+{
+    (void)ncols, (void)names;
+    gint64 *mm = user;
+    mm[0] = v[0] ? g_ascii_strtoll(v[0], NULL, 10) : 0;
+    mm[1] = v[1] ? g_ascii_strtoll(v[1], NULL, 10) : 0;
+    return CRTK_ABORT;
+}
+
+#define EDIT_THREADS 2
+
+static gboolean edits_start(crtk_store *s, const char *where, const char *edit_set, edits_job *jobs, GThread **th,
+                            GError **error)
+{
+    gint64 mm[2] = {0, 0};
+    if (!crtk_store_select(s, "SELECT min(id), max(id) FROM patient", NULL, 0, minmax_row, mm, error))
+        return FALSE;
+    gint64 span = (mm[1] - mm[0]) / EDIT_THREADS + 1;
+    for (int i = 0; i < EDIT_THREADS; i++) {
+        gint64 lo = mm[0] + span * i, hi = i == EDIT_THREADS - 1 ? mm[1] : lo + span - 1;
+        jobs[i].path = crtk_store_path(s);
+        jobs[i].set = edit_set;
+        jobs[i].where = g_strdup_printf("(%s) AND t.patient_id BETWEEN %" G_GINT64_FORMAT " AND %" G_GINT64_FORMAT,
+                                        where && *where ? where : "1", lo, hi);
+        th[i] = g_thread_new("edits", edits_worker, &jobs[i]);
+    }
+    return TRUE;
+}
+
+static gboolean edits_finish(crtk_qa *qa, const char *edit_set, edits_job *jobs, GThread **th, GError **error)
+{
+    gboolean ok = TRUE;
+    for (int i = 0; i < EDIT_THREADS; i++)
+        g_thread_join(th[i]);
+    for (int i = 0; i < EDIT_THREADS; i++)
+        if (jobs[i].error && ok) {
+            g_propagate_error(error, jobs[i].error);
+            jobs[i].error = NULL;
+            ok = FALSE;
+        }
+    if (ok) {
+        long tumors = 0, passing = 0;
+        for (int i = 0; i < EDIT_THREADS; i++)
+            tumors += jobs[i].st.tumors, passing += jobs[i].st.tumors_passing;
+        crtk_qa_take_edits(qa, jobs[0].ed, edit_set, tumors, passing);
+        /* add the other workers' failures, edit by edit */
+        for (guint e = 0; e < qa->edits->len; e++) {
+            crtk_qa_edit *q = g_ptr_array_index(qa->edits, e);
+            for (int i = 1; i < EDIT_THREADS; i++) {
+                const crtk_edit_info *info = crtk_edits_find(jobs[i].ed, q->id);
+                if (info) {
+                    q->failures += info->failures;
+                    qa->failures_total += info->failures;
+                }
+            }
+        }
+        g_ptr_array_sort(qa->edits, cmp_edit);
+    }
+    for (int i = 0; i < EDIT_THREADS; i++) {
+        g_clear_error(&jobs[i].error);
+        if (jobs[i].ed)
+            crtk_edits_free(jobs[i].ed);
+        crtk_store_close(jobs[i].store);
+        g_free(jobs[i].where);
+    }
+    return ok;
+}
+
+gboolean crtk_qa_run_edits(crtk_store *s, const char *where, const char *edit_set, crtk_qa *qa, GError **error)
+{
+    edits_job jobs[EDIT_THREADS] = {0};
+    GThread *th[EDIT_THREADS];
+    if (!edits_start(s, where, edit_set, jobs, th, error))
+        return FALSE;
+    return edits_finish(qa, edit_set, jobs, th, error);
+}
+
+gboolean crtk_qa_collect(crtk_store *s, const char *where, const char *edit_set, crtk_qa *qa, GError **error)
+{
+    if (!edit_set || !*edit_set)
+        return crtk_qa_compute(s, where, qa, error);
+    /* load the set once here so that an unknown set is reported before any work */
+    crtk_edits *probe = crtk_edits_load(edit_set, NULL, crtk_store_dictionary(s), error);
+    if (!probe)
+        return FALSE;
+    crtk_edits_free(probe);
+    edits_job jobs[EDIT_THREADS] = {0};
+    GThread *th[EDIT_THREADS];
+    if (!edits_start(s, where, edit_set, jobs, th, error))
+        return FALSE;
+    GError *e1 = NULL;
+    gboolean ok = crtk_qa_compute(s, where, qa, &e1);
+    gboolean ok2 = edits_finish(qa, edit_set, jobs, th, ok ? error : NULL);
+    if (!ok)
+        g_propagate_error(error, e1);
+    return ok && ok2;
+}
+
+void crtk_qa_finish(crtk_qa *qa)
+{
+    if (!qa->edits_run)
+        return;
+    for (int i = 0; i < qa->n_measures; i++)
+        if (!strcmp(qa->measures[i].id, "edits"))
+            return;
+    if (qa->n_measures >= (int)G_N_ELEMENTS(qa->measures))
+        return;
+    crtk_qa_measure *m = &qa->measures[qa->n_measures++];
+    char *name = g_strdup_printf("Tumors passing all edits (%s)", qa->edit_set);
+    set_measure(m, "edits", "Tumors passing all edits", "%", qa->tumors_passing, qa->tumors_checked, SRC_CERT);
+    g_free(name);
+    m->higher_is_better = TRUE;
+    standard(m, 0, 100, TRUE), standard(m, 1, 99, TRUE), standard(m, 2, 97, TRUE);
+}
+
+/* ---- text ------------------------------------------------------------------------------------ */
+
+static void fmt_value(GString *o, const crtk_qa_measure *m)
+{
+    if (isnan(m->value))
+        g_string_append_printf(o, "%10s", "-");
+    else
+        g_string_append_printf(o, "%9.2f%s", m->value, !strcmp(m->unit, "%") ? "%" : " ");
+}
+
+static void fmt_standard(GString *o, const crtk_qa_measure *m, int k)
+{
+    const crtk_qa_standard *s = &m->standards[k];
+    if (isnan(s->limit)) {
+        g_string_append_printf(o, "  %-16s", "-");
+        return;
+    }
+    char lim[32];
+    g_snprintf(lim, sizeof lim, "%s%g%s", m->higher_is_better ? (s->inclusive ? ">=" : ">") : (s->inclusive ? "<=" : "<"),
+               s->limit, !strcmp(m->unit, "%") ? "%" : "");
+    int meets = crtk_qa_meets(m, k);
+    char cell[48];
+    g_snprintf(cell, sizeof cell, "%s %s", lim, meets < 0 ? "" : meets ? "met" : "NOT MET");
+    g_string_append_printf(o, "  %-16s", cell);
+}
+
+static void text_groups(GString *o, const char *title, const char *what, GPtrArray *a)
+{
+    g_string_append_printf(o, "\n%s\n  %-50s %10s %10s\n", title, what, "Patients", "Tumors");
+    long p = 0, t = 0;
+    for (guint i = 0; i < a->len; i++) {
+        crtk_qa_count *c = g_ptr_array_index(a, i);
+        g_string_append_printf(o, "  %-50s %10ld %10ld\n", c->label, c->patients, c->tumors);
+        p += c->patients;
+        t += c->tumors;
+    }
+    g_string_append_printf(o, "  %-50s %10s %10ld\n", "Total", "", t);
+}
+
+gboolean crtk_qa_write_text(const crtk_qa *qa, const char *path, GError **error)
+{
+    GString *o = g_string_new(NULL);
+    g_string_append_printf(o, "%s\n", qa->title);
+    for (size_t i = strlen(qa->title); i > 0; i--)
+        g_string_append_c(o, '=');
+    g_string_append_c(o, '\n');
+    for (guint i = 0; i + 1 < qa->info->len; i += 2)
+        g_string_append_printf(o, "%-22s %s\n", (char *)g_ptr_array_index(qa->info, i),
+                               (char *)g_ptr_array_index(qa->info, i + 1));
+    g_string_append_printf(o, "%-22s %ld\n%-22s %ld\n", "Patients", qa->patients, "Tumors", qa->tumors);
+
+    g_string_append(o, "\nData-quality measures (per tumor; standards in docs/reports.md)\n");
+    g_string_append_printf(o, "  %-42s %9s %9s %10s  %-16s  %-16s  %-16s\n", "Measure", "Count", "Of", "Value",
+                           "NAACCR Gold", "NPCR national", "USCS");
+    for (int i = 0; i < qa->n_measures; i++) {
+        const crtk_qa_measure *m = &qa->measures[i];
+        g_string_append_printf(o, "  %-42s %9ld %9ld ", m->name, m->numerator, m->denominator);
+        fmt_value(o, m);
+        for (int k = 0; k < CRTK_QA_STANDARDS; k++)
+            fmt_standard(o, m, k);
+        if (!strcmp(m->unit, "per 1,000"))
+            g_string_append(o, "  (per 1,000)");
+        g_string_append_c(o, '\n');
+    }
+    g_string_append_printf(o, "  Patient records sharing identifiers with another record: %ld\n",
+                           qa->duplicate_patients);
+
+    text_groups(o, "By year of diagnosis", "Year", qa->by_year);
+    text_groups(o, "By site group (SEER Site Recode 2023)", "Site group", qa->by_site);
+    text_groups(o, "By reporting facility", "Facility", qa->by_facility);
+    text_groups(o, "By class of case", "Class of case", qa->by_class);
+
+    if (qa->edits_run) {
+        g_string_append_printf(o, "\nEdits (set %s): %ld tumors checked, %ld pass every edit (%.2f%%), %ld failures\n",
+                               qa->edit_set, qa->tumors_checked, qa->tumors_passing,
+                               qa->tumors_checked ? 100.0 * (double)qa->tumors_passing / (double)qa->tumors_checked : 100.0,
+                               qa->failures_total);
+        g_string_append_printf(o, "  %-16s %9s  %s\n", "Edit", "Failures", "Name");
+        for (guint i = 0; i < qa->edits->len; i++) {
+            crtk_qa_edit *e = g_ptr_array_index(qa->edits, i);
+            if (e->failures > 0)
+                g_string_append_printf(o, "  %-16s %9ld  %s\n", e->id, e->failures, e->name);
+        }
+        long passing_edits = 0;
+        for (guint i = 0; i < qa->edits->len; i++)
+            passing_edits += ((crtk_qa_edit *)g_ptr_array_index(qa->edits, i))->failures == 0;
+        g_string_append_printf(o, "  (%ld other edits of the set found no failure)\n", passing_edits);
+    }
+    if (qa->failures->len) {
+        g_string_append_printf(o, "\nFailing cases (%u failures)\n  %-12s %5s  %-16s %s\n", qa->failures->len,
+                               "Patient", "Tumor", "Edit", "Message");
+        for (guint i = 0; i < qa->failures->len; i++) {
+            crtk_qa_failure *f = g_ptr_array_index(qa->failures, i);
+            g_string_append_printf(o, "  %-12s %5d  %-16s %s\n", f->patient_id, f->tumor, f->edit_id, f->message);
+        }
+    }
+    gboolean ok = g_file_set_contents(path, o->str, (gssize)o->len, error);
+    g_string_free(o, TRUE);
+    return ok;
+}
+
+gboolean crtk_qa_write_xlsx(crtk_store *s, const crtk_qa *qa, const char *path, GError **error)
+{
+    crtk_report_options o;
+    crtk_report_options_init(&o);
+    o.qa = qa;
+    o.selection_text = "the tumors of this submission";
+    return crtk_report_run(s, crtk_report_find("quality"), path, &o, error);
+}

@@ -1,0 +1,323 @@
+/* submission.c — `crtk submit`: new and changed cases to the central registry, with edits, the
+ * refusal rule and the QA summary (see submission.h).
+ *
+ * One pass over the selected patients (crtk_store_foreach) stamps the export date into each
+ * tumor, converts the record when another NAACCR version or record type is asked, runs the
+ * edits on the record as it will be sent, and writes it.  Only when the file is complete and
+ * accepted does the store change, in one transaction: Date Case Report Exported on the tumors
+ * sent and a row in crtk_transmission.
+ */
+#include "submission.h"
+#include "convert.h"
+#include "edits.h"
+#include "naaccr_write.h"
+#include "problem.h"
+#include "store_submission.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+void crtk_submission_options_init(crtk_submission_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->record_type = CRTK_RT_A;
+    o->since = "last";
+    o->edit_set = "state-submission";
+    o->max_error_rate = 10.0;
+}
+
+void crtk_submission_result_clear(crtk_submission_result *r)
+{
+    g_free(r->reason);
+    g_free(r->sha256);
+    g_free(r->qa_text);
+    g_free(r->qa_xlsx);
+    if (r->qa.info)
+        crtk_qa_clear(&r->qa);
+    memset(r, 0, sizeof *r);
+}
+
+char *crtk_file_sha256(const char *path, GError **error)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        g_set_error(error, CRTK_ERROR, CRTK_ERROR_IO, "%s: %s", path, g_strerror(errno));
+        return NULL;
+    }
+    GChecksum *c = g_checksum_new(G_CHECKSUM_SHA256);
+    guchar buf[1 << 16];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+        g_checksum_update(c, buf, (gssize)n);
+    gboolean bad = ferror(f);
+    fclose(f);
+    char *hex = bad ? NULL : g_strdup(g_checksum_get_string(c));
+    g_checksum_free(c);
+    if (bad)
+        g_set_error(error, CRTK_ERROR, CRTK_ERROR_IO, "%s: read error", path);
+    return hex;
+}
+
+typedef struct {
+    crtk_writer *w;
+    crtk_converter *conv;
+    crtk_record *out;
+    crtk_edits *edits;
+    crtk_dictionary *from;
+    const char *today;
+    int exported_index;        /* dateCaseReportExported in the store's dictionary, -1 if none */
+    GArray *tumor_ids;         /* gint64: the tumors written */
+    gboolean *failing;         /* per tumor of the current record */
+    int n_failing_cap;
+    long failing_tumors;
+    crtk_qa *qa;
+    GError *error;
+} submit_ctx;
+
+static int on_failure(const crtk_edit_failure *f, void *user)
+{
+    submit_ctx *c = user;
+    crtk_qa_add_failure(c->qa, f->patient_id, f->tumor, f->edit_id, f->message);
+    return CRTK_CONTINUE;
+}
+
+static int on_failure_mark(const crtk_edit_failure *f, void *user)
+{
+    submit_ctx *c = user;
+    /* called through a small trampoline below with the record's tumor count in c->n_failing_cap */
+    if (f->tumor == 0) {
+        for (int i = 0; i < c->n_failing_cap; i++)
+            c->failing[i] = TRUE;
+    } else if (f->tumor <= c->n_failing_cap) {
+        c->failing[f->tumor - 1] = TRUE;
+    }
+    return on_failure(f, user);
+}
+
+static int submit_one(crtk_stored_patient *p, void *user)
+{
+    submit_ctx *c = user;
+    crtk_record *rec = p->record;
+    if (c->exported_index >= 0)
+        for (int i = 0; i < rec->n_tumors; i++)
+            crtk_element_set_str(&rec->tumors[i], c->exported_index, c->today);
+    g_array_append_vals(c->tumor_ids, p->tumor_ids, (guint)rec->n_tumors);
+    const crtk_record *r = rec;
+    if (c->conv) {
+        crtk_converter_record(c->conv, rec, c->out);
+        c->out->ordinal = rec->ordinal;
+        r = c->out;
+    }
+    if (c->edits) {
+        c->failing = g_renew(gboolean, c->failing, r->n_tumors ? r->n_tumors : 1);
+        memset(c->failing, 0, sizeof(gboolean) * (size_t)(r->n_tumors ? r->n_tumors : 1));
+        c->n_failing_cap = r->n_tumors;
+        crtk_edits_run_record(c->edits, r, on_failure_mark, c);
+        for (int i = 0; i < r->n_tumors; i++)
+            c->failing_tumors += c->failing[i];
+    }
+    if (!crtk_writer_write(c->w, r, &c->error))
+        return CRTK_ABORT;
+    return CRTK_CONTINUE;
+}
+
+static char *qa_path(const char *output, const char *ext)
+{
+    return g_strconcat(output, ext, NULL);
+}
+
+gboolean crtk_submit(crtk_store *s, const crtk_submission_options *o, crtk_submission_result *r, GError **error)
+{
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    memset(r, 0, sizeof *r);
+    crtk_qa_init(&r->qa);
+    g_free(r->qa.title);
+    r->qa.title = g_strdup("Submission QA summary");
+    const char *since = o->since && *o->since ? o->since : "last";
+    char *where = crtk_store_submission_where(s, since, error);
+    if (!where)
+        return FALSE;
+    gboolean ok = FALSE;
+    submit_ctx c = {0};
+    crtk_dictionary *to = NULL;
+    char *today = crtk_today();
+    const char *set = o->edit_set && *o->edit_set && strcmp(o->edit_set, "none") ? o->edit_set : NULL;
+    c.from = crtk_store_dictionary(s);
+    int v = o->naaccr_version ? o->naaccr_version : crtk_store_version(s);
+    to = v == crtk_store_version(s) ? crtk_dictionary_ref(c.from) : crtk_dictionary_new(v, error);
+    if (!to)
+        goto out;
+    unsigned rt = o->record_type ? o->record_type : CRTK_RT_A;
+    c.conv = crtk_converter_new(c.from, to, rt);
+    if (crtk_converter_is_identity(c.conv) && rt == CRTK_RT_A) {
+        crtk_converter_free(c.conv);
+        c.conv = NULL;
+    } else {
+        c.out = crtk_record_new(to);
+    }
+    if (set) {
+        c.edits = crtk_edits_load(set, o->edits_dir, to, error);
+        if (!c.edits)
+            goto out;
+    }
+    const crtk_item *exp = crtk_dictionary_find(c.from, "dateCaseReportExported");
+    c.exported_index = exp ? exp->index : -1;
+    c.today = today;
+    c.tumor_ids = g_array_new(FALSE, FALSE, sizeof(gint64));
+    c.qa = &r->qa;
+
+    crtk_write_options wo;
+    crtk_write_options_init(&wo);
+    wo.format = CRTK_FORMAT_XML;
+    wo.record_type = rt;
+    crtk_header *h = crtk_header_new(to, rt);
+    char *rid = crtk_store_get_setting(s, "registryId");
+    if (rid)
+        crtk_element_set_id(&h->root, to, "registryId", rid);
+    g_free(rid);
+    c.w = crtk_writer_open(o->output, to, h, &wo, error);
+    crtk_header_free(h);
+    if (!c.w)
+        goto out;
+    if (!crtk_store_foreach(s, where, submit_one, &c, error) || c.error) {
+        if (c.error) {
+            g_propagate_error(error, c.error);
+            c.error = NULL;
+        }
+        crtk_writer_abandon(c.w);
+        c.w = NULL;
+        goto out;
+    }
+    r->patients = c.w->patients;
+    r->tumors = c.w->tumors;
+    if (r->tumors == 0) {
+        crtk_writer_abandon(c.w); /* removes the file */
+        c.w = NULL;
+        r->nothing_new = TRUE;
+        ok = TRUE;
+        goto out;
+    }
+    if (!crtk_writer_close(c.w, error)) {
+        c.w = NULL;
+        goto out;
+    }
+    c.w = NULL;
+    r->sha256 = crtk_file_sha256(o->output, error);
+    if (!r->sha256) {
+        remove(o->output);
+        goto out;
+    }
+    r->failing_tumors = c.failing_tumors;
+    r->error_rate = r->tumors ? 100.0 * (double)c.failing_tumors / (double)r->tumors : 0.0;
+
+    /* QA counts over the tumors written (by row id: no second pass over the whole store) */
+    GString *ids = g_string_new("t.id IN (");
+    for (guint i = 0; i < c.tumor_ids->len; i++)
+        g_string_append_printf(ids, "%s%" G_GINT64_FORMAT, i ? "," : "", g_array_index(c.tumor_ids, gint64, i));
+    g_string_append_c(ids, ')');
+    gboolean counted = crtk_qa_compute(s, ids->str, &r->qa, error);
+    g_string_free(ids, TRUE);
+    if (!counted) {
+        remove(o->output);
+        goto out;
+    }
+    if (c.edits) {
+        crtk_qa_take_edits(&r->qa, c.edits, set, r->tumors, r->tumors - c.failing_tumors);
+        crtk_qa_finish(&r->qa);
+    }
+    if (set && r->error_rate > o->max_error_rate + 1e-9) {
+        r->reason = g_strdup_printf("%ld of %ld tumors (%.2f%%) fail at least one edit of the set %s; at most %g%% "
+                                    "is allowed (--max-error-rate); correct the cases or send with --force",
+                                    r->failing_tumors, r->tumors, r->error_rate, set, o->max_error_rate);
+        if (!o->force) {
+            r->refused = TRUE;
+            remove(o->output);
+        }
+    }
+
+    char *base = g_path_get_basename(o->output);
+    crtk_qa_info(&r->qa, "Status", "%s", r->refused ? "REFUSED: not sent" : r->reason ? "SENT with --force" : "sent");
+    if (r->reason)
+        crtk_qa_info(&r->qa, "Reason", "%s", r->reason);
+    crtk_qa_info(&r->qa, "File", "%s%s", base, r->refused ? " (removed)" : "");
+    crtk_qa_info(&r->qa, "SHA-256", "%s", r->refused ? "-" : r->sha256);
+    crtk_qa_info(&r->qa, "Store", "%s", crtk_store_path(s));
+    char *fac = crtk_store_get_setting(s, "reportingFacility"), *reg = crtk_store_get_setting(s, "registryId");
+    crtk_qa_info(&r->qa, "Reporting facility", "%s", fac ? fac : "(setting reportingFacility not set)");
+    if (reg)
+        crtk_qa_info(&r->qa, "Registry ID", "%s", reg);
+    g_free(fac), g_free(reg);
+    crtk_qa_info(&r->qa, "NAACCR version", "%d", v);
+    crtk_qa_info(&r->qa, "Record type", "%c", crtk_record_type_letter(rt));
+    crtk_qa_info(&r->qa, "Selection", "%s", !strcmp(since, "last") ? "new or changed since the last submission"
+                                            : !strcmp(since, "all") ? "all tumors" : "new, or changed on or after");
+    if (strcmp(since, "last") && strcmp(since, "all"))
+        crtk_qa_info(&r->qa, "Changed on or after", "%s", since);
+    crtk_qa_info(&r->qa, "Date exported", "%s", today);
+    crtk_qa_info(&r->qa, "Edit set", "%s", set ? set : "none");
+    crtk_qa_info(&r->qa, "Failing tumors", "%ld of %ld (%.2f%%; allowed %g%%)", r->failing_tumors, r->tumors,
+                 r->error_rate, o->max_error_rate);
+    g_free(base);
+
+    if (!r->refused) {
+        gboolean stored = crtk_store_begin(s, error);
+        if (stored)
+            stored = crtk_store_mark_exported(s, (const gint64 *)(void *)c.tumor_ids->data, c.tumor_ids->len, today,
+                                              error);
+        if (stored) {
+            char *name = g_path_get_basename(o->output);
+            char vbuf[8];
+            g_snprintf(vbuf, sizeof vbuf, "%c", crtk_record_type_letter(rt));
+            crtk_transmission t = {.file = name, .sha256 = r->sha256, .patients = r->patients, .tumors = r->tumors,
+                                   .naaccr_version = v, .record_type = vbuf, .edit_set = set ? set : "none",
+                                   .since = since, .failing_tumors = r->failing_tumors};
+            r->transmission_id = crtk_store_add_transmission(s, &t, error);
+            stored = r->transmission_id > 0;
+            g_free(name);
+        }
+        if (stored)
+            stored = crtk_store_commit(s, error);
+        else
+            crtk_store_rollback(s);
+        if (!stored) {
+            remove(o->output);
+            goto out;
+        }
+        char id[32];
+        g_snprintf(id, sizeof id, "%" G_GINT64_FORMAT, r->transmission_id);
+        g_ptr_array_insert(r->qa.info, 0, g_strdup(id));
+        g_ptr_array_insert(r->qa.info, 0, g_strdup("Transmission"));
+    }
+    r->qa_text = qa_path(o->output, ".qa.txt");
+    if (!crtk_qa_write_text(&r->qa, r->qa_text, error))
+        goto out;
+#ifdef CRTK_HAVE_XLSXWRITER
+    if (!o->no_qa_xlsx) {
+        r->qa_xlsx = qa_path(o->output, ".qa.xlsx");
+        if (!crtk_qa_write_xlsx(s, &r->qa, r->qa_xlsx, error))
+            goto out;
+    }
+#endif
+    ok = TRUE;
+out:
+    if (c.w)
+        crtk_writer_abandon(c.w);
+    crtk_converter_free(c.conv);
+    crtk_record_free(c.out);
+    if (c.edits)
+        crtk_edits_free(c.edits);
+    if (c.tumor_ids)
+        g_array_free(c.tumor_ids, TRUE);
+    g_free(c.failing);
+    if (to)
+        crtk_dictionary_unref(to);
+    g_free(today);
+    g_free(where);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    r->seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    return ok;
+}

@@ -1,0 +1,231 @@
+#!/bin/bash
+# t40-followup.sh — the annual follow-up from the command line, as a follow-up clerk works:
+# settings, the due list (text, CSV, JSON Lines, Excel, grouped), posting contacts one by one and
+# from a CSV of returned letters (all or nothing), letters (PDF + CSV) and the follow-up rates.
+# Today is fixed with CRTK_TODAY=20260315.  Environment (set by ctest): CRTK (the binary).
+# Needs python3 (JSON, sqlite3, zipfile); the PDF text is checked when pdftotext is installed.
+set -uo pipefail
+
+: "${CRTK:?set CRTK to the crtk binary}"
+command -v python3 >/dev/null || { echo "python3 missing: skipped"; exit 77; }
+export CRTK_TODAY=20260315
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/crtk-t40.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+fails=0 checks=0
+ok() { checks=$((checks + 1)); }
+fail() { checks=$((checks + 1)); fails=$((fails + 1)); echo "FAIL: $*"; }
+run() { "$CRTK" "$@" >"$TMP/out" 2>"$TMP/err"; rc=$?; }
+expect_rc() { if [ "$rc" -eq "$1" ]; then ok; else fail "$2: exit $rc, expected $1"; cat "$TMP/out" "$TMP/err"; fi; }
+expect_out() { if grep -qE -- "$1" "$TMP/out"; then ok; else fail "$2: stdout lacks /$1/"; cat "$TMP/out"; fi; }
+expect_no_out() { if grep -qE -- "$1" "$TMP/out"; then fail "$2: stdout has /$1/"; cat "$TMP/out"; else ok; fi; }
+expect_err() { if grep -qE -- "$1" "$TMP/err"; then ok; else fail "$2: stderr lacks /$1/"; cat "$TMP/err"; fi; }
+sql() { python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); print("\n".join("|".join("" if v is None else str(v) for v in r) for r in c.execute(sys.argv[2])))' "$@"; }
+expect_eq() { if [ "$1" = "$2" ]; then ok; else fail "$3: got '$1', expected '$2'"; fi; }
+
+# Eight patients, as of 2026-03-15 (reference date 2010-01-01):
+#   1 current (11 months)   2 due (12)   3 due (15)   4 lost (16)   5 dead   6 non-analytic (class 38)
+#   7 due (13), two tumors (2012 breast, 2023 prostate)   8 lost (17), in situ only
+HEAD='<?xml version="1.0"?>
+<NaaccrData baseDictionaryUri="http://naaccr.org/naaccrxml/naaccr-dictionary-260.xml" recordType="A" specificationVersion="1.8" xmlns="http://naaccr.org/naaccrxml">'
+patient() { # id last first dlc vital
+    printf '<Patient><Item naaccrId="patientIdNumber">%s</Item><Item naaccrId="nameLast">%s</Item><Item naaccrId="nameFirst">%s</Item>' "$1" "$2" "$3"
+    printf '<Item naaccrId="dateOfBirth">19500101</Item><Item naaccrId="dateOfLastContact">%s</Item><Item naaccrId="vitalStatus">%s</Item>' "$4" "$5"
+    printf '<Item naaccrId="addrCurrentNoStreet">%s Elm St</Item><Item naaccrId="addrCurrentCity">Lakeside</Item><Item naaccrId="addrCurrentState">MI</Item><Item naaccrId="addrCurrentPostalCode">49116</Item>\n' "${1: -1}"
+}
+tumor() { # record class site hist beh dx npi
+    printf '  <Tumor><Item naaccrId="tumorRecordNumber">%s</Item><Item naaccrId="classOfCase">%s</Item><Item naaccrId="primarySite">%s</Item><Item naaccrId="histologicTypeIcdO3">%s</Item><Item naaccrId="behaviorCodeIcdO3">%s</Item><Item naaccrId="dateOfDiagnosis">%s</Item><Item naaccrId="npiPhysicianFollowUp">%s</Item><Item naaccrId="nextFollowUpSource">1</Item></Tumor>\n' "$@"
+}
+{
+    echo "$HEAD"
+    patient 00000001 ONE ANNA 20250415 1; tumor 01 14 C504 8500 3 20220601 1111111111; echo '</Patient>'
+    patient 00000002 TWO BEN 20250315 1; tumor 01 14 C509 8500 3 20220601 1111111111; echo '</Patient>'
+    patient 00000003 THREE CARA 20241215 1; tumor 01 14 C509 8500 3 20220601 1111111111; echo '</Patient>'
+    patient 00000004 FOUR DAN 20241115 1; tumor 01 14 C509 8500 3 20150601 2222222222; echo '</Patient>'
+    patient 00000005 FIVE EVE 20240110 0; tumor 01 14 C509 8500 3 20220601 1111111111; echo '</Patient>'
+    patient 00000006 SIX FAY 20200101 1; tumor 01 38 C349 8140 3 20220601 1111111111; echo '</Patient>'
+    patient 00000007 SEVEN GUS 20250120 1; tumor 01 14 C504 8500 3 20120501 1111111111
+    tumor 02 20 C619 8140 3 20230201 1111111111; echo '</Patient>'
+    patient 00000008 EIGHT HAL 20241001 1; tumor 01 14 C504 8500 2 20230301 1111111111; echo '</Patient>'
+    echo '</NaaccrData>'
+} >"$TMP/cases.xml"
+DB=$TMP/reg.db
+
+run init "$DB" --registry-name "Lakeside Cancer Registry" --registry-phone 5555550100 --reference-date 20100101 --user clerk
+expect_rc 0 "init"
+run import "$DB" "$TMP/cases.xml" --user clerk
+expect_rc 0 "import"
+
+# settings: shown with their defaults, changed with an audit entry, checked together
+run followup settings "$DB"
+expect_rc 0 "settings"
+expect_out "followupDueMonths +12$" "due window"
+expect_out "referenceDate +20100101" "reference date"
+run followup settings "$DB" "registryAddress=2 Lake Rd / Lakeside, MI 49116" --user clerk
+expect_rc 0 "settings: set the address"
+expect_out "registryAddress +2 Lake Rd" "address shown"
+run followup settings "$DB" followupDueMonths=18
+expect_rc 2 "settings: due window longer than the lost window"
+expect_eq "$(sql "$DB" "SELECT value FROM crtk_setting WHERE key = 'followupDueMonths'")" 12 "rejected setting not kept"
+run followup settings "$DB" nonsense=1
+expect_rc 2 "settings: unknown key"
+
+# the due list (default: due only)
+run followup due "$DB"
+expect_rc 0 "due"
+expect_out "^00000002 +TWO, BEN +2025-03-15 +12 +due" "12 months: due"
+expect_out "^00000003 .* 15 +due" "15 months: due"
+expect_out "^00000007 .* 13 +due .*C504 2012-05-01.*C619 2023-02-01" "several tumors on one row"
+expect_no_out "^0000000[14568] " "only the due patients"
+expect_out "3 patients listed.  All patients: excluded 1, dead 1, current 1, due 3, lost 2" "summary"
+
+# JSON Lines: every patient once with its status
+run followup due "$DB" --status all --format json
+expect_rc 0 "due --format json"
+got=$(python3 -c '
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+print(" ".join("%s:%s:%s" % (r["patientIdNumber"][-1], r["status"], r["monthsSinceContact"]) for r in sorted(rows, key=lambda r: r["patientIdNumber"])))
+print(rows[0]["tumors"][0]["primarySite"] if rows else "")
+print(sorted(r.get("reason") or "" for r in rows)[-1])
+' "$TMP/out" 2>&1)
+expect_eq "$(echo "$got" | sed -n 1p)" "1:current:11 2:due:12 3:due:15 4:lost:16 5:dead:26 6:excluded:74 7:due:13 8:lost:17" "statuses in JSON"
+expect_eq "$(echo "$got" | sed -n 3p)" "non-analytic" "reason in JSON"
+
+# CSV of the lost list, grouped by physician
+run followup due "$DB" --status lost --group-by physician --format csv
+expect_rc 0 "due --format csv"
+expect_out "^group,patientIdNumber,name,status,reason,dateOfLastContact,monthsSinceContact" "CSV header"
+expect_out "^NPI 2222222222,00000004,\"FOUR, DAN\",lost,,20241115,16,20251115,20260215" "CSV row"
+expect_eq "$(grep -c '^NPI' "$TMP/out")" 2 "two lost rows"
+
+run followup due "$DB" --status due,lost --group-by next-source
+expect_out "== 1 Physician letter \(5 patients\) ==" "grouped by next follow-up source"
+
+run followup due "$DB" --as-of 2026-04-15 --format json
+expect_out '"patientIdNumber":"00000001","status":"due"' "a month later patient 1 is due"
+
+run followup due "$DB" --status all -o "$TMP/list.xlsx"
+expect_rc 0 "due xlsx"
+expect_eq "$(python3 -c 'import zipfile,sys; print("xl/worksheets/sheet1.xml" in zipfile.ZipFile(sys.argv[1]).namelist())' "$TMP/list.xlsx")" True "xlsx is a workbook"
+
+run followup due "$DB" --status sometimes
+expect_rc 2 "bad --status"
+run followup due
+expect_rc 2 "no DB"
+run followup nothing "$DB"
+expect_rc 2 "unknown subcommand"
+
+# the rates: cohort 1 (2010-2025): A 7 (1 2 3 4 5 7 8), B 1, C 6, D 4 (1 2 3 7), E 2 (4 8)
+#            cohort 2 (2021-2025): A 6 (without 4), B 1, C 5, D 4, E 1
+run followup rate "$DB"
+expect_rc 0 "rate"
+expect_out "A  Eligible analytic patients +7 +100.0%" "line A"
+expect_out "E  Lost to follow-up \(C - D\) +2 +28.6%" "line E"
+expect_out "Follow-up rate \(B \+ D\) / A: 71.4%, target 80%: FAIL" "cohort 1 fails"
+expect_out "Follow-up rate \(B \+ D\) / A: 83.3%, target 90%: FAIL" "cohort 2 fails"
+run followup rate "$DB" --format json
+expect_rc 0 "rate json"
+got=$(python3 -c '
+import json, sys
+for l in open(sys.argv[1]):
+    r = json.loads(l)
+    if r["year"] is None:
+        print(r["cohort"], r["A"], r["B"], r["C"], r["D"], r["E"], r["target"], r["pass"])
+    elif r["A"]:
+        print(r["cohort"], r["year"], r["A"], r["D"], r["E"])
+' "$TMP/out" 2>&1)
+expect_eq "$(echo "$got" | grep -E '^reference [0-9]+( [0-9]+){4} 80')" "reference 7 1 6 4 2 80 False" "cohort 1 in JSON"
+expect_eq "$(echo "$got" | grep -E '^five-year [0-9]+( [0-9]+){4} 90')" "five-year 6 1 5 4 1 90 False" "cohort 2 in JSON"
+expect_eq "$(echo "$got" | grep '^reference 2012')" "reference 2012 1 1 0" "patient 7 counted in 2012"
+expect_eq "$(echo "$got" | grep '^five-year 2023')" "five-year 2023 2 1 1" "patients 7 and 8 in 2023"
+run followup rate "$DB" --format xlsx -o "$TMP/rate.xlsx"
+expect_rc 0 "rate xlsx"
+[ -s "$TMP/rate.xlsx" ] && ok || fail "rate.xlsx written"
+
+# letters for the due list: to physicians (one letter for NPI 1111111111), to patients
+run followup letters "$DB" -o "$TMP/phys.pdf"
+expect_rc 0 "letters to physicians"
+expect_err "1 letter to physician for 3 patients" "one physician letter"
+[ -s "$TMP/phys.pdf" ] && [ -s "$TMP/phys.csv" ] && ok || fail "PDF and CSV written"
+run followup letters "$DB" --to patient --status due,lost -o "$TMP/patients.pdf"
+expect_rc 0 "letters to patients"
+expect_err "5 letters to patients for 5 patients" "five patient letters"
+expect_eq "$(python3 -c 'import csv,sys; r=list(csv.DictReader(open(sys.argv[1]))); print(len(r), r[0]["recipient"], r[0]["cityStateZip"], sorted(x["variant"] for x in r)[0])' "$TMP/patients.csv")" \
+    "5 Ben Two Lakeside, MI 49116 in-situ-or-benign" "mail-merge CSV"
+if grep -qi cancer "$TMP/patients.csv"; then fail "the word cancer in patient letters (CSV)"; else ok; fi
+if command -v pdftotext >/dev/null; then
+    pdftotext "$TMP/patients.pdf" "$TMP/patients.txt"
+    text=$(tr -s ' \n' '  ' <"$TMP/patients.txt")
+    for want in "Lakeside Registry" "Telephone (555) 555-0100" "2 Lake Rd" "Dear Ben Two:" "Reply form" "March 15, 2026" "found early"; do
+        case "$text" in *"$want"*) ok ;; *) fail "patient letters lack '$want'" ;; esac
+    done
+    if grep -qi cancer "$TMP/patients.txt"; then fail "the word cancer in patient letters (PDF)"; else ok; fi
+    pdftotext "$TMP/phys.pdf" "$TMP/phys.txt"
+    text=$(tr -s ' \n' '  ' <"$TMP/phys.txt")
+    for want in "Lakeside Cancer Registry" "NPI 1111111111" "Ben Two" "Cara Three" "Gus Seven" "C619" "Evidence of disease"; do
+        case "$text" in *"$want"*) ok ;; *) fail "physician letter lacks '$want'" ;; esac
+    done
+fi
+run followup letters "$DB" --to nobody -o "$TMP/x.pdf"
+expect_rc 2 "letters --to nobody"
+
+# posting a contact: dates, vital status, cancer status, source, audit
+run followup post "$DB" 00000002 --date 2026-03-10 --vital-status 1 --cancer-status 1 --source 2 --user clerk
+expect_rc 0 "post"
+expect_out "patient 00000002: contact \(alive\) on 2026-03-10 posted" "post message"
+expect_eq "$(sql "$DB" "SELECT p.dateOfLastContact, t.cancerStatus, t.dateOfLastCancerStatus, t.followUpSource, t.dateCaseLastChanged FROM patient p JOIN tumor t ON t.patient_id = p.id WHERE p.patientIdNumber = '00000002'")" \
+    "20260310|1|20260310|2|20260315" "posted values"
+expect_eq "$(sql "$DB" "SELECT user || ' ' || command FROM audit WHERE item = 'dateOfLastContact' ORDER BY id DESC LIMIT 1")" "clerk followup post" "audited"
+run followup due "$DB" --format json
+expect_no_out '"00000002"' "posted patient leaves the due list"
+
+run followup post "$DB" 00000003 --date 2026-03-16 --vital-status 1
+expect_rc 1 "a date in the future"
+expect_err "in the future" "future message"
+run followup post "$DB" 00000003 --date 2024-12-01 --vital-status 1
+expect_rc 1 "an older date"
+expect_err "older than the date of last contact recorded, 2024-12-15" "older message"
+expect_eq "$(sql "$DB" "SELECT dateOfLastContact FROM patient WHERE patientIdNumber = '00000003'")" 20241215 "refused posts change nothing"
+run followup post "$DB" 00000003 --date 2024-12-01 --vital-status 1 --force
+expect_rc 0 "an older date with --force"
+run followup post "$DB" 00000007 --date 20260301 --vital-status 1 --cancer-status 01=1 --cancer-status 02=2
+expect_rc 0 "cancer status per tumor"
+expect_eq "$(sql "$DB" "SELECT group_concat(cancerStatus, ',') FROM (SELECT t.cancerStatus FROM tumor t JOIN patient p ON p.id = t.patient_id WHERE p.patientIdNumber = '00000007' ORDER BY t.tumorRecordNumber)")" "1,2" "per-tumor statuses"
+run followup post "$DB" 00000007 --date 20260301 --vital-status 1 --cancer-status 09=1
+expect_rc 2 "no such tumor"
+expect_err "no tumor 09 \(tumors: 01 \(C504\), 02 \(C619\)\)" "tumors listed"
+run followup post "$DB" 00000099 --date 20260301 --vital-status 1
+expect_rc 1 "unknown patient"
+run followup post "$DB" 00000004 --date 20260301
+expect_rc 2 "vital status missing"
+
+# returned letters from a CSV: all or nothing, errors name the line
+cat >"$TMP/returned.csv" <<'CSV'
+patientIdNumber,date,vitalStatus,cancerStatus,source,causeOfDeath
+00000004,2026-03-05,1,1,3,
+00000008,2026-03-06,0,,07,C509
+00000001,2027-01-01,1,,,
+CSV
+before=$(sql "$DB" "SELECT count(*) FROM audit")
+run followup post "$DB" --from-csv "$TMP/returned.csv" --user clerk
+expect_rc 1 "CSV with a bad line"
+expect_err "returned.csv:4: .*future.*nothing was posted" "CSV error names the line"
+expect_eq "$(sql "$DB" "SELECT count(*) FROM audit")" "$before" "nothing posted"
+expect_eq "$(sql "$DB" "SELECT dateOfLastContact FROM patient WHERE patientIdNumber = '00000004'")" 20241115 "line 2 rolled back"
+sed -i '$d' "$TMP/returned.csv"
+run followup post "$DB" --from-csv "$TMP/returned.csv" --user clerk
+expect_rc 0 "CSV posted"
+expect_out "2 contacts posted" "CSV count"
+expect_eq "$(sql "$DB" "SELECT vitalStatus || '|' || causeOfDeath || '|' || followUpSourceCentral FROM patient WHERE patientIdNumber = '00000008'")" "0|C509|07" "death from the CSV"
+run followup post "$DB" --from-csv "$TMP/returned.csv" --date 20260301
+expect_rc 2 "--from-csv with --date"
+
+# after the posts: 4 and 8 are no longer lost
+run followup rate "$DB" --format json
+expect_out '"cohort":"reference","year":null,.*"A":7,"B":2,"C":5,"D":4,"E":1' "rates after posting"
+
+run audit "$DB" --verify
+expect_rc 0 "audit trail intact"
+
+echo "t40-followup: $checks checks, $fails failed"
+[ "$fails" -eq 0 ]

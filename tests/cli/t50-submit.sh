@@ -1,0 +1,120 @@
+#!/bin/bash
+# t50-submit.sh — `crtk submit` as a registrar would run it each month: the first submission,
+# the file checked by `crtk validate` and by the NAACCR XML schema (xmllint, when present), the
+# QA summary beside it, nothing new right away, a change sent the next time, a refusal above
+# the error rate (exit 1, no file, store unchanged) and --force, --history, usage errors.
+# Environment (set by ctest): CRTK, CRTK_SOURCE, CRTK_SHARED.  Needs python3 (sqlite3, zipfile).
+set -uo pipefail
+
+: "${CRTK:?set CRTK to the crtk binary}"
+: "${CRTK_SOURCE:?set CRTK_SOURCE to the source tree}"
+command -v python3 >/dev/null || { echo "python3 missing: skipped"; exit 77; }
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/crtk-t50.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+fails=0 checks=0
+ok() { checks=$((checks + 1)); }
+fail() { checks=$((checks + 1)); fails=$((fails + 1)); echo "FAIL: $*"; }
+run() { "$CRTK" "$@" >"$TMP/out" 2>"$TMP/err"; rc=$?; }
+expect_rc() { if [ "$rc" -eq "$1" ]; then ok; else fail "$2: exit $rc, expected $1"; cat "$TMP/out" "$TMP/err"; fi; }
+expect_out() { if grep -qE -- "$1" "$TMP/out"; then ok; else fail "$2: stdout lacks /$1/"; cat "$TMP/out"; fi; }
+expect_err() { if grep -qE -- "$1" "$TMP/err"; then ok; else fail "$2: stderr lacks /$1/"; cat "$TMP/err"; fi; }
+sql() { python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); print("\n".join("|".join("" if v is None else str(v) for v in r) for r in c.execute(sys.argv[2])))' "$@"; }
+expect_eq() { if [ "$1" = "$2" ]; then ok; else fail "$3: got '$1', expected '$2'"; fi; }
+XSD="${CRTK_SHARED:-}/naaccr/spec/xsd/naaccr_data_1.8.xsd"
+
+export CRTK_TODAY=20270115
+DB="$TMP/reg.db"
+run init "$DB" --registry-name "Test Registry" --facility 0000123456 --user tester
+expect_rc 0 "init"
+run import "$DB" "$CRTK_SOURCE/sample-data/sample-registry.xml" --user tester
+expect_rc 0 "import"
+TUMORS=$(sql "$DB" "SELECT count(*) FROM tumor")
+
+# first submission (the sample has a few tumors failing edits: allow them)
+run submit "$DB" -o "$TMP/2027-01.xml.gz" --max-error-rate 5 --user tester
+expect_rc 0 "first submission"
+expect_err "transmission 1: 160 patients, $TUMORS tumors" "summary line"
+[ -s "$TMP/2027-01.xml.gz" ] && ok || fail "data file written"
+[ -s "$TMP/2027-01.xml.gz.qa.txt" ] && ok || fail "QA text written"
+[ -s "$TMP/2027-01.xml.gz.qa.xlsx" ] && ok || fail "QA workbook written"
+run validate "$TMP/2027-01.xml.gz"
+expect_rc 0 "submission file is valid"
+expect_out "0 errors" "validate: no error"
+if command -v xmllint >/dev/null && [ -f "$XSD" ]; then
+    gunzip -c "$TMP/2027-01.xml.gz" >"$TMP/plain.xml"
+    if xmllint --noout --schema "$XSD" "$TMP/plain.xml" 2>"$TMP/xsd.err"; then ok; else fail "schema"; tail -3 "$TMP/xsd.err"; fi
+fi
+expect_eq "$(sql "$DB" "SELECT count(*) FROM tumor WHERE dateCaseReportExported = '20270115'")" "$TUMORS" "2110 stamped"
+expect_eq "$(sql "$DB" "SELECT count(*) FROM audit WHERE item = 'dateCaseReportExported' AND user = 'tester'")" "$TUMORS" "2110 audited"
+SUM=$(sha256sum "$TMP/2027-01.xml.gz" | cut -d' ' -f1)
+expect_eq "$(sql "$DB" "SELECT sha256 FROM crtk_transmission WHERE id = 1")" "$SUM" "checksum recorded"
+expect_eq "$(sql "$DB" "SELECT file || '|' || tumors || '|' || record_type || '|' || edit_set FROM crtk_transmission")" \
+    "2027-01.xml.gz|$TUMORS|A|state-submission" "transmission row"
+# the QA text: counts by year add up, measures present
+grep -q "Death-certificate-only cases" "$TMP/2027-01.xml.gz.qa.txt" && ok || fail "QA: DCO measure"
+grep -q "By reporting facility" "$TMP/2027-01.xml.gz.qa.txt" && ok || fail "QA: by facility"
+YSUM=$(awk '/^By year of diagnosis/{f=1;next} f&&/^  Total/{print $NF; exit}' "$TMP/2027-01.xml.gz.qa.txt")
+expect_eq "$YSUM" "$TUMORS" "QA: years add up"
+# the QA workbook opens as a zip with its sheets
+python3 - "$TMP/2027-01.xml.gz.qa.xlsx" <<'PY' && ok || fail "QA workbook readable"
+import sys, zipfile
+z = zipfile.ZipFile(sys.argv[1])
+names = z.namelist()
+assert "xl/workbook.xml" in names and "xl/worksheets/sheet1.xml" in names
+wb = z.read("xl/workbook.xml").decode()
+for s in ("Summary", "By year", "Edits"):
+    assert s in wb, s
+PY
+
+# right away: nothing new
+run submit "$DB" -o "$TMP/again.xml" --user tester
+expect_rc 0 "second run"
+expect_out "nothing new" "nothing new to send"
+[ ! -e "$TMP/again.xml" ] && ok || fail "no file when nothing is new"
+
+# a change the same day is sent next time, and only that patient
+run case set "$DB" 00000002 race1=02 --user tester
+expect_rc 0 "case set"
+run submit "$DB" -o "$TMP/change.xml" --user tester
+expect_rc 0 "change sent"
+expect_err "transmission 2: 1 patient," "one patient sent"
+
+# refusal: every tumor failing an edit is too many at 0 %
+export CRTK_TODAY=20270201
+run submit "$DB" -o "$TMP/all.xml" --since all --max-error-rate 0 --user tester
+expect_rc 1 "refused"
+expect_err "REFUSED: .* fail at least one edit" "reason given"
+[ ! -e "$TMP/all.xml" ] && ok || fail "refused file removed"
+[ -s "$TMP/all.xml.qa.txt" ] && ok || fail "QA text of a refused submission"
+grep -q "REFUSED" "$TMP/all.xml.qa.txt" && ok || fail "QA text says refused"
+expect_eq "$(sql "$DB" "SELECT count(*) FROM crtk_transmission")" 2 "nothing recorded when refused"
+expect_eq "$(sql "$DB" "SELECT count(*) FROM tumor WHERE dateCaseReportExported = '20270201'")" 0 "store unchanged when refused"
+run submit "$DB" -o "$TMP/all.xml" --since all --max-error-rate 0 --force --naaccr-version 25 --record-type I --user tester
+expect_rc 0 "forced"
+expect_err "sent with --force" "forced noted"
+run validate "$TMP/all.xml"
+expect_rc 0 "v25 I file valid"
+grep -q 'naaccr-dictionary-250.xml' "$TMP/all.xml" && grep -q 'recordType="I"' "$TMP/all.xml" && ok || fail "v25 record type I"
+
+# history
+run submit "$DB" --history
+expect_rc 0 "history"
+expect_out "2027-01.xml.gz" "history lists the first file"
+run submit "$DB" --history --format json
+expect_eq "$(grep -c '"sha256"' "$TMP/out")" 3 "history JSON lines"
+expect_out '"recordType":"I"' "history JSON record type"
+
+# usage errors
+run submit "$DB" -o "$TMP/x.txt"
+expect_rc 2 "not XML"
+run submit "$DB" -o "$TMP/x.xml" --since yesterday
+expect_rc 2 "bad --since"
+run submit "$DB" -o "$TMP/x.xml" --max-error-rate 200
+expect_rc 2 "bad rate"
+run submit "$DB" -o "$TMP/x.xml" --set nosuchset --since all
+expect_rc 2 "unknown edit set"
+run audit "$DB" --verify
+expect_rc 0 "audit trail intact"
+
+echo "t50-submit: $checks checks, $fails failed"
+[ "$fails" -eq 0 ]

@@ -1,0 +1,136 @@
+#!/bin/bash
+# t51-report.sh — `crtk report` as a registrar would run it for the cancer committee: every report
+# on generated data, each workbook read back (python3 zipfile) with totals compared against plain
+# SQL counts, opened by LibreOffice (converted to PDF) when it is installed, --list, the
+# selection options, suppression, and usage errors.
+# Environment (set by ctest): CRTK, CRTK_SOURCE, CRTK_GENERATE.  Needs python3.
+set -uo pipefail
+
+: "${CRTK:?set CRTK to the crtk binary}"
+: "${CRTK_SOURCE:?set CRTK_SOURCE to the source tree}"
+command -v python3 >/dev/null || { echo "python3 missing: skipped"; exit 77; }
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/crtk-t51.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+fails=0 checks=0
+ok() { checks=$((checks + 1)); }
+fail() { checks=$((checks + 1)); fails=$((fails + 1)); echo "FAIL: $*"; }
+run() { "$CRTK" "$@" >"$TMP/out" 2>"$TMP/err"; rc=$?; }
+expect_rc() { if [ "$rc" -eq "$1" ]; then ok; else fail "$2: exit $rc, expected $1"; cat "$TMP/out" "$TMP/err"; fi; }
+expect_out() { if grep -qE -- "$1" "$TMP/out"; then ok; else fail "$2: stdout lacks /$1/"; cat "$TMP/out"; fi; }
+expect_err() { if grep -qE -- "$1" "$TMP/err"; then ok; else fail "$2: stderr lacks /$1/"; cat "$TMP/err"; fi; }
+sql() { python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); print("\n".join("|".join("" if v is None else str(v) for v in r) for r in c.execute(sys.argv[2])))' "$@"; }
+expect_eq() { if [ "$1" = "$2" ]; then ok; else fail "$3: got '$1', expected '$2'"; fi; }
+# cell SHEET_INDEX LABEL COLUMN: the value in COLUMN of the first row whose column A is LABEL
+cell() {
+    python3 - "$@" <<'PY'
+import re, sys, zipfile
+path, sheet, label, col = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+z = zipfile.ZipFile(path)
+strings = []
+if "xl/sharedStrings.xml" in z.namelist():
+    sst = z.read("xl/sharedStrings.xml").decode()
+    for si in re.findall(r"<si>(.*?)</si>", sst, re.S):
+        t = "".join(re.findall(r"<t[^>]*>(.*?)</t>", si, re.S))
+        strings.append(t.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&apos;", "'").replace("&amp;", "&"))
+xml = z.read("xl/worksheets/sheet%d.xml" % sheet).decode()
+cells = {}
+for m in re.finditer(r'<c r="([A-Z]+)(\d+)"([^>]*?)(?:/>|>(.*?)</c>)', xml, re.S):
+    c, r, attrs, body = m.group(1), int(m.group(2)), m.group(3), m.group(4) or ""
+    v = re.search(r"<v>(.*?)</v>", body)
+    if not v:
+        continue
+    val = strings[int(v.group(1))] if 't="s"' in attrs else v.group(1)
+    cells[(c, r)] = val
+rows = sorted(r for (c, r), v in cells.items() if c == "A" and v == label)
+print(cells.get((col, rows[0]), "") if rows else "NOROW")
+PY
+}
+
+DB="$TMP/reg.db"
+DATA="$CRTK_SOURCE/sample-data/sample-registry.xml"
+if [ -n "${CRTK_GENERATE:-}" ] && [ -x "$CRTK_GENERATE" ]; then
+    "$CRTK_GENERATE" --seed 3 --patients 2000 --naaccr-version 26 --quiet -o "$TMP/gen.xml" && DATA="$TMP/gen.xml"
+fi
+run init "$DB" --registry-name "Test Registry" --reference-date 20150101
+expect_rc 0 "init"
+run import "$DB" "$DATA"
+expect_rc 0 "import"
+TUMORS=$(sql "$DB" "SELECT count(*) FROM tumor")
+
+run report --list
+expect_rc 0 "--list"
+for r in site-table stage trends age followup quality survival; do expect_out "^$r " "--list names $r"; done
+run report --list --format json
+expect_eq "$(grep -c '"description"' "$TMP/out")" 7 "--list json"
+
+for r in site-table stage trends age followup quality survival; do
+    run report "$r" "$DB" -o "$TMP/$r.xlsx" --as-of 20260630
+    expect_rc 0 "report $r"
+    python3 -c 'import sys,zipfile; z=zipfile.ZipFile(sys.argv[1]); assert z.testzip() is None; assert "xl/worksheets/sheet1.xml" in z.namelist()' "$TMP/$r.xlsx" \
+        && ok || fail "$r.xlsx is a readable workbook"
+done
+
+# totals against plain SQL
+expect_eq "$(cell "$TMP/site-table.xlsx" 1 "All sites" B)" "$TUMORS" "site-table: all sites"
+expect_eq "$(cell "$TMP/site-table.xlsx" 1 "All sites" F)" "$(sql "$DB" "SELECT count(*) FROM tumor t JOIN patient p ON p.id = t.patient_id WHERE p.sexAssignedAtBirth = '1'")" "site-table: males"
+expect_eq "$(cell "$TMP/site-table.xlsx" 1 "All sites" D)" "$(sql "$DB" "SELECT count(*) FROM tumor WHERE classOfCase IN ('00','10','11','12','13','14','20','21','22')")" "site-table: analytic"
+expect_eq "$(cell "$TMP/site-table.xlsx" 1 "Breast" B)" "$(sql "$DB" "SELECT count(*) FROM tumor WHERE primarySite LIKE 'C50%' AND NOT (histologicTypeIcdO3 BETWEEN '9050' AND '9055' OR histologicTypeIcdO3 = '9140' OR histologicTypeIcdO3 BETWEEN '9590' AND '9993') AND behaviorCodeIcdO3 IN ('2','3')")" "site-table: breast"
+expect_eq "$(cell "$TMP/stage.xlsx" 1 "All sites" F)" "$(sql "$DB" "SELECT count(*) FROM tumor WHERE coalesce(summaryStage2018, derivedSummaryStage2018, seerSummaryStage2000, derivedSs2000) = '7'")" "stage: distant"
+Y=$(sql "$DB" "SELECT substr(dateOfDiagnosis,1,4) FROM tumor GROUP BY 1 ORDER BY count(*) DESC LIMIT 1")
+expect_eq "$(cell "$TMP/trends.xlsx" 1 "$Y" B)" "$(sql "$DB" "SELECT count(*) FROM tumor WHERE substr(dateOfDiagnosis,1,4) = '$Y'")" "trends: year $Y"
+expect_eq "$(cell "$TMP/age.xlsx" 1 "All ages" B)" "$TUMORS" "age: all"
+expect_eq "$(cell "$TMP/age.xlsx" 1 "85+ years" B)" "$(sql "$DB" "SELECT count(*) FROM tumor WHERE CAST(ageAtDiagnosis AS INTEGER) BETWEEN 85 AND 120")" "age: 85+"
+expect_eq "$(cell "$TMP/quality.xlsx" 1 "Death-certificate-only cases" B)" "$(sql "$DB" "SELECT count(*) FROM tumor WHERE typeOfReportingSource = '7'")" "quality: DCO"
+expect_eq "$(cell "$TMP/quality.xlsx" 1 "Race missing or unknown" B)" "$(sql "$DB" "SELECT count(*) FROM tumor t JOIN patient p ON p.id = t.patient_id WHERE p.race1 IS NULL OR p.race1 = '99'")" "quality: race"
+expect_eq "$(cell "$TMP/survival.xlsx" 1 "All sites" C | grep -c .)" 1 "survival: all sites row"
+
+# selection and suppression
+run report site-table "$DB" -o "$TMP/sel.xlsx" --years 2020-2022 --where "t.behaviorCodeIcdO3 = '3'" --suppress-below 16
+expect_rc 0 "selection"
+expect_eq "$(cell "$TMP/sel.xlsx" 1 "All sites" B)" "$(sql "$DB" "SELECT count(*) FROM tumor WHERE substr(dateOfDiagnosis,1,4) BETWEEN '2020' AND '2022' AND behaviorCodeIcdO3 = '3'")" "selection total"
+python3 - "$TMP/sel.xlsx" <<'PY' && ok || fail "suppressed cells show <16 and no count 1-15 is left"
+import re, sys, zipfile
+z = zipfile.ZipFile(sys.argv[1])
+sst = z.read("xl/sharedStrings.xml").decode()
+strings = [re.sub(r"<[^>]+>", "", s) for s in re.findall(r"<si>(.*?)</si>", sst, re.S)]
+xml = z.read("xl/worksheets/sheet1.xml").decode()
+hidden = 0
+for m in re.finditer(r'<c r="([A-Z]+)(\d+)"([^>]*?)>(.*?)</c>', xml, re.S):
+    col, row, attrs, body = m.groups()
+    v = re.search(r"<v>(.*?)</v>", body)
+    if not v or int(row) < 8 or col in ("A", "C"):
+        continue
+    if 't="s"' in attrs:
+        hidden += strings[int(v.group(1))] == "&lt;16"
+    else:
+        n = float(v.group(1))
+        assert n == 0 or n >= 16, (col, row, n)
+assert hidden > 0
+PY
+
+# LibreOffice opens them (when installed)
+if command -v soffice >/dev/null; then
+    (cd "$TMP" && timeout 300 soffice --headless -env:UserInstallation=file://$TMP/lo --convert-to pdf --outdir "$TMP/pdf" \
+        site-table.xlsx stage.xlsx trends.xlsx age.xlsx followup.xlsx quality.xlsx survival.xlsx >/dev/null 2>&1)
+    for r in site-table stage trends age followup quality survival; do
+        [ -s "$TMP/pdf/$r.pdf" ] && ok || fail "LibreOffice converts $r.xlsx"
+    done
+else
+    echo "soffice missing: LibreOffice check skipped"
+fi
+
+# usage errors
+run report nosuch "$DB" -o "$TMP/x.xlsx"
+expect_rc 2 "unknown report"
+expect_err "no report named nosuch" "unknown report message"
+run report age "$DB" -o "$TMP/x.xlsx" --years 2022-2020
+expect_rc 2 "bad years"
+run report age "$DB" -o "$TMP/x.xlsx" --where "1); DELETE FROM tumor; SELECT (1"
+expect_rc 2 "writing SQL refused"
+expect_eq "$(sql "$DB" "SELECT count(*) FROM tumor")" "$TUMORS" "store unchanged"
+[ ! -e "$TMP/x.xlsx" ] && ok || fail "no workbook after an error"
+run report age "$DB"
+expect_rc 2 "missing -o"
+
+echo "t51-report: $checks checks, $fails failed"
+[ "$fails" -eq 0 ]

@@ -1,0 +1,627 @@
+/* test_reports.c — the Excel reports (reports/excel_*.c) checked number by number: each
+ * workbook is read back (a small ZIP and sheet-XML reader below) and its cells are compared
+ * with plain SQL counts over the store.  The store holds generated data (crtk-generate, 2000
+ * patients, NAACCR 26) when the generator is built, else sample-data/sample-registry.xml.
+ * Also: Kaplan-Meier on a hand-worked example, small-count suppression, the selection.
+ */
+#include "excel_common.h"
+#include "excel_reports.h"
+#include "derived.h"
+#include "followup.h"
+#include "qa_summary.h"
+#include "store.h"
+#include "edits.h"
+
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#ifndef CRTK_HAVE_XLSXWRITER
+int main(void)
+{
+    return 77;
+}
+#else
+
+static char *tmpdir;
+static crtk_store *store;
+static const char *AS_OF = "20260630";
+
+/* ---- reading an .xlsx back --------------------------------------------------------------- */
+
+static guint32 u32(const guchar *p) { return (guint32)p[0] | (guint32)p[1] << 8 | (guint32)p[2] << 16 | (guint32)p[3] << 24; }
+static guint16 u16(const guchar *p) { return (guint16)(p[0] | p[1] << 8); }
+
+/* The entries of a ZIP file: name -> contents (GBytes). */
+static GHashTable *zip_read(const char *path)
+{
+    gchar *data;
+    gsize len;
+    g_assert_true(g_file_get_contents(path, &data, &len, NULL));
+    const guchar *d = (const guchar *)data;
+    gsize eocd = len >= 22 ? len - 22 : 0;
+    while (eocd > 0 && u32(d + eocd) != 0x06054b50)
+        eocd--;
+    g_assert_cmpuint(u32(d + eocd), ==, 0x06054b50);
+    guint n = u16(d + eocd + 10);
+    gsize off = u32(d + eocd + 16);
+    GHashTable *out = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_bytes_unref);
+    for (guint i = 0; i < n; i++) {
+        g_assert_cmpuint(u32(d + off), ==, 0x02014b50);
+        guint method = u16(d + off + 10);
+        gsize csize = u32(d + off + 20), usize = u32(d + off + 24);
+        guint nlen = u16(d + off + 28), xlen = u16(d + off + 30), clen = u16(d + off + 32);
+        gsize local = u32(d + off + 42);
+        char *name = g_strndup((const char *)d + off + 46, nlen);
+        const guchar *src = d + local + 30 + u16(d + local + 26) + u16(d + local + 28);
+        guchar *buf = g_malloc(usize + 1);
+        if (method == 0) {
+            memcpy(buf, src, usize);
+        } else {
+            g_assert_cmpuint(method, ==, 8);
+            z_stream z = {0};
+            g_assert_cmpint(inflateInit2(&z, -15), ==, Z_OK);
+            z.next_in = (Bytef *)src;
+            z.avail_in = (uInt)csize;
+            z.next_out = buf;
+            z.avail_out = (uInt)usize;
+            int rc = inflate(&z, Z_FINISH);
+            g_assert_true(rc == Z_STREAM_END);
+            inflateEnd(&z);
+        }
+        buf[usize] = 0;
+        g_hash_table_insert(out, name, g_bytes_new_take(buf, usize));
+        off += 46 + nlen + xlen + clen;
+    }
+    g_free(data);
+    return out;
+}
+
+static char *xml_unescape(const char *s, gsize n)
+{
+    GString *o = g_string_new(NULL);
+    for (gsize i = 0; i < n; i++) {
+        if (s[i] == '&') {
+            static const struct { const char *e; char c; } ents[] = {
+                {"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&apos;", '\''}};
+            gboolean done = FALSE;
+            for (size_t k = 0; k < G_N_ELEMENTS(ents); k++)
+                if (!strncmp(s + i, ents[k].e, strlen(ents[k].e))) {
+                    g_string_append_c(o, ents[k].c);
+                    i += strlen(ents[k].e) - 1;
+                    done = TRUE;
+                    break;
+                }
+            if (!done)
+                g_string_append_c(o, s[i]);
+        } else {
+            g_string_append_c(o, s[i]);
+        }
+    }
+    return g_string_free(o, FALSE);
+}
+
+/* A workbook: sheets[i] maps "B7" -> value text (shared strings resolved). */
+typedef struct {
+    GPtrArray *sheets;   /* GHashTable* */
+    GHashTable *zip;
+} workbook;
+
+static void workbook_free(workbook *w)
+{
+    g_ptr_array_free(w->sheets, TRUE);
+    g_hash_table_destroy(w->zip);
+    g_free(w);
+}
+
+static workbook *workbook_read(const char *path)
+{
+    workbook *w = g_new0(workbook, 1);
+    w->zip = zip_read(path);
+    w->sheets = g_ptr_array_new_with_free_func((GDestroyNotify)g_hash_table_destroy);
+    GPtrArray *strings = g_ptr_array_new_with_free_func(g_free);
+    GBytes *sst = g_hash_table_lookup(w->zip, "xl/sharedStrings.xml");
+    if (sst) {
+        const char *p = g_bytes_get_data(sst, NULL);
+        while ((p = strstr(p, "<si>"))) {
+            const char *t = strstr(p, "<t");
+            t = strchr(t, '>') + 1;
+            const char *e = strstr(t, "</t>");
+            g_ptr_array_add(strings, xml_unescape(t, (gsize)(e - t)));
+            p = e;
+        }
+    }
+    for (int i = 1;; i++) {
+        char name[64];
+        g_snprintf(name, sizeof name, "xl/worksheets/sheet%d.xml", i);
+        GBytes *b = g_hash_table_lookup(w->zip, name);
+        if (!b)
+            break;
+        GHashTable *cells = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+        const char *p = g_bytes_get_data(b, NULL);
+        while ((p = strstr(p, "<c r=\""))) {
+            const char *r = p + 6, *re = strchr(r, '"');
+            const char *end = strchr(p, '>');
+            gboolean shared = g_strstr_len(p, end - p, "t=\"s\"") != NULL;
+            gboolean inl = g_strstr_len(p, end - p, "t=\"str\"") != NULL;
+            (void)inl;
+            if (end[-1] == '/') { /* <c .../> blank */
+                p = end;
+                continue;
+            }
+            const char *v = strstr(end, "<v>"), *close = strstr(end, "</c>");
+            if (v && v < close) {
+                const char *ve = strstr(v, "</v>");
+                char *val = xml_unescape(v + 3, (gsize)(ve - v - 3));
+                if (shared) {
+                    char *s = g_strdup(g_ptr_array_index(strings, (guint)atoi(val)));
+                    g_free(val);
+                    val = s;
+                }
+                g_hash_table_insert(cells, g_strndup(r, (gsize)(re - r)), val);
+            }
+            p = close;
+        }
+        g_ptr_array_add(w->sheets, cells);
+    }
+    g_ptr_array_free(strings, TRUE);
+    return w;
+}
+
+static const char *cell(workbook *w, int sheet, const char *ref)
+{
+    g_assert_cmpint(sheet, <, (int)w->sheets->len);
+    return g_hash_table_lookup(g_ptr_array_index(w->sheets, sheet), ref);
+}
+
+/* Row (1-based) whose column A is label, the last such row when last; 0 if none. */
+static int find_row(workbook *w, int sheet, const char *label, gboolean last)
+{
+    int found = 0;
+    for (int r = 1; r < 5000; r++) {
+        char ref[16];
+        g_snprintf(ref, sizeof ref, "A%d", r);
+        const char *v = cell(w, sheet, ref);
+        if (v && !strcmp(v, label)) {
+            found = r;
+            if (!last)
+                return r;
+        }
+    }
+    return found;
+}
+
+static long num(workbook *w, int sheet, char col, int row)
+{
+    char ref[16];
+    g_snprintf(ref, sizeof ref, "%c%d", col, row);
+    const char *v = cell(w, sheet, ref);
+    if (!v)
+        return 0;
+    return atol(v);
+}
+
+/* ---- SQL over the store ------------------------------------------------------------------- */
+
+static int one_long(int n, const char *const *v, const char *const *names, void *user)
+{
+    (void)n, (void)names;
+    *(long *)user = v[0] ? atol(v[0]) : 0;
+    return 1;
+}
+
+static long sql_long(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *sql = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    long v = -1;
+    GError *e = NULL;
+    if (!crtk_store_select(store, sql, NULL, 0, one_long, &v, &e))
+        g_error("%s: %s", sql, e->message);
+    g_free(sql);
+    return v;
+}
+
+#define FROM " FROM tumor t JOIN patient p ON p.id = t.patient_id "
+#define SITE "crtk_seer_site_recode(t.primarySite, t.histologicTypeIcdO3, t.behaviorCodeIcdO3, t.dateOfDiagnosis)"
+#define STAGE "coalesce(t.summaryStage2018, t.derivedSummaryStage2018, t.seerSummaryStage2000, t.derivedSs2000)"
+#define ANALYTIC "t.classOfCase IN ('00','10','11','12','13','14','20','21','22')"
+
+typedef struct {
+    GPtrArray *codes;
+} codes_ctx;
+
+static int code_row(int n, const char *const *v, const char *const *names, void *user)
+{
+    (void)n, (void)names;
+    g_ptr_array_add(((codes_ctx *)user)->codes, g_strdup(v[0] ? v[0] : ""));
+    return 0;
+}
+
+static GPtrArray *sql_codes(const char *sql)
+{
+    codes_ctx c = {g_ptr_array_new_with_free_func(g_free)};
+    GError *e = NULL;
+    if (!crtk_store_select(store, sql, NULL, 0, code_row, &c, &e))
+        g_error("%s", e->message);
+    return c.codes;
+}
+
+static char *run_report(const char *name, const crtk_report_options *o0)
+{
+    crtk_report_options o;
+    if (o0)
+        o = *o0;
+    else
+        crtk_report_options_init(&o);
+    if (!o.as_of)
+        o.as_of = AS_OF;
+    char *path = g_strdup_printf("%s/%s-%d.xlsx", tmpdir, name, g_random_int_range(0, 1000000));
+    GError *e = NULL;
+    if (!crtk_report_run(store, crtk_report_find(name), path, &o, &e))
+        g_error("%s: %s", name, e->message);
+    return path;
+}
+
+/* ---- the tests ---------------------------------------------------------------------------------- */
+
+static void test_site_table(void)
+{
+    char *path = run_report("site-table", NULL);
+    workbook *w = workbook_read(path);
+    GPtrArray *codes = sql_codes("SELECT DISTINCT " SITE FROM "ORDER BY 1");
+    g_assert_cmpuint(codes->len, >, 5);
+    for (guint i = 0; i < codes->len; i++) {
+        const char *code = g_ptr_array_index(codes, i);
+        int row = find_row(w, 0, crtk_report_site_label(code), FALSE);
+        g_assert_cmpint(row, >, 0);
+        long total = sql_long("SELECT count(*)" FROM "WHERE " SITE " = '%s'", code);
+        g_assert_cmpint(num(w, 0, 'B', row), ==, total);
+        g_assert_cmpint(num(w, 0, 'D', row), ==, sql_long("SELECT count(*)" FROM "WHERE " SITE " = '%s' AND " ANALYTIC, code));
+        g_assert_cmpint(num(w, 0, 'E', row), ==, sql_long("SELECT count(*)" FROM "WHERE " SITE " = '%s' AND NOT " ANALYTIC
+                                                          " OR " SITE " = '%s' AND t.classOfCase IS NULL", code, code));
+        g_assert_cmpint(num(w, 0, 'F', row), ==, sql_long("SELECT count(*)" FROM "WHERE " SITE " = '%s' AND p.sexAssignedAtBirth = '1'", code));
+        g_assert_cmpint(num(w, 0, 'G', row), ==, sql_long("SELECT count(*)" FROM "WHERE " SITE " = '%s' AND p.sexAssignedAtBirth = '2'", code));
+        g_assert_cmpint(num(w, 0, 'J', row), ==, sql_long("SELECT count(*)" FROM "WHERE " SITE " = '%s' AND " ANALYTIC " AND " STAGE " = '1'", code));
+        g_assert_cmpint(num(w, 0, 'L', row), ==, sql_long("SELECT count(*)" FROM "WHERE " SITE " = '%s' AND " ANALYTIC " AND " STAGE " = '7'", code));
+        g_assert_cmpint(num(w, 0, 'K', row), ==, sql_long("SELECT count(*)" FROM "WHERE " SITE " = '%s' AND " ANALYTIC " AND " STAGE " IN ('2','3','4','5')", code));
+    }
+    int all = find_row(w, 0, "All sites", FALSE);
+    g_assert_cmpint(num(w, 0, 'B', all), ==, sql_long("SELECT count(*)" FROM));
+    g_assert_cmpint(num(w, 0, 'I', all), ==, sql_long("SELECT count(*)" FROM "WHERE " ANALYTIC " AND " STAGE " = '0'"));
+    /* title, selection, frozen header and filter are there */
+    g_assert_cmpstr(cell(w, 0, "A1"), ==, "Primary site table");
+    g_assert_true(g_str_has_prefix(cell(w, 0, "A3"), "Selection: all tumors"));
+    GBytes *sheet = g_hash_table_lookup(w->zip, "xl/worksheets/sheet1.xml");
+    g_assert_nonnull(strstr(g_bytes_get_data(sheet, NULL), "state=\"frozen\""));
+    g_assert_nonnull(strstr(g_bytes_get_data(sheet, NULL), "<autoFilter"));
+    g_assert_nonnull(g_hash_table_lookup(w->zip, "xl/charts/chart1.xml"));
+    g_ptr_array_free(codes, TRUE);
+    workbook_free(w);
+    g_free(path);
+}
+
+static void test_stage(void)
+{
+    char *path = run_report("stage", NULL);
+    workbook *w = workbook_read(path);
+    int all = find_row(w, 0, "All sites", FALSE);
+    g_assert_cmpint(all, >, 0);
+    g_assert_cmpint(num(w, 0, 'B', all), ==, sql_long("SELECT count(*)" FROM));
+    g_assert_cmpint(num(w, 0, 'C', all), ==, sql_long("SELECT count(*)" FROM "WHERE " STAGE " = '0'"));
+    g_assert_cmpint(num(w, 0, 'F', all), ==, sql_long("SELECT count(*)" FROM "WHERE " STAGE " = '7'"));
+    g_assert_cmpint(num(w, 0, 'H', all), ==, sql_long("SELECT count(*)" FROM "WHERE " STAGE " IS NULL OR " STAGE " NOT IN ('0','1','2','3','4','5','7','8')"));
+    /* the first site row is the most frequent site group */
+    GPtrArray *top = sql_codes("SELECT " SITE FROM "WHERE " SITE " <> '99' GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1");
+    int row = find_row(w, 0, crtk_report_site_label(g_ptr_array_index(top, 0)), FALSE);
+    g_assert_cmpint(row, ==, all - (all - row)); /* present */
+    g_assert_cmpint(num(w, 0, 'D', row), ==, sql_long("SELECT count(*)" FROM "WHERE " SITE " = '%s' AND " STAGE " = '1'",
+                                                      (char *)g_ptr_array_index(top, 0)));
+    g_assert_nonnull(g_hash_table_lookup(w->zip, "xl/charts/chart1.xml"));
+    g_ptr_array_free(top, TRUE);
+    workbook_free(w);
+    g_free(path);
+}
+
+static void test_trends(void)
+{
+    char *path = run_report("trends", NULL);
+    workbook *w = workbook_read(path);
+    GPtrArray *years = sql_codes("SELECT DISTINCT substr(t.dateOfDiagnosis, 1, 4)" FROM "ORDER BY 1");
+    int head = find_row(w, 0, "Year of diagnosis", FALSE);
+    g_assert_cmpint(head, >, 0);
+    for (guint i = 0; i < years->len; i++) {
+        const char *y = g_ptr_array_index(years, i);
+        int row = head + 1 + (int)i;
+        g_assert_cmpint(num(w, 0, 'A', row), ==, atol(y));
+        g_assert_cmpint(num(w, 0, 'B', row), ==, sql_long("SELECT count(*)" FROM "WHERE substr(t.dateOfDiagnosis, 1, 4) = '%s'", y));
+        g_assert_cmpint(num(w, 0, 'C', row), ==, sql_long("SELECT count(*)" FROM "WHERE substr(t.dateOfDiagnosis, 1, 4) = '%s' AND " ANALYTIC, y));
+        /* column E: the most frequent site group */
+        g_assert_cmpint(num(w, 0, 'E', row), ==, sql_long(
+            "SELECT count(*)" FROM "WHERE substr(t.dateOfDiagnosis, 1, 4) = '%s' AND " SITE " = (SELECT " SITE FROM
+            "WHERE " SITE " <> '99' GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1)", y));
+    }
+    int all = find_row(w, 0, "All years", FALSE);
+    g_assert_cmpint(num(w, 0, 'B', all), ==, sql_long("SELECT count(*)" FROM));
+    g_ptr_array_free(years, TRUE);
+    workbook_free(w);
+    g_free(path);
+}
+
+static void test_age(void)
+{
+    char *path = run_report("age", NULL);
+    workbook *w = workbook_read(path);
+    int nb;
+    const crtk_age_band *b = crtk_age_bands(&nb, NULL);
+    for (int i = 0; i < nb; i++) {
+        int row = find_row(w, 0, b[i].label, FALSE);
+        g_assert_cmpint(row, >, 0);
+        const char *age = "crtk_age_group(coalesce(t.ageAtDiagnosis, crtk_age_at_dx(p.dateOfBirth, t.dateOfDiagnosis)))";
+        g_assert_cmpint(num(w, 0, 'B', row), ==, sql_long("SELECT count(*)" FROM "WHERE %s = '%s'", age, b[i].code19));
+        g_assert_cmpint(num(w, 0, 'D', row), ==, sql_long("SELECT count(*)" FROM "WHERE %s = '%s' AND p.sexAssignedAtBirth = '1'", age, b[i].code19));
+        g_assert_cmpint(num(w, 0, 'E', row), ==, sql_long("SELECT count(*)" FROM "WHERE %s = '%s' AND p.sexAssignedAtBirth = '2'", age, b[i].code19));
+    }
+    g_assert_cmpint(num(w, 0, 'B', find_row(w, 0, "All ages", FALSE)), ==, sql_long("SELECT count(*)" FROM));
+    workbook_free(w);
+    g_free(path);
+}
+
+static int run_whole(crtk_stored_patient *p, void *user)
+{
+    crtk_edits_run_record(user, p->record, NULL, NULL);
+    return 0;
+}
+
+static void test_quality(void)
+{
+    char *path = run_report("quality", NULL);
+    workbook *w = workbook_read(path);
+    int row = find_row(w, 0, "Death-certificate-only cases", FALSE);
+    g_assert_cmpint(num(w, 0, 'B', row), ==, sql_long("SELECT count(*)" FROM "WHERE t.typeOfReportingSource = '7'"));
+    g_assert_cmpint(num(w, 0, 'C', row), ==, sql_long("SELECT count(*)" FROM));
+    row = find_row(w, 0, "Sex missing or unknown", FALSE);
+    g_assert_cmpint(num(w, 0, 'B', row), ==, sql_long("SELECT count(*)" FROM "WHERE p.sexAssignedAtBirth IS NULL OR p.sexAssignedAtBirth = '9'"));
+    row = find_row(w, 0, "Race missing or unknown", FALSE);
+    g_assert_cmpint(num(w, 0, 'B', row), ==, sql_long("SELECT count(*)" FROM "WHERE p.race1 IS NULL OR p.race1 = '99'"));
+    row = find_row(w, 0, "County at diagnosis missing or unknown", FALSE);
+    g_assert_cmpint(num(w, 0, 'B', row), ==, sql_long("SELECT count(*)" FROM "WHERE t.countyAtDx IS NULL OR t.countyAtDx = '999'"));
+    row = find_row(w, 0, "Age at diagnosis unknown", FALSE);
+    g_assert_cmpint(num(w, 0, 'B', row), ==, sql_long("SELECT count(*)" FROM "WHERE CAST(coalesce(t.ageAtDiagnosis, crtk_age_at_dx(p.dateOfBirth, t.dateOfDiagnosis)) AS INTEGER) = 999"));
+    row = find_row(w, 0, "Possible duplicate tumor reports", FALSE);
+    g_assert_cmpint(num(w, 0, 'B', row), ==, sql_long(
+        "SELECT count(*) - count(DISTINCT CASE WHEN p.socialSecurityNumber IS NOT NULL AND p.socialSecurityNumber NOT IN "
+        "('999999999','000000000') THEN 'S' || p.socialSecurityNumber WHEN p.nameLast IS NOT NULL AND p.dateOfBirth IS NOT NULL "
+        "THEN 'N' || upper(p.nameLast) || '|' || upper(coalesce(p.nameFirst, '')) || '|' || p.dateOfBirth ELSE 'P' || t.patient_id END "
+        "|| '|' || coalesce(substr(t.primarySite, 1, 3), '') || '|' || coalesce(substr(t.histologicTypeIcdO3, 1, 3), '') || '|' || "
+        "coalesce(t.laterality, '') || '|' || coalesce(substr(t.dateOfDiagnosis, 1, 4), ''))" FROM));
+    row = find_row(w, 0, "Tumors passing all edits", FALSE);
+    g_assert_cmpint(row, >, 0);
+    g_assert_cmpint(num(w, 0, 'C', row), ==, sql_long("SELECT count(*)" FROM));
+    /* the edits summary (which reads only the items the edits name) agrees with a plain run of
+     * the same edit set over whole records */
+    crtk_qa qa;
+    crtk_qa_init(&qa);
+    g_assert_true(crtk_qa_run_edits(store, NULL, "state-submission", &qa, NULL));
+    g_assert_cmpint(num(w, 0, 'B', row), ==, qa.tumors_passing);
+    crtk_edits *ed = crtk_edits_load("state-submission", NULL, crtk_store_dictionary(store), NULL);
+    g_assert_nonnull(ed);
+    g_assert_true(crtk_store_foreach(store, NULL, run_whole, ed, NULL));
+    crtk_edits_stats st = crtk_edits_stats_get(ed);
+    g_assert_cmpint(st.tumors_passing, ==, qa.tumors_passing);
+    g_assert_cmpint(st.tumors, ==, qa.tumors_checked);
+    for (guint i = 0; i < qa.edits->len; i++) {
+        crtk_qa_edit *q = g_ptr_array_index(qa.edits, i);
+        const crtk_edit_info *info = crtk_edits_find(ed, q->id);
+        g_assert_nonnull(info);
+        if (info->failures != q->failures)
+            g_error("edit %s: %ld failures over whole records, %ld in the report", q->id, info->failures, q->failures);
+    }
+    crtk_edits_free(ed);
+    /* by year (sheet 2) */
+    GPtrArray *years = sql_codes("SELECT DISTINCT substr(t.dateOfDiagnosis, 1, 4)" FROM "ORDER BY 1");
+    for (guint i = 0; i < years->len; i++) {
+        const char *y = g_ptr_array_index(years, i);
+        int r = find_row(w, 1, y, FALSE);
+        g_assert_cmpint(num(w, 1, 'B', r), ==, sql_long("SELECT count(DISTINCT t.patient_id)" FROM "WHERE substr(t.dateOfDiagnosis, 1, 4) = '%s'", y));
+        g_assert_cmpint(num(w, 1, 'C', r), ==, sql_long("SELECT count(*)" FROM "WHERE substr(t.dateOfDiagnosis, 1, 4) = '%s'", y));
+    }
+    /* by facility (sheet 4) */
+    GPtrArray *fac = sql_codes("SELECT DISTINCT t.reportingFacility" FROM "WHERE t.reportingFacility IS NOT NULL ORDER BY 1");
+    for (guint i = 0; i < fac->len; i++) {
+        const char *f = g_ptr_array_index(fac, i);
+        int r = find_row(w, 3, f, FALSE);
+        g_assert_cmpint(num(w, 3, 'C', r), ==, sql_long("SELECT count(*)" FROM "WHERE t.reportingFacility = '%s'", f));
+    }
+    crtk_qa_clear(&qa);
+    g_ptr_array_free(years, TRUE);
+    g_ptr_array_free(fac, TRUE);
+    workbook_free(w);
+    g_free(path);
+}
+
+static void test_km(void)
+{
+    long t[] = {4, 2, 1, 3, 2};
+    int e[] = {0, 0, 1, 1, 1};
+    long at[] = {0, 2, 3, 5};
+    crtk_km_point p[4];
+    crtk_km(t, e, 5, at, 4, p);
+    g_assert_cmpfloat_with_epsilon(p[0].survival, 1.0, 1e-12);
+    g_assert_cmpfloat_with_epsilon(p[1].survival, 0.8 * 0.75, 1e-12); /* deaths at 1 (5 at risk), 2 (4 at risk) */
+    g_assert_cmpfloat_with_epsilon(p[2].survival, 0.6 * 0.5, 1e-12);  /* death at 3 (2 at risk) */
+    g_assert_cmpfloat_with_epsilon(p[3].survival, 0.3, 1e-12);
+    g_assert_cmpint(p[1].at_risk, ==, 4);
+    g_assert_cmpint(p[2].at_risk, ==, 2);
+    g_assert_cmpint(p[3].at_risk, ==, 0);
+    g_assert_cmpfloat_with_epsilon(p[1].greenwood, 1.0 / (5 * 4) + 1.0 / (4 * 3), 1e-12);
+    g_assert_true(p[1].ci_low < p[1].survival && p[1].survival < p[1].ci_high);
+}
+
+static void test_survival(void)
+{
+    char *path = run_report("survival", NULL);
+    workbook *w = workbook_read(path);
+    int all = find_row(w, 0, "All sites", TRUE); /* the last: all stages */
+    g_assert_cmpstr(cell(w, 0, g_strdup_printf("B%d", all)), ==, "All stages");
+    const char *eligible = "WHERE coalesce(t.typeOfReportingSource, '') NOT IN ('6','7') AND coalesce(t.classOfCase, '') NOT IN "
+                           "('38','49') AND length(t.dateOfDiagnosis) = 8 AND length(p.dateOfLastContact) = 8 AND "
+                           "p.dateOfLastContact >= t.dateOfDiagnosis AND p.dateOfLastContact <= '20260630'";
+    g_assert_cmpint(num(w, 0, 'C', all), ==, sql_long("SELECT count(*)" FROM "%s", eligible));
+    g_assert_cmpint(num(w, 0, 'D', all), ==, sql_long("SELECT count(*)" FROM "%s AND p.vitalStatus = '0'", eligible));
+    /* numbers at risk at 1 year: followed at least 365 days */
+    g_assert_cmpint(num(w, 0, 'F', all), ==, sql_long("SELECT count(*)" FROM "%s AND julianday(substr(p.dateOfLastContact,1,4)||'-'||"
+        "substr(p.dateOfLastContact,5,2)||'-'||substr(p.dateOfLastContact,7,2)) - julianday(substr(t.dateOfDiagnosis,1,4)||'-'||"
+        "substr(t.dateOfDiagnosis,5,2)||'-'||substr(t.dateOfDiagnosis,7,2)) >= 365", eligible));
+    double s1 = g_ascii_strtod(cell(w, 0, g_strdup_printf("G%d", all)), NULL);
+    g_assert_true(s1 > 0.3 && s1 <= 1.0);
+    double s5 = g_ascii_strtod(cell(w, 0, g_strdup_printf("O%d", all)), NULL);
+    g_assert_true(s5 <= s1);
+    g_assert_nonnull(g_hash_table_lookup(w->zip, "xl/charts/chart1.xml"));
+    workbook_free(w);
+    g_free(path);
+}
+
+static void test_followup(void)
+{
+    char *path = run_report("followup", NULL);
+    workbook *w = workbook_read(path);
+    crtk_followup_rules rules;
+    g_assert_true(crtk_followup_rules_from_store(store, AS_OF, &rules, NULL));
+    crtk_followup_rate rate;
+    crtk_followup_rate_init(&rate, &rules, FALSE);
+    g_assert_true(crtk_followup_rate_compute(store, &rate, NULL));
+    int a = find_row(w, 0, "A  Eligible analytic patients (denominator)", FALSE);
+    g_assert_cmpint(num(w, 0, 'B', a), ==, rate.cohort[0].total.a);
+    g_assert_cmpint(num(w, 0, 'B', a + 1), ==, rate.cohort[0].total.b);
+    g_assert_cmpint(num(w, 0, 'B', a + 4), ==, rate.cohort[0].total.e);
+    int a2 = find_row(w, 0, "A  Eligible analytic patients (denominator)", TRUE);
+    g_assert_cmpint(num(w, 0, 'B', a2), ==, rate.cohort[1].total.a);
+    crtk_followup_rate_clear(&rate);
+    workbook_free(w);
+    g_free(path);
+}
+
+static void test_suppression_and_selection(void)
+{
+    crtk_report_options o;
+    crtk_report_options_init(&o);
+    o.suppress_below = 16;
+    o.year_from = 2020;
+    o.year_to = 2022;
+    o.where = "t.behaviorCodeIcdO3 = '3'";
+    char *path = run_report("site-table", &o);
+    workbook *w = workbook_read(path);
+    GHashTable *cells = g_ptr_array_index(w->sheets, 0);
+    GHashTableIter it;
+    gpointer k, v;
+    int hidden = 0;
+    int head = find_row(w, 0, "Site group", FALSE);
+    g_hash_table_iter_init(&it, cells);
+    while (g_hash_table_iter_next(&it, &k, &v)) {
+        const char *ref = k, *val = v;
+        int row = atoi(ref + 1);
+        if (ref[0] == 'A' || ref[0] == 'C' || row <= head)
+            continue;
+        if (!strcmp(val, "<16")) {
+            hidden++;
+            continue;
+        }
+        long n = atol(val);
+        g_assert_true(n == 0 || n >= 16);
+    }
+    g_assert_cmpint(hidden, >, 0);
+    int all = find_row(w, 0, "All sites", FALSE);
+    g_assert_cmpint(num(w, 0, 'B', all), ==, sql_long("SELECT count(*)" FROM "WHERE substr(t.dateOfDiagnosis,1,4) BETWEEN '2020' AND '2022' AND t.behaviorCodeIcdO3 = '3'"));
+    g_assert_nonnull(strstr(cell(w, 0, "A3"), "diagnosed 2020-2022"));
+    workbook_free(w);
+    g_free(path);
+
+    /* a selection that would change the store is refused */
+    crtk_report_options bad;
+    crtk_report_options_init(&bad);
+    bad.where = "1); DELETE FROM tumor; SELECT (1";
+    GError *e = NULL;
+    char *p2 = g_build_filename(tmpdir, "bad.xlsx", NULL);
+    g_assert_false(crtk_report_run(store, crtk_report_find("age"), p2, &bad, &e));
+    g_assert_nonnull(e);
+    g_clear_error(&e);
+    g_assert_false(g_file_test(p2, G_FILE_TEST_EXISTS));
+    g_free(p2);
+}
+
+static void test_list(void)
+{
+    int n;
+    const crtk_report_def *d = crtk_reports(&n);
+    g_assert_cmpint(n, ==, 7);
+    const char *names[] = {"site-table", "stage", "trends", "age", "followup", "quality", "survival"};
+    for (int i = 0; i < n; i++) {
+        g_assert_cmpstr(d[i].name, ==, names[i]);
+        g_assert_true(strlen(d[i].description) > 40);
+        g_assert_true(crtk_report_find(names[i]) == &d[i]);
+    }
+    g_assert_null(crtk_report_find("nope"));
+}
+
+static gboolean make_store(void)
+{
+    char *gen = g_build_filename(g_path_get_dirname(CRTK_BINARY), "crtk-generate", NULL);
+    char *xml = g_build_filename(tmpdir, "data.xml", NULL);
+    if (g_file_test(gen, G_FILE_TEST_IS_EXECUTABLE)) {
+        char *argv[] = {gen, "--seed", "7", "--patients", "2000", "--naaccr-version", "26", "--quiet", "-o", xml, NULL};
+        int status = 1;
+        if (!g_spawn_sync(NULL, argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL, &status, NULL) || status != 0) {
+            g_free(xml);
+            xml = g_build_filename(CRTK_SOURCE_DIR, "sample-data", "sample-registry.xml", NULL);
+        }
+    } else {
+        g_free(xml);
+        xml = g_build_filename(CRTK_SOURCE_DIR, "sample-data", "sample-registry.xml", NULL);
+    }
+    g_free(gen);
+    char *db = g_build_filename(tmpdir, "reports.db", NULL);
+    GError *e = NULL;
+    store = crtk_store_create(db, 260, NULL, &e);
+    g_assert_no_error(e);
+    crtk_store_set_setting(store, "registryName", "Test Registry", NULL);
+    crtk_store_set_setting(store, "referenceDate", "20150101", NULL);
+    crtk_import_options io = {0};
+    crtk_import_stats st = {0};
+    gboolean ok = crtk_store_import(store, xml, &io, NULL, NULL, &st, &e);
+    if (!ok)
+        g_error("import %s: %s", xml, e ? e->message : "errors");
+    g_free(xml);
+    g_free(db);
+    return ok;
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    tmpdir = g_dir_make_tmp("crtk-reports-XXXXXX", NULL);
+    make_store();
+    g_test_add_func("/reports/list", test_list);
+    g_test_add_func("/reports/site-table", test_site_table);
+    g_test_add_func("/reports/stage", test_stage);
+    g_test_add_func("/reports/trends", test_trends);
+    g_test_add_func("/reports/age", test_age);
+    g_test_add_func("/reports/quality", test_quality);
+    g_test_add_func("/reports/km", test_km);
+    g_test_add_func("/reports/survival", test_survival);
+    g_test_add_func("/reports/followup", test_followup);
+    g_test_add_func("/reports/suppression-selection", test_suppression_and_selection);
+    int rc = g_test_run();
+    crtk_store_close(store);
+    char *cmd = g_strdup_printf("rm -rf '%s'", tmpdir);
+    if (system(cmd) != 0)
+        rc = rc ? rc : 1;
+    g_free(cmd);
+    return rc;
+}
+#endif
