@@ -177,6 +177,14 @@ static const char *cell(workbook *w, int sheet, const char *ref)
     return g_hash_table_lookup(g_ptr_array_index(w->sheets, sheet), ref);
 }
 
+/* The cell at column col (a letter) and row row. */
+static const char *cell_at(workbook *w, int sheet, char col, int row)
+{
+    char ref[16];
+    g_snprintf(ref, sizeof ref, "%c%d", col, row);
+    return cell(w, sheet, ref);
+}
+
 /* Row (1-based) whose column A is label, the last such row when last; 0 if none. */
 static int find_row(workbook *w, int sheet, const char *label, gboolean last)
 {
@@ -468,7 +476,7 @@ static void test_survival(void)
     char *path = run_report("survival", NULL);
     workbook *w = workbook_read(path);
     int all = find_row(w, 0, "All sites", TRUE); /* the last: all stages */
-    g_assert_cmpstr(cell(w, 0, g_strdup_printf("B%d", all)), ==, "All stages");
+    g_assert_cmpstr(cell_at(w, 0, 'B', all), ==, "All stages");
     const char *eligible = "WHERE coalesce(t.typeOfReportingSource, '') NOT IN ('6','7') AND coalesce(t.classOfCase, '') NOT IN "
                            "('38','49') AND length(t.dateOfDiagnosis) = 8 AND length(p.dateOfLastContact) = 8 AND "
                            "p.dateOfLastContact >= t.dateOfDiagnosis AND p.dateOfLastContact <= '20260630'";
@@ -478,9 +486,9 @@ static void test_survival(void)
     g_assert_cmpint(num(w, 0, 'F', all), ==, sql_long("SELECT count(*)" FROM "%s AND julianday(substr(p.dateOfLastContact,1,4)||'-'||"
         "substr(p.dateOfLastContact,5,2)||'-'||substr(p.dateOfLastContact,7,2)) - julianday(substr(t.dateOfDiagnosis,1,4)||'-'||"
         "substr(t.dateOfDiagnosis,5,2)||'-'||substr(t.dateOfDiagnosis,7,2)) >= 365", eligible));
-    double s1 = g_ascii_strtod(cell(w, 0, g_strdup_printf("G%d", all)), NULL);
+    double s1 = g_ascii_strtod(cell_at(w, 0, 'G', all), NULL);
     g_assert_true(s1 > 0.3 && s1 <= 1.0);
-    double s5 = g_ascii_strtod(cell(w, 0, g_strdup_printf("O%d", all)), NULL);
+    double s5 = g_ascii_strtod(cell_at(w, 0, 'O', all), NULL);
     g_assert_true(s5 <= s1);
     g_assert_nonnull(g_hash_table_lookup(w->zip, "xl/charts/chart1.xml"));
     workbook_free(w);
@@ -571,7 +579,9 @@ static void test_list(void)
 
 static gboolean make_store(void)
 {
-    char *gen = g_build_filename(g_path_get_dirname(CRTK_BINARY), "crtk-generate", NULL);
+    char *bindir = g_path_get_dirname(CRTK_BINARY);
+    char *gen = g_build_filename(bindir, "crtk-generate", NULL);
+    g_free(bindir);
     char *xml = g_build_filename(tmpdir, "data.xml", NULL);
     if (g_file_test(gen, G_FILE_TEST_IS_EXECUTABLE)) {
         char *argv[] = {gen, "--seed", "7", "--patients", "2000", "--naaccr-version", "26", "--quiet", "-o", xml, NULL};

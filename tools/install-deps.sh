@@ -12,7 +12,9 @@
 #   libxlsxwriter-dev                    Excel reports
 #   unzip                                tests: the registry user dictionaries ship as a ZIP
 #   libxml2-utils                        tests: xmllint cross-checks well-formedness verdicts
-#   python3                              tests: checks that JSON Lines output parses
+#   python3                              tests: checks that JSON Lines output parses, looks inside stores
+#   libpango1.0-dev, libcairo2-dev       follow-up letters as PDF (text layout and drawing)
+#   poppler-utils                        tests: pdftotext reads the letters back
 set -euo pipefail
 
 PACKAGES=(build-essential cmake pkg-config libglib2.0-dev libsqlite3-dev zlib1g-dev libxlsxwriter-dev
