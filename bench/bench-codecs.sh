@@ -5,7 +5,7 @@
 # (well-formedness only) and cat on the same file for comparison.
 #
 # Usage: bench/bench-codecs.sh [BUILD_DIR] [PATIENTS]
-# The data is generated once into bench/data/ (not committed).  Needs /usr/bin/time.
+# The data is generated once into bench/data/ (not committed).  Needs GNU time (/usr/bin/time).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${1:-build}
@@ -24,14 +24,15 @@ SMALL=$DATA/v25-incidence-10000.xml
 size=$(stat -c %s "$IN")
 echo "input: $IN ($((size / 1048576)) MiB)"
 
-measure() { # measure LABEL COMMAND...
+TIMES=$(mktemp)
+trap 'rm -f "$TIMES"' EXIT
+measure() { # measure LABEL COMMAND...: wall seconds, peak memory, throughput over the input
     local label=$1
     shift
-    local out
-    out=$( { /usr/bin/time -f "%e %M" "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
-    local secs=${out% *} kb=${out#* }
-    printf '%-42s %7.2f s %8.1f MiB %8.0f MB/s\n' "$label" "$secs" "$(echo "$kb / 1024" | bc -l)" \
-        "$(echo "$size / 1000000 / $secs" | bc -l)"
+    /usr/bin/time -o "$TIMES" -f "%e %M" "$@" >/dev/null 2>&1 || true
+    read -r secs kb <"$TIMES"
+    awk -v l="$label" -v s="$secs" -v k="$kb" -v b="$size" \
+        'BEGIN { printf "%-42s %7.2f s %8.1f MiB %8.0f MB/s\n", l, s, k / 1024, (s > 0 ? b / 1e6 / s : 0) }'
 }
 cat "$IN" >/dev/null # warm the page cache
 measure "cat" cat "$IN"
@@ -43,6 +44,6 @@ measure "crtk convert XML 25 -> flat 18" "$CRTK" convert "$IN" "$DATA/out18.txt"
 measure "crtk convert XML -> CSV" "$CRTK" convert "$IN" "$DATA/out.csv" -q
 measure "crtk convert XML -> XML.gz" "$CRTK" convert "$IN" "$DATA/out.xml.gz" -q
 measure "crtk validate XML.gz" "$CRTK" validate "$DATA/out.xml.gz"
-small=$( { /usr/bin/time -f "%M" "$CRTK" validate "$SMALL" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
-echo "peak memory of crtk validate: 10,000 patients $((small / 1024)) MiB (same program, 10x smaller file)"
+/usr/bin/time -o "$TIMES" -f "%M" "$CRTK" validate "$SMALL" >/dev/null 2>&1 || true
+echo "peak memory of crtk validate on 10,000 patients: $(( $(cat "$TIMES") / 1024 )) MiB (the same program on a 10x smaller file)"
 rm -f "$DATA"/out*

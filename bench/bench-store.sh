@@ -4,7 +4,7 @@
 # `crtk case show` / `crtk case set` on a store grown to a million tumors.
 #
 # Usage: bench/bench-store.sh [BUILD_DIR] [PATIENTS]
-# Data in bench/data/ (not committed).  Needs /usr/bin/time and python3 (sqlite3 module).
+# Data in bench/data/ (not committed).  Needs GNU time (/usr/bin/time) and python3 (sqlite3 module).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${1:-build}
@@ -19,11 +19,26 @@ DB=$DATA/bench.db
 rm -f "$DB" "$DB"-wal "$DB"-shm
 "$CRTK" init "$DB" >/dev/null
 tumors=$(grep -c '<Tumor>' "$IN")
-t() { /usr/bin/time -f "%e %M" "$@" 2>&1 >/dev/null | tail -1; }
-read -r secs kb < <(t "$CRTK" import "$DB" "$IN")
-printf 'import %d tumors: %.2f s, %.0f tumors/s, peak %.1f MiB\n' "$tumors" "$secs" "$(echo "$tumors / $secs" | bc -l)" "$(echo "$kb / 1024" | bc -l)"
-read -r secs kb < <(t "$CRTK" export "$DB" -o "$DATA/export.xml")
-printf 'export %d tumors: %.2f s, %.0f tumors/s, peak %.1f MiB\n' "$tumors" "$secs" "$(echo "$tumors / $secs" | bc -l)" "$(echo "$kb / 1024" | bc -l)"
+TIMES=$(mktemp)
+trap 'rm -f "$TIMES"' EXIT
+timed() { # timed LABEL COMMAND...: wall seconds, tumors per second, peak memory
+    local label=$1
+    shift
+    /usr/bin/time -o "$TIMES" -f "%e %M" "$@" >/dev/null 2>&1 || true
+    read -r secs kb <"$TIMES"
+    awk -v l="$label" -v s="$secs" -v k="$kb" -v n="$tumors" \
+        'BEGIN { printf "%-34s %7.2f s %9.0f tumors/s  peak %6.1f MiB\n", l, s, (s > 0 ? n / s : 0), k / 1024 }'
+}
+timed "import $tumors tumors" "$CRTK" import "$DB" "$IN"
+timed "export $tumors tumors" "$CRTK" export "$DB" -o "$DATA/export.xml"
+timed "edits (hospital set) over the store" "$CRTK" edits "$DB" --set hospital --max-failures 0
+timed "derived variables over the store" "$CRTK" sql "$DB" "SELECT crtk_seer_site_recode(primarySite, histologicTypeIcdO3, behaviorCodeIcdO3, dateOfDiagnosis) AS site, crtk_iccc(primarySite, histologicTypeIcdO3, behaviorCodeIcdO3) AS iccc, crtk_aya(primarySite, histologicTypeIcdO3, behaviorCodeIcdO3) AS aya, crtk_age_group(crtk_age_at_dx(dateOfBirth, dateOfDiagnosis)) AS age, count(*) FROM tumor JOIN patient ON patient.id = tumor.patient_id GROUP BY 1, 2, 3, 4"
+timed "followup due" "$CRTK" followup due "$DB" --as-of 20260701
+timed "followup rate" "$CRTK" followup rate "$DB" --as-of 20260701
+for r in site-table stage trends age followup quality survival; do
+    timed "report $r" "$CRTK" report "$r" "$DB" -o "$DATA/report.xlsx"
+done
+rm -f "$DATA/report.xlsx"
 rm -f "$DATA/export.xml"
 # Grow the store to a million tumors by copying rows under new patient ids (inside SQLite).
 python3 - "$DB" <<'PY'

@@ -29,6 +29,7 @@ int cmd_upgrade(int argc, char **argv);
 int cmd_case(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
+int cmd_sql(int argc, char **argv);
 int cmd_codes(int argc, char **argv);
 int cmd_edits(int argc, char **argv);
 int cmd_followup(int argc, char **argv);

@@ -16,6 +16,7 @@ static const crtk_command commands[] = {
     {"case", "show, create, change and delete patients and tumors", cmd_case},
     {"audit", "list or verify the audit trail of a store", cmd_audit},
     {"backup", "make a consistent copy of a store", cmd_backup},
+    {"sql", "a read-only SQL query over a store, with derived variables as functions", cmd_sql},
     {"codes", "look up codes of coded items (sites, histologies, ...)", cmd_codes},
     {"edits", "run the edits on a store or a file", cmd_edits},
     {"followup", "the annual follow-up: due lists, posting, letters, rates", cmd_followup},

@@ -116,6 +116,14 @@ expect_rc 0 "no case selected, no failure"
 run edits "$DB" --where "1); DROP TABLE tumor; SELECT (1"
 expect_rc 2 "edits --where is read-only"
 
+# plain SQL with the derived variables as functions; only reading
+run sql "$DB" "SELECT crtk_seer_site_recode(primarySite, histologicTypeIcdO3, behaviorCodeIcdO3, dateOfDiagnosis) AS site, count(*) AS n FROM tumor GROUP BY site ORDER BY site" --format json
+expect_rc 0 "crtk sql"
+expect_out '^\{"site":"[0-9]+","n":"[0-9]+"\}$' "rows as JSON Lines"
+run sql "$DB" "DELETE FROM tumor"
+expect_rc 2 "crtk sql refuses to change the store"
+expect_eq "$(sql "$DB" 'SELECT count(*) FROM tumor')" 2 "nothing deleted"
+
 # the audit trail: who, what, old and new; tampering is detected
 run audit "$DB" --patient 00000001 --format json
 expect_rc 0 "audit list"
