@@ -14,6 +14,8 @@ typedef struct {
     long count;          /* values affected */
     long changed;        /* values rewritten */
     long inconsistent;   /* Tumor->Patient moves whose tumors disagreed */
+    long too_long;       /* values longer than the target item holds (dropped) */
+    int target_length;   /* the target item's length, 0 when unlimited */
 } item_map;
 
 struct crtk_converter {
@@ -70,6 +72,7 @@ crtk_converter *crtk_converter_new(crtk_dictionary *from, crtk_dictionary *to, u
             continue;
         }
         m->target = t->index;
+        m->target_length = t->unlimited_text ? 0 : t->length;
         if (!(t->record_types & record_type)) {
             m->kind = MAP_DROP_RECORD_TYPE;
             c->identity = FALSE;
@@ -171,12 +174,26 @@ static const char *apply_rule(item_map *m, const char *v, size_t len, char *buf,
     }
 }
 
+static size_t utf8_chars(const char *s, size_t len)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++)
+        if (((unsigned char)s[i] & 0xC0) != 0x80)
+            n++;
+    return n;
+}
+
 static void put(crtk_converter *c, item_map *m, crtk_element *dst, const char *v, size_t len)
 {
     char buf[64];
     size_t n;
     const char *w = apply_rule(m, v, len, buf, &n);
-    (void)c;
+    if (m->target_length && n > (size_t)m->target_length && utf8_chars(w, n) > (size_t)m->target_length) {
+        /* The target version's item is shorter: the value cannot be kept (and is never cut). */
+        m->too_long++;
+        c->dropped++;
+        return;
+    }
     crtk_element_set(dst, m->target, w, n);
 }
 
@@ -316,6 +333,10 @@ void crtk_converter_report(const crtk_converter *c, const char *file, crtk_probl
         default:
             break;
         }
+        if (m->too_long)
+            say(file, fn, user, s->id,
+                g_strdup_printf("%s is only %d characters long in NAACCR %d: %ld longer value%s dropped (not cut)",
+                                t ? t->id : s->id, m->target_length, to_v, m->too_long, m->too_long == 1 ? "" : "s"));
         if (m->kind == MAP_SAME && m->how) {
             char *extra = m->changed ? g_strdup_printf(", %ld recoded", m->changed) : g_strdup("");
             say(file, fn, user, s->id,
