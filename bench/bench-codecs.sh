@@ -26,12 +26,17 @@ echo "input: $IN ($((size / 1048576)) MiB)"
 
 TIMES=$(mktemp)
 trap 'rm -f "$TIMES"' EXIT
-measure() { # measure LABEL COMMAND...: wall seconds, peak memory, throughput over the input
+measure() { # measure LABEL COMMAND...: best wall time of 2 runs, its peak memory, throughput over the input
     local label=$1
     shift
-    /usr/bin/time -o "$TIMES" -f "%e %M" "$@" >/dev/null 2>&1 || true
-    read -r secs kb <"$TIMES"
-    awk -v l="$label" -v s="$secs" -v k="$kb" -v b="$size" \
+    local best="" bestkb=0
+    for _ in 1 2; do
+        rm -f "$DATA"/out* && sync # each run starts with the disk quiet and no output left
+        /usr/bin/time -o "$TIMES" -f "%e %M" "$@" >/dev/null 2>&1 || true
+        read -r secs kb <"$TIMES"
+        if [ -z "$best" ] || awk -v a="$secs" -v b="$best" 'BEGIN { exit !(a < b) }'; then best=$secs bestkb=$kb; fi
+    done
+    awk -v l="$label" -v s="$best" -v k="$bestkb" -v b="$size" \
         'BEGIN { printf "%-42s %7.2f s %8.1f MiB %8.0f MB/s\n", l, s, k / 1024, (s > 0 ? b / 1e6 / s : 0) }'
 }
 cat "$IN" >/dev/null # warm the page cache
@@ -43,7 +48,10 @@ measure "crtk convert XML 25 -> XML 26" "$CRTK" convert "$IN" "$DATA/out26.xml" 
 measure "crtk convert XML 25 -> flat 18" "$CRTK" convert "$IN" "$DATA/out18.txt" --naaccr-version 18 -q
 measure "crtk convert XML -> CSV" "$CRTK" convert "$IN" "$DATA/out.csv" -q
 measure "crtk convert XML -> XML.gz" "$CRTK" convert "$IN" "$DATA/out.xml.gz" -q
-measure "crtk validate XML.gz" "$CRTK" validate "$DATA/out.xml.gz"
+rm -f "$DATA"/out*
+"$CRTK" convert "$IN" "$DATA/in.xml.gz" -q 2>/dev/null
+measure "crtk validate XML.gz" "$CRTK" validate "$DATA/in.xml.gz"
+rm -f "$DATA/in.xml.gz"
 /usr/bin/time -o "$TIMES" -f "%M" "$CRTK" validate "$SMALL" >/dev/null 2>&1 || true
 echo "peak memory of crtk validate on 10,000 patients: $(( $(cat "$TIMES") / 1024 )) MiB (the same program on a 10x smaller file)"
 rm -f "$DATA"/out*
