@@ -71,6 +71,75 @@ gboolean crtk_store_item_in_tumor_table(const crtk_item *it)
     return it->level != CRTK_LEVEL_PATIENT;
 }
 
+void crtk_store_mark_used(crtk_store *s, int item_index)
+{
+    if (!s->used || s->used[item_index])
+        return;
+    s->used[item_index] = 1;
+    g_array_append_val(s->used_new, item_index);
+}
+
+/* Loads which items have values (crtk_used_item); a store without the table reads every column. */
+static void load_used(crtk_store *s)
+{
+    g_free(s->used);
+    s->used = g_new0(guint8, crtk_dictionary_count(s->dict));
+    if (!s->used_new)
+        s->used_new = g_array_new(FALSE, FALSE, sizeof(int));
+    g_array_set_size(s->used_new, 0);
+    sqlite3_stmt *st;
+    s->used_known = sqlite3_prepare_v2(s->db, "SELECT name FROM crtk_used_item", -1, &st, NULL) == SQLITE_OK;
+    if (!s->used_known)
+        return;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        const crtk_item *it = crtk_dictionary_find(s->dict, (const char *)sqlite3_column_text(st, 0));
+        if (it)
+            s->used[it->index] = 1;
+    }
+    sqlite3_finalize(st);
+}
+
+static gboolean save_used(crtk_store *s, GError **error)
+{
+    if (!s->used_new || s->used_new->len == 0 || !s->used_known)
+        return TRUE;
+    sqlite3_stmt *st;
+    if (!crtk_store_prepare(s, "INSERT OR IGNORE INTO crtk_used_item(name) VALUES (?1)", &st, error))
+        return FALSE;
+    gboolean ok = TRUE;
+    for (guint i = 0; ok && i < s->used_new->len; i++) {
+        const crtk_item *it = crtk_dictionary_item(s->dict, g_array_index(s->used_new, int, i));
+        sqlite3_reset(st);
+        sqlite3_bind_text(st, 1, it->id, -1, SQLITE_STATIC);
+        ok = sqlite3_step(st) == SQLITE_DONE;
+    }
+    sqlite3_finalize(st);
+    if (!ok)
+        crtk_store_set_sqlite_error(s, error, "cannot note the items in use");
+    else
+        g_array_set_size(s->used_new, 0);
+    return ok;
+}
+
+char *crtk_store_read_columns(crtk_store *s, gboolean tumor, const char *alias)
+{
+    const char *a = alias ? alias : "";
+    const char *dot = alias ? "." : "";
+    if (!s->used_known)
+        return g_strdup_printf("%s%s*", a, dot);
+    GString *c = g_string_new(NULL);
+    g_string_append_printf(c, "%s%sid", a, dot);
+    if (tumor)
+        g_string_append_printf(c, ", %s%spatient_id", a, dot);
+    GArray *cols = tumor ? s->tumor_cols : s->patient_cols;
+    for (guint i = 0; i < cols->len; i++) {
+        int idx = g_array_index(cols, int, i);
+        if (s->used[idx])
+            g_string_append_printf(c, ", %s%s\"%s\"", a, dot, crtk_dictionary_item(s->dict, idx)->id);
+    }
+    return g_string_free(c, FALSE);
+}
+
 void crtk_store_build_columns(crtk_store *s)
 {
     s->patient_cols = g_array_new(FALSE, FALSE, sizeof(int));
@@ -129,6 +198,9 @@ void crtk_store_close(crtk_store *s)
         g_array_free(s->tumor_cols, TRUE);
     g_free(s->audit_head);
     g_free(s->last_patient_key);
+    g_free(s->used);
+    if (s->used_new)
+        g_array_free(s->used_new, TRUE);
     g_free(s->path);
     g_free(s->user);
     g_free(s->command);
@@ -159,6 +231,7 @@ static gboolean create_schema(crtk_store *s, GError **error)
         "  patient_id INTEGER, tumor_id INTEGER, patient_key TEXT, item TEXT,\n"
         "  old_value TEXT, new_value TEXT, hash TEXT NOT NULL);\n"
         "CREATE INDEX audit_patient ON audit(patient_key);\n"
+        "CREATE TABLE crtk_used_item (name TEXT PRIMARY KEY);\n"
         "CREATE TABLE crtk_transmission (\n"
         "  id INTEGER PRIMARY KEY, at TEXT NOT NULL, user TEXT NOT NULL, file TEXT NOT NULL,\n"
         "  sha256 TEXT, patients INTEGER, tumors INTEGER, naaccr_version INTEGER, record_type TEXT,\n"
@@ -236,6 +309,8 @@ crtk_store *crtk_store_create(const char *path, int version, char **user_diction
         crtk_store_build_columns(s);
         ok = crtk_store_exec(s, "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; BEGIN;", error) &&
              create_schema(s, error);
+        if (ok)
+            load_used(s);
     }
     if (ok) {
         char v[16];
@@ -336,6 +411,7 @@ crtk_store *crtk_store_open(const char *path, gboolean read_only, GError **error
     sqlite3_finalize(st);
     if (ok) {
         crtk_store_build_columns(s);
+        load_used(s);
         ok = prepare_common(s, error) && load_audit_head(s, error);
     }
     if (!ok) {
@@ -442,6 +518,10 @@ gboolean crtk_store_commit(crtk_store *s, GError **error)
     if (s->in_transaction == 0 || --s->in_transaction > 0)
         return TRUE;
     /* Keep the head of the audit chain beside it, so that entries removed at the end are noticed. */
+    if (!save_used(s, error)) {
+        sqlite3_exec(s->db, "ROLLBACK;", NULL, NULL, NULL);
+        return FALSE;
+    }
     char count[32];
     g_snprintf(count, sizeof count, "%" G_GINT64_FORMAT, s->audit_last_id);
     if (s->audit_head && (!crtk_store_put_setting_raw(s, "auditHead", s->audit_head, error) ||
@@ -462,6 +542,10 @@ void crtk_store_rollback(crtk_store *s)
         return;
     s->in_transaction = 0;
     sqlite3_exec(s->db, "ROLLBACK;", NULL, NULL, NULL);
+    for (guint i = 0; s->used_new && i < s->used_new->len; i++)
+        s->used[g_array_index(s->used_new, int, i)] = 0;
+    if (s->used_new)
+        g_array_set_size(s->used_new, 0);
     /* The audit head in memory may be ahead of the file now. */
     g_free(s->audit_head);
     s->audit_head = NULL;

@@ -165,8 +165,10 @@ static gint64 insert_row(crtk_store *s, sqlite3_stmt *st, gint64 patient_id, con
         if (crtk_store_item_in_tumor_table(it) != tumor)
             continue;
         int param = s->param_of_item[idx];
-        if (param)
+        if (param) {
             sqlite3_bind_text(st, param, e->arena->str + e->off[idx], (int)e->len[idx], SQLITE_STATIC);
+            crtk_store_mark_used(s, idx);
+        }
     }
     if (sqlite3_step(st) != SQLITE_DONE) {
         crtk_store_set_sqlite_error(s, error, tumor ? "cannot add a tumor" : "cannot add a patient");
@@ -262,6 +264,8 @@ static gboolean set_one(crtk_store *s, const char *table, gint64 row, gint64 pat
             ok = sqlite3_step(st) == SQLITE_DONE;
             if (!ok)
                 crtk_store_set_sqlite_error(s, error, "cannot change a value");
+            else if (nv)
+                crtk_store_mark_used(s, it->index);
             sqlite3_finalize(st);
         }
         if (ok)
@@ -674,15 +678,19 @@ gboolean crtk_store_foreach(crtk_store *s, const char *where, crtk_store_patient
 {
     gboolean all = !where || !*where;
     char *psql, *tsql;
+    /* Only the columns of items that have values somewhere: a row has ~800 columns, most empty. */
+    char *pcols = crtk_store_read_columns(s, FALSE, NULL), *tcols = crtk_store_read_columns(s, TRUE, "t");
     if (all) {
-        psql = g_strdup("SELECT * FROM patient ORDER BY id");
-        tsql = g_strdup("SELECT * FROM tumor ORDER BY patient_id, id");
+        psql = g_strdup_printf("SELECT %s FROM patient ORDER BY id", pcols);
+        tsql = g_strdup_printf("SELECT %s FROM tumor t ORDER BY t.patient_id, t.id", tcols);
     } else {
-        psql = g_strdup_printf("SELECT * FROM patient WHERE id IN (SELECT t.patient_id FROM tumor t JOIN patient p ON "
-                               "p.id = t.patient_id WHERE (%s)) ORDER BY id", where);
-        tsql = g_strdup_printf("SELECT t.* FROM tumor t JOIN patient p ON p.id = t.patient_id WHERE (%s) "
-                               "ORDER BY t.patient_id, t.id", where);
+        psql = g_strdup_printf("SELECT %s FROM patient WHERE id IN (SELECT t.patient_id FROM tumor t JOIN patient p ON "
+                               "p.id = t.patient_id WHERE (%s)) ORDER BY id", pcols, where);
+        tsql = g_strdup_printf("SELECT %s FROM tumor t JOIN patient p ON p.id = t.patient_id WHERE (%s) "
+                               "ORDER BY t.patient_id, t.id", tcols, where);
     }
+    g_free(pcols);
+    g_free(tcols);
     sqlite3_stmt *ps = NULL, *ts = NULL;
     gboolean ok = prepare_read_only(s, psql, &ps, error) && prepare_read_only(s, tsql, &ts, error);
     g_free(psql);

@@ -130,6 +130,7 @@ static gboolean update_element(import_ctx *c, const char *table, gint64 row, gin
             crtk_store_set_sqlite_error(s, &c->error, "cannot update a value");
             return FALSE;
         }
+        crtk_store_mark_used(s, idx);
         if (!crtk_store_audit(s, patient_id, tumor_id, key, it->id, ov, nv, &c->error))
             return FALSE;
         c->st->values_changed++;

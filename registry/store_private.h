@@ -20,6 +20,9 @@ struct crtk_store {
     char *audit_head;      /* hash of the last audit entry */
     gint64 audit_last_id;
     int in_transaction;
+    guint8 *used;            /* per item index: the item has a value somewhere (see crtk_used_item) */
+    GArray *used_new;        /* item indexes first used in the open transaction */
+    gboolean used_known;     /* the store keeps crtk_used_item (older stores: read every column) */
     gint64 last_patient_id;  /* the patient last added, and its key (for audit rows of its tumors) */
     char *last_patient_key;
 };
@@ -35,5 +38,9 @@ char *crtk_store_now(void);
 GString *crtk_store_table_sql(crtk_store *s, const char *table, GArray *cols, gboolean tumor);
 void crtk_store_build_columns(crtk_store *s);
 gboolean crtk_store_put_setting_raw(crtk_store *s, const char *key, const char *value, GError **error);
+/* Notes that an item now has a value somewhere; saved with the transaction (crtk_used_item). */
+void crtk_store_mark_used(crtk_store *s, int item_index);
+/* The column list for reading a table: "*" or id[, patient_id] and the used items' columns. */
+char *crtk_store_read_columns(crtk_store *s, gboolean tumor, const char *alias);
 
 #endif

@@ -82,6 +82,7 @@ gboolean crtk_store_mark_exported(crtk_store *s, const gint64 *tumor_ids, gsize 
     sqlite3_stmt *get = NULL, *put = NULL;
     if (!crtk_store_begin(s, error))
         return FALSE;
+    crtk_store_mark_used(s, crtk_dictionary_find(s->dict, "dateCaseReportExported")->index);
     gboolean ok = crtk_store_prepare(s, key ? "SELECT t.patient_id, t.\"dateCaseReportExported\", p.\"patientIdNumber\" "
                                               "FROM tumor t JOIN patient p ON p.id = t.patient_id WHERE t.id = ?1"
                                             : "SELECT t.patient_id, t.\"dateCaseReportExported\", NULL "

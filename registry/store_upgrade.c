@@ -18,6 +18,7 @@ typedef struct {
     crtk_record *out;
     sqlite3_stmt *ins_p, *ins_t;
     int *param;          /* new dict item index -> parameter */
+    guint8 *used;        /* new dict item index -> has a value */
     GError *error;
     long patients, tumors;
 } upgrade_ctx;
@@ -31,6 +32,7 @@ static gboolean bind_element(upgrade_ctx *c, sqlite3_stmt *st, const crtk_elemen
         if (crtk_store_item_in_tumor_table(it) != tumor || !c->param[idx])
             continue;
         sqlite3_bind_text(st, c->param[idx], e->arena->str + e->off[idx], (int)e->len[idx], SQLITE_STATIC);
+        c->used[idx] = 1;
     }
     return TRUE;
 }
@@ -134,6 +136,7 @@ gboolean crtk_store_upgrade(crtk_store *s, int version, crtk_problem_fn on_probl
         sqlite3_finalize(st);
     }
     upgrade_ctx c = {.s = s};
+    c.used = g_new0(guint8, crtk_dictionary_count(to));
     c.conv = crtk_converter_new(s->dict, to, CRTK_RT_A);
     c.out = crtk_record_new(to);
     gboolean ok = crtk_store_exec(s, "PRAGMA foreign_keys = OFF;", error) && crtk_store_begin(s, error);
@@ -173,6 +176,19 @@ gboolean crtk_store_upgrade(crtk_store *s, int version, crtk_problem_fn on_probl
                              error);
     if (ok && crtk_dictionary_find(to, "patientIdNumber"))
         ok = crtk_store_exec(s, "CREATE INDEX patient_key ON patient(\"patientIdNumber\");", error);
+    /* The items in use, by the new dictionary's names. */
+    if (ok)
+        ok = crtk_store_exec(s, "CREATE TABLE IF NOT EXISTS crtk_used_item (name TEXT PRIMARY KEY); "
+                                "DELETE FROM crtk_used_item;", error);
+    for (int i = 0; ok && i < crtk_dictionary_count(to); i++) {
+        if (!c.used[i])
+            continue;
+        if ((ok = crtk_store_prepare(s, "INSERT INTO crtk_used_item(name) VALUES (?1)", &st, error))) {
+            sqlite3_bind_text(st, 1, crtk_dictionary_item(to, i)->id, -1, SQLITE_STATIC);
+            ok = sqlite3_step(st) == SQLITE_DONE;
+            sqlite3_finalize(st);
+        }
+    }
     char from_v[16], to_v[16];
     g_snprintf(from_v, sizeof from_v, "%d", s->version);
     g_snprintf(to_v, sizeof to_v, "%d", version);
@@ -213,7 +229,13 @@ gboolean crtk_store_upgrade(crtk_store *s, int version, crtk_problem_fn on_probl
         s->insert_patient = s->insert_tumor = NULL;
         g_free(s->param_of_item);
         s->param_of_item = NULL;
+        g_free(s->used);
+        s->used = c.used;
+        c.used = NULL;
+        s->used_known = TRUE;
+        g_array_set_size(s->used_new, 0);
     }
+    g_free(c.used);
     g_free(c.param);
     crtk_record_free(c.out);
     crtk_converter_free(c.conv);
