@@ -307,7 +307,7 @@ crtk_store *crtk_store_create(const char *path, int version, char **user_diction
     }
     if (ok) {
         crtk_store_build_columns(s);
-        ok = crtk_store_exec(s, "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; BEGIN;", error) &&
+        ok = crtk_store_exec(s, "PRAGMA page_size = 16384; PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; BEGIN;", error) &&
              create_schema(s, error);
         if (ok)
             load_used(s);
