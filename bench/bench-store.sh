@@ -25,7 +25,7 @@ timed() { # timed LABEL COMMAND...: wall seconds, tumors per second, peak memory
     local label=$1
     shift
     /usr/bin/time -o "$TIMES" -f "%e %M" "$@" >/dev/null 2>&1 || true
-    read -r secs kb <"$TIMES"
+    read -r secs kb < <(tail -1 "$TIMES")
     awk -v l="$label" -v s="$secs" -v k="$kb" -v n="$tumors" \
         'BEGIN { printf "%-34s %7.2f s %9.0f tumors/s  peak %6.1f MiB\n", l, s, (s > 0 ? n / s : 0), k / 1024 }'
 }
@@ -39,6 +39,13 @@ for r in site-table stage trends age followup quality survival; do
     timed "report $r" "$CRTK" report "$r" "$DB" -o "$DATA/report.xlsx"
 done
 rm -f "$DATA/report.xlsx"
+# A monthly submission: everything once, then 10,000 tumors changed since (their Date Case Last Changed moved on).
+"$CRTK" submit "$DB" -o "$DATA/first.xml" --force >/dev/null 2>&1 || true
+python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute("UPDATE tumor SET dateCaseLastChanged = \"29991231\" WHERE id IN (SELECT id FROM tumor ORDER BY id LIMIT 10000)"); c.commit()' "$DB"
+tumors=10000
+timed "submit 10,000 changed tumors" "$CRTK" submit "$DB" -o "$DATA/second.xml" --force
+grep -c '<Tumor>' "$DATA/second.xml" | sed 's/^/  tumors in the submission file: /'
+rm -f "$DATA"/first.xml* "$DATA"/second.xml*
 rm -f "$DATA/export.xml"
 # Grow the store to a million tumors by copying rows under new patient ids (inside SQLite).
 python3 - "$DB" <<'PY'
