@@ -1,6 +1,7 @@
 /* cmd_export.c — `crtk export DB -o FILE`: write cases of a store as NAACCR XML, flat or CSV. */
 #include "commands.h"
 #include "convert.h"
+#include "derived.h"
 #include "naaccr_write.h"
 #include "store.h"
 
@@ -11,11 +12,35 @@ typedef struct {
     crtk_converter *conv;
     crtk_record *out;
     GError *error;
+    gboolean derive;               /* --derived: compute derived items into each record */
+    crtk_survival_options surv;
+    const crtk_item *age;          /* ageAtDiagnosis */
 } export_ctx;
+
+/* Fills the NAACCR items that are derived variables: Age at Diagnosis (when empty) and the
+ * survival items (months, flags, dates, Vital Status Recode) by SEER rules (docs/derived.md). */
+static void derive(export_ctx *c, crtk_record *r)
+{
+    crtk_survival_apply(r, &c->surv);
+    if (!c->age)
+        return;
+    const char *dob = crtk_element_get_id(&r->patient, r->dict, "dateOfBirth");
+    for (int t = 0; t < r->n_tumors; t++) {
+        if (crtk_element_has(&r->tumors[t], c->age->index))
+            continue;
+        const char *dx = crtk_element_get_id(&r->tumors[t], r->dict, "dateOfDiagnosis");
+        int age = crtk_age_at_diagnosis(dob, dx);
+        char v[8];
+        g_snprintf(v, sizeof v, "%03d", age);
+        crtk_element_set_str(&r->tumors[t], c->age->index, v);
+    }
+}
 
 static int export_one(crtk_stored_patient *p, void *user)
 {
     export_ctx *c = user;
+    if (c->derive)
+        derive(c, p->record);
     const crtk_record *r = p->record;
     if (c->conv) {
         crtk_converter_record(c->conv, p->record, c->out);
@@ -29,6 +54,8 @@ static int export_one(crtk_stored_patient *p, void *user)
 int cmd_export(int argc, char **argv)
 {
     char *output = NULL, *format = NULL, *record_type = NULL, *version = NULL, *where = NULL, *spec = NULL;
+    gboolean derived = FALSE;
+    gint endpoint = 0;
     GOptionEntry entries[] = {
         {"output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "file to write (.xml, .xml.gz, .csv, .txt for flat)", "FILE"},
         {"format", 0, 0, G_OPTION_ARG_STRING, &format, "xml, flat or csv (default: from the file name)", "FMT"},
@@ -36,6 +63,8 @@ int cmd_export(int argc, char **argv)
         {"naaccr-version", 0, 0, G_OPTION_ARG_STRING, &version, "write another NAACCR version (converted)", "V"},
         {"where", 0, 0, G_OPTION_ARG_STRING, &where, "SQL condition over tumor and patient columns (read-only)", "SQL"},
         {"specification-version", 0, 0, G_OPTION_ARG_STRING, &spec, "XML specificationVersion (default 1.8)", "S"},
+        {"derived", 0, 0, G_OPTION_ARG_NONE, &derived, "fill derived items: Age at Diagnosis (when empty), survival months and flags, Vital Status Recode", NULL},
+        {"study-cutoff", 0, 0, G_OPTION_ARG_INT, &endpoint, "with --derived: survival study cut-off year (default: this year)", "YEAR"},
         {NULL}};
     GOptionContext *ctx = g_option_context_new("DB -o FILE - write cases of a store as a NAACCR file");
     g_option_context_add_main_entries(ctx, entries, NULL);
@@ -83,6 +112,9 @@ int cmd_export(int argc, char **argv)
         rc = EXIT_USAGE;
         goto out;
     }
+    c.derive = derived;
+    c.surv.endpoint_year = endpoint;
+    c.age = crtk_dictionary_find(from, "ageAtDiagnosis");
     c.conv = crtk_converter_new(from, to, wo.record_type);
     if (crtk_converter_is_identity(c.conv) && wo.record_type == CRTK_RT_A) {
         crtk_converter_free(c.conv);
