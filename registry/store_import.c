@@ -1,7 +1,9 @@
 /* store_import.c — loading NAACCR files (XML, flat, CSV) into a store, one transaction per file.
  *
  * Matching (documented in docs/store.md):
- *  - a patient is the stored patient with the same patientIdNumber;
+ *  - a patient is the stored patient with the same patientIdNumber or, failing that, the patient
+ *    of a stored tumor with the same reportingFacility and medicalRecordNumber (a central
+ *    registry receiving a facility's cases again under the facility's own identifiers);
  *  - a tumor of that patient is the stored tumor with, in this order of preference,
  *    the same tumorRecordNumber; the same accessionNumberHosp and sequenceNumberHospital;
  *    the same sequenceNumberCentral; or the same primarySite and dateOfDiagnosis.
@@ -27,6 +29,7 @@ typedef struct {
     crtk_record *conv_rec;
     crtk_stored_patient *existing;
     sqlite3_stmt *find;
+    sqlite3_stmt *find_facility;  /* by reportingFacility + medicalRecordNumber, NULL if the version lacks them */
     GError *error;
     gboolean failed;
     char *audit_note;
@@ -111,6 +114,9 @@ static gboolean update_element(import_ctx *c, const char *table, gint64 row, gin
         const crtk_item *it = crtk_dictionary_item(s->dict, idx);
         if (crtk_store_item_in_tumor_table(it) != tumor)
             continue;
+        /* The store's patient number stays: it is the key (a facility may send its own). */
+        if (!tumor && !strcmp(it->id, "patientIdNumber"))
+            continue;
         size_t nl, ol;
         const char *nv = crtk_element_get(in, idx, &nl);
         const char *ov = crtk_element_get(have, idx, &ol);
@@ -168,6 +174,21 @@ static int import_patient(crtk_record *r, void *user)
         if (sqlite3_step(c->find) == SQLITE_ROW)
             pid = sqlite3_column_int64(c->find, 0);
         sqlite3_reset(c->find);
+    }
+    if (!pid && c->find_facility) {
+        /* A central registry: the reporting facility's own identifiers (its medical record number). */
+        for (int i = 0; !pid && i < in->n_tumors; i++) {
+            const char *fac = val(&in->tumors[i], s->dict, "reportingFacility");
+            const char *mrn = val(&in->tumors[i], s->dict, "medicalRecordNumber");
+            if (!*fac || !*mrn)
+                continue;
+            sqlite3_reset(c->find_facility);
+            sqlite3_bind_text(c->find_facility, 1, fac, -1, SQLITE_STATIC);
+            sqlite3_bind_text(c->find_facility, 2, mrn, -1, SQLITE_STATIC);
+            if (sqlite3_step(c->find_facility) == SQLITE_ROW)
+                pid = sqlite3_column_int64(c->find_facility, 0);
+            sqlite3_reset(c->find_facility);
+        }
     }
     if (!pid) {
         pid = crtk_store_insert_patient(s, &in->patient, &c->error);
@@ -243,6 +264,14 @@ gboolean crtk_store_import(crtk_store *s, const char *path, const crtk_import_op
         crtk_stored_patient_free(c.existing);
         return FALSE;
     }
+    if (crtk_dictionary_find(s->dict, "reportingFacility") && crtk_dictionary_find(s->dict, "medicalRecordNumber") &&
+        crtk_dictionary_find(s->dict, "patientIdNumber") &&
+        !crtk_store_prepare(s, "SELECT patient_id FROM tumor WHERE \"reportingFacility\" = ?1 AND "
+                               "\"medicalRecordNumber\" = ?2 ORDER BY id LIMIT 1", &c.find_facility, error)) {
+        sqlite3_finalize(c.find);
+        crtk_stored_patient_free(c.existing);
+        return FALSE;
+    }
     char *cmd = g_strdup_printf("import %s", path);
     char *saved_cmd = g_strdup(s->command);
     crtk_store_set_actor(s, NULL, cmd);
@@ -280,6 +309,7 @@ gboolean crtk_store_import(crtk_store *s, const char *path, const crtk_import_op
     g_free(saved_cmd);
     g_free(cmd);
     sqlite3_finalize(c.find);
+    sqlite3_finalize(c.find_facility);
     crtk_stored_patient_free(c.existing);
     crtk_converter_free(c.conv);
     crtk_record_free(c.conv_rec);

@@ -222,6 +222,27 @@ static void test_import_update_and_match(fixture *f, gconstpointer data)
     g_free(v);
 }
 
+static void test_import_facility_identifiers(fixture *f, gconstpointer data)
+{
+    (void)data;
+    static const char a[] = HEAD("260", "A")
+        "<Patient><Item naaccrId=\"patientIdNumber\">00000001</Item>"
+        "<Tumor><Item naaccrId=\"reportingFacility\">0000001111</Item><Item naaccrId=\"medicalRecordNumber\">MRN42</Item>"
+        "<Item naaccrId=\"primarySite\">C504</Item></Tumor></Patient></NaaccrData>\n";
+    /* the facility sends the same person again under another patient number, with a new tumor */
+    static const char b[] = HEAD("260", "A")
+        "<Patient><Item naaccrId=\"patientIdNumber\">00007777</Item>"
+        "<Tumor><Item naaccrId=\"reportingFacility\">0000001111</Item><Item naaccrId=\"medicalRecordNumber\">MRN42</Item>"
+        "<Item naaccrId=\"primarySite\">C619</Item></Tumor></Patient></NaaccrData>\n";
+    crtk_import_stats st;
+    g_assert_true(import_text(f, "a.xml", a, CRTK_CONFLICT_UPDATE, &st, NULL));
+    g_assert_true(import_text(f, "b.xml", b, CRTK_CONFLICT_UPDATE, &st, NULL));
+    g_assert_cmpint(st.patients_added, ==, 0);
+    g_assert_cmpint(st.tumors_added, ==, 1);
+    g_assert_cmpint(count(f->s, "patients"), ==, 1);
+    g_assert_cmpint(count(f->s, "tumors"), ==, 2);
+}
+
 static void test_import_conflict_modes(fixture *f, gconstpointer data)
 {
     (void)data;
@@ -518,6 +539,7 @@ int main(int argc, char **argv)
     T("import-twice", test_import_twice);
     T("import-update-and-match", test_import_update_and_match);
     T("import-conflict-modes", test_import_conflict_modes);
+    T("import-facility-identifiers", test_import_facility_identifiers);
     T("failed-file-leaves-store", test_failed_file_leaves_store);
     T("import-other-version", test_import_other_version);
     T("export-gives-back-values", test_export_gives_back_values);
