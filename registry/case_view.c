@@ -55,7 +55,11 @@ static gboolean section_first(int i)
     return TRUE;
 }
 
-void crtk_case_view_element(GString *out, const crtk_dictionary *d, const crtk_element *e, crtk_level level)
+/* Calls show for each item of the level that has a value, section by section, with the
+ * section's name when it is the first item shown in that section (NULL otherwise). */
+typedef void (*item_fn)(GString *out, const char *section, const crtk_item *it, const char *value);
+
+static void each_item(GString *out, const crtk_dictionary *d, const crtk_element *e, crtk_level level, item_fn show)
 {
     for (unsigned s = 0; s < G_N_ELEMENTS(sections); s++) {
         if (!section_first((int)s))
@@ -70,53 +74,50 @@ void crtk_case_view_element(GString *out, const crtk_dictionary *d, const crtk_e
             const char *v = crtk_element_get(e, i, NULL);
             if (!v)
                 continue;
-            if (!header) {
-                g_string_append_printf(out, "  %s\n", sections[s].name);
-                header = TRUE;
-            }
-            const char *m = crtk_value_meaning(it, v);
-            if (strchr(v, '\n')) {
-                g_string_append_printf(out, "    %-32s |\n", it->id);
-                gchar **lines = g_strsplit(v, "\n", -1);
-                for (gchar **l = lines; *l; l++)
-                    g_string_append_printf(out, "      %s\n", *l);
-                g_strfreev(lines);
-            } else {
-                g_string_append_printf(out, "    %-32s %-10s%s%s\n", it->id, v, m ? "  " : "", m ? m : "");
-            }
+            show(out, header ? NULL : sections[s].name, it, v);
+            header = TRUE;
         }
     }
 }
 
+static void view_item(GString *out, const char *section, const crtk_item *it, const char *v)
+{
+    if (section)
+        g_string_append_printf(out, "  %s\n", section);
+    const char *m = crtk_value_meaning(it, v);
+    if (strchr(v, '\n')) {
+        g_string_append_printf(out, "    %-32s |\n", it->id);
+        gchar **lines = g_strsplit(v, "\n", -1);
+        for (gchar **l = lines; *l; l++)
+            g_string_append_printf(out, "      %s\n", *l);
+        g_strfreev(lines);
+    } else {
+        g_string_append_printf(out, "    %-32s %-10s%s%s\n", it->id, v, m ? "  " : "", m ? m : "");
+    }
+}
+
+void crtk_case_view_element(GString *out, const crtk_dictionary *d, const crtk_element *e, crtk_level level)
+{
+    each_item(out, d, e, level, view_item);
+}
+
+static void form_item(GString *out, const char *section, const crtk_item *it, const char *v)
+{
+    if (section)
+        g_string_append_printf(out, "\n# --- %s ---\n", section);
+    const char *m = crtk_value_meaning(it, v);
+    char *flat = g_strdup(v);
+    gboolean multiline = strchr(flat, '\n') != NULL;
+    if (multiline)
+        g_strdelimit(flat, "\n", ' ');
+    g_string_append_printf(out, "%s: %s  # %s%s%s%s\n", it->id, flat, it->name, m ? " = " : "", m ? m : "",
+                           multiline ? " (line breaks shown as spaces)" : "");
+    g_free(flat);
+}
+
 void crtk_case_form_element(GString *out, const crtk_dictionary *d, const crtk_element *e, crtk_level level)
 {
-    for (unsigned s = 0; s < G_N_ELEMENTS(sections); s++) {
-        if (!section_first((int)s))
-            continue;
-        gboolean header = FALSE;
-        for (int i = 0; i < crtk_dictionary_count(d); i++) {
-            const crtk_item *it = crtk_dictionary_item(d, i);
-            if (strcmp(crtk_item_section(it), sections[s].name) != 0)
-                continue;
-            if (level == CRTK_LEVEL_PATIENT ? it->level != CRTK_LEVEL_PATIENT : it->level == CRTK_LEVEL_PATIENT)
-                continue;
-            const char *v = crtk_element_get(e, i, NULL);
-            if (!v)
-                continue;
-            if (!header) {
-                g_string_append_printf(out, "\n# --- %s ---\n", sections[s].name);
-                header = TRUE;
-            }
-            const char *m = crtk_value_meaning(it, v);
-            char *flat = g_strdup(v);
-            gboolean multiline = strchr(flat, '\n') != NULL;
-            if (multiline)
-                g_strdelimit(flat, "\n", ' ');
-            g_string_append_printf(out, "%s: %s  # %s%s%s%s\n", it->id, flat, it->name, m ? " = " : "", m ? m : "",
-                                   multiline ? " (line breaks shown as spaces)" : "");
-            g_free(flat);
-        }
-    }
+    each_item(out, d, e, level, form_item);
 }
 
 gboolean crtk_case_form_parse(const char *text, GPtrArray *items, GPtrArray *values, GError **error)

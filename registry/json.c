@@ -1,5 +1,7 @@
-/* json.c — JSON string escaping and field writers (see json.h). */
+/* json.c — JSON string escaping, JSON and CSV field writers (see json.h). */
 #include "json.h"
+
+#include <string.h>
 
 void crtk_json_append_string(GString *out, const char *s, gssize len)
 {
@@ -39,4 +41,23 @@ void crtk_json_field_int(GString *out, const char *name, long long value, gboole
         g_string_append_c(out, ',');
     crtk_json_append_string(out, name, -1);
     g_string_append_printf(out, ":%lld", value);
+}
+
+void crtk_csv_append_field(GString *out, const char *v, gboolean first)
+{
+    if (!first)
+        g_string_append_c(out, ',');
+    if (!v)
+        return;
+    if (strpbrk(v, ",\"\r\n")) {
+        g_string_append_c(out, '"');
+        for (const char *p = v; *p; p++) {
+            if (*p == '"')
+                g_string_append_c(out, '"');
+            g_string_append_c(out, *p);
+        }
+        g_string_append_c(out, '"');
+    } else {
+        g_string_append(out, v);
+    }
 }

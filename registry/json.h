@@ -1,4 +1,4 @@
-/* json.h — tiny helpers to write JSON text (crtk writes JSON Lines for --format json). */
+/* json.h — tiny helpers to write JSON text (crtk writes JSON Lines for --format json) and CSV fields. */
 #ifndef CRTK_JSON_H
 #define CRTK_JSON_H
 #include <glib.h>
@@ -8,4 +8,7 @@ void crtk_json_append_string(GString *out, const char *s, gssize len);
 /* Appends ,"name":"value" (no comma when first). */
 void crtk_json_field_str(GString *out, const char *name, const char *value, gboolean first);
 void crtk_json_field_int(GString *out, const char *name, long long value, gboolean first);
+/* Appends v as one CSV field (RFC 4180: quoted when it holds a comma, quote or line break),
+ * after a comma unless first.  NULL is an empty field. */
+void crtk_csv_append_field(GString *out, const char *v, gboolean first);
 #endif

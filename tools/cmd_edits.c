@@ -33,23 +33,6 @@ typedef struct {
     crtk_edits_xlsx *xlsx;  /* --format xlsx */
 } edits_run;
 
-static void csv_field(GString *s, const char *v, gboolean first)
-{
-    if (!first)
-        g_string_append_c(s, ',');
-    if (strpbrk(v, ",\"\r\n")) {
-        g_string_append_c(s, '"');
-        for (const char *p = v; *p; p++) {
-            if (*p == '"')
-                g_string_append_c(s, '"');
-            g_string_append_c(s, *p);
-        }
-        g_string_append_c(s, '"');
-    } else {
-        g_string_append(s, v);
-    }
-}
-
 static int on_failure(const crtk_edit_failure *f, void *user)
 {
     edits_run *r = user;
@@ -83,19 +66,19 @@ static int on_failure(const crtk_edit_failure *f, void *user)
         g_string_append_c(s, '}');
     } else if (r->format == OUT_CSV) {
         char num[32];
-        csv_field(s, r->file, TRUE);
+        crtk_csv_append_field(s, r->file, TRUE);
         g_snprintf(num, sizeof num, "%ld", f->patient);
-        csv_field(s, num, FALSE);
-        csv_field(s, f->patient_id, FALSE);
+        crtk_csv_append_field(s, num, FALSE);
+        crtk_csv_append_field(s, f->patient_id, FALSE);
         g_snprintf(num, sizeof num, "%d", f->tumor);
-        csv_field(s, num, FALSE);
-        csv_field(s, f->edit_id, FALSE);
-        csv_field(s, f->edit_name, FALSE);
+        crtk_csv_append_field(s, num, FALSE);
+        crtk_csv_append_field(s, f->edit_id, FALSE);
+        crtk_csv_append_field(s, f->edit_name, FALSE);
         char *items = g_strjoinv(" ", (char **)f->items);
-        csv_field(s, items, FALSE);
+        crtk_csv_append_field(s, items, FALSE);
         g_free(items);
-        csv_field(s, f->message, FALSE);
-        csv_field(s, f->override_item ? f->override_item : "", FALSE);
+        crtk_csv_append_field(s, f->message, FALSE);
+        crtk_csv_append_field(s, f->override_item ? f->override_item : "", FALSE);
     } else {
         g_string_append_printf(s, "%s: patient %ld (%s), ", r->file, f->patient, *f->patient_id ? f->patient_id : "no id");
         if (f->tumor)

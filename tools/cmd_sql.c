@@ -13,35 +13,16 @@ typedef struct {
     long rows;
 } sql_ctx;
 
-static void csv_value(GString *s, const char *v)
-{
-    if (!v)
-        return;
-    if (strpbrk(v, ",\"\r\n")) {
-        g_string_append_c(s, '"');
-        for (const char *p = v; *p; p++) {
-            if (*p == '"')
-                g_string_append_c(s, '"');
-            g_string_append_c(s, *p);
-        }
-        g_string_append_c(s, '"');
-    } else {
-        g_string_append(s, v);
-    }
-}
-
 static int print_row(int n, const char *const *v, const char *const *names, void *user)
 {
     sql_ctx *c = user;
     GString *s = g_string_new(NULL);
     if (c->format != 1 && !c->header_done) {
         for (int i = 0; i < n; i++) {
-            if (i)
-                g_string_append(s, c->format == 0 ? "," : "\t");
             if (c->format == 0)
-                csv_value(s, names[i]);
+                crtk_csv_append_field(s, names[i], i == 0);
             else
-                g_string_append(s, names[i]);
+                g_string_append_printf(s, "%s%s", i ? "\t" : "", names[i]);
         }
         puts(s->str);
         g_string_truncate(s, 0);
@@ -62,12 +43,10 @@ static int print_row(int n, const char *const *v, const char *const *names, void
         g_string_append_c(s, '}');
     } else {
         for (int i = 0; i < n; i++) {
-            if (i)
-                g_string_append(s, c->format == 0 ? "," : "\t");
             if (c->format == 0)
-                csv_value(s, v[i]);
+                crtk_csv_append_field(s, v[i], i == 0);
             else
-                g_string_append(s, v[i] ? v[i] : "");
+                g_string_append_printf(s, "%s%s", i ? "\t" : "", v[i] ? v[i] : "");
         }
     }
     puts(s->str);
