@@ -33,7 +33,7 @@ measure() { # measure LABEL COMMAND...: best wall time of 2 runs, its peak memor
     for _ in 1 2; do
         rm -f "$DATA"/out* && sync # each run starts with the disk quiet and no output left
         /usr/bin/time -o "$TIMES" -f "%e %M" "$@" >/dev/null 2>&1 || true
-        read -r secs kb <"$TIMES"
+        read -r secs kb < <(tail -1 "$TIMES")
         if [ -z "$best" ] || awk -v a="$secs" -v b="$best" 'BEGIN { exit !(a < b) }'; then best=$secs bestkb=$kb; fi
     done
     awk -v l="$label" -v s="$best" -v k="$bestkb" -v b="$size" \

@@ -1188,3 +1188,15 @@ gboolean crtk_followup_post_csv(crtk_store *s, const crtk_followup_rules *r, con
     g_ptr_array_free(rows, TRUE);
     return ok;
 }
+
+char *crtk_followup_date_text(const char *coded, const char *unknown)
+{
+    if (!coded || !*coded)
+        return g_strdup(unknown);
+    size_t n = strlen(coded);
+    if (n == 8)
+        return g_strdup_printf("%.4s-%.2s-%.2s", coded, coded + 4, coded + 6);
+    if (n == 6)
+        return g_strdup_printf("%.4s-%.2s", coded, coded + 4);
+    return g_strdup(coded);
+}

@@ -227,6 +227,10 @@ gboolean crtk_followup_post(crtk_store *s, const crtk_followup_rules *r, const c
 gboolean crtk_followup_post_csv(crtk_store *s, const crtk_followup_rules *r, const char *path, gboolean force,
                                 int *posted, GError **error);
 
+/* A coded date as people read it: "YYYYMMDD" -> "YYYY-MM-DD", "YYYYMM" -> "YYYY-MM", anything else as it
+ * is; an empty or NULL date gives a copy of unknown.  Free with g_free. */
+char *crtk_followup_date_text(const char *coded, const char *unknown);
+
 /* ---- small CSV helpers (RFC 4180) ------------------------------------------------------------- */
 
 /* Reads a CSV file into rows: GPtrArray of GStrv; lines (if not NULL) gets the 1-based line

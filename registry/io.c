@@ -179,7 +179,7 @@ void crtk_in_close(crtk_in *in)
 
 /* ---- output --------------------------------------------------------------- */
 
-#define OUT_BUF (1 << 18)
+#define OUT_BUF (1 << 20)
 
 struct crtk_out {
     int fd;               /* -1 for string */

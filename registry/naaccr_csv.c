@@ -30,62 +30,13 @@
  * bytes that are not valid UTF-8 are taken as Latin-1.  Rows end with "\n".
  */
 #include "naaccr_write.h"
+#include "line_reader.h"
 
 #include <string.h>
 
 /* ======================================================================== */
 /* Reading                                                                  */
 /* ======================================================================== */
-
-typedef struct {
-    crtk_in *in;
-    char *buf;
-    size_t cap, start, end, scanned;
-    gboolean eof;
-    GError *error;
-    long long bytes;
-} line_reader;
-
-/* Next physical line (without its "\n"); valid until the next call.  1 line, 0 end, -1 read error. */
-static int next_line(line_reader *lr, const char **line, size_t *len)
-{
-    for (;;) {
-        char *nl = lr->scanned < lr->end ? memchr(lr->buf + lr->scanned, '\n', lr->end - lr->scanned) : NULL;
-        if (nl) {
-            *line = lr->buf + lr->start;
-            *len = (size_t)(nl - (lr->buf + lr->start));
-            lr->start = lr->scanned = (size_t)(nl - lr->buf) + 1;
-            return 1;
-        }
-        lr->scanned = lr->end;
-        if (lr->eof) {
-            if (lr->start < lr->end) {
-                *line = lr->buf + lr->start;
-                *len = lr->end - lr->start;
-                lr->start = lr->scanned = lr->end;
-                return 1;
-            }
-            return 0;
-        }
-        if (lr->start > 0) {
-            memmove(lr->buf, lr->buf + lr->start, lr->end - lr->start);
-            lr->end -= lr->start;
-            lr->scanned -= lr->start;
-            lr->start = 0;
-        }
-        if (lr->end == lr->cap) {
-            lr->cap *= 2;
-            lr->buf = g_realloc(lr->buf, lr->cap);
-        }
-        gssize got = crtk_in_read(lr->in, lr->buf + lr->end, lr->cap - lr->end, &lr->error);
-        if (got < 0)
-            return -1;
-        if (got == 0)
-            lr->eof = TRUE;
-        lr->end += (size_t)got;
-        lr->bytes += got;
-    }
-}
 
 /* One CSV row: the fields' text back to back, with offsets and lengths. */
 typedef struct {
@@ -94,76 +45,17 @@ typedef struct {
     long line;             /* line where the row starts */
 } csv_row;
 
+/* Grouping, problems and filling the record are line_reader.c's; this reader adds the CSV syntax and columns. */
 typedef struct {
-    const char *name;
-    const crtk_read_options *o;
-    const crtk_read_handlers *h;
-    void *user;
-    crtk_read_stats *st;
-    gboolean aborted;
-    line_reader lr;
+    crtk_line_reader b;
     long line_no;
     gboolean bom_checked;
-    crtk_dictionary *dict;
-    crtk_header *header;
     gboolean header_sent;
-    crtk_record *rec;
-    unsigned record_type;
     int n_columns;
     long header_line;            /* line of the header row */
     const crtk_item **col_item;  /* per column: the item, or NULL when ignored */
     int *col_of;                 /* per item index: 1-based column, 0 if none */
-    const crtk_item **items;     /* mapped items, in column order */
-    int n_items;
-    const crtk_item *pid_item;   /* NULL when there is no patientIdNumber column */
-    crtk_element vals;
-    GString *vals_arena;
-    GString *conv;
-    gboolean have_patient;
-    int lines_in_group;
-    long group_line;
-    guint8 *root_reported;
-    long ctx_patient;
-    const char *ctx_pid;
-    int ctx_tumor;
 } reader;
-
-static void problem(reader *r, crtk_severity sev, crtk_problem_code code, long line, long col, gboolean in_patient,
-                    const char *item, const char *fmt, ...) G_GNUC_PRINTF(8, 9);
-static void problem(reader *r, crtk_severity sev, crtk_problem_code code, long line, long col, gboolean in_patient,
-                    const char *item, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    char *msg = g_strdup_vprintf(fmt, ap);
-    va_end(ap);
-    crtk_problem p = {.code = code, .severity = sev, .file = r->name, .line = line, .column = col, .item = item,
-                      .message = msg};
-    if (in_patient) {
-        p.patient = r->ctx_patient;
-        p.patient_id = r->ctx_pid;
-        p.tumor = r->ctx_tumor;
-    }
-    if (sev == CRTK_SEVERITY_WARNING)
-        r->st->warnings++;
-    else
-        r->st->errors++;
-    if (sev == CRTK_SEVERITY_FATAL)
-        r->st->fatal = TRUE;
-    if (r->h->problem && r->h->problem(&p, r->user) == CRTK_ABORT)
-        r->aborted = TRUE;
-    g_free(msg);
-}
-
-static char *shown(const char *v, size_t len)
-{
-    return len > 60 ? g_strdup_printf("%.57s...", v) : g_strndup(v, len);
-}
-
-static gboolean same_value(const char *a, size_t la, const char *b, size_t lb)
-{
-    return la == lb && (la == 0 || memcmp(a, b, la) == 0);
-}
 
 typedef enum { F_START, F_UNQUOTED, F_QUOTED, F_QUOTE_SEEN } field_state;
 
@@ -187,16 +79,18 @@ static int read_row(reader *r, csv_row *row)
     for (;;) {
         const char *line;
         size_t len;
-        int got = next_line(&r->lr, &line, &len);
+        int got = crtk_line_source_next(&r->b.src, &line, &len);
         if (got < 0) {
-            problem(r, CRTK_SEVERITY_FATAL, CRTK_PROBLEM_IO, r->line_no + 1, 0, FALSE, NULL, "%s", r->lr.error->message);
+            crtk_line_reader_problem(&r->b, CRTK_SEVERITY_FATAL, CRTK_PROBLEM_IO, r->line_no + 1, 0, FALSE, NULL, "%s",
+                                     r->b.src.error->message);
             return -1;
         }
         if (got == 0) {
             if (!in_row)
                 return 0;
-            problem(r, CRTK_SEVERITY_FATAL, CRTK_PROBLEM_SYNTAX, row->line, 0, FALSE, NULL,
-                    "a quoted field that starts on line %ld is never closed (a missing \")", row->line);
+            crtk_line_reader_problem(&r->b, CRTK_SEVERITY_FATAL, CRTK_PROBLEM_SYNTAX, row->line, 0, FALSE, NULL,
+                                     "a quoted field that starts on line %ld is never closed (a missing \")",
+                                     row->line);
             return -1;
         }
         r->line_no++;
@@ -234,10 +128,11 @@ static int read_row(reader *r, csv_row *row)
                 } else {
                     if (c == '"' && !bad_reported) {
                         bad_reported = TRUE;
-                        problem(r, CRTK_SEVERITY_ERROR, CRTK_PROBLEM_SYNTAX, r->line_no, (long)i + 1, FALSE, NULL,
-                                "a double quote inside a field that does not start with one (field %u); quote the "
-                                "field and double its quotes",
-                                row->start->len + 1);
+                        crtk_line_reader_problem(
+                            &r->b, CRTK_SEVERITY_ERROR, CRTK_PROBLEM_SYNTAX, r->line_no, (long)i + 1, FALSE, NULL,
+                            "a double quote inside a field that does not start with one (field %u); quote the "
+                            "field and double its quotes",
+                            row->start->len + 1);
                     }
                     g_string_append_c(row->text, c);
                 }
@@ -258,17 +153,18 @@ static int read_row(reader *r, csv_row *row)
                 } else {
                     if (!bad_reported) {
                         bad_reported = TRUE;
-                        problem(r, CRTK_SEVERITY_ERROR, CRTK_PROBLEM_SYNTAX, r->line_no, (long)i + 1, FALSE, NULL,
-                                "text after the closing quote of field %u (a quote inside a quoted field must be "
-                                "doubled)",
-                                row->start->len + 1);
+                        crtk_line_reader_problem(
+                            &r->b, CRTK_SEVERITY_ERROR, CRTK_PROBLEM_SYNTAX, r->line_no, (long)i + 1, FALSE, NULL,
+                            "text after the closing quote of field %u (a quote inside a quoted field must be "
+                            "doubled)",
+                            row->start->len + 1);
                     }
                     g_string_append_c(row->text, c);
                     st = F_UNQUOTED;
                 }
                 break;
             }
-            if (r->aborted)
+            if (r->b.aborted)
                 return -1;
         }
         if (st == F_QUOTED) {
@@ -283,125 +179,13 @@ static int read_row(reader *r, csv_row *row)
     }
 }
 
-static void check_value(reader *r, const crtk_item *it, const char *v, size_t len, long line, long col,
-                        gboolean in_patient)
-{
-    if (!r->o->check_values)
-        return;
-    crtk_problem_code code;
-    const char *why = crtk_item_check_value(it, v, len, &code);
-    if (!why)
-        return;
-    char *s = shown(v, len);
-    if (code == CRTK_PROBLEM_TOO_LONG)
-        problem(r, CRTK_SEVERITY_ERROR, code, line, col, in_patient, it->id, "value \"%s\" is %lu characters; %s allows %d",
-                s, (unsigned long)g_utf8_strlen(v, (gssize)len), it->id, it->length);
-    else
-        problem(r, CRTK_SEVERITY_ERROR, code, line, col, in_patient, it->id, "value \"%s\": %s", s, why);
-    g_free(s);
-}
-
 static void send_header(reader *r)
 {
-    if (r->header_sent || r->aborted)
+    if (r->header_sent || r->b.aborted)
         return;
     r->header_sent = TRUE;
-    if (r->h->header && r->h->header(r->header, r->user) == CRTK_ABORT)
-        r->aborted = TRUE;
-}
-
-static void emit_patient(reader *r)
-{
-    if (!r->have_patient || r->aborted)
-        return;
-    r->have_patient = FALSE;
-    if (r->h->patient && r->h->patient(r->rec, r->user) == CRTK_ABORT)
-        r->aborted = TRUE;
-}
-
-static void group_line(reader *r, long line)
-{
-    size_t plen = 0, clen = 0;
-    const char *pid = r->pid_item ? crtk_element_get(&r->vals, r->pid_item->index, &plen) : NULL;
-    const char *cur = r->have_patient && r->pid_item ? crtk_element_get(&r->rec->patient, r->pid_item->index, &clen) : NULL;
-    gboolean same = !r->o->no_grouping && r->have_patient && pid && cur && same_value(pid, plen, cur, clen);
-    if (!same) {
-        emit_patient(r);
-        if (r->aborted)
-            return;
-        crtk_record_clear(r->rec);
-        r->rec->ordinal = ++r->st->patients;
-        r->rec->patient.line = line;
-        r->have_patient = TRUE;
-        r->lines_in_group = 0;
-        r->group_line = line;
-        for (int k = 0; k < r->vals.n_set; k++) {
-            int idx = r->vals.set[k];
-            const crtk_item *it = crtk_dictionary_item(r->dict, idx);
-            if (it->level == CRTK_LEVEL_PATIENT)
-                crtk_element_set(&r->rec->patient, idx, r->vals.arena->str + r->vals.off[idx], r->vals.len[idx]);
-        }
-    }
-    r->lines_in_group++;
-    const char *p = crtk_record_patient_id(r->rec);
-    r->ctx_patient = r->rec->ordinal;
-    r->ctx_pid = *p ? p : NULL;
-    r->ctx_tumor = r->lines_in_group;
-}
-
-static void fill_line(reader *r, long line, gboolean first)
-{
-    crtk_element *tumor = NULL;
-    for (int k = 0; k < r->n_items && !r->aborted; k++) {
-        const crtk_item *it = r->items[k];
-        long col = r->col_of[it->index];
-        size_t len;
-        const char *v = crtk_element_get(&r->vals, it->index, &len);
-        if (it->level == CRTK_LEVEL_ROOT) {
-            if (first) {
-                if (v)
-                    check_value(r, it, v, len, line, col, FALSE);
-            } else if (!r->root_reported[it->index]) {
-                size_t hlen;
-                const char *h = crtk_element_get(&r->header->root, it->index, &hlen);
-                if (!same_value(v, len, h, hlen)) {
-                    r->root_reported[it->index] = 1;
-                    char *a = shown(v ? v : "", len), *b = shown(h ? h : "", hlen);
-                    problem(r, CRTK_SEVERITY_WARNING, CRTK_PROBLEM_INCONSISTENT, line, col, TRUE, it->id,
-                            "the file-level item %s is \"%s\" here but \"%s\" on the first row; the first value is "
-                            "kept (later differences in %s are not reported)",
-                            it->id, a, b, it->id);
-                    g_free(a);
-                    g_free(b);
-                }
-            }
-        } else if (it->level == CRTK_LEVEL_PATIENT) {
-            if (r->lines_in_group == 1) {
-                if (v)
-                    check_value(r, it, v, len, line, col, TRUE);
-            } else {
-                size_t plen;
-                const char *pv = crtk_element_get(&r->rec->patient, it->index, &plen);
-                if (!same_value(v, len, pv, plen)) {
-                    char *a = shown(v ? v : "", len), *b = shown(pv ? pv : "", plen);
-                    problem(r, CRTK_SEVERITY_WARNING, CRTK_PROBLEM_INCONSISTENT, line, col, TRUE, it->id,
-                            "patient item %s is \"%s\" on this row but \"%s\" on the patient's first row (line %ld); "
-                            "the first value is kept",
-                            it->id, a, b, r->group_line);
-                    g_free(a);
-                    g_free(b);
-                }
-            }
-        } else if (v) {
-            check_value(r, it, v, len, line, col, TRUE);
-            if (!tumor) {
-                tumor = crtk_record_add_tumor(r->rec);
-                tumor->line = line;
-                r->st->tumors++;
-            }
-            crtk_element_set(tumor, it->index, v, len);
-        }
-    }
+    if (r->b.h->header && r->b.h->header(r->b.header, r->b.user) == CRTK_ABORT)
+        r->b.aborted = TRUE;
 }
 
 /* The value of column i of a row (NULL when the row is shorter). */
@@ -424,7 +208,7 @@ static int find_column(char **names, int n, const char *id)
 /* Decides version and record type, makes the dictionary and maps the columns.  FALSE when reading cannot go on. */
 static gboolean setup(reader *r, char **names, const csv_row *first)
 {
-    int version = r->o->version;
+    int version = r->b.o->version;
     int vcol = find_column(names, r->n_columns, "naaccrRecordVersion");
     size_t len;
     const char *v = first && vcol >= 0 ? field(first, vcol, &len) : NULL;
@@ -432,75 +216,61 @@ static gboolean setup(reader *r, char **names, const csv_row *first)
         char *s = g_strndup(v, len);
         int fv = crtk_naaccr_version_parse(s);
         if (!fv && !version)
-            problem(r, CRTK_SEVERITY_ERROR, CRTK_PROBLEM_DICTIONARY, first->line, vcol + 1, FALSE,
-                    "naaccrRecordVersion", "naaccrRecordVersion \"%s\" is not a NAACCR version crtk knows; read as %d",
-                    s, CRTK_NAACCR_CURRENT_VERSION);
+            crtk_line_reader_problem(&r->b, CRTK_SEVERITY_ERROR, CRTK_PROBLEM_DICTIONARY, first->line, vcol + 1, FALSE,
+                                     "naaccrRecordVersion",
+                                     "naaccrRecordVersion \"%s\" is not a NAACCR version crtk knows; read as %d", s,
+                                     CRTK_NAACCR_CURRENT_VERSION);
         else if (fv && version && fv != version)
-            problem(r, CRTK_SEVERITY_WARNING, CRTK_PROBLEM_DICTIONARY, first->line, vcol + 1, FALSE,
-                    "naaccrRecordVersion", "the file says NAACCR version %d; read as %d as asked", fv, version);
+            crtk_line_reader_problem(&r->b, CRTK_SEVERITY_WARNING, CRTK_PROBLEM_DICTIONARY, first->line, vcol + 1,
+                                     FALSE, "naaccrRecordVersion",
+                                     "the file says NAACCR version %d; read as %d as asked", fv, version);
         else if (!version)
             version = fv;
         g_free(s);
     }
     if (!version)
         version = CRTK_NAACCR_CURRENT_VERSION;
-    unsigned rt = r->o->record_type;
+    unsigned rt = r->b.o->record_type;
     int rcol = find_column(names, r->n_columns, "recordType");
     v = first && rcol >= 0 ? field(first, rcol, &len) : NULL;
     if (v && len) {
         char *s = g_strndup(v, len);
         unsigned frt = crtk_record_type_parse(s);
         if (!frt && !rt)
-            problem(r, CRTK_SEVERITY_ERROR, CRTK_PROBLEM_RECORD_TYPE, first->line, rcol + 1, FALSE, "recordType",
-                    "recordType \"%s\" is not A, M, C or I; read as I", s);
+            crtk_line_reader_problem(&r->b, CRTK_SEVERITY_ERROR, CRTK_PROBLEM_RECORD_TYPE, first->line, rcol + 1, FALSE,
+                                     "recordType", "recordType \"%s\" is not A, M, C or I; read as I", s);
         else if (frt && rt && frt != rt)
-            problem(r, CRTK_SEVERITY_WARNING, CRTK_PROBLEM_RECORD_TYPE, first->line, rcol + 1, FALSE, "recordType",
-                    "the file says record type %c; read as record type %c as asked", crtk_record_type_letter(frt),
-                    crtk_record_type_letter(rt));
+            crtk_line_reader_problem(&r->b, CRTK_SEVERITY_WARNING, CRTK_PROBLEM_RECORD_TYPE, first->line, rcol + 1,
+                                     FALSE, "recordType",
+                                     "the file says record type %c; read as record type %c as asked",
+                                     crtk_record_type_letter(frt), crtk_record_type_letter(rt));
         else if (!rt)
             rt = frt;
         g_free(s);
     }
     if (!rt)
         rt = CRTK_RT_I;
-    r->record_type = rt;
+    r->b.record_type = rt;
 
-    GError *err = NULL;
-    r->dict = crtk_dictionary_new(version, &err);
-    if (!r->dict) {
-        problem(r, CRTK_SEVERITY_FATAL, CRTK_PROBLEM_DICTIONARY, 0, 0, FALSE, NULL, "%s", err->message);
-        g_error_free(err);
+    if (!crtk_line_reader_load_dictionary(&r->b, version, 0, 0))
         return FALSE;
-    }
-    if (r->o->user_dictionaries)
-        for (guint i = 0; i < r->o->user_dictionaries->len; i++) {
-            const crtk_user_dictionary *ud = g_ptr_array_index(r->o->user_dictionaries, i);
-            int uv = crtk_user_dictionary_version(ud);
-            if (uv && uv != version)
-                continue;
-            if (!crtk_dictionary_add_user(r->dict, ud, &err)) {
-                problem(r, CRTK_SEVERITY_FATAL, CRTK_PROBLEM_DICTIONARY, 0, 0, FALSE, NULL, "%s", err->message);
-                g_error_free(err);
-                return FALSE;
-            }
-        }
 
-    int n = crtk_dictionary_count(r->dict);
+    int n = crtk_dictionary_count(r->b.dict);
     r->col_of = g_new0(int, n);
     r->col_item = g_new0(const crtk_item *, r->n_columns);
-    r->items = g_new(const crtk_item *, r->n_columns);
-    crtk_severity unknown_sev = r->o->ignore_unknown ? CRTK_SEVERITY_WARNING : CRTK_SEVERITY_ERROR;
-    for (int c = 0; c < r->n_columns && !r->aborted; c++) {
+    r->b.items = g_new(const crtk_item *, r->n_columns);
+    crtk_severity unknown_sev = r->b.o->ignore_unknown ? CRTK_SEVERITY_WARNING : CRTK_SEVERITY_ERROR;
+    for (int c = 0; c < r->n_columns && !r->b.aborted; c++) {
         const char *name = names[c];
         if (!*name) {
-            problem(r, unknown_sev, CRTK_PROBLEM_UNKNOWN_ITEM, r->header_line, c + 1, FALSE, NULL,
-                    "column %d has no name; it is ignored", c + 1);
+            crtk_line_reader_problem(&r->b, unknown_sev, CRTK_PROBLEM_UNKNOWN_ITEM, r->header_line, c + 1, FALSE, NULL,
+                                     "column %d has no name; it is ignored", c + 1);
             continue;
         }
-        const crtk_item *it = crtk_dictionary_lookup(r->dict, name);
+        const crtk_item *it = crtk_dictionary_lookup(r->b.dict, name);
         if (!it) {
             GString *hint = g_string_new(NULL);
-            GPtrArray *sug = crtk_dictionary_suggest(r->dict, name, 3);
+            GPtrArray *sug = crtk_dictionary_suggest(r->b.dict, name, 3);
             if (sug->len) {
                 g_string_append(hint, "; did you mean ");
                 for (guint i = 0; i < sug->len; i++)
@@ -509,78 +279,55 @@ static gboolean setup(reader *r, char **names, const csv_row *first)
                 g_string_append_c(hint, '?');
             }
             g_ptr_array_free(sug, TRUE);
-            problem(r, unknown_sev, CRTK_PROBLEM_UNKNOWN_ITEM, r->header_line, c + 1, FALSE, name,
-                    "unknown column: NAACCR %d has no naaccrId \"%s\"%s; the column is ignored", version, name,
-                    hint->str);
+            crtk_line_reader_problem(&r->b, unknown_sev, CRTK_PROBLEM_UNKNOWN_ITEM, r->header_line, c + 1, FALSE, name,
+                                     "unknown column: NAACCR %d has no naaccrId \"%s\"%s; the column is ignored",
+                                     version, name, hint->str);
             g_string_free(hint, TRUE);
             continue;
         }
         if (!(it->record_types & rt)) {
             char buf[8];
-            problem(r, unknown_sev, CRTK_PROBLEM_RECORD_TYPE, r->header_line, c + 1, FALSE, it->id,
-                    "%s is not part of record type %c (only %s); the column is ignored", it->id,
-                    crtk_record_type_letter(rt), crtk_record_types_format(it->record_types, buf));
+            crtk_line_reader_problem(&r->b, unknown_sev, CRTK_PROBLEM_RECORD_TYPE, r->header_line, c + 1, FALSE, it->id,
+                                     "%s is not part of record type %c (only %s); the column is ignored", it->id,
+                                     crtk_record_type_letter(rt), crtk_record_types_format(it->record_types, buf));
             continue;
         }
         if (r->col_of[it->index]) {
-            problem(r, CRTK_SEVERITY_ERROR, CRTK_PROBLEM_DUPLICATE_ITEM, r->header_line, c + 1, FALSE, it->id,
-                    "%s is also column %d; this column is ignored", it->id, r->col_of[it->index]);
+            crtk_line_reader_problem(&r->b, CRTK_SEVERITY_ERROR, CRTK_PROBLEM_DUPLICATE_ITEM, r->header_line, c + 1,
+                                     FALSE, it->id, "%s is also column %d; this column is ignored", it->id,
+                                     r->col_of[it->index]);
             continue;
         }
         r->col_of[it->index] = c + 1;
         r->col_item[c] = it;
-        r->items[r->n_items++] = it;
+        r->b.items[r->b.n_items++] = it;
     }
-    r->pid_item = crtk_dictionary_find(r->dict, "patientIdNumber");
-    if (r->pid_item && !r->col_of[r->pid_item->index])
-        r->pid_item = NULL;
-    r->root_reported = g_new0(guint8, n);
-    r->header = crtk_header_new(r->dict, rt);
-    r->header->root.line = r->header_line;
-    r->rec = crtk_record_new(r->dict);
-    r->vals_arena = g_string_sized_new(8192);
-    crtk_element_init(&r->vals, n, r->vals_arena);
-    return !r->aborted;
+    r->b.col_of = r->col_of;
+    crtk_line_reader_prepare(&r->b, r->header_line);
+    return !r->b.aborted;
 }
 
-/* Puts a row's values into r->vals.  FALSE (reported) when the row has the wrong number of fields. */
+/* Puts a row's values into r->b.vals.  FALSE (reported) when the row has the wrong number of fields. */
 static gboolean split_row(reader *r, const csv_row *row)
 {
     if ((int)row->start->len != r->n_columns) {
-        problem(r, CRTK_SEVERITY_ERROR, CRTK_PROBLEM_SYNTAX, row->line, 0, FALSE, NULL,
-                "the row on line %ld has %u fields, but the header row has %d columns; the row is skipped", row->line,
-                row->start->len, r->n_columns);
+        crtk_line_reader_problem(
+            &r->b, CRTK_SEVERITY_ERROR, CRTK_PROBLEM_SYNTAX, row->line, 0, FALSE, NULL,
+            "the row on line %ld has %u fields, but the header row has %d columns; the row is skipped", row->line,
+            row->start->len, r->n_columns);
         return FALSE;
     }
-    crtk_element_clear(&r->vals);
-    g_string_truncate(r->vals_arena, 0);
+    crtk_element_clear(&r->b.vals);
+    g_string_truncate(r->b.vals_arena, 0);
     for (int c = 0; c < r->n_columns; c++) {
         const crtk_item *it = r->col_item[c];
         size_t len;
         const char *v = field(row, c, &len);
         if (!it || !len)
             continue;
-        if (!g_utf8_validate_len(v, len, NULL)) {
-            /* Not UTF-8: taken as Latin-1. */
-            g_string_truncate(r->conv, 0);
-            for (size_t i = 0; i < len; i++)
-                g_string_append_unichar(r->conv, (unsigned char)v[i]);
-            v = r->conv->str;
-            len = r->conv->len;
-        }
-        if (memchr(v, 0, len)) {
-            /* A NUL byte cannot be kept in NAACCR XML or in crtk's text values: it becomes a blank. */
-            problem(r, CRTK_SEVERITY_ERROR, CRTK_PROBLEM_BAD_VALUE, row->line, c + 1, TRUE, it->id,
-                    "the value holds a NUL byte (0x00), which is not text; it is read as a blank");
-            char *copy = g_strndup(v, len);
-            for (size_t i = 0; i < len; i++)
-                if (!copy[i])
-                    copy[i] = ' ';
-            crtk_element_set(&r->vals, it->index, copy, len);
-            g_free(copy);
-            continue;
-        }
-        crtk_element_set(&r->vals, it->index, v, len);
+        if (!g_utf8_validate_len(v, len, NULL))
+            v = crtk_line_reader_latin1(&r->b, v, &len); /* not UTF-8: taken as Latin-1 */
+        crtk_line_reader_set_value(&r->b, it, v, len, row->line, c + 1);
     }
     return TRUE;
 }
@@ -588,25 +335,10 @@ static gboolean split_row(reader *r, const csv_row *row)
 int crtk_naaccr_csv_read(crtk_in *in, const char *name, const crtk_read_options *options,
                          const crtk_read_handlers *handlers, void *user, crtk_read_stats *stats)
 {
-    crtk_read_options defaults;
-    if (!options) {
-        crtk_read_options_init(&defaults);
-        options = &defaults;
-    }
-    crtk_read_stats local;
-    if (!stats)
-        stats = &local;
-    memset(stats, 0, sizeof *stats);
     reader r = {0};
-    r.name = name;
-    r.o = options;
-    r.h = handlers;
-    r.user = user;
-    r.st = stats;
-    r.conv = g_string_new(NULL);
-    r.lr.in = in;
-    r.lr.cap = 1 << 16;
-    r.lr.buf = g_malloc(r.lr.cap);
+    crtk_line_reader *b = &r.b;
+    crtk_line_reader_begin(b, in, name, options, handlers, user, stats);
+    b->rows = TRUE;
     csv_row row = {g_string_sized_new(8192), g_array_new(FALSE, FALSE, sizeof(size_t)),
                    g_array_new(FALSE, FALSE, sizeof(size_t)), 0};
     char **names = NULL;
@@ -631,67 +363,47 @@ int crtk_naaccr_csv_read(crtk_in *in, const char *name, const crtk_read_options 
         goto done;
     }
     if (!setup(&r, names, got ? &row : NULL)) {
-        result = r.aborted && !stats->fatal ? 1 : -1;
+        result = b->aborted && !b->st->fatal ? 1 : -1;
         goto done;
     }
     gboolean first = TRUE;
-    while (got > 0 && !r.aborted) {
+    while (got > 0 && !b->aborted) {
         if (split_row(&r, &row)) {
             if (first) {
-                for (int k = 0; k < r.n_items; k++) {
-                    const crtk_item *it = r.items[k];
-                    size_t vl;
-                    const char *v;
-                    if (it->level == CRTK_LEVEL_ROOT && (v = crtk_element_get(&r.vals, it->index, &vl)))
-                        crtk_element_set(&r.header->root, it->index, v, vl);
-                }
+                crtk_line_reader_take_root(b);
                 send_header(&r);
             }
-            if (r.aborted)
+            if (b->aborted)
                 break;
-            group_line(&r, row.line);
-            if (r.aborted)
+            crtk_line_reader_group(b, row.line);
+            if (b->aborted)
                 break;
-            fill_line(&r, row.line, first);
+            crtk_line_reader_fill(b, row.line, first);
             first = FALSE;
         }
-        if (r.aborted)
+        if (b->aborted)
             break;
         got = read_row(&r, &row);
         if (got < 0)
             result = -1;
     }
-    if (result == 0 && !r.aborted) {
+    if (result == 0 && !b->aborted) {
         send_header(&r);
-        emit_patient(&r);
+        crtk_line_reader_emit_patient(b);
     }
 done:
-    if (r.aborted && result == 0)
+    if (b->aborted && result == 0)
         result = 1;
-    if (result == -1 && !stats->fatal)
+    if (result == -1 && !b->st->fatal)
         result = 1; /* stopped by a handler while reading a row */
-    stats->aborted = result == 1;
-    stats->bytes = r.lr.bytes;
-    if (r.lr.error)
-        g_error_free(r.lr.error);
-    g_free(r.lr.buf);
+    b->st->aborted = result == 1;
     g_string_free(row.text, TRUE);
     g_array_free(row.start, TRUE);
     g_array_free(row.len, TRUE);
     g_strfreev(names);
-    g_string_free(r.conv, TRUE);
     g_free(r.col_item);
     g_free(r.col_of);
-    g_free(r.items);
-    g_free(r.root_reported);
-    if (r.vals_arena) {
-        crtk_element_free(&r.vals);
-        g_string_free(r.vals_arena, TRUE);
-    }
-    crtk_record_free(r.rec);
-    crtk_header_free(r.header);
-    if (r.dict)
-        crtk_dictionary_unref(r.dict);
+    crtk_line_reader_end(b);
     return result;
 }
 

@@ -36,6 +36,7 @@
  * UTF-8 are taken as Latin-1.  Lines end with "\n".
  */
 #include "naaccr_write.h"
+#include "line_reader.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -44,238 +45,12 @@
 /* Reading                                                                  */
 /* ======================================================================== */
 
+/* Grouping, problems and filling the record are line_reader.c's; this reader adds the columns. */
 typedef struct {
-    crtk_in *in;
-    char *buf;
-    size_t cap, start, end, scanned;
-    gboolean eof;
-    GError *error;
-    long long bytes;
-} line_reader;
-
-/* Next line (without its "\n"); the pointer is valid until the next call.
- * Returns 1 for a line, 0 at the end, -1 on a read error (lr->error set). */
-static int next_line(line_reader *lr, const char **line, size_t *len)
-{
-    for (;;) {
-        char *nl = lr->scanned < lr->end ? memchr(lr->buf + lr->scanned, '\n', lr->end - lr->scanned) : NULL;
-        if (nl) {
-            *line = lr->buf + lr->start;
-            *len = (size_t)(nl - (lr->buf + lr->start));
-            lr->start = lr->scanned = (size_t)(nl - lr->buf) + 1;
-            return 1;
-        }
-        lr->scanned = lr->end;
-        if (lr->eof) {
-            if (lr->start < lr->end) {
-                *line = lr->buf + lr->start;
-                *len = lr->end - lr->start;
-                lr->start = lr->scanned = lr->end;
-                return 1;
-            }
-            return 0;
-        }
-        if (lr->start > 0) {
-            memmove(lr->buf, lr->buf + lr->start, lr->end - lr->start);
-            lr->end -= lr->start;
-            lr->scanned -= lr->start;
-            lr->start = 0;
-        }
-        if (lr->end == lr->cap) {
-            lr->cap *= 2;
-            lr->buf = g_realloc(lr->buf, lr->cap);
-        }
-        gssize got = crtk_in_read(lr->in, lr->buf + lr->end, lr->cap - lr->end, &lr->error);
-        if (got < 0)
-            return -1;
-        if (got == 0)
-            lr->eof = TRUE;
-        lr->end += (size_t)got;
-        lr->bytes += got;
-    }
-}
-
-typedef struct {
-    const char *name;
-    const crtk_read_options *o;
-    const crtk_read_handlers *h;
-    void *user;
-    crtk_read_stats *st;
-    gboolean aborted;
-    crtk_dictionary *dict;
-    crtk_header *header;
-    crtk_record *rec;
-    unsigned record_type;
+    crtk_line_reader b;
     int line_length;             /* expected, in characters */
-    const crtk_item **items;     /* items read from a line, by start column */
-    int n_items;
-    const crtk_item *pid_item;
-    /* the current line's values */
-    crtk_element vals;
-    GString *vals_arena;
-    GString *conv;               /* the line converted from Latin-1 */
     GArray *offs;                /* byte offset of each character of a non-ASCII line */
-    /* grouping */
-    gboolean have_patient;       /* rec holds a patient not yet handed over */
-    int lines_in_group;
-    long group_line;             /* first line of the current patient */
-    guint8 *root_reported;       /* per item: NaaccrData inconsistency already reported */
-    /* context of problems */
-    long ctx_patient;
-    const char *ctx_pid;
-    int ctx_tumor;
 } reader;
-
-static void problem(reader *r, crtk_severity sev, crtk_problem_code code, long line, long col, gboolean in_patient,
-                    const char *item, const char *fmt, ...) G_GNUC_PRINTF(8, 9);
-static void problem(reader *r, crtk_severity sev, crtk_problem_code code, long line, long col, gboolean in_patient,
-                    const char *item, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    char *msg = g_strdup_vprintf(fmt, ap);
-    va_end(ap);
-    crtk_problem p = {.code = code, .severity = sev, .file = r->name, .line = line, .column = col, .item = item,
-                      .message = msg};
-    if (in_patient) {
-        p.patient = r->ctx_patient;
-        p.patient_id = r->ctx_pid;
-        p.tumor = r->ctx_tumor;
-    }
-    if (sev == CRTK_SEVERITY_WARNING)
-        r->st->warnings++;
-    else
-        r->st->errors++;
-    if (sev == CRTK_SEVERITY_FATAL)
-        r->st->fatal = TRUE;
-    if (r->h->problem && r->h->problem(&p, r->user) == CRTK_ABORT)
-        r->aborted = TRUE;
-    g_free(msg);
-}
-
-/* A value as shown in a message: at most 60 bytes. */
-static char *shown(const char *v, size_t len)
-{
-    return len > 60 ? g_strdup_printf("%.57s...", v) : g_strndup(v, len);
-}
-
-static void check_value(reader *r, const crtk_item *it, const char *v, size_t len, long line, long col,
-                        gboolean in_patient)
-{
-    if (!r->o->check_values)
-        return;
-    crtk_problem_code code;
-    const char *why = crtk_item_check_value(it, v, len, &code);
-    if (!why)
-        return;
-    char *s = shown(v, len);
-    if (code == CRTK_PROBLEM_TOO_LONG)
-        problem(r, CRTK_SEVERITY_ERROR, code, line, col, in_patient, it->id, "value \"%s\" is %lu characters; %s allows %d",
-                s, (unsigned long)g_utf8_strlen(v, (gssize)len), it->id, it->length);
-    else
-        problem(r, CRTK_SEVERITY_ERROR, code, line, col, in_patient, it->id, "value \"%s\": %s", s, why);
-    g_free(s);
-}
-
-static gboolean same_value(const char *a, size_t la, const char *b, size_t lb)
-{
-    return la == lb && (la == 0 || memcmp(a, b, la) == 0);
-}
-
-static void emit_patient(reader *r)
-{
-    if (!r->have_patient || r->aborted)
-        return;
-    r->have_patient = FALSE;
-    if (r->h->patient && r->h->patient(r->rec, r->user) == CRTK_ABORT)
-        r->aborted = TRUE;
-}
-
-/* Starts a new patient or adds the line to the current one, and sets the context of problems. */
-static void group_line(reader *r, long line)
-{
-    size_t plen = 0, clen = 0;
-    const char *pid = r->pid_item ? crtk_element_get(&r->vals, r->pid_item->index, &plen) : NULL;
-    const char *cur = r->have_patient && r->pid_item ? crtk_element_get(&r->rec->patient, r->pid_item->index, &clen) : NULL;
-    gboolean same = !r->o->no_grouping && r->have_patient && pid && cur && same_value(pid, plen, cur, clen);
-    if (!same) {
-        emit_patient(r);
-        if (r->aborted)
-            return;
-        crtk_record_clear(r->rec);
-        r->rec->ordinal = ++r->st->patients;
-        r->rec->patient.line = line;
-        r->have_patient = TRUE;
-        r->lines_in_group = 0;
-        r->group_line = line;
-        for (int k = 0; k < r->vals.n_set; k++) {
-            int idx = r->vals.set[k];
-            const crtk_item *it = crtk_dictionary_item(r->dict, idx);
-            if (it->level == CRTK_LEVEL_PATIENT)
-                crtk_element_set(&r->rec->patient, idx, r->vals.arena->str + r->vals.off[idx], r->vals.len[idx]);
-        }
-    }
-    r->lines_in_group++;
-    const char *p = crtk_record_patient_id(r->rec);
-    r->ctx_patient = r->rec->ordinal;
-    r->ctx_pid = *p ? p : NULL;
-    r->ctx_tumor = r->lines_in_group;
-}
-
-/* Checks the line's values and puts its Tumor items into the record.  first: the file's first line. */
-static void fill_line(reader *r, long line, gboolean first)
-{
-    crtk_element *tumor = NULL;
-    for (int k = 0; k < r->n_items && !r->aborted; k++) {
-        const crtk_item *it = r->items[k];
-        size_t len;
-        const char *v = crtk_element_get(&r->vals, it->index, &len);
-        if (it->level == CRTK_LEVEL_ROOT) {
-            if (first) {
-                if (v)
-                    check_value(r, it, v, len, line, it->start_column, FALSE);
-            } else if (!r->root_reported[it->index]) {
-                size_t hlen;
-                const char *h = crtk_element_get(&r->header->root, it->index, &hlen);
-                if (!same_value(v, len, h, hlen)) {
-                    r->root_reported[it->index] = 1;
-                    char *a = shown(v ? v : "", len), *b = shown(h ? h : "", hlen);
-                    problem(r, CRTK_SEVERITY_WARNING, CRTK_PROBLEM_INCONSISTENT, line, it->start_column, TRUE, it->id,
-                            "the file-level item %s is \"%s\" here but \"%s\" on the first line; the first value is "
-                            "kept (later differences in %s are not reported)",
-                            it->id, a, b, it->id);
-                    g_free(a);
-                    g_free(b);
-                }
-            }
-        } else if (it->level == CRTK_LEVEL_PATIENT) {
-            if (r->lines_in_group == 1) {
-                if (v)
-                    check_value(r, it, v, len, line, it->start_column, TRUE);
-            } else {
-                size_t plen;
-                const char *pv = crtk_element_get(&r->rec->patient, it->index, &plen);
-                if (!same_value(v, len, pv, plen)) {
-                    char *a = shown(v ? v : "", len), *b = shown(pv ? pv : "", plen);
-                    problem(r, CRTK_SEVERITY_WARNING, CRTK_PROBLEM_INCONSISTENT, line, it->start_column, TRUE, it->id,
-                            "patient item %s is \"%s\" on this line but \"%s\" on the patient's first line %ld; the "
-                            "first value is kept",
-                            it->id, a, b, r->group_line);
-                    g_free(a);
-                    g_free(b);
-                }
-            }
-        } else if (v) {
-            check_value(r, it, v, len, line, it->start_column, TRUE);
-            if (!tumor) {
-                tumor = crtk_record_add_tumor(r->rec);
-                tumor->line = line;
-                r->st->tumors++;
-            }
-            crtk_element_set(tumor, it->index, v, len);
-        }
-    }
-}
 
 static gboolean all_blank(const char *p, size_t n)
 {
@@ -298,14 +73,8 @@ static const char *decode_line(reader *r, const char *line, size_t len, size_t *
         return line;
     }
     const char *text = line;
-    if (!g_utf8_validate_len(line, len, NULL)) {
-        /* Not UTF-8: Latin-1, one byte per character. */
-        g_string_truncate(r->conv, 0);
-        for (size_t k = 0; k < len; k++)
-            g_string_append_unichar(r->conv, (unsigned char)line[k]);
-        text = r->conv->str;
-        len = r->conv->len;
-    }
+    if (!g_utf8_validate_len(line, len, NULL))
+        text = crtk_line_reader_latin1(&r->b, line, &len); /* not UTF-8: Latin-1, one byte per character */
     for (const char *p = text; p < text + len; p = g_utf8_next_char(p)) {
         guint off = (guint)(p - text);
         g_array_append_val(r->offs, off);
@@ -317,14 +86,14 @@ static const char *decode_line(reader *r, const char *line, size_t len, size_t *
     return text;
 }
 
-/* Reads the line's fields into r->vals. */
+/* Reads the line's fields into r->b.vals. */
 static void split_line(reader *r, const char *text, size_t chars, long line)
 {
-    crtk_element_clear(&r->vals);
-    g_string_truncate(r->vals_arena, 0);
+    crtk_element_clear(&r->b.vals);
+    g_string_truncate(r->b.vals_arena, 0);
     const guint *offs = r->offs->len ? (const guint *)(void *)r->offs->data : NULL;
-    for (int k = 0; k < r->n_items; k++) {
-        const crtk_item *it = r->items[k];
+    for (int k = 0; k < r->b.n_items; k++) {
+        const crtk_item *it = r->b.items[k];
         size_t s = (size_t)it->start_column - 1, e = s + (size_t)it->length;
         if (s >= chars)
             continue;
@@ -340,19 +109,7 @@ static void split_line(reader *r, const char *text, size_t chars, long line)
             while (n && p[n - 1] == ' ')
                 n--;
         }
-        if (memchr(p, 0, n)) {
-            /* A NUL byte cannot be kept in NAACCR XML or in crtk's text values: it becomes a blank. */
-            problem(r, CRTK_SEVERITY_ERROR, CRTK_PROBLEM_BAD_VALUE, line, it->start_column, TRUE, it->id,
-                    "the value holds a NUL byte (0x00), which is not text; it is read as a blank");
-            char *copy = g_strndup(p, n);
-            for (size_t i = 0; i < n; i++)
-                if (!copy[i])
-                    copy[i] = ' ';
-            crtk_element_set(&r->vals, it->index, copy, n);
-            g_free(copy);
-            continue;
-        }
-        crtk_element_set(&r->vals, it->index, p, n);
+        crtk_line_reader_set_value(&r->b, it, p, n, line, it->start_column);
     }
 }
 
@@ -372,6 +129,7 @@ static gboolean is_flat_version(int v)
 /* Sets up the dictionary, record type and layout from the first line.  FALSE when reading cannot go on. */
 static gboolean setup(reader *r, const char *text, size_t chars, long line)
 {
+    crtk_line_reader *b = &r->b;
     const guint *offs = r->offs->len ? (const guint *)(void *)r->offs->data : NULL;
     char vtext[4] = {0};
     if (chars >= 19) {
@@ -385,128 +143,91 @@ static gboolean setup(reader *r, const char *text, size_t chars, long line)
         line_version = atoi(vtext);
     if (!is_flat_version(line_version))
         line_version = 0;
-    int version = r->o->version ? r->o->version : line_version;
+    int version = b->o->version ? b->o->version : line_version;
     if (!version) {
         char *s = g_strescape(vtext, NULL);
-        problem(r, CRTK_SEVERITY_FATAL, CRTK_PROBLEM_DICTIONARY, line, 17, FALSE, NULL,
-                "columns 17-19 hold \"%s\", not a NAACCR version with a flat layout (140, 150, 160 or 180); "
-                "this is not a flat NAACCR file, or give its version (--naaccr-version)",
-                s);
+        crtk_line_reader_problem(b, CRTK_SEVERITY_FATAL, CRTK_PROBLEM_DICTIONARY, line, 17, FALSE, NULL,
+                                 "columns 17-19 hold \"%s\", not a NAACCR version with a flat layout (140, 150, 160 "
+                                 "or 180); this is not a flat NAACCR file, or give its version (--naaccr-version)",
+                                 s);
         g_free(s);
         return FALSE;
     }
     if (!is_flat_version(version)) {
-        problem(r, CRTK_SEVERITY_FATAL, CRTK_PROBLEM_DICTIONARY, line, 17, FALSE, NULL,
-                "NAACCR %d has no fixed-width (flat) layout; flat files exist only for versions 140, 150, 160 and 180",
-                version);
+        crtk_line_reader_problem(b, CRTK_SEVERITY_FATAL, CRTK_PROBLEM_DICTIONARY, line, 17, FALSE, NULL,
+                                 "NAACCR %d has no fixed-width (flat) layout; flat files exist only for versions 140, "
+                                 "150, 160 and 180",
+                                 version);
         return FALSE;
     }
-    if (r->o->version && line_version && line_version != version)
-        problem(r, CRTK_SEVERITY_WARNING, CRTK_PROBLEM_DICTIONARY, line, 17, FALSE, "naaccrRecordVersion",
-                "the line says NAACCR version %d; read as %d as asked", line_version, version);
-    GError *err = NULL;
-    r->dict = crtk_dictionary_new(version, &err);
-    if (!r->dict) {
-        problem(r, CRTK_SEVERITY_FATAL, CRTK_PROBLEM_DICTIONARY, line, 17, FALSE, NULL, "%s", err->message);
-        g_error_free(err);
+    if (b->o->version && line_version && line_version != version)
+        crtk_line_reader_problem(b, CRTK_SEVERITY_WARNING, CRTK_PROBLEM_DICTIONARY, line, 17, FALSE,
+                                 "naaccrRecordVersion", "the line says NAACCR version %d; read as %d as asked",
+                                 line_version, version);
+    if (!crtk_line_reader_load_dictionary(b, version, line, 17))
         return FALSE;
-    }
-    if (r->o->user_dictionaries)
-        for (guint i = 0; i < r->o->user_dictionaries->len; i++) {
-            const crtk_user_dictionary *ud = g_ptr_array_index(r->o->user_dictionaries, i);
-            int uv = crtk_user_dictionary_version(ud);
-            if (uv && uv != version)
-                continue;
-            if (!crtk_dictionary_add_user(r->dict, ud, &err)) {
-                problem(r, CRTK_SEVERITY_FATAL, CRTK_PROBLEM_DICTIONARY, 0, 0, FALSE, NULL, "%s", err->message);
-                g_error_free(err);
-                return FALSE;
-            }
-        }
 
     char c1[2] = {chars ? text[0] : 0, 0};
     unsigned line_rt = (c1[0] & 0x80) ? 0 : crtk_record_type_parse(c1);
-    unsigned rt = r->o->record_type ? r->o->record_type : line_rt;
+    unsigned rt = b->o->record_type ? b->o->record_type : line_rt;
     if (!rt) {
         /* Column 1 does not say: take the record type whose length the line has. */
         static const unsigned types[] = {CRTK_RT_A, CRTK_RT_C, CRTK_RT_I};
         for (int i = 0; i < 3 && !rt; i++)
-            if ((size_t)crtk_dictionary_flat_length(r->dict, types[i]) == chars)
+            if ((size_t)crtk_dictionary_flat_length(b->dict, types[i]) == chars)
                 rt = types[i];
         char *s = g_strescape(c1, NULL);
         if (!rt) {
-            problem(r, CRTK_SEVERITY_FATAL, CRTK_PROBLEM_RECORD_TYPE, line, 1, FALSE, "recordType",
-                    "column 1 holds \"%s\", not a record type (A, M, C or I), and the line's length %lu is none of "
-                    "NAACCR %d's (A/M %d, C %d, I %d); give the record type (--record-type)",
-                    s, (unsigned long)chars, version, crtk_dictionary_flat_length(r->dict, CRTK_RT_A),
-                    crtk_dictionary_flat_length(r->dict, CRTK_RT_C), crtk_dictionary_flat_length(r->dict, CRTK_RT_I));
+            crtk_line_reader_problem(
+                b, CRTK_SEVERITY_FATAL, CRTK_PROBLEM_RECORD_TYPE, line, 1, FALSE, "recordType",
+                "column 1 holds \"%s\", not a record type (A, M, C or I), and the line's length %lu is none of "
+                "NAACCR %d's (A/M %d, C %d, I %d); give the record type (--record-type)",
+                s, (unsigned long)chars, version, crtk_dictionary_flat_length(b->dict, CRTK_RT_A),
+                crtk_dictionary_flat_length(b->dict, CRTK_RT_C), crtk_dictionary_flat_length(b->dict, CRTK_RT_I));
             g_free(s);
             return FALSE;
         }
-        problem(r, CRTK_SEVERITY_WARNING, CRTK_PROBLEM_RECORD_TYPE, line, 1, FALSE, "recordType",
-                "column 1 holds \"%s\", not a record type; read as record type %c, which has the line's length", s,
-                crtk_record_type_letter(rt));
+        crtk_line_reader_problem(b, CRTK_SEVERITY_WARNING, CRTK_PROBLEM_RECORD_TYPE, line, 1, FALSE, "recordType",
+                                 "column 1 holds \"%s\", not a record type; read as record type %c, which has the "
+                                 "line's length",
+                                 s, crtk_record_type_letter(rt));
         g_free(s);
-    } else if (r->o->record_type && line_rt && line_rt != rt) {
-        problem(r, CRTK_SEVERITY_WARNING, CRTK_PROBLEM_RECORD_TYPE, line, 1, FALSE, "recordType",
-                "the line says record type %c; read as record type %c as asked", crtk_record_type_letter(line_rt),
-                crtk_record_type_letter(rt));
+    } else if (b->o->record_type && line_rt && line_rt != rt) {
+        crtk_line_reader_problem(b, CRTK_SEVERITY_WARNING, CRTK_PROBLEM_RECORD_TYPE, line, 1, FALSE, "recordType",
+                                 "the line says record type %c; read as record type %c as asked",
+                                 crtk_record_type_letter(line_rt), crtk_record_type_letter(rt));
     }
-    r->record_type = rt;
-    r->line_length = crtk_dictionary_flat_length(r->dict, rt);
+    b->record_type = rt;
+    r->line_length = crtk_dictionary_flat_length(b->dict, rt);
 
-    int n = crtk_dictionary_count(r->dict);
-    r->items = g_new(const crtk_item *, n);
+    int n = crtk_dictionary_count(b->dict);
+    b->items = g_new(const crtk_item *, n);
     for (int i = 0; i < n; i++) {
-        const crtk_item *it = crtk_dictionary_item(r->dict, i);
+        const crtk_item *it = crtk_dictionary_item(b->dict, i);
         if (it->start_column > 0 && it->length > 0 && (it->record_types & rt))
-            r->items[r->n_items++] = it;
+            b->items[b->n_items++] = it;
     }
-    qsort(r->items, (size_t)r->n_items, sizeof *r->items, cmp_start);
-    r->pid_item = crtk_dictionary_find(r->dict, "patientIdNumber");
-    if (r->pid_item && !r->pid_item->start_column)
-        r->pid_item = NULL;
-    r->root_reported = g_new0(guint8, n);
-    r->header = crtk_header_new(r->dict, rt);
-    r->header->root.line = line;
-    r->rec = crtk_record_new(r->dict);
-    r->vals_arena = g_string_sized_new(8192);
-    crtk_element_init(&r->vals, n, r->vals_arena);
+    qsort(b->items, (size_t)b->n_items, sizeof *b->items, cmp_start);
+    crtk_line_reader_prepare(b, line);
     return TRUE;
 }
 
 static void line_length_problem(reader *r, long line, size_t chars)
 {
-    problem(r, CRTK_SEVERITY_ERROR, CRTK_PROBLEM_LINE_LENGTH, line, 0, chars > 0, NULL,
-            "line %ld is %lu characters long; NAACCR %d record type %c lines are %d characters%s", line,
-            (unsigned long)chars, crtk_dictionary_version(r->dict), crtk_record_type_letter(r->record_type),
-            r->line_length, chars ? "" : " (an empty line)");
+    crtk_line_reader_problem(&r->b, CRTK_SEVERITY_ERROR, CRTK_PROBLEM_LINE_LENGTH, line, 0, chars > 0, NULL,
+                             "line %ld is %lu characters long; NAACCR %d record type %c lines are %d characters%s",
+                             line, (unsigned long)chars, crtk_dictionary_version(r->b.dict),
+                             crtk_record_type_letter(r->b.record_type), r->line_length,
+                             chars ? "" : " (an empty line)");
 }
 
 int crtk_naaccr_flat_read(crtk_in *in, const char *name, const crtk_read_options *options,
                           const crtk_read_handlers *handlers, void *user, crtk_read_stats *stats)
 {
-    crtk_read_options defaults;
-    if (!options) {
-        crtk_read_options_init(&defaults);
-        options = &defaults;
-    }
-    crtk_read_stats local;
-    if (!stats)
-        stats = &local;
-    memset(stats, 0, sizeof *stats);
     reader r = {0};
-    r.name = name;
-    r.o = options;
-    r.h = handlers;
-    r.user = user;
-    r.st = stats;
-    r.conv = g_string_new(NULL);
+    crtk_line_reader *b = &r.b;
+    crtk_line_reader_begin(b, in, name, options, handlers, user, stats);
     r.offs = g_array_new(FALSE, FALSE, sizeof(guint));
-    line_reader lr = {0};
-    lr.in = in;
-    lr.cap = 1 << 16;
-    lr.buf = g_malloc(lr.cap);
 
     int result = 0;
     long line_no = 0;
@@ -514,10 +235,11 @@ int crtk_naaccr_flat_read(crtk_in *in, const char *name, const crtk_read_options
     gboolean set_up = FALSE;
     const char *line;
     size_t len;
-    while (!r.aborted) {
-        int got = next_line(&lr, &line, &len);
+    while (!b->aborted) {
+        int got = crtk_line_source_next(&b->src, &line, &len);
         if (got < 0) {
-            problem(&r, CRTK_SEVERITY_FATAL, CRTK_PROBLEM_IO, line_no + 1, 0, FALSE, NULL, "%s", lr.error->message);
+            crtk_line_reader_problem(b, CRTK_SEVERITY_FATAL, CRTK_PROBLEM_IO, line_no + 1, 0, FALSE, NULL, "%s",
+                                     b->src.error->message);
             result = -1;
             break;
         }
@@ -543,51 +265,31 @@ int crtk_naaccr_flat_read(crtk_in *in, const char *name, const crtk_read_options
             set_up = first = TRUE;
         }
         /* Empty lines followed by data are wrong-length lines. */
-        for (long i = 0; i < empty_count && !r.aborted; i++)
+        for (long i = 0; i < empty_count && !b->aborted; i++)
             line_length_problem(&r, empty_first + i, 0);
         empty_count = 0;
         split_line(&r, text, chars, line_no);
         if (first) {
-            for (int k = 0; k < r.n_items; k++) {
-                const crtk_item *it = r.items[k];
-                size_t vl;
-                const char *v;
-                if (it->level == CRTK_LEVEL_ROOT && (v = crtk_element_get(&r.vals, it->index, &vl)))
-                    crtk_element_set(&r.header->root, it->index, v, vl);
-            }
-            if (handlers->header && handlers->header(r.header, user) == CRTK_ABORT)
-                r.aborted = TRUE;
+            crtk_line_reader_take_root(b);
+            if (handlers->header && handlers->header(b->header, user) == CRTK_ABORT)
+                b->aborted = TRUE;
         }
-        if (r.aborted)
+        if (b->aborted)
             break;
-        group_line(&r, line_no);
-        if (r.aborted)
+        crtk_line_reader_group(b, line_no);
+        if (b->aborted)
             break;
         if (chars != (size_t)r.line_length)
             line_length_problem(&r, line_no, chars);
-        fill_line(&r, line_no, first);
+        crtk_line_reader_fill(b, line_no, first);
     }
-    if (result == 0 && !r.aborted)
-        emit_patient(&r);
-    if (r.aborted && result == 0)
+    if (result == 0 && !b->aborted)
+        crtk_line_reader_emit_patient(b);
+    if (b->aborted && result == 0)
         result = 1;
-    stats->aborted = result == 1;
-    stats->bytes = lr.bytes;
-    if (lr.error)
-        g_error_free(lr.error);
-    g_free(lr.buf);
-    g_string_free(r.conv, TRUE);
+    b->st->aborted = result == 1;
     g_array_free(r.offs, TRUE);
-    g_free(r.items);
-    g_free(r.root_reported);
-    if (r.vals_arena) {
-        crtk_element_free(&r.vals);
-        g_string_free(r.vals_arena, TRUE);
-    }
-    crtk_record_free(r.rec);
-    crtk_header_free(r.header);
-    if (r.dict)
-        crtk_dictionary_unref(r.dict);
+    crtk_line_reader_end(b);
     return result;
 }
 

@@ -188,6 +188,7 @@ void crtk_store_close(crtk_store *s)
     if (s->insert_tumor)
         sqlite3_finalize(s->insert_tumor);
     g_free(s->param_of_item);
+    crtk_store_forget_statements(s);
     if (s->db)
         sqlite3_close_v2(s->db);
     if (s->dict)
@@ -248,7 +249,19 @@ static gboolean create_schema(crtk_store *s, GError **error)
     if (crtk_dictionary_find(s->dict, "patientIdNumber") &&
         !crtk_store_exec(s, "CREATE INDEX patient_key ON patient(\"patientIdNumber\");", error))
         return FALSE;
-    return crtk_store_exec(s, "CREATE INDEX tumor_patient ON tumor(patient_id);", error);
+    if (!crtk_store_exec(s, "CREATE INDEX tumor_patient ON tumor(patient_id);", error))
+        return FALSE;
+    return crtk_store_ensure_indexes(s, error);
+}
+
+gboolean crtk_store_ensure_indexes(crtk_store *s, GError **error)
+{
+    /* Import finds a patient by the reporting facility's medical record number when the patient
+       number differs (store_import.c): that look-up needs an index. */
+    if (crtk_dictionary_find(s->dict, "reportingFacility") && crtk_dictionary_find(s->dict, "medicalRecordNumber"))
+        return crtk_store_exec(s, "CREATE INDEX IF NOT EXISTS tumor_facility_mrn ON tumor(\"reportingFacility\", "
+                                  "\"medicalRecordNumber\");", error);
+    return TRUE;
 }
 
 gboolean crtk_store_put_setting_raw(crtk_store *s, const char *key, const char *value, GError **error)
@@ -412,7 +425,7 @@ crtk_store *crtk_store_open(const char *path, gboolean read_only, GError **error
     if (ok) {
         crtk_store_build_columns(s);
         load_used(s);
-        ok = prepare_common(s, error) && load_audit_head(s, error);
+        ok = prepare_common(s, error) && load_audit_head(s, error) && (read_only || crtk_store_ensure_indexes(s, error));
     }
     if (!ok) {
         crtk_store_close(s);

@@ -89,38 +89,55 @@ gint64 crtk_store_find_patient(crtk_store *s, const char *key)
     return id;
 }
 
+void crtk_store_forget_statements(crtk_store *s)
+{
+    if (s->load_p)
+        sqlite3_finalize(s->load_p);
+    if (s->load_t)
+        sqlite3_finalize(s->load_t);
+    s->load_p = s->load_t = NULL;
+    g_free(s->load_p_map);
+    g_free(s->load_t_map);
+    s->load_p_map = s->load_t_map = NULL;
+}
+
 gboolean crtk_store_load_patient(crtk_store *s, gint64 patient_id, crtk_stored_patient *out, GError **error)
 {
     crtk_record_clear(out->record);
     g_free(out->tumor_ids);
     out->tumor_ids = NULL;
     out->patient_id = patient_id;
-    sqlite3_stmt *st;
-    if (!crtk_store_prepare(s, "SELECT * FROM patient WHERE id = ?1", &st, error))
-        return FALSE;
+    /* Prepared once per store: import loads every patient it matches. */
+    if (!s->load_p) {
+        if (!crtk_store_prepare(s, "SELECT * FROM patient WHERE id = ?1", &s->load_p, error) ||
+            !crtk_store_prepare(s, "SELECT * FROM tumor WHERE patient_id = ?1 ORDER BY id", &s->load_t, error)) {
+            crtk_store_forget_statements(s);
+            return FALSE;
+        }
+        s->load_p_map = column_map(s, s->load_p);
+        s->load_t_map = column_map(s, s->load_t);
+    }
+    sqlite3_stmt *st = s->load_p;
+    sqlite3_reset(st);
     sqlite3_bind_int64(st, 1, patient_id);
     if (sqlite3_step(st) != SQLITE_ROW) {
-        sqlite3_finalize(st);
+        sqlite3_reset(st);
         g_set_error(error, CRTK_ERROR, CRTK_ERROR_DATA, "%s: no patient with row id %" G_GINT64_FORMAT, s->path,
                     patient_id);
         return FALSE;
     }
-    int *map = column_map(s, st);
-    row_to_element(st, map, &out->record->patient);
-    g_free(map);
-    sqlite3_finalize(st);
-    if (!crtk_store_prepare(s, "SELECT * FROM tumor WHERE patient_id = ?1 ORDER BY id", &st, error))
-        return FALSE;
+    row_to_element(st, s->load_p_map, &out->record->patient);
+    sqlite3_reset(st);
+    st = s->load_t;
+    sqlite3_reset(st);
     sqlite3_bind_int64(st, 1, patient_id);
-    map = column_map(s, st);
     GArray *ids = g_array_new(FALSE, FALSE, sizeof(gint64));
     while (sqlite3_step(st) == SQLITE_ROW) {
         gint64 tid = sqlite3_column_int64(st, 0);
         g_array_append_val(ids, tid);
-        row_to_element(st, map, crtk_record_add_tumor(out->record));
+        row_to_element(st, s->load_t_map, crtk_record_add_tumor(out->record));
     }
-    g_free(map);
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
     out->tumor_ids = (gint64 *)g_array_free(ids, FALSE);
     return TRUE;
 }

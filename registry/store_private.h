@@ -16,7 +16,9 @@ struct crtk_store {
     GArray *tumor_cols;    /* int item indexes stored in tumor (Tumor and NaaccrData items) */
     sqlite3_stmt *audit_insert;
     sqlite3_stmt *insert_patient, *insert_tumor; /* all columns, prepared on first use */
-    int *param_of_item;   /* per item index: parameter number in its table's insert (0 = none) */
+    int *param_of_item;
+    sqlite3_stmt *load_p, *load_t;  /* crtk_store_load_patient's statements, prepared once */
+    int *load_p_map, *load_t_map;   /* their columns -> item indexes */   /* per item index: parameter number in its table's insert (0 = none) */
     char *audit_head;      /* hash of the last audit entry */
     gint64 audit_last_id;
     int in_transaction;
@@ -37,6 +39,10 @@ void crtk_store_row_to_element(crtk_store *s, sqlite3_stmt *st, int first_col, G
 char *crtk_store_now(void);
 GString *crtk_store_table_sql(crtk_store *s, const char *table, GArray *cols, gboolean tumor);
 void crtk_store_build_columns(crtk_store *s);
+/* Creates the indexes crtk's look-ups need when they are missing (older stores, after upgrade). */
+gboolean crtk_store_ensure_indexes(crtk_store *s, GError **error);
+/* Finalizes the statements kept for reuse (before the schema changes, and at close). */
+void crtk_store_forget_statements(crtk_store *s);
 gboolean crtk_store_put_setting_raw(crtk_store *s, const char *key, const char *value, GError **error);
 /* Notes that an item now has a value somewhere; saved with the transaction (crtk_used_item). */
 void crtk_store_mark_used(crtk_store *s, int item_index);

@@ -139,6 +139,7 @@ gboolean crtk_store_upgrade(crtk_store *s, int version, crtk_problem_fn on_probl
     c.used = g_new0(guint8, crtk_dictionary_count(to));
     c.conv = crtk_converter_new(s->dict, to, CRTK_RT_A);
     c.out = crtk_record_new(to);
+    crtk_store_forget_statements(s);
     gboolean ok = crtk_store_exec(s, "PRAGMA foreign_keys = OFF;", error) && crtk_store_begin(s, error);
     if (ok) {
         /* Build the new tables with the new dictionary's columns. */
@@ -176,6 +177,9 @@ gboolean crtk_store_upgrade(crtk_store *s, int version, crtk_problem_fn on_probl
                              error);
     if (ok && crtk_dictionary_find(to, "patientIdNumber"))
         ok = crtk_store_exec(s, "CREATE INDEX patient_key ON patient(\"patientIdNumber\");", error);
+    if (ok && crtk_dictionary_find(to, "reportingFacility") && crtk_dictionary_find(to, "medicalRecordNumber"))
+        ok = crtk_store_exec(s, "CREATE INDEX tumor_facility_mrn ON tumor(\"reportingFacility\", "
+                                "\"medicalRecordNumber\");", error);
     /* The items in use, by the new dictionary's names. */
     if (ok)
         ok = crtk_store_exec(s, "CREATE TABLE IF NOT EXISTS crtk_used_item (name TEXT PRIMARY KEY); "

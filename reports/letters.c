@@ -93,14 +93,7 @@ static char *name_case(const char *s)
 
 static char *pretty_date(const char *v)
 {
-    if (!v || !*v)
-        return g_strdup("unknown");
-    size_t n = strlen(v);
-    if (n == 8)
-        return g_strdup_printf("%.4s-%.2s-%.2s", v, v + 4, v + 6);
-    if (n == 6)
-        return g_strdup_printf("%.4s-%.2s", v, v + 4);
-    return g_strdup(v);
+    return crtk_followup_date_text(v, "unknown");
 }
 
 static char *long_date(int d)

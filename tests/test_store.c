@@ -165,6 +165,14 @@ static void test_create(fixture *f, gconstpointer data)
     n = value(f->s, "SELECT count(*) FROM pragma_table_info('patient') WHERE name = 'sexAssignedAtBirth'");
     g_assert_cmpstr(n, ==, "1");
     g_free(n);
+    /* import looks patients up by patient number and by facility + medical record number: both indexed
+       (without the second, every new patient of an import scanned the whole tumor table) */
+    n = value(f->s, "SELECT count(*) FROM pragma_index_list('tumor') WHERE name = 'tumor_facility_mrn'");
+    g_assert_cmpstr(n, ==, "1");
+    g_free(n);
+    n = value(f->s, "SELECT count(*) FROM pragma_index_list('patient') WHERE name = 'patient_key'");
+    g_assert_cmpstr(n, ==, "1");
+    g_free(n);
     char *v = crtk_store_get_setting(f->s, "naaccrVersion");
     g_assert_cmpstr(v, ==, "260");
     g_free(v);

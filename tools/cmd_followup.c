@@ -48,14 +48,7 @@ static char *pretty(int d)
 
 static char *pretty_coded(const char *v)
 {
-    if (!v || !*v)
-        return g_strdup("");
-    size_t n = strlen(v);
-    if (n == 8)
-        return g_strdup_printf("%.4s-%.2s-%.2s", v, v + 4, v + 6);
-    if (n == 6)
-        return g_strdup_printf("%.4s-%.2s", v, v + 4);
-    return g_strdup(v);
+    return crtk_followup_date_text(v, "");
 }
 
 /* Output format from --format, else from the file name. */
@@ -70,6 +63,27 @@ static const char *pick_format(const char *format, const char *output)
     if (output && (g_str_has_suffix(output, ".json") || g_str_has_suffix(output, ".jsonl")))
         return "json";
     return "text";
+}
+
+/* The output format (see pick_format), checked against allowed ("text, json or xlsx"): NULL, reported,
+ * when it is none of them, or is xlsx without -o. */
+static const char *output_format(const char *cmd, const char *format, const char *output, const char *allowed)
+{
+    const char *fmt = pick_format(format, output);
+    gboolean known = FALSE;
+    gchar **names = g_strsplit_set(allowed, ", ", -1);
+    for (gchar **n = names; *n && !known; n++)
+        known = **n && strcmp(*n, "or") && !strcmp(*n, fmt);
+    g_strfreev(names);
+    if (!known) {
+        crtk_cli_error("%s: --format %s: expected %s", cmd, fmt, allowed);
+        return NULL;
+    }
+    if (!strcmp(fmt, "xlsx") && !output) {
+        crtk_cli_error("%s: xlsx needs -o FILE.xlsx", cmd);
+        return NULL;
+    }
+    return fmt;
 }
 
 static FILE *open_output(const char *output)
@@ -502,14 +516,8 @@ static int do_due(int argc, char **argv)
         rc = EXIT_USAGE;
         goto out;
     }
-    const char *fmt = pick_format(format, output);
-    if (strcmp(fmt, "text") && strcmp(fmt, "csv") && strcmp(fmt, "json") && strcmp(fmt, "xlsx")) {
-        crtk_cli_error("followup due: --format %s: expected text, csv, json or xlsx", fmt);
-        rc = EXIT_USAGE;
-        goto out;
-    }
-    if (!strcmp(fmt, "xlsx") && !output) {
-        crtk_cli_error("followup due: xlsx needs -o FILE.xlsx");
+    const char *fmt = output_format("followup due", format, output, "text, csv, json or xlsx");
+    if (!fmt) {
         rc = EXIT_USAGE;
         goto out;
     }
@@ -869,14 +877,8 @@ static int do_rate(int argc, char **argv)
         rc = EXIT_USAGE;
         goto out;
     }
-    const char *fmt = pick_format(format, output);
-    if (strcmp(fmt, "text") && strcmp(fmt, "json") && strcmp(fmt, "xlsx")) {
-        crtk_cli_error("followup rate: --format %s: expected text, json or xlsx", fmt);
-        rc = EXIT_USAGE;
-        goto out;
-    }
-    if (!strcmp(fmt, "xlsx") && !output) {
-        crtk_cli_error("followup rate: xlsx needs -o FILE.xlsx");
+    const char *fmt = output_format("followup rate", format, output, "text, json or xlsx");
+    if (!fmt) {
         rc = EXIT_USAGE;
         goto out;
     }
