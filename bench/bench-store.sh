@@ -24,13 +24,17 @@ trap 'rm -f "$TIMES"' EXIT
 timed() { # timed LABEL COMMAND...: wall seconds, tumors per second, peak memory
     local label=$1
     shift
+    sync # start with the disk quiet: an earlier step's writes are not this one's
     /usr/bin/time -o "$TIMES" -f "%e %M" "$@" >/dev/null 2>&1 || true
     read -r secs kb < <(tail -1 "$TIMES")
     awk -v l="$label" -v s="$secs" -v k="$kb" -v n="$tumors" \
         'BEGIN { printf "%-34s %7.2f s %9.0f tumors/s  peak %6.1f MiB\n", l, s, (s > 0 ? n / s : 0), k / 1024 }'
 }
-timed "import $tumors tumors" "$CRTK" import "$DB" "$IN"
+timed "import $tumors tumors (a new store)" "$CRTK" import "$DB" "$IN"
+timed "import the same file again (all matched)" "$CRTK" import "$DB" "$IN"
 timed "export $tumors tumors" "$CRTK" export "$DB" -o "$DATA/export.xml"
+rm -f "$DATA/export.xml"
+timed "export $tumors tumors, record type I" "$CRTK" export "$DB" -o "$DATA/export.xml" --record-type I
 timed "edits (hospital set) over the store" "$CRTK" edits "$DB" --set hospital --max-failures 0
 timed "derived variables over the store" "$CRTK" sql "$DB" "SELECT crtk_seer_site_recode(primarySite, histologicTypeIcdO3, behaviorCodeIcdO3, dateOfDiagnosis) AS site, crtk_iccc(primarySite, histologicTypeIcdO3, behaviorCodeIcdO3) AS iccc, crtk_aya(primarySite, histologicTypeIcdO3, behaviorCodeIcdO3) AS aya, crtk_age_group(crtk_age_at_dx(dateOfBirth, dateOfDiagnosis)) AS age, count(*) FROM tumor JOIN patient ON patient.id = tumor.patient_id GROUP BY 1, 2, 3, 4"
 timed "followup due" "$CRTK" followup due "$DB" --as-of 20260701
