@@ -1,6 +1,8 @@
 #!/bin/bash
-# bench-store.sh — speed and memory of the registry store: import of a generated
-# NAACCR file of 100,000 patients (about 119,000 tumors), export of the same, and
+# bench-store.sh — speed and memory of the registry store: import and export of the formats
+# issue's generated NAACCR 25 incidence file (100,000 patients, about 119,000 tumors), then on a
+# store of NAACCR 26 abstracts: import, export, edits, derived variables, follow-up, reports,
+# a submission, and
 # `crtk case show` / `crtk case set` on a store grown to a million tumors.
 #
 # Usage: bench/bench-store.sh [BUILD_DIR] [PATIENTS]
@@ -15,10 +17,13 @@ DATA=bench/data
 mkdir -p "$DATA"
 IN=$DATA/v26-abstract-$PATIENTS.xml
 [ -s "$IN" ] || "$GEN" --seed 2026 --patients "$PATIENTS" --naaccr-version 26 --record-type A -o "$IN" --quiet
-DB=$DATA/bench.db
-rm -f "$DB" "$DB"-wal "$DB"-shm
-"$CRTK" init "$DB" >/dev/null
-tumors=$(grep -c '<Tumor>' "$IN")
+# Import and export as issue 3 states them: the formats issue's data (NAACCR 25 incidence XML).
+IN25=$DATA/v25-incidence-$PATIENTS.xml
+[ -s "$IN25" ] || "$GEN" --seed 2026 --patients "$PATIENTS" --naaccr-version 25 --record-type I -o "$IN25" --quiet
+DB25=$DATA/bench25.db
+rm -f "$DB25" "$DB25"-wal "$DB25"-shm
+"$CRTK" init "$DB25" --naaccr-version 25 >/dev/null
+tumors=$(grep -c '<Tumor>' "$IN25")
 TIMES=$(mktemp)
 trap 'rm -f "$TIMES"' EXIT
 timed() { # timed LABEL COMMAND...: wall seconds, tumors per second, peak memory
@@ -28,8 +33,17 @@ timed() { # timed LABEL COMMAND...: wall seconds, tumors per second, peak memory
     /usr/bin/time -o "$TIMES" -f "%e %M" "$@" >/dev/null 2>&1 || true
     read -r secs kb < <(tail -1 "$TIMES")
     awk -v l="$label" -v s="$secs" -v k="$kb" -v n="$tumors" \
-        'BEGIN { printf "%-34s %7.2f s %9.0f tumors/s  peak %6.1f MiB\n", l, s, (s > 0 ? n / s : 0), k / 1024 }'
+        'BEGIN { printf "%-44s %7.2f s %9.0f tumors/s  peak %6.1f MiB\n", l, s, (s > 0 ? n / s : 0), k / 1024 }'
 }
+timed "v25 incidence: import $tumors tumors" "$CRTK" import "$DB25" "$IN25"
+timed "v25 incidence: export $tumors tumors" "$CRTK" export "$DB25" -o "$DATA/export.xml" --record-type I
+rm -f "$DATA/export.xml" "$DB25" "$DB25"-wal "$DB25"-shm
+
+# Everything else on a store of NAACCR 26 abstracts (record type A, with names and text).
+DB=$DATA/bench.db
+rm -f "$DB" "$DB"-wal "$DB"-shm
+"$CRTK" init "$DB" >/dev/null
+tumors=$(grep -c '<Tumor>' "$IN")
 timed "import $tumors tumors (a new store)" "$CRTK" import "$DB" "$IN"
 timed "import the same file again (all matched)" "$CRTK" import "$DB" "$IN"
 timed "export $tumors tumors" "$CRTK" export "$DB" -o "$DATA/export.xml"
