@@ -3,12 +3,14 @@
  * A rule is compiled once against a dictionary into a tree whose item
  * references are resolved to item indexes and whose table names are resolved
  * to tables, then evaluated for each tumor (or once per patient) without
- * allocating.
+ * allocating.  The lexer, parser and compiler are in edit_parse.c, the
+ * evaluator in edit_eval.c; the end of this file is the tree they share.
  */
 #ifndef CRTK_EDIT_EXPR_H
 #define CRTK_EDIT_EXPR_H
 
 #include <glib.h>
+#include "codes.h"
 #include "dictionary.h"
 #include "record.h"
 
@@ -57,5 +59,77 @@ gboolean edit_expr_eval(const edit_expr *e, edit_ctx *ctx);
 /* Date helpers shared with the message formatter and tests: parses CCYY[MM[DD]] (trailing blanks
  * allowed); month/day 0 when not given.  FALSE when not a valid date. */
 gboolean edit_parse_date(const char *s, size_t len, int *y, int *m, int *d);
+
+/* ---- private to edit_parse.c and edit_eval.c: values and the compiled tree ------------------- */
+
+enum { V_STR, V_NUM, V_BOOL };
+
+typedef struct {
+    int t;
+    size_t len;     /* V_STR */
+    const char *s;  /* V_STR, not necessarily NUL-terminated */
+    double n;       /* V_NUM, V_BOOL (0/1) */
+} val;
+
+static inline val v_bool(int b)
+{
+    val v = {V_BOOL, 0, "", b ? 1.0 : 0.0};
+    return v;
+}
+
+static inline val v_num(double n)
+{
+    val v = {V_NUM, 0, "", n};
+    return v;
+}
+
+static inline val v_str(const char *s, size_t len)
+{
+    val v = {V_STR, len, s, 0};
+    return v;
+}
+
+enum { CMP_EQ, CMP_NE, CMP_LT, CMP_LE, CMP_GT, CMP_GE };
+
+enum {
+    OP_CONST, OP_ITEM, OP_AND, OP_OR, OP_NOT, OP_IF, OP_CMP, OP_IN, OP_NOTIN, OP_BETWEEN,
+    OP_ADD, OP_SUB, OP_NEG, OP_CALL
+};
+
+enum {
+    F_EMPTY, F_PRESENT, F_VALID_CODE, F_IN_TABLE, F_VALID, F_VALID_DATE, F_NOT_FUTURE, F_YEAR, F_MONTH,
+    F_DAY, F_DATE_BEFORE, F_DATE_AFTER, F_SAME_DATE, F_AGE_MIN, F_AGE_MAX, F_AGE_AT, F_NUMBER, F_LENGTH,
+    F_IS_DIGITS, F_SUBSTR, F_BLANK_IF, F_DISTINCT, F_COALESCE, F_HIST_VALID, F_MORPH_VALID,
+    F_MORPH_REPORTABLE, F_SITE_HIST_VALID, F_PAIRED_SITE, F_COUNTY_VALID, F_CURRENT_YEAR, F_ANY_OTHER,
+    F_ALL_OTHERS, F_COUNT_TUMORS, F_COUNT_OTHERS, F_PATIENT_CONSISTENT, F_TRIM, F_HAS_COUNTIES, F_N
+};
+
+typedef struct {
+    val lo, hi;
+    gboolean range;
+} in_entry;
+
+typedef struct node node;
+struct node {
+    int op;
+    int sub;              /* OP_CMP: CMP_*; OP_CALL: F_* */
+    int n;
+    node **kids;
+    val v;                /* OP_CONST */
+    /* OP_ITEM */
+    int index;
+    gboolean other, patient;
+    const char *name;     /* naaccrId (resolved alternative) */
+    const crtk_item *item;
+    const crtk_code_table *list; /* the item's code list, or a call's explicit table */
+    in_entry *entries;
+    int n_entries;
+};
+
+struct edit_expr {
+    node *root;
+    GPtrArray *allocs;
+    GStringChunk *strings;
+};
 
 #endif

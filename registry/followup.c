@@ -291,6 +291,34 @@ gboolean crtk_followup_rules_from_store(crtk_store *s, const char *as_of, crtk_f
     return TRUE;
 }
 
+const char *const crtk_followup_setting_keys[] = {
+    "registryName",  "registryPhone",     "registryAddress",    "registryLetterName",    "registryLetterAddress",
+    "referenceDate", "followupDueMonths", "followupLostMonths", "followupRequiredSince", "followupHomeCountries",
+    NULL};
+
+gboolean crtk_followup_setting_is_key(const char *key)
+{
+    for (int k = 0; crtk_followup_setting_keys[k]; k++)
+        if (!strcmp(key, crtk_followup_setting_keys[k]))
+            return TRUE;
+    return FALSE;
+}
+
+char *crtk_followup_setting_default(const char *key)
+{
+    crtk_followup_rules r;
+    crtk_followup_rules_init(&r, 0);
+    if (!strcmp(key, "followupDueMonths"))
+        return g_strdup_printf("%d", r.due_months);
+    if (!strcmp(key, "followupLostMonths"))
+        return g_strdup_printf("%d", r.lost_months);
+    if (!strcmp(key, "followupRequiredSince"))
+        return g_strdup_printf("%d", r.required_since);
+    if (!strcmp(key, "followupHomeCountries"))
+        return g_strdup(r.home_countries);
+    return NULL;
+}
+
 /* ---- classification --------------------------------------------------------------------------- */
 
 static gboolean blank(const char *v)

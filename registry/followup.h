@@ -76,6 +76,15 @@ void crtk_followup_rules_init(crtk_followup_rules *r, int as_of);
  * date or setting. */
 gboolean crtk_followup_rules_from_store(crtk_store *s, const char *as_of, crtk_followup_rules *r, GError **error);
 
+/* The store settings of the follow-up (registry name and addresses for letters, windows, reference
+ * date, ...), in the order they are shown; NULL-terminated. */
+extern const char *const crtk_followup_setting_keys[];
+/* TRUE when key is one of crtk_followup_setting_keys. */
+gboolean crtk_followup_setting_is_key(const char *key);
+/* The value a follow-up setting has when it is not set, as text (free with g_free), or NULL when
+ * it has none. */
+char *crtk_followup_setting_default(const char *key);
+
 /* ---- dates ---------------------------------------------------------------------------------- */
 
 /* "YYYYMMDD" or "YYYY-MM-DD", a real calendar date, as YYYYMMDD; 0 otherwise. */

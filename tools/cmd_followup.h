@@ -1,0 +1,45 @@
+/* cmd_followup.h — private to `crtk followup`: the helpers its subcommands share.
+ *
+ * The dispatcher (cmd_followup in cmd_followup.c) runs one of cmd_followup_due, _post, _rate,
+ * _letters or _settings, each in its own tools/cmd_followup_NAME.c; the helpers here (errors,
+ * dates for people, output formats and files, --status lists) are in cmd_followup.c.
+ */
+#ifndef CRTK_CMD_FOLLOWUP_H
+#define CRTK_CMD_FOLLOWUP_H
+
+#include "commands.h"
+#include "followup.h"
+
+#include <stdio.h>
+#ifdef CRTK_HAVE_XLSXWRITER
+#include <xlsxwriter.h>
+#endif
+
+/* The subcommands: argv[0] is the subcommand's name. */
+int cmd_followup_due(int argc, char **argv);
+int cmd_followup_post(int argc, char **argv);
+int cmd_followup_rate(int argc, char **argv);
+int cmd_followup_letters(int argc, char **argv);
+int cmd_followup_settings(int argc, char **argv);
+
+/* Reports e (and frees it); the exit code: EXIT_DATA for a data error, else EXIT_USAGE. */
+int fu_error_exit(GError *e);
+/* A date YYYYMMDD as "YYYY-MM-DD" (0: ""); free with g_free. */
+char *fu_pretty(int d);
+/* A date YYYYMMDD as "YYYYMMDD" (0: ""); free with g_free. */
+char *fu_plain(int d);
+/* The output format from --format, else from the file name, checked against allowed ("text, json or
+ * xlsx"): NULL, reported, when it is none of them, or is xlsx without -o. */
+const char *fu_output_format(const char *cmd, const char *format, const char *output, const char *allowed);
+/* output for writing (NULL or "-": standard output); NULL, reported, when it cannot be opened. */
+FILE *fu_open_output(const char *output);
+/* Closes (or flushes) what fu_open_output gave; FALSE, reported, on a write error. */
+gboolean fu_close_output(FILE *f, const char *output);
+/* Parses a --status list ("due,lost", "all") into want; FALSE, reported, on an unknown status. */
+gboolean fu_parse_statuses(const char *list, gboolean want[CRTK_FU_N_STATUS]);
+#ifdef CRTK_HAVE_XLSXWRITER
+/* Closes the workbook; FALSE, reported, when it cannot be written. */
+gboolean fu_xlsx_close(lxw_workbook *wb, const char *output);
+#endif
+
+#endif
