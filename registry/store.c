@@ -523,6 +523,15 @@ gboolean crtk_store_begin(crtk_store *s, GError **error)
         s->in_transaction = 0;
         return FALSE;
     }
+    /* Another process may have written since this one opened the store: chain from the real head. */
+    g_free(s->audit_head);
+    s->audit_head = NULL;
+    s->audit_last_id = 0;
+    if (!load_audit_head(s, error)) {
+        sqlite3_exec(s->db, "ROLLBACK;", NULL, NULL, NULL);
+        s->in_transaction = 0;
+        return FALSE;
+    }
     return TRUE;
 }
 
@@ -622,10 +631,6 @@ gboolean crtk_store_audit(crtk_store *s, gint64 patient_id, gint64 tumor_id, con
         return FALSE;
     }
     s->audit_last_id = sqlite3_last_insert_rowid(s->db);
-    if (s->audit_last_id != id) {
-        /* Someone removed entries at the end: chain from what is there. */
-        id = s->audit_last_id;
-    }
     g_free(s->audit_head);
     s->audit_head = h;
     return TRUE;

@@ -315,6 +315,14 @@ static gboolean check_item(crtk_store *s, const char *id, const char *value, gbo
         return FALSE;
     }
     if (value && *value) {
+        /* Control characters are never data; a line break belongs only in the long text items. */
+        for (const unsigned char *p = (const unsigned char *)value; *p; p++)
+            if ((*p < 0x20 && *p != '\t' && *p != '\n') || (*p == '\n' && it->length < 100)) {
+                g_set_error(error, CRTK_ERROR, CRTK_ERROR_DATA, "%s: the value holds a %s, which %s", it->id,
+                            *p == '\n' ? "line break" : "control character",
+                            *p == '\n' ? "only text items of 100 characters or more may hold" : "is not text");
+                return FALSE;
+            }
         crtk_problem_code code;
         const char *why = crtk_item_check_value(it, value, strlen(value), &code);
         if (why) {

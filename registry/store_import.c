@@ -190,6 +190,18 @@ static int import_patient(crtk_record *r, void *user)
             sqlite3_reset(c->find_facility);
         }
     }
+    if (!pid && !*key) {
+        /* Without a patientIdNumber the patient could never be found again (and would be added
+           anew by every import of the file): an error, like any other that refuses the file. */
+        crtk_problem p = {.code = CRTK_PROBLEM_BAD_VALUE, .severity = CRTK_SEVERITY_ERROR, .file = c->path,
+                          .line = r->patient.line, .patient = r->ordinal, .item = "patientIdNumber",
+                          .message = "the patient has no patientIdNumber; crtk cannot match it to the store "
+                                     "(give every patient one, or --force to add it as a new patient)"};
+        import_problem(&p, c);
+        c->st->errors++;
+        if (!c->o->force)
+            return CRTK_CONTINUE;
+    }
     if (!pid) {
         pid = crtk_store_insert_patient(s, &in->patient, &c->error);
         if (!pid)
@@ -282,7 +294,7 @@ gboolean crtk_store_import(crtk_store *s, const char *path, const crtk_import_op
         /* The store's user dictionaries are known to it: offer them to the reader. */
         crtk_read_handlers h = {.header = import_header, .patient = import_patient, .problem = import_problem};
         int r = crtk_naaccr_read_file(path, CRTK_FORMAT_UNKNOWN, &ro, &h, &c, &rs);
-        stats->errors = rs.errors;
+        stats->errors += rs.errors;
         stats->warnings = rs.warnings;
         if (c.failed) {
             ok = FALSE;
@@ -292,11 +304,11 @@ gboolean crtk_store_import(crtk_store *s, const char *path, const crtk_import_op
             ok = FALSE;
             g_set_error(error, CRTK_ERROR, CRTK_ERROR_DATA, "%s: not imported: reading stopped at a fatal problem",
                         path);
-        } else if (rs.errors && !options->force) {
+        } else if (stats->errors && !options->force) {
             ok = FALSE;
             g_set_error(error, CRTK_ERROR, CRTK_ERROR_DATA,
                         "%s: not imported: the file has %ld error%s (see above; --force loads it anyway)", path,
-                        rs.errors, rs.errors == 1 ? "" : "s");
+                        stats->errors, stats->errors == 1 ? "" : "s");
         }
         if (ok && c.conv && on_problem)
             crtk_converter_report(c.conv, path, on_problem, user);

@@ -364,9 +364,11 @@ gboolean crtk_report_survival(crtk_report *r, GError **error)
         }
         lxw_chart *ch = workbook_add_chart(r->wb, LXW_CHART_LINE);
         chart_title_set_name(ch, "Observed survival by stage");
+        int series = 0;
         for (int s = 0; s < 7; s++) {
             if (gs[s]->n == 0 || crtk_report_suppressed(r, gs[s]->n))
                 continue;
+            series++;
             lxw_chart_series *se = chart_add_series(ch, NULL, NULL);
             chart_series_set_categories(se, "Curves", (lxw_row_t)(head2 + 1), 0, (lxw_row_t)(head2 + 6), 0);
             chart_series_set_values(se, "Curves", (lxw_row_t)(head2 + 1), (lxw_col_t)(1 + s), (lxw_row_t)(head2 + 6),
@@ -381,7 +383,8 @@ gboolean crtk_report_survival(crtk_report *r, GError **error)
         chart_axis_set_max(ch->y_axis, 1);
         chart_legend_set_position(ch, LXW_CHART_LEGEND_RIGHT);
         lxw_chart_options co = {.x_scale = 2.0, .y_scale = 1.6};
-        worksheet_insert_chart_opt(cs, (lxw_row_t)(risk_head + 9), 0, ch, &co);
+        if (series) /* an empty selection has no curve to draw */
+            worksheet_insert_chart_opt(cs, (lxw_row_t)(risk_head + 9), 0, ch, &co);
         worksheet_activate(ws);
     }
     if (top)

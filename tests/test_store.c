@@ -251,6 +251,40 @@ static void test_import_facility_identifiers(fixture *f, gconstpointer data)
     g_assert_cmpint(count(f->s, "tumors"), ==, 2);
 }
 
+static void test_import_needs_patient_number(fixture *f, gconstpointer data)
+{
+    (void)data;
+    static const char noid[] = HEAD("260", "A")
+        "<Patient><Tumor><Item naaccrId=\"primarySite\">C509</Item></Tumor></Patient></NaaccrData>\n";
+    crtk_import_stats st;
+    GError *error = NULL;
+    g_assert_false(import_text(f, "noid.xml", noid, CRTK_CONFLICT_UPDATE, &st, &error));
+    g_assert_nonnull(error);
+    g_clear_error(&error);
+    g_assert_cmpint(count(f->s, "patients"), ==, 0);
+}
+
+static void test_two_writers_keep_the_chain(fixture *f, gconstpointer data)
+{
+    (void)data;
+    crtk_import_stats st;
+    g_assert_true(import_text(f, "a.xml", file1, CRTK_CONFLICT_UPDATE, &st, NULL));
+    /* a second process opens the store, then the first writes, then the second writes */
+    crtk_store *other = crtk_store_open(f->db, FALSE, NULL);
+    g_assert_nonnull(other);
+    gint64 pid = crtk_store_find_patient(f->s, "00000002");
+    const char *items[] = {"nameLast"};
+    const char *a[] = {"FIRST"}, *b[] = {"SECOND"};
+    g_assert_true(crtk_store_set_items(f->s, pid, 0, items, a, 1, NULL));
+    g_assert_true(crtk_store_set_items(other, pid, 0, items, b, 1, NULL));
+    crtk_store_close(other);
+    gint64 checked, bad;
+    char *why = NULL;
+    gboolean ok = crtk_store_audit_verify(f->s, &checked, &bad, &why, NULL);
+    g_assert_cmpstr(why, ==, NULL);
+    g_assert_true(ok);
+}
+
 static void test_import_conflict_modes(fixture *f, gconstpointer data)
 {
     (void)data;
@@ -548,6 +582,8 @@ int main(int argc, char **argv)
     T("import-update-and-match", test_import_update_and_match);
     T("import-conflict-modes", test_import_conflict_modes);
     T("import-facility-identifiers", test_import_facility_identifiers);
+    T("import-needs-patient-number", test_import_needs_patient_number);
+    T("two-writers-keep-the-chain", test_two_writers_keep_the_chain);
     T("failed-file-leaves-store", test_failed_file_leaves_store);
     T("import-other-version", test_import_other_version);
     T("export-gives-back-values", test_export_gives_back_values);

@@ -6,7 +6,8 @@
 
 int cmd_import(int argc, char **argv)
 {
-    char *conflict = NULL, *user = NULL;
+    char *conflict = NULL, *user = NULL, *version = NULL;
+    int csv_version = 0;
     char **user_dicts = NULL;
     gboolean force = FALSE, relaxed = FALSE, ignore_unknown = FALSE, no_grouping = FALSE;
     GOptionEntry entries[] = {
@@ -17,6 +18,7 @@ int cmd_import(int argc, char **argv)
         {"ignore-unknown", 0, 0, G_OPTION_ARG_NONE, &ignore_unknown, "unknown items are warnings (dropped)", NULL},
         {"no-grouping", 0, 0, G_OPTION_ARG_NONE, &no_grouping, "flat/CSV: each line is its own patient", NULL},
         {"user", 0, 0, G_OPTION_ARG_STRING, &user, "who is working (audit trail)", "NAME"},
+        {"naaccr-version", 0, 0, G_OPTION_ARG_STRING, &version, "NAACCR version of CSV files (default: the store's)", "V"},
         {NULL}};
     GOptionContext *ctx = g_option_context_new("DB FILE... - load NAACCR files into a store");
     g_option_context_add_main_entries(ctx, entries, NULL);
@@ -32,6 +34,11 @@ int cmd_import(int argc, char **argv)
         goto out;
     if (argc < 3) {
         crtk_cli_error("import: give DB and at least one FILE (see --help)");
+        rc = EXIT_USAGE;
+        goto out;
+    }
+    if (version && !(csv_version = crtk_naaccr_version_parse(version))) {
+        crtk_cli_error("import: unknown NAACCR version %s", version);
         rc = EXIT_USAGE;
         goto out;
     }
@@ -64,10 +71,14 @@ int cmd_import(int argc, char **argv)
         rc = EXIT_USAGE;
         goto out;
     }
-    o.read.version = crtk_store_version(s);
     for (int i = 2; i < argc; i++) {
         crtk_import_stats st;
         GError *error = NULL;
+        /* XML and flat files say their NAACCR version; a CSV file is taken as --naaccr-version
+           (default: the store's).  Files of another version are converted to the store's. */
+        o.read.version = crtk_format_from_name(argv[i]) == CRTK_FORMAT_CSV
+                             ? (csv_version ? csv_version : crtk_store_version(s))
+                             : 0;
         if (!crtk_store_import(s, argv[i], &o, (crtk_problem_fn)crtk_cli_print_problem, NULL, &st, &error)) {
             crtk_cli_error("%s", error->message);
             g_error_free(error);
@@ -85,7 +96,7 @@ out:
     if (dicts)
         g_ptr_array_free(dicts, TRUE);
     g_strfreev(user_dicts);
-    g_free(conflict), g_free(user);
+    g_free(conflict), g_free(user), g_free(version);
     g_option_context_free(ctx);
     return rc;
 }

@@ -63,6 +63,18 @@ expect_err "bad.xml:6:[0-9]+: .*primarySit" "the error names file, line, column 
 expect_err "not imported" "the file is refused"
 expect_eq "$(sql "$DB" 'SELECT count(*) FROM patient')" 2 "failed import leaves the store as it was"
 
+# a flat file (NAACCR 18) goes into the NAACCR 26 store, converted on the way
+if [ -x "${CRTK_GENERATE:-}" ]; then
+    "$CRTK_GENERATE" --seed 9 --patients 20 --naaccr-version 18 --record-type I --format flat -o "$TMP/f18.txt" --quiet
+    "$CRTK" init "$TMP/flat.db" >/dev/null
+    run import "$TMP/flat.db" "$TMP/f18.txt"
+    expect_rc 0 "import of a flat 18 file into a 26 store"
+    expect_eq "$(sql "$TMP/flat.db" 'SELECT count(*) FROM patient WHERE sexAssignedAtBirth IS NOT NULL')" 20 "flat 18 sex mapped to sexAssignedAtBirth"
+fi
+run case set "$DB" 00000001 "nameLast=SM
+ITH"
+expect_rc 1 "a line break in a short item is refused"
+
 # export with a read-only --where
 run export "$DB" -o "$TMP/breast.xml" --where "primarySite LIKE 'C50%'"
 expect_rc 0 "export --where"
