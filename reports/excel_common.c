@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 void crtk_report_options_init(crtk_report_options *o)
 {
@@ -459,6 +460,8 @@ gboolean crtk_report_run(crtk_store *s, const crtk_report_def *def, const char *
         }
         if (!ok)
             remove(path);
+        else
+            chmod(path, 0600); /* data about people: owner only, whatever the caller's umask */
     }
     g_hash_table_destroy(r.cols);
     g_free(r.where);

@@ -15,6 +15,7 @@
 #include <pango/pangocairo.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 typedef struct {
     char *name, *address[3];
@@ -799,6 +800,7 @@ gboolean crtk_letters_write_pdf(const crtk_letters *l, const char *path, GError 
     g_object_unref(d.footer);
     cairo_destroy(d.cr);
     cairo_surface_finish(surface);
+    chmod(path, 0600); /* letters name patients: owner only, whatever the caller's umask */
     cairo_status_t st = cairo_surface_status(surface);
     cairo_surface_destroy(surface);
     if (st != CAIRO_STATUS_SUCCESS) {
@@ -850,7 +852,7 @@ gboolean crtk_letters_write_csv(const crtk_letters *l, const char *path, GError 
         g_string_free(names, TRUE);
     }
     g_free(date);
-    gboolean ok = g_file_set_contents(path, s->str, (gssize)s->len, error);
+    gboolean ok = g_file_set_contents_full(path, s->str, (gssize)s->len, G_FILE_SET_CONTENTS_CONSISTENT, 0600, error);
     g_string_free(s, TRUE);
     return ok;
 }

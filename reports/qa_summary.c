@@ -734,7 +734,7 @@ gboolean crtk_qa_write_text(const crtk_qa *qa, const char *path, GError **error)
             g_string_append_printf(o, "  %-12s %5d  %-16s %s\n", f->patient_id, f->tumor, f->edit_id, f->message);
         }
     }
-    gboolean ok = g_file_set_contents(path, o->str, (gssize)o->len, error);
+    gboolean ok = g_file_set_contents_full(path, o->str, (gssize)o->len, G_FILE_SET_CONTENTS_CONSISTENT, 0600, error);
     g_string_free(o, TRUE);
     return ok;
 }

@@ -7,6 +7,8 @@
  */
 #include "cmd_followup.h"
 
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <string.h>
 
@@ -108,6 +110,7 @@ gboolean fu_xlsx_close(lxw_workbook *wb, const char *output)
         crtk_cli_error("%s: cannot write: %s", output, lxw_strerror(e));
         return FALSE;
     }
+    chmod(output, 0600);
     return TRUE;
 }
 #endif
