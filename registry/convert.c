@@ -15,7 +15,9 @@ typedef struct {
     long changed;        /* values rewritten */
     long inconsistent;   /* Tumor->Patient moves whose tumors disagreed */
     long too_long;       /* values longer than the target item holds (dropped) */
+    long bad_type;       /* values kept that do not match the target item's data type */
     int target_length;   /* the target item's length, 0 when unlimited */
+    const crtk_item *target_item;
 } item_map;
 
 struct crtk_converter {
@@ -73,6 +75,9 @@ crtk_converter *crtk_converter_new(crtk_dictionary *from, crtk_dictionary *to, u
         }
         m->target = t->index;
         m->target_length = t->unlimited_text ? 0 : t->length;
+        /* Re-check values only where the definition changed (checking every value would cost). */
+        if (t->type != s->type || t->length != s->length)
+            m->target_item = t;
         if (!(t->record_types & record_type)) {
             m->kind = MAP_DROP_RECORD_TYPE;
             c->identity = FALSE;
@@ -193,6 +198,11 @@ static void put(crtk_converter *c, item_map *m, crtk_element *dst, const char *v
         m->too_long++;
         c->dropped++;
         return;
+    }
+    if (m->target_item) {
+        crtk_problem_code code;
+        if (crtk_item_check_value(m->target_item, w, n, &code))
+            m->bad_type++; /* kept as coded, and reported: the target's edits will show it */
     }
     crtk_element_set(dst, m->target, w, n);
 }
@@ -337,6 +347,11 @@ void crtk_converter_report(const crtk_converter *c, const char *file, crtk_probl
             say(file, fn, user, s->id,
                 g_strdup_printf("%s is only %d characters long in NAACCR %d: %ld longer value%s dropped (not cut)",
                                 t ? t->id : s->id, m->target_length, to_v, m->too_long, m->too_long == 1 ? "" : "s"));
+        if (m->bad_type)
+            say(file, fn, user, s->id,
+                g_strdup_printf("%s is %s of length %d in NAACCR %d: %ld value%s kept as coded but not valid there",
+                                t ? t->id : s->id, t ? crtk_data_type_name(t->type) : "?", t ? t->length : 0, to_v,
+                                m->bad_type, m->bad_type == 1 ? "" : "s"));
         if (m->kind == MAP_SAME && m->how) {
             char *extra = m->changed ? g_strdup_printf(", %ld recoded", m->changed) : g_strdup("");
             say(file, fn, user, s->id,

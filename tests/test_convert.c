@@ -69,6 +69,8 @@ static void test_date_to_datetime_and_too_long(void)
     crtk_element *t = crtk_record_add_tumor(in);
     crtk_element_set_id(t, d24, "pathDateSpecCollect1", "20210315");
     crtk_element_set_id(t, d24, "figoStage", "3C1");
+    crtk_record *in2 = crtk_record_new(d25);
+    crtk_element_set_id(crtk_record_add_tumor(in2), d25, "figoStage", "1B");
     crtk_converter *c = crtk_converter_new(d24, d25, CRTK_RT_A);
     crtk_converter_record(c, in, out);
     g_assert_cmpstr(get(out, &out->tumors[0], "pathDateSpecCollect1"), ==, "2021-03-15");
@@ -84,6 +86,16 @@ static void test_date_to_datetime_and_too_long(void)
     g_assert_nonnull(strstr(r.all->str, "figoStage is only 2 characters long in NAACCR 180: 1 longer value dropped"));
     g_string_free(r.all, TRUE);
     crtk_converter_free(c);
+    /* "1B" fits the length of 18's figoStage but not its type (digits): kept, and reported */
+    c = crtk_converter_new(d25, d18, CRTK_RT_A);
+    crtk_converter_record(c, in2, old);
+    g_assert_cmpstr(get(old, &old->tumors[0], "figoStage"), ==, "1B");
+    r.all = g_string_new(NULL);
+    crtk_converter_report(c, "f", collect, &r);
+    g_assert_nonnull(strstr(r.all->str, "figoStage is digits of length 2 in NAACCR 180: 1 value kept as coded but not valid there"));
+    g_string_free(r.all, TRUE);
+    crtk_converter_free(c);
+    crtk_record_free(in2);
     crtk_record_free(in);
     crtk_record_free(out);
     crtk_record_free(old);
