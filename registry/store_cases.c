@@ -89,8 +89,39 @@ gint64 crtk_store_find_patient(crtk_store *s, const char *key)
     return id;
 }
 
+static void finalize_stmt(gpointer st)
+{
+    sqlite3_finalize(st);
+}
+
+sqlite3_stmt *crtk_store_item_stmt(crtk_store *s, const crtk_item *it, gboolean update, GError **error)
+{
+    if (!s->item_stmts)
+        s->item_stmts = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, finalize_stmt);
+    gpointer key = GINT_TO_POINTER(it->index * 2 + (update ? 1 : 0) + 1);
+    sqlite3_stmt *st = g_hash_table_lookup(s->item_stmts, key);
+    if (st) {
+        sqlite3_reset(st);
+        sqlite3_clear_bindings(st);
+        return st;
+    }
+    const char *table = crtk_store_item_in_tumor_table(it) ? "tumor" : "patient";
+    char *sql = update ? g_strdup_printf("UPDATE %s SET \"%s\" = ?1 WHERE id = ?2", table, it->id)
+                       : g_strdup_printf("SELECT \"%s\" FROM %s WHERE id = ?1", it->id, table);
+    gboolean ok = crtk_store_prepare(s, sql, &st, error);
+    g_free(sql);
+    if (!ok)
+        return NULL;
+    g_hash_table_insert(s->item_stmts, key, st);
+    return st;
+}
+
 void crtk_store_forget_statements(crtk_store *s)
 {
+    if (s->item_stmts) {
+        g_hash_table_destroy(s->item_stmts);
+        s->item_stmts = NULL;
+    }
     if (s->load_p)
         sqlite3_finalize(s->load_p);
     if (s->load_t)
@@ -258,23 +289,21 @@ static char *patient_key(crtk_store *s, gint64 patient_id)
 static gboolean set_one(crtk_store *s, const char *table, gint64 row, gint64 patient_id, gint64 tumor_id,
                         const char *key, const crtk_item *it, const char *value, gboolean *changed, GError **error)
 {
-    char *sql = g_strdup_printf("SELECT \"%s\" FROM %s WHERE id = ?1", it->id, table);
-    sqlite3_stmt *st;
-    gboolean ok = crtk_store_prepare(s, sql, &st, error);
-    g_free(sql);
-    if (!ok)
+    (void)table; /* the item's level names its table */
+    sqlite3_stmt *st = crtk_store_item_stmt(s, it, FALSE, error);
+    if (!st)
         return FALSE;
     sqlite3_bind_int64(st, 1, row);
     char *old = NULL;
     if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
         old = g_strdup((const char *)sqlite3_column_text(st, 0));
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
     const char *nv = value && *value ? value : NULL;
     *changed = g_strcmp0(old, nv) != 0;
+    gboolean ok = TRUE;
     if (*changed) {
-        sql = g_strdup_printf("UPDATE %s SET \"%s\" = ?1 WHERE id = ?2", table, it->id);
-        ok = crtk_store_prepare(s, sql, &st, error);
-        g_free(sql);
+        st = crtk_store_item_stmt(s, it, TRUE, error);
+        ok = st != NULL;
         if (ok) {
             sqlite3_bind_text(st, 1, nv, -1, SQLITE_STATIC);
             sqlite3_bind_int64(st, 2, row);
@@ -283,7 +312,7 @@ static gboolean set_one(crtk_store *s, const char *table, gint64 row, gint64 pat
                 crtk_store_set_sqlite_error(s, error, "cannot change a value");
             else if (nv)
                 crtk_store_mark_used(s, it->index);
-            sqlite3_finalize(st);
+            sqlite3_reset(st);
         }
         if (ok)
             ok = crtk_store_audit(s, patient_id, tumor_id, key, it->id, old, nv, error);

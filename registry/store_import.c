@@ -122,16 +122,13 @@ static gboolean update_element(import_ctx *c, const char *table, gint64 row, gin
         const char *ov = crtk_element_get(have, idx, &ol);
         if (ov && nl == ol && memcmp(nv, ov, nl) == 0)
             continue;
-        char *sql = g_strdup_printf("UPDATE %s SET \"%s\" = ?1 WHERE id = ?2", table, it->id);
-        sqlite3_stmt *st;
-        gboolean ok = crtk_store_prepare(s, sql, &st, &c->error);
-        g_free(sql);
-        if (!ok)
+        sqlite3_stmt *st = crtk_store_item_stmt(s, it, TRUE, &c->error);
+        if (!st)
             return FALSE;
         sqlite3_bind_text(st, 1, nv, (int)nl, SQLITE_STATIC);
         sqlite3_bind_int64(st, 2, row);
-        ok = sqlite3_step(st) == SQLITE_DONE;
-        sqlite3_finalize(st);
+        gboolean ok = sqlite3_step(st) == SQLITE_DONE;
+        sqlite3_reset(st);
         if (!ok) {
             crtk_store_set_sqlite_error(s, &c->error, "cannot update a value");
             return FALSE;

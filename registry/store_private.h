@@ -18,7 +18,8 @@ struct crtk_store {
     sqlite3_stmt *insert_patient, *insert_tumor; /* all columns, prepared on first use */
     int *param_of_item;
     sqlite3_stmt *load_p, *load_t;  /* crtk_store_load_patient's statements, prepared once */
-    int *load_p_map, *load_t_map;   /* their columns -> item indexes */   /* per item index: parameter number in its table's insert (0 = none) */
+    int *load_p_map, *load_t_map;   /* their columns -> item indexes */
+    GHashTable *item_stmts;          /* (item index * 2 + update) -> SELECT or UPDATE of one item's column */   /* per item index: parameter number in its table's insert (0 = none) */
     char *audit_head;      /* hash of the last audit entry */
     gint64 audit_last_id;
     int in_transaction;
@@ -43,6 +44,9 @@ void crtk_store_build_columns(crtk_store *s);
 gboolean crtk_store_ensure_indexes(crtk_store *s, GError **error);
 /* Finalizes the statements kept for reuse (before the schema changes, and at close). */
 void crtk_store_forget_statements(crtk_store *s);
+/* The prepared statement that reads (update FALSE: ?1 = row id) or writes (update TRUE: ?1 = value,
+ * ?2 = row id) one item's column in its table; kept for reuse, reset before it is returned. */
+sqlite3_stmt *crtk_store_item_stmt(crtk_store *s, const crtk_item *it, gboolean update, GError **error);
 gboolean crtk_store_put_setting_raw(crtk_store *s, const char *key, const char *value, GError **error);
 /* Notes that an item now has a value somewhere; saved with the transaction (crtk_used_item). */
 void crtk_store_mark_used(crtk_store *s, int item_index);
