@@ -19,6 +19,7 @@ static const crtk_command commands[] = {
     {"sql", "a read-only SQL query over a store, with derived variables as functions", cmd_sql},
     {"codes", "look up codes of coded items (sites, histologies, ...)", cmd_codes},
     {"edits", "run the edits on a store or a file", cmd_edits},
+    {"metafile", "look into an EDITS metafile (.smf) and debug its statements", cmd_metafile},
     {"followup", "the annual follow-up: due lists, posting, letters, rates", cmd_followup},
     {"submit", "make a state/national submission with its QA summary", cmd_submit},
     {"report", "Excel summaries of a store", cmd_report},
