@@ -10,7 +10,7 @@
  * `return=PASS|FAIL`; exit 0 when it ran, 2 when it does not compile, 1 on a run-time error.
  */
 #include "commands.h"
-#include "crtk/metafile.h"
+#include "cmd_edits_metafile.h"
 #include "naaccr_read.h"
 
 #include <stdlib.h>

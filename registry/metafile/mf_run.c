@@ -159,6 +159,7 @@ crtk_mf_runner *crtk_mf_runner_new(crtk_metafile *mf, const char *set, const cha
             if (f->item_id)
                 g_ptr_array_add(c->item_ids, (gpointer)f->item_id);
         }
+        g_ptr_array_add(c->item_ids, NULL);
         c->values = g_string_new(NULL);
         g_ptr_array_add(r->compiled, c);
     }
@@ -205,7 +206,7 @@ int crtk_mf_runner_run(crtk_mf_runner *r, const crtk_record *record, const crtk_
         crtk_mf_result res = {0};
         res.edit = &c->edit->info;
         res.items = (const char *const *)c->item_ids->pdata;
-        res.n_items = (int)c->item_ids->len;
+        res.n_items = (int)c->item_ids->len - 1;
         res.warned = run->warned;
         char *msg = NULL;
         if (run->error) {
