@@ -10,6 +10,7 @@
 #include "edits_xlsx.h"
 #include "edits.h"
 #include "cmd_edits_metafile.h"
+#include "crtk/metafile_store.h"
 #include "json.h"
 #include "naaccr_read.h"
 
@@ -454,6 +455,30 @@ int cmd_edits(int argc, char **argv)
                 goto out;
             }
             GError *error = NULL;
+            if (!metafile && !r.mf && !list) {
+                /* the store's recorded state metafile (crtk metafile use) */
+                char *mset = NULL;
+                mf = crtk_metafile_open_for_store(s, &mset, &error);
+                if (error) {
+                    crtk_cli_error("edits: %s", error->message);
+                    g_clear_error(&error);
+                    crtk_store_close(s);
+                    rc = EXIT_USAGE;
+                    goto out;
+                }
+                if (mf) {
+                    if (!crtk_cli_metafile_today(mf, today)) {
+                        g_free(mset);
+                        crtk_store_close(s);
+                        rc = EXIT_USAGE;
+                        goto out;
+                    }
+                    if (!set && mset)
+                        set = g_strdup(mset);
+                    r.mf = mf_edits_run_new(mf, set, only, on_failure, &r);
+                }
+                g_free(mset);
+            }
             crtk_edits *e = r.mf ? NULL : edits_for(&r, crtk_store_dictionary(s));
             if (r.mf && !mf_edits_run_store(r.mf, s, where, &error)) {
                 crtk_cli_error("edits: %s", mf_edits_run_error(r.mf) ? mf_edits_run_error(r.mf)->message : error->message);

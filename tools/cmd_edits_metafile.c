@@ -159,7 +159,8 @@ long mf_edits_run_failures(const mf_edits_run *m) { return m->failures + m->erro
 
 void mf_edits_run_summary(const mf_edits_run *m, FILE *out, gboolean json, long files)
 {
-    const crtk_mf_set_info *si = m->runners->len ? crtk_mf_runner_set(m->runners->pdata[0]) : NULL;
+    const crtk_mf_set_info *si = m->runners->len ? crtk_mf_runner_set(m->runners->pdata[0])
+                                 : m->set && g_ascii_strcasecmp(m->set, "all") ? crtk_metafile_find_set(m->mf, m->set) : NULL;
     long skipped = m->runners->len ? (long)crtk_mf_runner_skipped(m->runners->pdata[0])->len : 0;
     const char *version = crtk_metafile_control(m->mf, "MFContentVersion");
     double share = m->tumors ? 100.0 * (double)m->tumors_passing / (double)m->tumors : 100.0;

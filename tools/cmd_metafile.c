@@ -12,6 +12,7 @@
 #include "commands.h"
 #include "cmd_edits_metafile.h"
 #include "naaccr_read.h"
+#include "crtk/metafile_store.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -213,6 +214,47 @@ static int do_eval(int argc, char **argv)
     return rc == 2 ? EXIT_USAGE : rc == 1 ? EXIT_DATA : EXIT_OK;
 }
 
+static int do_use(int argc, char **argv)
+{
+    char *set = NULL, *user = NULL;
+    GOptionEntry entries[] = {
+        {"set", 's', 0, G_OPTION_ARG_STRING, &set, "the edit set to run (tag or name; default every edit)", "TAG"},
+        {"user", 0, 0, G_OPTION_ARG_STRING, &user, "who records it (audit trail)", "NAME"},
+        {NULL}};
+    GOptionContext *ctx = g_option_context_new("DB STATE.smf — record the registry's state metafile");
+    g_option_context_add_main_entries(ctx, entries, NULL);
+    int code = EXIT_OK;
+    if (!crtk_cli_parse(ctx, &argc, &argv, &code)) {
+        g_option_context_free(ctx);
+        return code;
+    }
+    g_option_context_free(ctx);
+    if (argc != 3) {
+        crtk_cli_error("usage: crtk metafile use DB STATE.smf [--set TAG]");
+        g_free(set), g_free(user);
+        return EXIT_USAGE;
+    }
+    crtk_store *s = crtk_cli_open_store(argv[1], FALSE, user, "metafile use");
+    if (!s) {
+        g_free(set), g_free(user);
+        return EXIT_USAGE;
+    }
+    GError *err = NULL;
+    int rc = EXIT_OK;
+    if (!crtk_metafile_use(s, argv[2], set, &err)) {
+        crtk_cli_error("metafile use: %s", err->message);
+        g_error_free(err);
+        rc = EXIT_USAGE;
+    } else {
+        char *sum = crtk_store_get_setting(s, CRTK_SETTING_METAFILE_SHA256);
+        printf("%s now uses %s (sha256 %s)%s%s\n", argv[1], argv[2], sum ? sum : "?", set ? ", edit set " : "", set ? set : "");
+        g_free(sum);
+    }
+    crtk_store_close(s);
+    g_free(set), g_free(user);
+    return rc;
+}
+
 int cmd_metafile(int argc, char **argv)
 {
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
@@ -229,6 +271,8 @@ int cmd_metafile(int argc, char **argv)
         return do_describe(argc - 2, argv + 2);
     if (strcmp(sub, "eval") == 0)
         return do_eval(argc - 1, argv + 1);
-    crtk_cli_error("unknown metafile command \"%s\" (list, describe, eval)", sub);
+    if (strcmp(sub, "use") == 0)
+        return do_use(argc - 1, argv + 1);
+    crtk_cli_error("unknown metafile command \"%s\" (list, describe, eval, use)", sub);
     return EXIT_USAGE;
 }

@@ -175,6 +175,21 @@ expect_rc 2 "unknown edit set"
 "$CRTK" edits --metafile "$SMF" --list >"$TMP/out" 2>&1; grep -q "^T2 " "$TMP/out" && ok || fail "--list"
 "$CRTK" edits --metafile "$SMF" --describe T2 >"$TMP/out" 2>&1; grep -q "RLOOKUP" "$TMP/out" && ok || fail "--describe"
 
+# a store's recorded state metafile: `metafile use`, then `edits DB` and `case set` use it
+"$CRTK" init "$TMP/reg.db" >/dev/null 2>&1 && "$CRTK" import "$TMP/reg.db" "$TMP/in.xml" >/dev/null 2>&1
+"$CRTK" metafile use "$TMP/reg.db" "$SMF" --set S1 >"$TMP/out" 2>&1; rc=$?
+expect_rc 0 "metafile use"; grep -q "sha256 $(sha256sum "$SMF" | cut -c1-64)" "$TMP/out" && ok || fail "use prints the sha256"
+"$CRTK" edits "$TMP/reg.db" --today 20261204 --format json >"$TMP/out" 2>"$TMP/err"; rc=$?
+expect_rc 1 "edits DB with the recorded metafile"
+grep -q '"metafile":"built.smf","metafileVersion":"T60-1","set":"S1"' "$TMP/out" && ok || fail "store run names metafile, version, set: $(cat "$TMP/out" "$TMP/err")"
+CRTK_TODAY=20261204 "$CRTK" case set "$TMP/reg.db" 00000001/1 histologicTypeIcdO3=8071 >"$TMP/out" 2>&1
+grep -q "tumor 1  T1 (Morphology (T60)): Histologic Type ICD-O-3 conflicts with Behavior Code ICD-O-3 (2)" "$TMP/out" && ok || fail "case set runs the state edits of the changed item: $(cat "$TMP/out")"
+"$CRTK" metafile use "$TMP/reg.db" "$SMF" --set NOPE >/dev/null 2>&1; rc=$?; expect_rc 2 "use with an unknown set"
+cp "$SMF" "$TMP/moved.smf"; "$CRTK" metafile use "$TMP/reg.db" "$TMP/moved.smf" >/dev/null 2>&1
+printf 'x' >>"$TMP/moved.smf"
+"$CRTK" edits "$TMP/reg.db" >"$TMP/out" 2>"$TMP/err"; rc=$?
+expect_rc 2 "a changed metafile is refused"; grep -q "changed since it was recorded" "$TMP/err" && ok || fail "changed metafile message"
+
 # a hostile .smf: garbage, a table that is not a metafile — clear errors, nothing written
 printf 'not a database' >"$TMP/bad.smf"
 cp "$TMP/bad.smf" "$TMP/bad.copy"
