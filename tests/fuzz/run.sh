@@ -17,7 +17,7 @@ SRC=$PWD
 DURATION=${1:?usage: tests/fuzz/run.sh DURATION [TARGET...]}
 shift
 TARGETS=("$@")
-[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(xml_reader dictionary flat_reader csv_reader)
+[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(xml_reader dictionary flat_reader csv_reader metafile_logic metafile_smf)
 B=${CRTK_FUZZ_BUILD:-build-fuzz}
 SHARED=${CRTK_SHARED:-$SRC/../shared}
 N=$(ls "$SHARED"/naaccr >/dev/null 2>&1 && echo "$SHARED/naaccr" || echo "")
@@ -97,6 +97,20 @@ XML
             [ -f "$f" ] && head -c 30000 "$f" | seed csv_reader "$(basename "$f")-00" 00
         done
         ;;
+    metafile_logic)
+        EX=$SHARED/edits-metafile/example/crtk-example.smf
+        if [ -f "$EX" ] && command -v sqlite3 >/dev/null; then
+            for tag in $(sqlite3 "$EX" 'SELECT EditTag FROM EE_Edits'); do
+                sqlite3 "$EX" "SELECT EditLogic FROM EE_Edits WHERE EditTag='$tag'" | seed metafile_logic "$tag"
+            done
+        fi
+        printf 'int r; char s[8]; tablevar B;\nr = LOOKUP("C100", "T.A") AND INLIST("12", "10-15", "dd");\nSTRCPY(s, TRIM(#S"Primary Site", BOTH));\nwhile (r < 3) r = r + 1;\nf();\nfunction f() { SAVE_TEXT("x"); }\nreturn DATECMP_IOP(#S"Date of Diagnosis", DT_TODAY, DT_MIN);\n' |
+            seed metafile_logic synthetic
+        ;;
+    metafile_smf)
+        EX=$SHARED/edits-metafile/example/crtk-example.smf
+        [ -f "$EX" ] && cp "$EX" "$B/corpus-metafile_smf/example.smf"   # whole: a cut database is only a header
+        ;;
     *) echo "run.sh: unknown target $t" >&2; exit 2 ;;
     esac
 done
@@ -148,8 +162,9 @@ DICT
 run_target() {
     local t=$1 log=$B/fuzz-$1.log
     local dict=()
-    case $t in xml_reader | dictionary) dict=(-dict="$B/naaccr-xml.dict") ;; esac
-    "$B/tests/fuzz/fuzz_$t" "$B/corpus-$t" "${dict[@]}" -max_total_time="$DURATION" -max_len=16384 -timeout=20 \
+    local max=16384
+    case $t in xml_reader | dictionary) dict=(-dict="$B/naaccr-xml.dict") ;; metafile_smf) max=131072 ;; esac
+    "$B/tests/fuzz/fuzz_$t" "$B/corpus-$t" "${dict[@]}" -max_total_time="$DURATION" -max_len=$max -timeout=20 \
         -rss_limit_mb=4096 -print_final_stats=1 -artifact_prefix="$B/artifacts/$t-" >"$log" 2>&1
 }
 failed=0
