@@ -560,12 +560,16 @@ static void collect_decls(comp *c, mf_node *s, int func)
             } else if (s->op == T_KCHAR) {
                 if (v->ival <= 0) {
                     cerr(c, v->line, "char variable '%s' needs a size (char %s[N])", v->str, v->str);
+                    g_free(var->name);
+                    g_free(var);
                     return;
                 }
                 var->is_char = TRUE;
                 var->size = v->ival;
             } else if (v->ival > 0) {
                 cerr(c, v->line, "integer arrays are not supported ('%s')", v->str);
+                g_free(var->name);
+                g_free(var);
                 return;
             }
             if (var->is_char) {
