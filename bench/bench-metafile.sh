@@ -22,10 +22,10 @@ timed() { # timed LABEL TUMORS COMMAND...
     local label=$1 n=$2
     shift 2
     sync
-    /usr/bin/time -o "$TIMES" -f "%e %M" "$@" >/dev/null 2>&1 || true
-    read -r secs kb < <(tail -1 "$TIMES")
-    awk -v l="$label" -v s="$secs" -v k="$kb" -v n="$n" \
-        'BEGIN { printf "%-52s %7.2f s %9.0f tumors/s  peak %6.1f MiB\n", l, s, (s > 0 ? n / s : 0), k / 1024 }'
+    /usr/bin/time -o "$TIMES" -f "%e %M %U %S" "$@" >/dev/null 2>&1 || true
+    read -r secs kb us ss < <(tail -1 "$TIMES")
+    awk -v l="$label" -v s="$secs" -v k="$kb" -v n="$n" -v c="$us" -v y="$ss" \
+        'BEGIN { cpu = c + y; printf "%-50s %6.2f s %7.0f tumors/s (%7.0f per CPU-s)  peak %6.1f MiB\n", l, s, (s > 0 ? n / s : 0), (cpu > 0 ? n / cpu : 0), k / 1024 }'
 }
 for p in $((PATIENTS / 10)) "$PATIENTS"; do
     IN=$DATA/v25-abstract-$p.xml
@@ -38,5 +38,6 @@ for p in $((PATIENTS / 10)) "$PATIENTS"; do
         "$CRTK" import "$DB" "$IN" --force >/dev/null 2>&1
     fi
     timed "metafile (18 edits) over a store, $p patients" "$tumors" "$CRTK" edits "$DB" --metafile "$SMF" --today 20261204 --format csv -o /dev/null
+    timed "crtk's own edits (all) over the store, $p patients" "$tumors" "$CRTK" edits "$DB" --today 20261204 --format csv -o /dev/null
     timed "metafile (18 edits) over a file, $p patients" "$tumors" "$CRTK" edits "$IN" --metafile "$SMF" --today 20261204 --format csv -o /dev/null
 done
