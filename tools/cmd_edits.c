@@ -6,11 +6,11 @@
  * Exit 0 when every edit passes, 1 when any fails, 2 on usage or read errors.
  */
 #include "commands.h"
-#include "store_edits.h"
-#include "edits_xlsx.h"
-#include "edits.h"
-#include "json.h"
-#include "naaccr_read.h"
+#include "crtk/store_edits.h"
+#include "crtk/edits_xlsx.h"
+#include "crtk/edits.h"
+#include "crtk/json.h"
+#include "crtk/naaccr_read.h"
 
 #include <errno.h>
 #include <string.h>

@@ -5,8 +5,8 @@
  * the oldest last contact first) and prints them as text, CSV, JSON Lines or Excel.
  */
 #include "cmd_followup.h"
-#include "codes.h"
-#include "json.h"
+#include "crtk/codes.h"
+#include "crtk/json.h"
 
 #include <stdlib.h>
 #include <string.h>

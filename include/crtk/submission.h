@@ -12,6 +12,8 @@
 #ifndef CRTK_SUBMISSION_H
 #define CRTK_SUBMISSION_H
 
+#include "export.h"
+
 #include <glib.h>
 #include "store.h"
 #include "qa_summary.h"
@@ -28,7 +30,7 @@ typedef struct crtk_submission_options {
     gboolean no_qa_xlsx;       /* write only the text QA summary */
 } crtk_submission_options;
 
-void crtk_submission_options_init(crtk_submission_options *o);
+CRTK_API void crtk_submission_options_init(crtk_submission_options *o);
 
 typedef struct crtk_submission_result {
     gboolean nothing_new;      /* no tumor to send: no file written, nothing recorded */
@@ -43,13 +45,13 @@ typedef struct crtk_submission_result {
     crtk_qa qa;                /* counts, measures, edits, failing cases */
 } crtk_submission_result;
 
-void crtk_submission_result_clear(crtk_submission_result *r);
+CRTK_API void crtk_submission_result_clear(crtk_submission_result *r);
 
 /* FALSE with error on usage or system errors (bad options, unreadable store, unwritable file);
  * TRUE otherwise, with r->nothing_new or r->refused telling what happened. */
-gboolean crtk_submit(crtk_store *s, const crtk_submission_options *o, crtk_submission_result *r, GError **error);
+CRTK_API gboolean crtk_submit(crtk_store *s, const crtk_submission_options *o, crtk_submission_result *r, GError **error);
 
 /* SHA-256 of a file as lowercase hex (newly allocated), NULL with error. */
-char *crtk_file_sha256(const char *path, GError **error);
+CRTK_API char *crtk_file_sha256(const char *path, GError **error);
 
 #endif

@@ -14,6 +14,8 @@
 #ifndef CRTK_STORE_H
 #define CRTK_STORE_H
 
+#include "export.h"
+
 #include <glib.h>
 #include <sqlite3.h>
 #include "dictionary.h"
@@ -24,28 +26,28 @@ typedef struct crtk_store crtk_store;
 
 /* Creates a new store (fails if the file exists).  user_dictionary_paths: NAACCR dictionary XML
  * files (NULL-terminated, may be NULL); their text is kept in the store. */
-crtk_store *crtk_store_create(const char *path, int version, char **user_dictionary_paths, GError **error);
-crtk_store *crtk_store_open(const char *path, gboolean read_only, GError **error);
-void crtk_store_close(crtk_store *s);
+CRTK_API crtk_store *crtk_store_create(const char *path, int version, char **user_dictionary_paths, GError **error);
+CRTK_API crtk_store *crtk_store_open(const char *path, gboolean read_only, GError **error);
+CRTK_API void crtk_store_close(crtk_store *s);
 
 /* Who is working, and with which command: recorded in the audit trail. */
-void crtk_store_set_actor(crtk_store *s, const char *user, const char *command);
-const char *crtk_store_path(const crtk_store *s);
-crtk_dictionary *crtk_store_dictionary(const crtk_store *s);
-int crtk_store_version(const crtk_store *s);
+CRTK_API void crtk_store_set_actor(crtk_store *s, const char *user, const char *command);
+CRTK_API const char *crtk_store_path(const crtk_store *s);
+CRTK_API crtk_dictionary *crtk_store_dictionary(const crtk_store *s);
+CRTK_API int crtk_store_version(const crtk_store *s);
 
 /* ---- settings ---------------------------------------------------------------- */
 /* Known keys: registryName, registryPhone, registryAddress, registryId, reportingFacility,
  * referenceDate (YYYYMMDD), followupDueMonths (12), followupLostMonths (15). */
-char *crtk_store_get_setting(crtk_store *s, const char *key);              /* NULL when unset */
-gboolean crtk_store_set_setting(crtk_store *s, const char *key, const char *value, GError **error);
+CRTK_API char *crtk_store_get_setting(crtk_store *s, const char *key);              /* NULL when unset */
+CRTK_API gboolean crtk_store_set_setting(crtk_store *s, const char *key, const char *value, GError **error);
 /* All settings as key/value pairs (newly allocated GPtrArray of char*: k0, v0, k1, v1...). */
-GPtrArray *crtk_store_list_settings(crtk_store *s);
+CRTK_API GPtrArray *crtk_store_list_settings(crtk_store *s);
 
 /* ---- transactions -------------------------------------------------------------- */
-gboolean crtk_store_begin(crtk_store *s, GError **error);
-gboolean crtk_store_commit(crtk_store *s, GError **error);
-void crtk_store_rollback(crtk_store *s);
+CRTK_API gboolean crtk_store_begin(crtk_store *s, GError **error);
+CRTK_API gboolean crtk_store_commit(crtk_store *s, GError **error);
+CRTK_API void crtk_store_rollback(crtk_store *s);
 
 /* ---- cases --------------------------------------------------------------------- */
 
@@ -56,26 +58,26 @@ typedef struct crtk_stored_patient {
     crtk_record *record;
 } crtk_stored_patient;
 
-crtk_stored_patient *crtk_stored_patient_new(crtk_store *s);
-void crtk_stored_patient_free(crtk_stored_patient *p);
+CRTK_API crtk_stored_patient *crtk_stored_patient_new(crtk_store *s);
+CRTK_API void crtk_stored_patient_free(crtk_stored_patient *p);
 
 /* Finds a patient by patientIdNumber or, if all digits and prefixed with '#', by row id. Returns row id or 0. */
-gint64 crtk_store_find_patient(crtk_store *s, const char *key);
-gboolean crtk_store_load_patient(crtk_store *s, gint64 patient_id, crtk_stored_patient *out, GError **error);
+CRTK_API gint64 crtk_store_find_patient(crtk_store *s, const char *key);
+CRTK_API gboolean crtk_store_load_patient(crtk_store *s, gint64 patient_id, crtk_stored_patient *out, GError **error);
 
 /* Sets items of a patient (tumor_id 0) or tumor: values are checked against their items first;
  * changes are audited; changing a tumor sets dateCaseLastChanged.  items/values are parallel
  * arrays of naaccrIds and values ("" clears). */
-gboolean crtk_store_set_items(crtk_store *s, gint64 patient_id, gint64 tumor_id, const char *const *items,
+CRTK_API gboolean crtk_store_set_items(crtk_store *s, gint64 patient_id, gint64 tumor_id, const char *const *items,
                               const char *const *values, int n, GError **error);
 /* New patient from a record's patient element (tumors ignored); returns its row id or 0. */
-gint64 crtk_store_insert_patient(crtk_store *s, const crtk_element *patient, GError **error);
-gint64 crtk_store_insert_tumor(crtk_store *s, gint64 patient_id, const crtk_element *tumor, GError **error);
-gboolean crtk_store_delete_patient(crtk_store *s, gint64 patient_id, GError **error);
-gboolean crtk_store_delete_tumor(crtk_store *s, gint64 tumor_id, GError **error);
+CRTK_API gint64 crtk_store_insert_patient(crtk_store *s, const crtk_element *patient, GError **error);
+CRTK_API gint64 crtk_store_insert_tumor(crtk_store *s, gint64 patient_id, const crtk_element *tumor, GError **error);
+CRTK_API gboolean crtk_store_delete_patient(crtk_store *s, gint64 patient_id, GError **error);
+CRTK_API gboolean crtk_store_delete_tumor(crtk_store *s, gint64 tumor_id, GError **error);
 /* Renumbers sequenceNumberHospital and sequenceNumberCentral of a patient's tumors in diagnosis
  * order (NAACCR coding rules: 00/01.. for in situ/malignant, 60/61.. for non-malignant). */
-gboolean crtk_store_renumber_sequences(crtk_store *s, gint64 patient_id, GError **error);
+CRTK_API gboolean crtk_store_renumber_sequences(crtk_store *s, gint64 patient_id, GError **error);
 
 /* ---- iteration ------------------------------------------------------------------- */
 
@@ -83,15 +85,15 @@ gboolean crtk_store_renumber_sequences(crtk_store *s, gint64 patient_id, GError 
  * columns of tumor and patient, run read-only; NULL = all), tumors restricted to the selected ones,
  * patients without tumors included when where is NULL.  Patients come in row-id order. */
 typedef int (*crtk_store_patient_fn)(crtk_stored_patient *p, void *user);
-gboolean crtk_store_foreach(crtk_store *s, const char *where, crtk_store_patient_fn fn, void *user,
+CRTK_API gboolean crtk_store_foreach(crtk_store *s, const char *where, crtk_store_patient_fn fn, void *user,
                             GError **error);
 /* Counts (patients, tumors) matching where. */
-gboolean crtk_store_count(crtk_store *s, const char *where, gint64 *patients, gint64 *tumors, GError **error);
+CRTK_API gboolean crtk_store_count(crtk_store *s, const char *where, gint64 *patients, gint64 *tumors, GError **error);
 
 /* A read-only query for reports: runs sql (one SELECT; ?1.. bound to params) and calls fn per row
  * with the column texts.  The store checks that the statement only reads. */
 typedef int (*crtk_store_row_fn)(int ncols, const char *const *values, const char *const *names, void *user);
-gboolean crtk_store_select(crtk_store *s, const char *sql, const char *const *params, int n_params,
+CRTK_API gboolean crtk_store_select(crtk_store *s, const char *sql, const char *const *params, int n_params,
                            crtk_store_row_fn fn, void *user, GError **error);
 
 /* ---- import ----------------------------------------------------------------------- */
@@ -115,7 +117,7 @@ typedef struct crtk_import_stats {
 /* Imports one file as one transaction.  Problems go to on_problem.  Returns FALSE (store
  * unchanged) when the file fails: a fatal problem, errors without force, or a conflict
  * with on_conflict = fail. */
-gboolean crtk_store_import(crtk_store *s, const char *path, const crtk_import_options *options,
+CRTK_API gboolean crtk_store_import(crtk_store *s, const char *path, const crtk_import_options *options,
                            crtk_problem_fn on_problem, void *user, crtk_import_stats *stats, GError **error);
 
 /* ---- audit ----------------------------------------------------------------------------- */
@@ -127,20 +129,20 @@ typedef struct crtk_audit_entry {
 } crtk_audit_entry;
 
 /* Records one change (used by the store itself and by layers that change settings). */
-gboolean crtk_store_audit(crtk_store *s, gint64 patient_id, gint64 tumor_id, const char *patient_key,
+CRTK_API gboolean crtk_store_audit(crtk_store *s, gint64 patient_id, gint64 tumor_id, const char *patient_key,
                           const char *item, const char *old_value, const char *new_value, GError **error);
 typedef int (*crtk_audit_fn)(const crtk_audit_entry *e, void *user);
-gboolean crtk_store_audit_list(crtk_store *s, const char *patient_key, const char *since, crtk_audit_fn fn,
+CRTK_API gboolean crtk_store_audit_list(crtk_store *s, const char *patient_key, const char *since, crtk_audit_fn fn,
                                void *user, GError **error);
 /* Recomputes the chain.  Returns TRUE when intact; otherwise sets *bad_id to the first broken entry
  * and *why to a message. */
-gboolean crtk_store_audit_verify(crtk_store *s, gint64 *checked, gint64 *bad_id, char **why, GError **error);
+CRTK_API gboolean crtk_store_audit_verify(crtk_store *s, gint64 *checked, gint64 *bad_id, char **why, GError **error);
 
 /* ---- maintenance ------------------------------------------------------------------------ */
-gboolean crtk_store_backup(crtk_store *s, const char *dest, GError **error);
-gboolean crtk_store_upgrade(crtk_store *s, int version, crtk_problem_fn on_problem, void *user, GError **error);
+CRTK_API gboolean crtk_store_backup(crtk_store *s, const char *dest, GError **error);
+CRTK_API gboolean crtk_store_upgrade(crtk_store *s, int version, crtk_problem_fn on_problem, void *user, GError **error);
 
 /* Today as YYYYMMDD (honours CRTK_TODAY=YYYYMMDD for tests). */
-char *crtk_today(void);
+CRTK_API char *crtk_today(void);
 
 #endif

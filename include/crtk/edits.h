@@ -17,6 +17,8 @@
 #ifndef CRTK_EDITS_H
 #define CRTK_EDITS_H
 
+#include "export.h"
+
 #include <glib.h>
 #include "dictionary.h"
 #include "record.h"
@@ -74,35 +76,35 @@ typedef struct crtk_edits_stats {
  * (NULL or "all": every edit) and compiles them for dict.  An edit of extra_dir with the id of a
  * built-in edit replaces it.  NULL with error for an unknown set, an unreadable directory or a
  * rule that does not compile (naming file, line and column). */
-crtk_edits *crtk_edits_load(const char *set_name, const char *extra_dir, crtk_dictionary *dict, GError **error);
-void crtk_edits_free(crtk_edits *edits);
+CRTK_API crtk_edits *crtk_edits_load(const char *set_name, const char *extra_dir, crtk_dictionary *dict, GError **error);
+CRTK_API void crtk_edits_free(crtk_edits *edits);
 
 /* The edits of edits whose items, rule or over-ride involve any of item_ids (NULL-terminated
  * naaccrIds): run only those after an abstractor changed these items.  Statistics are separate. */
-crtk_edits *crtk_edits_involving(const crtk_edits *edits, const char *const *item_ids);
+CRTK_API crtk_edits *crtk_edits_involving(const crtk_edits *edits, const char *const *item_ids);
 
 /* Runs the edits on one patient and its tumors; calls fn (may be NULL) for each failure.  Returns
  * the number of failures, -1 if the record's dictionary is not the one the edits were loaded for.
  * Edit P01 remembers the patients it has seen (by patientIdNumber) to compare a patient that
  * comes again with another ordinal; running the same record again (same ordinal) is not a repeat. */
-int crtk_edits_run_record(crtk_edits *edits, const crtk_record *record, crtk_edit_fn fn, void *user);
+CRTK_API int crtk_edits_run_record(crtk_edits *edits, const crtk_record *record, crtk_edit_fn fn, void *user);
 
 /* Statistics since load or the last reset. */
-crtk_edits_stats crtk_edits_stats_get(const crtk_edits *edits);
+CRTK_API crtk_edits_stats crtk_edits_stats_get(const crtk_edits *edits);
 /* Clears the statistics and the patients remembered by P01. */
-void crtk_edits_reset(crtk_edits *edits);
+CRTK_API void crtk_edits_reset(crtk_edits *edits);
 
 /* The active edits (after set selection and skipping), in load order. */
-int crtk_edits_count(const crtk_edits *edits);
-const crtk_edit_info *crtk_edits_get(const crtk_edits *edits, int i);
-const crtk_edit_info *crtk_edits_find(const crtk_edits *edits, const char *id);
+CRTK_API int crtk_edits_count(const crtk_edits *edits);
+CRTK_API const crtk_edit_info *crtk_edits_get(const crtk_edits *edits, int i);
+CRTK_API const crtk_edit_info *crtk_edits_find(const crtk_edits *edits, const char *id);
 /* Edits of the set that were skipped, each "ID: reason" (e.g. an item not in the dictionary). */
-const GPtrArray *crtk_edits_skipped(const crtk_edits *edits);
+CRTK_API const GPtrArray *crtk_edits_skipped(const crtk_edits *edits);
 /* Names of the edit sets the loaded files define, sorted (borrowed, NULL-terminated). */
-const char *const *crtk_edits_sets(const crtk_edits *edits);
-crtk_dictionary *crtk_edits_dictionary(const crtk_edits *edits);
+CRTK_API const char *const *crtk_edits_sets(const crtk_edits *edits);
+CRTK_API crtk_dictionary *crtk_edits_dictionary(const crtk_edits *edits);
 
 /* The date "today" used by the not-in-the-future checks (default: the local date at load). */
-void crtk_edits_set_today(crtk_edits *edits, int year, int month, int day);
+CRTK_API void crtk_edits_set_today(crtk_edits *edits, int year, int month, int day);
 
 #endif

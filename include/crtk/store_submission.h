@@ -19,6 +19,8 @@
 #ifndef CRTK_STORE_SUBMISSION_H
 #define CRTK_STORE_SUBMISSION_H
 
+#include "export.h"
+
 #include "store.h"
 
 typedef struct crtk_transmission {
@@ -37,25 +39,25 @@ typedef struct crtk_transmission {
 
 /* Makes the derived-variable SQL functions (crtk_seer_site_recode, crtk_age_at_dx, ...) available
  * on the store's connection.  crtk_store_open does it already; calling again is harmless. */
-gboolean crtk_store_enable_derived(crtk_store *s, GError **error);
+CRTK_API gboolean crtk_store_enable_derived(crtk_store *s, GError **error);
 
 /* An SQL condition over `tumor t` and `patient p` (for crtk_store_foreach / crtk_store_count)
  * selecting the tumors to submit.  since: NULL or "last", "all", or a date YYYYMMDD.
  * Newly allocated; NULL with error for a bad since. */
-char *crtk_store_submission_where(crtk_store *s, const char *since, GError **error);
+CRTK_API char *crtk_store_submission_where(crtk_store *s, const char *since, GError **error);
 
 /* Sets dateCaseReportExported = date (YYYYMMDD) on the tumors, each change audited; does not
  * change dateCaseLastChanged.  Runs inside the caller's transaction if one is open. */
-gboolean crtk_store_mark_exported(crtk_store *s, const gint64 *tumor_ids, gsize n, const char *date,
+CRTK_API gboolean crtk_store_mark_exported(crtk_store *s, const gint64 *tumor_ids, gsize n, const char *date,
                                   GError **error);
 
 /* Records a transmission (t->id and t->at are ignored: the store assigns them; t->user defaults to
  * the store's actor) and remembers where the audit trail stood, for the next selection.  Returns
  * the new id, 0 on error.  Runs inside the caller's transaction if one is open. */
-gint64 crtk_store_add_transmission(crtk_store *s, const crtk_transmission *t, GError **error);
+CRTK_API gint64 crtk_store_add_transmission(crtk_store *s, const crtk_transmission *t, GError **error);
 
 /* Calls fn for every transmission, oldest first (strings valid during the call). */
 typedef int (*crtk_transmission_fn)(const crtk_transmission *t, void *user);
-gboolean crtk_store_list_transmissions(crtk_store *s, crtk_transmission_fn fn, void *user, GError **error);
+CRTK_API gboolean crtk_store_list_transmissions(crtk_store *s, crtk_transmission_fn fn, void *user, GError **error);
 
 #endif

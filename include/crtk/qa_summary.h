@@ -15,6 +15,8 @@
 #ifndef CRTK_QA_SUMMARY_H
 #define CRTK_QA_SUMMARY_H
 
+#include "export.h"
+
 #include <glib.h>
 #include "store.h"
 #include "edits.h"
@@ -75,32 +77,32 @@ typedef struct crtk_qa {
     long failures_total;
 } crtk_qa;
 
-void crtk_qa_init(crtk_qa *qa);
-void crtk_qa_clear(crtk_qa *qa);
+CRTK_API void crtk_qa_init(crtk_qa *qa);
+CRTK_API void crtk_qa_clear(crtk_qa *qa);
 /* Adds a label/value line to the information block. */
-void crtk_qa_info(crtk_qa *qa, const char *label, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
+CRTK_API void crtk_qa_info(crtk_qa *qa, const char *label, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
 
 /* Counts and data-quality measures over the tumors matching where (an SQL condition over tumor t
  * and patient p; NULL = all). */
-gboolean crtk_qa_compute(crtk_store *s, const char *where, crtk_qa *qa, GError **error);
+CRTK_API gboolean crtk_qa_compute(crtk_store *s, const char *where, crtk_qa *qa, GError **error);
 /* Runs the edit set over the selection (every tumor of the selection, with its patient). */
-gboolean crtk_qa_run_edits(crtk_store *s, const char *where, const char *edit_set, crtk_qa *qa, GError **error);
+CRTK_API gboolean crtk_qa_run_edits(crtk_store *s, const char *where, const char *edit_set, crtk_qa *qa, GError **error);
 /* Both of the above at once (the edits run in two threads beside the counting); edit_set NULL or
  * "" = no edits. */
-gboolean crtk_qa_collect(crtk_store *s, const char *where, const char *edit_set, crtk_qa *qa, GError **error);
+CRTK_API gboolean crtk_qa_collect(crtk_store *s, const char *where, const char *edit_set, crtk_qa *qa, GError **error);
 /* Takes the per-edit failure counts of an edits run done elsewhere (a submission). */
-void crtk_qa_take_edits(crtk_qa *qa, const crtk_edits *edits, const char *edit_set, long tumors_checked,
+CRTK_API void crtk_qa_take_edits(crtk_qa *qa, const crtk_edits *edits, const char *edit_set, long tumors_checked,
                         long tumors_passing);
-void crtk_qa_add_failure(crtk_qa *qa, const char *patient_id, int tumor, const char *edit_id, const char *message);
+CRTK_API void crtk_qa_add_failure(crtk_qa *qa, const char *patient_id, int tumor, const char *edit_id, const char *message);
 /* Computes the "passing all edits" measure; call after the edits. */
-void crtk_qa_finish(crtk_qa *qa);
+CRTK_API void crtk_qa_finish(crtk_qa *qa);
 
 /* TRUE / FALSE when the measure meets standard k; -1 when that standard sets no limit or the
  * measure has no value. */
-int crtk_qa_meets(const crtk_qa_measure *m, int k);
+CRTK_API int crtk_qa_meets(const crtk_qa_measure *m, int k);
 
-gboolean crtk_qa_write_text(const crtk_qa *qa, const char *path, GError **error);
+CRTK_API gboolean crtk_qa_write_text(const crtk_qa *qa, const char *path, GError **error);
 /* The workbook (needs libxlsxwriter): the same content in sheets. */
-gboolean crtk_qa_write_xlsx(crtk_store *s, const crtk_qa *qa, const char *path, GError **error);
+CRTK_API gboolean crtk_qa_write_xlsx(crtk_store *s, const crtk_qa *qa, const char *path, GError **error);
 
 #endif

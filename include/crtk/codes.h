@@ -16,6 +16,8 @@
 #ifndef CRTK_CODES_H
 #define CRTK_CODES_H
 
+#include "export.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <glib.h>
@@ -29,32 +31,32 @@ typedef struct crtk_code {
 /* ---- code lists by item ---------------------------------------------------- */
 
 /* All codes of an item, in table order; NULL (and *n = 0) when the item has no list. */
-const crtk_code *crtk_code_list(const char *item, int *n);
+CRTK_API const crtk_code *crtk_code_list(const char *item, int *n);
 /* The label of a code, NULL when the code is not valid for the item (or the item has no list).
  * A code inside a range entry (e.g. "025" of "002-988") gets the range's label. */
-const char *crtk_code_label(const char *item, const char *code);
+CRTK_API const char *crtk_code_label(const char *item, const char *code);
 /* TRUE when the code is in the item's list (ranges included). */
-gboolean crtk_code_valid(const char *item, const char *code);
-gboolean crtk_code_valid_len(const char *item, const char *code, size_t len);
+CRTK_API gboolean crtk_code_valid(const char *item, const char *code);
+CRTK_API gboolean crtk_code_valid_len(const char *item, const char *code, size_t len);
 /* Codes of the item whose code starts with text (case-insensitive; dots in text are ignored, so
  * "C50.1" finds C501) or whose label (and extra text) holds every word of text (case-insensitive).
  * Returns const crtk_code* (borrowed) in table order, or NULL when the item has no list. */
-GPtrArray *crtk_code_search(const char *item, const char *text);
+CRTK_API GPtrArray *crtk_code_search(const char *item, const char *text);
 /* Names of all items (and pseudo-items) that have a list, sorted; NULL-terminated, borrowed. */
-const char *const *crtk_code_items(int *n);
+CRTK_API const char *const *crtk_code_items(int *n);
 
 /* A code list object, for callers that check many values (the edit engine). */
 typedef struct crtk_code_table crtk_code_table;
-const crtk_code_table *crtk_code_table_get(const char *item);
-gboolean crtk_code_table_has(const crtk_code_table *list, const char *code, size_t len);
-const char *crtk_code_table_name(const crtk_code_table *list);
+CRTK_API const crtk_code_table *crtk_code_table_get(const char *item);
+CRTK_API gboolean crtk_code_table_has(const crtk_code_table *list, const char *code, size_t len);
+CRTK_API const char *crtk_code_table_name(const crtk_code_table *list);
 
 /* ---- ICD-O-3 --------------------------------------------------------------- */
 
 /* Site code "C504" -> 504, or -1 when not C + 3 digits. */
-int crtk_site_number(const char *site, size_t len);
+CRTK_API int crtk_site_number(const char *site, size_t len);
 /* Label of a valid topography code, else NULL. */
-const char *crtk_topography_label(const char *site);
+CRTK_API const char *crtk_topography_label(const char *site);
 
 typedef enum {
     CRTK_REPORTABLE_BY_BEHAVIOR = 0, /* no note: /2 and /3 reportable, /0 and /1 only by the site rules */
@@ -73,15 +75,15 @@ typedef struct crtk_morphology {
 } crtk_morphology;
 
 /* The histology/behavior entry, or NULL when ICD-O-3 has no such code. */
-const crtk_morphology *crtk_morphology_find(int histology, int behavior);
+CRTK_API const crtk_morphology *crtk_morphology_find(int histology, int behavior);
 /* Valid in a diagnosis year (year <= 0: in any year). */
-gboolean crtk_morphology_valid(int histology, int behavior, int year);
+CRTK_API gboolean crtk_morphology_valid(int histology, int behavior, int year);
 /* A histology valid in the year with some behavior. */
-gboolean crtk_histology_valid(int histology, int year);
+CRTK_API gboolean crtk_histology_valid(int histology, int year);
 /* What the notes say on reportability in the year: 1 reportable, 0 not reportable,
  * -1 nothing noted (the behavior rule applies), -2 not a code.  year <= 0 = unknown
  * (a code reportable in some year counts as reportable). */
-int crtk_morphology_reportable(int histology, int behavior, int year);
+CRTK_API int crtk_morphology_reportable(int histology, int behavior, int year);
 
 /* ---- paired sites, geography, site/histology list ----------------------------- */
 
@@ -94,17 +96,17 @@ typedef enum {
 
 /* The laterality rule of a site in a diagnosis year (year <= 0: unknown year).  Before a site's
  * first year (CNS sites: 2004) the site is PAIRED_OR_NOT. */
-crtk_laterality_rule crtk_paired_site(const char *site, size_t len, int year);
-const char *crtk_laterality_rule_name(crtk_laterality_rule rule); /* "", "PAIRED", ... */
+CRTK_API crtk_laterality_rule crtk_paired_site(const char *site, size_t len, int year);
+CRTK_API const char *crtk_laterality_rule_name(crtk_laterality_rule rule); /* "", "PAIRED", ... */
 
 /* TRUE when county (3-digit FIPS) exists in state (USPS code) per state-county.tsv. */
-gboolean crtk_county_valid(const char *state, size_t slen, const char *county, size_t clen);
+CRTK_API gboolean crtk_county_valid(const char *state, size_t slen, const char *county, size_t clen);
 /* TRUE when the state has a county list (US states, DC, PR). */
-gboolean crtk_state_has_counties(const char *state, size_t slen);
+CRTK_API gboolean crtk_state_has_counties(const char *state, size_t slen);
 
 /* SEER site/histology validation list (edit IF25): 1 when the histology/behavior is listed for
  * the site's group, 0 when not, -1 when the site is not valid.  Diagnosis years up to 2017 use
  * the 2015 list, 2022 and later the 2022 list, 2018-2021 and unknown years (<= 0) either list. */
-int crtk_site_morphology_valid(const char *site, size_t len, int histology, int behavior, int year);
+CRTK_API int crtk_site_morphology_valid(const char *site, size_t len, int histology, int behavior, int year);
 
 #endif

@@ -9,6 +9,8 @@
 #ifndef CRTK_NAACCR_READ_H
 #define CRTK_NAACCR_READ_H
 
+#include "export.h"
+
 #include "dictionary.h"
 #include "io.h"
 #include "problem.h"
@@ -27,7 +29,7 @@ typedef struct crtk_read_options {
     gboolean check_values;        /* check lengths and data types (on by default via crtk_read_options_init) */
 } crtk_read_options;
 
-void crtk_read_options_init(crtk_read_options *o);
+CRTK_API void crtk_read_options_init(crtk_read_options *o);
 
 typedef struct crtk_read_handlers {
     /* Called once, after the NaaccrData attributes and items, before the first patient. */
@@ -47,20 +49,20 @@ typedef struct crtk_read_stats {
 
 /* Result of a read: 0 read to the end (problems may have been reported),
  * 1 stopped by a handler, -1 stopped by a fatal problem (reported). */
-int crtk_naaccr_xml_read(crtk_in *in, const char *name, const crtk_read_options *options,
+CRTK_API int crtk_naaccr_xml_read(crtk_in *in, const char *name, const crtk_read_options *options,
                          const crtk_read_handlers *handlers, void *user, crtk_read_stats *stats);
-int crtk_naaccr_flat_read(crtk_in *in, const char *name, const crtk_read_options *options,
+CRTK_API int crtk_naaccr_flat_read(crtk_in *in, const char *name, const crtk_read_options *options,
                           const crtk_read_handlers *handlers, void *user, crtk_read_stats *stats);
-int crtk_naaccr_csv_read(crtk_in *in, const char *name, const crtk_read_options *options,
+CRTK_API int crtk_naaccr_csv_read(crtk_in *in, const char *name, const crtk_read_options *options,
                          const crtk_read_handlers *handlers, void *user, crtk_read_stats *stats);
 
 /* Opens path, finds its format (from the name, else from the first bytes) and reads it. */
-int crtk_naaccr_read_file(const char *path, crtk_format format, const crtk_read_options *options,
+CRTK_API int crtk_naaccr_read_file(const char *path, crtk_format format, const crtk_read_options *options,
                           const crtk_read_handlers *handlers, void *user, crtk_read_stats *stats);
 
 /* Format from a file name: .xml/.xml.gz -> XML, .csv(.gz) -> CSV, .txt/.dat/.fwf/.flat(.gz) -> flat. */
-crtk_format crtk_format_from_name(const char *path);
-crtk_format crtk_format_parse(const char *name); /* "xml", "flat", "csv" */
-const char *crtk_format_name(crtk_format format);
+CRTK_API crtk_format crtk_format_from_name(const char *path);
+CRTK_API crtk_format crtk_format_parse(const char *name); /* "xml", "flat", "csv" */
+CRTK_API const char *crtk_format_name(crtk_format format);
 
 #endif

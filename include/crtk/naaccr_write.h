@@ -9,6 +9,8 @@
 #ifndef CRTK_NAACCR_WRITE_H
 #define CRTK_NAACCR_WRITE_H
 
+#include "export.h"
+
 #include "naaccr_read.h"
 
 typedef struct crtk_write_options {
@@ -21,19 +23,19 @@ typedef struct crtk_write_options {
     const char *csv_columns;       /* CSV: comma list of naaccrIds; NULL = every item of the record type */
 } crtk_write_options;
 
-void crtk_write_options_init(crtk_write_options *o);
+CRTK_API void crtk_write_options_init(crtk_write_options *o);
 
 typedef struct crtk_writer crtk_writer;
 
 /* header may be NULL (a fresh header of the dictionary and record type is used). */
-crtk_writer *crtk_writer_open(const char *path, crtk_dictionary *dict, const crtk_header *header,
+CRTK_API crtk_writer *crtk_writer_open(const char *path, crtk_dictionary *dict, const crtk_header *header,
                               const crtk_write_options *options, GError **error);
 /* The same over an already open output (taken over by the writer). */
-crtk_writer *crtk_writer_open_out(crtk_out *out, crtk_dictionary *dict, const crtk_header *header,
+CRTK_API crtk_writer *crtk_writer_open_out(crtk_out *out, crtk_dictionary *dict, const crtk_header *header,
                                   const crtk_write_options *options, GError **error);
-gboolean crtk_writer_write(crtk_writer *w, const crtk_record *record, GError **error);
-gboolean crtk_writer_close(crtk_writer *w, GError **error);
-void crtk_writer_abandon(crtk_writer *w);
+CRTK_API gboolean crtk_writer_write(crtk_writer *w, const crtk_record *record, GError **error);
+CRTK_API gboolean crtk_writer_close(crtk_writer *w, GError **error);
+CRTK_API void crtk_writer_abandon(crtk_writer *w);
 
 /* Format-specific back ends, used by crtk_writer_open_out. */
 typedef struct crtk_writer_ops {
@@ -55,11 +57,11 @@ struct crtk_writer {
     void *state;               /* the back end's */
 };
 
-extern const crtk_writer_ops crtk_xml_writer_ops;
-extern const crtk_writer_ops crtk_flat_writer_ops;
-extern const crtk_writer_ops crtk_csv_writer_ops;
+CRTK_API extern const crtk_writer_ops crtk_xml_writer_ops;
+CRTK_API extern const crtk_writer_ops crtk_flat_writer_ops;
+CRTK_API extern const crtk_writer_ops crtk_csv_writer_ops;
 
 /* Copies a header (its attributes and root items) for another use. */
-crtk_header *crtk_header_copy(const crtk_header *h);
+CRTK_API crtk_header *crtk_header_copy(const crtk_header *h);
 
 #endif

@@ -12,6 +12,8 @@
 #ifndef CRTK_EXCEL_COMMON_H
 #define CRTK_EXCEL_COMMON_H
 
+#include "export.h"
+
 #include <glib.h>
 #include "store.h"
 
@@ -27,7 +29,7 @@ typedef struct crtk_report_options {
     const struct crtk_qa *qa;    /* quality: show these results instead of computing them (submission QA) */
 } crtk_report_options;
 
-void crtk_report_options_init(crtk_report_options *o);
+CRTK_API void crtk_report_options_init(crtk_report_options *o);
 
 #ifdef CRTK_HAVE_XLSXWRITER
 #include <xlsxwriter.h>
@@ -50,32 +52,32 @@ typedef struct crtk_report {
 
 /* The SQL expression of an item: p."id" or t."id" by the item's level; "NULL" when the store's
  * NAACCR version has no such item.  Valid while r lives. */
-const char *crtk_report_col(crtk_report *r, const char *naaccr_id);
+CRTK_API const char *crtk_report_col(crtk_report *r, const char *naaccr_id);
 /* The sex item of the store's version (sexAssignedAtBirth from NAACCR 26, sex before). */
-const char *crtk_report_sex_col(crtk_report *r);
+CRTK_API const char *crtk_report_sex_col(crtk_report *r);
 /* "SELECT <select> FROM tumor t JOIN patient p ON p.id = t.patient_id WHERE <selection>[ AND <extra>] <tail>"
  * (newly allocated). */
-char *crtk_report_sql(crtk_report *r, const char *select, const char *extra, const char *tail);
+CRTK_API char *crtk_report_sql(crtk_report *r, const char *select, const char *extra, const char *tail);
 /* Runs a SELECT through the store (read-only). */
-gboolean crtk_report_select(crtk_report *r, const char *sql, crtk_store_row_fn fn, void *user, GError **error);
+CRTK_API gboolean crtk_report_select(crtk_report *r, const char *sql, crtk_store_row_fn fn, void *user, GError **error);
 
 /* A new sheet with the title block (title, registry and date, selection, suppression note, and
  * note when given).  Returns the sheet; *row is set to the first free row. */
-lxw_worksheet *crtk_report_sheet(crtk_report *r, const char *sheet_name, const char *title, const char *note,
+CRTK_API lxw_worksheet *crtk_report_sheet(crtk_report *r, const char *sheet_name, const char *title, const char *note,
                                  int *row);
 /* Writes a header row and freezes the panes below it and right of the first column. */
-void crtk_report_header(crtk_report *r, lxw_worksheet *ws, int row, const char *const *labels, int n);
+CRTK_API void crtk_report_header(crtk_report *r, lxw_worksheet *ws, int row, const char *const *labels, int n);
 /* Filter buttons on the header row over the rows below it (leave total rows out of last_row). */
-void crtk_report_filter(lxw_worksheet *ws, int header_row, int last_row, int ncols);
+CRTK_API void crtk_report_filter(lxw_worksheet *ws, int header_row, int last_row, int ncols);
 /* Writes a count, suppressed ("<N") when 0 < n < suppress_below.  Returns TRUE if shown. */
-gboolean crtk_report_count(crtk_report *r, lxw_worksheet *ws, int row, int col, long n, lxw_format *f);
+CRTK_API gboolean crtk_report_count(crtk_report *r, lxw_worksheet *ws, int row, int col, long n, lxw_format *f);
 /* Writes a share n/d as a percentage; blank when d is 0, "<N" when n (or d) is suppressed. */
-void crtk_report_pct(crtk_report *r, lxw_worksheet *ws, int row, int col, long n, long d, lxw_format *f);
+CRTK_API void crtk_report_pct(crtk_report *r, lxw_worksheet *ws, int row, int col, long n, long d, lxw_format *f);
 /* TRUE when a count would be hidden. */
-gboolean crtk_report_suppressed(const crtk_report *r, long n);
+CRTK_API gboolean crtk_report_suppressed(const crtk_report *r, long n);
 
 /* Year of diagnosis of a NAACCR date text, 0 if unknown. */
-int crtk_report_year(const char *date);
+CRTK_API int crtk_report_year(const char *date);
 
 /* ---- a simple table of counts: rows × columns, built from aggregated query rows ---- */
 typedef struct crtk_counts {
@@ -85,15 +87,15 @@ typedef struct crtk_counts {
     GArray *cells;          /* long[nrows * ncols] */
 } crtk_counts;
 
-crtk_counts *crtk_counts_new(int ncols);
-void crtk_counts_free(crtk_counts *c);
-int crtk_counts_row(crtk_counts *c, const char *key);          /* index, adding the row if new */
-void crtk_counts_add(crtk_counts *c, const char *row_key, int col, long n);
-long crtk_counts_get(const crtk_counts *c, int row, int col);
-long crtk_counts_row_total(const crtk_counts *c, int row);
-long crtk_counts_col_total(const crtk_counts *c, int col);
+CRTK_API crtk_counts *crtk_counts_new(int ncols);
+CRTK_API void crtk_counts_free(crtk_counts *c);
+CRTK_API int crtk_counts_row(crtk_counts *c, const char *key);          /* index, adding the row if new */
+CRTK_API void crtk_counts_add(crtk_counts *c, const char *row_key, int col, long n);
+CRTK_API long crtk_counts_get(const crtk_counts *c, int row, int col);
+CRTK_API long crtk_counts_row_total(const crtk_counts *c, int row);
+CRTK_API long crtk_counts_col_total(const crtk_counts *c, int col);
 /* Sorts rows by key (strcmp). */
-void crtk_counts_sort_keys(crtk_counts *c);
+CRTK_API void crtk_counts_sort_keys(crtk_counts *c);
 #endif
 
 /* ---- the reports -------------------------------------------------------------------------- */
@@ -109,15 +111,15 @@ typedef struct crtk_report_def {
 } crtk_report_def;
 
 /* All reports in --list order (n set to their number). */
-const crtk_report_def *crtk_reports(int *n);
-const crtk_report_def *crtk_report_find(const char *name);
+CRTK_API const crtk_report_def *crtk_reports(int *n);
+CRTK_API const crtk_report_def *crtk_report_find(const char *name);
 /* Builds a report into path (.xlsx).  FALSE with error on a bad selection, a store or file error,
  * or when crtk was built without libxlsxwriter. */
-gboolean crtk_report_run(crtk_store *s, const crtk_report_def *def, const char *path, const crtk_report_options *o,
+CRTK_API gboolean crtk_report_run(crtk_store *s, const crtk_report_def *def, const char *path, const crtk_report_options *o,
                          GError **error);
 
 /* The SEER Site Recode 2023 group of a tumor ("01".."81", "99") and its label. */
-const char *crtk_report_site_group(const char *site, const char *hist, const char *beh, const char *dxdate);
-const char *crtk_report_site_label(const char *code);
+CRTK_API const char *crtk_report_site_group(const char *site, const char *hist, const char *beh, const char *dxdate);
+CRTK_API const char *crtk_report_site_label(const char *code);
 
 #endif

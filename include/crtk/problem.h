@@ -8,6 +8,8 @@
 #ifndef CRTK_PROBLEM_H
 #define CRTK_PROBLEM_H
 
+#include "export.h"
+
 #include <glib.h>
 
 typedef enum {
@@ -54,17 +56,17 @@ enum { CRTK_CONTINUE = 0, CRTK_ABORT = 1 };
 typedef int (*crtk_problem_fn)(const crtk_problem *problem, void *user);
 
 /* Stable machine name of a code, e.g. "unknown-item" (used in JSON output). */
-const char *crtk_problem_code_name(crtk_problem_code code);
-const char *crtk_severity_name(crtk_severity severity);
+CRTK_API const char *crtk_problem_code_name(crtk_problem_code code);
+CRTK_API const char *crtk_severity_name(crtk_severity severity);
 
 /* Formats "FILE:LINE:COLUMN: patient P (ID), tumor T, item X: message" into a new string. */
-char *crtk_problem_format(const crtk_problem *problem);
+CRTK_API char *crtk_problem_format(const crtk_problem *problem);
 /* Formats the problem as one JSON object (no newline). */
-char *crtk_problem_to_json(const crtk_problem *problem);
+CRTK_API char *crtk_problem_to_json(const crtk_problem *problem);
 
 /* A GError domain for failures of crtk's own functions (bad arguments, I/O). */
 #define CRTK_ERROR crtk_error_quark()
-GQuark crtk_error_quark(void);
+CRTK_API GQuark crtk_error_quark(void);
 typedef enum { CRTK_ERROR_IO, CRTK_ERROR_DATA, CRTK_ERROR_USAGE, CRTK_ERROR_UNSUPPORTED } crtk_error_code;
 
 #endif

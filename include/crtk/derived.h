@@ -12,6 +12,8 @@
 #ifndef CRTK_DERIVED_H
 #define CRTK_DERIVED_H
 
+#include "export.h"
+
 #include <stdbool.h>
 #include <glib.h>
 #include "record.h"
@@ -29,9 +31,9 @@ typedef struct crtk_date {
  * parts, as in flat files) or ISO "CCYY-MM-DD".  Impossible parts (month 13, day
  * 31 of April, year 9999) become unknown, so do the parts after them.  NULL or
  * blank gives an all-unknown date. */
-crtk_date crtk_date_parse(const char *text);
+CRTK_API crtk_date crtk_date_parse(const char *text);
 /* Days in a month (0 if the month is invalid). */
-int crtk_days_in_month(int year, int month);
+CRTK_API int crtk_days_in_month(int year, int month);
 
 /* ---- age at diagnosis and age groups ------------------------------------------ */
 
@@ -43,14 +45,14 @@ int crtk_days_in_month(int year, int month);
  * compared when both are known, days when the months are equal and both days are
  * known).  A diagnosis less than a year before birth gives 0 ("diagnosed in
  * utero"), one further before birth 999. */
-int crtk_age_at_diagnosis(const char *date_of_birth, const char *date_of_diagnosis);
-int crtk_age_at_diagnosis_dates(crtk_date birth, crtk_date dx);
+CRTK_API int crtk_age_at_diagnosis(const char *date_of_birth, const char *date_of_diagnosis);
+CRTK_API int crtk_age_at_diagnosis_dates(crtk_date birth, crtk_date dx);
 
 /* SEER "Age recode with <1 year olds" (19 groups): "00" (<1), "01" (1-4), "02"
  * (5-9) ... "18" (85+), "99" unknown.  age < 0 or > 120 (or 999) is unknown. */
-const char *crtk_age_group_19(int age);
+CRTK_API const char *crtk_age_group_19(int age);
 /* SEER 18-group age recode: "01" (0-4) ... "18" (85+), "99" unknown. */
-const char *crtk_age_group_18(int age);
+CRTK_API const char *crtk_age_group_18(int age);
 
 typedef struct crtk_age_band {
     const char *code19;    /* "00".."18" */
@@ -61,9 +63,9 @@ typedef struct crtk_age_band {
 } crtk_age_band;
 
 /* The 19 age bands in order (n = 19); total standard population in *total if given. */
-const crtk_age_band *crtk_age_bands(int *n, long *total);
+CRTK_API const crtk_age_band *crtk_age_bands(int *n, long *total);
 /* The 2000 U.S. standard population of a 19-group code ("00".."18"), -1 if unknown. */
-long crtk_us2000_std_pop(const char *code19);
+CRTK_API long crtk_us2000_std_pop(const char *code19);
 
 /* ---- recodes ------------------------------------------------------------------ */
 
@@ -92,7 +94,7 @@ typedef struct crtk_tumor_codes {
 } crtk_tumor_codes;
 
 /* Parses the four values (any may be NULL); dx_date is a NAACCR date or a bare year. */
-void crtk_tumor_codes_parse(crtk_tumor_codes *c, const char *site, const char *hist,
+CRTK_API void crtk_tumor_codes_parse(crtk_tumor_codes *c, const char *site, const char *hist,
                             const char *beh, const char *dx_date);
 
 /* Short names used by SQL and the command line: "seer-2023", "seer-2023-expanded",
@@ -100,37 +102,37 @@ void crtk_tumor_codes_parse(crtk_tumor_codes *c, const char *site, const char *h
  * "iccc-iarc2017", "aya-2020", "aya-who2008", "lymphoid-2021", "brain-cns-2020".
  * Also accepts the upstream version strings ("2023 Revision", "WHO 2008 Definition",
  * "Third edition based on ICD-O-3/IARC 2017", ...). -1 if not known. */
-int crtk_recode_find(const char *name);
-const char *crtk_recode_name(crtk_recode_id id);
-const char *crtk_recode_title(crtk_recode_id id);
+CRTK_API int crtk_recode_find(const char *name);
+CRTK_API const char *crtk_recode_name(crtk_recode_id id);
+CRTK_API const char *crtk_recode_title(crtk_recode_id id);
 /* The code meaning "unknown / not classified" (extended = ICCC extended classification). */
-const char *crtk_recode_unknown(crtk_recode_id id, bool extended);
+CRTK_API const char *crtk_recode_unknown(crtk_recode_id id, bool extended);
 /* FALSE (with error) if the recode's table cannot be loaded; loading is otherwise implicit. */
-gboolean crtk_recode_load(crtk_recode_id id, GError **error);
+CRTK_API gboolean crtk_recode_load(crtk_recode_id id, GError **error);
 
 /* The recode of a tumour: first matching row of the table (README §4 algorithm), or
  * the unknown code.  extended picks the ICCC extended classification (the unknown
  * code for tables without one).  Never NULL; the string is static. */
-const char *crtk_recode(crtk_recode_id id, const crtk_tumor_codes *c, bool extended);
+CRTK_API const char *crtk_recode(crtk_recode_id id, const crtk_tumor_codes *c, bool extended);
 /* Same, but a missing or invalid primary site does not make the result unknown: it
  * matches only the rows open to any site (the haematopoietic rows of the SEER
  * tables).  Used by the cause-specific classification. */
-const char *crtk_recode_any_site(crtk_recode_id id, const crtk_tumor_codes *c, bool extended);
+CRTK_API const char *crtk_recode_any_site(crtk_recode_id id, const crtk_tumor_codes *c, bool extended);
 /* Same from text values. */
-const char *crtk_recode_values(crtk_recode_id id, const char *site, const char *hist,
+CRTK_API const char *crtk_recode_values(crtk_recode_id id, const char *site, const char *hist,
                                const char *beh, const char *dx_date, bool extended);
 /* The table's label for a code ("Lip", "Hodgkin lymphomas"...), NULL if none. */
-const char *crtk_recode_label(crtk_recode_id id, const char *code, bool extended);
+CRTK_API const char *crtk_recode_label(crtk_recode_id id, const char *code, bool extended);
 
 /* Conveniences for the usual variables. */
-const char *crtk_seer_site_recode(const char *site, const char *hist, const char *beh, const char *dx_date);
-const char *crtk_seer_site_recode_who2008(const char *site, const char *hist);
-const char *crtk_iccc_recode(const char *site, const char *hist, const char *beh, bool extended); /* IARC 2017 */
-const char *crtk_aya_recode(const char *site, const char *hist, const char *beh);                 /* 2020 */
+CRTK_API const char *crtk_seer_site_recode(const char *site, const char *hist, const char *beh, const char *dx_date);
+CRTK_API const char *crtk_seer_site_recode_who2008(const char *site, const char *hist);
+CRTK_API const char *crtk_iccc_recode(const char *site, const char *hist, const char *beh, bool extended); /* IARC 2017 */
+CRTK_API const char *crtk_aya_recode(const char *site, const char *hist, const char *beh);                 /* 2020 */
 
 /* SEER "ICCC major category" (2 digits) from a 3-digit ICCC recode: 011-015 -> 01 ...
  * 121-122 -> 15, 999/other -> 99 (group XI split into 11-14 as README §4). */
-const char *crtk_iccc_major(const char *iccc_recode);
+CRTK_API const char *crtk_iccc_major(const char *iccc_recode);
 
 /* ---- survival time (SEER rules, per patient) ------------------------------------ */
 
@@ -166,20 +168,20 @@ typedef struct crtk_survival_options {
 
 /* Computes survival for the n tumours of one patient (out has n entries) and the
  * patient's Vital Status Recode [1762] into vsr ("0", "1" or "" when blank). */
-void crtk_survival_compute(const crtk_survival_tumor *tumors, int n, const crtk_survival_options *opt,
+CRTK_API void crtk_survival_compute(const crtk_survival_tumor *tumors, int n, const crtk_survival_options *opt,
                            crtk_survival_result *out, char vsr[2]);
 
 /* The same for a record: reads dateOfDiagnosis, sequenceNumberCentral,
  * typeOfReportingSource (tumour) and dateOfLastContact, vitalStatus, dateOfBirth
  * (patient, or tumour where the dictionary puts them there).  out needs
  * r->n_tumors entries (may be NULL when r has no tumours). */
-void crtk_survival_record(const crtk_record *r, const crtk_survival_options *opt,
+CRTK_API void crtk_survival_record(const crtk_record *r, const crtk_survival_options *opt,
                           crtk_survival_result *out, char vsr[2]);
 /* Computes and stores the results in the record's survival items (survMosActiveFollowup,
  * survFlagActiveFollowup, survMosPresumedAlive, survFlagPresumedAlive,
  * survDateActiveFollowup, survDatePresumedAlive, survDateDxRecode, vitalStatusRecode)
  * where the dictionary has them; returns how many values were set. */
-int crtk_survival_apply(crtk_record *r, const crtk_survival_options *opt);
+CRTK_API int crtk_survival_apply(crtk_record *r, const crtk_survival_options *opt);
 
 /* ---- cause-specific death classification ---------------------------------------- */
 
@@ -198,7 +200,7 @@ typedef enum crtk_cause_table {
  * seq_num: Sequence Number--Central text; icd_revision: ICD Revision Number [1920];
  * cause: Cause of Death [1910]; dolc_year: year of last contact (0 unknown);
  * endpoint_year: study cut-off year (0 = current year). */
-crtk_cause_specific crtk_cause_specific_classify(crtk_cause_table table, const char *seq_num,
+CRTK_API crtk_cause_specific crtk_cause_specific_classify(crtk_cause_table table, const char *seq_num,
                                                  const char *icd_revision, const char *cause,
                                                  const char *site, const char *hist,
                                                  const char *beh, const char *dx_date,
@@ -215,6 +217,6 @@ typedef struct sqlite3 sqlite3;
  *   crtk_aya(site, hist, beh), crtk_aya_2008(site, hist, beh), crtk_lymphoid_recode(site, hist),
  *   crtk_brain_cns_recode(site, hist, beh), crtk_recode(name, site, hist, beh, dxdate[, extended]),
  *   crtk_recode_label(name, code). */
-gboolean crtk_derived_register_sqlite(sqlite3 *db, GError **error);
+CRTK_API gboolean crtk_derived_register_sqlite(sqlite3 *db, GError **error);
 
 #endif

@@ -14,6 +14,8 @@
 #ifndef CRTK_RECORD_H
 #define CRTK_RECORD_H
 
+#include "export.h"
+
 #include <stdint.h>
 #include <glib.h>
 #include "dictionary.h"
@@ -49,36 +51,36 @@ typedef struct crtk_header {
     GString *arena;
 } crtk_header;
 
-crtk_record *crtk_record_new(crtk_dictionary *dict);
-void crtk_record_free(crtk_record *r);
+CRTK_API crtk_record *crtk_record_new(crtk_dictionary *dict);
+CRTK_API void crtk_record_free(crtk_record *r);
 /* Removes all values and tumors (keeps memory for reuse). */
-void crtk_record_clear(crtk_record *r);
-crtk_element *crtk_record_add_tumor(crtk_record *r);
+CRTK_API void crtk_record_clear(crtk_record *r);
+CRTK_API crtk_element *crtk_record_add_tumor(crtk_record *r);
 /* Deep copy of src into dst (same dictionary). */
-void crtk_record_copy(crtk_record *dst, const crtk_record *src);
+CRTK_API void crtk_record_copy(crtk_record *dst, const crtk_record *src);
 /* The patientIdNumber value, "" when absent. */
-const char *crtk_record_patient_id(const crtk_record *r);
+CRTK_API const char *crtk_record_patient_id(const crtk_record *r);
 
-crtk_header *crtk_header_new(crtk_dictionary *dict, unsigned record_type);
-void crtk_header_free(crtk_header *h);
+CRTK_API crtk_header *crtk_header_new(crtk_dictionary *dict, unsigned record_type);
+CRTK_API void crtk_header_free(crtk_header *h);
 
 /* Sets a value (a copy is made); len 0 removes it. */
-void crtk_element_set(crtk_element *e, int index, const char *value, size_t len);
-void crtk_element_set_str(crtk_element *e, int index, const char *value);
+CRTK_API void crtk_element_set(crtk_element *e, int index, const char *value, size_t len);
+CRTK_API void crtk_element_set_str(crtk_element *e, int index, const char *value);
 /* Sets by naaccrId; FALSE if the dictionary has no such item. */
-gboolean crtk_element_set_id(crtk_element *e, const crtk_dictionary *d, const char *id, const char *value);
+CRTK_API gboolean crtk_element_set_id(crtk_element *e, const crtk_dictionary *d, const char *id, const char *value);
 /* The value (NUL-terminated) or NULL when absent. */
-const char *crtk_element_get(const crtk_element *e, int index, size_t *len);
+CRTK_API const char *crtk_element_get(const crtk_element *e, int index, size_t *len);
 /* By naaccrId; NULL when absent or unknown. */
-const char *crtk_element_get_id(const crtk_element *e, const crtk_dictionary *d, const char *id);
-gboolean crtk_element_has(const crtk_element *e, int index);
-void crtk_element_unset(crtk_element *e, int index);
+CRTK_API const char *crtk_element_get_id(const crtk_element *e, const crtk_dictionary *d, const char *id);
+CRTK_API gboolean crtk_element_has(const crtk_element *e, int index);
+CRTK_API void crtk_element_unset(crtk_element *e, int index);
 /* Removes all values and extensions. */
-void crtk_element_clear(crtk_element *e);
-void crtk_element_add_extension(crtk_element *e, const char *xml, size_t len);
+CRTK_API void crtk_element_clear(crtk_element *e);
+CRTK_API void crtk_element_add_extension(crtk_element *e, const char *xml, size_t len);
 
 /* For elements used outside records and headers. */
-void crtk_element_init(crtk_element *e, int n_items, GString *arena);
-void crtk_element_free(crtk_element *e);
+CRTK_API void crtk_element_init(crtk_element *e, int n_items, GString *arena);
+CRTK_API void crtk_element_free(crtk_element *e);
 
 #endif

@@ -14,14 +14,16 @@
 #ifndef CRTK_LETTERS_H
 #define CRTK_LETTERS_H
 
+#include "export.h"
+
 #include <glib.h>
 #include "followup.h"
 
 typedef enum { CRTK_LETTER_PHYSICIAN, CRTK_LETTER_PATIENT, CRTK_LETTER_CONTACT } crtk_letter_to;
 
 /* "physician", "patient", "contact"; parse gives -1 for another word. */
-const char *crtk_letter_to_name(crtk_letter_to to);
-int crtk_letter_to_parse(const char *word);
+CRTK_API const char *crtk_letter_to_name(crtk_letter_to to);
+CRTK_API int crtk_letter_to_parse(const char *word);
 
 /* The sender, from the store's settings. */
 typedef struct crtk_letter_registry {
@@ -55,30 +57,30 @@ typedef struct crtk_letter {
 
 typedef struct crtk_letters crtk_letters;
 
-crtk_letters *crtk_letters_new(crtk_letter_to to, const crtk_letter_registry *reg);
-void crtk_letters_free(crtk_letters *l);
+CRTK_API crtk_letters *crtk_letters_new(crtk_letter_to to, const crtk_letter_registry *reg);
+CRTK_API void crtk_letters_free(crtk_letters *l);
 /* Physician names and addresses: a CSV with a header naming the columns id (an NPI or physician
  * code), name, address1, address2, city, state, postalCode. */
-gboolean crtk_letters_load_physicians(crtk_letters *l, const char *path, GError **error);
+CRTK_API gboolean crtk_letters_load_physicians(crtk_letters *l, const char *path, GError **error);
 /* Adds a classified patient to the letter of its recipient (a new letter for a new recipient).
  * Returns FALSE, with the reason in *why (static words), when the patient has no recipient of
  * this kind: no follow-up physician, no mailing address, no follow-up contact. */
-gboolean crtk_letters_add(crtk_letters *l, const crtk_followup_patient *p, const char **why);
+CRTK_API gboolean crtk_letters_add(crtk_letters *l, const crtk_followup_patient *p, const char **why);
 
-guint crtk_letters_count(const crtk_letters *l);
-const crtk_letter *crtk_letters_get(const crtk_letters *l, guint i);
+CRTK_API guint crtk_letters_count(const crtk_letters *l);
+CRTK_API const crtk_letter *crtk_letters_get(const crtk_letters *l, guint i);
 /* Physician letters whose physician is not in the directory (addressed by NPI only). */
-guint crtk_letters_unaddressed(const crtk_letters *l);
+CRTK_API guint crtk_letters_unaddressed(const crtk_letters *l);
 
 /* The letter's text: body (salutation to signature) and reply form, as plain text with
  * paragraphs separated by blank lines. */
-char *crtk_letter_body_text(const crtk_letters *l, const crtk_letter *letter);
-char *crtk_letter_form_text(const crtk_letters *l, const crtk_letter *letter);
+CRTK_API char *crtk_letter_body_text(const crtk_letters *l, const crtk_letter *letter);
+CRTK_API char *crtk_letter_form_text(const crtk_letters *l, const crtk_letter *letter);
 
 /* A printable PDF: US Letter pages, each letter on its own pages, its reply form on a new page. */
-gboolean crtk_letters_write_pdf(const crtk_letters *l, const char *path, GError **error);
+CRTK_API gboolean crtk_letters_write_pdf(const crtk_letters *l, const char *path, GError **error);
 /* One CSV row per letter for mail merge: letter, to, variant, recipient, address lines, salutation,
  * patients, registry name and telephone, date, body, reply form. */
-gboolean crtk_letters_write_csv(const crtk_letters *l, const char *path, GError **error);
+CRTK_API gboolean crtk_letters_write_csv(const crtk_letters *l, const char *path, GError **error);
 
 #endif

@@ -14,24 +14,26 @@
 #ifndef CRTK_CONVERT_H
 #define CRTK_CONVERT_H
 
+#include "export.h"
+
 #include "record.h"
 #include "problem.h"
 
 typedef struct crtk_converter crtk_converter;
 
-crtk_converter *crtk_converter_new(crtk_dictionary *from, crtk_dictionary *to, unsigned target_record_type);
-void crtk_converter_free(crtk_converter *c);
+CRTK_API crtk_converter *crtk_converter_new(crtk_dictionary *from, crtk_dictionary *to, unsigned target_record_type);
+CRTK_API void crtk_converter_free(crtk_converter *c);
 /* TRUE when the conversion is the identity (same dictionary, record type keeps all items). */
-gboolean crtk_converter_is_identity(const crtk_converter *c);
+CRTK_API gboolean crtk_converter_is_identity(const crtk_converter *c);
 /* Converts src (of `from`) into dst (a record of `to`, cleared first). */
-void crtk_converter_record(crtk_converter *c, const crtk_record *src, crtk_record *dst);
+CRTK_API void crtk_converter_record(crtk_converter *c, const crtk_record *src, crtk_record *dst);
 /* Converts NaaccrData items and attributes into a new header of `to`. */
-crtk_header *crtk_converter_header(crtk_converter *c, const crtk_header *src);
+CRTK_API crtk_header *crtk_converter_header(crtk_converter *c, const crtk_header *src);
 /* Reports, as warnings, every item dropped, moved, renamed or changed, with counts. */
-void crtk_converter_report(const crtk_converter *c, const char *file, crtk_problem_fn fn, void *user);
+CRTK_API void crtk_converter_report(const crtk_converter *c, const char *file, crtk_problem_fn fn, void *user);
 /* The dictionary converted to. */
-crtk_dictionary *crtk_converter_target(const crtk_converter *c);
+CRTK_API crtk_dictionary *crtk_converter_target(const crtk_converter *c);
 /* Total values dropped. */
-long crtk_converter_dropped(const crtk_converter *c);
+CRTK_API long crtk_converter_dropped(const crtk_converter *c);
 
 #endif

@@ -21,6 +21,8 @@
 #ifndef CRTK_FOLLOWUP_H
 #define CRTK_FOLLOWUP_H
 
+#include "export.h"
+
 #include <glib.h>
 #include "store.h"
 
@@ -49,13 +51,13 @@ typedef enum {
 } crtk_followup_reason;
 
 /* "excluded", "dead", "current", "due", "lost" (the words of --status and of JSON output). */
-const char *crtk_followup_status_name(crtk_followup_status st);
+CRTK_API const char *crtk_followup_status_name(crtk_followup_status st);
 /* -1 when the word is not a status. */
-int crtk_followup_status_parse(const char *word);
+CRTK_API int crtk_followup_status_parse(const char *word);
 /* Stable short codes ("non-analytic", "foreign", "benign", "cervix-in-situ", "skin", "age-over-100",
  * "class-00"; "" for followed) and words for people. */
-const char *crtk_followup_reason_code(crtk_followup_reason r);
-const char *crtk_followup_reason_text(crtk_followup_reason r);
+CRTK_API const char *crtk_followup_reason_code(crtk_followup_reason r);
+CRTK_API const char *crtk_followup_reason_text(crtk_followup_reason r);
 
 /* ---- rules --------------------------------------------------------------------------------- */
 
@@ -71,32 +73,32 @@ typedef struct crtk_followup_rules {
 } crtk_followup_rules;
 
 /* Rules with the standard's defaults for an as-of date (YYYYMMDD; 0 = today). */
-void crtk_followup_rules_init(crtk_followup_rules *r, int as_of);
+CRTK_API void crtk_followup_rules_init(crtk_followup_rules *r, int as_of);
 /* Rules from a store's settings; as_of NULL = today (CRTK_TODAY honoured).  Fails on a bad
  * date or setting. */
-gboolean crtk_followup_rules_from_store(crtk_store *s, const char *as_of, crtk_followup_rules *r, GError **error);
+CRTK_API gboolean crtk_followup_rules_from_store(crtk_store *s, const char *as_of, crtk_followup_rules *r, GError **error);
 
 /* The store settings of the follow-up (registry name and addresses for letters, windows, reference
  * date, ...), in the order they are shown; NULL-terminated. */
-extern const char *const crtk_followup_setting_keys[];
+CRTK_API extern const char *const crtk_followup_setting_keys[];
 /* TRUE when key is one of crtk_followup_setting_keys. */
-gboolean crtk_followup_setting_is_key(const char *key);
+CRTK_API gboolean crtk_followup_setting_is_key(const char *key);
 /* The value a follow-up setting has when it is not set, as text (free with g_free), or NULL when
  * it has none. */
-char *crtk_followup_setting_default(const char *key);
+CRTK_API char *crtk_followup_setting_default(const char *key);
 
 /* ---- dates ---------------------------------------------------------------------------------- */
 
 /* "YYYYMMDD" or "YYYY-MM-DD", a real calendar date, as YYYYMMDD; 0 otherwise. */
-int crtk_followup_parse_full_date(const char *text);
+CRTK_API int crtk_followup_parse_full_date(const char *text);
 /* A NAACCR date (YYYYMMDD, YYYYMM, YYYY) as YYYYMMDD with unknown parts taken as early as
  * possible (latest = FALSE: month 01, day 01) or as late as possible (TRUE); 0 when the year
  * is unknown. */
-int crtk_followup_date_bound(const char *text, gboolean latest);
+CRTK_API int crtk_followup_date_bound(const char *text, gboolean latest);
 /* date + months (day kept, or the last day of a shorter month). */
-int crtk_followup_add_months(int date, int months);
+CRTK_API int crtk_followup_add_months(int date, int months);
 /* Completed months from a to b (negative when b is before a). */
-int crtk_followup_months_between(int a, int b);
+CRTK_API int crtk_followup_months_between(int a, int b);
 
 /* ---- classification ------------------------------------------------------------------------ */
 
@@ -120,7 +122,7 @@ typedef enum {
 } crtk_followup_item;
 
 /* The naaccrId of an item ("dateOfLastContact"). */
-const char *crtk_followup_item_id(crtk_followup_item it);
+CRTK_API const char *crtk_followup_item_id(crtk_followup_item it);
 
 typedef struct crtk_followup_tumor {
     gint64 tumor_id;                          /* row id in the store, 0 when not from a store */
@@ -148,14 +150,14 @@ typedef struct crtk_followup_patient {
 } crtk_followup_patient;
 
 /* Why one tumor is not followed (also sets t->dx_date). */
-crtk_followup_reason crtk_followup_tumor_reason(crtk_followup_tumor *t);
+CRTK_API crtk_followup_reason crtk_followup_tumor_reason(crtk_followup_tumor *t);
 /* Classifies a patient and its tumors for the rules. */
-void crtk_followup_classify(const crtk_followup_rules *r, crtk_followup_patient *p);
+CRTK_API void crtk_followup_classify(const crtk_followup_rules *r, crtk_followup_patient *p);
 
 /* The patient's next follow-up source code and following physician (NPI, else physician code),
  * from the principal tumor; NULL when blank. */
-const char *crtk_followup_next_source(const crtk_followup_patient *p);
-const char *crtk_followup_physician(const crtk_followup_patient *p);
+CRTK_API const char *crtk_followup_next_source(const crtk_followup_patient *p);
+CRTK_API const char *crtk_followup_physician(const crtk_followup_patient *p);
 
 /* ---- scanning a store ------------------------------------------------------------------------ */
 
@@ -168,7 +170,7 @@ enum {
  * its values are valid during the call only.  Return CRTK_ABORT to stop. */
 typedef int (*crtk_followup_fn)(crtk_followup_patient *p, void *user);
 /* One read-only query over patient JOIN tumor; items the store's version lacks stay blank. */
-gboolean crtk_followup_scan(crtk_store *s, const crtk_followup_rules *r, int what, crtk_followup_fn fn,
+CRTK_API gboolean crtk_followup_scan(crtk_store *s, const crtk_followup_rules *r, int what, crtk_followup_fn fn,
                             void *user, GError **error);
 
 /* ---- follow-up rates (SEER Training "Follow-up Calculations" worksheet) ------------------------ */
@@ -197,16 +199,16 @@ typedef struct crtk_followup_rate {
     crtk_followup_cohort cohort[2];
 } crtk_followup_rate;
 
-void crtk_followup_rate_init(crtk_followup_rate *rate, const crtk_followup_rules *r, gboolean per_tumor);
+CRTK_API void crtk_followup_rate_init(crtk_followup_rate *rate, const crtk_followup_rules *r, gboolean per_tumor);
 /* Adds a classified patient to both cohorts. */
-void crtk_followup_rate_add(crtk_followup_rate *rate, const crtk_followup_patient *p);
-void crtk_followup_rate_clear(crtk_followup_rate *rate);
+CRTK_API void crtk_followup_rate_add(crtk_followup_rate *rate, const crtk_followup_patient *p);
+CRTK_API void crtk_followup_rate_clear(crtk_followup_rate *rate);
 /* Scans the store into an initialised rate. */
-gboolean crtk_followup_rate_compute(crtk_store *s, crtk_followup_rate *rate, GError **error);
+CRTK_API gboolean crtk_followup_rate_compute(crtk_store *s, crtk_followup_rate *rate, GError **error);
 /* (B + D) / A in percent; 0 when A is 0. */
-double crtk_followup_rate_percent(const crtk_followup_rate_line *l);
+CRTK_API double crtk_followup_rate_percent(const crtk_followup_rate_line *l);
 /* The rate meets the cohort's target (a cohort without patients passes). */
-gboolean crtk_followup_rate_pass(const crtk_followup_cohort *c, const crtk_followup_rate_line *l);
+CRTK_API gboolean crtk_followup_rate_pass(const crtk_followup_cohort *c, const crtk_followup_rate_line *l);
 
 /* ---- posting a contact ------------------------------------------------------------------------ */
 
@@ -227,25 +229,25 @@ typedef struct crtk_followup_contact {
  * dateOfLastCancerStatus (tumors given a status), the source; dateCaseLastChanged and the
  * audit trail by crtk_store_set_items.  Refuses a date after r->today always, and without
  * force a date older than the recorded one or before a diagnosis. */
-gboolean crtk_followup_post(crtk_store *s, const crtk_followup_rules *r, const char *patient,
+CRTK_API gboolean crtk_followup_post(crtk_store *s, const crtk_followup_rules *r, const char *patient,
                             const crtk_followup_contact *c, GError **error);
 
 /* Posts every line of a CSV file (header: patientIdNumber, date, vitalStatus and optionally
  * cancerStatus, source, causeOfDeath), all or nothing; errors name the file and line.
  * *posted gets the number of contacts. */
-gboolean crtk_followup_post_csv(crtk_store *s, const crtk_followup_rules *r, const char *path, gboolean force,
+CRTK_API gboolean crtk_followup_post_csv(crtk_store *s, const crtk_followup_rules *r, const char *path, gboolean force,
                                 int *posted, GError **error);
 
 /* A coded date as people read it: "YYYYMMDD" -> "YYYY-MM-DD", "YYYYMM" -> "YYYY-MM", anything else as it
  * is; an empty or NULL date gives a copy of unknown.  Free with g_free. */
-char *crtk_followup_date_text(const char *coded, const char *unknown);
+CRTK_API char *crtk_followup_date_text(const char *coded, const char *unknown);
 
 /* ---- small CSV helpers (RFC 4180) ------------------------------------------------------------- */
 
 /* Reads a CSV file into rows: GPtrArray of GStrv; lines (if not NULL) gets the 1-based line
  * where each row starts.  Blank lines are skipped. */
-GPtrArray *crtk_followup_csv_read(const char *path, GArray **lines, GError **error);
+CRTK_API GPtrArray *crtk_followup_csv_read(const char *path, GArray **lines, GError **error);
 /* Appends a field, quoted when needed. */
-void crtk_followup_csv_field(GString *out, const char *value, gboolean first);
+CRTK_API void crtk_followup_csv_field(GString *out, const char *value, gboolean first);
 
 #endif
