@@ -35,6 +35,7 @@
 #include "version.h"
 #include "problem.h"
 #include "io.h"
+#include "date.h"
 #include "dictionary.h"
 #include "record.h"
 #include "naaccr_read.h"

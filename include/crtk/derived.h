@@ -17,23 +17,7 @@
 #include <stdbool.h>
 #include <glib.h>
 #include "record.h"
-
-/* ---- dates ------------------------------------------------------------------ */
-
-/* A calendar date whose parts may be unknown (0). */
-typedef struct crtk_date {
-    int year;   /* 0 = unknown */
-    int month;  /* 0 = unknown (then day is 0 too) */
-    int day;    /* 0 = unknown */
-} crtk_date;
-
-/* Parses a NAACCR date: "CCYYMMDD", "CCYYMM", "CCYY" (blanks or "99" for unknown
- * parts, as in flat files) or ISO "CCYY-MM-DD".  Impossible parts (month 13, day
- * 31 of April, year 9999) become unknown, so do the parts after them.  NULL or
- * blank gives an all-unknown date. */
-CRTK_API crtk_date crtk_date_parse(const char *text);
-/* Days in a month (0 if the month is invalid). */
-CRTK_API int crtk_days_in_month(int year, int month);
+#include "date.h"
 
 /* ---- age at diagnosis and age groups ------------------------------------------ */
 

@@ -87,19 +87,6 @@ CRTK_API gboolean crtk_followup_setting_is_key(const char *key);
  * it has none. */
 CRTK_API char *crtk_followup_setting_default(const char *key);
 
-/* ---- dates ---------------------------------------------------------------------------------- */
-
-/* "YYYYMMDD" or "YYYY-MM-DD", a real calendar date, as YYYYMMDD; 0 otherwise. */
-CRTK_API int crtk_followup_parse_full_date(const char *text);
-/* A NAACCR date (YYYYMMDD, YYYYMM, YYYY) as YYYYMMDD with unknown parts taken as early as
- * possible (latest = FALSE: month 01, day 01) or as late as possible (TRUE); 0 when the year
- * is unknown. */
-CRTK_API int crtk_followup_date_bound(const char *text, gboolean latest);
-/* date + months (day kept, or the last day of a shorter month). */
-CRTK_API int crtk_followup_add_months(int date, int months);
-/* Completed months from a to b (negative when b is before a). */
-CRTK_API int crtk_followup_months_between(int a, int b);
-
 /* ---- classification ------------------------------------------------------------------------ */
 
 /* The items follow-up reads: patient items first, then tumor items. */

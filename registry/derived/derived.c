@@ -16,16 +16,6 @@
 
 /* ---- dates ------------------------------------------------------------------ */
 
-int crtk_days_in_month(int year, int month)
-{
-    static const int dim[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (month < 1 || month > 12)
-        return 0;
-    if (month == 2 && ((year % 4 == 0 && year % 100 != 0) || year % 400 == 0))
-        return 29;
-    return dim[month - 1];
-}
-
 /* Digits text[0..n-1] as a number, -1 if any is not a digit. */
 static int digits(const char *s, int n)
 {
@@ -36,40 +26,6 @@ static int digits(const char *s, int n)
         v = v * 10 + (s[i] - '0');
     }
     return v;
-}
-
-crtk_date crtk_date_parse(const char *text)
-{
-    crtk_date d = {0, 0, 0};
-    if (!text)
-        return d;
-    while (*text == ' ' || *text == '\t')
-        text++;
-    size_t n = strlen(text);
-    while (n > 0 && (text[n - 1] == ' ' || text[n - 1] == '\t' || text[n - 1] == '\r' || text[n - 1] == '\n'))
-        n--;
-    if (n < 4)
-        return d;
-    char buf[8] = {' ', ' ', ' ', ' ', ' ', ' ', ' ', ' '};
-    if (n >= 7 && text[4] == '-') {
-        /* ISO CCYY-MM[-DD] */
-        memcpy(buf, text, 4);
-        memcpy(buf + 4, text + 5, 2);
-        if (n >= 10 && text[7] == '-')
-            memcpy(buf + 6, text + 8, 2);
-    } else {
-        memcpy(buf, text, n < 8 ? n : 8);
-    }
-    int y = digits(buf, 4), m = digits(buf + 4, 2), dd = digits(buf + 6, 2);
-    if (y < 1000 || y > 9998)
-        return d;
-    d.year = y;
-    if (m < 1 || m > 12)
-        return d;
-    d.month = m;
-    if (dd >= 1 && dd <= crtk_days_in_month(y, m))
-        d.day = dd;
-    return d;
 }
 
 /* ---- age ---------------------------------------------------------------------- */

@@ -5,6 +5,7 @@
  * records (patients seen more than once, edit P01).
  */
 #include "edit_expr.h"
+#include "date.h"
 #include "codes.h"
 
 #include <math.h>
@@ -98,92 +99,36 @@ static gboolean compare(val a, val b, int op)
 
 /* ---- dates ----------------------------------------------------------------------- */
 
-static int days_in_month(int y, int m)
-{
-    static const int dm[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-        return 29;
-    return dm[m - 1];
-}
-
-gboolean edit_parse_date(const char *s, size_t len, int *y, int *m, int *d)
-{
-    while (len && s[len - 1] == ' ')
-        len--;
-    *y = *m = *d = 0;
-    if (len != 4 && len != 6 && len != 8)
-        return FALSE;
-    for (size_t i = 0; i < len; i++)
-        if (!g_ascii_isdigit(s[i]))
-            return FALSE;
-    int yy = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
-    int mm = len >= 6 ? (s[4] - '0') * 10 + (s[5] - '0') : 0;
-    int dd = len == 8 ? (s[6] - '0') * 10 + (s[7] - '0') : 0;
-    if (yy < 1)
-        return FALSE;
-    if (len >= 6 && (mm < 1 || mm > 12))
-        return FALSE;
-    if (len == 8 && (dd < 1 || dd > days_in_month(yy, mm)))
-        return FALSE;
-    *y = yy, *m = mm, *d = dd;
-    return TRUE;
-}
-
+/* A coded date of the record: ok when it is a real NAACCR date (CCYY, CCYYMM, CCYYMMDD). */
 typedef struct {
-    int y, m, d;
+    crtk_date d;
     gboolean ok;
 } date3;
 
 static date3 val_date(val v)
 {
-    date3 r = {0, 0, 0, FALSE};
+    date3 r = {{0, 0, 0}, FALSE};
     if (v.t == V_STR)
-        r.ok = edit_parse_date(v.s, v.len, &r.y, &r.m, &r.d);
+        r.ok = crtk_date_parse_naaccr(v.s, v.len, CRTK_DATE_CALENDAR, &r.d);
     return r;
 }
 
 /* a certainly before b, judged on the parts both dates give */
 static gboolean date_before(date3 a, date3 b)
 {
-    if (!a.ok || !b.ok)
-        return FALSE;
-    if (a.y != b.y)
-        return a.y < b.y;
-    if (!a.m || !b.m)
-        return FALSE;
-    if (a.m != b.m)
-        return a.m < b.m;
-    if (!a.d || !b.d)
-        return FALSE;
-    return a.d < b.d;
+    return a.ok && b.ok && crtk_date_compare(a.d, b.d) < 0;
 }
 
 static gboolean same_date(date3 a, date3 b)
 {
-    if (!a.ok || !b.ok || a.y != b.y)
-        return FALSE;
-    if (a.m && b.m && a.m != b.m)
-        return FALSE;
-    if (a.m && b.m && a.d && b.d && a.d != b.d)
-        return FALSE;
-    return TRUE;
+    return a.ok && b.ok && crtk_date_compare(a.d, b.d) == 0;
 }
 
-static void date_earliest(date3 a, int *y, int *m, int *d)
+/* Completed years from birth b to x. */
+static int age_between(crtk_date b, crtk_date x)
 {
-    *y = a.y, *m = a.m ? a.m : 1, *d = a.d ? a.d : 1;
-}
-
-static void date_latest(date3 a, int *y, int *m, int *d)
-{
-    *y = a.y, *m = a.m ? a.m : 12;
-    *d = a.d ? a.d : days_in_month(a.y, *m);
-}
-
-static int age_between(int by, int bm, int bd, int xy, int xm, int xd)
-{
-    int age = xy - by;
-    if (xm < bm || (xm == bm && xd < bd))
+    int age = x.year - b.year;
+    if (x.month < b.month || (x.month == b.month && x.day < b.day))
         age--;
     return age;
 }
@@ -192,10 +137,7 @@ static double age_min(date3 b, date3 x)
 {
     if (!b.ok || !x.ok)
         return NAN;
-    int by, bm, bd, xy, xm, xd;
-    date_latest(b, &by, &bm, &bd);
-    date_earliest(x, &xy, &xm, &xd);
-    int a = age_between(by, bm, bd, xy, xm, xd);
+    int a = age_between(crtk_date_bound(b.d, TRUE), crtk_date_bound(x.d, FALSE));
     return a < 0 ? 0 : a;
 }
 
@@ -203,10 +145,7 @@ static double age_max(date3 b, date3 x)
 {
     if (!b.ok || !x.ok)
         return NAN;
-    int by, bm, bd, xy, xm, xd;
-    date_earliest(b, &by, &bm, &bd);
-    date_latest(x, &xy, &xm, &xd);
-    return age_between(by, bm, bd, xy, xm, xd);
+    return age_between(crtk_date_bound(b.d, FALSE), crtk_date_bound(x.d, TRUE));
 }
 
 /* ---- state: patients seen more than once (P01) ------------------------------------------- */
@@ -303,8 +242,8 @@ static gboolean item_valid(const node *k, edit_ctx *c)
     if (k->list)
         return crtk_code_table_has(k->list, v.s, v.len);
     if (k->item && k->item->type == CRTK_TYPE_DATE) {
-        int y, m, d;
-        return edit_parse_date(v.s, v.len, &y, &m, &d);
+        crtk_date d;
+        return crtk_date_parse_naaccr(v.s, v.len, CRTK_DATE_CALENDAR, &d);
     }
     return TRUE;
 }
@@ -348,7 +287,7 @@ static val call(const node *n, edit_ctx *c)
             return v_bool(FALSE);
         if (n->n > 1) {
             double min = to_num(eval(k[1], c));
-            if (!isnan(min) && d.y < min)
+            if (!isnan(min) && d.d.year < min)
                 return v_bool(FALSE);
         }
         return v_bool(TRUE);
@@ -357,17 +296,14 @@ static val call(const node *n, edit_ctx *c)
         date3 d = val_date(eval(k[0], c));
         if (!d.ok)
             return v_bool(TRUE);
-        if (d.y != c->today_y)
-            return v_bool(d.y < c->today_y);
-        if (!d.m || d.m != c->today_m)
-            return v_bool(!d.m || d.m < c->today_m);
-        return v_bool(!d.d || d.d <= c->today_d);
+        crtk_date today = {c->today_y, c->today_m, c->today_d};
+        return v_bool(crtk_date_compare(d.d, today) <= 0);
     }
     case F_YEAR:
     case F_MONTH:
     case F_DAY: {
         date3 d = val_date(eval(k[0], c));
-        int x = !d.ok ? 0 : n->sub == F_YEAR ? d.y : n->sub == F_MONTH ? d.m : d.d;
+        int x = !d.ok ? 0 : n->sub == F_YEAR ? d.d.year : n->sub == F_MONTH ? d.d.month : d.d.day;
         return v_num(x ? x : NAN);
     }
     case F_DATE_BEFORE:

@@ -127,65 +127,30 @@ static int ymd(int y, int m, int d)
     return y * 10000 + m * 100 + d;
 }
 
-int crtk_followup_parse_full_date(const char *text)
+/* Follow-up computes with full dates as YYYYMMDD integers; the arithmetic is the date module's. */
+static int parse_full_date(const char *text)
 {
-    if (!text)
-        return 0;
-    char digits[9];
-    int n = 0;
-    size_t len = strlen(text);
-    if (len == 10 && text[4] == '-' && text[7] == '-') {
-        for (size_t i = 0; i < len; i++)
-            if (i != 4 && i != 7)
-                digits[n++] = text[i];
-    } else if (len == 8) {
-        memcpy(digits, text, 8);
-        n = 8;
-    } else {
-        return 0;
-    }
-    digits[8] = 0;
-    for (int i = 0; i < 8; i++)
-        if (!g_ascii_isdigit(digits[i]))
+    crtk_date d;
+    if (!text || !crtk_date_parse_naaccr(text, strlen(text), CRTK_DATE_FULL | CRTK_DATE_CALENDAR, &d)) {
+        if (!text || !crtk_date_parse_input(text, &d, NULL) || crtk_date_precision_of(d) != CRTK_DATE_DAY)
             return 0;
-    int v = atoi(digits), y = v / 10000, m = v / 100 % 100, d = v % 100;
-    if (y < 1800 || m < 1 || m > 12 || d < 1 || d > crtk_days_in_month(y, m))
-        return 0;
-    return v;
+    }
+    return crtk_date_to_ymd(d);
 }
 
-int crtk_followup_date_bound(const char *text, gboolean latest)
+static int date_bound(const char *text, gboolean latest)
 {
-    if (!text || !*text)
-        return 0;
-    crtk_date d = crtk_date_parse(text);
-    if (d.year <= 0)
-        return 0;
-    int m = d.month ? d.month : (latest ? 12 : 1);
-    int day = d.month && d.day ? d.day : (latest ? crtk_days_in_month(d.year, m) : 1);
-    return ymd(d.year, m, day);
+    return crtk_date_to_ymd(crtk_date_bound(crtk_date_parse(text), latest));
 }
 
-int crtk_followup_add_months(int date, int months)
+static int add_months(int date, int months)
 {
-    int y = date / 10000, m = date / 100 % 100, d = date % 100;
-    int n = y * 12 + (m - 1) + months;
-    int y2 = n / 12, m2 = n % 12 + 1;
-    int dim = crtk_days_in_month(y2, m2);
-    return ymd(y2, m2, d > dim ? dim : d);
+    return crtk_date_to_ymd(crtk_date_add_months(crtk_date_from_ymd(date), months));
 }
 
-int crtk_followup_months_between(int a, int b)
+static int months_between(int a, int b)
 {
-    if (b < a)
-        return -crtk_followup_months_between(b, a);
-    int k = (b / 10000 - a / 10000) * 12 + (b / 100 % 100 - a / 100 % 100);
-    if (k > 0)
-        k--;
-    /* The largest k with a + k months <= b, the same arithmetic as the windows use. */
-    while (crtk_followup_add_months(a, k + 1) <= b)
-        k++;
-    return k;
+    return crtk_date_months_between(crtk_date_from_ymd(a), crtk_date_from_ymd(b));
 }
 
 /* Completed years from a to b. */
@@ -202,7 +167,7 @@ static int years_between(int a, int b)
 static int today_int(void)
 {
     char *t = crtk_today();
-    int v = crtk_followup_parse_full_date(t);
+    int v = parse_full_date(t);
     g_free(t);
     return v;
 }
@@ -251,7 +216,7 @@ static gboolean setting_date(crtk_store *s, const char *key, int *out, GError **
         g_free(v);
         return TRUE;
     }
-    int d = crtk_followup_date_bound(v, FALSE);
+    int d = date_bound(v, FALSE);
     if (!d) {
         g_set_error(error, CRTK_ERROR, CRTK_ERROR_USAGE, "setting %s=%s: expected a date YYYYMMDD", key, v);
         g_free(v);
@@ -266,7 +231,7 @@ gboolean crtk_followup_rules_from_store(crtk_store *s, const char *as_of, crtk_f
 {
     int a = 0;
     if (as_of && *as_of && g_ascii_strcasecmp(as_of, "today")) {
-        a = crtk_followup_parse_full_date(as_of);
+        a = parse_full_date(as_of);
         if (!a) {
             g_set_error(error, CRTK_ERROR, CRTK_ERROR_USAGE, "as-of date %s: expected YYYYMMDD or YYYY-MM-DD", as_of);
             return FALSE;
@@ -369,7 +334,7 @@ crtk_followup_reason crtk_followup_tumor_reason(crtk_followup_tumor *t)
 {
     const char *cls = t->item[CRTK_FU_CLASS_OF_CASE], *site = t->item[CRTK_FU_PRIMARY_SITE];
     const char *beh = t->item[CRTK_FU_BEHAVIOR];
-    t->dx_date = crtk_followup_date_bound(t->item[CRTK_FU_DATE_OF_DIAGNOSIS], FALSE);
+    t->dx_date = date_bound(t->item[CRTK_FU_DATE_OF_DIAGNOSIS], FALSE);
     char b = beh && *beh ? beh[0] : 0;
     /* [SEER intro/requirements] excluded from the rate: "Non-analytic cases (Class of Case 30-49, 99)". */
     if (!analytic_class(cls))
@@ -443,13 +408,13 @@ static gboolean foreign_resident(const crtk_followup_rules *r, const crtk_follow
  * years since. */
 static int age_at(const crtk_followup_rules *r, const crtk_followup_patient *p)
 {
-    int dob = crtk_followup_date_bound(p->item[CRTK_FU_DATE_OF_BIRTH], TRUE);
+    int dob = date_bound(p->item[CRTK_FU_DATE_OF_BIRTH], TRUE);
     if (dob)
         return years_between(dob, r->as_of);
     int age = -1;
     for (int i = 0; i < p->n_tumors; i++) {
         int a = int_prefix(p->tumors[i].item[CRTK_FU_AGE_AT_DIAGNOSIS], 3);
-        int dx = crtk_followup_date_bound(p->tumors[i].item[CRTK_FU_DATE_OF_DIAGNOSIS], TRUE);
+        int dx = date_bound(p->tumors[i].item[CRTK_FU_DATE_OF_DIAGNOSIS], TRUE);
         if (a < 0 || a > 120 || !dx)
             continue;
         int since = dx <= r->as_of ? years_between(dx, r->as_of) : 0;
@@ -483,10 +448,10 @@ void crtk_followup_classify(const crtk_followup_rules *r, crtk_followup_patient 
     p->principal = latest_followed >= 0 ? latest_followed : latest;
     p->in_situ_or_benign_only = followed > 0 && early_only;
     p->age = age_at(r, p);
-    p->last_contact = crtk_followup_date_bound(p->item[CRTK_FU_DATE_OF_LAST_CONTACT], FALSE);
-    p->months_since_contact = p->last_contact ? crtk_followup_months_between(p->last_contact, r->as_of) : -1;
-    p->due_date = p->last_contact ? crtk_followup_add_months(p->last_contact, r->due_months) : 0;
-    p->lost_after = p->last_contact ? crtk_followup_add_months(p->last_contact, r->lost_months) : 0;
+    p->last_contact = date_bound(p->item[CRTK_FU_DATE_OF_LAST_CONTACT], FALSE);
+    p->months_since_contact = p->last_contact ? months_between(p->last_contact, r->as_of) : -1;
+    p->due_date = p->last_contact ? add_months(p->last_contact, r->due_months) : 0;
+    p->lost_after = p->last_contact ? add_months(p->last_contact, r->lost_months) : 0;
     p->reason = CRTK_FU_FOLLOWED;
 
     /* Not followed.  A patient is followed when at least one tumor is; the reasons are tried in
@@ -944,7 +909,7 @@ gboolean crtk_followup_post(crtk_store *s, const crtk_followup_rules *r, const c
                             const crtk_followup_contact *c, GError **error)
 {
     crtk_dictionary *d = crtk_store_dictionary(s);
-    int date = crtk_followup_parse_full_date(c->date);
+    int date = parse_full_date(c->date);
     if (!date) {
         g_set_error(error, CRTK_ERROR, CRTK_ERROR_USAGE, "date %s: expected a full date YYYYMMDD or YYYY-MM-DD",
                     c->date ? c->date : "(none)");

@@ -8,6 +8,7 @@
  */
 #include "dictionary.h"
 #include "dictionary_private.h"
+#include "date.h"
 #include "schemas.h"
 
 #include <stdlib.h>
@@ -210,25 +211,11 @@ static gboolean is_digit(char c)
 
 static gboolean check_date(const char *v, size_t len)
 {
-    /* ^(18|19|20)\d\d((0[1-9]|1[012])(0[1-9]|[12]\d|3[01])?)?$ */
-    if (len != 4 && len != 6 && len != 8)
+    /* NAACCR XML's pattern ^(18|19|20)\d\d((0[1-9]|1[012])(0[1-9]|[12]\d|3[01])?)?$: any day 01-31 */
+    crtk_date d;
+    if (len == 0 || v[len - 1] == ' ')
         return FALSE;
-    for (size_t i = 0; i < len; i++)
-        if (!is_digit(v[i]))
-            return FALSE;
-    if (!((v[0] == '1' && (v[1] == '8' || v[1] == '9')) || (v[0] == '2' && v[1] == '0')))
-        return FALSE;
-    if (len >= 6) {
-        int m = (v[4] - '0') * 10 + (v[5] - '0');
-        if (m < 1 || m > 12)
-            return FALSE;
-    }
-    if (len == 8) {
-        int d = (v[6] - '0') * 10 + (v[7] - '0');
-        if (d < 1 || d > 31)
-            return FALSE;
-    }
-    return TRUE;
+    return crtk_date_parse_naaccr(v, len, CRTK_DATE_NAACCR_YEARS, &d);
 }
 
 static gboolean two_digits(const char *p, int lo, int hi)

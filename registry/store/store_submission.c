@@ -8,6 +8,7 @@
  * (YYYYMMDD) cannot tell apart.  See store_submission.h.
  */
 #include "store_private.h"
+#include "date.h"
 #include "store_submission.h"
 #include "derived.h"
 
@@ -24,15 +25,10 @@ static gboolean has_item(crtk_store *s, const char *id)
     return crtk_dictionary_find(s->dict, id) != NULL;
 }
 
-static gboolean valid_date(const char *d)
+static gboolean valid_date(const char *text)
 {
-    if (strlen(d) != 8)
-        return FALSE;
-    for (int i = 0; i < 8; i++)
-        if (!g_ascii_isdigit(d[i]))
-            return FALSE;
-    int m = (d[4] - '0') * 10 + (d[5] - '0'), day = (d[6] - '0') * 10 + (d[7] - '0');
-    return m >= 1 && m <= 12 && day >= 1 && day <= 31;
+    crtk_date d;
+    return crtk_date_parse_naaccr(text, strlen(text), CRTK_DATE_FULL | CRTK_DATE_CALENDAR, &d);
 }
 
 char *crtk_store_submission_where(crtk_store *s, const char *since, GError **error)
