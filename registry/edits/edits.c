@@ -3,6 +3,8 @@
 #include "edit_expr.h"
 #include "problem.h"
 #include "schemas.h"
+#include "generated_edits.h"
+#include "date.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -183,8 +185,19 @@ static gboolean add_rows(GPtrArray *all, GPtrArray *rows, gboolean replace, GErr
     return TRUE;
 }
 
-static gboolean read_all(const char *extra_dir, GPtrArray *all, GError **error)
+static gboolean read_all(const char *extra_dir, const crtk_dictionary *dict, GPtrArray *all, GError **error)
 {
+    /* the edits made from tables (required items, dates) */
+    char *generated = crtk_generated_edits_tsv(dict, error);
+    if (!generated)
+        return FALSE;
+    GPtrArray *grows = g_ptr_array_new_with_free_func(row_free);
+    gboolean gok = parse_file(generated, strlen(generated), "schemas/edit-tables", grows, error) &&
+                   add_rows(all, grows, FALSE, error);
+    g_ptr_array_free(grows, TRUE);
+    g_free(generated);
+    if (!gok)
+        return FALSE;
     for (const crtk_embedded_file *f = crtk_schema_files(); f && f->name; f++) {
         if (strncmp(f->name, "edits/", 6) || !g_str_has_suffix(f->name, ".tsv"))
             continue;
@@ -437,11 +450,9 @@ static crtk_edits *edits_new(edits_core *core)
     e->state = edit_state_new();
     e->detail = g_string_new(NULL);
     e->msg = g_string_new(NULL);
-    GDateTime *now = g_date_time_new_now_local();
-    e->today_y = g_date_time_get_year(now);
-    e->today_m = g_date_time_get_month(now);
-    e->today_d = g_date_time_get_day_of_month(now);
-    g_date_time_unref(now);
+    /* today: CRTK_TODAY (set by --today) or the clock, as every part of crtk sees it */
+    crtk_date today = crtk_date_today();
+    e->today_y = today.year, e->today_m = today.month, e->today_d = today.day;
     return e;
 }
 
@@ -498,7 +509,7 @@ crtk_edits *crtk_edits_load(const char *set_name, const char *extra_dir, crtk_di
 {
     g_return_val_if_fail(dict != NULL, NULL);
     GPtrArray *rows = g_ptr_array_new_with_free_func(row_free);
-    if (!read_all(extra_dir, rows, error)) {
+    if (!read_all(extra_dir, dict, rows, error)) {
         g_ptr_array_free(rows, TRUE);
         return NULL;
     }
@@ -838,6 +849,32 @@ const crtk_edit_info *crtk_edits_find(const crtk_edits *e, const char *id)
 const GPtrArray *crtk_edits_skipped(const crtk_edits *e)
 {
     return e->core->skipped;
+}
+
+GPtrArray *crtk_edits_unchecked(const crtk_edits *e, int *free_text)
+{
+    crtk_dictionary *d = e->core->dict;
+    int n = crtk_dictionary_count(d), text = 0;
+    gboolean *seen = g_new0(gboolean, n);
+    for (guint i = 0; i < e->insts->len; i++) {
+        const edit_inst *in = e->insts->pdata[i];
+        for (guint k = 0; k < in->involved->len; k++)
+            seen[((const crtk_item *)in->involved->pdata[k])->index] = TRUE;
+        for (int k = 0; k < in->n_refs; k++)
+            seen[in->refs[k]] = TRUE;
+    }
+    GPtrArray *out = g_ptr_array_new();
+    for (int i = 0; i < n; i++) {
+        const crtk_item *it = crtk_dictionary_item(d, i);
+        if (seen[i] || it->level == CRTK_LEVEL_ROOT)
+            continue;
+        g_ptr_array_add(out, (gpointer)it);
+        text += it->type == CRTK_TYPE_TEXT && it->length >= 40;
+    }
+    g_free(seen);
+    if (free_text)
+        *free_text = text;
+    return out;
 }
 
 const char *const *crtk_edits_sets(const crtk_edits *e)
