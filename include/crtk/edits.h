@@ -111,5 +111,9 @@ CRTK_API crtk_dictionary *crtk_edits_dictionary(const crtk_edits *edits);
 
 /* The date "today" used by the not-in-the-future checks (default: the local date at load). */
 CRTK_API void crtk_edits_set_today(crtk_edits *edits, int year, int month, int day);
+/* Whether P01 compares a patient with the records of the same patientIdNumber seen before (on by
+ * default, for files, where one patient may come as several records).  A store holds each patient
+ * once, so crtk_store_run_edits turns it off: memory then stays constant however large the store. */
+CRTK_API void crtk_edits_set_cross_record(crtk_edits *edits, gboolean on);
 
 #endif

@@ -53,6 +53,7 @@ struct crtk_edits {
     int *info_of;               /* core info index -> index in infos, or -1 */
     GPtrArray *insts;           /* borrowed edit_inst* */
     edit_state *state;
+    gboolean cross_record_off;  /* P01 does not remember patients (crtk_edits_set_cross_record) */
     int today_y, today_m, today_d;
     crtk_edits_stats stats;
     GString *detail, *msg;
@@ -742,7 +743,7 @@ int crtk_edits_run_record(crtk_edits *e, const crtk_record *r, crtk_edit_fn fn, 
     if (!pid)
         pid = "";
     edit_ctx ctx = {.rec = r, .patient_id = pid, .tumor = -1, .other = -1, .today_y = e->today_y, .today_m = e->today_m,
-                    .today_d = e->today_d, .state = e->state, .detail = e->detail};
+                    .today_d = e->today_d, .state = e->cross_record_off ? NULL : e->state, .detail = e->detail};
     int failures = 0;
     gboolean patient_failed = FALSE, stop = FALSE;
     e->stats.patients++;
@@ -885,6 +886,12 @@ const char *const *crtk_edits_sets(const crtk_edits *e)
 crtk_dictionary *crtk_edits_dictionary(const crtk_edits *e)
 {
     return e->core->dict;
+}
+
+void crtk_edits_set_cross_record(crtk_edits *e, gboolean on)
+{
+    e->cross_record_off = !on;
+    edit_state_reset(e->state);
 }
 
 void crtk_edits_set_today(crtk_edits *e, int year, int month, int day)
