@@ -22,7 +22,7 @@
 #define CRTK_METAFILE_H
 
 #include <glib.h>
-#include "crtk/export.h"
+#include "export.h"
 #include "dictionary.h"
 #include "record.h"
 

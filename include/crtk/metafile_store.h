@@ -4,8 +4,8 @@
 #define CRTK_METAFILE_STORE_H
 
 #include <stdio.h>
-#include "crtk/export.h"
-#include "crtk/metafile.h"
+#include "export.h"
+#include "metafile.h"
 #include "store.h"
 
 #define CRTK_SETTING_METAFILE_PATH "metafilePath"
