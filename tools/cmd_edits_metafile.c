@@ -9,9 +9,9 @@
  */
 #include "commands.h"
 #include "cmd_edits_metafile.h"
-#include "json.h"
-#include "naaccr_read.h"
-#include "store.h"
+#include "crtk/json.h"
+#include "crtk/naaccr_read.h"
+#include "crtk/store.h"
 
 #include <string.h>
 

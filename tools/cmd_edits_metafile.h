@@ -3,7 +3,7 @@
 #define CRTK_CMD_EDITS_METAFILE_H
 #include <stdio.h>
 #include "crtk/metafile.h"
-#include "edits.h"
+#include "crtk/edits.h"
 
 typedef struct mf_edits_run mf_edits_run;
 struct crtk_store;

@@ -11,7 +11,7 @@
  */
 #include "commands.h"
 #include "cmd_edits_metafile.h"
-#include "naaccr_read.h"
+#include "crtk/naaccr_read.h"
 #include "crtk/metafile_store.h"
 
 #include <stdlib.h>
