@@ -8,10 +8,10 @@
  * empty; a file without EE_Edits is refused.
  */
 #include "mf_private.h"
+#include "date.h"
 
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #define MF_ERROR g_quark_from_static_string("crtk-metafile")
 
@@ -155,10 +155,8 @@ static crtk_metafile *mf_alloc(const char *path)
     mf->agencies = g_ptr_array_new_with_free_func(g_free);
     mf->table_list = g_ptr_array_new_with_free_func(g_free);
     mf->tables = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)table_free);
-    time_t now = time(NULL);
-    struct tm tmv;
-    localtime_r(&now, &tmv);
-    crtk_metafile_set_today(mf, tmv.tm_year + 1900, tmv.tm_mon + 1, tmv.tm_mday);
+    crtk_date today = crtk_date_today();   /* CRTK_TODAY when set, else the local date */
+    crtk_metafile_set_today(mf, today.year, today.month, today.day);
     return mf;
 }
 

@@ -103,10 +103,6 @@ int crtk_metafile_case_run(crtk_store *s, const crtk_record *record, const char 
         g_clear_error(&err);
         return 0;
     }
-    const char *today = g_getenv("CRTK_TODAY");
-    int y, m, d;
-    if (today && crtk_metafile_parse_today(today, &y, &m, &d))
-        crtk_metafile_set_today(mf, y, m, d);
     crtk_dictionary *dict = record->dict;
     /* the edits reading any changed item */
     GPtrArray *tags = g_ptr_array_new();
