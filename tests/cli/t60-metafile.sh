@@ -136,6 +136,50 @@ INSERT INTO EE_EditSetEditsPivot VALUES (1, 1), (1, 2);
 """)
 db.commit()
 PY
+# the reference's translation snippets (src/test/resources/tests/*.txt of imsweb/validation-translation),
+# rewritten here: FIELD1 (item #10001, 4 characters, absent from the data) reads blank; expected
+# results from snippets/results.csv
+snippet() { # EXPECTED NAME PROGRAM
+    "$CRTK" metafile eval --metafile "$SMF" "$3" >"$TMP/out" 2>"$TMP/err"
+    if grep -qx "return=$1" "$TMP/out"; then ok; else fail "snippet $2: expected $1"; cat "$TMP/out" "$TMP/err"; fi
+}
+snippet FAIL boolean-and-or-mix-2 'int v1, v2, v3; v1 = 1; v2 = 1; v3 = 0;
+if ((v1 OR v2) AND v3) return FAIL;
+if (v1 OR (v2 AND v3)) return FAIL;
+if (v1 OR v2 AND v3 OR INLIST (#S"FIELD1", "1,2,3") && v3 > 1) return FAIL;
+return PASS;'
+snippet FAIL boolean-and-or-mix-3 'int ex, flag; ex = 0; flag = 1;
+If (ex == 0 or ex == 95 and flag != 11) return FAIL;
+return PASS;'
+snippet FAIL boolean-and-or-mix-4 'int v1, v2, v3; v1 = 1; v2 = 1; v3 = 0;
+if ((v1 > 0 OR v2 > 0) AND v3 == 0) return FAIL;
+return PASS;'
+snippet PASS boolean-and-or-mix-5 'If (INLIST (#S"FIELD1", "1") AND INLIST (#S"FIELD1", "2") OR INLIST (#S"FIELD1", "3") OR INLIST (#S"FIELD1", "4"))
+    return FAIL;
+return PASS;'
+snippet FAIL boolean-call-compared-to-int-1 'if (INLIST (#S"FIELD1", "1,2,3") == 1) return PASS;
+if (NOT(INLIST (#S"FIELD1", "1,2,3") == 0)) return PASS;
+if (0 != INLIST (#S"FIELD1", "1,2,3")) return PASS;
+if (NOT(1 != INLIST (#S"FIELD1", "1,2,3"))) return PASS;
+return FAIL;'
+snippet PASS boolean-variables-1 'int v1; v1 = INLIST (#S"FIELD1", "1,2,3"); if (v1) return FAIL; return PASS;'
+snippet FAIL boolean-variables-2 'int v1, v2; v1 = INLIST (#S"FIELD1", "1,2,3"); v2 = not INLIST (#S"FIELD1", "1,2,3");
+if (v1 OR v2) return FAIL; return PASS;'
+snippet FAIL boolean-variables-3 'int v1, v2; char other[10]; v1 = 10; v2 = INLIST (#S"FIELD1", "1,2,3") || v1 > 1;
+if (v2) return FAIL; return PASS;'
+snippet PASS boolean-variables-4 'int flag; flag = 0; flag = VAL(#S"FIELD1") != 1; if (flag == TRUE) ERROR_TEXT("ERROR"); return PASS;'
+snippet PASS boolean-variables-7 'int result; result = PASS; return result;'
+snippet FAIL extra-blank-lines-1 'if ((EMPTY(#S"FIELD1") OR AT(#S"FIELD1", "px  p0  ", 4) > 0))
+    return ERROR_TEXT("WHATEVER");
+return PASS;'
+snippet PASS extra-braces-2 'int v1; v1 = INLIST (#S"FIELD1", "1,2,3");
+{
+if (v1)
+    return FAIL;
+}
+return PASS;'
+snippet PASS inner-functions-2 'int v1; v1 = 0; if (v1 == 0) { increment(); } if (v1 == 1) return PASS; return FAIL;
+function increment() { int v2; v2 = v1 + 1; v1 = v2; }'
 ev --metafile "$SMF" 'tablevar NAME; int r; r = LOOKUP("80702", "HIST.HB");'
 has "r=1" "LOOKUP on a trigger-maintained column"; has "NAME=Squamous in situ" "tablevar filled"
 ev --metafile "$SMF" 'tablevar GRP, HIGH; int r; r = RLOOKUP("C345", "RANGES.LOW");'
