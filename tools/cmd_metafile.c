@@ -137,10 +137,21 @@ static int on_patient(crtk_record *rec, void *user)
     return CRTK_ABORT;
 }
 
+static int eval_main(int argc, char **argv, char **metafile_p, char **record_p, char **patient_p, char **today_p, char **as_of_p, char **version_p);
+
 static int do_eval(int argc, char **argv)
 {
     char *metafile = NULL, *record = NULL, *patient = NULL, *today = NULL, *as_of = NULL, *version = NULL;
+    int rc = eval_main(argc, argv, &metafile, &record, &patient, &today, &as_of, &version);
+    g_free(metafile), g_free(record), g_free(patient), g_free(today), g_free(as_of), g_free(version);
+    return rc;
+}
+
+static int eval_main(int argc, char **argv, char **metafile_p, char **record_p, char **patient_p, char **today_p, char **as_of_p, char **version_p)
+{
+    char *metafile = NULL, *record = NULL, *patient = NULL, *today = NULL, *as_of = NULL, *version = NULL;
     int tumor = 1;
+#define KEEP() (*metafile_p = metafile, *record_p = record, *patient_p = patient, *today_p = today, *as_of_p = as_of, *version_p = version)
     GOptionEntry entries[] = {
         {"metafile", 'm', 0, G_OPTION_ARG_FILENAME, &metafile, "the metafile whose tables (and fields) the statements use", "F.smf"},
         {"record", 'r', 0, G_OPTION_ARG_FILENAME, &record, "a NAACCR file: field values come from one of its records", "FILE"},
@@ -155,9 +166,11 @@ static int do_eval(int argc, char **argv)
     int code = EXIT_OK;
     if (!crtk_cli_parse(ctx, &argc, &argv, &code)) {
         g_option_context_free(ctx);
+        KEEP();
         return code;
     }
     g_option_context_free(ctx);
+    KEEP();
     if (argc != 2) {
         crtk_cli_error("usage: crtk metafile eval [--metafile F.smf] [--record FILE [--patient P --tumor N]] 'STATEMENTS'");
         return EXIT_USAGE;
