@@ -49,6 +49,7 @@
 #include "store_submission.h"
 #include "case_view.h"
 #include "case_edits.h"
+#include "case_entry.h"
 #include "followup.h"
 
 #endif

@@ -89,6 +89,23 @@ gint64 crtk_store_find_patient(crtk_store *s, const char *key)
     return id;
 }
 
+char *crtk_store_next_patient_id_number(crtk_store *s, GError **error)
+{
+    sqlite3_stmt *st;
+    if (!crtk_store_prepare(s, "SELECT max(CAST(\"patientIdNumber\" AS INTEGER)) FROM patient", &st, error))
+        return NULL;
+    gint64 max = 0;
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        max = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        crtk_store_set_sqlite_error(s, error, "next patientIdNumber");
+        return NULL;
+    }
+    return g_strdup_printf("%08" G_GINT64_FORMAT, max + 1);
+}
+
 static void finalize_stmt(gpointer st)
 {
     sqlite3_finalize(st);
