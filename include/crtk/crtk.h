@@ -41,6 +41,7 @@
 #include "naaccr_read.h"
 #include "naaccr_write.h"
 #include "convert.h"
+#include "convert_file.h"
 #include "codes.h"
 #include "derived.h"
 #include "edits.h"
