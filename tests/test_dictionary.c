@@ -522,7 +522,7 @@ static void test_state_registry_dictionaries(void)
         return;
     char *unzip = g_find_program_in_path("unzip");
     if (!unzip) {
-        g_test_skip("unzip is not installed (tools/install-deps.sh installs it)");
+        g_test_skip("unzip is not installed (tools/dev/install-deps.sh installs it)");
         return;
     }
     GError *error = NULL;

@@ -6,7 +6,7 @@
 # CRTK_ASAN_BUILD_DIR).  Tests that need the reference data in ../shared skip
 # themselves when it is absent.  Exits non-zero when any build or test fails.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 
 BUILD=${CRTK_BUILD_DIR:-build}
 ASAN_BUILD=${CRTK_ASAN_BUILD_DIR:-build-asan}
