@@ -8,11 +8,10 @@ tab-separated files into schemas/codes/ and schemas/edits/.  crtk embeds every
 TSV of schemas/ into its binary (registry/codes.c and registry/edits.c read
 them), so the tool needs no outside file at run time.
 
-The edit rules of schemas/edits/core.tsv are crtk's own, written in the rule
-language of docs/edits.md; they live in EDITS below, and the edit names,
-agencies and over-ride items follow the summary in ../shared/codes/edits/core-edits.csv.
 One generic valid-code edit per coded item (schemas/edits/valid-codes.tsv) is
-made from the code lists.
+made from the code lists.  The core edits (schemas/edits/core.tsv) are not
+generated: that file is crtk's own, written and changed by hand in the rule
+language of docs/edits.md.
 
 Usage: tools/dev/gen-codes.py SHARED_CODES_DIR SCHEMAS_DIR
        (e.g. tools/dev/gen-codes.py ../shared/codes schemas)
@@ -315,7 +314,6 @@ def site_morphology(src, out, topo):
 # ---------------------------------------------------------------- edits
 
 SETS_ALL = 'hospital,state-submission'
-SETS_CENTRAL = 'state-submission'
 
 OVERRIDE_FLAGS = [
     'overRideSsNodespos', 'overRideSsTnmN', 'overRideSsTnmM', 'overRideAcsnClassSeq', 'overRideHospseqDxconf',
@@ -326,183 +324,10 @@ OVERRIDE_FLAGS = [
     'overRideSiteLatEod', 'overRideSiteLatMorph', 'overRideNameSex', 'overRideCs20',
 ]
 
-CNS = "(primarySite between 'C700' and 'C729' or primarySite between 'C751' and 'C753')"
-MORPH_ITEMS = 'primarySite,histologicTypeIcdO3,behaviorCodeIcdO3'
-DX_YEAR = 'year(dateOfDiagnosis)'
-SEX = 'sexAssignedAtBirth|sex'
-
-
-def seq_rule():
-    def series(single, lo, hi, base):
-        return (
-            "else if sequenceNumberCentral = '%(s)s' then not any_other(other.sequenceNumberCentral between '%(s)s' and '%(hi)s') "
-            "else if sequenceNumberCentral between '%(lo)s' and '%(hi)s' then "
-            "not any_other(other.sequenceNumberCentral = sequenceNumberCentral or other.sequenceNumberCentral = '%(s)s') "
-            "and number(sequenceNumberCentral)%(minus)s <= count_tumors(other.sequenceNumberCentral between '%(lo)s' and '%(hi)s') "
-            "and not any_other(other.sequenceNumberCentral between '%(lo)s' and '%(hi)s' "
-            "and other.sequenceNumberCentral < sequenceNumberCentral "
-            "and date_before(dateOfDiagnosis, other.dateOfDiagnosis)) "
-        ) % {'s': single, 'lo': lo, 'hi': hi, 'minus': ' - %d' % base if base else ''}
-    return ("if empty(sequenceNumberCentral) then true "
-            + series('00', '01', '59', 0) + series('60', '61', '88', 60) + "else true")
-
-
-# id -> (level, sets, items, override, message, rule); name and agency come from core-edits.csv
-EDITS = {
-    'S01': ('', SETS_ALL, 'primarySite', '',
-            'Primary Site "{primarySite}" is not an ICD-O-3 topography code (C000-C809, 330 valid codes); it may not be blank.',
-            'valid_code(primarySite)'),
-    'S02': ('', SETS_ALL, 'histologicTypeIcdO3,dateOfDiagnosis', '',
-            'Histologic Type "{histologicTypeIcdO3}" is not an ICD-O-3 histology code in use for the year of diagnosis ({dateOfDiagnosis}).',
-            'hist_valid(histologicTypeIcdO3, %s)' % DX_YEAR),
-    'S03': ('', SETS_ALL, 'behaviorCodeIcdO3', '',
-            'Behavior Code "{behaviorCodeIcdO3}" must be 0, 1, 2 or 3 (6 and 9 are not used for a reported primary).',
-            "behaviorCodeIcdO3 in ('0', '1', '2', '3')"),
-    'S04': ('', SETS_ALL, 'laterality,dateOfDiagnosis', '',
-            'Laterality "{laterality}" must be 0-5 or 9; 5 (midline) only for diagnoses from 2010.',
-            "laterality in ('0', '1', '2', '3', '4', '5', '9') and not (laterality = '5' and %s < 2010)" % DX_YEAR),
-    'S05': ('', SETS_ALL, SEX, '',
-            'Sex "{%s}" is not a code of this item (Sex: 1-6, 9; Sex Assigned at Birth: 1, 2, 9).' % SEX,
-            'valid_code(%s)' % SEX),
-    'S06': ('', SETS_ALL, 'ageAtDiagnosis', '',
-            'Age at Diagnosis "{ageAtDiagnosis}" must be three digits 000-120, or 999 when unknown.',
-            "ageAtDiagnosis = '999' or (length(ageAtDiagnosis) = 3 and is_digits(ageAtDiagnosis) and number(ageAtDiagnosis) <= 120)"),
-    'S07': ('', SETS_ALL, 'dateOfDiagnosis,dateOfDiagnosisFlag?', '',
-            'Date of Diagnosis "{dateOfDiagnosis}" is not a valid date (CCYYMMDD, month and day may be left blank; year 1900 or later; not in the future), or it has a date flag.',
-            'empty(dateOfDiagnosis) or (valid_date(dateOfDiagnosis, 1900) and not_future(dateOfDiagnosis) and empty(dateOfDiagnosisFlag?))'),
-    'S08': ('', SETS_ALL, 'dateOfBirth,dateOfBirthFlag?', '',
-            'Date of Birth "{dateOfBirth}" is not a valid date (CCYYMMDD, month and day may be left blank; year 1850 or later; not in the future), or it has a date flag.',
-            'empty(dateOfBirth) or (valid_date(dateOfBirth, 1850) and not_future(dateOfBirth) and empty(dateOfBirthFlag?))'),
-    'S09': ('', SETS_ALL, 'dateOfLastContact,dateOfLastContactFlag?', '',
-            'Date of Last Contact "{dateOfLastContact}" is not a valid date (CCYYMMDD, month and day may be left blank; year 1900 or later; not in the future), or it has a date flag.',
-            'empty(dateOfLastContact) or (valid_date(dateOfLastContact, 1900) and not_future(dateOfLastContact) and empty(dateOfLastContactFlag?))'),
-    'S10': ('', SETS_ALL, 'vitalStatus', '',
-            'Vital Status "{vitalStatus}" must be 0 (dead) or 1 (alive).',
-            "vitalStatus in ('0', '1')"),
-    'S11': ('', SETS_ALL, 'typeOfReportingSource', '',
-            'Type of Reporting Source "{typeOfReportingSource}" must be 1-8.',
-            'valid_code(typeOfReportingSource)'),
-    'S12': ('', SETS_ALL, 'diagnosticConfirmation,dateOfDiagnosis', '',
-            'Diagnostic Confirmation "{diagnosticConfirmation}" must be 1-9; code 3 only for diagnoses from 2010.',
-            "valid_code(diagnosticConfirmation) and not (diagnosticConfirmation = '3' and %s < 2010)" % DX_YEAR),
-    'S13': ('', SETS_CENTRAL, 'sequenceNumberCentral', '',
-            'Sequence Number--Central "{sequenceNumberCentral}" must be 00-59, 60-88, 98 or 99.',
-            "sequenceNumberCentral in ('00'..'59', '60'..'88', '98', '99')"),
-    'S14': ('', SETS_ALL, 'race1,race2,race3,race4,race5', '',
-            'Race codes {race1} {race2} {race3} {race4} {race5}: each must be a valid race code; Race 1 may not be 88; '
-            'after an 88 all later races must be 88; when Race 1 is 99 the others must be 99 or 88; no race may be repeated.',
-            "valid_code(race1) and valid_code(race2) and valid_code(race3) and valid_code(race4) and valid_code(race5) "
-            "and race1 != '88' "
-            "and (race2 != '88' or race3 = '88') and (race3 != '88' or race4 = '88') and (race4 != '88' or race5 = '88') "
-            "and (race1 != '99' or (race2 in ('88', '99') and race3 in ('88', '99') and race4 in ('88', '99') and race5 in ('88', '99'))) "
-            "and distinct(blank_if(race1, '88', '99'), blank_if(race2, '88', '99'), blank_if(race3, '88', '99'), "
-            "blank_if(race4, '88', '99'), blank_if(race5, '88', '99'))"),
-    'S15': ('', SETS_ALL, 'spanishHispanicOrigin', '',
-            'Spanish/Hispanic Origin "{spanishHispanicOrigin}" is not a valid code (0-9).',
-            'valid_code(spanishHispanicOrigin)'),
-    'S16': ('', SETS_ALL, 'addrAtDxState,countyAtDx', '',
-            'Addr at DX--State "{addrAtDxState}" must be a USPS or special state code, and County at DX "{countyAtDx}" a FIPS county of that state (999 unknown, 998 outside the area); a blank state is not checked.',
-            "if not empty(addrAtDxState) then valid_code(addrAtDxState) and (countyAtDx in ('998', '999') "
-            "or (if has_counties(addrAtDxState) then county_valid(addrAtDxState, countyAtDx) "
-            "else length(countyAtDx) = 3 and is_digits(countyAtDx)))"),
-    'S18': ('', SETS_ALL, ','.join(OVERRIDE_FLAGS), '',
-            'Over-ride flag {$item} is "{$value}": over-ride flags are blank or 1 (Age/Site/Morph and Histology also 2 or 3).',
-            'empty($item) or valid_code($item)'),
-    'I01': ('', SETS_ALL, MORPH_ITEMS + ',dateOfDiagnosis', 'overRideSiteType',
-            'Primary Site {primarySite} with morphology {histologicTypeIcdO3}/{behaviorCodeIcdO3} is not on the SEER site/histology validation list: review the case and set Over-ride Site/Type to 1 if it is correct.',
-            'if valid(%s) then site_hist_valid(primarySite, histologicTypeIcdO3, behaviorCodeIcdO3, %s)'
-            % (MORPH_ITEMS.replace(',', ', '), DX_YEAR)),
-    'I02': ('', SETS_ALL, 'histologicTypeIcdO3,behaviorCodeIcdO3,dateOfDiagnosis', 'overRideHistology=1,3',
-            'Morphology {histologicTypeIcdO3}/{behaviorCodeIcdO3} is not an ICD-O-3 histology/behavior code of the year of diagnosis: review it and set Over-ride Histology if the pathologist states that behavior.',
-            'if valid(histologicTypeIcdO3, behaviorCodeIcdO3) then morph_valid(histologicTypeIcdO3, behaviorCodeIcdO3, %s)' % DX_YEAR),
-    'I03': ('', SETS_ALL, 'primarySite,behaviorCodeIcdO3', 'overRideSiteBehavior',
-            'In situ behavior is not expected with the ill-defined or unknown site {primarySite}: review and set Over-ride Site/Behavior to 1 if correct.',
-            "if behaviorCodeIcdO3 = '2' then not primarySite in ('C269', 'C399', 'C559', 'C579', 'C639', 'C689', 'C729', 'C759', 'C760'..'C768', 'C809')"),
-    'I04': ('', SETS_ALL, MORPH_ITEMS + ',dateOfDiagnosis', '',
-            'Primary Site {primarySite} with morphology {histologicTypeIcdO3}/{behaviorCodeIcdO3} diagnosed {dateOfDiagnosis} is not reportable.',
-            ('if valid(%s) then ' % MORPH_ITEMS.replace(',', ', '))
-            + "morph_reportable(histologicTypeIcdO3, behaviorCodeIcdO3, %s) != 'no' " % DX_YEAR
-            + "and (behaviorCodeIcdO3 in ('2', '3') or morph_reportable(histologicTypeIcdO3, behaviorCodeIcdO3, %s) = 'yes' " % DX_YEAR
-            + "or (%s and not %s < 2004)) " % (CNS, DX_YEAR)
-            + "and not (primarySite between 'C440' and 'C449' and histologicTypeIcdO3 between '8000' and '8110') "
-            + "and not (primarySite between 'C530' and 'C539' and behaviorCodeIcdO3 = '2') "
-            + "and not (primarySite = 'C619' and histologicTypeIcdO3 = '8148' and behaviorCodeIcdO3 = '2')"),
-    'I06': ('', SETS_ALL, SEX + ',primarySite', '',
-            'Primary Site {primarySite} is a %s site and cannot go with Sex {%s}.' % ('sex-specific', SEX),
-            "if valid(%s, primarySite) then " % SEX
-            + "not (%s in ('1', '5') and primarySite between 'C510' and 'C589') " % SEX
-            + "and not (%s in ('2', '6') and primarySite between 'C600' and 'C639')" % SEX),
-    'I07': ('', SETS_ALL, 'primarySite,laterality,dateOfDiagnosis', '',
-            'Laterality {laterality} does not fit Primary Site {primarySite}: paired organs need 1-5 or 9 (some midline parts also 0; middle lobe of lung never left), every other site 0.',
-            "if valid(primarySite, laterality) then "
-            "(if paired_site(primarySite, %(y)s) = '' then laterality = '0' "
-            "else if paired_site(primarySite, %(y)s) = 'PAIRED_OR_NOT' then laterality in ('0', '1', '2', '3', '4', '5', '9') "
-            "else if paired_site(primarySite, %(y)s) = 'RIGHT_ONLY' then laterality in ('1', '3', '4', '5', '9') "
-            "else laterality in ('1', '2', '3', '4', '5', '9'))" % {'y': DX_YEAR}),
-    'I09': ('', SETS_ALL, 'diagnosticConfirmation,behaviorCodeIcdO3', 'overRideHistology=2,3',
-            'An in situ tumor must be microscopically confirmed (Diagnostic Confirmation 1, 2, 3 or 4), not {diagnosticConfirmation}: review and set Over-ride Histology to 2 if correct.',
-            "if behaviorCodeIcdO3 = '2' and valid(diagnosticConfirmation) then diagnosticConfirmation in ('1', '2', '3', '4')"),
-    'I11': ('', SETS_ALL, 'typeOfReportingSource,diagnosticConfirmation,vitalStatus,dateOfDiagnosis,dateOfLastContact', 'overRideReportSource',
-            'Type of Reporting Source {typeOfReportingSource}: a death-certificate-only case must be dead, with Date of Diagnosis equal to Date of Last Contact and Diagnostic Confirmation 9; an autopsy-only case must be dead.',
-            "if typeOfReportingSource = '7' then vitalStatus = '0' and diagnosticConfirmation = '9' "
-            "and (not valid_date(dateOfDiagnosis) or not valid_date(dateOfLastContact) or same_date(dateOfDiagnosis, dateOfLastContact)) "
-            "else if typeOfReportingSource = '6' then vitalStatus = '0'"),
-    'I12': ('', SETS_ALL, 'dateOfBirth,dateOfDiagnosis', 'overRideAgeSiteMorph=2,3',
-            'Date of Diagnosis {dateOfDiagnosis} is before Date of Birth {dateOfBirth}: only possible for a diagnosis in utero (set Over-ride Age/Site/Morph to 2).',
-            'not date_before(dateOfDiagnosis, dateOfBirth)'),
-    'I13': ('', SETS_ALL, 'ageAtDiagnosis,dateOfBirth,dateOfDiagnosis', '',
-            'Age at Diagnosis {ageAtDiagnosis} does not match Date of Birth {dateOfBirth} and Date of Diagnosis {dateOfDiagnosis} (999 only when a year is unknown).',
-            "if valid(ageAtDiagnosis) and valid_date(dateOfBirth) and valid_date(dateOfDiagnosis) then "
-            "ageAtDiagnosis != '999' and number(ageAtDiagnosis) between age_min(dateOfBirth, dateOfDiagnosis) and age_max(dateOfBirth, dateOfDiagnosis)"),
-    'I14': ('', SETS_ALL, 'dateOfLastContact,dateOfDiagnosis,dateOfBirth', '',
-            'Date of Last Contact {dateOfLastContact} is before Date of Diagnosis {dateOfDiagnosis} or Date of Birth {dateOfBirth}.',
-            'not date_before(dateOfLastContact, dateOfDiagnosis) and not date_before(dateOfLastContact, dateOfBirth)'),
-    'I15': ('', SETS_ALL, 'vitalStatus,causeOfDeath,icdRevisionNumber,dateOfLastContact', '',
-            'Vital Status {vitalStatus} does not fit Cause of Death "{causeOfDeath}" and ICD Revision "{icdRevisionNumber}": alive needs 0000 and 0; dead needs a cause and the ICD revision of the death year (ICD-10 = 1 from 1999).',
-            "if vitalStatus = '1' then causeOfDeath = '0000' and icdRevisionNumber = '0' "
-            "else if vitalStatus = '0' then not empty(causeOfDeath) and causeOfDeath != '0000' "
-            "and icdRevisionNumber in ('1', '7', '8', '9') "
-            "and not (year(dateOfLastContact) >= 1999 and icdRevisionNumber != '1') "
-            "and not (year(dateOfLastContact) < 1999 and icdRevisionNumber = '1')"),
-    'I19': ('', SETS_CENTRAL, 'behaviorCodeIcdO3,sequenceNumberCentral', '',
-            'Sequence Number--Central {sequenceNumberCentral} does not fit behavior {behaviorCodeIcdO3}: in situ and malignant tumors take 00-59 (98, 99), benign and borderline tumors 60-88 (99).',
-            "if valid(behaviorCodeIcdO3, sequenceNumberCentral) then "
-            "(if behaviorCodeIcdO3 in ('2', '3') then sequenceNumberCentral in ('00'..'59', '98', '99') "
-            "else sequenceNumberCentral in ('60'..'88', '99'))"),
-    'I23': ('', SETS_ALL, 'primarySite,laterality', '',
-            'Unknown primary site C809 must have Laterality 0, not {laterality}.',
-            "if primarySite = 'C809' and not empty(laterality) then laterality = '0'"),
-    'P01': ('patient', SETS_ALL, 'patientIdNumber,dateOfBirth,' + SEX + ',race1,race2,race3,race4,race5,vitalStatus,dateOfLastContact,causeOfDeath', '',
-            'Patient {patientIdNumber} appears more than once with different patient items ({$detail}); Date of Birth, Sex, Race, Vital Status, Date of Last Contact and Cause of Death must agree.',
-            'patient_consistent(dateOfBirth, %s, race1, race2, race3, race4, race5, vitalStatus, dateOfLastContact, causeOfDeath)' % SEX),
-    'P02': ('tumor', SETS_CENTRAL, 'sequenceNumberCentral,dateOfDiagnosis', '',
-            'Sequence Number--Central {sequenceNumberCentral} does not fit the patient\'s other tumors: 00 only for a single tumor; 01, 02, ... follow the diagnosis dates without gaps or repeats (60, 61, ... likewise).',
-            seq_rule()),
-}
 
 
 def edits(src, out, ditems, item_list):
-    meta = {}
-    with open(os.path.join(src, 'edits/core-edits.csv'), encoding='utf-8-sig') as f:
-        for r in csv.DictReader(f):
-            meta[r['id']] = r
-    rows = []
-    for eid, (level, sets, items, override, message, rule) in EDITS.items():
-        m = meta[eid]
-        assert m['tier'] == 'V1', eid
-        rows.append((eid, m['edit_name'], m['agency'], level, sets, items, override, message, rule))
-    missing = [i for i, m in meta.items() if m['tier'] == 'V1' and i not in EDITS]
-    if missing:
-        print('warning: V1 edits without a rule: %s' % missing)
-    write_tsv(os.path.join(out, 'edits/core.tsv'), [
-        'crtk edits: the core (tier V1) edits; rule language in docs/edits.md',
-        'source: edit names, agencies and over-ride items as summarised in ../shared/codes/edits/core-edits.csv',
-        '  (after the NAACCR EDITS metafile: NAACCR, SEER, NPCR and CoC edits); rules and messages written for crtk.',
-        'Generated by tools/dev/gen-codes.py; do not edit.  Columns: level = tumor or patient (blank: from the items);',
-        '  sets = edit sets (comma-separated); items = naaccrIds (a|b: the first the dictionary has; x?: optional);',
-        '  override = item (=values; default 1) whose value makes the edit pass.',
-    ], ['id', 'name', 'agency', 'level', 'sets', 'items', 'override', 'message', 'rule'], rows)
-
+    """Writes schemas/edits/valid-codes.tsv; schemas/edits/core.tsv is edited by hand (docs/edits.md)."""
     # one generic valid-code edit per coded item (not already covered by a core edit)
     covered = {'sex', 'sexAssignedAtBirth', 'behaviorCodeIcdO3', 'laterality', 'vitalStatus', 'typeOfReportingSource',
                'diagnosticConfirmation', 'race1', 'race2', 'race3', 'race4', 'race5', 'spanishHispanicOrigin',
