@@ -7,6 +7,7 @@
 #include "followup_worksheets.h"
 #include "codes.h"
 #include "json.h"
+#include "csv.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -280,12 +281,12 @@ void crtk_due_list_write_csv(const crtk_due_list *c, FILE *f)
     GString *s = g_string_new(NULL);
     int first_col = c->group_by ? 0 : 1;
     for (int i = first_col; due_columns[i]; i++)
-        crtk_followup_csv_field(s, due_columns[i], i == first_col);
+        crtk_csv_append_for_people(s, due_columns[i], i == first_col);
     g_string_append(s, "\r\n");
     for (guint k = 0; k < c->rows->len; k++) {
         char **v = due_values(c->rows->pdata[k], FALSE);
         for (int i = first_col; due_columns[i]; i++)
-            crtk_followup_csv_field(s, v[i], i == first_col);
+            crtk_csv_append_for_people(s, v[i], i == first_col);
         g_string_append(s, "\r\n");
         g_strfreev(v);
         if (s->len > 1 << 16) {

@@ -1,113 +1,15 @@
 /* followup_post.c — posting follow-up contacts: one contact (or a death) for a patient and all
  * its tumors, or many from a CSV file, through crtk_store_set_items (values checked, audit trail,
- * Date Case Last Changed), each contact or file one transaction; and the CSV reading and field
- * writing they use. */
+ * Date Case Last Changed), each contact or file one transaction. */
 #include "followup.h"
 #include "followup_private.h"
+#include "csv.h"
 #include "date.h"
 #include "codes.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* ---- CSV helpers --------------------------------------------------------------------------------- */
-
-GPtrArray *crtk_followup_csv_read(const char *path, GArray **lines, GError **error)
-{
-    char *data;
-    gsize len;
-    if (!g_file_get_contents(path, &data, &len, error))
-        return NULL;
-    GPtrArray *rows = g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);
-    GArray *starts = g_array_new(FALSE, FALSE, sizeof(int));
-    const char *p = data, *end = data + len;
-    if (len >= 3 && !memcmp(p, "\xEF\xBB\xBF", 3))
-        p += 3;
-    int line = 1;
-    while (p < end) {
-        int row_line = line;
-        GPtrArray *fields = g_ptr_array_new();
-        GString *f = g_string_new(NULL);
-        gboolean any = FALSE;
-        for (;;) {
-            if (p < end && *p == '"') {
-                any = TRUE;
-                p++;
-                while (p < end) {
-                    if (*p == '"') {
-                        if (p + 1 < end && p[1] == '"') {
-                            g_string_append_c(f, '"');
-                            p += 2;
-                            continue;
-                        }
-                        p++;
-                        break;
-                    }
-                    if (*p == '\n')
-                        line++;
-                    g_string_append_c(f, *p++);
-                }
-                while (p < end && *p != ',' && *p != '\n' && *p != '\r')
-                    g_string_append_c(f, *p++);
-            } else {
-                while (p < end && *p != ',' && *p != '\n' && *p != '\r')
-                    g_string_append_c(f, *p++);
-            }
-            if (f->len)
-                any = TRUE;
-            g_ptr_array_add(fields, g_string_free(f, FALSE));
-            f = g_string_new(NULL);
-            if (p < end && *p == ',') {
-                any = TRUE;
-                p++;
-                continue;
-            }
-            break;
-        }
-        g_string_free(f, TRUE);
-        if (p < end && *p == '\r')
-            p++;
-        if (p < end && *p == '\n')
-            p++;
-        line++;
-        g_ptr_array_add(fields, NULL);
-        char **row = (char **)g_ptr_array_free(fields, FALSE);
-        if (!any) {
-            g_strfreev(row);
-            continue;
-        }
-        for (char **q = row; *q; q++)
-            g_strstrip(*q);
-        g_ptr_array_add(rows, row);
-        g_array_append_val(starts, row_line);
-    }
-    g_free(data);
-    if (lines)
-        *lines = starts;
-    else
-        g_array_free(starts, TRUE);
-    return rows;
-}
-
-void crtk_followup_csv_field(GString *out, const char *value, gboolean first)
-{
-    if (!first)
-        g_string_append_c(out, ',');
-    if (!value)
-        return;
-    if (!strpbrk(value, ",\"\r\n") && value[0] != ' ') {
-        g_string_append(out, value);
-        return;
-    }
-    g_string_append_c(out, '"');
-    for (const char *p = value; *p; p++) {
-        if (*p == '"')
-            g_string_append_c(out, '"');
-        g_string_append_c(out, *p);
-    }
-    g_string_append_c(out, '"');
-}
 
 /* ---- posting ------------------------------------------------------------------------------------- */
 
@@ -373,7 +275,7 @@ gboolean crtk_followup_post_csv(crtk_store *s, const crtk_followup_rules *r, con
                                 int *posted, GError **error)
 {
     GArray *lines = NULL;
-    GPtrArray *rows = crtk_followup_csv_read(path, &lines, error);
+    GPtrArray *rows = crtk_csv_read_all(path, &lines, error);
     *posted = 0;
     if (!rows)
         return FALSE;

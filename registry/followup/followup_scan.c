@@ -1,5 +1,5 @@
 /* followup_scan.c — crtk_followup_scan: the values of every patient and its tumors from one
- * read-only query over patient JOIN tumor, ordered by patient, gathered into a string chunk that is
+ * streaming read of the store (crtk_store_scan_items), patient by patient, gathered into a string chunk that is
  * cleared for the next patient (memory stays flat), classified (followup_rules.c) and handed to the
  * caller. */
 #include "followup.h"
@@ -81,23 +81,21 @@ gboolean crtk_followup_scan(crtk_store *s, const crtk_followup_rules *r, int wha
     c.tumors = g_array_new(FALSE, FALSE, sizeof(crtk_followup_tumor));
     c.chunk = g_string_chunk_new(4096);
     crtk_dictionary *d = crtk_store_dictionary(s);
-    GString *sql = g_string_new("SELECT p.id, t.id");
-    int ncol = 2;
+    /* columns: patient row, tumor row, then the items this version has */
+    const char *specs[CRTK_FU_N_ITEMS];
+    int nspec = 0;
     for (int i = 0; i < CRTK_FU_N_ITEMS; i++) {
         c.col[i] = -1;
         if (what == CRTK_FU_SCAN_RATE && !fu_items[i].for_rate)
             continue;
-        const crtk_item *it = crtk_dictionary_find(d, fu_items[i].id);
-        if (!it)
+        if (!crtk_dictionary_find(d, fu_items[i].id))
             continue; /* not in this NAACCR version: stays blank */
-        g_string_append_printf(sql, ", %c.\"%s\"", it->level == CRTK_LEVEL_PATIENT ? 'p' : 't', it->id);
-        c.col[i] = ncol++;
+        specs[nspec] = fu_items[i].id;
+        c.col[i] = 2 + nspec++;
     }
-    g_string_append(sql, " FROM patient p JOIN tumor t ON t.patient_id = p.id ORDER BY p.id, t.id");
-    gboolean ok = crtk_store_select(s, sql->str, NULL, 0, scan_row, &c, error);
+    gboolean ok = crtk_store_scan_items(s, NULL, specs, nspec, scan_row, &c, error);
     if (ok && !c.aborted)
         flush(&c);
-    g_string_free(sql, TRUE);
     g_array_free(c.tumors, TRUE);
     g_string_chunk_free(c.chunk);
     return ok;
