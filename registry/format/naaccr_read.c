@@ -65,8 +65,12 @@ int crtk_naaccr_read_file(const char *path, crtk_format format, const crtk_read_
     GError *error = NULL;
     crtk_in *in = crtk_in_open(path, &error);
     if (!in) {
-        crtk_problem p = {.code = CRTK_PROBLEM_IO, .severity = CRTK_SEVERITY_FATAL, .file = path,
-                          .message = error->message};
+        /* the problem names the file: the message need not say it again */
+        const char *m = error->message;
+        size_t pl = strlen(path);
+        if (!strncmp(m, path, pl) && !strncmp(m + pl, ": ", 2))
+            m += pl + 2;
+        crtk_problem p = {.code = CRTK_PROBLEM_IO, .severity = CRTK_SEVERITY_FATAL, .file = path, .message = m};
         stats->errors++;
         stats->fatal = TRUE;
         if (handlers->problem)
