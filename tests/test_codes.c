@@ -333,6 +333,66 @@ static void test_shared_lookups(void)
     g_free(dir);
 }
 
+static gboolean search_finds(const char *item, const char *text, const char *code)
+{
+    GPtrArray *hits = crtk_code_search(item, text);
+    gboolean found = FALSE;
+    for (guint i = 0; hits && i < hits->len && !found; i++)
+        found = !strcmp(((const crtk_code *)hits->pdata[i])->code, code);
+    if (hits)
+        g_ptr_array_free(hits, TRUE);
+    return found;
+}
+
+/* What a registrar types finds the code by its other names (issue 14: "infiltrating duct" is 8500). */
+static void test_synonyms(void)
+{
+    g_assert_true(search_finds("histologicTypeIcdO3", "infiltrating duct", "8500"));
+    g_assert_true(search_finds("morphology", "infiltrating duct", "8500/3"));
+    g_assert_true(search_finds("morphology", "ductal carcinoma", "8500/3"));
+    g_assert_false(search_finds("morphology", "infiltrating duct", "8140/3"));
+}
+
+/* Every 7th other name of the reference lookups finds its code (with the reference's terms as
+ * typed, punctuation and all). */
+static void test_shared_synonyms(void)
+{
+    char *path = shared_path("icdo3/histologicTypeIcdO3_allTerms.csv");
+    if (!path) {
+        if (g_getenv("CI") && !strcmp(g_getenv("CI"), "true"))
+            g_error("CI=true and ../shared/codes is absent");
+        g_test_skip("../shared/codes is absent");
+        return;
+    }
+    char *text = NULL;
+    g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
+    char **lines = g_strsplit(text, "\n", -1);
+    int tried = 0, found = 0;
+    for (int i = 1; lines[0] && lines[i]; i++) {
+        /* hist,beh,"term",alternate */
+        char *l = lines[i];
+        if (i % 7)
+            continue;
+        if (!g_str_has_suffix(g_strchomp(l), ",alternate") || strlen(l) < 8)
+            continue;
+        char code[7] = {l[0], l[1], l[2], l[3], '/', l[5], 0};
+        char *term = g_strndup(l + 7, strlen(l) - 7 - strlen(",alternate"));
+        if (term[0] == '"')
+            memmove(term, term + 1, strlen(term)), term[strlen(term) - 1] = 0;
+        tried++;
+        if (search_finds("morphology", term, code))
+            found++;
+        else if (found + 50 > tried)
+            g_printerr("not found: %s %s\n", code, term);
+        g_free(term);
+    }
+    g_assert_cmpint(tried, >, 500);
+    g_assert_cmpint(found, ==, tried);
+    g_strfreev(lines);
+    g_free(text);
+    g_free(path);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -346,5 +406,7 @@ int main(int argc, char **argv)
     g_test_add_func("/codes/shared/topography", test_shared_topography);
     g_test_add_func("/codes/shared/morphology", test_shared_morphology);
     g_test_add_func("/codes/shared/lookups", test_shared_lookups);
+    g_test_add_func("/codes/synonyms", test_synonyms);
+    g_test_add_func("/codes/shared/synonyms", test_shared_synonyms);
     return g_test_run();
 }
