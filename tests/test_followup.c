@@ -151,7 +151,7 @@ static void make_store(fixture *f)
 static void setup(fixture *f, gconstpointer data)
 {
     (void)data;
-    f->dir = g_dir_make_tmp("crtk-followup-XXXXXX", NULL);
+    f->dir = tu_make_tmpdir("followup");
     f->db = g_build_filename(f->dir, "reg.db", NULL);
     GError *error = NULL;
     f->s = crtk_store_create(f->db, 260, NULL, &error);
@@ -167,15 +167,7 @@ static void teardown(fixture *f, gconstpointer data)
 {
     (void)data;
     crtk_store_close(f->s);
-    GDir *d = g_dir_open(f->dir, 0, NULL);
-    const char *n;
-    while ((n = g_dir_read_name(d))) {
-        char *p = g_build_filename(f->dir, n, NULL);
-        g_unlink(p);
-        g_free(p);
-    }
-    g_dir_close(d);
-    g_rmdir(f->dir);
+    tu_remove_tree(f->dir);
     g_free(f->db);
     g_free(f->dir);
 }

@@ -5,6 +5,7 @@
 #include "naaccr_read.h"
 #include "naaccr_write.h"
 #include "store.h"
+#include "test_util.h"
 
 #include <glib.h>
 #include <glib/gstdio.h>
@@ -64,7 +65,7 @@ static char *write_temp(fixture *f, const char *name, const char *text)
 static void setup(fixture *f, gconstpointer data)
 {
     (void)data;
-    f->dir = g_dir_make_tmp("crtk-store-XXXXXX", NULL);
+    f->dir = tu_make_tmpdir("store");
     f->db = g_build_filename(f->dir, "reg.db", NULL);
     GError *error = NULL;
     f->s = crtk_store_create(f->db, 260, NULL, &error);
@@ -77,15 +78,7 @@ static void teardown(fixture *f, gconstpointer data)
 {
     (void)data;
     crtk_store_close(f->s);
-    GDir *d = g_dir_open(f->dir, 0, NULL);
-    const char *n;
-    while ((n = g_dir_read_name(d))) {
-        char *p = g_build_filename(f->dir, n, NULL);
-        g_unlink(p);
-        g_free(p);
-    }
-    g_dir_close(d);
-    g_rmdir(f->dir);
+    tu_remove_tree(f->dir);
     g_free(f->db);
     g_free(f->dir);
 }
@@ -584,7 +577,7 @@ static void test_backup_and_upgrade(fixture *f, gconstpointer data)
 
 int main(int argc, char **argv)
 {
-    g_test_init(&argc, &argv, NULL);
+    tu_init(&argc, &argv);
 #define T(name, fn) g_test_add("/store/" name, fixture, NULL, setup, fn, teardown)
     T("create", test_create);
     T("import-twice", test_import_twice);
@@ -602,5 +595,5 @@ int main(int argc, char **argv)
     T("audit-detects-removal", test_audit_chain_detects_removal);
     T("sequence-numbers", test_sequence_numbers);
     T("backup-and-upgrade", test_backup_and_upgrade);
-    return g_test_run();
+    return tu_finish(g_test_run());
 }

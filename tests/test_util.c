@@ -13,17 +13,18 @@
 static char *tmpdir;
 static int skips;
 
-static void remove_tree(const char *path)
+void tu_remove_tree(const char *path)
 {
+    if (!g_file_test(path, G_FILE_TEST_IS_DIR) || g_file_test(path, G_FILE_TEST_IS_SYMLINK)) {
+        g_unlink(path);
+        return;
+    }
     GDir *d = g_dir_open(path, 0, NULL);
     if (d) {
         const char *name;
         while ((name = g_dir_read_name(d))) {
             char *p = g_build_filename(path, name, NULL);
-            if (g_file_test(p, G_FILE_TEST_IS_DIR) && !g_file_test(p, G_FILE_TEST_IS_SYMLINK))
-                remove_tree(p);
-            else
-                g_unlink(p);
+            tu_remove_tree(p);
             g_free(p);
         }
         g_dir_close(d);
@@ -34,7 +35,7 @@ static void remove_tree(const char *path)
 static void remove_tmpdir(void)
 {
     if (tmpdir)
-        remove_tree(tmpdir);
+        tu_remove_tree(tmpdir);
     g_free(tmpdir);
     tmpdir = NULL;
 }
@@ -78,6 +79,13 @@ char *tu_write_tmp(const char *name, const char *text, gssize len)
     return p;
 }
 
+char *tu_make_tmpdir(const char *prefix)
+{
+    char *tmpl = g_strdup_printf("%s/%s-XXXXXX", tu_tmpdir(), prefix);
+    g_assert_nonnull(g_mkdtemp(tmpl));
+    return tmpl;
+}
+
 gboolean tu_skip(const char *why)
 {
     if (g_strcmp0(g_getenv("CI"), "true") == 0) {
@@ -89,14 +97,21 @@ gboolean tu_skip(const char *why)
     return FALSE;
 }
 
+/* ../shared as configured, or the environment's CRTK_SHARED_DIR (to try a test without it). */
+static const char *shared_dir(void)
+{
+    const char *e = g_getenv("CRTK_SHARED_DIR");
+    return e && *e ? e : CRTK_SHARED_DIR;
+}
+
 char *tu_shared(const char *rel)
 {
-    char *p = g_build_filename(CRTK_SHARED_DIR, rel, NULL);
+    char *p = g_build_filename(shared_dir(), rel, NULL);
     if (g_file_test(p, G_FILE_TEST_EXISTS))
         return p;
-    char *why = g_file_test(CRTK_SHARED_DIR, G_FILE_TEST_IS_DIR)
+    char *why = g_file_test(shared_dir(), G_FILE_TEST_IS_DIR)
                     ? g_strdup_printf("reference file %s is absent from ../shared", p)
-                    : g_strdup_printf("reference data ../shared (%s) is absent", CRTK_SHARED_DIR);
+                    : g_strdup_printf("reference data ../shared (%s) is absent", shared_dir());
     tu_skip(why);
     g_free(why);
     g_free(p);

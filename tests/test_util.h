@@ -29,10 +29,16 @@ const char *tu_tmpdir(void);
 /* A path in it (g_free); tu_write_tmp also writes text there (len -1: NUL-terminated). */
 char *tu_tmp_path(const char *name);
 char *tu_write_tmp(const char *name, const char *text, gssize len);
+/* A new empty directory inside it, named after prefix (g_free); removed at exit like the rest,
+ * or earlier with tu_remove_tree. */
+char *tu_make_tmpdir(const char *prefix);
+/* Removes a file or a directory with everything in it (links are removed, not followed). */
+void tu_remove_tree(const char *path);
 
 /* Skips the current test saying why, or fails it when CI=true.  Always returns FALSE. */
 gboolean tu_skip(const char *why);
-/* The path of rel under ../shared (g_free), or NULL after tu_skip() when it is absent. */
+/* The path of rel under ../shared (g_free), or NULL after tu_skip() when it is absent.  The
+ * environment variable CRTK_SHARED_DIR, when set, replaces the configured ../shared. */
 char *tu_shared(const char *rel);
 /* The path of an external program (g_free), or NULL after tu_skip() naming what it is for. */
 char *tu_program(const char *name, const char *what_for);

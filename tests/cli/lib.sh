@@ -62,8 +62,8 @@ have_reference() {
 }
 sql() { python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); print("\n".join("|".join("" if v is None else str(v) for v in r) for r in c.execute(sys.argv[2]))); c.commit()' "$@"; }
 finish() {
-    echo "$CRTK_TEST_NAME: $checks checks, $fails failed, $skipped_parts parts skipped"
+    echo "$CRTK_TEST_NAME: $checks checks, $fails failed, $skipped_parts part(s) skipped"
     [ "$fails" -eq 0 ] || exit 1
-    if [ "$skipped_parts" -gt 0 ]; then echo "SKIPPED: $skipped_parts parts could not run (see above)"; exit 77; fi
+    if [ "$skipped_parts" -gt 0 ]; then echo "SKIPPED: $skipped_parts part(s) could not run (see above)"; exit 77; fi
     exit 0
 }
