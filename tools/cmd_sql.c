@@ -3,6 +3,7 @@
  * printed as CSV (default), JSON Lines or aligned text. */
 #include "commands.h"
 #include "crtk/json.h"
+#include "crtk/csv.h"
 #include "crtk/store.h"
 
 #include <string.h>

@@ -36,6 +36,7 @@
 #include "problem.h"
 #include "io.h"
 #include "date.h"
+#include "csv.h"
 #include "dictionary.h"
 #include "record.h"
 #include "naaccr_read.h"

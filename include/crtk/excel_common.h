@@ -3,7 +3,7 @@
  *
  * A report is a function that fills a libxlsxwriter workbook from the store.  It asks the
  * store with plain SQL over `tumor t JOIN patient p ON p.id = t.patient_id` restricted by the
- * selection (crtk_report_sql), so every number in a workbook is a count a registrar can redo
+ * selection (crtk_report_aggregate), so every number in a workbook is a count a registrar can redo
  * with one SELECT (docs/reports.md gives them).
  *
  *   crtk_report_options o;  crtk_report_options_init(&o);  o.year_from = 2018;
@@ -39,27 +39,28 @@ typedef struct crtk_report {
     const crtk_report_options *opt;
     const char *name;          /* report name, e.g. "site-table" */
     lxw_workbook *wb;
-    char *where;               /* the whole selection as one SQL condition ("1" for all) */
+    crtk_store_query query;    /* the selection: the user's --where and the diagnosis years */
     char *selection;           /* the selection in words */
     char *registry;            /* registry name (setting registryName) or "" */
     char *as_of;               /* YYYYMMDD */
     int as_of_year;
-    GHashTable *cols;          /* naaccrId -> SQL expression (p."x", t."x" or NULL) */
     /* formats */
     lxw_format *f_title, *f_subtitle, *f_note, *f_header, *f_label, *f_label_bold, *f_count, *f_count_total,
         *f_pct, *f_pct_total, *f_dec, *f_text_right, *f_ok, *f_bad, *f_section;
 } crtk_report;
 
-/* The SQL expression of an item: p."id" or t."id" by the item's level; "NULL" when the store's
- * NAACCR version has no such item.  Valid while r lives. */
-CRTK_API const char *crtk_report_col(crtk_report *r, const char *naaccr_id);
-/* The sex item of the store's version (sexAssignedAtBirth from NAACCR 26, sex before). */
-CRTK_API const char *crtk_report_sex_col(crtk_report *r);
-/* "SELECT <select> FROM tumor t JOIN patient p ON p.id = t.patient_id WHERE <selection>[ AND <extra>] <tail>"
- * (newly allocated). */
-CRTK_API char *crtk_report_sql(crtk_report *r, const char *select, const char *extra, const char *tail);
-/* Runs a SELECT through the store (read-only). */
-CRTK_API gboolean crtk_report_select(crtk_report *r, const char *sql, crtk_store_row_fn fn, void *user, GError **error);
+/* Item specs (crtk_store_aggregate) reports share: the sex item of any NAACCR version
+ * (sexAssignedAtBirth from 26, sex before) and the summary stage (coded 2018, derived 2018, coded
+ * 2000, derived 2000: the first present). */
+#define CRTK_REPORT_SEX_SPEC "sexAssignedAtBirth|sex"
+#define CRTK_REPORT_STAGE_SPEC "summaryStage2018|derivedSummaryStage2018|seerSummaryStage2000|derivedSs2000"
+
+/* Counts the selection's tumors grouped by specs (crtk_store_aggregate: the count is the last value). */
+CRTK_API gboolean crtk_report_aggregate(crtk_report *r, const char *const *specs, int n, crtk_store_row_fn fn, void *user,
+                                        GError **error);
+/* Every tumor of the selection with the values of specs (crtk_store_scan_items). */
+CRTK_API gboolean crtk_report_scan(crtk_report *r, const char *const *specs, int n, crtk_store_row_fn fn, void *user,
+                                   GError **error);
 
 /* A new sheet with the title block (title, registry and date, selection, suppression note, and
  * note when given).  Returns the sheet; *row is set to the first free row. */

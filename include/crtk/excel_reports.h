@@ -21,11 +21,9 @@ CRTK_API gboolean crtk_report_survival(crtk_report *r, GError **error);
 enum { CRTK_STAGE_IN_SITU, CRTK_STAGE_LOCAL, CRTK_STAGE_REGIONAL, CRTK_STAGE_DISTANT, CRTK_STAGE_NA,
        CRTK_STAGE_UNKNOWN, CRTK_STAGE_COUNT };
 CRTK_API extern const char *const crtk_stage_labels[CRTK_STAGE_COUNT];
-/* SQL expression giving the summary stage code to group by (the first non-blank of the items). */
-CRTK_API const char *crtk_report_stage_sql(crtk_report *r);
 CRTK_API int crtk_report_stage_group(const char *code);
 /* Top n site groups by count in the selection (codes, newly allocated array of g_strdup'ed strings). */
-CRTK_API GPtrArray *crtk_report_top_sites(crtk_report *r, int n, const char *extra, GError **error);
+CRTK_API GPtrArray *crtk_report_top_sites(crtk_report *r, int n, GError **error);
 
 /* Kaplan-Meier estimate from n (time, event) pairs (event 1 = death, 0 = censored; ties: deaths
  * before censorings).  At time t: the survival, its Greenwood variance term sum d/(n(n-d)) and the

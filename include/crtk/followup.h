@@ -231,10 +231,4 @@ CRTK_API char *crtk_followup_date_text(const char *coded, const char *unknown);
 
 /* ---- small CSV helpers (RFC 4180) ------------------------------------------------------------- */
 
-/* Reads a CSV file into rows: GPtrArray of GStrv; lines (if not NULL) gets the 1-based line
- * where each row starts.  Blank lines are skipped. */
-CRTK_API GPtrArray *crtk_followup_csv_read(const char *path, GArray **lines, GError **error);
-/* Appends a field, quoted when needed. */
-CRTK_API void crtk_followup_csv_field(GString *out, const char *value, gboolean first);
-
 #endif

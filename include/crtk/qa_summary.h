@@ -82,14 +82,13 @@ CRTK_API void crtk_qa_clear(crtk_qa *qa);
 /* Adds a label/value line to the information block. */
 CRTK_API void crtk_qa_info(crtk_qa *qa, const char *label, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
 
-/* Counts and data-quality measures over the tumors matching where (an SQL condition over tumor t
- * and patient p; NULL = all). */
-CRTK_API gboolean crtk_qa_compute(crtk_store *s, const char *where, crtk_qa *qa, GError **error);
+/* Counts and data-quality measures over the query's tumors (q NULL = every tumor). */
+CRTK_API gboolean crtk_qa_compute(crtk_store *s, const crtk_store_query *q, crtk_qa *qa, GError **error);
 /* Runs the edit set over the selection (every tumor of the selection, with its patient). */
-CRTK_API gboolean crtk_qa_run_edits(crtk_store *s, const char *where, const char *edit_set, crtk_qa *qa, GError **error);
+CRTK_API gboolean crtk_qa_run_edits(crtk_store *s, const crtk_store_query *q, const char *edit_set, crtk_qa *qa, GError **error);
 /* Both of the above at once (the edits run in two threads beside the counting); edit_set NULL or
  * "" = no edits. */
-CRTK_API gboolean crtk_qa_collect(crtk_store *s, const char *where, const char *edit_set, crtk_qa *qa, GError **error);
+CRTK_API gboolean crtk_qa_collect(crtk_store *s, const crtk_store_query *q, const char *edit_set, crtk_qa *qa, GError **error);
 /* Takes the per-edit failure counts of an edits run done elsewhere (a submission). */
 CRTK_API void crtk_qa_take_edits(crtk_qa *qa, const crtk_edits *edits, const char *edit_set, long tumors_checked,
                         long tumors_passing);

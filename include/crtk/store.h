@@ -96,6 +96,42 @@ typedef int (*crtk_store_row_fn)(int ncols, const char *const *values, const cha
 CRTK_API gboolean crtk_store_select(crtk_store *s, const char *sql, const char *const *params, int n_params,
                            crtk_store_row_fn fn, void *user, GError **error);
 
+/* ---- queries keyed by naaccrIds (reports, follow-up, QA) ---------------------------------- */
+
+/* Which tumors a query covers.  Zero-initialise, then set what is needed. */
+typedef struct crtk_store_query {
+    const char *where;          /* the user's selection: a read-only SQL condition over the columns of tumor
+                                   and patient (as `crtk export --where`), NULL = every tumor */
+    const char *year_item;      /* with year_from/year_to: the date item whose year (its first four
+                                   characters) must lie in [year_from, year_to]; 0 leaves a side open */
+    int year_from, year_to;
+    gint64 patient_from, patient_to; /* patient row ids (crtk_store_patient_range), 0 = no bound */
+    const GArray *tumor_rows;   /* gint64 tumor row ids: only these tumors (NULL = no such limit) */
+} crtk_store_query;
+
+/* Item specs name what a query returns, by naaccrId:
+ *   "primarySite"          the item's value (NULL when blank or when the store's dictionary lacks it)
+ *   "dateOfDiagnosis:4"    its first 4 characters (the year of a date)
+ *   "sexAssignedAtBirth|sex"  the first of these items that has a value (items the store lacks are
+ *                          left out) — for items renamed between NAACCR versions, or coded/derived pairs
+ * The SQL these become stays inside the store layer, so reports work on any store back end. */
+
+/* Counts the query's tumors grouped by the values of specs: fn is called once per distinct
+ * combination with n_specs + 1 values, the last being the count (decimal text).  The order of
+ * groups is unspecified.  FALSE with error for a bad where, an unknown spec syntax or a store error. */
+CRTK_API gboolean crtk_store_aggregate(crtk_store *s, const crtk_store_query *q, const char *const *specs, int n_specs,
+                                       crtk_store_row_fn fn, void *user, GError **error);
+/* Calls fn for each of the query's tumors, in patient then tumor order, with n_specs + 2 values: the
+ * patient's and the tumor's row ids (decimal text), then the specs' values.  Memory does not grow
+ * with the store. */
+CRTK_API gboolean crtk_store_scan_items(crtk_store *s, const crtk_store_query *q, const char *const *specs, int n_specs,
+                                        crtk_store_row_fn fn, void *user, GError **error);
+/* Counts the query's patients and tumors. */
+CRTK_API gboolean crtk_store_query_count(crtk_store *s, const crtk_store_query *q, gint64 *patients, gint64 *tumors,
+                                         GError **error);
+/* The smallest and largest patient row ids (0, 0 for an empty store): to split a scan into ranges. */
+CRTK_API gboolean crtk_store_patient_range(crtk_store *s, gint64 *first, gint64 *last, GError **error);
+
 /* ---- import ----------------------------------------------------------------------- */
 
 typedef enum { CRTK_CONFLICT_UPDATE, CRTK_CONFLICT_SKIP, CRTK_CONFLICT_FAIL } crtk_conflict;

@@ -42,22 +42,3 @@ void crtk_json_field_int(GString *out, const char *name, long long value, gboole
     crtk_json_append_string(out, name, -1);
     g_string_append_printf(out, ":%lld", value);
 }
-
-void crtk_csv_append_field(GString *out, const char *v, gboolean first)
-{
-    if (!first)
-        g_string_append_c(out, ',');
-    if (!v)
-        return;
-    if (strpbrk(v, ",\"\r\n")) {
-        g_string_append_c(out, '"');
-        for (const char *p = v; *p; p++) {
-            if (*p == '"')
-                g_string_append_c(out, '"');
-            g_string_append_c(out, *p);
-        }
-        g_string_append_c(out, '"');
-    } else {
-        g_string_append(out, v);
-    }
-}

@@ -19,6 +19,7 @@
  *   [NAACCR] NAACCR Volume II items 610, 1750, 1760, 1770, 1772, 1790, 1791, 1800, 1910.
  */
 #include "followup.h"
+#include "csv.h"
 #include "codes.h"
 #include "derived.h"
 
@@ -587,23 +588,21 @@ gboolean crtk_followup_scan(crtk_store *s, const crtk_followup_rules *r, int wha
     c.tumors = g_array_new(FALSE, FALSE, sizeof(crtk_followup_tumor));
     c.chunk = g_string_chunk_new(4096);
     crtk_dictionary *d = crtk_store_dictionary(s);
-    GString *sql = g_string_new("SELECT p.id, t.id");
-    int ncol = 2;
+    /* columns: patient row, tumor row, then the items this version has */
+    const char *specs[CRTK_FU_N_ITEMS];
+    int nspec = 0;
     for (int i = 0; i < CRTK_FU_N_ITEMS; i++) {
         c.col[i] = -1;
         if (what == CRTK_FU_SCAN_RATE && !items[i].for_rate)
             continue;
-        const crtk_item *it = crtk_dictionary_find(d, items[i].id);
-        if (!it)
+        if (!crtk_dictionary_find(d, items[i].id))
             continue; /* not in this NAACCR version: stays blank */
-        g_string_append_printf(sql, ", %c.\"%s\"", it->level == CRTK_LEVEL_PATIENT ? 'p' : 't', it->id);
-        c.col[i] = ncol++;
+        specs[nspec] = items[i].id;
+        c.col[i] = 2 + nspec++;
     }
-    g_string_append(sql, " FROM patient p JOIN tumor t ON t.patient_id = p.id ORDER BY p.id, t.id");
-    gboolean ok = crtk_store_select(s, sql->str, NULL, 0, scan_row, &c, error);
+    gboolean ok = crtk_store_scan_items(s, NULL, specs, nspec, scan_row, &c, error);
     if (ok && !c.aborted)
         flush(&c);
-    g_string_free(sql, TRUE);
     g_array_free(c.tumors, TRUE);
     g_string_chunk_free(c.chunk);
     return ok;
@@ -731,103 +730,6 @@ gboolean crtk_followup_rate_pass(const crtk_followup_cohort *c, const crtk_follo
     return !l->a || (l->b + l->d) * 10000 >= (long)(c->target * 100) * l->a;
 }
 
-/* ---- CSV helpers --------------------------------------------------------------------------------- */
-
-GPtrArray *crtk_followup_csv_read(const char *path, GArray **lines, GError **error)
-{
-    char *data;
-    gsize len;
-    if (!g_file_get_contents(path, &data, &len, error))
-        return NULL;
-    GPtrArray *rows = g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);
-    GArray *starts = g_array_new(FALSE, FALSE, sizeof(int));
-    const char *p = data, *end = data + len;
-    if (len >= 3 && !memcmp(p, "\xEF\xBB\xBF", 3))
-        p += 3;
-    int line = 1;
-    while (p < end) {
-        int row_line = line;
-        GPtrArray *fields = g_ptr_array_new();
-        GString *f = g_string_new(NULL);
-        gboolean any = FALSE;
-        for (;;) {
-            if (p < end && *p == '"') {
-                any = TRUE;
-                p++;
-                while (p < end) {
-                    if (*p == '"') {
-                        if (p + 1 < end && p[1] == '"') {
-                            g_string_append_c(f, '"');
-                            p += 2;
-                            continue;
-                        }
-                        p++;
-                        break;
-                    }
-                    if (*p == '\n')
-                        line++;
-                    g_string_append_c(f, *p++);
-                }
-                while (p < end && *p != ',' && *p != '\n' && *p != '\r')
-                    g_string_append_c(f, *p++);
-            } else {
-                while (p < end && *p != ',' && *p != '\n' && *p != '\r')
-                    g_string_append_c(f, *p++);
-            }
-            if (f->len)
-                any = TRUE;
-            g_ptr_array_add(fields, g_string_free(f, FALSE));
-            f = g_string_new(NULL);
-            if (p < end && *p == ',') {
-                any = TRUE;
-                p++;
-                continue;
-            }
-            break;
-        }
-        g_string_free(f, TRUE);
-        if (p < end && *p == '\r')
-            p++;
-        if (p < end && *p == '\n')
-            p++;
-        line++;
-        g_ptr_array_add(fields, NULL);
-        char **row = (char **)g_ptr_array_free(fields, FALSE);
-        if (!any) {
-            g_strfreev(row);
-            continue;
-        }
-        for (char **q = row; *q; q++)
-            g_strstrip(*q);
-        g_ptr_array_add(rows, row);
-        g_array_append_val(starts, row_line);
-    }
-    g_free(data);
-    if (lines)
-        *lines = starts;
-    else
-        g_array_free(starts, TRUE);
-    return rows;
-}
-
-void crtk_followup_csv_field(GString *out, const char *value, gboolean first)
-{
-    if (!first)
-        g_string_append_c(out, ',');
-    if (!value)
-        return;
-    if (!strpbrk(value, ",\"\r\n") && value[0] != ' ') {
-        g_string_append(out, value);
-        return;
-    }
-    g_string_append_c(out, '"');
-    for (const char *p = value; *p; p++) {
-        if (*p == '"')
-            g_string_append_c(out, '"');
-        g_string_append_c(out, *p);
-    }
-    g_string_append_c(out, '"');
-}
 
 /* ---- posting ------------------------------------------------------------------------------------- */
 
@@ -1093,7 +995,7 @@ gboolean crtk_followup_post_csv(crtk_store *s, const crtk_followup_rules *r, con
                                 int *posted, GError **error)
 {
     GArray *lines = NULL;
-    GPtrArray *rows = crtk_followup_csv_read(path, &lines, error);
+    GPtrArray *rows = crtk_csv_read_all(path, &lines, error);
     *posted = 0;
     if (!rows)
         return FALSE;

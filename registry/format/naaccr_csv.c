@@ -31,6 +31,7 @@
  */
 #include "naaccr_write.h"
 #include "line_reader.h"
+#include "csv_private.h"
 
 #include <string.h>
 
@@ -38,18 +39,12 @@
 /* Reading                                                                  */
 /* ======================================================================== */
 
-/* One CSV row: the fields' text back to back, with offsets and lengths. */
-typedef struct {
-    GString *text;
-    GArray *start, *len;   /* size_t per field */
-    long line;             /* line where the row starts */
-} csv_row;
+typedef crtk_csv_row csv_row;
 
 /* Grouping, problems and filling the record are line_reader.c's; this reader adds the CSV syntax and columns. */
 typedef struct {
     crtk_line_reader b;
-    long line_no;
-    gboolean bom_checked;
+    crtk_csv_state csv;          /* the CSV syntax: csv.c */
     gboolean header_sent;
     int n_columns;
     long header_line;            /* line of the header row */
@@ -57,126 +52,33 @@ typedef struct {
     int *col_of;                 /* per item index: 1-based column, 0 if none */
 } reader;
 
-typedef enum { F_START, F_UNQUOTED, F_QUOTED, F_QUOTE_SEEN } field_state;
-
-static void end_field(csv_row *row, size_t *field_start)
+static void csv_problem(long line, long column, const char *message, void *user)
 {
-    size_t len = row->text->len - *field_start;
-    g_array_append_val(row->start, *field_start);
-    g_array_append_val(row->len, len);
-    *field_start = row->text->len;
+    reader *r = user;
+    crtk_line_reader_problem(&r->b, CRTK_SEVERITY_ERROR, CRTK_PROBLEM_SYNTAX, line, column, FALSE, NULL, "%s", message);
 }
 
-/* Reads the next non-empty row.  Returns 1 for a row, 0 at the end, -1 when reading cannot go on. */
+/* Reads the next non-empty row (csv.c).  Returns 1 for a row, 0 at the end, -1 when reading cannot go on. */
 static int read_row(reader *r, csv_row *row)
 {
-    g_string_truncate(row->text, 0);
-    g_array_set_size(row->start, 0);
-    g_array_set_size(row->len, 0);
-    field_state st = F_START;
-    size_t field_start = 0;
-    gboolean in_row = FALSE, bad_reported = FALSE;
-    for (;;) {
-        const char *line;
-        size_t len;
-        int got = crtk_line_source_next(&r->b.src, &line, &len);
-        if (got < 0) {
-            crtk_line_reader_problem(&r->b, CRTK_SEVERITY_FATAL, CRTK_PROBLEM_IO, r->line_no + 1, 0, FALSE, NULL, "%s",
-                                     r->b.src.error->message);
-            return -1;
+    GError *error = NULL;
+    r->csv.problem = csv_problem;
+    r->csv.user = r;
+    int got = crtk_csv_read_row(&r->b.src, &r->csv, row, &error);
+    if (got < 0) {
+        gboolean io = r->b.src.error != NULL;
+        const char *m = error->message;
+        if (!strncmp(m, "line ", 5)) { /* the place goes in the problem's own field */
+            const char *colon = strstr(m, ": ");
+            if (colon)
+                m = colon + 2;
         }
-        if (got == 0) {
-            if (!in_row)
-                return 0;
-            crtk_line_reader_problem(&r->b, CRTK_SEVERITY_FATAL, CRTK_PROBLEM_SYNTAX, row->line, 0, FALSE, NULL,
-                                     "a quoted field that starts on line %ld is never closed (a missing \")",
-                                     row->line);
-            return -1;
-        }
-        r->line_no++;
-        if (!r->bom_checked) {
-            r->bom_checked = TRUE;
-            if (len >= 3 && (unsigned char)line[0] == 0xEF && (unsigned char)line[1] == 0xBB &&
-                (unsigned char)line[2] == 0xBF)
-                line += 3, len -= 3;
-        }
-        if (!in_row) {
-            if (len == 0 || (len == 1 && line[0] == '\r'))
-                continue;
-            in_row = TRUE;
-            row->line = r->line_no;
-        }
-        gboolean cr = len && line[len - 1] == '\r';
-        size_t n = cr ? len - 1 : len;
-        for (size_t i = 0; i < n; i++) {
-            char c = line[i];
-            switch (st) {
-            case F_START:
-                if (c == '"') {
-                    st = F_QUOTED;
-                } else if (c == ',') {
-                    end_field(row, &field_start);
-                } else {
-                    g_string_append_c(row->text, c);
-                    st = F_UNQUOTED;
-                }
-                break;
-            case F_UNQUOTED:
-                if (c == ',') {
-                    end_field(row, &field_start);
-                    st = F_START;
-                } else {
-                    if (c == '"' && !bad_reported) {
-                        bad_reported = TRUE;
-                        crtk_line_reader_problem(
-                            &r->b, CRTK_SEVERITY_ERROR, CRTK_PROBLEM_SYNTAX, r->line_no, (long)i + 1, FALSE, NULL,
-                            "a double quote inside a field that does not start with one (field %u); quote the "
-                            "field and double its quotes",
-                            row->start->len + 1);
-                    }
-                    g_string_append_c(row->text, c);
-                }
-                break;
-            case F_QUOTED:
-                if (c == '"')
-                    st = F_QUOTE_SEEN;
-                else
-                    g_string_append_c(row->text, c);
-                break;
-            case F_QUOTE_SEEN:
-                if (c == '"') {
-                    g_string_append_c(row->text, '"');
-                    st = F_QUOTED;
-                } else if (c == ',') {
-                    end_field(row, &field_start);
-                    st = F_START;
-                } else {
-                    if (!bad_reported) {
-                        bad_reported = TRUE;
-                        crtk_line_reader_problem(
-                            &r->b, CRTK_SEVERITY_ERROR, CRTK_PROBLEM_SYNTAX, r->line_no, (long)i + 1, FALSE, NULL,
-                            "text after the closing quote of field %u (a quote inside a quoted field must be "
-                            "doubled)",
-                            row->start->len + 1);
-                    }
-                    g_string_append_c(row->text, c);
-                    st = F_UNQUOTED;
-                }
-                break;
-            }
-            if (r->b.aborted)
-                return -1;
-        }
-        if (st == F_QUOTED) {
-            /* The line break belongs to the value. */
-            if (cr)
-                g_string_append_c(row->text, '\r');
-            g_string_append_c(row->text, '\n');
-            continue;
-        }
-        end_field(row, &field_start);
-        return 1;
+        crtk_line_reader_problem(&r->b, CRTK_SEVERITY_FATAL, io ? CRTK_PROBLEM_IO : CRTK_PROBLEM_SYNTAX,
+                                 io ? r->csv.line_no + 1 : row->line, 0, FALSE, NULL, "%s", m);
+        g_error_free(error);
+        return -1;
     }
+    return r->b.aborted ? -1 : got;
 }
 
 static void send_header(reader *r)
@@ -510,20 +412,7 @@ static void append_value(GString *b, const char *v, size_t len)
         g_string_free(u, TRUE);
         return;
     }
-    gboolean quote = FALSE;
-    for (size_t i = 0; i < len && !quote; i++)
-        quote = v[i] == ',' || v[i] == '"' || v[i] == '\r' || v[i] == '\n';
-    if (!quote) {
-        g_string_append_len(b, v, (gssize)len);
-        return;
-    }
-    g_string_append_c(b, '"');
-    for (size_t i = 0; i < len; i++) {
-        if (v[i] == '"')
-            g_string_append_c(b, '"');
-        g_string_append_c(b, v[i]);
-    }
-    g_string_append_c(b, '"');
+    crtk_csv_append(b, v, (gssize)len, TRUE, 0);
 }
 
 static void write_row(crtk_writer *w, csv_state *s, const crtk_record *r, const crtk_element *tumor)
