@@ -14,33 +14,13 @@ typedef struct {
     GError *error;
     gboolean derive;               /* --derived: compute derived items into each record */
     crtk_survival_options surv;
-    const crtk_item *age;          /* ageAtDiagnosis */
 } export_ctx;
-
-/* Fills the NAACCR items that are derived variables: Age at Diagnosis (when empty) and the
- * survival items (months, flags, dates, Vital Status Recode) by SEER rules (docs/derived.md). */
-static void derive(export_ctx *c, crtk_record *r)
-{
-    crtk_survival_apply(r, &c->surv);
-    if (!c->age)
-        return;
-    const char *dob = crtk_element_get_id(&r->patient, r->dict, "dateOfBirth");
-    for (int t = 0; t < r->n_tumors; t++) {
-        if (crtk_element_has(&r->tumors[t], c->age->index))
-            continue;
-        const char *dx = crtk_element_get_id(&r->tumors[t], r->dict, "dateOfDiagnosis");
-        int age = crtk_age_at_diagnosis(dob, dx);
-        char v[8];
-        g_snprintf(v, sizeof v, "%03d", age);
-        crtk_element_set_str(&r->tumors[t], c->age->index, v);
-    }
-}
 
 static int export_one(crtk_stored_patient *p, void *user)
 {
     export_ctx *c = user;
     if (c->derive)
-        derive(c, p->record);
+        crtk_derived_fill_record(p->record, &c->surv);
     const crtk_record *r = p->record;
     if (c->conv) {
         crtk_converter_record(c->conv, p->record, c->out);
@@ -133,7 +113,6 @@ int cmd_export(int argc, char **argv)
     }
     c.derive = derived;
     c.surv.endpoint_year = endpoint;
-    c.age = crtk_dictionary_find(from, "ageAtDiagnosis");
     c.conv = crtk_converter_new(from, to, wo.record_type);
     if (crtk_converter_is_identity(c.conv) && wo.record_type == CRTK_RT_A) {
         crtk_converter_free(c.conv);

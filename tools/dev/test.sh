@@ -7,7 +7,7 @@
 # needs-reference-data) report themselves skipped when it is absent; with CI=true a missing
 # ../shared (or a skipped test) is a failure.  Exits non-zero when any build or test fails.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 
 SHARED=${CRTK_SHARED_DIR:-../shared}
 if [ "${CI:-}" = true ] && [ ! -d "$SHARED" ]; then
