@@ -13,15 +13,18 @@
 
 enum { A_MALE, A_FEMALE, A_OTHER, A_NCOLS };
 
-static int row_fn(int ncols, const char *const *v, const char *const *names, void *user)
+/* One tumor (crtk_report_scan: patient row, tumor row, then the specs): its age group counted in C.
+ * Grouping by the raw dates in SQL would give a group per tumor and sort them for nothing. */
+static int row_fn(int ncols, const char *const *row, const char *const *names, void *user)
 {
     (void)ncols, (void)names;
     crtk_counts *c = user;
+    const char *const *v = row + 2;
     int age = v[0] && *v[0] ? atoi(v[0]) : crtk_age_at_diagnosis(v[1], v[2]);
     const char *g = crtk_age_group_19(age);
     const char *sex = v[3];
     crtk_counts_add(c, g, sex && !strcmp(sex, "1") ? A_MALE : sex && !strcmp(sex, "2") ? A_FEMALE : A_OTHER,
-                    atol(v[4]));
+                    1);
     return CRTK_CONTINUE;
 }
 
@@ -35,7 +38,7 @@ gboolean crtk_report_age(crtk_report *r, GError **error)
     for (int i = 0; i < nb; i++)
         crtk_counts_row(c, bands[i].code19);
     crtk_counts_row(c, "99");
-    gboolean ok = crtk_report_aggregate(r, specs, G_N_ELEMENTS(specs), row_fn, c, error);
+    gboolean ok = crtk_report_scan(r, specs, G_N_ELEMENTS(specs), row_fn, c, error);
     if (!ok) {
         crtk_counts_free(c);
         return FALSE;
