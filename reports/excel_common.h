@@ -74,6 +74,42 @@ void crtk_report_pct(crtk_report *r, lxw_worksheet *ws, int row, int col, long n
 /* TRUE when a count would be hidden. */
 gboolean crtk_report_suppressed(const crtk_report *r, long n);
 
+/* ---- small-cell suppression that cannot be undone ----
+ * A table of counts (nrows x ncols, totals included as ordinary cells) and the sums it
+ * publishes ("this cell is the sum of those").  crtk_supp_run hides the counts from 1 to
+ * below-1 (primary) and then further cells (complementary: the smallest counts of the same
+ * sums) until no hidden cell can be worked out from the shown cells and the sums — checked
+ * by linear algebra over all the sums together, not one sum at a time. */
+typedef struct crtk_supp crtk_supp;
+typedef enum { CRTK_SUPP_SHOWN = 0, CRTK_SUPP_PRIMARY, CRTK_SUPP_COMPLEMENT } crtk_supp_state;
+
+crtk_supp *crtk_supp_new(int nrows, int ncols);
+void crtk_supp_free(crtk_supp *s);
+void crtk_supp_set(crtk_supp *s, int row, int col, long n);
+long crtk_supp_get(const crtk_supp *s, int row, int col);
+/* Publishes: cell (trow, tcol) = sum of the n cells (rows[k], cols[k]). */
+void crtk_supp_sum(crtk_supp *s, int trow, int tcol, const int *rows, const int *cols, int n);
+/* Publishes, for every row, (row, tcol) = sum of columns c0..c1 of that row. */
+void crtk_supp_row_sums(crtk_supp *s, int tcol, int c0, int c1);
+/* Publishes, for every column c in c0..c1, (trow, c) = sum of rows r0..r1 of that column. */
+void crtk_supp_col_sums(crtk_supp *s, int trow, int r0, int r1, int c0, int c1);
+/* Hides (see above); below <= 1 hides nothing. */
+void crtk_supp_run(crtk_supp *s, int below);
+crtk_supp_state crtk_supp_state_of(const crtk_supp *s, int row, int col);
+int crtk_supp_count(const crtk_supp *s, crtk_supp_state st);
+/* TRUE when some hidden cell's value follows from the shown cells and the sums (used by
+ * crtk_supp_run and by the tests); *cell gets its index (row * ncols + col) if given. */
+gboolean crtk_supp_derivable(const crtk_supp *s, int *cell);
+/* Writes cell (row, col) of the table at sheet position (y, x): the count, "<N" (primary) or
+ * "x" (complementary).  Returns TRUE when the count is shown. */
+gboolean crtk_report_supp_count(crtk_report *r, lxw_worksheet *ws, int y, int x, const crtk_supp *s, int row, int col,
+                                 lxw_format *f);
+/* A share n/d that is written only when both counts are shown ("*" otherwise). */
+void crtk_report_supp_pct(crtk_report *r, lxw_worksheet *ws, int y, int x, long n, gboolean n_shown, long d,
+                          gboolean d_shown, lxw_format *f);
+/* The note under the table saying what was suppressed and why (nothing when none was). */
+void crtk_report_supp_note(crtk_report *r, lxw_worksheet *ws, int y, const crtk_supp *s);
+
 /* Year of diagnosis of a NAACCR date text, 0 if unknown. */
 int crtk_report_year(const char *date);
 

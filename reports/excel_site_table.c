@@ -83,28 +83,47 @@ gboolean crtk_report_site_table(crtk_report *r, GError **error)
     int head = y;
     crtk_report_header(r, ws, head, hdr, ncol);
     worksheet_set_column(ws, 2, 2, 9, NULL);
-    long grand = 0;
     guint nrows = c->row_keys->len;
-    for (guint i = 0; i < nrows; i++)
-        grand += total_of(c, (int)i);
-    y++;
-    for (guint i = 0; i < nrows; i++, y++) {
-        const char *code = g_ptr_array_index(c->row_keys, i);
-        worksheet_write_string(ws, (lxw_row_t)y, 0, crtk_report_site_label(code), r->f_label);
-        long tot = total_of(c, (int)i);
-        crtk_report_count(r, ws, y, 1, tot, r->f_count);
-        crtk_report_pct(r, ws, y, 2, tot, grand, r->f_pct);
+    /* the table as published: column 0 the total, 1.. the counts; the last row all sites */
+    crtk_supp *sp = crtk_supp_new((int)nrows + 1, 1 + NCOLS);
+    for (guint i = 0; i < nrows; i++) {
+        crtk_supp_set(sp, (int)i, 0, total_of(c, (int)i));
         for (int j = 0; j < NCOLS; j++)
-            crtk_report_count(r, ws, y, 3 + j, crtk_counts_get(c, (int)i, j), r->f_count);
+            crtk_supp_set(sp, (int)i, 1 + j, crtk_counts_get(c, (int)i, j));
     }
-    crtk_report_filter(ws, head, y - 1, ncol);
-    worksheet_write_string(ws, (lxw_row_t)y, 0, "All sites", r->f_label_bold);
-    crtk_report_count(r, ws, y, 1, grand, r->f_count_total);
-    crtk_report_pct(r, ws, y, 2, grand, grand, r->f_pct_total);
-    for (int j = 0; j < NCOLS; j++)
-        crtk_report_count(r, ws, y, 3 + j, crtk_counts_col_total(c, j), r->f_count_total);
+    for (int j = 0; j <= NCOLS; j++) {
+        long t = 0;
+        for (guint i = 0; i < nrows; i++)
+            t += crtk_supp_get(sp, (int)i, j);
+        crtk_supp_set(sp, (int)nrows, j, t);
+    }
+    crtk_supp_row_sums(sp, 0, 1 + C_ANALYTIC, 1 + C_NONANALYTIC);
+    crtk_supp_row_sums(sp, 0, 1 + C_MALE, 1 + C_SEXOTHER);
+    crtk_supp_row_sums(sp, 1 + C_ANALYTIC, 1 + C_STAGE0, NCOLS);
+    crtk_supp_col_sums(sp, (int)nrows, 0, (int)nrows - 1, 0, NCOLS);
+    crtk_supp_run(sp, r->opt->suppress_below);
+    long grand = crtk_supp_get(sp, (int)nrows, 0);
+    gboolean grand_shown = crtk_supp_state_of(sp, (int)nrows, 0) == CRTK_SUPP_SHOWN;
+    y++;
+    for (guint i = 0; i <= nrows; i++, y++) {
+        gboolean last = i == nrows;
+        if (last) {
+            crtk_report_filter(ws, head, y - 1, ncol);
+            worksheet_write_string(ws, (lxw_row_t)y, 0, "All sites", r->f_label_bold);
+        } else {
+            worksheet_write_string(ws, (lxw_row_t)y, 0, crtk_report_site_label(g_ptr_array_index(c->row_keys, i)),
+                                   r->f_label);
+        }
+        lxw_format *fc = last ? r->f_count_total : r->f_count;
+        gboolean shown = crtk_report_supp_count(r, ws, y, 1, sp, (int)i, 0, fc);
+        crtk_report_supp_pct(r, ws, y, 2, crtk_supp_get(sp, (int)i, 0), shown, grand, grand_shown,
+                             last ? r->f_pct_total : r->f_pct);
+        for (int j = 0; j < NCOLS; j++)
+            crtk_report_supp_count(r, ws, y, 3 + j, sp, (int)i, 1 + j, fc);
+    }
+    crtk_report_supp_note(r, ws, y + 1, sp);
 
-    /* the ten largest groups, with a chart */
+    /* the ten largest groups, with a chart of the counts that are shown */
     int y2;
     lxw_worksheet *ts = crtk_report_sheet(r, "Top sites", "Ten most frequent site groups", NULL, &y2);
     const char *hdr2[] = {"Site group", "Cases", "% of all", "Male", "Female"};
@@ -119,28 +138,39 @@ gboolean crtk_report_site_table(crtk_report *r, GError **error)
     if (m > 10)
         m = 10;
     y2++;
+    int charted = 0;
     for (guint k = 0; k < m; k++, y2++) {
         int i = rk[k].row;
-        worksheet_write_string(ts, (lxw_row_t)y2, 0, crtk_report_site_label(g_ptr_array_index(c->row_keys, (guint)i)),
-                               r->f_label);
-        crtk_report_count(r, ts, y2, 1, rk[k].n, r->f_count);
-        crtk_report_pct(r, ts, y2, 2, rk[k].n, grand, r->f_pct);
-        crtk_report_count(r, ts, y2, 3, crtk_counts_get(c, i, C_MALE), r->f_count);
-        crtk_report_count(r, ts, y2, 4, crtk_counts_get(c, i, C_FEMALE), r->f_count);
+        const char *label = crtk_report_site_label(g_ptr_array_index(c->row_keys, (guint)i));
+        worksheet_write_string(ts, (lxw_row_t)y2, 0, label, r->f_label);
+        gboolean shown = crtk_report_supp_count(r, ts, y2, 1, sp, i, 0, r->f_count);
+        crtk_report_supp_pct(r, ts, y2, 2, rk[k].n, shown, grand, grand_shown, r->f_pct);
+        crtk_report_supp_count(r, ts, y2, 3, sp, i, 1 + C_MALE, r->f_count);
+        crtk_report_supp_count(r, ts, y2, 4, sp, i, 1 + C_FEMALE, r->f_count);
+        if (shown) { /* chart data: shown counts only, beside the table */
+            if (!charted)
+                worksheet_write_string(ts, (lxw_row_t)head2, 7, "Chart data (shown counts only)", r->f_header);
+            worksheet_write_string(ts, (lxw_row_t)(head2 + 1 + charted), 7, label, r->f_label);
+            worksheet_write_number(ts, (lxw_row_t)(head2 + 1 + charted), 8, (double)rk[k].n, r->f_count);
+            charted++;
+        }
     }
     crtk_report_filter(ts, head2, y2 - 1, 5);
-    if (m > 0) {
+    crtk_report_supp_note(r, ts, y2 + 1, sp);
+    if (charted > 0) {
+        worksheet_set_column(ts, 7, 7, 30, NULL);
         lxw_chart *ch = workbook_add_chart(r->wb, LXW_CHART_BAR);
         chart_title_set_name(ch, "Most frequent site groups");
         lxw_chart_series *s = chart_add_series(ch, NULL, NULL);
-        chart_series_set_categories(s, "Top sites", (lxw_row_t)(head2 + 1), 0, (lxw_row_t)(head2 + (int)m), 0);
-        chart_series_set_values(s, "Top sites", (lxw_row_t)(head2 + 1), 1, (lxw_row_t)(head2 + (int)m), 1);
+        chart_series_set_categories(s, "Top sites", (lxw_row_t)(head2 + 1), 7, (lxw_row_t)(head2 + charted), 7);
+        chart_series_set_values(s, "Top sites", (lxw_row_t)(head2 + 1), 8, (lxw_row_t)(head2 + charted), 8);
         chart_series_set_name(s, "Cases");
         chart_axis_set_reverse(ch->y_axis);
         chart_legend_set_position(ch, LXW_CHART_LEGEND_NONE);
         lxw_chart_options co = {.x_scale = 1.6, .y_scale = 1.5};
-        worksheet_insert_chart_opt(ts, (lxw_row_t)(y2 + 2), 0, ch, &co);
+        worksheet_insert_chart_opt(ts, (lxw_row_t)(y2 + 3), 0, ch, &co);
     }
+    crtk_supp_free(sp);
     g_free(rk);
     crtk_counts_free(c);
     return TRUE;

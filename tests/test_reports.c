@@ -515,6 +515,202 @@ static void test_followup(void)
     g_free(path);
 }
 
+/* ---- can a suppressed cell be worked out from the totals? ----
+ * Independent of the library: the sheet's cells as read back, the sums the layout
+ * publishes, and Gaussian elimination over the hidden cells.  A hidden cell is derivable
+ * when its unit vector is in the row space of the equations restricted to hidden cells. */
+typedef struct {
+    GPtrArray *eqs;   /* int arrays: [n, total ref index, member ref indexes...] */
+    GPtrArray *refs;  /* char*: cell references */
+    GHashTable *idx;  /* ref -> index + 1 */
+} sums;
+
+static int ref_index(sums *q, const char *ref)
+{
+    gpointer v = g_hash_table_lookup(q->idx, ref);
+    if (v)
+        return GPOINTER_TO_INT(v) - 1;
+    char *k = g_strdup(ref);
+    g_ptr_array_add(q->refs, k);
+    g_hash_table_insert(q->idx, k, GINT_TO_POINTER((int)q->refs->len));
+    return (int)q->refs->len - 1;
+}
+
+static void add_sum(sums *q, const char *total, GPtrArray *members)
+{
+    int *e = g_new(int, members->len + 2);
+    e[0] = (int)members->len;
+    e[1] = ref_index(q, total);
+    for (guint k = 0; k < members->len; k++)
+        e[2 + k] = ref_index(q, members->pdata[k]);
+    g_ptr_array_add(q->eqs, e);
+}
+
+static gboolean is_hidden(const char *v)
+{
+    return v && (v[0] == '<' || !strcmp(v, "x"));
+}
+
+/* Number of hidden cells that can be derived; the first one's reference in *which. */
+static int derivable_cells(workbook *w, int sheet, sums *q, char **which)
+{
+    int nref = (int)q->refs->len, nv = 0;
+    int *var = g_new(int, nref);
+    for (int i = 0; i < nref; i++)
+        var[i] = is_hidden(cell(w, sheet, q->refs->pdata[i])) ? nv++ : -1;
+    GPtrArray *m = g_ptr_array_new_with_free_func(g_free);
+    for (guint e = 0; e < q->eqs->len; e++) {
+        const int *x = q->eqs->pdata[e];
+        double *row = g_new0(double, nv + 1);
+        if (var[x[1]] >= 0)
+            row[var[x[1]]] -= 1;
+        for (int k = 0; k < x[0]; k++)
+            if (var[x[2 + k]] >= 0)
+                row[var[x[2 + k]]] += 1;
+        g_ptr_array_add(m, row);
+    }
+    int *piv = g_new(int, nv + 1);
+    guint r = 0;
+    for (int j = 0; j < nv; j++) {
+        piv[j] = -1;
+        guint b = r;
+        for (guint i = r; i < m->len; i++)
+            if (fabs(((double *)m->pdata[i])[j]) > fabs(((double *)m->pdata[b])[j]))
+                b = i;
+        if (r >= m->len || fabs(((double *)m->pdata[b])[j]) < 1e-9)
+            continue;
+        gpointer t = m->pdata[b];
+        m->pdata[b] = m->pdata[r];
+        m->pdata[r] = t;
+        double *pr = m->pdata[r], d = pr[j];
+        for (int k = 0; k < nv; k++)
+            pr[k] /= d;
+        for (guint i = 0; i < m->len; i++) {
+            double *o = m->pdata[i], f = o[j];
+            if (i != r && f != 0)
+                for (int k = 0; k < nv; k++)
+                    o[k] -= f * pr[k];
+        }
+        piv[j] = (int)r++;
+    }
+    int found = 0;
+    for (int i = 0; i < nref; i++) {
+        if (var[i] < 0 || piv[var[i]] < 0)
+            continue;
+        const double *o = m->pdata[piv[var[i]]];
+        gboolean alone = TRUE;
+        for (int k = 0; k < nv; k++)
+            if (k != var[i] && fabs(o[k]) > 1e-9)
+                alone = FALSE;
+        if (alone && found++ == 0 && which)
+            *which = g_strdup(q->refs->pdata[i]);
+    }
+    g_free(piv);
+    g_ptr_array_free(m, TRUE);
+    g_free(var);
+    return found;
+}
+
+static char *ref_of(char col, int row)
+{
+    return g_strdup_printf("%c%d", col, row);
+}
+
+/* The sums the site table publishes: per row B = D+E (class), B = F+G+H (sex), D = I..N
+ * (stage of the analytic cases); per column the "All sites" row = the rows above. */
+static void site_table_sums(workbook *w, sums *q)
+{
+    int head = find_row(w, 0, "Site group", FALSE), all = find_row(w, 0, "All sites", FALSE);
+    g_assert_cmpint(all, >, head + 1);
+    for (int y = head + 1; y <= all; y++) {
+        GPtrArray *mb = g_ptr_array_new_with_free_func(g_free);
+        char *t = ref_of('B', y);
+        g_ptr_array_add(mb, ref_of('D', y));
+        g_ptr_array_add(mb, ref_of('E', y));
+        add_sum(q, t, mb);
+        g_ptr_array_set_size(mb, 0);
+        for (char c = 'F'; c <= 'H'; c++)
+            g_ptr_array_add(mb, ref_of(c, y));
+        add_sum(q, t, mb);
+        g_ptr_array_set_size(mb, 0);
+        for (char c = 'I'; c <= 'N'; c++)
+            g_ptr_array_add(mb, ref_of(c, y));
+        char *d = ref_of('D', y);
+        add_sum(q, d, mb);
+        g_free(d);
+        g_free(t);
+        g_ptr_array_free(mb, TRUE);
+    }
+    const char cols[] = "BDEFGHIJKLMN";
+    for (const char *c = cols; *c; c++) {
+        GPtrArray *mb = g_ptr_array_new_with_free_func(g_free);
+        for (int y = head + 1; y < all; y++)
+            g_ptr_array_add(mb, ref_of(*c, y));
+        char *t = ref_of(*c, all);
+        add_sum(q, t, mb);
+        g_free(t);
+        g_ptr_array_free(mb, TRUE);
+    }
+}
+
+static void test_suppression_not_derivable(void)
+{
+    int thresholds[] = {5, 11, 16, 40};
+    for (size_t k = 0; k < G_N_ELEMENTS(thresholds); k++) {
+        crtk_report_options o;
+        crtk_report_options_init(&o);
+        o.suppress_below = thresholds[k];
+        o.year_from = 2021;
+        o.year_to = 2021;
+        char *path = run_report("site-table", &o);
+        workbook *w = workbook_read(path);
+        sums q = {g_ptr_array_new_with_free_func(g_free), g_ptr_array_new_with_free_func(g_free),
+                  g_hash_table_new(g_str_hash, g_str_equal)};
+        site_table_sums(w, &q);
+        int hidden = 0, small = 0;
+        for (guint i = 0; i < q.refs->len; i++) {
+            const char *v = cell(w, 0, q.refs->pdata[i]);
+            g_assert_nonnull(v);
+            if (is_hidden(v))
+                hidden++;
+            else
+                g_assert_true(atol(v) == 0 || atol(v) >= thresholds[k]);
+            small += v[0] == '<';
+        }
+        char *which = NULL;
+        int n = derivable_cells(w, 0, &q, &which);
+        if (n)
+            g_error("suppress below %d: %d suppressed cells can be worked out from the totals (first %s)",
+                    thresholds[k], n, which);
+        g_test_message("suppress below %d: %d cells hidden (%d small), none derivable", thresholds[k], hidden, small);
+        g_assert_cmpint(small, >, 0);
+        /* shares of a hidden total are hidden; the note says what was done */
+        int head = find_row(w, 0, "Site group", FALSE), all = find_row(w, 0, "All sites", FALSE);
+        for (int y = head + 1; y <= all; y++)
+            if (is_hidden(cell_at(w, 0, 'B', y)))
+                g_assert_cmpstr(cell_at(w, 0, 'C', y), ==, "*");
+        g_assert_nonnull(cell_at(w, 0, 'A', all + 2));
+        g_assert_nonnull(strstr(cell_at(w, 0, 'A', all + 2), "none of them can be worked out"));
+        /* the top-sites sheet hides what the site table hides, and charts shown counts only */
+        int h2 = find_row(w, 1, "Site group", FALSE);
+        int charted = 0;
+        for (int y = h2 + 1; cell_at(w, 1, 'A', y) && cell_at(w, 1, 'B', y); y++) {
+            int r0 = find_row(w, 0, cell_at(w, 1, 'A', y), FALSE);
+            g_assert_cmpint(is_hidden(cell_at(w, 1, 'B', y)), ==, is_hidden(cell_at(w, 0, 'B', r0)));
+            if (!is_hidden(cell_at(w, 1, 'B', y))) {
+                g_assert_cmpstr(cell_at(w, 1, 'H', h2 + 1 + charted), ==, cell_at(w, 1, 'A', y));
+                charted++;
+            }
+        }
+        g_assert_null(cell_at(w, 1, 'H', h2 + 1 + charted));
+        g_hash_table_destroy(q.idx);
+        g_ptr_array_free(q.refs, TRUE);
+        g_ptr_array_free(q.eqs, TRUE);
+        workbook_free(w);
+        g_free(path);
+    }
+}
+
 static void test_suppression_and_selection(void)
 {
     crtk_report_options o;
@@ -626,6 +822,7 @@ int main(int argc, char **argv)
     g_test_add_func("/reports/survival", test_survival);
     g_test_add_func("/reports/followup", test_followup);
     g_test_add_func("/reports/suppression-selection", test_suppression_and_selection);
+    g_test_add_func("/reports/suppression-not-derivable", test_suppression_not_derivable);
     int rc = g_test_run();
     crtk_store_close(store);
     char *cmd = g_strdup_printf("rm -rf '%s'", tmpdir);
