@@ -238,6 +238,22 @@ void crtk_report_filter(lxw_worksheet *ws, int header_row, int last_row, int nco
         worksheet_autofilter(ws, (lxw_row_t)header_row, 0, (lxw_row_t)last_row, (lxw_col_t)(ncols - 1));
 }
 
+const char *crtk_report_analytic_sql(crtk_report *r)
+{
+    const char *e = g_hash_table_lookup(r->cols, " analytic");
+    if (e)
+        return e;
+    char *expr = g_strdup_printf("%s IN ('00', '10', '11', '12', '13', '14', '20', '21', '22')",
+                                 crtk_report_col(r, "classOfCase"));
+    g_hash_table_insert(r->cols, g_strdup(" analytic"), expr);
+    return expr;
+}
+
+const char *crtk_report_classes_text(const crtk_report *r)
+{
+    return r->opt->all_classes ? "all classes of case" : "analytic cases only (class of case 00, 10-14, 20-22)";
+}
+
 /* ---- small-cell suppression --------------------------------------------------------------- */
 
 struct crtk_supp {

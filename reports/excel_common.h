@@ -25,6 +25,9 @@ typedef struct crtk_report_options {
     const char *selection_text;  /* the selection in words, instead of the one made from where and years */
     const char *edit_set;        /* quality: edit set to run (default state-submission; "" = none) */
     const struct crtk_qa *qa;    /* quality: show these results instead of computing them (submission QA) */
+    gboolean all_classes;        /* stage and site tables: stage of all classes of case (default: analytic only) */
+    gboolean current_year;       /* trends: keep the current (incomplete) year of diagnosis (default: left out) */
+    gboolean all_edits;          /* quality: list every edit of the set (default: failing edits only) */
 } crtk_report_options;
 
 void crtk_report_options_init(crtk_report_options *o);
@@ -109,6 +112,11 @@ void crtk_report_supp_pct(crtk_report *r, lxw_worksheet *ws, int y, int x, long 
                           gboolean d_shown, lxw_format *f);
 /* The note under the table saying what was suppressed and why (nothing when none was). */
 void crtk_report_supp_note(crtk_report *r, lxw_worksheet *ws, int y, const crtk_supp *s);
+
+/* SQL condition "the tumor is an analytic case" (class of case 00, 10-14, 20-22). */
+const char *crtk_report_analytic_sql(crtk_report *r);
+/* Words for the notes: "analytic cases only (class of case 00, 10-14, 20-22)" or "all classes of case". */
+const char *crtk_report_classes_text(const crtk_report *r);
 
 /* Year of diagnosis of a NAACCR date text, 0 if unknown. */
 int crtk_report_year(const char *date);

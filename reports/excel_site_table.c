@@ -2,7 +2,7 @@
  *
  * One row per SEER Site Recode 2023 group (in the recode's order, "Unknown or not classified"
  * last) with the total, its share, class of case (analytic 00, 10-14, 20-22; all others
- * non-analytic), sex, and summary stage groups of the analytic cases.  One grouped query
+ * non-analytic), sex, and summary stage groups of the analytic cases (all classes when asked).  One grouped query
  * reads the store; the recode is applied to each (site, histology, behavior, year) group.
  * A second sheet ranks the ten largest groups with a bar chart.
  */
@@ -25,17 +25,23 @@ static gboolean is_analytic(const char *cls)
     return FALSE;
 }
 
+typedef struct {
+    crtk_counts *c;
+    gboolean all_classes;
+} site_ctx;
+
 static int row_fn(int ncols, const char *const *v, const char *const *names, void *user)
 {
     (void)ncols, (void)names;
-    crtk_counts *c = user;
+    site_ctx *x = user;
+    crtk_counts *c = x->c;
     const char *g = crtk_report_site_group(v[0], v[1], v[2], v[3]);
     long n = atol(v[7]);
     gboolean analytic = is_analytic(v[5]);
     crtk_counts_add(c, g, analytic ? C_ANALYTIC : C_NONANALYTIC, n);
     const char *sex = v[4];
     crtk_counts_add(c, g, sex && !strcmp(sex, "1") ? C_MALE : sex && !strcmp(sex, "2") ? C_FEMALE : C_SEXOTHER, n);
-    if (analytic)
+    if (analytic || x->all_classes)
         crtk_counts_add(c, g, C_STAGE0 + crtk_report_stage_group(v[6]), n);
     return CRTK_CONTINUE;
 }
@@ -60,7 +66,8 @@ gboolean crtk_report_site_table(crtk_report *r, GError **error)
                                 crtk_report_col(r, "classOfCase"), crtk_report_stage_sql(r));
     char *sql = crtk_report_sql(r, sel, NULL, "GROUP BY 1, 2, 3, 4, 5, 6, 7");
     crtk_counts *c = crtk_counts_new(NCOLS);
-    gboolean ok = crtk_report_select(r, sql, row_fn, c, error);
+    site_ctx x = {c, r->opt->all_classes};
+    gboolean ok = crtk_report_select(r, sql, row_fn, &x, error);
     g_free(sel);
     g_free(sql);
     if (!ok) {
@@ -70,12 +77,16 @@ gboolean crtk_report_site_table(crtk_report *r, GError **error)
     crtk_counts_sort_keys(c); /* recode order: "01".."81", then "99" */
 
     int y;
-    lxw_worksheet *ws = crtk_report_sheet(r, "Sites", "Primary site table",
-        "Site groups: SEER Site Recode 2023. Analytic: class of case 00, 10-14, 20-22. Stage: Summary Stage 2018 "
-        "(SEER Summary Stage 2000 before 2018), analytic cases only.", &y);
+    char *note = g_strdup_printf("Site groups: SEER Site Recode 2023. Analytic: class of case 00, 10-14, 20-22. "
+                                 "Cases and sex: all classes of case. Stage: Summary Stage 2018 (SEER Summary Stage "
+                                 "2000 before 2018), %s.", crtk_report_classes_text(r));
+    lxw_worksheet *ws = crtk_report_sheet(r, "Sites", "Primary site table", note, &y);
+    g_free(note);
     worksheet_write_string(ws, (lxw_row_t)(y - 1), 3, "Class of case", r->f_section);
     worksheet_write_string(ws, (lxw_row_t)(y - 1), 5, "Sex", r->f_section);
-    worksheet_write_string(ws, (lxw_row_t)(y - 1), 8, "Stage at diagnosis (analytic cases)", r->f_section);
+    worksheet_write_string(ws, (lxw_row_t)(y - 1), 8,
+                           r->opt->all_classes ? "Stage at diagnosis (all classes)" : "Stage at diagnosis (analytic cases)",
+                           r->f_section);
     const char *hdr[] = {"Site group", "Total", "% of all", "Analytic", "Non-analytic", "Male", "Female",
                          "Other/unknown sex", "In situ", "Localized", "Regional", "Distant",
                          "Benign/borderline or N/A", "Unknown/unstaged"};
@@ -99,7 +110,7 @@ gboolean crtk_report_site_table(crtk_report *r, GError **error)
     }
     crtk_supp_row_sums(sp, 0, 1 + C_ANALYTIC, 1 + C_NONANALYTIC);
     crtk_supp_row_sums(sp, 0, 1 + C_MALE, 1 + C_SEXOTHER);
-    crtk_supp_row_sums(sp, 1 + C_ANALYTIC, 1 + C_STAGE0, NCOLS);
+    crtk_supp_row_sums(sp, r->opt->all_classes ? 0 : 1 + C_ANALYTIC, 1 + C_STAGE0, NCOLS);
     crtk_supp_col_sums(sp, (int)nrows, 0, (int)nrows - 1, 0, NCOLS);
     crtk_supp_run(sp, r->opt->suppress_below);
     long grand = crtk_supp_get(sp, (int)nrows, 0);
