@@ -380,6 +380,30 @@ static void test_trends(void)
     g_ptr_array_free(years, TRUE);
     workbook_free(w);
     g_free(path);
+
+    /* dated in the last year of diagnosis in the data: that incomplete year is left out, and said */
+    long last = sql_long("SELECT max(substr(t.dateOfDiagnosis, 1, 4))" FROM);
+    char as_of[16];
+    g_snprintf(as_of, sizeof as_of, "%04ld0630", last);
+    crtk_report_options o;
+    crtk_report_options_init(&o);
+    o.as_of = as_of;
+    path = run_report("trends", &o);
+    w = workbook_read(path);
+    g_assert_nonnull(strstr(cell(w, 0, "A4"), "is left out"));
+    all = find_row(w, 0, "All years", FALSE);
+    g_assert_cmpint(num(w, 0, 'A', all - 1), !=, last);
+    g_assert_cmpint(num(w, 0, 'B', all), ==, sql_long("SELECT count(*)" FROM "WHERE coalesce(substr(t.dateOfDiagnosis, 1, 4), '') <> '%ld'", last));
+    workbook_free(w);
+    g_free(path);
+    o.current_year = TRUE;
+    path = run_report("trends", &o);
+    w = workbook_read(path);
+    all = find_row(w, 0, "All years", FALSE);
+    g_assert_cmpint(num(w, 0, 'B', all), ==, sql_long("SELECT count(*)" FROM));
+    g_assert_nonnull(strstr(cell(w, 0, "A4"), "is included"));
+    workbook_free(w);
+    g_free(path);
 }
 
 static void test_age(void)
