@@ -113,8 +113,8 @@ gboolean crtk_report_age(crtk_report *r, GError **error)
         worksheet_write_string(ws, (lxw_row_t)head, (lxw_col_t)chart_col, "Chart data (shown only)", r->f_header);
         worksheet_write_string(ws, (lxw_row_t)head, (lxw_col_t)(chart_col + 1), "Male", r->f_header);
         worksheet_write_string(ws, (lxw_row_t)head, (lxw_col_t)(chart_col + 2), "Female", r->f_header);
-        worksheet_set_column(ws, (lxw_col_t)chart_col, (lxw_col_t)chart_col, 16, NULL);
         lxw_chart *ch = workbook_add_chart(r->wb, LXW_CHART_COLUMN);
+        crtk_report_chart_data(ws, chart_col, chart_col + 2, ch);
         chart_title_set_name(ch, "Cases by age group and sex");
         for (int j = 0; j < 2; j++) {
             lxw_chart_series *s = chart_add_series(ch, NULL, NULL);

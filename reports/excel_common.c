@@ -195,14 +195,65 @@ void crtk_report_pct(crtk_report *r, lxw_worksheet *ws, int row, int col, long n
     worksheet_write_number(ws, (lxw_row_t)row, (lxw_col_t)col, (double)n / (double)d, f ? f : r->f_pct);
 }
 
+/* Print setup of every sheet, in one place: fit to the page width (as many pages down as
+ * needed), centred, narrow margins, and a footer with the registry name, the date and
+ * "Page N of M".  Orientation and repeated header rows come with the header row. */
+void crtk_report_print_setup(crtk_report *r, lxw_worksheet *ws)
+{
+    worksheet_set_portrait(ws);
+    worksheet_fit_to_pages(ws, 1, 0);
+    worksheet_center_horizontally(ws);
+    worksheet_set_margins(ws, 0.5, 0.5, 0.6, 0.7);
+    worksheet_set_paper(ws, 1); /* Letter */
+    /* "&" starts a code in a footer: double it in the registry's name */
+    GString *reg = g_string_new(NULL);
+    for (const char *p = r->registry && *r->registry ? r->registry : "crtk"; *p; p++) {
+        if (*p == '&')
+            g_string_append_c(reg, '&');
+        g_string_append_c(reg, *p);
+    }
+    char *footer = g_strdup_printf("&L&8%s&C&8As of %.4s-%.2s-%.2s&R&8Page &P of &N", reg->str, r->as_of, r->as_of + 4,
+                                   r->as_of + 6);
+    lxw_header_footer_options fo = {.margin = 0.3};
+    worksheet_set_footer_opt(ws, footer, &fo);
+    g_free(footer);
+    g_string_free(reg, TRUE);
+}
+
+void crtk_report_print_layout(lxw_worksheet *ws, int header_row, double table_width)
+{
+    /* a portrait Letter page holds about 95 characters of the default font at 100% */
+    if (table_width > 110)
+        worksheet_set_landscape(ws);
+    else
+        worksheet_set_portrait(ws);
+    if (header_row >= 0)
+        worksheet_repeat_rows(ws, (lxw_row_t)header_row, (lxw_row_t)header_row);
+}
+
+void crtk_report_columns(lxw_worksheet *ws, int first_col, int last_col, double width)
+{
+    /* one column at a time: overlapping ranges would make the workbook invalid */
+    for (int c = first_col; c <= last_col; c++)
+        worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c, width, NULL);
+}
+
+void crtk_report_chart_data(lxw_worksheet *ws, int first_col, int last_col, lxw_chart *chart)
+{
+    lxw_row_col_options hidden = {.hidden = LXW_TRUE};
+    for (int c = first_col; c <= last_col; c++)
+        worksheet_set_column_opt(ws, (lxw_col_t)c, (lxw_col_t)c, 16, NULL, &hidden);
+    if (chart)
+        chart_show_hidden_data(chart);
+}
+
 lxw_worksheet *crtk_report_sheet(crtk_report *r, const char *sheet_name, const char *title, const char *note,
                                  int *row)
 {
     lxw_worksheet *ws = workbook_add_worksheet(r->wb, sheet_name);
-    worksheet_set_landscape(ws);
-    worksheet_fit_to_pages(ws, 1, 0);
+    crtk_report_print_setup(r, ws);
     worksheet_set_column(ws, 0, 0, 42, NULL);
-    worksheet_set_column(ws, 1, 30, 12, NULL);
+    crtk_report_columns(ws, 1, 30, 12);
     int y = 0;
     worksheet_write_string(ws, (lxw_row_t)y++, 0, title, r->f_title);
     char *line = g_strdup_printf("%s%sAs of %.4s-%.2s-%.2s; made by crtk report %s", r->registry,
@@ -226,10 +277,22 @@ lxw_worksheet *crtk_report_sheet(crtk_report *r, const char *sheet_name, const c
 
 void crtk_report_header(crtk_report *r, lxw_worksheet *ws, int row, const char *const *labels, int n)
 {
-    for (int i = 0; i < n; i++)
+    /* wrapped headers get the height of their longest label (columns 12 wide, the first 42) */
+    int lines = 2;
+    double width = 42;
+    for (int i = 0; i < n; i++) {
+        int w = i == 0 ? 42 : 12;
+        if (i)
+            width += 12;
+        int len = (int)g_utf8_strlen(labels[i], -1);
+        int l = (len + w - 3) / (w - 2) + 1; /* words do not break evenly: one line spare */
+        if (l > lines)
+            lines = l;
         worksheet_write_string(ws, (lxw_row_t)row, (lxw_col_t)i, labels[i], r->f_header);
-    worksheet_set_row(ws, (lxw_row_t)row, 30, NULL);
+    }
+    worksheet_set_row(ws, (lxw_row_t)row, 15.0 * lines, NULL);
     worksheet_freeze_panes(ws, (lxw_row_t)(row + 1), 1);
+    crtk_report_print_layout(ws, row, width);
 }
 
 void crtk_report_filter(lxw_worksheet *ws, int header_row, int last_row, int ncols)

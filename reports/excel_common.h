@@ -66,7 +66,19 @@ gboolean crtk_report_select(crtk_report *r, const char *sql, crtk_store_row_fn f
  * note when given).  Returns the sheet; *row is set to the first free row. */
 lxw_worksheet *crtk_report_sheet(crtk_report *r, const char *sheet_name, const char *title, const char *note,
                                  int *row);
-/* Writes a header row and freezes the panes below it and right of the first column. */
+/* Print setup shared by every sheet (called by crtk_report_sheet): fit to page width, footer
+ * with the registry name, the report date and "Page N of M". */
+void crtk_report_print_setup(crtk_report *r, lxw_worksheet *ws);
+/* Orientation for a table table_width characters wide (landscape past a portrait page) and the
+ * header row repeated on every printed page (header_row < 0: none). */
+void crtk_report_print_layout(lxw_worksheet *ws, int header_row, double table_width);
+/* Sets the width of columns first..last (one column at a time). */
+void crtk_report_columns(lxw_worksheet *ws, int first_col, int last_col, double width);
+/* Hides the columns holding a chart's data (so they are not printed) and lets the chart plot
+ * hidden cells. */
+void crtk_report_chart_data(lxw_worksheet *ws, int first_col, int last_col, lxw_chart *chart);
+/* Writes a header row (wrapped, tall enough for its longest label), freezes the panes below it
+ * and right of the first column, repeats it on every printed page and picks the orientation. */
 void crtk_report_header(crtk_report *r, lxw_worksheet *ws, int row, const char *const *labels, int n);
 /* Filter buttons on the header row over the rows below it (leave total rows out of last_row). */
 void crtk_report_filter(lxw_worksheet *ws, int header_row, int last_row, int ncols);

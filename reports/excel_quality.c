@@ -88,7 +88,7 @@ static void write_summary(crtk_report *r, const crtk_qa *qa)
                            r->f_label);
     worksheet_write_number(ws, (lxw_row_t)y, 1, (double)qa->duplicate_patients, r->f_count);
     worksheet_set_column(ws, 0, 0, 48, NULL);
-    worksheet_set_column(ws, 5, 10, 13, NULL);
+    crtk_report_columns(ws, 5, 10, 13);
 }
 
 static void write_edits(crtk_report *r, const crtk_qa *qa)

@@ -169,8 +169,8 @@ gboolean crtk_report_site_table(crtk_report *r, GError **error)
     crtk_report_filter(ts, head2, y2 - 1, 5);
     crtk_report_supp_note(r, ts, y2 + 1, sp);
     if (charted > 0) {
-        worksheet_set_column(ts, 7, 7, 30, NULL);
         lxw_chart *ch = workbook_add_chart(r->wb, LXW_CHART_BAR);
+        crtk_report_chart_data(ts, 7, 8, ch);
         chart_title_set_name(ch, "Most frequent site groups");
         lxw_chart_series *s = chart_add_series(ch, NULL, NULL);
         chart_series_set_categories(s, "Top sites", (lxw_row_t)(head2 + 1), 7, (lxw_row_t)(head2 + charted), 7);

@@ -137,8 +137,8 @@ gboolean crtk_report_stage(crtk_report *r, GError **error)
     }
     crtk_report_supp_note(r, ws, y + 1, sp);
     if (charted > 0) {
-        worksheet_set_column(ws, (lxw_col_t)chart_col, (lxw_col_t)chart_col, 30, NULL);
         lxw_chart *ch = workbook_add_chart(r->wb, LXW_CHART_BAR_STACKED);
+        crtk_report_chart_data(ws, chart_col, chart_col + CRTK_STAGE_COUNT, ch);
         chart_title_set_name(ch, "Stage at diagnosis (share of cases)");
         for (int j = 0; j < CRTK_STAGE_COUNT; j++) {
             lxw_chart_series *s = chart_add_series(ch, NULL, NULL);

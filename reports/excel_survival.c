@@ -302,7 +302,7 @@ gboolean crtk_report_survival(crtk_report *r, GError **error)
         crtk_report_header(r, ws, head, hdr, ncol);
         worksheet_set_column(ws, 0, 0, 36, NULL);
         worksheet_set_column(ws, 1, 1, 22, NULL);
-        worksheet_set_column(ws, 2, (lxw_col_t)(ncol - 1), 10, NULL);
+        crtk_report_columns(ws, 2, ncol - 1, 10);
         y++;
         for (guint a = 0; a < top->len; a++) {
             const char *site = g_ptr_array_index(top, a);

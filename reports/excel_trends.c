@@ -91,7 +91,7 @@ gboolean crtk_report_trends(crtk_report *r, GError **error)
         int head = y;
         crtk_report_header(r, ws, head, hdr, ncol);
         worksheet_set_column(ws, 0, 0, 18, NULL);
-        worksheet_set_column(ws, 4, (lxw_col_t)(ncol - 1), 14, NULL);
+        crtk_report_columns(ws, 4, ncol - 1, 14);
         int nr = (int)t.c->row_keys->len;
         crtk_supp *sp = crtk_supp_new(nr + 1, nc);
         for (int i = 0; i < nr; i++)
@@ -133,6 +133,7 @@ gboolean crtk_report_trends(crtk_report *r, GError **error)
                 worksheet_write_string(ws, (lxw_row_t)head, (lxw_col_t)(chart_col + 1 + (int)g), hdr[4 + g],
                                        r->f_header);
             lxw_chart *ch = workbook_add_chart(r->wb, LXW_CHART_LINE);
+            crtk_report_chart_data(ws, chart_col, chart_col + (int)top->len, ch);
             chart_title_set_name(ch, "Cases by year of diagnosis, most frequent site groups");
             for (guint i = 0; i < top->len; i++) {
                 lxw_chart_series *s = chart_add_series(ch, NULL, NULL);

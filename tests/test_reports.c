@@ -804,6 +804,113 @@ static void test_suppression_and_selection(void)
     g_free(p2);
 }
 
+/* ---- printing ----
+ * Every workbook of crtk report prints on its own: each sheet's XML read back has the page
+ * setup (fit to one page wide), centring, the footer with the registry name, the date and
+ * "Page N of M", and the header row repeated on every page; wide tables print landscape.
+ * Where LibreOffice is installed, each workbook is also converted to PDF. */
+static const char *find_lo(void)
+{
+    static const char *const names[] = {"soffice", "libreoffice", "localc"};
+    for (size_t i = 0; i < G_N_ELEMENTS(names); i++) {
+        char *p = g_find_program_in_path(names[i]);
+        if (p) {
+            static char found[4096];
+            g_strlcpy(found, p, sizeof found);
+            g_free(p);
+            return found;
+        }
+    }
+    return NULL;
+}
+
+static void print_workbooks(gboolean pdf_wanted)
+{
+    int n;
+    const crtk_report_def *defs = crtk_reports(&n);
+    const char *lo = find_lo();
+    int pdfs = 0;
+    GPtrArray *paths = g_ptr_array_new_with_free_func(g_free);
+    for (int i = 0; i < n; i++) {
+        crtk_report_options o;
+        crtk_report_options_init(&o);
+        o.suppress_below = 11;
+        char *path = run_report(defs[i].name, &o);
+        workbook *w = workbook_read(path);
+        GBytes *wbx = g_hash_table_lookup(w->zip, "xl/workbook.xml");
+        g_assert_nonnull(wbx);
+        const char *wbtext = g_bytes_get_data(wbx, NULL);
+        for (guint k = 0; k < w->sheets->len; k++) {
+            char name[64];
+            g_snprintf(name, sizeof name, "xl/worksheets/sheet%u.xml", k + 1);
+            GBytes *b = g_hash_table_lookup(w->zip, name);
+            char *x = g_strndup(g_bytes_get_data(b, NULL), g_bytes_get_size(b));
+            if (!strstr(x, "<pageSetup") || !strstr(x, "fitToHeight=\"0\"") || !strstr(x, "fitToPage=\"1\"") ||
+                !strstr(x, "<printOptions horizontalCentered=\"1\"") || !strstr(x, "<oddFooter>") ||
+                !strstr(x, "Test Registry") || !strstr(x, "Page &amp;P of &amp;N") || !strstr(x, "As of 2026-06-30"))
+                g_error("%s %s: print setup incomplete", defs[i].name, name);
+            gboolean landscape = strstr(x, "orientation=\"landscape\"") != NULL;
+            g_test_message("%s sheet %u: %s", defs[i].name, k + 1, landscape ? "landscape" : "portrait");
+            g_free(x);
+        }
+        /* a repeated header row on the sheets with a table */
+        g_assert_nonnull(strstr(wbtext, "_xlnm.Print_Titles"));
+        workbook_free(w);
+        g_ptr_array_add(paths, path);
+    }
+    if (lo && pdf_wanted) { /* one LibreOffice run converts them all */
+        char *outdir = g_build_filename(tmpdir, "pdf", NULL);
+        char *profile = g_strdup_printf("-env:UserInstallation=file://%s/lo-profile", tmpdir);
+        GPtrArray *argv = g_ptr_array_new();
+        const char *fixed[] = {lo, "--headless", profile, "--convert-to", "pdf", "--outdir", outdir};
+        for (size_t k = 0; k < G_N_ELEMENTS(fixed); k++)
+            g_ptr_array_add(argv, (gpointer)fixed[k]);
+        for (guint k = 0; k < paths->len; k++)
+            g_ptr_array_add(argv, paths->pdata[k]);
+        g_ptr_array_add(argv, NULL);
+        int status = 1;
+        gchar *out = NULL, *err = NULL;
+        gboolean ran = g_spawn_sync(NULL, (char **)argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status,
+                                    NULL);
+        g_assert_true(ran);
+        for (guint k = 0; k < paths->len; k++) {
+            char *base = g_path_get_basename(paths->pdata[k]);
+            *strrchr(base, '.') = 0;
+            char *pdf = g_strdup_printf("%s/%s.pdf", outdir, base);
+            if (!g_file_test(pdf, G_FILE_TEST_EXISTS))
+                g_error("%s: LibreOffice could not convert it to PDF (exit %d): %s", base, status, err ? err : "");
+            pdfs++;
+            g_free(pdf);
+            g_free(base);
+        }
+        g_ptr_array_free(argv, TRUE);
+        g_free(out);
+        g_free(err);
+        g_free(profile);
+        g_free(outdir);
+    }
+    g_ptr_array_free(paths, TRUE);
+    if (pdf_wanted) {
+        if (!lo && g_strcmp0(g_getenv("CI"), "true") == 0)
+            g_error("LibreOffice is not installed (CI=true): tools/install-deps.sh installs libreoffice-calc");
+        if (!lo)
+            g_test_skip("LibreOffice is not installed: workbooks not converted to PDF "
+                        "(tools/install-deps.sh installs libreoffice-calc)");
+        else
+            g_test_message("%d workbooks converted to PDF by LibreOffice", pdfs);
+    }
+}
+
+static void test_print_setup(void)
+{
+    print_workbooks(FALSE);
+}
+
+static void test_print_pdf(void)
+{
+    print_workbooks(TRUE);
+}
+
 static void test_list(void)
 {
     int n;
@@ -868,6 +975,8 @@ int main(int argc, char **argv)
     g_test_add_func("/reports/followup", test_followup);
     g_test_add_func("/reports/suppression-selection", test_suppression_and_selection);
     g_test_add_func("/reports/suppression-not-derivable", test_suppression_not_derivable);
+    g_test_add_func("/reports/print-setup", test_print_setup);
+    g_test_add_func("/reports/print-pdf", test_print_pdf);
     int rc = g_test_run();
     crtk_store_close(store);
     char *cmd = g_strdup_printf("rm -rf '%s'", tmpdir);
