@@ -751,6 +751,10 @@ static void make_formats(crtk_report *r)
     format_set_num_format(r->f_pct_total, "0.0%");
     format_set_bold(r->f_pct_total);
     format_set_top(r->f_pct_total, LXW_BORDER_THIN);
+    r->f_pct_few = workbook_add_format(wb);
+    format_set_num_format(r->f_pct_few, "0.0%\"\u2020\"");
+    format_set_italic(r->f_pct_few);
+    format_set_font_color(r->f_pct_few, 0x7F7F7F);
     r->f_dec = workbook_add_format(wb);
     format_set_num_format(r->f_dec, "0.000");
     r->f_text_right = workbook_add_format(wb);

@@ -48,7 +48,8 @@ typedef struct crtk_report {
     GHashTable *cols;          /* naaccrId -> SQL expression (p."x", t."x" or NULL) */
     /* formats */
     lxw_format *f_title, *f_subtitle, *f_note, *f_header, *f_label, *f_label_bold, *f_count, *f_count_total,
-        *f_pct, *f_pct_total, *f_dec, *f_text_right, *f_ok, *f_bad, *f_section;
+        *f_pct, *f_pct_total, *f_dec, *f_text_right, *f_ok, *f_bad, *f_section,
+        *f_pct_few;  /* a share from fewer than 10 cases: "45.0%†" in grey italics */
 } crtk_report;
 
 /* The SQL expression of an item: p."id" or t."id" by the item's level; "NULL" when the store's

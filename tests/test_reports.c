@@ -491,6 +491,37 @@ static void test_quality(void)
         int r = find_row(w, 3, f, FALSE);
         g_assert_cmpint(num(w, 3, 'C', r), ==, sql_long("SELECT count(*)" FROM "WHERE t.reportingFacility = '%s'", f));
     }
+    /* the edits sheet lists the failing edits only (all of them when asked), and says so */
+    int failing = 0;
+    for (guint i = 0; i < qa.edits->len; i++)
+        failing += ((crtk_qa_edit *)g_ptr_array_index(qa.edits, i))->failures > 0;
+    g_assert_cmpint(failing, >, 0);
+    for (int pass = 0; pass < 2; pass++) {
+        workbook *wq = w;
+        char *p2 = NULL;
+        if (pass == 1) {
+            crtk_report_options o;
+            crtk_report_options_init(&o);
+            o.all_edits = TRUE;
+            p2 = run_report("quality", &o);
+            wq = workbook_read(p2);
+        }
+        int es = -1;
+        for (guint k = 0; k < wq->sheets->len; k++)
+            if (g_strcmp0(cell(wq, (int)k, "A1"), "Failures per edit") == 0)
+                es = (int)k;
+        g_assert_cmpint(es, >=, 0);
+        int head = find_row(wq, es, "Edit", FALSE), all = find_row(wq, es, "All edits", FALSE);
+        for (int y = head + 1; y < all; y++)
+            if (pass == 0)
+                g_assert_cmpint(num(wq, es, 'D', y), >, 0);
+        g_assert_cmpint(all - head - 1, ==, pass == 0 ? failing : (int)qa.edits->len);
+        g_assert_nonnull(strstr(cell(wq, es, "A4"), pass == 0 ? "Only the" : "All "));
+        if (pass == 1) {
+            workbook_free(wq);
+            g_free(p2);
+        }
+    }
     crtk_qa_clear(&qa);
     g_ptr_array_free(years, TRUE);
     g_ptr_array_free(fac, TRUE);
@@ -536,6 +567,45 @@ static void test_survival(void)
     double s5 = g_ascii_strtod(cell_at(w, 0, 'O', all), NULL);
     g_assert_true(s5 <= s1);
     g_assert_nonnull(g_hash_table_lookup(w->zip, "xl/charts/chart1.xml"));
+    /* estimates from fewer than 10 cases are marked: a row with Cases < 10 has its 1-year estimate
+     * in the style whose number format ends in a dagger, others not */
+    GBytes *st = g_hash_table_lookup(w->zip, "xl/styles.xml");
+    const char *styles = g_bytes_get_data(st, NULL);
+    const char *fmt = strstr(styles, "formatCode=\"0.0%&quot;\u2020&quot;\"");
+    g_assert_nonnull(fmt);
+    int few_id = atoi(strstr(fmt - 40, "numFmtId=\"") + 10);
+    GBytes *sh = g_hash_table_lookup(w->zip, "xl/worksheets/sheet1.xml");
+    char *sx = g_strndup(g_bytes_get_data(sh, NULL), g_bytes_get_size(sh));
+    /* the xf index of each cell style: position in cellXfs */
+    const char *xfs = strstr(styles, "<cellXfs");
+    GArray *xf_fmt = g_array_new(FALSE, FALSE, sizeof(int));
+    for (const char *p = xfs; (p = strstr(p + 1, "<xf ")) && p < strstr(xfs, "</cellXfs>");) {
+        int id = atoi(strstr(p, "numFmtId=\"") + 10);
+        g_array_append_val(xf_fmt, id);
+    }
+    int marked = 0, unmarked = 0;
+    for (int y = find_row(w, 0, "Site group", FALSE) + 1; y < all; y++) {
+        const char *n = cell_at(w, 0, 'C', y), *g = cell_at(w, 0, 'G', y);
+        if (!n || !g || !g_ascii_isdigit(g[0]))
+            continue;
+        char ref[16];
+        g_snprintf(ref, sizeof ref, "<c r=\"G%d\"", y);
+        const char *c = strstr(sx, ref), *sa = c ? strstr(c, " s=\"") : NULL;
+        g_assert_nonnull(sa);
+        int xf = atoi(sa + 4);
+        gboolean is_few = xf < (int)xf_fmt->len && g_array_index(xf_fmt, int, xf) == few_id;
+        g_assert_cmpint(is_few, ==, atol(n) < 10);
+        if (is_few)
+            marked++;
+        else
+            unmarked++;
+    }
+    g_test_message("survival: %d estimates marked as from fewer than 10 cases, %d not", marked, unmarked);
+    g_assert_cmpint(marked, >, 0);
+    g_assert_cmpint(unmarked, >, 0);
+    g_assert_nonnull(strstr(cell(w, 0, "A4"), "fewer than 10 cases"));
+    g_array_free(xf_fmt, TRUE);
+    g_free(sx);
     workbook_free(w);
     g_free(path);
 }
