@@ -14,11 +14,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+typedef struct {
+    crtk_counts *c;
+    gboolean all_classes;
+} stage_ctx;
+
 static int row_fn(int ncols, const char *const *v, const char *const *names, void *user)
 {
     (void)ncols, (void)names;
-    crtk_counts *c = user;
-    long n = atol(v[5]);
+    stage_ctx *x = user;
+    crtk_counts *c = x->c;
+    if (!x->all_classes && !crtk_report_is_analytic(v[5]))
+        return CRTK_CONTINUE;
+    long n = atol(v[6]);
     int st = crtk_report_stage_group(v[4]);
     crtk_counts_add(c, crtk_report_site_group(v[0], v[1], v[2], v[3]), st, n);
     crtk_counts_add(c, "", st, n); /* all sites */
@@ -27,16 +35,12 @@ static int row_fn(int ncols, const char *const *v, const char *const *names, voi
 
 gboolean crtk_report_stage(crtk_report *r, GError **error)
 {
-    char *sel = g_strdup_printf("%s, %s, %s, substr(%s, 1, 4), %s, count(*)", crtk_report_col(r, "primarySite"),
-                                crtk_report_col(r, "histologicTypeIcdO3"), crtk_report_col(r, "behaviorCodeIcdO3"),
-                                crtk_report_col(r, "dateOfDiagnosis"), crtk_report_stage_sql(r));
-    char *sql = crtk_report_sql(r, sel, r->opt->all_classes ? NULL : crtk_report_analytic_sql(r),
-                                "GROUP BY 1, 2, 3, 4, 5");
+    static const char *const specs[] = {"primarySite", "histologicTypeIcdO3", "behaviorCodeIcdO3", "dateOfDiagnosis:4",
+                                        CRTK_REPORT_STAGE_SPEC, "classOfCase"};
     crtk_counts *c = crtk_counts_new(CRTK_STAGE_COUNT);
     crtk_counts_row(c, "");
-    gboolean ok = crtk_report_select(r, sql, row_fn, c, error);
-    g_free(sel);
-    g_free(sql);
+    stage_ctx x = {c, r->opt->all_classes};
+    gboolean ok = crtk_report_aggregate(r, specs, G_N_ELEMENTS(specs), row_fn, &x, error);
     if (!ok) {
         crtk_counts_free(c);
         return FALSE;

@@ -16,6 +16,7 @@
 typedef struct {
     crtk_counts *c;       /* rows: year text ("Unknown" last); columns: 0 all, 1 analytic, 2 non-analytic, 3.. top */
     GHashTable *topcol;   /* site group code -> column+1 */
+    int skip_year;        /* the current, incomplete year left out (0 = none) */
 } trends_ctx;
 
 static gboolean is_analytic(const char *cls)
@@ -32,6 +33,8 @@ static int row_fn(int ncols, const char *const *v, const char *const *names, voi
     (void)ncols, (void)names;
     trends_ctx *t = user;
     int year = crtk_report_year(v[3]);
+    if (year && year == t->skip_year)
+        return CRTK_CONTINUE;
     char key[16];
     if (year)
         g_snprintf(key, sizeof key, "%04d", year);
@@ -48,25 +51,17 @@ static int row_fn(int ncols, const char *const *v, const char *const *names, voi
 
 gboolean crtk_report_trends(crtk_report *r, GError **error)
 {
-    char *extra = r->opt->current_year ? NULL
-                                        : g_strdup_printf("coalesce(substr(%s, 1, 4), '') <> '%04d'",
-                                                          crtk_report_col(r, "dateOfDiagnosis"), r->as_of_year);
-    GPtrArray *top = crtk_report_top_sites(r, r->opt->top, extra, error);
+    GPtrArray *top = crtk_report_top_sites(r, r->opt->top, error);
     if (!top) {
-        g_free(extra);
         return FALSE;
     }
-    trends_ctx t = {crtk_counts_new(3 + (int)top->len), g_hash_table_new(g_str_hash, g_str_equal)};
+    trends_ctx t = {crtk_counts_new(3 + (int)top->len), g_hash_table_new(g_str_hash, g_str_equal), 0};
     for (guint i = 0; i < top->len; i++)
         g_hash_table_insert(t.topcol, g_ptr_array_index(top, i), GINT_TO_POINTER(3 + (int)i + 1));
-    char *sel = g_strdup_printf("%s, %s, %s, substr(%s, 1, 4), %s, count(*)", crtk_report_col(r, "primarySite"),
-                                crtk_report_col(r, "histologicTypeIcdO3"), crtk_report_col(r, "behaviorCodeIcdO3"),
-                                crtk_report_col(r, "dateOfDiagnosis"), crtk_report_col(r, "classOfCase"));
-    char *sql = crtk_report_sql(r, sel, extra, "GROUP BY 1, 2, 3, 4, 5");
-    gboolean ok = crtk_report_select(r, sql, row_fn, &t, error);
-    g_free(sel);
-    g_free(sql);
-    g_free(extra);
+    t.skip_year = r->opt->current_year ? 0 : r->as_of_year;
+    static const char *const specs[] = {"primarySite", "histologicTypeIcdO3", "behaviorCodeIcdO3", "dateOfDiagnosis:4",
+                                        "classOfCase"};
+    gboolean ok = crtk_report_aggregate(r, specs, G_N_ELEMENTS(specs), row_fn, &t, error);
     if (ok) {
         crtk_counts_sort_keys(t.c);
         int y;
