@@ -455,10 +455,6 @@ void crtk_followup_rate_write_text(const crtk_followup_rate *rate, FILE *f, cons
         gboolean pass = crtk_followup_rate_pass(c, &c->total);
         fprintf(f, "  Follow-up rate (B + D) / A: %.1f%%, target %.0f%%: %s\n", crtk_followup_rate_percent(&c->total),
                 c->target, !c->total.a ? "PASS (no eligible patients)" : pass ? "PASS" : "FAIL");
-        fprintf(f, "  Checks: A - B = C %s; D + E = C %s; B + D + E = A %s\n",
-                c->total.a - c->total.b == c->total.c ? "ok" : "WRONG",
-                c->total.d + c->total.e == c->total.c ? "ok" : "WRONG",
-                c->total.b + c->total.d + c->total.e == c->total.a ? "ok" : "WRONG");
         if (c->years->len) {
             fprintf(f, "\n  %-6s %8s %8s %8s %8s %8s %8s\n", "Year", "A", "B", "C", "D", "E", "Rate");
             int empty = 0;

@@ -94,7 +94,7 @@ int cmd_convert(int argc, char **argv)
         goto out;
     }
     if (version && !(o.target_version = crtk_naaccr_version_parse(version))) {
-        crtk_cli_error("convert: unknown NAACCR version %s (known: 14, 15, 16, 18, 21-26)", version);
+        crtk_cli_error("convert: unknown NAACCR version %s (known: %s)", version, crtk_cli_known_versions());
         rc = EXIT_USAGE;
         goto out;
     }

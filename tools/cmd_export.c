@@ -67,7 +67,26 @@ int cmd_export(int argc, char **argv)
     }
     crtk_write_options wo;
     crtk_write_options_init(&wo);
-    wo.format = format ? crtk_format_parse(format) : crtk_format_from_name(output);
+    /* the file's name and its format agree, or nothing is written (a workbook named .xlsx holding
+     * XML would open as garbage in front of a person) */
+    crtk_format named = strcmp(output, "-") ? crtk_format_from_name(output) : CRTK_FORMAT_UNKNOWN;
+    wo.format = format ? crtk_format_parse(format) : named;
+    if (format && wo.format == CRTK_FORMAT_UNKNOWN) {
+        crtk_cli_error("export: --format must be xml, flat or csv, not %s", format);
+        rc = EXIT_USAGE;
+        goto out;
+    }
+    if (strcmp(output, "-") && named == CRTK_FORMAT_UNKNOWN) {
+        crtk_cli_error("export: %s: name the output .xml, .xml.gz, .csv or .txt (flat): export writes NAACCR XML, "
+                       "CSV or flat files", output);
+        rc = EXIT_USAGE;
+        goto out;
+    }
+    if (format && named != CRTK_FORMAT_UNKNOWN && named != wo.format) {
+        crtk_cli_error("export: %s is named as %s but --format is %s", output, crtk_format_name(named), format);
+        rc = EXIT_USAGE;
+        goto out;
+    }
     if (wo.format == CRTK_FORMAT_UNKNOWN)
         wo.format = CRTK_FORMAT_XML;
     wo.record_type = record_type ? crtk_record_type_parse(record_type) : CRTK_RT_A;
@@ -81,7 +100,7 @@ int cmd_export(int argc, char **argv)
     crtk_dictionary *from = crtk_store_dictionary(s);
     int v = version ? crtk_naaccr_version_parse(version) : crtk_store_version(s);
     if (!v) {
-        crtk_cli_error("export: unknown NAACCR version %s", version);
+        crtk_cli_error("export: unknown NAACCR version %s (known: %s)", version, crtk_cli_known_versions());
         rc = EXIT_USAGE;
         goto out;
     }
