@@ -6,6 +6,7 @@
  * which describe where a tumor's record came from) go to `tumor`.
  */
 #include "store_private.h"
+#include "crtk/output.h"
 #include "derived.h"
 #include "io.h"
 
@@ -174,6 +175,7 @@ static crtk_store *store_alloc(const char *path)
 {
     crtk_store *s = g_new0(crtk_store, 1);
     s->path = g_strdup(path);
+    crtk_output_protect(path); /* no output of this process may replace the store */
     return s;
 }
 
@@ -181,6 +183,7 @@ void crtk_store_close(crtk_store *s)
 {
     if (!s)
         return;
+    crtk_output_unprotect(s->path);
     if (s->audit_insert)
         sqlite3_finalize(s->audit_insert);
     if (s->insert_patient)

@@ -11,4 +11,7 @@ void crtk_edits_xlsx_add(crtk_edits_xlsx *x, const char *file, const crtk_edit_f
 /* Adds the summary sheet from the statistics of the edit sets run, and writes the file. */
 gboolean crtk_edits_xlsx_close(crtk_edits_xlsx *x, GPtrArray *edit_sets, GError **error);
 
+/* Closes without keeping anything: the target is left as it was. */
+void crtk_edits_xlsx_abandon(crtk_edits_xlsx *x);
+
 #endif

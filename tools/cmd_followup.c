@@ -6,6 +6,7 @@
  * subcommand is in tools/cmd_followup_NAME.c.
  */
 #include "cmd_followup.h"
+#include "crtk/output.h"
 
 #include <sys/stat.h>
 
@@ -76,26 +77,58 @@ const char *fu_output_format(const char *cmd, const char *format, const char *ou
     return fmt;
 }
 
+/* The one output file of a follow-up command (written through crtk/output.h). */
+static crtk_output *fu_out;
+
 FILE *fu_open_output(const char *output)
 {
     if (!output || !strcmp(output, "-"))
         return stdout;
-    FILE *f = fopen(output, "w");
-    if (!f)
-        crtk_cli_error("%s: cannot write: %s", output, g_strerror(errno));
+    GError *error = NULL;
+    fu_out = crtk_output_begin(output, &error);
+    FILE *f = fu_out ? crtk_output_stream(fu_out, &error) : NULL;
+    if (!f) {
+        crtk_cli_error("%s", error->message);
+        g_error_free(error);
+        crtk_output_abort(fu_out);
+        fu_out = NULL;
+    }
     return f;
 }
 
 gboolean fu_close_output(FILE *f, const char *output)
 {
     if (f == stdout)
-        return fflush(f) == 0;
-    gboolean ok = !ferror(f);
-    ok = fclose(f) == 0 && ok;
-    if (!ok)
-        crtk_cli_error("%s: cannot write", output);
+        return fflush(f) == 0 && !ferror(f);
+    GError *error = NULL;
+    gboolean ok = crtk_output_fclose(fu_out, f, &error);
+    fu_out = NULL;
+    if (!ok) {
+        crtk_cli_error("%s", error->message);
+        g_error_free(error);
+    }
     return ok;
 }
+
+#ifdef CRTK_HAVE_XLSXWRITER
+lxw_workbook *fu_xlsx_new(const char *output)
+{
+    GError *error = NULL;
+    fu_out = crtk_output_begin(output, &error);
+    if (!fu_out) {
+        crtk_cli_error("%s", error->message);
+        g_error_free(error);
+        return NULL;
+    }
+    lxw_workbook *wb = workbook_new(crtk_output_temp_path(fu_out));
+    if (!wb) {
+        crtk_cli_error("%s: cannot write", output);
+        crtk_output_abort(fu_out);
+        fu_out = NULL;
+    }
+    return wb;
+}
+#endif
 
 char *fu_plain(int d)
 {
@@ -108,10 +141,18 @@ gboolean fu_xlsx_close(lxw_workbook *wb, const char *output)
     lxw_error e = workbook_close(wb);
     if (e != LXW_NO_ERROR) {
         crtk_cli_error("%s: cannot write: %s", output, lxw_strerror(e));
+        crtk_output_abort(fu_out);
+        fu_out = NULL;
         return FALSE;
     }
-    chmod(output, 0600);
-    return TRUE;
+    GError *error = NULL;
+    gboolean ok = crtk_output_commit(fu_out, &error);
+    fu_out = NULL;
+    if (!ok) {
+        crtk_cli_error("%s", error->message);
+        g_error_free(error);
+    }
+    return ok;
 }
 #endif
 

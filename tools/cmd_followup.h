@@ -39,6 +39,8 @@ gboolean fu_close_output(FILE *f, const char *output);
 gboolean fu_parse_statuses(const char *list, gboolean want[CRTK_FU_N_STATUS]);
 #ifdef CRTK_HAVE_XLSXWRITER
 /* Closes the workbook; FALSE, reported, when it cannot be written. */
+/* A workbook written through the output module (temporary file, committed by fu_xlsx_close). */
+lxw_workbook *fu_xlsx_new(const char *output);
 gboolean fu_xlsx_close(lxw_workbook *wb, const char *output);
 #endif
 

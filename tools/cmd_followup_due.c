@@ -299,11 +299,9 @@ static void due_json(FILE *f, const due_ctx *c)
 #ifdef CRTK_HAVE_XLSXWRITER
 static gboolean due_xlsx(const due_ctx *c, const crtk_followup_rules *r, const char *output)
 {
-    lxw_workbook *wb = workbook_new(output);
-    if (!wb) {
-        crtk_cli_error("%s: cannot write", output);
+    lxw_workbook *wb = fu_xlsx_new(output);
+    if (!wb)
         return FALSE;
-    }
     lxw_worksheet *ws = workbook_add_worksheet(wb, "Follow-up list");
     lxw_format *bold = workbook_add_format(wb);
     format_set_bold(bold);

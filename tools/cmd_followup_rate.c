@@ -123,11 +123,9 @@ static void rate_json(FILE *f, const crtk_followup_rate *rate)
 #ifdef CRTK_HAVE_XLSXWRITER
 static gboolean rate_xlsx(const crtk_followup_rate *rate, const char *output, const char *db)
 {
-    lxw_workbook *wb = workbook_new(output);
-    if (!wb) {
-        crtk_cli_error("%s: cannot write", output);
+    lxw_workbook *wb = fu_xlsx_new(output);
+    if (!wb)
         return FALSE;
-    }
     lxw_worksheet *ws = workbook_add_worksheet(wb, "Follow-up rates");
     lxw_format *bold = workbook_add_format(wb), *pc = workbook_add_format(wb), *title = workbook_add_format(wb);
     format_set_bold(bold);
