@@ -6,6 +6,7 @@
  */
 #include "edit_expr.h"
 #include "edits.h"
+#include "date.h"
 #include "naaccr_read.h"
 
 #include <glib/gstdio.h>
@@ -765,17 +766,19 @@ static void test_language(void)
 
 static void test_dates_parse(void)
 {
-    int y, m, d;
-    g_assert_true(edit_parse_date("20220310", 8, &y, &m, &d));
-    g_assert_cmpint(y * 10000 + m * 100 + d, ==, 20220310);
-    g_assert_true(edit_parse_date("2022    ", 8, &y, &m, &d));
-    g_assert_cmpint(m, ==, 0);
-    g_assert_true(edit_parse_date("202203  ", 8, &y, &m, &d));
-    g_assert_cmpint(m, ==, 3);
-    g_assert_cmpint(d, ==, 0);
-    g_assert_false(edit_parse_date("20229999", 8, &y, &m, &d));
-    g_assert_false(edit_parse_date("202", 3, &y, &m, &d));
-    g_assert_false(edit_parse_date("0000", 4, &y, &m, &d));
+    /* coded dates as the edits read them: flat blanks trimmed, real calendar days */
+    crtk_date d;
+    g_assert_true(crtk_date_parse_naaccr("20220310", 8, CRTK_DATE_CALENDAR, &d));
+    g_assert_cmpint(crtk_date_to_ymd(d), ==, 20220310);
+    g_assert_true(crtk_date_parse_naaccr("2022    ", 8, CRTK_DATE_CALENDAR, &d));
+    g_assert_cmpint(d.month, ==, 0);
+    g_assert_true(crtk_date_parse_naaccr("202203  ", 8, CRTK_DATE_CALENDAR, &d));
+    g_assert_cmpint(d.month, ==, 3);
+    g_assert_cmpint(d.day, ==, 0);
+    g_assert_false(crtk_date_parse_naaccr("20229999", 8, CRTK_DATE_CALENDAR, &d));
+    g_assert_false(crtk_date_parse_naaccr("20230229", 8, CRTK_DATE_CALENDAR, &d));
+    g_assert_false(crtk_date_parse_naaccr("202", 3, CRTK_DATE_CALENDAR, &d));
+    g_assert_false(crtk_date_parse_naaccr("0000", 4, CRTK_DATE_CALENDAR, &d));
 }
 
 /* ---- the reference samples (skipped without ../shared) -------------------------------------- */

@@ -7,10 +7,10 @@
  * failures are shown (the change is saved all the same, as abstracting software does).
  */
 #include "commands.h"
-#include "case_view.h"
-#include "case_edits.h"
-#include "json.h"
-#include "store.h"
+#include "crtk/case_view.h"
+#include "crtk/case_edits.h"
+#include "crtk/json.h"
+#include "crtk/store.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -7,11 +7,12 @@
  */
 #include "commands.h"
 #include "crtk/output.h"
-#include "store_edits.h"
-#include "edits_xlsx.h"
-#include "edits.h"
-#include "json.h"
-#include "naaccr_read.h"
+#include "crtk/store_edits.h"
+#include "crtk/edits_xlsx.h"
+#include "crtk/edits.h"
+#include "crtk/json.h"
+#include "crtk/csv.h"
+#include "crtk/naaccr_read.h"
 
 #include <errno.h>
 #include <string.h>
@@ -67,19 +68,19 @@ static int on_failure(const crtk_edit_failure *f, void *user)
         g_string_append_c(s, '}');
     } else if (r->format == OUT_CSV) {
         char num[32];
-        crtk_csv_append_field(s, r->file, TRUE);
+        crtk_csv_append_for_people(s, r->file, TRUE);
         g_snprintf(num, sizeof num, "%ld", f->patient);
-        crtk_csv_append_field(s, num, FALSE);
-        crtk_csv_append_field(s, f->patient_id, FALSE);
+        crtk_csv_append_for_people(s, num, FALSE);
+        crtk_csv_append_for_people(s, f->patient_id, FALSE);
         g_snprintf(num, sizeof num, "%d", f->tumor);
-        crtk_csv_append_field(s, num, FALSE);
-        crtk_csv_append_field(s, f->edit_id, FALSE);
-        crtk_csv_append_field(s, f->edit_name, FALSE);
+        crtk_csv_append_for_people(s, num, FALSE);
+        crtk_csv_append_for_people(s, f->edit_id, FALSE);
+        crtk_csv_append_for_people(s, f->edit_name, FALSE);
         char *items = g_strjoinv(" ", (char **)f->items);
-        crtk_csv_append_field(s, items, FALSE);
+        crtk_csv_append_for_people(s, items, FALSE);
         g_free(items);
-        crtk_csv_append_field(s, f->message, FALSE);
-        crtk_csv_append_field(s, f->override_item ? f->override_item : "", FALSE);
+        crtk_csv_append_for_people(s, f->message, FALSE);
+        crtk_csv_append_for_people(s, f->override_item ? f->override_item : "", FALSE);
     } else {
         g_string_append_printf(s, "%s: patient %ld (%s), ", r->file, f->patient, *f->patient_id ? f->patient_id : "no id");
         if (f->tumor)
