@@ -173,6 +173,9 @@ CRTK_API gboolean crtk_store_audit_list(crtk_store *s, const char *patient_key, 
 /* Recomputes the chain.  Returns TRUE when intact; otherwise sets *bad_id to the first broken entry
  * and *why to a message. */
 CRTK_API gboolean crtk_store_audit_verify(crtk_store *s, gint64 *checked, gint64 *bad_id, char **why, GError **error);
+/* Runs SQLite's PRAGMA quick_check over the whole file.  Returns TRUE when it ran; *healthy says
+ * whether the store is sound and *report (caller frees) lists what SQLite found (at most 20 lines). */
+CRTK_API gboolean crtk_store_quick_check(crtk_store *s, gboolean *healthy, char **report, GError **error);
 
 /* ---- maintenance ------------------------------------------------------------------------ */
 CRTK_API gboolean crtk_store_backup(crtk_store *s, const char *dest, GError **error);

@@ -690,10 +690,8 @@ gboolean crtk_store_select(crtk_store *s, const char *sql, const char *const *pa
         if (fn(n, vals, names, user) == CRTK_ABORT)
             break;
     }
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-        g_set_error(error, CRTK_ERROR, CRTK_ERROR_USAGE, "SQL: %s", sqlite3_errmsg(s->db));
+    if (crtk_store_step_failed(s, rc, error, "cannot read"))
         ok = FALSE;
-    }
     g_free(vals);
     g_free(names);
     sqlite3_finalize(st);
@@ -777,16 +775,18 @@ gboolean crtk_store_foreach(crtk_store *s, const char *where, crtk_store_patient
             row_to_element(ts, tmap, crtk_record_add_tumor(p->record));
             trc = sqlite3_step(ts);
         }
+        if (trc != SQLITE_ROW && trc != SQLITE_DONE)
+            break; /* a tumor could not be read: never hand on a patient without it */
         g_free(p->tumor_ids);
         p->tumor_ids = g_memdup2(ids->data, sizeof(gint64) * (ids->len ? ids->len : 1));
         p->record->ordinal = ++ordinal;
         if (fn(p, user) == CRTK_ABORT)
             break;
     }
-    if (prc != SQLITE_ROW && prc != SQLITE_DONE) {
-        g_set_error(error, CRTK_ERROR, CRTK_ERROR_USAGE, "SQL: %s", sqlite3_errmsg(s->db));
+    /* Both cursors are checked: a damaged page is an error, never the end of the data. */
+    if (crtk_store_step_failed(s, trc, error, "cannot read the tumors") ||
+        crtk_store_step_failed(s, prc, error, "cannot read the patients"))
         ok = FALSE;
-    }
     g_array_free(ids, TRUE);
     crtk_stored_patient_free(p);
     g_free(pmap);
