@@ -180,6 +180,12 @@ CRTK_API gboolean crtk_store_quick_check(crtk_store *s, gboolean *healthy, char 
 /* ---- maintenance ------------------------------------------------------------------------ */
 CRTK_API gboolean crtk_store_backup(crtk_store *s, const char *dest, GError **error);
 CRTK_API gboolean crtk_store_upgrade(crtk_store *s, int version, crtk_problem_fn on_problem, void *user, GError **error);
+/* As crtk_store_upgrade (which is this with drop_values FALSE): when the new version has no item for
+ * some stored values, fails (CRTK_ERROR_DATA, naming the first, store unchanged) unless drop_values,
+ * in which case every dropped value is recorded in the audit trail (patient, tumor, item, old value)
+ * as crtk case delete records them.  Make a backup first (crtk_store_backup). */
+CRTK_API gboolean crtk_store_change_version(crtk_store *s, int version, gboolean drop_values,
+                                            crtk_problem_fn on_problem, void *user, GError **error);
 
 /* Today as YYYYMMDD (honours CRTK_TODAY=YYYYMMDD for tests). */
 CRTK_API char *crtk_today(void);

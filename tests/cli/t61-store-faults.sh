@@ -106,6 +106,23 @@ run export newer.db -o newer.xml
 expect_rc 0 "export of a newer store (read-only)"
 expect_err "opened read-only" "export of a newer store"
 
+# ---- upgrade never drops a value silently ----
+cp reg.db down.db
+before=$(sha256sum down.db | cut -d' ' -f1)
+run upgrade down.db --naaccr-version 21
+expect_rc 2 "a downgrade that would drop values"
+expect_err "DOWNGRADE \(NAACCR 260 -> 210\)" "a downgrade is announced"
+expect_err "NAACCR 210 has no item for [0-9]+ values.*--drop-values" "a downgrade that would drop values"
+if [ "$(sha256sum down.db | cut -d' ' -f1)" = "$before" ]; then ok; else fail "a refused upgrade changed the store"; fi
+ndrop=$(sed -nE 's/.*has no item for ([0-9]+) values.*/\1/p' "$TMP/err")
+run upgrade down.db --naaccr-version 21 --drop-values
+expect_rc 0 "upgrade --drop-values"
+expect_err "backup down\.db\.before-naaccr-210-" "upgrade --drop-values makes a backup"
+bak=$(ls down.db.before-naaccr-210-*.bak 2>/dev/null | head -1)
+if [ -n "$bak" ] && [ "$(py "import sqlite3; print(sqlite3.connect('$bak').execute(\"SELECT value FROM crtk_setting WHERE key='naaccrVersion'\").fetchone()[0])")" = 260 ]; then ok; else fail "no backup of the NAACCR 26 store"; fi
+audited=$(py 'import sqlite3; print(sqlite3.connect("down.db").execute("SELECT count(*) FROM audit WHERE command = ? AND new_value IS NULL AND patient_id IS NOT NULL", ("upgrade",)).fetchone()[0])')
+if [ -n "$ndrop" ] && [ "$audited" = "$ndrop" ]; then ok; else fail "dropped values audited: $audited, refused count said $ndrop"; fi
+
 # ---- the audit trail ----
 cp reg.db forged.db
 py '
