@@ -175,6 +175,8 @@ CRTK_API gboolean crtk_store_audit_list(crtk_store *s, const char *patient_key, 
 CRTK_API gboolean crtk_store_audit_verify(crtk_store *s, gint64 *checked, gint64 *bad_id, char **why, GError **error);
 /* Runs SQLite's PRAGMA quick_check over the whole file.  Returns TRUE when it ran; *healthy says
  * whether the store is sound and *report (caller frees) lists what SQLite found (at most 20 lines). */
+/* The time limit of read-only queries (crtk_store_select and what uses it); default 60 s, 0 none. */
+CRTK_API void crtk_store_set_query_time_limit(crtk_store *s, int seconds);
 CRTK_API gboolean crtk_store_quick_check(crtk_store *s, gboolean *healthy, char **report, GError **error);
 
 /* ---- maintenance ------------------------------------------------------------------------ */

@@ -19,6 +19,20 @@
 
 #define SCHEMA_VERSION "1"
 
+gboolean crtk_store_plain_text(const char *text)
+{
+    if (!text)
+        return TRUE;
+    if (!g_utf8_validate(text, -1, NULL))
+        return FALSE;
+    for (const char *p = text; *p; p = g_utf8_next_char(p)) {
+        gunichar c = g_utf8_get_char(p);
+        if (c < 0x20 || (c >= 0x7f && c <= 0x9f))
+            return FALSE;
+    }
+    return TRUE;
+}
+
 /* Words a registrar understands for the SQLite failures that are about the file, not the query. */
 const char *crtk_store_sqlite_meaning(int rc)
 {
@@ -245,6 +259,7 @@ static crtk_store *store_alloc(const char *path)
 {
     crtk_store *s = g_new0(crtk_store, 1);
     s->path = g_strdup(path);
+    s->query_seconds = 60;
     crtk_output_protect(path); /* no output of this process may replace the store */
     return s;
 }
@@ -722,6 +737,21 @@ gboolean crtk_store_audit(crtk_store *s, gint64 patient_id, gint64 tumor_id, con
         old_value = NULL;
     if (new_value && !*new_value)
         new_value = NULL;
+    /* Who, with what command, which patient and item: one line each in `crtk audit`, so no control
+     * character (a newline would forge a line) and nothing that is not UTF-8. */
+    const char *const fields[] = {s->user, s->command, patient_key, item};
+    const char *const names[] = {"user name", "command", "patient", "item"};
+    for (size_t i = 0; i < G_N_ELEMENTS(fields); i++)
+        if (!crtk_store_plain_text(fields[i])) {
+            char *shown = g_strescape(fields[i], NULL);
+            char *cut = crtk_cut_for_message(shown);
+            g_set_error(error, CRTK_ERROR, CRTK_ERROR_USAGE,
+                        "%s: the %s %s holds a control character or is not UTF-8 text: nothing was written",
+                        s->path, names[i], cut);
+            g_free(cut);
+            g_free(shown);
+            return FALSE;
+        }
     char *at = crtk_store_now();
     gint64 id = s->audit_last_id + 1;
     char *h = audit_hash(s->audit_head, id, at, s->user, s->command, patient_id, tumor_id, patient_key, item,

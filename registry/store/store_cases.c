@@ -7,6 +7,7 @@
  * memory than one patient.
  */
 #include "store_private.h"
+#include "crtk/date.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -344,19 +345,38 @@ static gboolean check_item(crtk_store *s, const char *id, const char *value, gbo
         return FALSE;
     }
     if (value && *value) {
-        /* Control characters are never data; a line break belongs only in the long text items. */
-        for (const unsigned char *p = (const unsigned char *)value; *p; p++)
-            if ((*p < 0x20 && *p != '\t' && *p != '\n') || (*p == '\n' && it->length < 100)) {
-                g_set_error(error, CRTK_ERROR, CRTK_ERROR_DATA, "%s: the value holds a %s, which %s", it->id,
-                            *p == '\n' ? "line break" : "control character",
-                            *p == '\n' ? "only text items of 100 characters or more may hold" : "is not text");
+        /* Values are UTF-8 text: invalid bytes would come back as mojibake in every export. */
+        const char *bad_utf8 = NULL;
+        if (!g_utf8_validate(value, -1, &bad_utf8)) {
+            g_set_error(error, CRTK_ERROR, CRTK_ERROR_DATA, "%s: the value is not valid UTF-8 text (byte %ld)", it->id,
+                        (long)(bad_utf8 - value) + 1);
+            return FALSE;
+        }
+        /* Control characters (C0, DEL, C1) are never data; a tab or line break belongs only in text items. */
+        for (const char *p = value; *p; p = g_utf8_next_char(p)) {
+            gunichar c = g_utf8_get_char(p);
+            gboolean control = c < 0x20 || (c >= 0x7f && c <= 0x9f);
+            /* "text" here is free text: the long text items (NAACCR types many short codes as text too) */
+            gboolean allowed = (c == '\t' || c == '\n') && it->type == CRTK_TYPE_TEXT && it->length >= 100;
+            if (control && !allowed) {
+                g_set_error(error, CRTK_ERROR, CRTK_ERROR_DATA, "%s: the value holds a %s (U+%04X), which %s", it->id,
+                            c == '\n' ? "line break" : c == '\t' ? "tab" : "control character", c,
+                            c == '\n' || c == '\t' ? "only text items of 100 characters or more may hold"
+                                                   : "is not text");
                 return FALSE;
             }
+        }
         crtk_problem_code code;
         const char *why = crtk_item_check_value(it, value, strlen(value), &code);
+        crtk_date d;
+        if (!why && it->type == CRTK_TYPE_DATE && crtk_date_parse_naaccr(value, strlen(value), 0, &d) &&
+            !crtk_date_parse_naaccr(value, strlen(value), CRTK_DATE_CALENDAR, &d))
+            why = "not a calendar date (that day does not exist in that month)";
         if (why) {
-            g_set_error(error, CRTK_ERROR, CRTK_ERROR_DATA, "%s=%s: %s (length %d, %s)", it->id, value, why,
+            char *shown = crtk_cut_for_message(value);
+            g_set_error(error, CRTK_ERROR, CRTK_ERROR_DATA, "%s=%s: %s (length %d, %s)", it->id, shown, why,
                         it->length, crtk_data_type_name(it->type));
+            g_free(shown);
             return FALSE;
         }
     }
@@ -611,6 +631,36 @@ gboolean crtk_store_renumber_sequences(crtk_store *s, gint64 patient_id, GError 
 
 /* ---- read-only SQL ---------------------------------------------------------------------------------- */
 
+/* The functions a query may call: crtk's derived-variable functions (crtk_*) and SQLite's ordinary
+ * scalar, aggregate, window, date, math and JSON functions.  Not load_extension, fts3_tokenizer
+ * (which hands out a library pointer), sqlite_compileoption_* or anything else added later. */
+static gboolean sql_function_allowed(const char *name)
+{
+    static const char *const allowed[] = {
+        "abs", "char", "coalesce", "concat", "concat_ws", "format", "glob", "hex", "ifnull", "iif", "instr",
+        "length", "like", "likelihood", "likely", "lower", "ltrim", "max", "min", "nullif", "octet_length",
+        "printf", "quote", "random", "replace", "round", "rtrim", "sign", "soundex", "substr", "substring",
+        "trim", "typeof", "unhex", "unicode", "unlikely", "upper", "zeroblob", "randomblob",
+        "date", "time", "datetime", "julianday", "unixepoch", "strftime", "timediff",
+        "avg", "count", "group_concat", "string_agg", "sum", "total",
+        "row_number", "rank", "dense_rank", "percent_rank", "cume_dist", "ntile", "lag", "lead",
+        "first_value", "last_value", "nth_value",
+        "acos", "acosh", "asin", "asinh", "atan", "atan2", "atanh", "ceil", "ceiling", "cos", "cosh",
+        "degrees", "exp", "floor", "ln", "log", "log10", "log2", "mod", "pi", "pow", "power", "radians",
+        "sin", "sinh", "sqrt", "tan", "tanh", "trunc",
+        "json", "json_array", "json_array_length", "json_extract", "json_insert", "json_object", "json_patch",
+        "json_quote", "json_remove", "json_replace", "json_set", "json_type", "json_valid",
+        "json_group_array", "json_group_object", "json_each", "json_tree", NULL};
+    if (!name)
+        return FALSE;
+    if (!g_ascii_strncasecmp(name, "crtk_", 5))
+        return TRUE;
+    for (int i = 0; allowed[i]; i++)
+        if (!g_ascii_strcasecmp(name, allowed[i]))
+            return TRUE;
+    return FALSE;
+}
+
 static int read_only_authorizer(void *user, int action, const char *a, const char *b, const char *c, const char *d)
 {
     (void)user, (void)a, (void)b, (void)c, (void)d;
@@ -632,9 +682,10 @@ static int read_only_authorizer(void *user, int action, const char *a, const cha
                 return SQLITE_OK;
         return SQLITE_DENY;
     }
+    case SQLITE_FUNCTION:
+        return sql_function_allowed(b) ? SQLITE_OK : SQLITE_DENY;
     case SQLITE_SELECT:
     case SQLITE_READ:
-    case SQLITE_FUNCTION:
     case SQLITE_RECURSIVE:
         return SQLITE_OK;
     default:
@@ -649,7 +700,9 @@ static gboolean prepare_read_only(crtk_store *s, const char *sql, sqlite3_stmt *
     int rc = sqlite3_prepare_v2(s->db, sql, -1, st, &tail);
     sqlite3_set_authorizer(s->db, NULL, NULL);
     if (rc != SQLITE_OK) {
-        g_set_error(error, CRTK_ERROR, CRTK_ERROR_USAGE, "SQL: %s (only reading is allowed)", sqlite3_errmsg(s->db));
+        g_set_error(error, CRTK_ERROR, CRTK_ERROR_USAGE,
+                    "SQL: %s (only reading is allowed, with crtk's functions and SQLite's ordinary ones)",
+                    sqlite3_errmsg(s->db));
         return FALSE;
     }
     while (tail && g_ascii_isspace(*tail))
@@ -669,6 +722,26 @@ static gboolean prepare_read_only(crtk_store *s, const char *sql, sqlite3_stmt *
     return TRUE;
 }
 
+typedef struct {
+    gint64 deadline;
+    gboolean *timed_out;
+} query_clock;
+
+static int past_deadline(void *user)
+{
+    query_clock *c = user;
+    if (g_get_monotonic_time() > c->deadline) {
+        *c->timed_out = TRUE;
+        return 1;
+    }
+    return 0;
+}
+
+void crtk_store_set_query_time_limit(crtk_store *s, int seconds)
+{
+    s->query_seconds = seconds;
+}
+
 gboolean crtk_store_select(crtk_store *s, const char *sql, const char *const *params, int n_params,
                            crtk_store_row_fn fn, void *user, GError **error)
 {
@@ -684,13 +757,30 @@ gboolean crtk_store_select(crtk_store *s, const char *sql, const char *const *pa
         names[i] = sqlite3_column_name(st, i);
     int rc;
     gboolean ok = TRUE;
+    /* Limits: no value above SQLITE_LIMIT_LENGTH, no query running past the time limit. */
+    int old_length = sqlite3_limit(s->db, SQLITE_LIMIT_LENGTH, CRTK_SQL_MAX_LENGTH);
+    gint64 deadline = g_get_monotonic_time() + (gint64)s->query_seconds * G_USEC_PER_SEC;
+    gboolean timed_out = FALSE;
+    query_clock qc = {deadline, &timed_out};
+    if (s->query_seconds > 0)
+        sqlite3_progress_handler(s->db, 10000, past_deadline, &qc);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         for (int i = 0; i < n; i++)
             vals[i] = (const char *)sqlite3_column_text(st, i);
         if (fn(n, vals, names, user) == CRTK_ABORT)
             break;
     }
-    if (crtk_store_step_failed(s, rc, error, "cannot read"))
+    sqlite3_progress_handler(s->db, 0, NULL, NULL);
+    sqlite3_limit(s->db, SQLITE_LIMIT_LENGTH, old_length);
+    if (timed_out) {
+        g_set_error(error, CRTK_ERROR, CRTK_ERROR_USAGE,
+                    "SQL: stopped by the time limit after %d s (--time-limit SECONDS to allow more)", s->query_seconds);
+        ok = FALSE;
+    } else if (rc == SQLITE_TOOBIG) {
+        g_set_error(error, CRTK_ERROR, CRTK_ERROR_USAGE,
+                    "SQL: a value would exceed the size limit of %d bytes (SQLITE_LIMIT_LENGTH)", CRTK_SQL_MAX_LENGTH);
+        ok = FALSE;
+    } else if (crtk_store_step_failed(s, rc, error, "cannot read"))
         ok = FALSE;
     g_free(vals);
     g_free(names);

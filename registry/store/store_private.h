@@ -9,7 +9,8 @@ struct crtk_store {
     gboolean read_only;
     crtk_dictionary *dict;
     int version;
-    int schema_version;     /* the store's schemaVersion setting (1 when absent) */
+    int schema_version;
+    int query_seconds;      /* time limit of crtk_store_select (0: none) */     /* the store's schemaVersion setting (1 when absent) */
     char *user;
     char *command;
     /* column lists, in dictionary order */
@@ -36,6 +37,10 @@ gboolean crtk_store_prepare(crtk_store *s, const char *sql, sqlite3_stmt **stmt,
 /* Sets error from the connection's last SQLite failure, in words for the file's state
  * (damaged, disk full, busy, unwritable) when it is one, with SQLite's own message. */
 void crtk_store_set_sqlite_error(crtk_store *s, GError **error, const char *what);
+/* The largest value a read-only query may build (SQLITE_LIMIT_LENGTH while it runs). */
+#define CRTK_SQL_MAX_LENGTH (64 * 1024 * 1024)
+/* TRUE when text (NULL too) is UTF-8 without C0, DEL or C1 control characters. */
+gboolean crtk_store_plain_text(const char *text);
 /* The plain-words meaning of an SQLite result about the file, or NULL. */
 const char *crtk_store_sqlite_meaning(int rc);
 /* How long a store waits for another process's write: CRTK_BUSY_TIMEOUT seconds, default 10. */
