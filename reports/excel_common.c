@@ -369,7 +369,15 @@ static void make_formats(crtk_report *r)
 static gboolean check_where(crtk_report *r, GError **error)
 {
     gint64 p, t;
-    return crtk_store_query_count(r->store, &r->query, &p, &t, error);
+    if (!crtk_store_query_count(r->store, &r->query, &p, &t, error))
+        return FALSE;
+    if (t == 0) {
+        /* an empty workbook would look like a registry with no cases: say so and write nothing */
+        g_set_error(error, CRTK_ERROR, CRTK_ERROR_DATA, "no tumor matches the selection (%s): nothing written",
+                    r->selection);
+        return FALSE;
+    }
+    return TRUE;
 }
 
 gboolean crtk_report_run(crtk_store *s, const crtk_report_def *def, const char *path, const crtk_report_options *o,

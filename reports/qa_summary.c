@@ -347,6 +347,11 @@ void crtk_qa_take_edits(crtk_qa *qa, const crtk_edits *edits, const char *edit_s
         g_ptr_array_add(qa->edits, q);
     }
     g_ptr_array_sort(qa->edits, cmp_edit);
+    int free_text = 0;
+    GPtrArray *unchecked = crtk_edits_unchecked(edits, &free_text);
+    crtk_qa_info(qa, "Items unchecked", "%u items no edit of set %s reads (%d of them free text): crtk edits --unchecked "
+                 "lists them", unchecked->len, qa->edit_set, free_text);
+    g_ptr_array_free(unchecked, TRUE);
 }
 
 void crtk_qa_add_failure(crtk_qa *qa, const char *patient_id, int tumor, const char *edit_id, const char *message)

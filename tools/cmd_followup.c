@@ -8,8 +8,6 @@
 #include "cmd_followup.h"
 #include "crtk/output.h"
 
-#include <sys/stat.h>
-
 #include <errno.h>
 #include <string.h>
 
@@ -109,52 +107,6 @@ gboolean fu_close_output(FILE *f, const char *output)
     }
     return ok;
 }
-
-#ifdef CRTK_HAVE_XLSXWRITER
-lxw_workbook *fu_xlsx_new(const char *output)
-{
-    GError *error = NULL;
-    fu_out = crtk_output_begin(output, &error);
-    if (!fu_out) {
-        crtk_cli_error("%s", error->message);
-        g_error_free(error);
-        return NULL;
-    }
-    lxw_workbook *wb = workbook_new(crtk_output_temp_path(fu_out));
-    if (!wb) {
-        crtk_cli_error("%s: cannot write", output);
-        crtk_output_abort(fu_out);
-        fu_out = NULL;
-    }
-    return wb;
-}
-#endif
-
-char *fu_plain(int d)
-{
-    return d ? g_strdup_printf("%08d", d) : g_strdup("");
-}
-
-#ifdef CRTK_HAVE_XLSXWRITER
-gboolean fu_xlsx_close(lxw_workbook *wb, const char *output)
-{
-    lxw_error e = workbook_close(wb);
-    if (e != LXW_NO_ERROR) {
-        crtk_cli_error("%s: cannot write: %s", output, lxw_strerror(e));
-        crtk_output_abort(fu_out);
-        fu_out = NULL;
-        return FALSE;
-    }
-    GError *error = NULL;
-    gboolean ok = crtk_output_commit(fu_out, &error);
-    fu_out = NULL;
-    if (!ok) {
-        crtk_cli_error("%s", error->message);
-        g_error_free(error);
-    }
-    return ok;
-}
-#endif
 
 gboolean fu_parse_statuses(const char *list, gboolean want[CRTK_FU_N_STATUS])
 {

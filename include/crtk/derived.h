@@ -167,6 +167,12 @@ CRTK_API void crtk_survival_record(const crtk_record *r, const crtk_survival_opt
  * where the dictionary has them; returns how many values were set. */
 CRTK_API int crtk_survival_apply(crtk_record *r, const crtk_survival_options *opt);
 
+/* Fills, in a record, the NAACCR items that are derived variables (what `crtk export --derived`
+ * writes): Age at Diagnosis [230] of every tumor where it is empty (3 digits, "999" unknown), and
+ * the survival items of crtk_survival_apply (SEER rules, docs/derived.md).  Items the record's
+ * dictionary lacks are skipped.  Returns how many values were set. */
+CRTK_API int crtk_derived_fill_record(crtk_record *r, const crtk_survival_options *opt);
+
 /* ---- cause-specific death classification ---------------------------------------- */
 
 typedef struct crtk_cause_specific {

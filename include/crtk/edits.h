@@ -8,11 +8,19 @@
  * evaluated per tumor (patient items are visible from each tumor) or once per
  * patient.  An edit whose items the dictionary does not have is skipped.
  *
+ *   static int on_failure(const crtk_edit_failure *f, void *user)
+ *   {
+ *       printf("%s tumor %d: %s %s\n", f->patient_id, f->tumor, f->edit_id, f->message);
+ *       return CRTK_CONTINUE;
+ *   }
+ *   ...
  *   GError *err = NULL;
- *   crtk_edits *ed = crtk_edits_load("hospital", NULL, dict, &err);
- *   crtk_edits_run_record(ed, record, on_failure, user);   // for each patient
- *   ... crtk_edits_stats(ed) ...
+ *   crtk_edits *ed = crtk_edits_load("hospital", NULL, dict, &err);   // NULL: see err->message
+ *   crtk_edits_run_record(ed, record, on_failure, NULL);              // for each patient
+ *   crtk_edits_stats st = crtk_edits_stats_get(ed);                   // st.failures, st.tumors, ...
  *   crtk_edits_free(ed);
+ *
+ * examples/run_edits.c is the whole program (edits on every patient of a file).
  */
 #ifndef CRTK_EDITS_H
 #define CRTK_EDITS_H
@@ -100,11 +108,20 @@ CRTK_API const crtk_edit_info *crtk_edits_get(const crtk_edits *edits, int i);
 CRTK_API const crtk_edit_info *crtk_edits_find(const crtk_edits *edits, const char *id);
 /* Edits of the set that were skipped, each "ID: reason" (e.g. an item not in the dictionary). */
 CRTK_API const GPtrArray *crtk_edits_skipped(const crtk_edits *edits);
+/* The Patient and Tumor items of the edits' dictionary that no loaded edit reads, names or uses as
+ * an over-ride: values crtk does not check at all (free text among them).  Newly allocated array of
+ * borrowed const crtk_item*, in dictionary order; *free_text (may be NULL) gets how many of them are
+ * free text (data type text and 40 characters or longer). */
+CRTK_API GPtrArray *crtk_edits_unchecked(const crtk_edits *edits, int *free_text);
 /* Names of the edit sets the loaded files define, sorted (borrowed, NULL-terminated). */
 CRTK_API const char *const *crtk_edits_sets(const crtk_edits *edits);
 CRTK_API crtk_dictionary *crtk_edits_dictionary(const crtk_edits *edits);
 
 /* The date "today" used by the not-in-the-future checks (default: the local date at load). */
 CRTK_API void crtk_edits_set_today(crtk_edits *edits, int year, int month, int day);
+/* Whether P01 compares a patient with the records of the same patientIdNumber seen before (on by
+ * default, for files, where one patient may come as several records).  A store holds each patient
+ * once, so crtk_store_run_edits turns it off: memory then stays constant however large the store. */
+CRTK_API void crtk_edits_set_cross_record(crtk_edits *edits, gboolean on);
 
 #endif

@@ -3,6 +3,8 @@
 #include "edit_expr.h"
 #include "problem.h"
 #include "schemas.h"
+#include "generated_edits.h"
+#include "date.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -51,6 +53,7 @@ struct crtk_edits {
     int *info_of;               /* core info index -> index in infos, or -1 */
     GPtrArray *insts;           /* borrowed edit_inst* */
     edit_state *state;
+    gboolean cross_record_off;  /* P01 does not remember patients (crtk_edits_set_cross_record) */
     int today_y, today_m, today_d;
     crtk_edits_stats stats;
     GString *detail, *msg;
@@ -183,8 +186,19 @@ static gboolean add_rows(GPtrArray *all, GPtrArray *rows, gboolean replace, GErr
     return TRUE;
 }
 
-static gboolean read_all(const char *extra_dir, GPtrArray *all, GError **error)
+static gboolean read_all(const char *extra_dir, const crtk_dictionary *dict, GPtrArray *all, GError **error)
 {
+    /* the edits made from tables (required items, dates) */
+    char *generated = crtk_generated_edits_tsv(dict, error);
+    if (!generated)
+        return FALSE;
+    GPtrArray *grows = g_ptr_array_new_with_free_func(row_free);
+    gboolean gok = parse_file(generated, strlen(generated), "schemas/edit-tables", grows, error) &&
+                   add_rows(all, grows, FALSE, error);
+    g_ptr_array_free(grows, TRUE);
+    g_free(generated);
+    if (!gok)
+        return FALSE;
     for (const crtk_embedded_file *f = crtk_schema_files(); f && f->name; f++) {
         if (strncmp(f->name, "edits/", 6) || !g_str_has_suffix(f->name, ".tsv"))
             continue;
@@ -410,6 +424,25 @@ bad:
     return NULL;
 }
 
+/* Compiles one instance of an edit (for template_item, or NULL) and keeps it, or notes why it is
+ * skipped; counts what was made and takes its level.  FALSE (error set) when the rule is wrong. */
+static gboolean add_inst(edits_core *core, const edit_row *r, int def, const char *template_item,
+                         crtk_edit_info *info, int *made, GError **error)
+{
+    char *skip = NULL;
+    edit_inst *in = compile_inst(core, r, def, template_item, &skip, error);
+    if (in) {
+        g_ptr_array_add(core->insts, in);
+        info->level = in->level;
+        (*made)++;
+    } else if (skip) {
+        g_ptr_array_add(core->skipped, skip);
+    } else {
+        return FALSE;
+    }
+    return TRUE;
+}
+
 static void core_unref(edits_core *c)
 {
     if (!c || --c->ref > 0)
@@ -437,11 +470,9 @@ static crtk_edits *edits_new(edits_core *core)
     e->state = edit_state_new();
     e->detail = g_string_new(NULL);
     e->msg = g_string_new(NULL);
-    GDateTime *now = g_date_time_new_now_local();
-    e->today_y = g_date_time_get_year(now);
-    e->today_m = g_date_time_get_month(now);
-    e->today_d = g_date_time_get_day_of_month(now);
-    g_date_time_unref(now);
+    /* today: CRTK_TODAY (set by --today) or the clock, as every part of crtk sees it */
+    crtk_date today = crtk_date_today();
+    e->today_y = today.year, e->today_m = today.month, e->today_d = today.day;
     return e;
 }
 
@@ -498,7 +529,7 @@ crtk_edits *crtk_edits_load(const char *set_name, const char *extra_dir, crtk_di
 {
     g_return_val_if_fail(dict != NULL, NULL);
     GPtrArray *rows = g_ptr_array_new_with_free_func(row_free);
-    if (!read_all(extra_dir, rows, error)) {
+    if (!read_all(extra_dir, dict, rows, error)) {
         g_ptr_array_free(rows, TRUE);
         return NULL;
     }
@@ -575,34 +606,14 @@ crtk_edits *crtk_edits_load(const char *set_name, const char *extra_dir, crtk_di
                 const crtk_item *it = resolve_spec(dict, *s, &optional);
                 if (!it)
                     continue; /* an item of the list the dictionary does not have */
-                char *skip = NULL;
-                edit_inst *in = compile_inst(core, r, def, it->id, &skip, error);
-                if (in) {
-                    g_ptr_array_add(core->insts, in);
-                    info.level = in->level;
-                    made++;
-                } else if (skip) {
-                    g_ptr_array_add(core->skipped, skip);
-                } else {
-                    ok = FALSE;
-                }
+                ok = add_inst(core, r, def, it->id, &info, &made, error);
             }
             g_strfreev(specs);
             if (ok && !made)
                 g_ptr_array_add(core->skipped, g_strdup_printf("%s: none of its items is in the NAACCR %d dictionary",
                                                                r->f[C_ID], crtk_dictionary_version(dict)));
         } else {
-            char *skip = NULL;
-            edit_inst *in = compile_inst(core, r, def, NULL, &skip, error);
-            if (in) {
-                g_ptr_array_add(core->insts, in);
-                info.level = in->level;
-                made++;
-            } else if (skip) {
-                g_ptr_array_add(core->skipped, skip);
-            } else {
-                ok = FALSE;
-            }
+            ok = add_inst(core, r, def, NULL, &info, &made, error);
         }
         if (made) {
             edit_inst *first = NULL;
@@ -731,7 +742,7 @@ int crtk_edits_run_record(crtk_edits *e, const crtk_record *r, crtk_edit_fn fn, 
     if (!pid)
         pid = "";
     edit_ctx ctx = {.rec = r, .patient_id = pid, .tumor = -1, .other = -1, .today_y = e->today_y, .today_m = e->today_m,
-                    .today_d = e->today_d, .state = e->state, .detail = e->detail};
+                    .today_d = e->today_d, .state = e->cross_record_off ? NULL : e->state, .detail = e->detail};
     int failures = 0;
     gboolean patient_failed = FALSE, stop = FALSE;
     e->stats.patients++;
@@ -840,6 +851,32 @@ const GPtrArray *crtk_edits_skipped(const crtk_edits *e)
     return e->core->skipped;
 }
 
+GPtrArray *crtk_edits_unchecked(const crtk_edits *e, int *free_text)
+{
+    crtk_dictionary *d = e->core->dict;
+    int n = crtk_dictionary_count(d), text = 0;
+    gboolean *seen = g_new0(gboolean, n);
+    for (guint i = 0; i < e->insts->len; i++) {
+        const edit_inst *in = e->insts->pdata[i];
+        for (guint k = 0; k < in->involved->len; k++)
+            seen[((const crtk_item *)in->involved->pdata[k])->index] = TRUE;
+        for (int k = 0; k < in->n_refs; k++)
+            seen[in->refs[k]] = TRUE;
+    }
+    GPtrArray *out = g_ptr_array_new();
+    for (int i = 0; i < n; i++) {
+        const crtk_item *it = crtk_dictionary_item(d, i);
+        if (seen[i] || it->level == CRTK_LEVEL_ROOT)
+            continue;
+        g_ptr_array_add(out, (gpointer)it);
+        text += it->type == CRTK_TYPE_TEXT && it->length >= 40;
+    }
+    g_free(seen);
+    if (free_text)
+        *free_text = text;
+    return out;
+}
+
 const char *const *crtk_edits_sets(const crtk_edits *e)
 {
     return (const char *const *)e->core->sets;
@@ -848,6 +885,12 @@ const char *const *crtk_edits_sets(const crtk_edits *e)
 crtk_dictionary *crtk_edits_dictionary(const crtk_edits *e)
 {
     return e->core->dict;
+}
+
+void crtk_edits_set_cross_record(crtk_edits *e, gboolean on)
+{
+    e->cross_record_off = !on;
+    edit_state_reset(e->state);
 }
 
 void crtk_edits_set_today(crtk_edits *e, int year, int month, int day)

@@ -22,6 +22,8 @@ gboolean crtk_store_run_edits(crtk_store *s, crtk_edits *edits, const char *wher
         return FALSE;
     }
     run_ctx c = {edits, fn, user};
+    /* one row per patient: nothing to compare across records, and nothing to remember */
+    crtk_edits_set_cross_record(edits, FALSE);
     if (!where || !*where)
         return crtk_store_foreach(s, NULL, run_one, &c, error);
     /* Edits that compare a patient's tumors need all of them: select the patients with a matching
