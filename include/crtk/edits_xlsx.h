@@ -14,6 +14,6 @@ CRTK_API void crtk_edits_xlsx_add(crtk_edits_xlsx *x, const char *file, const cr
 CRTK_API gboolean crtk_edits_xlsx_close(crtk_edits_xlsx *x, GPtrArray *edit_sets, GError **error);
 
 /* Closes without keeping anything: the target is left as it was. */
-void crtk_edits_xlsx_abandon(crtk_edits_xlsx *x);
+CRTK_API void crtk_edits_xlsx_abandon(crtk_edits_xlsx *x);
 
 #endif
