@@ -2,6 +2,7 @@
  * suppression of small counts, count tables, and the table of reports (see excel_common.h).
  */
 #include "excel_common.h"
+#include "crtk/output.h"
 #include "excel_reports.h"
 #include "derived.h"
 #include "problem.h"
@@ -801,11 +802,17 @@ gboolean crtk_report_run(crtk_store *s, const crtk_report_def *def, const char *
         g_string_assign(sel, o->selection_text);
     r.selection = g_string_free(sel, FALSE);
     gboolean ok = o->qa ? TRUE : check_where(&r, error);
+    crtk_output *out = NULL;
     if (ok) {
         lxw_workbook_options wo = {.constant_memory = LXW_FALSE, .tmpdir = NULL};
-        r.wb = workbook_new_opt(path, &wo);
-        if (!r.wb) {
+        out = crtk_output_begin(path, error);
+        r.wb = out ? workbook_new_opt(crtk_output_temp_path(out), &wo) : NULL;
+        if (!out) {
+            ok = FALSE;
+        } else if (!r.wb) {
             g_set_error(error, CRTK_ERROR, CRTK_ERROR_IO, "%s: cannot create the workbook", path);
+            crtk_output_abort(out);
+            out = NULL;
             ok = FALSE;
         }
     }
@@ -824,10 +831,12 @@ gboolean crtk_report_run(crtk_store *s, const crtk_report_def *def, const char *
             g_set_error(error, CRTK_ERROR, CRTK_ERROR_IO, "%s: cannot write the workbook: %s", path, lxw_strerror(e));
             ok = FALSE;
         }
+        /* the output module writes data about people owner-only (0600), whole or not at all */
         if (!ok)
-            remove(path);
+            crtk_output_abort(out);
         else
-            chmod(path, 0600); /* data about people: owner only, whatever the caller's umask */
+            ok = crtk_output_commit(out, error);
+        out = NULL;
     }
     g_free(r.selection);
     g_free(r.registry);

@@ -6,6 +6,7 @@
  * Exit 0 when every edit passes, 1 when any fails, 2 on usage or read errors.
  */
 #include "commands.h"
+#include "crtk/output.h"
 #include "crtk/store_edits.h"
 #include "crtk/edits_xlsx.h"
 #include "crtk/edits.h"
@@ -349,6 +350,7 @@ int cmd_edits(int argc, char **argv)
     r.by_dict = g_hash_table_new(g_direct_hash, g_direct_equal);
     r.all = g_ptr_array_new_with_free_func((GDestroyNotify)crtk_edits_free);
     r.out = stdout;
+    crtk_output *out_file = NULL; /* -o FILE, written whole or not at all (crtk/output.h) */
     GPtrArray *dicts = NULL;
     if (!crtk_cli_parse(ctx, &argc, &argv, &rc))
         goto out;
@@ -427,9 +429,12 @@ int cmd_edits(int argc, char **argv)
             goto out;
         }
     } else if (output && !list) {
-        r.out = fopen(output, "w");
+        GError *error = NULL;
+        out_file = crtk_output_begin(output, &error);
+        r.out = out_file ? crtk_output_stream(out_file, &error) : NULL;
         if (!r.out) {
-            crtk_cli_error("edits: cannot write %s: %s", output, g_strerror(errno));
+            crtk_cli_error("edits: %s", error->message);
+            g_error_free(error);
             r.out = stdout;
             rc = EXIT_USAGE;
             goto out;
@@ -603,10 +608,21 @@ int cmd_edits(int argc, char **argv)
     }
 out:
     if (r.xlsx)
-        crtk_edits_xlsx_close(r.xlsx, r.all, NULL);
-    if (r.out && r.out != stdout && fclose(r.out) != 0 && rc != EXIT_USAGE) {
-        crtk_cli_error("edits: cannot write %s", output);
-        rc = EXIT_USAGE;
+        crtk_edits_xlsx_abandon(r.xlsx);
+    if (r.out && r.out != stdout) {
+        if (rc == EXIT_USAGE) {
+            fclose(r.out);
+            crtk_output_abort(out_file);
+        } else {
+            GError *error = NULL;
+            if (!crtk_output_fclose(out_file, r.out, &error)) {
+                crtk_cli_error("edits: %s", error->message);
+                g_error_free(error);
+                rc = EXIT_USAGE;
+            }
+        }
+    } else {
+        crtk_output_abort(out_file);
     }
     if (dicts)
         g_ptr_array_free(dicts, TRUE);

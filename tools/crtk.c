@@ -1,5 +1,6 @@
 /* crtk.c — the crtk command: finds the subcommand and hands over (see tools/commands.h). */
 #include "commands.h"
+#include "crtk/output.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -36,6 +37,18 @@ static void usage(FILE *f)
                "Exit status: 0 success, 1 the data has problems, 2 usage or system error.\n");
 }
 
+/* A write error on standard output (a full disk, a closed pipe) is never a success. */
+static int finish(int rc)
+{
+    GError *error = NULL;
+    if (!crtk_output_close_stdout(&error)) {
+        fprintf(stderr, "crtk: %s\n", error->message);
+        g_error_free(error);
+        return 2;
+    }
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     /* Registry data is about people: every file crtk creates is readable by its owner only. */
@@ -46,15 +59,15 @@ int main(int argc, char **argv)
     }
     if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
         usage(stdout);
-        return 0;
+        return finish(0);
     }
     if (!strcmp(argv[1], "--version")) {
         printf("crtk %s\n", CRTK_VERSION_STRING);
-        return 0;
+        return finish(0);
     }
     for (const crtk_command *c = commands; c->name; c++)
         if (!strcmp(argv[1], c->name))
-            return c->run(argc - 1, argv + 1);
+            return finish(c->run(argc - 1, argv + 1));
     const char *names[G_N_ELEMENTS(commands)];
     size_t n = 0;
     for (const crtk_command *c = commands; c->name; c++)

@@ -69,4 +69,8 @@ CRTK_API char *crtk_problem_to_json(const crtk_problem *problem);
 CRTK_API GQuark crtk_error_quark(void);
 typedef enum { CRTK_ERROR_IO, CRTK_ERROR_DATA, CRTK_ERROR_USAGE, CRTK_ERROR_UNSUPPORTED } crtk_error_code;
 
+/* A value as shown in a message: whole when short, else its first 60 characters, "…" and its
+ * size ("ABC…" (120,000 bytes)), always quoted.  Caller frees. */
+CRTK_API char *crtk_cut_for_message(const char *value);
+
 #endif
