@@ -117,6 +117,12 @@ static void item_control(GString *o, const crtk_item *it, const char *value, gbo
     }
 }
 
+static gint by_number(gconstpointer a, gconstpointer b, gpointer d)
+{
+    const crtk_item *x = crtk_dictionary_item(d, *(const int *)a), *y = crtk_dictionary_item(d, *(const int *)b);
+    return x->number - y->number;
+}
+
 /* Renders the form; typed: values to show instead of the stored ones (after a refused save). */
 static void render(crtk_web_req *r, crtk_stored_patient *p, int t, GHashTable *typed, GHashTable *item_errors,
                    const char *error, int status)
@@ -155,6 +161,12 @@ static void render(crtk_web_req *r, crtk_stored_patient *p, int t, GHashTable *t
                          f->id, f->message);
     }
     g_string_append(o, "</ul></section>");
+    /* items in NAACCR item number order, as registrars know them */
+    int nd = crtk_dictionary_count(d);
+    int *order = g_new(int, nd);
+    for (int i = 0; i < nd; i++)
+        order[i] = i;
+    g_qsort_with_data(order, nd, sizeof(int), by_number, d);
     for (int sec = 0; sec < crtk_section_count(); sec++) {
         const char *sname = crtk_section_name(sec);
         gboolean dup = FALSE;
@@ -163,7 +175,8 @@ static void render(crtk_web_req *r, crtk_stored_patient *p, int t, GHashTable *t
         if (dup)
             continue;
         gboolean open = FALSE;
-        for (int i = 0; i < crtk_dictionary_count(d); i++) {
+        for (int oi = 0; oi < nd; oi++) {
+            int i = order[oi];
             const crtk_item *it = crtk_dictionary_item(d, i);
             if (!form_item(it) || strcmp(crtk_item_section(it), sname) != 0)
                 continue;
@@ -192,6 +205,7 @@ static void render(crtk_web_req *r, crtk_stored_patient *p, int t, GHashTable *t
         if (open)
             g_string_append(o, "</fieldset>\n");
     }
+    g_free(order);
     g_string_append(o, "<div class=toolbar><button type=submit>Save</button></div></form>");
     crtk_html_end(o);
     crtk_web_send(r, status, "text/html; charset=utf-8", o);

@@ -109,8 +109,15 @@ static gboolean same_token(const char *a, const char *b)
 
 static void login_form(crtk_web_req *r, int status, const char *message)
 {
+    /* The log-in form's CSRF token is the crtk_login cookie (double submit); an existing one is kept so
+       that a second log-in page (another tab, a favicon redirect) does not outdate the first. */
     char token[65];
-    crtk_random_token(token);
+    char *have = cookie(r, "crtk_login");
+    if (have && strlen(have) == 64 && strspn(have, "0123456789abcdef") == 64)
+        memcpy(token, have, 65);
+    else
+        crtk_random_token(token);
+    g_free(have);
     set_cookie(r, "crtk_login", token, "/login", FALSE);
     GString *o = crtk_html_page(r, "Log in");
     g_string_append(o, "<h1>crtk — log in</h1>");
@@ -188,6 +195,10 @@ static void route(crtk_web_req *r)
     }
     if (g_str_has_prefix(p, "/assets/") && get) {
         asset(r, p + 8);
+        return;
+    }
+    if (!strcmp(p, "/favicon.ico")) {
+        crtk_web_error(r, 404, "No such page");
         return;
     }
     if (!strcmp(p, "/login")) {
