@@ -161,3 +161,52 @@ GArray *crtk_store_search_patients(crtk_store *s, const crtk_patient_query *q, i
     }
     return ids;
 }
+
+gboolean crtk_store_persons_by(crtk_store *s, const char *by, const char *value, int limit, crtk_store_person_fn fn,
+                               void *data, GError **error)
+{
+    static const char *const need[] = {"nameLast", "nameFirst", "dateOfBirth", "socialSecurityNumber", "patientIdNumber"};
+    for (unsigned i = 0; i < G_N_ELEMENTS(need); i++)
+        if (!has(s, need[i]))
+            return TRUE;
+    const char *where = !strcmp(by, "ssn")   ? "\"socialSecurityNumber\" = ?1"
+                        : !strcmp(by, "dob") ? "\"dateOfBirth\" = ?1"
+                                             : "id IN (SELECT patient_id FROM tumor WHERE \"medicalRecordNumber\" = ?1)";
+    if (!strcmp(by, "mrn") && !has(s, "medicalRecordNumber"))
+        return TRUE;
+    char *sql = g_strdup_printf("SELECT id, \"patientIdNumber\", \"nameLast\", \"nameFirst\", \"dateOfBirth\", "
+                                "\"socialSecurityNumber\" FROM patient WHERE %s LIMIT ?2", where);
+    sqlite3_stmt *st;
+    gboolean ok = crtk_store_prepare(s, sql, &st, error);
+    g_free(sql);
+    if (!ok)
+        return FALSE;
+    sqlite3_bind_text(st, 1, value, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 2, limit);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        const char *c[5];
+        for (int i = 0; i < 5; i++) {
+            c[i] = (const char *)sqlite3_column_text(st, i + 1);
+            if (!c[i])
+                c[i] = "";
+        }
+        if (fn(sqlite3_column_int64(st, 0), c[0], c[1], c[2], c[3], c[4], data))
+            break;
+    }
+    sqlite3_finalize(st);
+    return TRUE;
+}
+
+char *crtk_store_next_patient_key(crtk_store *s)
+{
+    gint64 max = 0;
+    sqlite3_stmt *st;
+    if (has(s, "patientIdNumber") &&
+        sqlite3_prepare_v2(s->db, "SELECT max(CAST(\"patientIdNumber\" AS INTEGER)) FROM patient", -1, &st, NULL) ==
+            SQLITE_OK) {
+        if (sqlite3_step(st) == SQLITE_ROW)
+            max = sqlite3_column_int64(st, 0);
+        sqlite3_finalize(st);
+    }
+    return g_strdup_printf("%08" G_GINT64_FORMAT, max + 1);
+}

@@ -21,4 +21,16 @@ gboolean crtk_store_ensure_search_indexes(crtk_store *s, GError **error);
 char *crtk_fold_text(const char *text);
 /* The SQL expression that folds a column the same way (newly allocated). */
 char *crtk_store_fold_sql(const char *column);
+
+
+/* ---- candidates for the duplicate check (registry/workspace/duplicates.c) ---- */
+typedef int (*crtk_store_person_fn)(gint64 id, const char *key, const char *last, const char *first,
+                                    const char *birth, const char *ssn, void *data);
+/* Calls fn for each patient (at most limit) whose SSN, birth date or (tumor) medical record number
+ * equals value; by: "ssn", "dob" or "mrn". */
+gboolean crtk_store_persons_by(crtk_store *s, const char *by, const char *value, int limit, crtk_store_person_fn fn,
+                               void *data, GError **error);
+
+/* The next free numeric patientIdNumber, 8 digits (newly allocated). */
+char *crtk_store_next_patient_key(crtk_store *s);
 #endif

@@ -7,6 +7,7 @@
  * failures are shown (the change is saved all the same, as abstracting software does).
  */
 #include "commands.h"
+#include "crtk/duplicates.h"
 #include "case_view.h"
 #include "case_edits.h"
 #include "json.h"
@@ -28,7 +29,9 @@ static int usage(void)
             "       crtk case set DB PATIENT[/TUMOR] ITEM=VALUE...\n"
             "       crtk case delete DB PATIENT[/TUMOR] --yes\n"
             "       crtk case edit DB PATIENT[/TUMOR]        (opens $EDITOR)\n"
-            "PATIENT: patientIdNumber or #ROWID; TUMOR: 1, 2, ... or #ROWID.  Options: --user NAME.\n");
+            "PATIENT: patientIdNumber or #ROWID; TUMOR: 1, 2, ... or #ROWID.  Options: --user NAME.\n"
+            "new refuses a likely duplicate (same SSN; same name and birth date; similar name with the\n"
+            "same birth date or MRN) and lists it; --allow-duplicate adds the patient anyway.\n");
     return EXIT_USAGE;
 }
 
@@ -219,6 +222,8 @@ static void report_edits(crtk_store *s, gint64 patient_id, GPtrArray *items)
     crtk_case_run_edits(s, patient_id, (const char *const *)items->pdata, (int)items->len, stdout);
 }
 
+static gboolean allow_duplicate; /* --allow-duplicate */
+
 static int do_new(crtk_store *s, int argc, char **argv, gint64 patient_to)
 {
     GPtrArray *items = g_ptr_array_new_with_free_func(g_free), *values = g_ptr_array_new_with_free_func(g_free);
@@ -258,6 +263,26 @@ static int do_new(crtk_store *s, int argc, char **argv, gint64 patient_to)
             g_set_error(&error, CRTK_ERROR, CRTK_ERROR_USAGE, "patient %s exists already", k);
             crtk_store_rollback(s);
             goto fail;
+        }
+        /* Likely matches already in the store (crtk/duplicates.h): refused unless --allow-duplicate. */
+        GPtrArray *dups = crtk_find_duplicates(s, &r->patient, crtk_element_get_id(t, d, "medicalRecordNumber"), &error);
+        if (!dups) {
+            crtk_store_rollback(s);
+            goto fail;
+        }
+        for (guint i = 0; i < dups->len; i++) {
+            crtk_duplicate *x = dups->pdata[i];
+            crtk_cli_error("possible duplicate: patient %s (%s, born %s): %s", x->patient_key, x->name, x->birth_date,
+                           x->reason);
+        }
+        guint n_dups = dups->len;
+        g_ptr_array_free(dups, TRUE);
+        if (n_dups && !allow_duplicate) {
+            crtk_cli_error("not added: open the patient above (crtk case show DB PATIENT), or add --allow-duplicate "
+                           "if this is another person");
+            crtk_store_rollback(s);
+            rc = EXIT_DATA;
+            goto out;
         }
         pid = crtk_store_insert_patient(s, &r->patient, &error);
         if (!pid) {
@@ -473,6 +498,8 @@ int cmd_case(int argc, char **argv)
             user = argv[++i];
         else if (!strcmp(argv[i], "--format") && i + 1 < argc)
             format = argv[++i];
+        else if (!strcmp(argv[i], "--allow-duplicate"))
+            allow_duplicate = TRUE;
         else if (!strcmp(argv[i], "--yes") || !strcmp(argv[i], "-y"))
             yes = TRUE;
         else

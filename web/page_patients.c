@@ -159,6 +159,11 @@ void crtk_page_patient(crtk_web_req *r, const char *key)
         g_free(status);
     }
     g_string_append(o, "</tbody></table>");
+    if (crtk_role_may(r->session->role, CRTK_MAY_ADD_CASES)) {
+        crtk_html_printf(o, "<form method=post action=\"/patients/%s/tumors\" class=newtumor>", ekey);
+        crtk_html_csrf(r, o);
+        g_string_append(o, "<button type=submit id=new-tumor>New tumor</button></form>");
+    }
     crtk_html_printf(o, "<p><a href=\"/patients/%s/history\">Audit history</a></p>", ekey);
     if (crtk_role_may(r->session->role, CRTK_MAY_POST_FOLLOWUP)) {
         crtk_html_printf(o, "<h2>Post a follow-up contact</h2><form method=post action=\"/patients/%s/followup\" class=followup>", ekey);

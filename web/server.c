@@ -251,6 +251,8 @@ static void route(crtk_web_req *r)
         crtk_page_patient(r, seg[1]);
     else if (n == 3 && !strcmp(seg[0], "patients") && !strcmp(seg[2], "history") && get)
         crtk_page_history(r, seg[1]);
+    else if (n == 3 && !strcmp(seg[0], "patients") && !strcmp(seg[2], "tumors") && post)
+        crtk_page_new_tumor(r, seg[1]);
     else if (n == 3 && !strcmp(seg[0], "patients") && !strcmp(seg[2], "followup") && post)
         crtk_page_followup_post(r, seg[1]);
     else if ((n == 4 || (n == 5 && !strcmp(seg[4], "check") && post)) && !strcmp(seg[0], "patients") &&

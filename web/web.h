@@ -47,6 +47,7 @@ void crtk_page_patient(crtk_web_req *r, const char *patient_key);
 void crtk_page_history(crtk_web_req *r, const char *patient_key);
 void crtk_page_followup_post(crtk_web_req *r, const char *patient_key);
 void crtk_page_new_patient(crtk_web_req *r);
+void crtk_page_new_tumor(crtk_web_req *r, const char *patient_key);
 void crtk_page_abstract(crtk_web_req *r, const char *patient_key, int tumor);
 void crtk_page_abstract_check(crtk_web_req *r, const char *patient_key, int tumor);
 void crtk_page_codes(crtk_web_req *r);

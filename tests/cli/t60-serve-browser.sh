@@ -14,4 +14,4 @@ start_server "$DB" --idle-timeout 0.05
 SHORT=$URL
 start_server "$DB"
 SHOTS=$(dirname "$CRTK")/screenshots
-$PY "$CRTK_SOURCE/tests/web/browser_test.py" "$URL" "$SHORT" "$SHOTS"
+$PY "$CRTK_SOURCE/tests/web/browser_test.py" "$URL" "$SHORT" "$SHOTS" "$DB"

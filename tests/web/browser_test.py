@@ -7,6 +7,7 @@ history; post a follow-up contact; and (SHORT_URL, a server with a 3-second idle
 back to the log-in page after the idle time.  Screenshots of the main pages go to SCREENSHOT_DIR."""
 import datetime
 import os
+import sqlite3
 import sys
 import tempfile
 import time
@@ -18,7 +19,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
-URL, SHORT_URL, SHOTS = sys.argv[1].rstrip("/"), sys.argv[2].rstrip("/"), sys.argv[3]
+URL, SHORT_URL, SHOTS, DB = sys.argv[1].rstrip("/"), sys.argv[2].rstrip("/"), sys.argv[3], sys.argv[4]
 os.makedirs(SHOTS, exist_ok=True)
 FAILS = []
 
@@ -157,13 +158,54 @@ try:
     check(today in d.find_element(By.CSS_SELECTOR, "dl.facts").text, f"last contact is now {today}")
     shot(d, "07-followup-posted")
 
-    # 9. log out
+    # 9. a new patient who is already there: the duplicate warning, then a new breast case end to end
+    last, first, dob = sqlite3.connect(DB).execute(
+        "SELECT nameLast, nameFirst, dateOfBirth FROM patient WHERE patientIdNumber = '00000002'").fetchone()
+    d.get(URL + "/patients/new")
+    type_keys(d, last.lower())            # the last name has the focus; tab through the form
+    type_keys(d, Keys.TAB); type_keys(d, first)
+    type_keys(d, Keys.TAB); type_keys(d, Keys.TAB)
+    type_keys(d, f"{dob[4:6]}/{dob[6:8]}/{dob[0:4]}")
+    type_keys(d, Keys.ENTER)
+    wait.until(EC.presence_of_element_located((By.ID, "duplicates")))
+    dup = d.find_element(By.ID, "duplicates").text
+    check("00000002" in dup and "same name and birth date" in dup, "duplicate warning names patient 00000002")
+    shot(d, "08-duplicate")
+    d.find_element(By.ID, "add-anyway").click()
+    wait.until(EC.presence_of_element_located((By.ID, "patient-id")))
+    new_key = d.find_element(By.ID, "patient-id").text
+    check(new_key != "00000002", f"added anyway as patient {new_key}")
+    d.find_element(By.ID, "new-tumor").click()
+    wait.until(EC.presence_of_element_located((By.ID, "abstract")))
+    check(d.current_url.endswith(f"/patients/{new_key}/tumors/1"), "a new tumor opens its abstract")
+    values = {"dateOfDiagnosis": "2026-02-03", "primarySite": "C504", "histologicTypeIcdO3": "8500",
+              "laterality": "1", "behaviorCodeIcdO3": "3", "diagnosticConfirmation": "1", "classOfCase": "10"}
+    for name, value in values.items():
+        el = d.find_element(By.NAME, name)
+        if el.tag_name == "select":
+            el.send_keys(value)           # keyboard: typing a code picks it
+        else:
+            el.click(); el.send_keys(Keys.CONTROL, "a"); el.send_keys(value)
+    Select_status = d.find_element(By.NAME, "crtk_abstract_status")
+    Select_status.send_keys("complete")
+    d.find_element(By.NAME, "primarySite").send_keys(Keys.ENTER)
+    wait.until(EC.presence_of_element_located((By.ID, "saved")))
+    row = sqlite3.connect(DB).execute(
+        "SELECT t.primarySite, t.histologicTypeIcdO3, t.behaviorCodeIcdO3, t.dateOfDiagnosis, t.laterality, "
+        "t.dateCaseInitiated IS NOT NULL FROM tumor t JOIN patient p ON p.id = t.patient_id "
+        "WHERE p.patientIdNumber = ?", (new_key,)).fetchone()
+    check(row is not None and row[:5] == ("C504", "8500", "3", "20260203", "1") and row[5] == 1,
+          f"the breast case is stored as typed, date normalised ({row})")
+    check(d.find_element(By.NAME, "crtk_abstract_status").get_attribute("value") == "complete", "status complete")
+    shot(d, "09-new-breast-case")
+
+    # 10. log out
     d.find_element(By.CSS_SELECTOR, "form.logout button").click()
     wait.until(EC.presence_of_element_located((By.NAME, "username")))
     d.get(URL + "/patients")
     check("/login" in d.current_url, "after logging out, pages lead to the log-in page")
 
-    # 10. the idle timeout (server with --idle-timeout 0.05 = 3 s)
+    # 11. the idle timeout (server with --idle-timeout 0.05 = 3 s)
     login(d, SHORT_URL, "abby", "abstract-pass-1")
     wait.until(EC.url_contains("/patients"))
     time.sleep(4)
