@@ -256,3 +256,39 @@ gboolean crtk_store_set_abstract_status(crtk_store *s, gint64 patient_id, gint64
     g_free(old);
     return ok;
 }
+
+gboolean crtk_store_abstract_queue(crtk_store *s, int limit, crtk_store_queue_fn fn, void *data, GError **error)
+{
+    static const char *const need[] = {"patientIdNumber", "nameLast", "nameFirst", "medicalRecordNumber",
+                                       "accessionNumberHosp", "primarySite", "dateOfDiagnosis", "dateOfFirstContact"};
+    GString *cols = g_string_new(NULL);
+    for (unsigned i = 0; i < G_N_ELEMENTS(need); i++) {
+        const crtk_item *it = crtk_dictionary_find(s->dict, need[i]);
+        if (it)
+            g_string_append_printf(cols, ", %s.\"%s\"", crtk_store_item_in_tumor_table(it) ? "t" : "p", need[i]);
+        else
+            g_string_append(cols, ", NULL");
+    }
+    char *sql = g_strdup_printf("SELECT t.id, p.id%s, coalesce(a.status, 'incomplete') FROM tumor t "
+                                "JOIN patient p ON p.id = t.patient_id LEFT JOIN crtk_abstract a ON a.tumor_id = t.id "
+                                "WHERE a.status IS NULL OR a.status <> 'complete' ORDER BY t.id LIMIT ?1", cols->str);
+    g_string_free(cols, TRUE);
+    sqlite3_stmt *st;
+    gboolean ok = crtk_store_prepare(s, sql, &st, error);
+    g_free(sql);
+    if (!ok)
+        return FALSE;
+    sqlite3_bind_int(st, 1, limit);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        const char *v[9];
+        for (int i = 0; i < 9; i++) {
+            v[i] = (const char *)sqlite3_column_text(st, i + 2);
+            if (!v[i])
+                v[i] = "";
+        }
+        if (fn(sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1), v, data))
+            break;
+    }
+    sqlite3_finalize(st);
+    return TRUE;
+}

@@ -3,19 +3,91 @@
 #include "crtk/entry.h"
 #include "codes.h"
 #include "store_search.h"
+#include "store_users.h"
+#include <stdlib.h>
 #include "web.h"
 
 #include <string.h>
 
 crtk_stored_patient *crtk_web_load_patient(crtk_web_req *r, const char *key);
 
+typedef struct {
+    crtk_web_req *r;
+    GString *o;
+    int today, n, late, failing;
+    crtk_stored_patient *p;
+} queue_ctx;
+
+/* Commission on Cancer timeliness: abstracted within six months of the first contact. */
+static gboolean past_window(int first_contact, int today)
+{
+    if (first_contact < 18000101)
+        return FALSE;
+    int y = first_contact / 10000, m = first_contact / 100 % 100 + 6, d = first_contact % 100;
+    if (m > 12)
+        y++, m -= 12;
+    return today > y * 10000 + m * 100 + d;
+}
+
+static int count_failures(const crtk_edit_failure *f, void *user)
+{
+    int *n = user;
+    (*n)++;
+    return 0;
+}
+
+static int queue_row(gint64 tumor_id, gint64 patient_id, const char *const *v, void *data)
+{
+    queue_ctx *c = data;
+    int ordinal = 0, fails = 0;
+    if (crtk_store_load_patient(c->r->web->store, patient_id, c->p, NULL)) {
+        for (int i = 0; i < c->p->record->n_tumors; i++)
+            if (c->p->tumor_ids[i] == tumor_id)
+                ordinal = i + 1;
+        if (c->r->web->edits) {
+            c->p->record->ordinal = 1;
+            crtk_edits_run_record(c->r->web->edits, c->p->record, count_failures, &fails);
+        }
+    }
+    gboolean late = past_window(atoi(v[7]), c->today);
+    c->n++;
+    c->late += late;
+    c->failing += fails > 0;
+    char *e = g_uri_escape_string(v[0], NULL, FALSE);
+    char name[256];
+    g_snprintf(name, sizeof name, "%s, %s", v[1], v[2]);
+    crtk_html_printf(c->o, "<tr><td><a href=\"/patients/%s/tumors/%d\">%s / %d</a></td><td>%s</td><td>%s</td><td>%s</td>",
+                     e, ordinal, v[0], ordinal, name, v[3], v[4]);
+    crtk_html_printf(c->o, "<td>%s</td><td>%s</td><td>%s</td><td class=fails>%d</td><td>%s</td></tr>", v[5], v[6], v[8], fails,
+                     late ? "past 6 months" : "");
+    g_free(e);
+    return 0;
+}
+
 void crtk_page_queues(crtk_web_req *r)
 {
     if (!crtk_web_require(r, CRTK_MAY_READ_CASES))
         return;
     GString *o = crtk_html_page(r, "Work queues");
-    g_string_append(o, "<h1>Work queues</h1><p>Not written yet: incomplete abstracts, failing edits, timeliness and "
-                       "follow-up due/lost lists are on the command line (crtk edits, crtk followup due).</p>");
+    char *today = crtk_today();
+    queue_ctx c = {r, o, atoi(today), 0, 0, 0, crtk_stored_patient_new(r->web->store)};
+    g_free(today);
+    g_string_append(o, "<h1>Work queues</h1><h2>Abstracts not complete</h2>"
+                       "<p>Incomplete and held abstracts, oldest first (200 at most), with the number of edits their "
+                       "patient fails and the Commission on Cancer's timeliness (abstracted within six months of "
+                       "first contact).</p><table class=queue id=queue-incomplete><thead><tr><th>Patient / tumor</th>"
+                       "<th>Name</th><th>MRN</th><th>Accession</th><th>Site</th><th>Diagnosed</th><th>Status</th>"
+                       "<th>Failing edits</th><th>Timeliness</th></tr></thead><tbody>");
+    GError *error = NULL;
+    if (!crtk_store_abstract_queue(r->web->store, 200, queue_row, &c, &error)) {
+        crtk_html_printf(o, "<tr><td colspan=9 class=error>%s</td></tr>", error->message);
+        g_error_free(error);
+    }
+    crtk_html_printf(o, "</tbody></table><p>%d abstracts shown; %d with failing edits; %d past the timeliness window.</p>",
+                     c.n, c.failing, c.late);
+    g_string_append(o, "<h2>Follow-up</h2><p>The due and lost lists: <code>crtk followup due DB --status due</code>; "
+                       "post a contact on the patient's page.</p>");
+    crtk_stored_patient_free(c.p);
     crtk_html_end(o);
     crtk_web_send(r, 200, "text/html; charset=utf-8", o);
 }

@@ -199,7 +199,13 @@ try:
     check(d.find_element(By.NAME, "crtk_abstract_status").get_attribute("value") == "complete", "status complete")
     shot(d, "09-new-breast-case")
 
-    # 10. log out
+    # 10. work queue: the completed abstract is not in it, the sample's incomplete ones are
+    d.get(URL + "/queues")
+    q = d.find_element(By.ID, "queue-incomplete").text
+    check(f"{new_key} / 1" not in q and "00000001 / 1" in q, "queue of incomplete abstracts (completed one left out)")
+    shot(d, "10-queues")
+
+    # 10b. log out
     d.find_element(By.CSS_SELECTOR, "form.logout button").click()
     wait.until(EC.presence_of_element_located((By.NAME, "username")))
     d.get(URL + "/patients")
