@@ -239,29 +239,6 @@ int cb(int n, const char *const *v, const char *const *names, void *u)
 
 /* ---- dates and single rules ---------------------------------------------------------------------- */
 
-static void test_dates(void)
-{
-    g_assert_cmpint(crtk_followup_parse_full_date("20260315"), ==, 20260315);
-    g_assert_cmpint(crtk_followup_parse_full_date("2026-03-15"), ==, 20260315);
-    g_assert_cmpint(crtk_followup_parse_full_date("20260230"), ==, 0);
-    g_assert_cmpint(crtk_followup_parse_full_date("202603"), ==, 0);
-    g_assert_cmpint(crtk_followup_parse_full_date("2026-3-15"), ==, 0);
-    g_assert_cmpint(crtk_followup_date_bound("2025", FALSE), ==, 20250101);
-    g_assert_cmpint(crtk_followup_date_bound("2025", TRUE), ==, 20251231);
-    g_assert_cmpint(crtk_followup_date_bound("202402", TRUE), ==, 20240229);
-    g_assert_cmpint(crtk_followup_date_bound("99999999", FALSE), ==, 0);
-    g_assert_cmpint(crtk_followup_date_bound("", FALSE), ==, 0);
-    g_assert_cmpint(crtk_followup_add_months(20250131, 1), ==, 20250228);
-    g_assert_cmpint(crtk_followup_add_months(20241115, 15), ==, 20260215);
-    g_assert_cmpint(crtk_followup_months_between(20250415, 20260315), ==, 11);
-    g_assert_cmpint(crtk_followup_months_between(20250315, 20260315), ==, 12);
-    g_assert_cmpint(crtk_followup_months_between(20250316, 20260315), ==, 11);
-    g_assert_cmpint(crtk_followup_months_between(20241215, 20260315), ==, 15);
-    g_assert_cmpint(crtk_followup_months_between(20241115, 20260315), ==, 16);
-    g_assert_cmpint(crtk_followup_months_between(20250131, 20250228), ==, 1);
-    g_assert_cmpint(crtk_followup_months_between(20260315, 20250315), ==, -12);
-}
-
 static crtk_followup_reason reason_of(const char *items)
 {
     crtk_followup_tumor t;
@@ -901,7 +878,6 @@ int main(int argc, char **argv)
 {
     g_setenv("CRTK_TODAY", TODAY, TRUE);
     g_test_init(&argc, &argv, NULL);
-    g_test_add_func("/followup/dates", test_dates);
     g_test_add_func("/followup/tumor-rules", test_tumor_rules);
     g_test_add_func("/followup/rate-pass", test_rate_pass);
 #define T(name, fn) g_test_add("/followup/" name, fixture, NULL, setup, fn, teardown)

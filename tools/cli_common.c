@@ -1,7 +1,7 @@
 /* cli_common.c — option parsing and messages shared by the crtk subcommands (see commands.h). */
 #include "commands.h"
-#include "dictionary.h"
-#include "store.h"
+#include "crtk/dictionary.h"
+#include "crtk/store.h"
 #include "crtk/users.h"
 
 #include <stdarg.h>

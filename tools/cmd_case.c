@@ -8,10 +8,10 @@
  */
 #include "commands.h"
 #include "crtk/duplicates.h"
-#include "case_view.h"
-#include "case_edits.h"
-#include "json.h"
-#include "store.h"
+#include "crtk/case_view.h"
+#include "crtk/case_edits.h"
+#include "crtk/json.h"
+#include "crtk/store.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -8,9 +8,9 @@
  * Exit 0: written, input clean; 1: written but the input had errors, or fatal; 2: usage.
  */
 #include "commands.h"
-#include "convert.h"
-#include "naaccr_read.h"
-#include "naaccr_write.h"
+#include "crtk/convert.h"
+#include "crtk/naaccr_read.h"
+#include "crtk/naaccr_write.h"
 
 #include <string.h>
 

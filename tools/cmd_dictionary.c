@@ -1,7 +1,7 @@
 /* cmd_dictionary.c — `crtk dictionary [--naaccr-version V] [ITEM]`: list the items, or show one. */
 #include "commands.h"
-#include "dictionary.h"
-#include "json.h"
+#include "crtk/dictionary.h"
+#include "crtk/json.h"
 
 #include <string.h>
 

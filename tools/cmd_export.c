@@ -1,9 +1,9 @@
 /* cmd_export.c — `crtk export DB -o FILE`: write cases of a store as NAACCR XML, flat or CSV. */
 #include "commands.h"
-#include "convert.h"
-#include "derived.h"
-#include "naaccr_write.h"
-#include "store.h"
+#include "crtk/convert.h"
+#include "crtk/derived.h"
+#include "crtk/naaccr_write.h"
+#include "crtk/store.h"
 
 #include <string.h>
 

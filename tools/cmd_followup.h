@@ -8,7 +8,7 @@
 #define CRTK_CMD_FOLLOWUP_H
 
 #include "commands.h"
-#include "followup.h"
+#include "crtk/followup.h"
 
 #include <stdio.h>
 #ifdef CRTK_HAVE_XLSXWRITER

@@ -5,8 +5,9 @@
  * the oldest last contact first) and prints them as text, CSV, JSON Lines or Excel.
  */
 #include "cmd_followup.h"
-#include "codes.h"
-#include "json.h"
+#include "crtk/codes.h"
+#include "crtk/json.h"
+#include "crtk/csv.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -215,12 +216,12 @@ static void due_csv(FILE *f, const due_ctx *c)
     GString *s = g_string_new(NULL);
     int first_col = c->group_by ? 0 : 1;
     for (int i = first_col; due_columns[i]; i++)
-        crtk_followup_csv_field(s, due_columns[i], i == first_col);
+        crtk_csv_append_for_people(s, due_columns[i], i == first_col);
     g_string_append(s, "\r\n");
     for (guint k = 0; k < c->rows->len; k++) {
         char **v = due_values(c->rows->pdata[k], FALSE);
         for (int i = first_col; due_columns[i]; i++)
-            crtk_followup_csv_field(s, v[i], i == first_col);
+            crtk_csv_append_for_people(s, v[i], i == first_col);
         g_string_append(s, "\r\n");
         g_strfreev(v);
         if (s->len > 1 << 16) {

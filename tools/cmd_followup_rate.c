@@ -4,7 +4,7 @@
  * target, pass or fail) and prints it as text, JSON Lines or Excel.
  */
 #include "cmd_followup.h"
-#include "json.h"
+#include "crtk/json.h"
 
 #include <string.h>
 

@@ -5,7 +5,7 @@
  * its default.
  */
 #include "cmd_followup.h"
-#include "store.h"
+#include "crtk/store.h"
 
 #include <string.h>
 

@@ -1,6 +1,6 @@
 /* cmd_import.c — `crtk import DB FILE...`: load NAACCR XML, flat or CSV files, one transaction per file. */
 #include "commands.h"
-#include "store.h"
+#include "crtk/store.h"
 
 #include <string.h>
 

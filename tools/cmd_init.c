@@ -1,6 +1,6 @@
 /* cmd_init.c — `crtk init DB`: create a registry store. */
 #include "commands.h"
-#include "store.h"
+#include "crtk/store.h"
 
 int cmd_init(int argc, char **argv)
 {

@@ -1,8 +1,8 @@
 /* cmd_report.c — `crtk report NAME DB -o FILE.xlsx`: Excel reports of a store for a cancer committee. */
 #include "commands.h"
-#include "excel_common.h"
-#include "json.h"
-#include "store.h"
+#include "crtk/excel_common.h"
+#include "crtk/json.h"
+#include "crtk/store.h"
 
 #include <stdlib.h>
 #include <string.h>

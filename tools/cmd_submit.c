@@ -1,11 +1,11 @@
 /* cmd_submit.c — `crtk submit DB -o FILE`: send new and changed cases to the central registry, with
  * the edits, the refusal rule and the QA summary; `crtk submit DB --history` lists what was sent. */
 #include "commands.h"
-#include "dictionary.h"
-#include "json.h"
-#include "store.h"
-#include "store_submission.h"
-#include "submission.h"
+#include "crtk/dictionary.h"
+#include "crtk/json.h"
+#include "crtk/store.h"
+#include "crtk/store_submission.h"
+#include "crtk/submission.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -10,7 +10,7 @@
 #include <glib.h>
 #include <stdio.h>
 
-#define CRTK_VERSION_STRING "0.1.0"
+#include "crtk/version.h"
 enum { EXIT_OK = 0, EXIT_DATA = 1, EXIT_USAGE = 2 };
 
 typedef struct crtk_command {

@@ -29,5 +29,7 @@ run() { # run NAME BUILD_DIR CMAKE_ARGS...
 }
 
 run "normal build" "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo
-run "sanitizer build (ASan+UBSan)" "$ASAN_BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCRTK_SANITIZE=ON
+# The sanitizer build is also the shared-library build (libcrtk.so, libcrtk-reports.so), so both
+# ways of building the libraries are built and tested.
+run "sanitizer build (ASan+UBSan, shared libraries)" "$ASAN_BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCRTK_SANITIZE=ON -DBUILD_SHARED_LIBS=ON
 echo "== all tests passed in both builds"

@@ -19,7 +19,7 @@ expect_no_out() { if ! grep -qE -- "$1" "$TMP/out"; then ok; else fail "$2: stdo
 expect_err() { if grep -qE -- "$1" "$TMP/err"; then ok; else fail "$2: stderr lacks /$1/"; cat "$TMP/err"; fi; }
 expect_file() { if grep -qE -- "$2" "$1"; then ok; else fail "$3: $1 lacks /$2/"; cat "$1"; fi; }
 
-ROOT='<NaaccrData baseDictionaryUri="http://naaccr.org/naaccrxml/naaccr-dictionary-260.xml" recordType="I" specificationVersion="1.8" xmlns="http://naaccr.org/naaccrxml">'
+ROOT='<NaaccrData baseDictionaryUri="http://naaccr.org/naaccrxml/naaccr-dictionary-260.xml" recordType="A" specificationVersion="1.8" xmlns="http://naaccr.org/naaccrxml">'
 patient() { # ID SITE LATERALITY
     cat <<XML
   <Patient>
@@ -33,6 +33,7 @@ patient() { # ID SITE LATERALITY
     <Item naaccrId="dateOfLastContact">20230601</Item>
     <Item naaccrId="causeOfDeath">0000</Item>
     <Item naaccrId="icdRevisionNumber">0</Item>
+    <Item naaccrId="nameLast">DOE</Item><Item naaccrId="nameFirst">JANE</Item><Item naaccrId="autopsy">0</Item>
     <Tumor>
       <Item naaccrId="primarySite">$2</Item>
       <Item naaccrId="laterality">$3</Item>
@@ -45,6 +46,21 @@ patient() { # ID SITE LATERALITY
       <Item naaccrId="diagnosticConfirmation">1</Item>
       <Item naaccrId="addrAtDxState">MD</Item>
       <Item naaccrId="countyAtDx">005</Item>
+      <Item naaccrId="addrAtDxPostalCode">21201</Item>
+      <Item naaccrId="classOfCase">10</Item><Item naaccrId="accessionNumberHosp">202200001</Item>
+      <Item naaccrId="sequenceNumberHospital">00</Item><Item naaccrId="reportingFacility">0012345678</Item>
+      <Item naaccrId="dateOf1stContact">20220305</Item><Item naaccrId="medicalRecordNumber">MR000001</Item>
+      <Item naaccrId="primaryPayerAtDx">02</Item><Item naaccrId="cancerStatus">1</Item>
+      <Item naaccrId="gradeClinical">2</Item><Item naaccrId="gradePathological">2</Item>
+      <Item naaccrId="summaryStage2018">1</Item><Item naaccrId="ajccTnmClinT">cT1</Item>
+      <Item naaccrId="ajccTnmClinN">cN0</Item><Item naaccrId="ajccTnmClinM">cM0</Item>
+      <Item naaccrId="ajccTnmClinStageGroup">1A</Item><Item naaccrId="rxSummSurgPrimSite">22</Item>
+      <Item naaccrId="rxSummScopeRegLnSur">2</Item><Item naaccrId="rxSummSurgOthRegDis">0</Item>
+      <Item naaccrId="reasonForNoSurgery">0</Item><Item naaccrId="phase1RadiationTreatmentModality">02</Item>
+      <Item naaccrId="reasonForNoRadiation">0</Item><Item naaccrId="rxSummChemo">00</Item>
+      <Item naaccrId="rxSummHormone">01</Item><Item naaccrId="rxSummBrm">00</Item>
+      <Item naaccrId="rxSummTransplntEndocr">00</Item><Item naaccrId="rxSummOther">0</Item>
+      <Item naaccrId="rxSummSystemicSurSeq">0</Item><Item naaccrId="rxSummSurgRadSeq">3</Item>
     </Tumor>
   </Patient>
 XML
@@ -152,6 +168,21 @@ if [ -f "$SAMPLE" ]; then
     expect_rc 1 "shared sample has failures"
     expect_out '"summary":"total",.*"patients":3,"tumors":5' "shared sample summary"
 fi
+
+# --- items no edit reads are said, never silently passed
+run edits --today 20240615 "$TMP/good.xml" --set hospital
+expect_out "^[0-9]+ items unchecked \([0-9]+ of them free text\): no edit of this set reads them" "unchecked count in the summary"
+run edits --list --unchecked --set hospital
+expect_out "^unchecked  textRemarks " "free text listed as unchecked"
+if grep -q "^unchecked  primarySite " "$TMP/out"; then fail "primarySite is checked"; else ok; fi
+# --- the abstracting case of issue 12: a new case with the required items blank fails, naming them
+sed -e '/classOfCase/d' -e '/sequenceNumberHospital/d' -e 's#<Item naaccrId="summaryStage2018">1</Item>##' \
+    -e 's#<Item naaccrId="gradeClinical">2</Item>##' "$TMP/good.xml" >"$TMP/blank.xml"
+run edits --today 20240615 --set hospital --format json "$TMP/blank.xml"
+for e in R-classOfCase R-accessionNumberHosp R-reportingFacility R-summaryStage2018 R-gradeClinical R-sequenceNumberHospital; do
+    expect_out "\"edit\":\"$e\"" "blank abstract fails $e"
+done
+expect_out '"edit":"R-classOfCase".*"items":\["classOfCase"' "the failure names its item first"
 
 echo "t21-edits: $checks checks, $fails failed"
 [ "$fails" -eq 0 ]
