@@ -2,8 +2,8 @@
  * (thin: the rules are in registry/users/, see include/crtk/users.h). */
 #include "commands.h"
 #include "crtk/users.h"
-#include "json.h"
-#include "store.h"
+#include "crtk/json.h"
+#include "crtk/store.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -1,6 +1,7 @@
 /* store_search.h — the store's look-ups behind the patient index (see store_search.c). */
 #ifndef CRTK_STORE_SEARCH_H
 #define CRTK_STORE_SEARCH_H
+#include "crtk/export.h"
 #include "store.h"
 
 /* What to look for; NULL fields are not searched.  Results of every field are joined. */
@@ -14,13 +15,13 @@ typedef struct crtk_patient_query {
 } crtk_patient_query;
 
 /* Row ids of matching patients (at most limit), names in alphabetical order first. */
-GArray *crtk_store_search_patients(crtk_store *s, const crtk_patient_query *q, int limit, GError **error);
+CRTK_API GArray *crtk_store_search_patients(crtk_store *s, const crtk_patient_query *q, int limit, GError **error);
 /* Creates the indexes of the look-ups when missing (called by crtk_store_ensure_indexes). */
-gboolean crtk_store_ensure_search_indexes(crtk_store *s, GError **error);
+CRTK_API gboolean crtk_store_ensure_search_indexes(crtk_store *s, GError **error);
 /* Lower-case text with accented Latin letters replaced by their base letter (newly allocated). */
-char *crtk_fold_text(const char *text);
+CRTK_API char *crtk_fold_text(const char *text);
 /* The SQL expression that folds a column the same way (newly allocated). */
-char *crtk_store_fold_sql(const char *column);
+CRTK_API char *crtk_store_fold_sql(const char *column);
 
 
 /* ---- candidates for the duplicate check (registry/workspace/duplicates.c) ---- */
@@ -28,9 +29,9 @@ typedef int (*crtk_store_person_fn)(gint64 id, const char *key, const char *last
                                     const char *birth, const char *ssn, void *data);
 /* Calls fn for each patient (at most limit) whose SSN, birth date or (tumor) medical record number
  * equals value; by: "ssn", "dob" or "mrn". */
-gboolean crtk_store_persons_by(crtk_store *s, const char *by, const char *value, int limit, crtk_store_person_fn fn,
+CRTK_API gboolean crtk_store_persons_by(crtk_store *s, const char *by, const char *value, int limit, crtk_store_person_fn fn,
                                void *data, GError **error);
 
 /* The next free numeric patientIdNumber, 8 digits (newly allocated). */
-char *crtk_store_next_patient_key(crtk_store *s);
+CRTK_API char *crtk_store_next_patient_key(crtk_store *s);
 #endif
