@@ -281,10 +281,12 @@ static void handler(SoupServer *server, SoupServerMessage *msg, const char *path
         const char *ct = soup_message_headers_get_content_type(soup_server_message_get_request_headers(msg), NULL);
         if (len > MAX_BODY) {
             crtk_web_error(&r, 413, "Too much data");
-        } else if (!ct || strcmp(ct, "application/x-www-form-urlencoded") != 0 ||
-                   !(r.form = crtk_web_form_parse(d, len, MAX_FIELDS))) {
-            crtk_web_error(&r, 400, "Not a form");
         } else {
+            /* A body that is not a form counts as an empty form: without a session it still gets 303, with
+               one 403 (no csrf_token). */
+            if (!ct || strcmp(ct, "application/x-www-form-urlencoded") != 0 ||
+                !(r.form = crtk_web_form_parse(d, len, MAX_FIELDS)))
+                r.form = crtk_web_form_parse(NULL, 0, MAX_FIELDS);
             r.body = d;
             r.body_len = len;
             route(&r);

@@ -67,6 +67,8 @@ for method, path in [("GET", "/patients"), ("GET", "/patients?q=a"), ("GET", "/p
     r, _ = req(method, path, body={} if method == "POST" else None)
     check(r.status == 303 and urllib.parse.urlsplit(r.getheader("Location")).path == "/login",
           f"{method} {path} without a session -> 303 /login (got {r.status})")
+r, _ = req("POST", "/patients/00000001/tumors/1", None, headers={"Content-Type": "application/json"})
+check(r.status == 303, "a non-form POST without a session -> 303 too")
 r, _ = req("GET", "/patients", cookie="crtk_session=" + "0" * 64)
 check(r.status == 303, "a made-up session token -> 303")
 
