@@ -308,7 +308,7 @@ static void handler(SoupServer *server, SoupServerMessage *msg, const char *path
 static gboolean quit(gpointer loop)
 {
     g_main_loop_quit(loop);
-    return G_SOURCE_REMOVE;
+    return G_SOURCE_CONTINUE; /* removed after the loop, with the other signal's source */
 }
 
 static GInetSocketAddress *parse_listen(const char *text, GError **error)

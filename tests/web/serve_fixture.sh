@@ -7,8 +7,15 @@ set -euo pipefail
 WORK=$(mktemp -d)
 SERVER_PIDS=()
 cleanup() {
-    for p in "${SERVER_PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+    local rc=$?
+    for p in "${SERVER_PIDS[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
+    # a server that hit a sanitizer report (ASan/UBSan/LSan builds) or a GLib critical fails the test
+    if grep -l -E "Sanitizer|runtime error|CRITICAL" "$WORK"/serve.* 2>/dev/null; then
+        cat "$WORK"/serve.*
+        rc=1
+    fi
     rm -rf "$WORK"
+    exit $rc
 }
 trap cleanup EXIT
 DB=$WORK/registry.db
