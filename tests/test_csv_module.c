@@ -6,6 +6,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 #include "csv.h"
+#include "test_util.h"
 
 typedef struct {
     GString *log;
@@ -83,8 +84,7 @@ static void test_problems(void)
 
 static void test_read_all(void)
 {
-    char *dir = g_dir_make_tmp("crtk-csvmod-XXXXXX", NULL);
-    char *path = g_build_filename(dir, "post.csv", NULL);
+    char *path = tu_tmp_path("post.csv"); /* the directory is removed at exit */
     g_assert_true(g_file_set_contents(path, "id,date\n 001 ,20260101\n\n002,\"2026-02-01\"\n", -1, NULL));
     GArray *lines = NULL;
     GError *err = NULL;
@@ -104,10 +104,7 @@ static void test_read_all(void)
     g_assert_nonnull(strstr(err->message, "post.csv:2:"));
     g_assert_nonnull(strstr(err->message, "NUL"));
     g_error_free(err);
-    g_unlink(path);
-    g_rmdir(dir);
     g_free(path);
-    g_free(dir);
 }
 
 static void test_write(void)
@@ -133,10 +130,10 @@ static void test_write(void)
 
 int main(int argc, char **argv)
 {
-    g_test_init(&argc, &argv, NULL);
+    tu_init(&argc, &argv);
     g_test_add_func("/csv-module/read", test_read);
     g_test_add_func("/csv-module/problems", test_problems);
     g_test_add_func("/csv-module/read-all", test_read_all);
     g_test_add_func("/csv-module/write", test_write);
-    return g_test_run();
+    return tu_finish(g_test_run());
 }

@@ -204,7 +204,10 @@ static void summary(edits_run *r, FILE *out, long files)
         crtk_json_field_int(s, "patients", t.patients, FALSE);
         crtk_json_field_int(s, "tumors", t.tumors, FALSE);
         crtk_json_field_int(s, "tumorsPassing", t.tumors_passing, FALSE);
-        g_string_append_printf(s, ",\"passingPercent\":%.1f", share);
+        if (t.tumors)
+            g_string_append_printf(s, ",\"passingPercent\":%.1f", share);
+        else
+            g_string_append(s, ",\"passingPercent\":null");
         crtk_json_field_int(s, "failures", t.failures, FALSE);
         crtk_json_field_int(s, "edits", totals->len, FALSE);
         crtk_json_field_int(s, "itemsUnchecked", unchecked, FALSE);
@@ -213,10 +216,14 @@ static void summary(edits_run *r, FILE *out, long files)
         fprintf(out, "%s\n", s->str);
         g_string_free(s, TRUE);
     } else {
-        fprintf(out, "Edits (set %s, %u edits): %ld patient%s, %ld tumor%s; %ld tumor%s (%.1f%%) pass every edit; %ld failure%s\n",
-                r->set ? r->set : "all", totals->len, t.patients, t.patients == 1 ? "" : "s", t.tumors,
-                t.tumors == 1 ? "" : "s", t.tumors_passing, t.tumors_passing == 1 ? "" : "s", share, t.failures,
-                t.failures == 1 ? "" : "s");
+        if (t.tumors == 0)
+            /* nothing read (an unreadable file, an empty selection): no share of passing tumors to claim */
+            fprintf(out, "Edits (set %s, %u edits): no tumor was checked\n", r->set ? r->set : "all", totals->len);
+        else
+            fprintf(out, "Edits (set %s, %u edits): %ld patient%s, %ld tumor%s; %ld tumor%s (%.1f%%) pass every edit; %ld failure%s\n",
+                    r->set ? r->set : "all", totals->len, t.patients, t.patients == 1 ? "" : "s", t.tumors,
+                    t.tumors == 1 ? "" : "s", t.tumors_passing, t.tumors_passing == 1 ? "" : "s", share, t.failures,
+                    t.failures == 1 ? "" : "s");
         for (guint i = 0; i < totals->len; i++) {
             edit_total *et = &g_array_index(totals, edit_total, i);
             if (et->failures)

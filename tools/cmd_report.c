@@ -70,6 +70,7 @@ int cmd_report(int argc, char **argv)
     char *output = NULL, *where = NULL, *years = NULL, *as_of = NULL, *format = NULL, *set = NULL;
     int suppress = 0, top = 10;
     gboolean list = FALSE;
+    gboolean all_classes = FALSE, current_year = FALSE, all_edits = FALSE;
     GOptionEntry entries[] = {
         {"output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "workbook to write (.xlsx)", "FILE"},
         {"where", 0, 0, G_OPTION_ARG_STRING, &where, "SQL condition over tumor and patient columns (read-only)", "SQL"},
@@ -78,6 +79,9 @@ int cmd_report(int argc, char **argv)
         {"top", 0, 0, G_OPTION_ARG_INT, &top, "number of top site groups (stage, trends, survival; default 10)", "N"},
         {"as-of", 0, 0, G_OPTION_ARG_STRING, &as_of, "date of the report, YYYYMMDD (default today)", "DATE"},
         {"set", 0, 0, G_OPTION_ARG_STRING, &set, "quality: edit set to run (default state-submission; none to skip)", "SET"},
+        {"all-classes", 0, 0, G_OPTION_ARG_NONE, &all_classes, "stage and site tables: stage of every class of case (default: analytic cases)", NULL},
+        {"current-year", 0, 0, G_OPTION_ARG_NONE, &current_year, "trends: keep the current, incomplete year of diagnosis", NULL},
+        {"all-edits", 0, 0, G_OPTION_ARG_NONE, &all_edits, "quality: list every edit of the set, not only the failing ones", NULL},
         {"list", 'l', 0, G_OPTION_ARG_NONE, &list, "describe the reports", NULL},
         {"format", 'f', 0, G_OPTION_ARG_STRING, &format, "--list output: text (default) or json (JSON Lines)", "FMT"},
         {NULL}};
@@ -108,7 +112,21 @@ int cmd_report(int argc, char **argv)
     }
     const crtk_report_def *def = crtk_report_find(argv[1]);
     if (!def) {
-        crtk_cli_error("report: no report named %s (crtk report --list names them)", argv[1]);
+        GPtrArray *names = g_ptr_array_new();
+        int nd = 0;
+        const crtk_report_def *defs = crtk_reports(&nd);
+        for (int i = 0; i < nd; i++)
+            g_ptr_array_add(names, (gpointer)defs[i].name);
+        g_ptr_array_add(names, NULL);
+        char *hint = crtk_cli_did_you_mean(argv[1], (const char *const *)names->pdata);
+        crtk_cli_error("report: no report named %s%s (crtk report --list names them)", argv[1], hint);
+        g_free(hint);
+        g_ptr_array_free(names, TRUE);
+        rc = EXIT_USAGE;
+        goto out;
+    }
+    if (!g_str_has_suffix(output, ".xlsx")) {
+        crtk_cli_error("report: %s: a report is an Excel workbook: name the output FILE.xlsx", output);
         rc = EXIT_USAGE;
         goto out;
     }
@@ -130,6 +148,9 @@ int cmd_report(int argc, char **argv)
         goto out;
     }
     o.where = where;
+    o.all_classes = all_classes;
+    o.current_year = current_year;
+    o.all_edits = all_edits;
     o.suppress_below = suppress;
     o.top = top;
     o.as_of = as_of;
@@ -144,8 +165,8 @@ int cmd_report(int argc, char **argv)
     clock_gettime(CLOCK_MONOTONIC, &t0);
     if (!crtk_report_run(s, def, output, &o, &error)) {
         crtk_cli_error("report %s: %s", def->name, error->message);
+        rc = g_error_matches(error, CRTK_ERROR, CRTK_ERROR_DATA) ? EXIT_DATA : EXIT_USAGE;
         g_error_free(error);
-        rc = EXIT_USAGE;
         goto out;
     }
     clock_gettime(CLOCK_MONOTONIC, &t1);

@@ -1,7 +1,7 @@
 /* codes.h — code tables: the codes of coded NAACCR items, ICD-O-3 topography and
  * morphology, paired sites, state/county codes and the SEER site/histology list.
  *
- * The tables are data files of schemas/codes/ (made by tools/gen-codes.py) that
+ * The tables are data files of schemas/codes/ (made by tools/dev/gen-codes.py) that
  * crtk carries in its binary; they are read once, on first use (thread-safe).
  * Items are named by naaccrId.  Besides the items of code-lists.tsv, these
  * names have lists: primarySite (alias "topography": the 330 ICD-O-3 sites),

@@ -8,6 +8,7 @@
 #include "excel_common.h"
 #include "excel_reports.h"
 #include "edits_xlsx.h"
+#include "followup_worksheets.h"
 #include "letters.h"
 #include "qa_summary.h"
 #include "submission.h"

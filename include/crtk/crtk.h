@@ -42,6 +42,7 @@
 #include "naaccr_read.h"
 #include "naaccr_write.h"
 #include "convert.h"
+#include "convert_file.h"
 #include "codes.h"
 #include "derived.h"
 #include "edits.h"
@@ -50,6 +51,7 @@
 #include "store_submission.h"
 #include "case_view.h"
 #include "case_edits.h"
+#include "case_entry.h"
 #include "followup.h"
 
 #endif

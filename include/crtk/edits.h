@@ -8,11 +8,19 @@
  * evaluated per tumor (patient items are visible from each tumor) or once per
  * patient.  An edit whose items the dictionary does not have is skipped.
  *
+ *   static int on_failure(const crtk_edit_failure *f, void *user)
+ *   {
+ *       printf("%s tumor %d: %s %s\n", f->patient_id, f->tumor, f->edit_id, f->message);
+ *       return CRTK_CONTINUE;
+ *   }
+ *   ...
  *   GError *err = NULL;
- *   crtk_edits *ed = crtk_edits_load("hospital", NULL, dict, &err);
- *   crtk_edits_run_record(ed, record, on_failure, user);   // for each patient
- *   ... crtk_edits_stats(ed) ...
+ *   crtk_edits *ed = crtk_edits_load("hospital", NULL, dict, &err);   // NULL: see err->message
+ *   crtk_edits_run_record(ed, record, on_failure, NULL);              // for each patient
+ *   crtk_edits_stats st = crtk_edits_stats_get(ed);                   // st.failures, st.tumors, ...
  *   crtk_edits_free(ed);
+ *
+ * examples/run_edits.c is the whole program (edits on every patient of a file).
  */
 #ifndef CRTK_EDITS_H
 #define CRTK_EDITS_H

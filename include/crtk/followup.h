@@ -86,6 +86,15 @@ CRTK_API gboolean crtk_followup_setting_is_key(const char *key);
 /* The value a follow-up setting has when it is not set, as text (free with g_free), or NULL when
  * it has none. */
 CRTK_API char *crtk_followup_setting_default(const char *key);
+/* The value a follow-up setting is in effect with: the stored value, else its default (then
+ * *is_default, when not NULL, is TRUE), else NULL.  Free with g_free. */
+CRTK_API char *crtk_followup_setting_value(crtk_store *s, const char *key, gboolean *is_default);
+/* Changes follow-up settings: assignments are "KEY=VALUE" texts (n of them; "KEY=" removes the
+ * setting), applied in one transaction that is kept only when every key is a follow-up setting
+ * (else CRTK_ERROR_USAGE naming the assignment) and the settings still make sense together
+ * (crtk_followup_rules_from_store; its error).  Changes are audited by the store.  FALSE with
+ * nothing changed on any failure. */
+CRTK_API gboolean crtk_followup_settings_set(crtk_store *s, const char *const *assignments, int n, GError **error);
 
 /* ---- classification ------------------------------------------------------------------------ */
 

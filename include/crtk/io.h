@@ -21,6 +21,12 @@ CRTK_API crtk_in *crtk_in_open(const char *path, GError **error);
 CRTK_API crtk_in *crtk_in_open_memory(const char *data, size_t len);
 /* Reads up to len bytes; returns bytes read, 0 at end, -1 on error (error set). */
 CRTK_API gssize crtk_in_read(crtk_in *in, void *buf, size_t len, GError **error);
+/* Looks at the next up to want bytes (decompressed) without consuming them: the following
+ * crtk_in_read calls return them again.  This is how a format is detected on a stream that
+ * cannot be reopened (standard input).  Returns the bytes, NUL-terminated, owned by the stream
+ * and valid until the next call on it, with their count in *got (less than want only at the end
+ * of the stream); NULL with error on a read error. */
+CRTK_API const char *crtk_in_peek(crtk_in *in, size_t want, size_t *got, GError **error);
 CRTK_API gboolean crtk_in_is_gzip(const crtk_in *in);
 CRTK_API void crtk_in_close(crtk_in *in);
 

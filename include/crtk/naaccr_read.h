@@ -56,13 +56,20 @@ CRTK_API int crtk_naaccr_flat_read(crtk_in *in, const char *name, const crtk_rea
 CRTK_API int crtk_naaccr_csv_read(crtk_in *in, const char *name, const crtk_read_options *options,
                          const crtk_read_handlers *handlers, void *user, crtk_read_stats *stats);
 
-/* Opens path, finds its format (from the name, else from the first bytes) and reads it. */
+/* Opens path ("-" = standard input, plain or gzip), finds its format (from the name, else from a
+ * buffered look at its first bytes: the stream is opened once, never reopened) and reads it.
+ * Problems name the file as given, or "(standard input)". */
 CRTK_API int crtk_naaccr_read_file(const char *path, crtk_format format, const crtk_read_options *options,
                           const crtk_read_handlers *handlers, void *user, crtk_read_stats *stats);
 
 /* Format from a file name: .xml/.xml.gz -> XML, .csv(.gz) -> CSV, .txt/.dat/.fwf/.flat(.gz) -> flat. */
 CRTK_API crtk_format crtk_format_from_name(const char *path);
 CRTK_API crtk_format crtk_format_parse(const char *name); /* "xml", "flat", "csv" */
+/* Format from the first bytes of a (decompressed) file: '<' after an optional UTF-8 byte order
+ * mark and white space is XML; a first line with a comma and the word patientIdNumber is CSV
+ * (a header of naaccrIds); anything else is flat; nothing at all is CRTK_FORMAT_UNKNOWN (then
+ * read as XML, which reports an empty input).  head need not be NUL-terminated. */
+CRTK_API crtk_format crtk_format_detect(const char *head, size_t len);
 CRTK_API const char *crtk_format_name(crtk_format format);
 
 #endif

@@ -16,7 +16,7 @@
 typedef struct crtk_write_options {
     crtk_format format;            /* XML, FLAT or CSV */
     unsigned record_type;          /* A, M, C or I; 0 = the header's */
-    const char *specification_version; /* XML: default "1.8" for v25+, "1.7" for v24, else "1.5"... see docs */
+    const char *specification_version; /* XML: specificationVersion written; NULL = "1.8" (any NAACCR version) */
     gboolean write_item_numbers;   /* XML: naaccrNum on every Item */
     gboolean drop_extensions;      /* XML: do not write kept extension elements */
     gboolean zero_padding;         /* apply leftZero padding to all-digit values (flat always does) */

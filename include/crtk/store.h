@@ -63,6 +63,10 @@ CRTK_API void crtk_stored_patient_free(crtk_stored_patient *p);
 
 /* Finds a patient by patientIdNumber or, if all digits and prefixed with '#', by row id. Returns row id or 0. */
 CRTK_API gint64 crtk_store_find_patient(crtk_store *s, const char *key);
+/* The next patientIdNumber: one more than the largest numeric one in the store, as 8 digits
+ * ("00000001" in an empty store).  Newly allocated (g_free); NULL with error when the store
+ * cannot be read. */
+CRTK_API char *crtk_store_next_patient_id_number(crtk_store *s, GError **error);
 CRTK_API gboolean crtk_store_load_patient(crtk_store *s, gint64 patient_id, crtk_stored_patient *out, GError **error);
 
 /* Sets items of a patient (tumor_id 0) or tumor: values are checked against their items first;

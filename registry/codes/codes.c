@@ -467,15 +467,54 @@ static void load_site_morphology(void)
     }
 }
 
+/* Other names of ICD-O-3 morphology codes (schemas/codes/morphology-synonyms.tsv): "8500/3" and
+ * "8500" (every behavior) -> the terms, joined by " | ". */
+static GHashTable *load_synonyms(void)
+{
+    GHashTable *syn = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    size_t len = 0;
+    const char *data = crtk_schema_text("codes/morphology-synonyms.tsv", &len);
+    const char *p = data, *end = data ? data + len : NULL;
+    while (p && p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *le = nl ? nl : end;
+        const char *line = p;
+        p = nl ? nl + 1 : end;
+        if (line == le || *line == '#' || !strncmp(line, "histology\t", 10))
+            continue;
+        char *l = g_strndup(line, (gsize)(le - line));
+        char **f = g_strsplit(l, "\t", 3);
+        if (g_strv_length(f) == 3) {
+            char *keys[2] = {g_strdup_printf("%s/%s", f[0], f[1]), g_strdup(f[0])};
+            for (int k = 0; k < 2; k++) {
+                GString *g = g_hash_table_lookup(syn, keys[k]);
+                if (!g) {
+                    g = g_string_new(NULL);
+                    g_hash_table_insert(syn, g_strdup(keys[k]), g);
+                }
+                g_string_append_printf(g, " | %s", f[2]);
+                g_free(keys[k]);
+            }
+        }
+        g_strfreev(f);
+        g_free(l);
+    }
+    return syn;
+}
+
 static void build_search_text(gpointer key, gpointer value, gpointer user)
 {
-    (void)key, (void)user;
+    (void)key;
+    GHashTable *synonyms = user;
     crtk_code_table *l = value;
     if (l->search_text)
         return;
+    gboolean morph = !strcmp(l->name, "morphology") || !strcmp(l->name, "histologicTypeIcdO3");
     l->search_text = g_new0(char *, l->n + 1);
     for (int i = 0; i < l->n; i++) {
-        char *s = g_strconcat(l->codes[i].label, l->codes[i].extra ? " " : "", l->codes[i].extra ? l->codes[i].extra : "", NULL);
+        GString *other = morph ? g_hash_table_lookup(synonyms, l->codes[i].code) : NULL;
+        char *s = g_strconcat(l->codes[i].label, l->codes[i].extra ? " " : "", l->codes[i].extra ? l->codes[i].extra : "",
+                              other ? other->str : "", NULL);
         char *low = g_ascii_strdown(s, -1);
         l->search_text[i] = (char *)keep(low);
         g_free(s);
@@ -498,7 +537,14 @@ static void load(void)
     load_paired();
     load_counties();
     load_site_morphology();
-    g_hash_table_foreach(T.lists, build_search_text, NULL);
+    GHashTable *synonyms = load_synonyms();
+    g_hash_table_foreach(T.lists, build_search_text, synonyms);
+    GHashTableIter syn_it;
+    gpointer sk, sv;
+    g_hash_table_iter_init(&syn_it, synonyms);
+    while (g_hash_table_iter_next(&syn_it, &sk, &sv))
+        g_string_free(sv, TRUE);
+    g_hash_table_destroy(synonyms);
     GPtrArray *names = g_ptr_array_new();
     GHashTableIter it;
     gpointer k;

@@ -23,6 +23,8 @@ struct crtk_in {
     gboolean member_done;   /* the current gzip member ended */
     unsigned char peek[2];  /* bytes read while sniffing, served first */
     size_t peek_len, peek_pos;
+    unsigned char *ahead;   /* decoded bytes looked at by crtk_in_peek, served first by crtk_in_read */
+    size_t ahead_len, ahead_pos;
     char *path;
 };
 
@@ -122,7 +124,8 @@ gboolean crtk_in_is_gzip(const crtk_in *in)
     return in->gzip;
 }
 
-gssize crtk_in_read(crtk_in *in, void *buf, size_t len, GError **error)
+/* The next decoded (decompressed) bytes of the stream. */
+static gssize decoded_read(crtk_in *in, void *buf, size_t len, GError **error)
 {
     if (!in->gzip)
         return raw_read(in, buf, len, error);
@@ -164,6 +167,38 @@ gssize crtk_in_read(crtk_in *in, void *buf, size_t len, GError **error)
     return (gssize)(len - in->z.avail_out);
 }
 
+gssize crtk_in_read(crtk_in *in, void *buf, size_t len, GError **error)
+{
+    if (in->ahead_pos < in->ahead_len) {
+        size_t n = MIN(len, in->ahead_len - in->ahead_pos);
+        memcpy(buf, in->ahead + in->ahead_pos, n);
+        in->ahead_pos += n;
+        return (gssize)n;
+    }
+    return decoded_read(in, buf, len, error);
+}
+
+const char *crtk_in_peek(crtk_in *in, size_t want, size_t *got, GError **error)
+{
+    if (in->ahead_pos > 0) { /* keep only what has not been read yet */
+        memmove(in->ahead, in->ahead + in->ahead_pos, in->ahead_len - in->ahead_pos);
+        in->ahead_len -= in->ahead_pos;
+        in->ahead_pos = 0;
+    }
+    in->ahead = g_realloc(in->ahead, MAX(want, in->ahead_len) + 1);
+    while (in->ahead_len < want) {
+        gssize n = decoded_read(in, in->ahead + in->ahead_len, want - in->ahead_len, error);
+        if (n < 0)
+            return NULL;
+        if (n == 0)
+            break;
+        in->ahead_len += (size_t)n;
+    }
+    in->ahead[in->ahead_len] = 0;
+    *got = MIN(want, in->ahead_len);
+    return (const char *)in->ahead;
+}
+
 void crtk_in_close(crtk_in *in)
 {
     if (!in)
@@ -173,6 +208,7 @@ void crtk_in_close(crtk_in *in)
     if (in->fd >= 0)
         close(in->fd);
     g_free(in->zbuf);
+    g_free(in->ahead);
     g_free(in->path);
     g_free(in);
 }

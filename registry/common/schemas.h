@@ -1,6 +1,6 @@
 /* schemas.h — the data files of schemas/ that crtk carries inside its binary.
  *
- * The build embeds every file of schemas/ (see tools/embed.c); the library
+ * The build embeds every file of schemas/ (see tools/dev/embed.c); the library
  * reads them by their path below schemas/, for example "naaccr/dictionary-250.tsv".
  */
 #ifndef CRTK_SCHEMAS_H

@@ -1,6 +1,6 @@
 /* derived.c — dates, age at diagnosis, age groups and the table-driven recodes (see derived.h).
  *
- * Recode tables (schemas/recodes/ TSV files, written by tools/gen-recodes.py) are
+ * Recode tables (schemas/recodes/ TSV files, written by tools/dev/gen-recodes.py) are
  * compiled on first use: each row becomes a rule with sorted histology
  * intervals, a behavior bit mask and year limits, and for every primary site
  * (000..999, plus one slot for "present but not a valid site") the rules whose

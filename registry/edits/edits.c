@@ -424,6 +424,25 @@ bad:
     return NULL;
 }
 
+/* Compiles one instance of an edit (for template_item, or NULL) and keeps it, or notes why it is
+ * skipped; counts what was made and takes its level.  FALSE (error set) when the rule is wrong. */
+static gboolean add_inst(edits_core *core, const edit_row *r, int def, const char *template_item,
+                         crtk_edit_info *info, int *made, GError **error)
+{
+    char *skip = NULL;
+    edit_inst *in = compile_inst(core, r, def, template_item, &skip, error);
+    if (in) {
+        g_ptr_array_add(core->insts, in);
+        info->level = in->level;
+        (*made)++;
+    } else if (skip) {
+        g_ptr_array_add(core->skipped, skip);
+    } else {
+        return FALSE;
+    }
+    return TRUE;
+}
+
 static void core_unref(edits_core *c)
 {
     if (!c || --c->ref > 0)
@@ -587,34 +606,14 @@ crtk_edits *crtk_edits_load(const char *set_name, const char *extra_dir, crtk_di
                 const crtk_item *it = resolve_spec(dict, *s, &optional);
                 if (!it)
                     continue; /* an item of the list the dictionary does not have */
-                char *skip = NULL;
-                edit_inst *in = compile_inst(core, r, def, it->id, &skip, error);
-                if (in) {
-                    g_ptr_array_add(core->insts, in);
-                    info.level = in->level;
-                    made++;
-                } else if (skip) {
-                    g_ptr_array_add(core->skipped, skip);
-                } else {
-                    ok = FALSE;
-                }
+                ok = add_inst(core, r, def, it->id, &info, &made, error);
             }
             g_strfreev(specs);
             if (ok && !made)
                 g_ptr_array_add(core->skipped, g_strdup_printf("%s: none of its items is in the NAACCR %d dictionary",
                                                                r->f[C_ID], crtk_dictionary_version(dict)));
         } else {
-            char *skip = NULL;
-            edit_inst *in = compile_inst(core, r, def, NULL, &skip, error);
-            if (in) {
-                g_ptr_array_add(core->insts, in);
-                info.level = in->level;
-                made++;
-            } else if (skip) {
-                g_ptr_array_add(core->skipped, skip);
-            } else {
-                ok = FALSE;
-            }
+            ok = add_inst(core, r, def, NULL, &info, &made, error);
         }
         if (made) {
             edit_inst *first = NULL;

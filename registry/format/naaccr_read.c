@@ -55,6 +55,24 @@ const char *crtk_format_name(crtk_format format)
     }
 }
 
+crtk_format crtk_format_detect(const char *head, size_t len)
+{
+    const char *p = head, *end = head + len;
+    if (len == 0)
+        return CRTK_FORMAT_UNKNOWN; /* read as XML, which says the input is empty */
+    if (len >= 3 && (unsigned char)p[0] == 0xEF && (unsigned char)p[1] == 0xBB && (unsigned char)p[2] == 0xBF)
+        p += 3;
+    while (p < end && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t'))
+        p++;
+    if (p < end && *p == '<')
+        return CRTK_FORMAT_XML;
+    const char *nl = memchr(p, '\n', (size_t)(end - p));
+    size_t line_len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+    if (memchr(p, ',', line_len) && g_strstr_len(p, (gssize)line_len, "patientIdNumber"))
+        return CRTK_FORMAT_CSV;
+    return CRTK_FORMAT_FLAT;
+}
+
 int crtk_naaccr_read_file(const char *path, crtk_format format, const crtk_read_options *options,
                           const crtk_read_handlers *handlers, void *user, crtk_read_stats *stats)
 {
@@ -62,11 +80,27 @@ int crtk_naaccr_read_file(const char *path, crtk_format format, const crtk_read_
     if (!stats)
         stats = &local;
     memset(stats, 0, sizeof *stats);
+    const char *name = strcmp(path, "-") == 0 ? "(standard input)" : path;
     GError *error = NULL;
     crtk_in *in = crtk_in_open(path, &error);
+    if (in && format == CRTK_FORMAT_UNKNOWN)
+        format = crtk_format_from_name(path);
+    if (in && format == CRTK_FORMAT_UNKNOWN) {
+        /* A look at the first bytes, kept for the reader: works on a pipe too. */
+        size_t n = 0;
+        const char *head = crtk_in_peek(in, 4096, &n, &error);
+        if (head)
+            format = crtk_format_detect(head, n);
+        else
+            g_clear_pointer(&in, crtk_in_close);
+    }
     if (!in) {
-        crtk_problem p = {.code = CRTK_PROBLEM_IO, .severity = CRTK_SEVERITY_FATAL, .file = path,
-                          .message = error->message};
+        /* the problem names the file: the message need not say it again */
+        const char *m = error->message;
+        size_t pl = strlen(path);
+        if (!strncmp(m, path, pl) && !strncmp(m + pl, ": ", 2))
+            m += pl + 2;
+        crtk_problem p = {.code = CRTK_PROBLEM_IO, .severity = CRTK_SEVERITY_FATAL, .file = name, .message = m};
         stats->errors++;
         stats->fatal = TRUE;
         if (handlers->problem)
@@ -74,48 +108,11 @@ int crtk_naaccr_read_file(const char *path, crtk_format format, const crtk_read_
         g_error_free(error);
         return -1;
     }
-    if (format == CRTK_FORMAT_UNKNOWN)
-        format = crtk_format_from_name(path);
     int rc;
-    if (format == CRTK_FORMAT_UNKNOWN) {
-        /* Look at the first bytes: '<' (after a BOM or white space) is XML; a header line with
-           naaccrIds is CSV; anything else is taken as a flat file. */
-        crtk_in_close(in);
-        char head[4096];
-        size_t n = 0;
-        in = crtk_in_open(path, &error);
-        if (!in) {
-            g_error_free(error);
-            return -1;
-        }
-        gssize got;
-        while (n < sizeof head - 1 && (got = crtk_in_read(in, head + n, sizeof head - 1 - n, NULL)) > 0)
-            n += (size_t)got;
-        head[n] = 0;
-        crtk_in_close(in);
-        const char *p = head;
-        if (n >= 3 && (unsigned char)p[0] == 0xEF && (unsigned char)p[1] == 0xBB && (unsigned char)p[2] == 0xBF)
-            p += 3;
-        while (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t')
-            p++;
-        const char *nl = strchr(p, '\n');
-        size_t line_len = nl ? (size_t)(nl - p) : strlen(p);
-        if (*p == '<')
-            format = CRTK_FORMAT_XML;
-        else if (memchr(p, ',', line_len) && g_strstr_len(p, (gssize)line_len, "patientIdNumber"))
-            format = CRTK_FORMAT_CSV;
-        else
-            format = CRTK_FORMAT_FLAT;
-        in = crtk_in_open(path, &error);
-        if (!in) {
-            g_error_free(error);
-            return -1;
-        }
-    }
     switch (format) {
-    case CRTK_FORMAT_CSV: rc = crtk_naaccr_csv_read(in, path, options, handlers, user, stats); break;
-    case CRTK_FORMAT_FLAT: rc = crtk_naaccr_flat_read(in, path, options, handlers, user, stats); break;
-    default: rc = crtk_naaccr_xml_read(in, path, options, handlers, user, stats); break;
+    case CRTK_FORMAT_CSV: rc = crtk_naaccr_csv_read(in, name, options, handlers, user, stats); break;
+    case CRTK_FORMAT_FLAT: rc = crtk_naaccr_flat_read(in, name, options, handlers, user, stats); break;
+    default: rc = crtk_naaccr_xml_read(in, name, options, handlers, user, stats); break;
     }
     crtk_in_close(in);
     return rc;

@@ -1,4 +1,4 @@
-/* store.c — creating and opening registry stores, settings, transactions, reading and changing cases.
+/* store.c — creating and opening registry stores: the schema built from the dictionary, settings, transactions.
  *
  * See store.h for the contract.  The schema is built from the dictionary: one
  * TEXT column per item, named by naaccrId.  Patient-level items go to

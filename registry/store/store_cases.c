@@ -2,9 +2,8 @@
  *
  * Every change writes the audit trail.  Values are checked against their
  * items (length and data type) before anything is written, so that a refused
- * change leaves the store as it was.  Iteration streams patients and their
- * tumors with two ordered cursors, so exporting a million tumors needs no more
- * memory than one patient.
+ * change leaves the store as it was.  Iteration and read-only queries are in
+ * store_query.c, sequence numbering in store_sequence.c, backup in store_backup.c.
  */
 #include "store_private.h"
 
@@ -31,7 +30,7 @@ void crtk_stored_patient_free(crtk_stored_patient *p)
 }
 
 /* Maps the result columns of a statement to item indexes (-1 for other columns). */
-static int *column_map(crtk_store *s, sqlite3_stmt *st)
+int *crtk_store_column_map(crtk_store *s, sqlite3_stmt *st)
 {
     int n = sqlite3_column_count(st);
     int *map = g_new(int, n);
@@ -42,7 +41,7 @@ static int *column_map(crtk_store *s, sqlite3_stmt *st)
     return map;
 }
 
-static void row_to_element(sqlite3_stmt *st, const int *map, crtk_element *e)
+void crtk_store_row_to_element_map(sqlite3_stmt *st, const int *map, crtk_element *e)
 {
     int n = sqlite3_column_count(st);
     for (int i = 0; i < n; i++) {
@@ -58,8 +57,8 @@ static void row_to_element(sqlite3_stmt *st, const int *map, crtk_element *e)
 void crtk_store_row_to_element(crtk_store *s, sqlite3_stmt *st, int first_col, GArray *cols, crtk_element *e)
 {
     (void)first_col, (void)cols;
-    int *map = column_map(s, st);
-    row_to_element(st, map, e);
+    int *map = crtk_store_column_map(s, st);
+    crtk_store_row_to_element_map(st, map, e);
     g_free(map);
 }
 
@@ -87,6 +86,23 @@ gint64 crtk_store_find_patient(crtk_store *s, const char *key)
         id = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
     return id;
+}
+
+char *crtk_store_next_patient_id_number(crtk_store *s, GError **error)
+{
+    sqlite3_stmt *st;
+    if (!crtk_store_prepare(s, "SELECT max(CAST(\"patientIdNumber\" AS INTEGER)) FROM patient", &st, error))
+        return NULL;
+    gint64 max = 0;
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        max = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        crtk_store_set_sqlite_error(s, error, "next patientIdNumber");
+        return NULL;
+    }
+    return g_strdup_printf("%08" G_GINT64_FORMAT, max + 1);
 }
 
 static void finalize_stmt(gpointer st)
@@ -145,8 +161,8 @@ gboolean crtk_store_load_patient(crtk_store *s, gint64 patient_id, crtk_stored_p
             crtk_store_forget_statements(s);
             return FALSE;
         }
-        s->load_p_map = column_map(s, s->load_p);
-        s->load_t_map = column_map(s, s->load_t);
+        s->load_p_map = crtk_store_column_map(s, s->load_p);
+        s->load_t_map = crtk_store_column_map(s, s->load_t);
     }
     sqlite3_stmt *st = s->load_p;
     sqlite3_reset(st);
@@ -157,7 +173,7 @@ gboolean crtk_store_load_patient(crtk_store *s, gint64 patient_id, crtk_stored_p
                     patient_id);
         return FALSE;
     }
-    row_to_element(st, s->load_p_map, &out->record->patient);
+    crtk_store_row_to_element_map(st, s->load_p_map, &out->record->patient);
     sqlite3_reset(st);
     st = s->load_t;
     sqlite3_reset(st);
@@ -166,7 +182,7 @@ gboolean crtk_store_load_patient(crtk_store *s, gint64 patient_id, crtk_stored_p
     while (sqlite3_step(st) == SQLITE_ROW) {
         gint64 tid = sqlite3_column_int64(st, 0);
         g_array_append_val(ids, tid);
-        row_to_element(st, s->load_t_map, crtk_record_add_tumor(out->record));
+        crtk_store_row_to_element_map(st, s->load_t_map, crtk_record_add_tumor(out->record));
     }
     sqlite3_reset(st);
     out->tumor_ids = (gint64 *)g_array_free(ids, FALSE);
@@ -271,7 +287,7 @@ gint64 crtk_store_insert_tumor(crtk_store *s, gint64 patient_id, const crtk_elem
 
 /* ---- changing ------------------------------------------------------------------------------------- */
 
-static char *patient_key(crtk_store *s, gint64 patient_id)
+char *crtk_store_patient_key(crtk_store *s, gint64 patient_id)
 {
     sqlite3_stmt *st;
     char *key = NULL;
@@ -286,7 +302,7 @@ static char *patient_key(crtk_store *s, gint64 patient_id)
     return key;
 }
 
-static gboolean set_one(crtk_store *s, const char *table, gint64 row, gint64 patient_id, gint64 tumor_id,
+gboolean crtk_store_set_one(crtk_store *s, const char *table, gint64 row, gint64 patient_id, gint64 tumor_id,
                         const char *key, const crtk_item *it, const char *value, gboolean *changed, GError **error)
 {
     (void)table; /* the item's level names its table */
@@ -385,7 +401,7 @@ static gboolean touch_tumors(crtk_store *s, gint64 patient_id, gint64 tumor_id, 
     for (guint i = 0; ok && i < ids->len; i++) {
         gboolean changed;
         gint64 tid = g_array_index(ids, gint64, i);
-        ok = set_one(s, "tumor", tid, patient_id, tid, key, dclc, today, &changed, error);
+        ok = crtk_store_set_one(s, "tumor", tid, patient_id, tid, key, dclc, today, &changed, error);
     }
     g_array_free(ids, TRUE);
     g_free(today);
@@ -405,11 +421,11 @@ gboolean crtk_store_set_items(crtk_store *s, gint64 patient_id, gint64 tumor_id,
         g_free(its);
         return FALSE;
     }
-    char *key = patient_key(s, patient_id);
+    char *key = crtk_store_patient_key(s, patient_id);
     gboolean ok = TRUE, any = FALSE, explicit_dclc = FALSE, resequence = FALSE;
     for (int i = 0; ok && i < n; i++) {
         gboolean changed = FALSE;
-        ok = set_one(s, tumor_id ? "tumor" : "patient", tumor_id ? tumor_id : patient_id, patient_id, tumor_id, key,
+        ok = crtk_store_set_one(s, tumor_id ? "tumor" : "patient", tumor_id ? tumor_id : patient_id, patient_id, tumor_id, key,
                      its[i], values[i], &changed, error);
         any |= changed;
         if (!strcmp(its[i]->id, "dateCaseLastChanged"))
@@ -473,7 +489,7 @@ gboolean crtk_store_delete_tumor(crtk_store *s, gint64 tumor_id, GError **error)
     }
     if (!crtk_store_begin(s, error))
         return FALSE;
-    char *key = patient_key(s, patient_id);
+    char *key = crtk_store_patient_key(s, patient_id);
     gboolean ok = audit_row_values(s, "tumor", tumor_id, patient_id, tumor_id, key, error);
     if (ok && crtk_store_prepare(s, "DELETE FROM tumor WHERE id = ?1", &st, error)) {
         sqlite3_bind_int64(st, 1, tumor_id);
@@ -498,7 +514,7 @@ gboolean crtk_store_delete_patient(crtk_store *s, gint64 patient_id, GError **er
 {
     if (!crtk_store_begin(s, error))
         return FALSE;
-    char *key = patient_key(s, patient_id);
+    char *key = crtk_store_patient_key(s, patient_id);
     sqlite3_stmt *st;
     GArray *ids = g_array_new(FALSE, FALSE, sizeof(gint64));
     gboolean ok = crtk_store_prepare(s, "SELECT id FROM tumor WHERE patient_id = ?1 ORDER BY id", &st, error);
@@ -531,307 +547,4 @@ gboolean crtk_store_delete_patient(crtk_store *s, gint64 patient_id, GError **er
         return FALSE;
     }
     return crtk_store_commit(s, error);
-}
-
-/* ---- sequence numbers ------------------------------------------------------------------------------- */
-
-typedef struct {
-    gint64 id;
-    char date[9];   /* YYYYMMDD with unknown parts as 99 so that they sort last within the year */
-    gboolean malignant;
-} seq_row;
-
-static int cmp_seq(const void *a, const void *b)
-{
-    const seq_row *x = a, *y = b;
-    int c = strcmp(x->date, y->date);
-    if (c)
-        return c;
-    return x->id < y->id ? -1 : x->id > y->id;
-}
-
-gboolean crtk_store_renumber_sequences(crtk_store *s, gint64 patient_id, GError **error)
-{
-    const char *items[] = {"sequenceNumberHospital", "sequenceNumberCentral"};
-    if (!crtk_dictionary_find(s->dict, "dateOfDiagnosis") || !crtk_dictionary_find(s->dict, "behaviorCodeIcdO3"))
-        return TRUE;
-    sqlite3_stmt *st;
-    if (!crtk_store_prepare(s, "SELECT id, \"dateOfDiagnosis\", \"behaviorCodeIcdO3\" FROM tumor WHERE patient_id = ?1",
-                            &st, error))
-        return FALSE;
-    sqlite3_bind_int64(st, 1, patient_id);
-    GArray *rows = g_array_new(FALSE, FALSE, sizeof(seq_row));
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        seq_row r = {.id = sqlite3_column_int64(st, 0)};
-        const char *d = (const char *)sqlite3_column_text(st, 1);
-        const char *b = (const char *)sqlite3_column_text(st, 2);
-        memcpy(r.date, "99999999", 9);
-        if (d)
-            memcpy(r.date, d, MIN(strlen(d), 8));
-        /* Behavior 2 (in situ) and 3 (malignant) share the 00-59 series; 0 and 1 use 60-87. */
-        r.malignant = !b || b[0] == '2' || b[0] == '3' || b[0] == '6' || b[0] == '9';
-        g_array_append_val(rows, r);
-    }
-    sqlite3_finalize(st);
-    g_array_sort(rows, cmp_seq);
-    int n_mal = 0, n_non = 0;
-    for (guint i = 0; i < rows->len; i++) {
-        if (g_array_index(rows, seq_row, i).malignant)
-            n_mal++;
-        else
-            n_non++;
-    }
-    char *key = patient_key(s, patient_id);
-    gboolean ok = TRUE;
-    int k_mal = 0, k_non = 0;
-    for (guint i = 0; ok && i < rows->len; i++) {
-        seq_row *r = &g_array_index(rows, seq_row, i);
-        int seq;
-        if (r->malignant)
-            seq = n_mal == 1 ? 0 : ++k_mal;
-        else
-            seq = n_non == 1 ? 60 : 60 + ++k_non;
-        if (seq > 59 && r->malignant)
-            seq = 59;
-        if (seq > 87)
-            seq = 87;
-        char v[3];
-        g_snprintf(v, sizeof v, "%02d", seq);
-        for (int j = 0; ok && j < 2; j++) {
-            const crtk_item *it = crtk_dictionary_find(s->dict, items[j]);
-            gboolean changed;
-            if (it)
-                ok = set_one(s, "tumor", r->id, patient_id, r->id, key, it, v, &changed, error);
-        }
-    }
-    g_free(key);
-    g_array_free(rows, TRUE);
-    return ok;
-}
-
-/* ---- read-only SQL ---------------------------------------------------------------------------------- */
-
-static int read_only_authorizer(void *user, int action, const char *a, const char *b, const char *c, const char *d)
-{
-    (void)user, (void)a, (void)b, (void)c, (void)d;
-    /* SQLite itself touches sqlite_master when it sets up a table-valued pragma. */
-    if (action == SQLITE_UPDATE && a && !strcmp(a, "sqlite_master"))
-        return SQLITE_OK;
-    switch (action) {
-    case SQLITE_PRAGMA: {
-        /* Pragmas that only describe the store. */
-        static const char *const with_arg[] = {"table_info", "table_xinfo", "index_list", "index_info",
-                                               "foreign_key_list", NULL};
-        static const char *const no_arg[] = {"journal_mode", "user_version", "page_count", "page_size",
-                                             "database_list", NULL};
-        for (int i = 0; with_arg[i]; i++)
-            if (a && !g_ascii_strcasecmp(a, with_arg[i]))
-                return SQLITE_OK;
-        for (int i = 0; no_arg[i]; i++)
-            if (a && !b && !g_ascii_strcasecmp(a, no_arg[i]))
-                return SQLITE_OK;
-        return SQLITE_DENY;
-    }
-    case SQLITE_SELECT:
-    case SQLITE_READ:
-    case SQLITE_FUNCTION:
-    case SQLITE_RECURSIVE:
-        return SQLITE_OK;
-    default:
-        return SQLITE_DENY;
-    }
-}
-
-static gboolean prepare_read_only(crtk_store *s, const char *sql, sqlite3_stmt **st, GError **error)
-{
-    const char *tail = NULL;
-    sqlite3_set_authorizer(s->db, read_only_authorizer, NULL);
-    int rc = sqlite3_prepare_v2(s->db, sql, -1, st, &tail);
-    sqlite3_set_authorizer(s->db, NULL, NULL);
-    if (rc != SQLITE_OK) {
-        g_set_error(error, CRTK_ERROR, CRTK_ERROR_USAGE, "SQL: %s (only reading is allowed)", sqlite3_errmsg(s->db));
-        return FALSE;
-    }
-    while (tail && g_ascii_isspace(*tail))
-        tail++;
-    if (tail && *tail) {
-        sqlite3_finalize(*st);
-        *st = NULL;
-        g_set_error(error, CRTK_ERROR, CRTK_ERROR_USAGE, "SQL: only one statement is allowed (found \"%s\")", tail);
-        return FALSE;
-    }
-    if (!sqlite3_stmt_readonly(*st)) {
-        sqlite3_finalize(*st);
-        *st = NULL;
-        g_set_error(error, CRTK_ERROR, CRTK_ERROR_USAGE, "SQL: the statement would change the store");
-        return FALSE;
-    }
-    return TRUE;
-}
-
-gboolean crtk_store_select(crtk_store *s, const char *sql, const char *const *params, int n_params,
-                           crtk_store_row_fn fn, void *user, GError **error)
-{
-    sqlite3_stmt *st;
-    if (!prepare_read_only(s, sql, &st, error))
-        return FALSE;
-    for (int i = 0; i < n_params; i++)
-        sqlite3_bind_text(st, i + 1, params[i], -1, SQLITE_STATIC);
-    int n = sqlite3_column_count(st);
-    const char **vals = g_new0(const char *, n + 1);
-    const char **names = g_new0(const char *, n + 1);
-    for (int i = 0; i < n; i++)
-        names[i] = sqlite3_column_name(st, i);
-    int rc;
-    gboolean ok = TRUE;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        for (int i = 0; i < n; i++)
-            vals[i] = (const char *)sqlite3_column_text(st, i);
-        if (fn(n, vals, names, user) == CRTK_ABORT)
-            break;
-    }
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-        g_set_error(error, CRTK_ERROR, CRTK_ERROR_USAGE, "SQL: %s", sqlite3_errmsg(s->db));
-        ok = FALSE;
-    }
-    g_free(vals);
-    g_free(names);
-    sqlite3_finalize(st);
-    return ok;
-}
-
-gboolean crtk_store_count(crtk_store *s, const char *where, gint64 *patients, gint64 *tumors, GError **error)
-{
-    char *sql = g_strdup_printf("SELECT count(DISTINCT t.patient_id), count(*) FROM tumor t JOIN patient p ON p.id = "
-                                "t.patient_id WHERE (%s)", where && *where ? where : "1");
-    sqlite3_stmt *st;
-    gboolean ok = prepare_read_only(s, sql, &st, error);
-    g_free(sql);
-    if (!ok)
-        return FALSE;
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        *patients = sqlite3_column_int64(st, 0);
-        *tumors = sqlite3_column_int64(st, 1);
-    } else {
-        g_set_error(error, CRTK_ERROR, CRTK_ERROR_USAGE, "SQL: %s", sqlite3_errmsg(s->db));
-        ok = FALSE;
-    }
-    sqlite3_finalize(st);
-    if (ok && (!where || !*where)) {
-        /* Patients without tumors count too when nothing is selected. */
-        if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM patient", -1, &st, NULL) == SQLITE_OK) {
-            if (sqlite3_step(st) == SQLITE_ROW)
-                *patients = sqlite3_column_int64(st, 0);
-            sqlite3_finalize(st);
-        }
-    }
-    return ok;
-}
-
-gboolean crtk_store_foreach(crtk_store *s, const char *where, crtk_store_patient_fn fn, void *user, GError **error)
-{
-    gboolean all = !where || !*where;
-    char *psql, *tsql;
-    /* Only the columns of items that have values somewhere: a row has ~800 columns, most empty. */
-    char *pcols = crtk_store_read_columns(s, FALSE, NULL), *tcols = crtk_store_read_columns(s, TRUE, "t");
-    if (all) {
-        psql = g_strdup_printf("SELECT %s FROM patient ORDER BY id", pcols);
-        tsql = g_strdup_printf("SELECT %s FROM tumor t ORDER BY t.patient_id, t.id", tcols);
-    } else {
-        psql = g_strdup_printf("SELECT %s FROM patient WHERE id IN (SELECT t.patient_id FROM tumor t JOIN patient p ON "
-                               "p.id = t.patient_id WHERE (%s)) ORDER BY id", pcols, where);
-        tsql = g_strdup_printf("SELECT %s FROM tumor t JOIN patient p ON p.id = t.patient_id WHERE (%s) "
-                               "ORDER BY t.patient_id, t.id", tcols, where);
-    }
-    g_free(pcols);
-    g_free(tcols);
-    sqlite3_stmt *ps = NULL, *ts = NULL;
-    gboolean ok = prepare_read_only(s, psql, &ps, error) && prepare_read_only(s, tsql, &ts, error);
-    g_free(psql);
-    g_free(tsql);
-    if (!ok) {
-        sqlite3_finalize(ps);
-        return FALSE;
-    }
-    int *pmap = column_map(s, ps), *tmap = column_map(s, ts);
-    int tpid_col = -1;
-    for (int i = 0; i < sqlite3_column_count(ts); i++)
-        if (!strcmp(sqlite3_column_name(ts, i), "patient_id"))
-            tpid_col = i;
-    crtk_stored_patient *p = crtk_stored_patient_new(s);
-    GArray *ids = g_array_new(FALSE, FALSE, sizeof(gint64));
-    int trc = sqlite3_step(ts);
-    int prc;
-    long ordinal = 0;
-    while ((prc = sqlite3_step(ps)) == SQLITE_ROW) {
-        gint64 pid = sqlite3_column_int64(ps, 0);
-        crtk_record_clear(p->record);
-        g_array_set_size(ids, 0);
-        p->patient_id = pid;
-        row_to_element(ps, pmap, &p->record->patient);
-        while (trc == SQLITE_ROW && sqlite3_column_int64(ts, tpid_col) < pid)
-            trc = sqlite3_step(ts);
-        while (trc == SQLITE_ROW && sqlite3_column_int64(ts, tpid_col) == pid) {
-            gint64 tid = sqlite3_column_int64(ts, 0);
-            g_array_append_val(ids, tid);
-            row_to_element(ts, tmap, crtk_record_add_tumor(p->record));
-            trc = sqlite3_step(ts);
-        }
-        g_free(p->tumor_ids);
-        p->tumor_ids = g_memdup2(ids->data, sizeof(gint64) * (ids->len ? ids->len : 1));
-        p->record->ordinal = ++ordinal;
-        if (fn(p, user) == CRTK_ABORT)
-            break;
-    }
-    if (prc != SQLITE_ROW && prc != SQLITE_DONE) {
-        g_set_error(error, CRTK_ERROR, CRTK_ERROR_USAGE, "SQL: %s", sqlite3_errmsg(s->db));
-        ok = FALSE;
-    }
-    g_array_free(ids, TRUE);
-    crtk_stored_patient_free(p);
-    g_free(pmap);
-    g_free(tmap);
-    sqlite3_finalize(ps);
-    sqlite3_finalize(ts);
-    return ok;
-}
-
-/* ---- backup ------------------------------------------------------------------------------------------ */
-
-gboolean crtk_store_backup(crtk_store *s, const char *dest, GError **error)
-{
-    int fd = open(dest, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (fd < 0) {
-        g_set_error(error, CRTK_ERROR, CRTK_ERROR_IO, "%s: cannot create: %s", dest,
-                    errno == EEXIST ? "the file exists already" : g_strerror(errno));
-        return FALSE;
-    }
-    close(fd);
-    sqlite3 *d = NULL;
-    if (sqlite3_open_v2(dest, &d, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
-        g_set_error(error, CRTK_ERROR, CRTK_ERROR_IO, "%s: cannot open: %s", dest, sqlite3_errmsg(d));
-        sqlite3_close(d);
-        unlink(dest);
-        return FALSE;
-    }
-    sqlite3_backup *b = sqlite3_backup_init(d, "main", s->db, "main");
-    gboolean ok = b != NULL;
-    if (b) {
-        int rc;
-        do {
-            rc = sqlite3_backup_step(b, 256);
-            if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
-                sqlite3_sleep(20);
-        } while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
-        ok = rc == SQLITE_DONE;
-        sqlite3_backup_finish(b);
-    }
-    if (!ok)
-        g_set_error(error, CRTK_ERROR, CRTK_ERROR_IO, "%s: backup failed: %s", dest, sqlite3_errmsg(d));
-    else
-        sqlite3_exec(d, "PRAGMA journal_mode = DELETE;", NULL, NULL, NULL);
-    sqlite3_close(d);
-    if (!ok)
-        unlink(dest);
-    return ok;
 }

@@ -53,4 +53,15 @@ void crtk_store_mark_used(crtk_store *s, int item_index);
 /* The column list for reading a table: "*" or id[, patient_id] and the used items' columns. */
 char *crtk_store_read_columns(crtk_store *s, gboolean tumor, const char *alias);
 
+/* Maps the result columns of a statement to item indexes (-1 for other columns); g_free. */
+int *crtk_store_column_map(crtk_store *s, sqlite3_stmt *st);
+/* Reads the current row of st into e through a column map. */
+void crtk_store_row_to_element_map(sqlite3_stmt *st, const int *map, crtk_element *e);
+/* The patientIdNumber of a patient row (for audit rows); g_free. */
+char *crtk_store_patient_key(crtk_store *s, gint64 patient_id);
+/* Writes one item's value to a row and audits it when it changed (*changed says so). */
+gboolean crtk_store_set_one(crtk_store *s, const char *table, gint64 row, gint64 patient_id, gint64 tumor_id,
+                            const char *key, const crtk_item *it, const char *value, gboolean *changed,
+                            GError **error);
+
 #endif

@@ -3,10 +3,21 @@
 # AddressSanitizer and UndefinedBehaviorSanitizer.  Warnings are errors.
 #
 # Build directories: build/ and build-asan/ (override with CRTK_BUILD_DIR and
-# CRTK_ASAN_BUILD_DIR).  Tests that need the reference data in ../shared skip
-# themselves when it is absent.  Exits non-zero when any build or test fails.
+# CRTK_ASAN_BUILD_DIR).  Tests that need the reference data in ../shared (CTest label
+# needs-reference-data) report themselves skipped when it is absent; with CI=true a missing
+# ../shared (or a skipped test) is a failure.  Exits non-zero when any build or test fails.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
+
+SHARED=${CRTK_SHARED_DIR:-../shared}
+if [ "${CI:-}" = true ] && [ ! -d "$SHARED" ]; then
+    echo "test.sh: CI=true but the reference data $SHARED is absent: the tests labelled" >&2
+    echo "needs-reference-data cannot check crtk against it.  Put the reference material there" >&2
+    echo "(or set CRTK_SHARED_DIR to where it is)." >&2
+    exit 1
+fi
+SHARED_ARG=()
+[ -n "${CRTK_SHARED_DIR:-}" ] && SHARED_ARG=(-DCRTK_SHARED_DIR="$CRTK_SHARED_DIR")
 
 BUILD=${CRTK_BUILD_DIR:-build}
 ASAN_BUILD=${CRTK_ASAN_BUILD_DIR:-build-asan}
@@ -22,7 +33,7 @@ run() { # run NAME BUILD_DIR CMAKE_ARGS...
     local name=$1 dir=$2
     shift 2
     echo "== $name: configure and build in $dir"
-    cmake -S . -B "$dir" -DCRTK_WERROR=ON "$@" >/dev/null
+    cmake -S . -B "$dir" -DCRTK_WERROR=ON "${SHARED_ARG[@]}" "$@" >/dev/null
     cmake --build "$dir" -j "$JOBS"
     echo "== $name: tests"
     (cd "$dir" && ctest --output-on-failure -j "$JOBS")

@@ -7,7 +7,7 @@ writes one tab-separated file per dictionary into schemas/naaccr/.  crtk embeds
 those TSV files into its binary at build time (see registry/dictionary.c), so
 the tool needs no outside file at run time.
 
-Usage: tools/gen-schemas.py SHARED_NAACCR_DIR OUT_DIR
+Usage: tools/dev/gen-schemas.py SHARED_NAACCR_DIR OUT_DIR
 """
 import sys, os, xml.etree.ElementTree as ET
 

@@ -6,7 +6,7 @@
 # No real person's data: sample-data/ holds generated cases only.  Everything the demo makes
 # goes to demo-output/ (created readable by its owner only), which is recreated each run.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 
 BUILD=${CRTK_BUILD_DIR:-build}
 cmake -S . -B "$BUILD" >/dev/null
