@@ -24,6 +24,8 @@ static const crtk_command commands[] = {
     {"followup", "the annual follow-up: due lists, posting, letters, rates", cmd_followup},
     {"submit", "make a state/national submission with its QA summary", cmd_submit},
     {"report", "Excel summaries of a store", cmd_report},
+    {"user", "named users of a store and their roles", cmd_user},
+    {"serve", "the registrar's workspace in a browser (a local web server)", cmd_serve},
     {NULL, NULL, NULL}};
 
 static void usage(FILE *f)

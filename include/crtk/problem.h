@@ -29,6 +29,7 @@ typedef enum {
     CRTK_PROBLEM_LINE_LENGTH,     /* flat line of the wrong length */
     CRTK_PROBLEM_INCONSISTENT,    /* patient item differs between a patient's tumors */
     CRTK_PROBLEM_CONVERSION,      /* item dropped or moved when converting versions */
+    CRTK_PROBLEM_POSSIBLE_DUPLICATE, /* a new patient looks like one already in the store (crtk/duplicates.h) */
     CRTK_PROBLEM_COUNT
 } crtk_problem_code;
 

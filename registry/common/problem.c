@@ -23,6 +23,7 @@ static const char *const code_names[CRTK_PROBLEM_COUNT] = {
     [CRTK_PROBLEM_LINE_LENGTH] = "line-length",
     [CRTK_PROBLEM_INCONSISTENT] = "inconsistent-patient-item",
     [CRTK_PROBLEM_CONVERSION] = "conversion",
+    [CRTK_PROBLEM_POSSIBLE_DUPLICATE] = "possible-duplicate",
 };
 
 const char *crtk_problem_code_name(crtk_problem_code code)

@@ -9,6 +9,8 @@
 #include "crtk/output.h"
 #include "derived.h"
 #include "io.h"
+#include "store_search.h"
+#include "store_users.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -344,6 +346,10 @@ static gboolean create_schema(crtk_store *s, GError **error)
 
 gboolean crtk_store_ensure_indexes(crtk_store *s, GError **error)
 {
+    /* [web workspace] named users, the access log and the patient index's look-ups (store_users.c,
+       store_search.c). */
+    if (!crtk_store_ensure_user_tables(s, error) || !crtk_store_ensure_search_indexes(s, error))
+        return FALSE;
     /* Import finds a patient by the reporting facility's medical record number when the patient
        number differs (store_import.c): that look-up needs an index. */
     if (crtk_dictionary_find(s->dict, "reportingFacility") && crtk_dictionary_find(s->dict, "medicalRecordNumber"))

@@ -1,7 +1,7 @@
 #!/bin/bash
 # run.sh DURATION [TARGET...] — build the libFuzzer targets with clang, seed them, and run each for
-# DURATION seconds; print executions and results.  Targets: xml_reader dictionary flat_reader csv_reader edit_rules
-# (default: all).  Seed corpora are made at run time from ../shared's NAACCR samples and dictionaries
+# DURATION seconds; print executions and results.  Targets: xml_reader dictionary flat_reader csv_reader
+# edit_rules metafile_logic metafile_smf web_form (default: all).  Seed corpora are made at run time from ../shared's NAACCR samples and dictionaries
 # (and sample-data/ when there), in the build directory; nothing is added to the source tree.
 #
 #   CRTK_FUZZ_BUILD     build directory (default build-fuzz)
@@ -17,7 +17,7 @@ SRC=$PWD
 DURATION=${1:?usage: tests/fuzz/run.sh DURATION [TARGET...]}
 shift
 TARGETS=("$@")
-[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(xml_reader dictionary flat_reader csv_reader edit_rules metafile_logic metafile_smf)
+[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(xml_reader dictionary flat_reader csv_reader edit_rules metafile_logic metafile_smf web_form)
 B=${CRTK_FUZZ_BUILD:-build-fuzz}
 SHARED=${CRTK_SHARED:-$SRC/../shared}
 N=$(ls "$SHARED"/naaccr >/dev/null 2>&1 && echo "$SHARED/naaccr" || echo "")
@@ -101,6 +101,12 @@ XML
         done < <(grep -v '^#' "$SRC/schemas/edits/core.tsv" | tail -n +2 | cut -f9)
         printf "%s" "primarySite in ('C500'..'C509') and not (dateOfDiagnosis < dateOfBirth)" | seed edit_rules s1
         printf "%s" "any_other(primarySite = other.primarySite) or length(nameLast) > 3" | seed edit_rules s2
+        ;;
+    web_form)  # crtk serve's form and query parsing, search box and typed dates
+        printf 'username=abby&password=p%%40ss+word&csrf_token=%s' "$(printf '0%.0s' {1..64})" | seed web_form login
+        printf 'q=m%%C3%%BCller%%2C+jo' | seed web_form search-name
+        printf 'q=123-45-6789&x=03%%2F07%%2F2024' | seed web_form search-ssn
+        printf 'dateOfDiagnosis=2024-02-29&primarySite=C504&nameLast=O%%27Brien&textRemarks=a%%0Ab' | seed web_form abstract
         ;;
     csv_reader)
         printf 'patientIdNumber,primarySite,dateOfDiagnosis,nameLast\n00000001,C509,20240115,"Smith, ""Jr"""\n00000001,C180,2024,\n' |
