@@ -962,10 +962,10 @@ static void print_workbooks(gboolean pdf_wanted)
     g_ptr_array_free(paths, TRUE);
     if (pdf_wanted) {
         if (!lo && g_strcmp0(g_getenv("CI"), "true") == 0)
-            g_error("LibreOffice is not installed (CI=true): tools/install-deps.sh installs libreoffice-calc");
+            g_error("LibreOffice is not installed (CI=true): tools/dev/install-deps.sh installs libreoffice-calc");
         if (!lo)
             g_test_skip("LibreOffice is not installed: workbooks not converted to PDF "
-                        "(tools/install-deps.sh installs libreoffice-calc)");
+                        "(tools/dev/install-deps.sh installs libreoffice-calc)");
         else
             g_test_message("%d workbooks converted to PDF by LibreOffice", pdfs);
     }
