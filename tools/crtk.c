@@ -22,6 +22,7 @@ static const crtk_command commands[] = {
     {"followup", "the annual follow-up: due lists, posting, letters, rates", cmd_followup},
     {"submit", "make a state/national submission with its QA summary", cmd_submit},
     {"report", "Excel summaries of a store", cmd_report},
+    {"stage", "SEER staging (EOD, TNM, CS, Pediatric): schema, derived stage, input problems", cmd_stage},
     {NULL, NULL, NULL}};
 
 static void usage(FILE *f)

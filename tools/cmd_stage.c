@@ -1,0 +1,262 @@
+/* cmd_stage.c — `crtk stage`: SEER staging (EOD, TNM, CS, Pediatric) of cases.
+ *
+ *   crtk stage --algorithm eod|tnm|cs|pediatric --keys FILE|- [--context ctx_year_current=2026] [--lookup]
+ *       one case per line in the engine's key notation (site=C504;hist=8500;year_dx=2021; `k=` a
+ *       supplied blank, `k=<null>` a supplied null, a key not written is absent); writes CSV
+ *       result,schema_id,candidates,outputs,errors,path,error_messages (README §8.5 notation), or
+ *       with --lookup count,ids (schema selection only).
+ *   crtk stage FILE|STORE [--where SQL] [--algorithm ...] [--format text|json|csv] [--save]
+ *       stages every tumor of a NAACCR file or a store (see cmd_stage_tumors.c).
+ * --algorithm-dir DIR loads a newer algorithm (SEER's zip or its unpacked JSON) instead of the built-in one.
+ */
+#include "commands.h"
+#include "crtk/staging.h"
+#include "json.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static int crtk_stage_tumors(const char *path, const char *where, const crtk_staging *alg, const char *format,
+                             gboolean save, const char *user, char **contexts)
+{
+    crtk_cli_error("%s: staging of NAACCR files and stores comes with issue 11 step 4; use --keys", path);
+    return EXIT_USAGE;
+}
+
+/* Splits "k=v;k=v" into the run; returns FALSE (and a message) on a malformed pair. */
+static gboolean parse_keys(crtk_stage_run *run, char *line, char **why)
+{
+    if (!*line)
+        return TRUE;
+    char *p = line;
+    for (;;) {
+        char *semi = strchr(p, ';');
+        if (semi)
+            *semi = 0;
+        char *eq = strchr(p, '=');
+        if (!eq || eq == p) {
+            *why = g_strdup_printf("'%s' is not key=value", p);
+            return FALSE;
+        }
+        *eq = 0;
+        const char *v = eq + 1;
+        crtk_stage_run_set(run, p, strcmp(v, "<null>") ? v : NULL);
+        if (!semi)
+            break;
+        p = semi + 1;
+    }
+    return TRUE;
+}
+
+typedef struct err_line {
+    char *code;
+    const char *message;
+} err_line;
+
+static int cmp_err(const void *a, const void *b)
+{
+    const err_line *x = a, *y = b;
+    int c = strcmp(x->code, y->code);
+    return c ? c : g_strcmp0(x->message, y->message);
+}
+
+static void write_result(GString *o, const crtk_staging *alg, crtk_stage_run *run, crtk_stage_result res)
+{
+    crtk_csv_append_field(o, crtk_stage_result_name(res), TRUE);
+    int s = crtk_stage_run_schema(run);
+    crtk_csv_append_field(o, s >= 0 ? crtk_staging_schema_id(alg, (guint)s) : "", FALSE);
+    GString *f = g_string_new(NULL);
+    if (res != CRTK_STAGE_FAILED_MISSING_SITE_OR_HISTOLOGY)
+        for (guint i = 0; i < crtk_stage_run_candidate_count(run); i++) {
+            if (i)
+                g_string_append_c(f, '|');
+            g_string_append(f, crtk_staging_schema_id(alg, (guint)crtk_stage_run_candidate(run, i)));
+        }
+    crtk_csv_append_field(o, f->str, FALSE);
+    g_string_truncate(f, 0);
+    for (guint i = 0; i < crtk_stage_run_output_count(run); i++) {
+        const char *v;
+        const char *k = crtk_stage_run_output(run, i, &v);
+        if (i)
+            g_string_append_c(f, ';');
+        g_string_append_printf(f, "%s=%s", k, v ? v : "<null>");
+    }
+    crtk_csv_append_field(o, f->str, FALSE);
+    guint ne = crtk_stage_run_error_count(run);
+    err_line *errs = g_new0(err_line, ne + 1);
+    for (guint i = 0; i < ne; i++) {
+        const crtk_stage_error *e = crtk_stage_run_error(run, i);
+        errs[i].code = g_strdup_printf("%s:%s:%s:%s", crtk_stage_error_type_name(e->type), e->key ? e->key : "",
+                                       e->table ? e->table : "", e->columns ? e->columns : "");
+        errs[i].message = e->message;
+    }
+    qsort(errs, ne, sizeof *errs, cmp_err);
+    g_string_truncate(f, 0);
+    for (guint i = 0; i < ne; i++) {
+        if (i)
+            g_string_append_c(f, '|');
+        g_string_append(f, errs[i].code);
+    }
+    crtk_csv_append_field(o, f->str, FALSE);
+    g_string_truncate(f, 0);
+    for (guint i = 0; i < crtk_stage_run_path_count(run); i++) {
+        if (i)
+            g_string_append_c(f, '|');
+        g_string_append(f, crtk_stage_run_path(run, i));
+    }
+    crtk_csv_append_field(o, f->str, FALSE);
+    g_string_truncate(f, 0);
+    for (guint i = 0; i < ne; i++) {
+        if (i)
+            g_string_append(f, " | ");
+        g_string_append(f, errs[i].message ? errs[i].message : "");
+        g_free(errs[i].code);
+    }
+    crtk_csv_append_field(o, f->str, FALSE);
+    g_string_append_c(o, '\n');
+    g_free(errs);
+    g_string_free(f, TRUE);
+}
+
+static int run_keys(const crtk_staging *alg, const char *keys, char **contexts, gboolean lookup)
+{
+    FILE *in = strcmp(keys, "-") ? fopen(keys, "r") : stdin;
+    if (!in) {
+        crtk_cli_error("%s: %s", keys, g_strerror(errno));
+        return EXIT_USAGE;
+    }
+    crtk_stage_run *run = crtk_stage_run_new(alg);
+    for (char **c = contexts; c && *c; c++) {
+        char *eq = strchr(*c, '=');
+        if (!eq) {
+            crtk_cli_error("--context %s: expected key=value", *c);
+            crtk_stage_run_free(run);
+            return EXIT_USAGE;
+        }
+        char *k = g_strndup(*c, (gsize)(eq - *c));
+        crtk_stage_run_set_context(run, k, eq + 1);
+        g_free(k);
+    }
+    GString *o = g_string_new(lookup ? "count,ids\n" : "result,schema_id,candidates,outputs,errors,path,error_messages\n");
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    long lineno = 0;
+    int rc = EXIT_OK;
+    while ((n = getline(&line, &cap, in)) >= 0) {
+        lineno++;
+        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+            line[--n] = 0;
+        crtk_stage_run_reset(run);
+        char *why = NULL;
+        if (!parse_keys(run, line, &why)) {
+            crtk_cli_error("%s:%ld: %s", keys, lineno, why);
+            g_free(why);
+            rc = EXIT_USAGE;
+            break;
+        }
+        if (lookup) {
+            guint c = crtk_stage_run_lookup(run);
+            g_string_append_printf(o, "%u,", c);
+            GString *ids = g_string_new(NULL);
+            for (guint i = 0; i < c; i++) {
+                if (i)
+                    g_string_append_c(ids, '|');
+                g_string_append(ids, crtk_staging_schema_id(alg, (guint)crtk_stage_run_candidate(run, i)));
+            }
+            crtk_csv_append_field(o, ids->str, TRUE);
+            g_string_append_c(o, '\n');
+            g_string_free(ids, TRUE);
+        } else
+            write_result(o, alg, run, crtk_stage_run_stage(run));
+        if (o->len > (1 << 16)) {
+            fwrite(o->str, 1, o->len, stdout);
+            g_string_truncate(o, 0);
+        }
+    }
+    fwrite(o->str, 1, o->len, stdout);
+    fflush(stdout);
+    g_string_free(o, TRUE);
+    free(line);
+    crtk_stage_run_free(run);
+    if (in != stdin)
+        fclose(in);
+    return rc;
+}
+
+int cmd_stage(int argc, char **argv)
+{
+    char *algorithm = NULL, *algorithm_dir = NULL, *keys = NULL, *where = NULL, *format = NULL, *user = NULL;
+    char **contexts = NULL;
+    gboolean lookup = FALSE, save = FALSE;
+    GOptionEntry entries[] = {
+        {"algorithm", 'a', 0, G_OPTION_ARG_STRING, &algorithm, "eod, tnm, cs or pediatric (default: by year of diagnosis)", "NAME"},
+        {"algorithm-dir", 0, 0, G_OPTION_ARG_FILENAME, &algorithm_dir, "load the algorithm from a SEER zip or unpacked JSON directory", "DIR"},
+        {"keys", 'k', 0, G_OPTION_ARG_FILENAME, &keys, "cases in the engine's key notation, one per line (- = stdin)", "FILE"},
+        {"context", 0, 0, G_OPTION_ARG_STRING_ARRAY, &contexts, "context value, e.g. ctx_year_current=2026 (repeatable)", "K=V"},
+        {"lookup", 0, 0, G_OPTION_ARG_NONE, &lookup, "with --keys: schema selection only (count,ids)", NULL},
+        {"where", 'w', 0, G_OPTION_ARG_STRING, &where, "store: only tumors matching this SQL condition", "SQL"},
+        {"format", 'f', 0, G_OPTION_ARG_STRING, &format, "text, json or csv (default text)", "FORMAT"},
+        {"save", 0, 0, G_OPTION_ARG_NONE, &save, "store: write the derived items back (audited)", NULL},
+        {"user", 'u', 0, G_OPTION_ARG_STRING, &user, "who saves (for the audit trail)", "NAME"},
+        {NULL, 0, 0, 0, NULL, NULL, NULL}};
+    GOptionContext *ctx = g_option_context_new("[FILE|STORE] — SEER staging: schema, derived stage and grade, input problems");
+    g_option_context_add_main_entries(ctx, entries, NULL);
+    int exit_code = EXIT_OK;
+    if (!crtk_cli_parse(ctx, &argc, &argv, &exit_code)) {
+        g_option_context_free(ctx);
+        return exit_code;
+    }
+    g_option_context_free(ctx);
+    int rc = EXIT_USAGE;
+    crtk_staging *owned = NULL;
+    const crtk_staging *alg = NULL;
+    GError *err = NULL;
+    if (algorithm_dir) {
+        alg = owned = crtk_staging_load(algorithm_dir, &err);
+        if (!alg) {
+            crtk_cli_error("%s", err->message);
+            g_error_free(err);
+            goto out;
+        }
+    } else if (algorithm) {
+        alg = crtk_staging_get(algorithm, &err);
+        if (!alg) {
+            crtk_cli_error("%s", err->message);
+            g_error_free(err);
+            goto out;
+        }
+    }
+    if (keys) {
+        if (argc > 1) {
+            crtk_cli_error("--keys takes no FILE argument");
+            goto out;
+        }
+        if (!alg) {
+            crtk_cli_error("--keys needs --algorithm or --algorithm-dir");
+            goto out;
+        }
+        rc = run_keys(alg, keys, contexts, lookup);
+    } else {
+        if (argc != 2) {
+            crtk_cli_error("usage: crtk stage FILE|STORE [--where SQL] [--algorithm NAME] [--format text|json|csv] [--save]"
+                           " or crtk stage --algorithm NAME --keys FILE|-");
+            goto out;
+        }
+        if (format && strcmp(format, "text") && strcmp(format, "json") && strcmp(format, "csv")) {
+            crtk_cli_error("--format must be text, json or csv");
+            goto out;
+        }
+        rc = crtk_stage_tumors(argv[1], where, alg, format ? format : "text", save, user, contexts);
+    }
+out:
+    crtk_staging_free(owned);
+    g_free(algorithm);
+    g_free(algorithm_dir);
+    g_free(keys);
+    g_free(where);
+    g_free(format);
+    g_free(user);
+    g_strfreev(contexts);
+    return rc;
+}
