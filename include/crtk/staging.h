@@ -79,6 +79,21 @@ CRTK_API const GPtrArray *crtk_staging_naaccr_keys(const crtk_staging *alg);
 CRTK_API gboolean crtk_staging_code_valid(const crtk_staging *alg, const char *schema_id, const char *key,
                                           const char *value, int year_current);
 
+/* Upstream isValidSite / isValidHistology: VALUE is in the primary_site / histology table. */
+CRTK_API gboolean crtk_staging_valid_site(const crtk_staging *alg, const char *site);
+CRTK_API gboolean crtk_staging_valid_hist(const crtk_staging *alg, const char *hist);
+CRTK_API gboolean crtk_staging_table_exists(const crtk_staging *alg, const char *table_id);
+CRTK_API const char *crtk_staging_schema_name(const crtk_staging *alg, guint i);
+CRTK_API int crtk_staging_schema_num(const crtk_staging *alg, guint i); /* CS schema number, else 0 */
+/* 1/0 whether input KEY of the schema is used for staging; -1 when there is no such input. */
+CRTK_API int crtk_staging_input_used_for_staging(const crtk_staging *alg, const char *schema_id, const char *key);
+/* Index of the first row of TABLE_ID matching the context KV (NULL-terminated key, value pairs;
+ * ctx_alg_version and ctx_year_current = this year added); -1 no match, -2 no such table. */
+CRTK_API int crtk_staging_table_row(const crtk_staging *alg, const char *table_id, const char *const *kv);
+/* Upstream isContextValid: input KEY of the schema validated with the whole context KV (trimmed). */
+CRTK_API gboolean crtk_staging_context_valid(const crtk_staging *alg, const char *schema_id, const char *key,
+                                             const char *const *kv);
+
 CRTK_API crtk_stage_run *crtk_stage_run_new(const crtk_staging *alg);
 CRTK_API void crtk_stage_run_free(crtk_stage_run *run);
 /* Forgets the inputs (and the results) of the previous case. */

@@ -1190,3 +1190,93 @@ gboolean crtk_staging_code_valid(const crtk_staging *alg, const char *schema_id,
     crtk_stage_run_free(r);
     return ok;
 }
+
+/* ---------- metadata and single-table queries (upstream Staging helpers) ---------- */
+
+static gboolean valid_value(const crtk_staging *alg, GHashTable *h, const char *v)
+{
+    (void)alg;
+    return v && g_hash_table_contains(h, v);
+}
+
+gboolean crtk_staging_valid_site(const crtk_staging *alg, const char *site)
+{
+    return valid_value(alg, alg->valid_sites, site);
+}
+
+gboolean crtk_staging_valid_hist(const crtk_staging *alg, const char *hist)
+{
+    return valid_value(alg, alg->valid_hists, hist);
+}
+
+gboolean crtk_staging_table_exists(const crtk_staging *alg, const char *table_id)
+{
+    return table_by_id(alg, table_id) != NULL;
+}
+
+const char *crtk_staging_schema_name(const crtk_staging *alg, guint i)
+{
+    return ((st_schema *)alg->schemas->pdata[i])->name;
+}
+
+int crtk_staging_schema_num(const crtk_staging *alg, guint i)
+{
+    return ((st_schema *)alg->schemas->pdata[i])->schema_num;
+}
+
+int crtk_staging_input_used_for_staging(const crtk_staging *alg, const char *schema_id, const char *key)
+{
+    int si = crtk_staging_find_schema(alg, schema_id), k = crtk_staging_key_lookup(alg, key);
+    if (si < 0 || k < 0)
+        return -1;
+    const st_schema *s = alg->schemas->pdata[si];
+    return s->input_of_key[k] < 0 ? -1 : s->inputs[s->input_of_key[k]].used_for_staging;
+}
+
+/* A scratch run whose context holds KV (key, value pairs; value NULL = null), trimmed when TRIM. */
+static crtk_stage_run *scratch(const crtk_staging *alg, const char *const *kv, gboolean ctx_keys, gboolean trim_null)
+{
+    crtk_stage_run *r = crtk_stage_run_new(alg);
+    memset(r->st, ST_ABSENT, (size_t)r->nkeys);
+    for (int i = 0; kv && kv[i]; i += 2) {
+        int k = crtk_staging_key_lookup(alg, kv[i]);
+        if (k < 0)
+            continue;
+        const char *v = kv[i + 1];
+        if (trim_null)
+            v = v ? trim(r, v) : "";
+        ctx_put(r, k, v);
+    }
+    if (ctx_keys) {
+        ctx_put(r, alg->key_ctx_version, alg->version);
+        ctx_put(r, alg->key_ctx_year, r->year_now);
+    }
+    return r;
+}
+
+int crtk_staging_table_row(const crtk_staging *alg, const char *table_id, const char *const *kv)
+{
+    const st_table *t = table_by_id(alg, table_id);
+    if (!t)
+        return -2;
+    crtk_stage_run *r = scratch(alg, kv, TRUE, FALSE);
+    view ctx = {r->val, r->st};
+    int row = find_row(t, ctx, NULL);
+    crtk_stage_run_free(r);
+    return row;
+}
+
+gboolean crtk_staging_context_valid(const crtk_staging *alg, const char *schema_id, const char *key,
+                                    const char *const *kv)
+{
+    int si = crtk_staging_find_schema(alg, schema_id), k = crtk_staging_key_lookup(alg, key);
+    if (si < 0 || k < 0 || !kv || !kv[0])
+        return FALSE;
+    const st_schema *s = alg->schemas->pdata[si];
+    if (s->input_of_key[k] < 0)
+        return FALSE;
+    crtk_stage_run *r = scratch(alg, kv, FALSE, TRUE);
+    gboolean ok = input_valid(r, &s->inputs[s->input_of_key[k]]);
+    crtk_stage_run_free(r);
+    return ok;
+}
