@@ -101,6 +101,10 @@ CRTK_API void crtk_stage_run_reset(crtk_stage_run *run);
 /* Supplies input KEY (copied).  VALUE NULL supplies a null (treated as absent for defaults, as blank
  * for matching).  A key the algorithm does not know is kept and reported as UNKNOWN_INPUT. */
 CRTK_API void crtk_stage_run_set(crtk_stage_run *run, const char *key, const char *value);
+/* Fast path for bulk staging: the id of KEY in this algorithm (-1 if unknown), and setting an input
+ * by id WITHOUT copying VALUE (it must stay valid until the next reset). */
+CRTK_API int crtk_staging_key_id(const crtk_staging *alg, const char *key);
+CRTK_API void crtk_stage_run_set_id(crtk_stage_run *run, int key, const char *value);
 /* Sets a context value such as ctx_year_current (kept across resets).  Default: this year. */
 CRTK_API void crtk_stage_run_set_context(crtk_stage_run *run, const char *key, const char *value);
 

@@ -195,7 +195,7 @@ static inline gboolean item_contains(const st_item *it, tval *v, view ctx)
     if (it->star)
         return TRUE;
     if (it->exact)
-        return v->len == it->lolen && !memcmp(v->s, it->lo, (size_t)v->len);
+        return v->len == it->lolen && v->s[0] == it->lo[0] && !memcmp(v->s, it->lo, (size_t)v->len);
     if (it->lo_ref >= 0 || it->hi_ref >= 0) {
         const char *lo = it->lo_ref >= 0 ? vget(ctx, it->lo_ref) : it->lo;
         const char *hi = it->hi_ref >= 0 ? vget(ctx, it->hi_ref) : it->hi;
@@ -209,6 +209,8 @@ static inline gboolean item_contains(const st_item *it, tval *v, view ctx)
         return v->f >= it->lof && v->f <= it->hif;
     }
     if (it->lolen != it->hilen || it->lolen != v->len)
+        return FALSE;
+    if ((unsigned char)v->s[0] < (unsigned char)it->lo[0] || (unsigned char)v->s[0] > (unsigned char)it->hi[0])
         return FALSE;
     return memcmp(it->lo, v->s, (size_t)v->len) <= 0 && memcmp(it->hi, v->s, (size_t)v->len) >= 0;
 }
@@ -437,7 +439,12 @@ gboolean crtk_staging_compile(crtk_staging *alg, GError **error)
     alg->key_year = crtk_staging_key(alg, "year_dx");
     alg->key_ctx_version = crtk_staging_key(alg, "ctx_alg_version");
     alg->key_ctx_year = crtk_staging_key(alg, "ctx_year_current");
-    int nkeys = alg->nkeys;
+    int nkeys = alg->nkeys, mapping_index = 0;
+    for (guint i = 0; i < alg->schemas->len; i++) {
+        st_schema *s = alg->schemas->pdata[i];
+        for (int m = 0; m < s->nmappings; m++)
+            s->mappings[m].index = mapping_index++;
+    }
     alg->naaccr_keys = g_ptr_array_new();
     alg->naaccr_of_key = g_hash_table_new(g_str_hash, g_str_equal);
     for (guint i = 0; i < alg->schemas->len; i++) {
@@ -515,6 +522,7 @@ struct crtk_stage_run {
     guint64 *bits;
     int *stack;
     int nstack;
+    GHashTable *path_names;
 };
 
 static char *arena_alloc(crtk_stage_run *r, gsize n)
@@ -618,6 +626,8 @@ void crtk_stage_run_free(crtk_stage_run *r)
     g_array_free(r->outs, TRUE);
     g_free(r->bits);
     g_free(r->stack);
+    if (r->path_names)
+        g_hash_table_destroy(r->path_names);
     g_free(r);
 }
 
@@ -661,6 +671,21 @@ void crtk_stage_run_set(crtk_stage_run *r, const char *key, const char *value)
         g_array_append_val(r->in_keys, k);
     r->in_st[k] = v ? ST_SET : ST_NULL;
     r->in_val[k] = v;
+}
+
+int crtk_staging_key_id(const crtk_staging *alg, const char *key)
+{
+    return crtk_staging_key_lookup(alg, key);
+}
+
+void crtk_stage_run_set_id(crtk_stage_run *r, int k, const char *value)
+{
+    if (k < 0 || k >= r->nkeys)
+        return;
+    if (r->in_st[k] == ST_ABSENT)
+        g_array_append_val(r->in_keys, k);
+    r->in_st[k] = value ? ST_SET : ST_NULL;
+    r->in_val[k] = value;
 }
 
 void crtk_stage_run_set_context(crtk_stage_run *r, const char *key, const char *value)
@@ -791,6 +816,21 @@ static const char *key_name(const crtk_stage_run *r, int k)
     return r->alg->key_names->pdata[k];
 }
 
+/* "mapping.table" for the path, made once per (mapping, table) and kept in the run. */
+static const char *path_name(crtk_stage_run *r, const st_mapping *m, int ti)
+{
+    if (!r->path_names)
+        r->path_names = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
+    gsize key = (gsize)m->index * (r->alg->tables->len + 1) + (gsize)ti + 1;
+    gpointer hk = GSIZE_TO_POINTER(key);
+    char *name = g_hash_table_lookup(r->path_names, hk);
+    if (name)
+        return name;
+    name = g_strdup_printf("%s.%s", m->id, ((st_table *)r->alg->tables->pdata[ti])->id);
+    g_hash_table_insert(r->path_names, hk, name);
+    return name;
+}
+
 static gboolean process_table(crtk_stage_run *r, const st_mapping *m, int ti, const st_tpath *path)
 {
     const crtk_staging *alg = r->alg;
@@ -806,7 +846,7 @@ static gboolean process_table(crtk_stage_run *r, const st_mapping *m, int ti, co
                                    pt->id, t->id));
             return TRUE;
         }
-    g_ptr_array_add(r->path, (gpointer)arena_printf(r, "%s.%s", m->id, t->id));
+    g_ptr_array_add(r->path, (gpointer)path_name(r, m, ti));
     r->stack[r->nstack++] = ti;
     view ctx = {r->val, r->st};
     int row = find_row(t, ctx, NULL);
@@ -1026,11 +1066,9 @@ crtk_stage_result crtk_stage_run_stage(crtk_stage_run *r)
         if (!mapping_involved(r, m))
             continue;
         for (int i = 0; i < m->nincl; i++)
-            g_ptr_array_add(r->path, (gpointer)arena_printf(r, "%s.%s", m->id,
-                                                            ((st_table *)alg->tables->pdata[m->incl[i].table])->id));
+            g_ptr_array_add(r->path, (gpointer)path_name(r, m, m->incl[i].table));
         for (int i = 0; i < m->nexcl; i++)
-            g_ptr_array_add(r->path, (gpointer)arena_printf(r, "%s.%s", m->id,
-                                                            ((st_table *)alg->tables->pdata[m->excl[i].table])->id));
+            g_ptr_array_add(r->path, (gpointer)path_name(r, m, m->excl[i].table));
         for (int i = 0; i < m->ninit; i++)
             ctx_put(r, m->init[i].key, m->init[i].value);
         for (int pi = 0; pi < m->npaths; pi++) {

@@ -91,6 +91,7 @@ typedef struct st_kv {
 
 typedef struct st_mapping {
     const char *id;
+    int index; /* across the algorithm, for per-run caches */
     int ninit, nincl, nexcl, npaths;
     st_kv *init;
     st_tpath *incl, *excl, *paths;
