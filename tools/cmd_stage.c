@@ -24,31 +24,6 @@ static int crtk_stage_tumors(const char *path, const char *where, const crtk_sta
     return EXIT_USAGE;
 }
 
-/* Splits "k=v;k=v" into the run; returns FALSE (and a message) on a malformed pair. */
-static gboolean parse_keys(crtk_stage_run *run, char *line, char **why)
-{
-    if (!*line)
-        return TRUE;
-    char *p = line;
-    for (;;) {
-        char *semi = strchr(p, ';');
-        if (semi)
-            *semi = 0;
-        char *eq = strchr(p, '=');
-        if (!eq || eq == p) {
-            *why = g_strdup_printf("'%s' is not key=value", p);
-            return FALSE;
-        }
-        *eq = 0;
-        const char *v = eq + 1;
-        crtk_stage_run_set(run, p, strcmp(v, "<null>") ? v : NULL);
-        if (!semi)
-            break;
-        p = semi + 1;
-    }
-    return TRUE;
-}
-
 typedef struct err_line {
     char *code;
     const char *message;
@@ -230,10 +205,10 @@ static int run_keys(const crtk_staging *alg, const char *keys, char **contexts, 
         while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
             line[--n] = 0;
         crtk_stage_run_reset(run);
-        char *why = NULL;
-        if (!parse_keys(run, line, &why)) {
-            crtk_cli_error("%s:%ld: %s", keys, lineno, why);
-            g_free(why);
+        GError *why = NULL;
+        if (!crtk_stage_run_set_keys(run, line, (gsize)n, &why)) {
+            crtk_cli_error("%s:%ld: %s", keys, lineno, why->message);
+            g_error_free(why);
             rc = EXIT_USAGE;
             break;
         }

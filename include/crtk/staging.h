@@ -105,6 +105,10 @@ CRTK_API void crtk_stage_run_set(crtk_stage_run *run, const char *key, const cha
  * by id WITHOUT copying VALUE (it must stay valid until the next reset). */
 CRTK_API int crtk_staging_key_id(const crtk_staging *alg, const char *key);
 CRTK_API void crtk_stage_run_set_id(crtk_stage_run *run, int key, const char *value);
+/* Supplies the inputs written in the engine's key notation: "k=v;k=v" (`k=` a supplied blank,
+ * `k=<null>` a supplied null).  LINE need not be NUL-terminated.  FALSE and *error (naming the
+ * column) when a pair is not key=value. */
+CRTK_API gboolean crtk_stage_run_set_keys(crtk_stage_run *run, const char *line, gsize len, GError **error);
 /* Sets a context value such as ctx_year_current (kept across resets).  Default: this year. */
 CRTK_API void crtk_stage_run_set_context(crtk_stage_run *run, const char *key, const char *value);
 

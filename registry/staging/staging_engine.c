@@ -1318,3 +1318,41 @@ gboolean crtk_staging_context_valid(const crtk_staging *alg, const char *schema_
     crtk_stage_run_free(r);
     return ok;
 }
+
+gboolean crtk_stage_run_set_keys(crtk_stage_run *r, const char *line, gsize len, GError **error)
+{
+    gsize i = 0;
+    while (i < len) {
+        gsize end = i;
+        while (end < len && line[end] != ';')
+            end++;
+        gsize eq = i;
+        while (eq < end && line[eq] != '=')
+            eq++;
+        if (eq == end || eq == i || memchr(line + i, 0, end - i)) {
+            g_set_error(error, g_quark_from_static_string("crtk-staging"), 1, "column %" G_GSIZE_FORMAT ": '%.*s' is not key=value",
+                        i + 1, (int)MIN(end - i, 60), line + i);
+            return FALSE;
+        }
+        char key[256];
+        if (eq - i >= sizeof key) {
+            g_set_error(error, g_quark_from_static_string("crtk-staging"), 1, "column %" G_GSIZE_FORMAT ": key too long", i + 1);
+            return FALSE;
+        }
+        memcpy(key, line + i, eq - i);
+        key[eq - i] = 0;
+        gsize vlen = end - eq - 1;
+        if (vlen == 6 && !memcmp(line + eq + 1, "<null>", 6))
+            crtk_stage_run_set(r, key, NULL);
+        else {
+            const char *v = arena_strndup(r, line + eq + 1, vlen);
+            int k = crtk_staging_key_lookup(r->alg, key);
+            if (k >= 0)
+                crtk_stage_run_set_id(r, k, v);
+            else
+                crtk_stage_run_set(r, key, v);
+        }
+        i = end + 1;
+    }
+    return TRUE;
+}
