@@ -17,12 +17,8 @@
 #include <string.h>
 #include <time.h>
 
-static int crtk_stage_tumors(const char *path, const char *where, const crtk_staging *alg, const char *format,
-                             gboolean save, const char *user, char **contexts)
-{
-    crtk_cli_error("%s: staging of NAACCR files and stores comes with issue 11 step 4; use --keys", path);
-    return EXIT_USAGE;
-}
+int crtk_stage_tumors(const char *path, const char *where, const crtk_staging *alg, const char *format, gboolean save,
+                      const char *user, char **contexts);
 
 typedef struct err_line {
     char *code;

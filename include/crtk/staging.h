@@ -133,6 +133,18 @@ CRTK_API const crtk_stage_error *crtk_stage_run_error(const crtk_stage_run *run,
 CRTK_API guint crtk_stage_run_path_count(const crtk_stage_run *run);
 CRTK_API const char *crtk_stage_run_path(const crtk_stage_run *run, guint i);
 
+CRTK_API const crtk_staging *crtk_stage_run_algorithm(const crtk_stage_run *run);
+
+/* The algorithm registries use for a diagnosis year: "eod" (2018+), "tnm" (2016-2017), "cs" (2004-2015),
+ * NULL before 2004.  (Pediatric is chosen explicitly.) */
+CRTK_API const char *crtk_staging_algorithm_for_year(int year);
+/* Gives the value of a NAACCR item (by XML id, e.g. "primarySite"), NULL or "" when absent. */
+typedef const char *(*crtk_stage_item_fn)(const char *naaccr_id, void *user);
+/* Stages a tumor from its NAACCR items (keys mapped by the algorithm's naaccr_xml_id; year_dx from
+ * dateOfDiagnosis): the schema is selected with every mapped item, then only the schema's inputs are
+ * supplied, so items a schema does not use are not UNKNOWN_INPUT.  Replaces the run's inputs. */
+CRTK_API crtk_stage_result crtk_stage_run_stage_items(crtk_stage_run *run, crtk_stage_item_fn get, void *user);
+
 CRTK_API const char *crtk_stage_result_name(crtk_stage_result r);
 CRTK_API const char *crtk_stage_error_type_name(crtk_stage_error_type t);
 

@@ -445,6 +445,7 @@ gboolean crtk_staging_compile(crtk_staging *alg, GError **error)
         for (int m = 0; m < s->nmappings; m++)
             s->mappings[m].index = mapping_index++;
     }
+    alg->is_input = g_new0(guint8, nkeys);
     alg->naaccr_keys = g_ptr_array_new();
     alg->naaccr_of_key = g_hash_table_new(g_str_hash, g_str_equal);
     for (guint i = 0; i < alg->schemas->len; i++) {
@@ -455,6 +456,7 @@ gboolean crtk_staging_compile(crtk_staging *alg, GError **error)
             s->input_of_key[k] = s->output_of_key[k] = -1;
         for (int k = 0; k < s->ninputs; k++) {
             s->input_of_key[s->inputs[k].key] = k;
+            alg->is_input[s->inputs[k].key] = 1;
             const char *name = alg->key_names->pdata[s->inputs[k].key];
             if (s->inputs[k].naaccr_id && !g_hash_table_contains(alg->naaccr_of_key, name)) {
                 g_hash_table_insert(alg->naaccr_of_key, (gpointer)name, (gpointer)s->inputs[k].naaccr_id);
@@ -672,6 +674,8 @@ void crtk_stage_run_set(crtk_stage_run *r, const char *key, const char *value)
     r->in_st[k] = v ? ST_SET : ST_NULL;
     r->in_val[k] = v;
 }
+
+const crtk_staging *crtk_stage_run_algorithm(const crtk_stage_run *r) { return r->alg; }
 
 int crtk_staging_key_id(const crtk_staging *alg, const char *key)
 {

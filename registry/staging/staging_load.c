@@ -454,6 +454,7 @@ void crtk_staging_free(crtk_staging *alg)
     if (alg->valid_hists)
         g_hash_table_destroy(alg->valid_hists);
     g_free(alg->all_schemas);
+    g_free(alg->is_input);
     if (alg->naaccr_keys)
         g_ptr_array_free(alg->naaccr_keys, TRUE);
     if (alg->naaccr_of_key)

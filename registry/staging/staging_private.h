@@ -130,6 +130,7 @@ struct crtk_staging {
     guint64 *all_schemas;
     GPtrArray *naaccr_keys;
     GHashTable *naaccr_of_key; /* key name -> naaccr id */
+    guint8 *is_input;          /* per key: an input of some schema */
 };
 
 /* Interns a key name; returns its id (creating it while loading). */
