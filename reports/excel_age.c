@@ -17,29 +17,25 @@ static int row_fn(int ncols, const char *const *v, const char *const *names, voi
 {
     (void)ncols, (void)names;
     crtk_counts *c = user;
-    int age = v[0] && *v[0] ? atoi(v[0]) : CRTK_AGE_UNKNOWN;
+    int age = v[0] && *v[0] ? atoi(v[0]) : crtk_age_at_diagnosis(v[1], v[2]);
     const char *g = crtk_age_group_19(age);
-    const char *sex = v[1];
+    const char *sex = v[3];
     crtk_counts_add(c, g, sex && !strcmp(sex, "1") ? A_MALE : sex && !strcmp(sex, "2") ? A_FEMALE : A_OTHER,
-                    atol(v[2]));
+                    atol(v[4]));
     return CRTK_CONTINUE;
 }
 
 gboolean crtk_report_age(crtk_report *r, GError **error)
 {
-    char *sel = g_strdup_printf("coalesce(%s, crtk_age_at_dx(%s, %s)), %s, count(*)", crtk_report_col(r, "ageAtDiagnosis"),
-                                crtk_report_col(r, "dateOfBirth"), crtk_report_col(r, "dateOfDiagnosis"),
-                                crtk_report_sex_col(r));
-    char *sql = crtk_report_sql(r, sel, NULL, "GROUP BY 1, 2");
+    /* age: item 230, or computed from the dates when it is blank (in C, below) */
+    static const char *const specs[] = {"ageAtDiagnosis", "dateOfBirth", "dateOfDiagnosis", CRTK_REPORT_SEX_SPEC};
     crtk_counts *c = crtk_counts_new(A_NCOLS);
     int nb = 0;
     const crtk_age_band *bands = crtk_age_bands(&nb, NULL);
     for (int i = 0; i < nb; i++)
         crtk_counts_row(c, bands[i].code19);
     crtk_counts_row(c, "99");
-    gboolean ok = crtk_report_select(r, sql, row_fn, c, error);
-    g_free(sel);
-    g_free(sql);
+    gboolean ok = crtk_report_aggregate(r, specs, G_N_ELEMENTS(specs), row_fn, c, error);
     if (!ok) {
         crtk_counts_free(c);
         return FALSE;

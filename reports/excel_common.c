@@ -134,34 +134,16 @@ gboolean crtk_report_run(crtk_store *s, const crtk_report_def *def, const char *
 
 #else
 
-const char *crtk_report_col(crtk_report *r, const char *naaccr_id)
+gboolean crtk_report_aggregate(crtk_report *r, const char *const *specs, int n, crtk_store_row_fn fn, void *user,
+                               GError **error)
 {
-    const char *e = g_hash_table_lookup(r->cols, naaccr_id);
-    if (e)
-        return e;
-    const crtk_item *it = crtk_dictionary_find(crtk_store_dictionary(r->store), naaccr_id);
-    char *expr = it ? g_strdup_printf("%s.\"%s\"", it->level == CRTK_LEVEL_PATIENT ? "p" : "t", it->id)
-                    : g_strdup("NULL");
-    g_hash_table_insert(r->cols, g_strdup(naaccr_id), expr);
-    return expr;
+    return crtk_store_aggregate(r->store, &r->query, specs, n, fn, user, error);
 }
 
-const char *crtk_report_sex_col(crtk_report *r)
+gboolean crtk_report_scan(crtk_report *r, const char *const *specs, int n, crtk_store_row_fn fn, void *user,
+                          GError **error)
 {
-    if (crtk_dictionary_find(crtk_store_dictionary(r->store), "sexAssignedAtBirth"))
-        return crtk_report_col(r, "sexAssignedAtBirth");
-    return crtk_report_col(r, "sex");
-}
-
-char *crtk_report_sql(crtk_report *r, const char *select, const char *extra, const char *tail)
-{
-    return g_strdup_printf("SELECT %s FROM tumor t JOIN patient p ON p.id = t.patient_id WHERE (%s)%s%s%s %s", select,
-                           r->where, extra ? " AND (" : "", extra ? extra : "", extra ? ")" : "", tail ? tail : "");
-}
-
-gboolean crtk_report_select(crtk_report *r, const char *sql, crtk_store_row_fn fn, void *user, GError **error)
-{
-    return crtk_store_select(r->store, sql, NULL, 0, fn, user, error);
+    return crtk_store_scan_items(r->store, &r->query, specs, n, fn, user, error);
 }
 
 gboolean crtk_report_suppressed(const crtk_report *r, long n)
@@ -386,7 +368,15 @@ static void make_formats(crtk_report *r)
 static gboolean check_where(crtk_report *r, GError **error)
 {
     gint64 p, t;
-    return crtk_store_count(r->store, r->where, &p, &t, error);
+    if (!crtk_store_query_count(r->store, &r->query, &p, &t, error))
+        return FALSE;
+    if (t == 0) {
+        /* an empty workbook would look like a registry with no cases: say so and write nothing */
+        g_set_error(error, CRTK_ERROR, CRTK_ERROR_DATA, "no tumor matches the selection (%s): nothing written",
+                    r->selection);
+        return FALSE;
+    }
+    return TRUE;
 }
 
 gboolean crtk_report_run(crtk_store *s, const crtk_report_def *def, const char *path, const crtk_report_options *o,
@@ -401,23 +391,20 @@ gboolean crtk_report_run(crtk_store *s, const crtk_report_def *def, const char *
     r.store = s;
     r.opt = o;
     r.name = def->name;
-    r.cols = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     r.as_of = o->as_of && strlen(o->as_of) == 8 ? g_strdup(o->as_of) : crtk_today();
     r.as_of_year = crtk_report_year(r.as_of);
     r.registry = crtk_store_get_setting(s, "registryName");
     if (!r.registry)
         r.registry = g_strdup("");
-    GString *w = g_string_new(NULL), *sel = g_string_new(NULL);
+    GString *sel = g_string_new(NULL);
     if (o->where && *o->where) {
-        g_string_append_printf(w, "(%s)", o->where);
+        r.query.where = o->where;
         g_string_append_printf(sel, "tumors where %s", o->where);
     }
-    const char *dx = crtk_report_col(&r, "dateOfDiagnosis");
     if (o->year_from > 0 || o->year_to > 0) {
-        if (w->len)
-            g_string_append(w, " AND ");
-        g_string_append_printf(w, "substr(%s, 1, 4) BETWEEN '%04d' AND '%04d'", dx, o->year_from > 0 ? o->year_from : 0,
-                               o->year_to > 0 ? o->year_to : 9999);
+        r.query.year_item = "dateOfDiagnosis";
+        r.query.year_from = o->year_from;
+        r.query.year_to = o->year_to;
         g_string_append_printf(sel, "%sdiagnosed ", sel->len ? ", " : "");
         if (o->year_from > 0 && o->year_to > 0)
             g_string_append_printf(sel, "%d-%d", o->year_from, o->year_to);
@@ -426,13 +413,10 @@ gboolean crtk_report_run(crtk_store *s, const crtk_report_def *def, const char *
         else
             g_string_append_printf(sel, "until %d", o->year_to);
     }
-    if (!w->len)
-        g_string_append(w, "1");
     if (!sel->len)
         g_string_append(sel, "all tumors in the store");
     if (o->selection_text)
         g_string_assign(sel, o->selection_text);
-    r.where = g_string_free(w, FALSE);
     r.selection = g_string_free(sel, FALSE);
     gboolean ok = o->qa ? TRUE : check_where(&r, error);
     if (ok) {
@@ -463,8 +447,6 @@ gboolean crtk_report_run(crtk_store *s, const crtk_report_def *def, const char *
         else
             chmod(path, 0600); /* data about people: owner only, whatever the caller's umask */
     }
-    g_hash_table_destroy(r.cols);
-    g_free(r.where);
     g_free(r.selection);
     g_free(r.registry);
     g_free(r.as_of);
@@ -478,25 +460,6 @@ gboolean crtk_report_run(crtk_store *s, const crtk_report_def *def, const char *
 
 const char *const crtk_stage_labels[CRTK_STAGE_COUNT] = {"In situ", "Localized", "Regional", "Distant",
                                                          "Benign/borderline or N/A", "Unknown/unstaged"};
-
-const char *crtk_report_stage_sql(crtk_report *r)
-{
-    const char *e = g_hash_table_lookup(r->cols, " stage");
-    if (e)
-        return e;
-    const char *ids[] = {"summaryStage2018", "derivedSummaryStage2018", "seerSummaryStage2000", "derivedSs2000"};
-    GString *s = g_string_new("coalesce(");
-    int n = 0;
-    for (size_t i = 0; i < G_N_ELEMENTS(ids); i++) {
-        const char *c = crtk_report_col(r, ids[i]);
-        if (strcmp(c, "NULL"))
-            g_string_append_printf(s, "%s%s", n++ ? ", " : "", c);
-    }
-    g_string_append(s, n ? ", NULL)" : "NULL, NULL)");
-    char *expr = g_string_free(s, FALSE);
-    g_hash_table_insert(r->cols, g_strdup(" stage"), expr);
-    return expr;
-}
 
 int crtk_report_stage_group(const char *code)
 {
@@ -530,16 +493,11 @@ static int cmp_code_count(const void *a, const void *b)
     return strcmp(x->code, y->code);
 }
 
-GPtrArray *crtk_report_top_sites(crtk_report *r, int n, const char *extra, GError **error)
+GPtrArray *crtk_report_top_sites(crtk_report *r, int n, GError **error)
 {
-    char *sel = g_strdup_printf("%s, %s, %s, substr(%s, 1, 4), count(*)", crtk_report_col(r, "primarySite"),
-                                crtk_report_col(r, "histologicTypeIcdO3"), crtk_report_col(r, "behaviorCodeIcdO3"),
-                                crtk_report_col(r, "dateOfDiagnosis"));
-    char *sql = crtk_report_sql(r, sel, extra, "GROUP BY 1, 2, 3, 4");
+    static const char *const specs[] = {"primarySite", "histologicTypeIcdO3", "behaviorCodeIcdO3", "dateOfDiagnosis:4"};
     crtk_counts *c = crtk_counts_new(1);
-    gboolean ok = crtk_report_select(r, sql, top_row, c, error);
-    g_free(sel);
-    g_free(sql);
+    gboolean ok = crtk_report_aggregate(r, specs, G_N_ELEMENTS(specs), top_row, c, error);
     GPtrArray *out = NULL;
     if (ok) {
         guint m = c->row_keys->len;

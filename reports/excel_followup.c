@@ -4,7 +4,7 @@
  * Calculations"): patients are classified once each, from the store's settings (reference
  * date, due and lost windows) and the as-of date.  Sheets:
  *   - "Rates": lines A-E and the follow-up rate of the reference-date cohort (target 80%) and
- *     of the last five years (target 90%), with the checks B + D + E = A, then the same lines
+ *     of the last five years (target 90%), then the same lines
  *     by year of diagnosis and a chart of the rates by year;
  *   - "Due and lost": living followed patients by status (current, due, lost) and by Next
  *     Follow-Up Source [1800] of their principal tumor.
@@ -82,9 +82,6 @@ static int write_lines(crtk_report *r, lxw_worksheet *ws, int y, const crtk_foll
     worksheet_write_string(ws, (lxw_row_t)y, 3, pass ? "meets the target" : "below the target",
                            pass ? r->f_ok : r->f_bad);
     y++;
-    gboolean checks = l->a - l->b == l->c && l->d + l->e == l->c && l->b + l->d + l->e == l->a;
-    worksheet_write_string(ws, (lxw_row_t)y++, 0,
-                           checks ? "Checks: A - B = C, D + E = C, B + D + E = A hold" : "Checks FAIL", r->f_note);
     return y + 1;
 }
 

@@ -164,7 +164,7 @@ gboolean crtk_report_quality(crtk_report *r, GError **error)
         g_free(own.title);
         own.title = g_strdup("Data quality");
         const char *set = r->opt->edit_set ? r->opt->edit_set : "state-submission";
-        if (!crtk_qa_collect(r->store, r->where, set, &own, error)) {
+        if (!crtk_qa_collect(r->store, &r->query, set, &own, error)) {
             crtk_qa_clear(&own);
             return FALSE;
         }

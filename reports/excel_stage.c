@@ -25,15 +25,11 @@ static int row_fn(int ncols, const char *const *v, const char *const *names, voi
 
 gboolean crtk_report_stage(crtk_report *r, GError **error)
 {
-    char *sel = g_strdup_printf("%s, %s, %s, substr(%s, 1, 4), %s, count(*)", crtk_report_col(r, "primarySite"),
-                                crtk_report_col(r, "histologicTypeIcdO3"), crtk_report_col(r, "behaviorCodeIcdO3"),
-                                crtk_report_col(r, "dateOfDiagnosis"), crtk_report_stage_sql(r));
-    char *sql = crtk_report_sql(r, sel, NULL, "GROUP BY 1, 2, 3, 4, 5");
+    static const char *const specs[] = {"primarySite", "histologicTypeIcdO3", "behaviorCodeIcdO3", "dateOfDiagnosis:4",
+                                        CRTK_REPORT_STAGE_SPEC};
     crtk_counts *c = crtk_counts_new(CRTK_STAGE_COUNT);
     crtk_counts_row(c, "");
-    gboolean ok = crtk_report_select(r, sql, row_fn, c, error);
-    g_free(sel);
-    g_free(sql);
+    gboolean ok = crtk_report_aggregate(r, specs, G_N_ELEMENTS(specs), row_fn, c, error);
     if (!ok) {
         crtk_counts_free(c);
         return FALSE;

@@ -143,11 +143,13 @@ static int part(const char *d, int from, int len)
     return v;
 }
 
-/* columns: site, hist, beh, dx, dlc, vital, trs, class, dob, seq, stage */
-static int row_fn(int ncols, const char *const *v, const char *const *names, void *user)
+/* columns (crtk_report_scan): patient row, tumor row, then site, hist, beh, dx, dlc, vital, trs, class,
+ * dob, seq, stage */
+static int row_fn(int ncols, const char *const *row, const char *const *names, void *user)
 {
     (void)ncols, (void)names;
     surv_ctx *c = user;
+    const char *const *v = row + 2;
     const char *trs = v[6], *cls = v[7];
     if ((trs && (!strcmp(trs, "6") || !strcmp(trs, "7"))) || (cls && (!strcmp(cls, "38") || !strcmp(cls, "49")))) {
         c->excluded_dco++;
@@ -245,16 +247,10 @@ gboolean crtk_report_survival(crtk_report *r, GError **error)
         }
         c.lost_cutoff = y * 10000 + m * 100 + d;
     }
-    char *sel = g_strdup_printf("%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s", crtk_report_col(r, "primarySite"),
-                                crtk_report_col(r, "histologicTypeIcdO3"), crtk_report_col(r, "behaviorCodeIcdO3"),
-                                crtk_report_col(r, "dateOfDiagnosis"), crtk_report_col(r, "dateOfLastContact"),
-                                crtk_report_col(r, "vitalStatus"), crtk_report_col(r, "typeOfReportingSource"),
-                                crtk_report_col(r, "classOfCase"), crtk_report_col(r, "dateOfBirth"),
-                                crtk_report_col(r, "sequenceNumberCentral"), crtk_report_stage_sql(r));
-    char *sql = crtk_report_sql(r, sel, NULL, NULL);
-    gboolean ok = crtk_report_select(r, sql, row_fn, &c, error);
-    g_free(sel);
-    g_free(sql);
+    static const char *const specs[] = {"primarySite", "histologicTypeIcdO3", "behaviorCodeIcdO3", "dateOfDiagnosis",
+                                        "dateOfLastContact", "vitalStatus", "typeOfReportingSource", "classOfCase",
+                                        "dateOfBirth", "sequenceNumberCentral", CRTK_REPORT_STAGE_SPEC};
+    gboolean ok = crtk_report_scan(r, specs, G_N_ELEMENTS(specs), row_fn, &c, error);
     GPtrArray *top = NULL;
     if (ok) {
         /* the top groups by eligible cases */

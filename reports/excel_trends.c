@@ -45,19 +45,15 @@ static int row_fn(int ncols, const char *const *v, const char *const *names, voi
 
 gboolean crtk_report_trends(crtk_report *r, GError **error)
 {
-    GPtrArray *top = crtk_report_top_sites(r, r->opt->top, NULL, error);
+    GPtrArray *top = crtk_report_top_sites(r, r->opt->top, error);
     if (!top)
         return FALSE;
     trends_ctx t = {crtk_counts_new(3 + (int)top->len), g_hash_table_new(g_str_hash, g_str_equal)};
     for (guint i = 0; i < top->len; i++)
         g_hash_table_insert(t.topcol, g_ptr_array_index(top, i), GINT_TO_POINTER(3 + (int)i + 1));
-    char *sel = g_strdup_printf("%s, %s, %s, substr(%s, 1, 4), %s, count(*)", crtk_report_col(r, "primarySite"),
-                                crtk_report_col(r, "histologicTypeIcdO3"), crtk_report_col(r, "behaviorCodeIcdO3"),
-                                crtk_report_col(r, "dateOfDiagnosis"), crtk_report_col(r, "classOfCase"));
-    char *sql = crtk_report_sql(r, sel, NULL, "GROUP BY 1, 2, 3, 4, 5");
-    gboolean ok = crtk_report_select(r, sql, row_fn, &t, error);
-    g_free(sel);
-    g_free(sql);
+    static const char *const specs[] = {"primarySite", "histologicTypeIcdO3", "behaviorCodeIcdO3", "dateOfDiagnosis:4",
+                                        "classOfCase"};
+    gboolean ok = crtk_report_aggregate(r, specs, G_N_ELEMENTS(specs), row_fn, &t, error);
     if (ok) {
         crtk_counts_sort_keys(t.c);
         int y;

@@ -8,6 +8,7 @@
  * name, a contact's name).
  */
 #include "letters.h"
+#include "csv.h"
 #include "codes.h"
 
 #include <cairo-pdf.h>
@@ -193,7 +194,7 @@ void crtk_letters_free(crtk_letters *l)
 gboolean crtk_letters_load_physicians(crtk_letters *l, const char *path, GError **error)
 {
     GArray *lines = NULL;
-    GPtrArray *rows = crtk_followup_csv_read(path, &lines, error);
+    GPtrArray *rows = crtk_csv_read_all(path, &lines, error);
     if (!rows)
         return FALSE;
     enum { ID, NAME, A1, A2, CITY, STATE, POSTAL, N };
@@ -830,22 +831,22 @@ gboolean crtk_letters_write_csv(const crtk_letters *l, const char *path, GError 
         char *body = crtk_letter_body_text(l, letter), *form = crtk_letter_form_text(l, letter);
         char *nl = strstr(body, "\n\n");
         char *salutation = nl ? g_strndup(body, nl - body) : g_strdup(body);
-        crtk_followup_csv_field(s, num, TRUE);
-        crtk_followup_csv_field(s, crtk_letter_to_name(letter->to), FALSE);
-        crtk_followup_csv_field(s, letter->to == CRTK_LETTER_PHYSICIAN ? "physician"
+        crtk_csv_append_for_people(s, num, TRUE);
+        crtk_csv_append_for_people(s, crtk_letter_to_name(letter->to), FALSE);
+        crtk_csv_append_for_people(s, letter->to == CRTK_LETTER_PHYSICIAN ? "physician"
                                    : letter->in_situ_or_benign_only ? "in-situ-or-benign" : "standard", FALSE);
-        crtk_followup_csv_field(s, letter->recipient, FALSE);
-        crtk_followup_csv_field(s, letter->address[0], FALSE);
-        crtk_followup_csv_field(s, letter->address[1], FALSE);
-        crtk_followup_csv_field(s, letter->address[2], FALSE);
-        crtk_followup_csv_field(s, salutation, FALSE);
-        crtk_followup_csv_field(s, ids->str, FALSE);
-        crtk_followup_csv_field(s, names->str, FALSE);
-        crtk_followup_csv_field(s, sender(l), FALSE);
-        crtk_followup_csv_field(s, l->reg_phone, FALSE);
-        crtk_followup_csv_field(s, date, FALSE);
-        crtk_followup_csv_field(s, body, FALSE);
-        crtk_followup_csv_field(s, form, FALSE);
+        crtk_csv_append_for_people(s, letter->recipient, FALSE);
+        crtk_csv_append_for_people(s, letter->address[0], FALSE);
+        crtk_csv_append_for_people(s, letter->address[1], FALSE);
+        crtk_csv_append_for_people(s, letter->address[2], FALSE);
+        crtk_csv_append_for_people(s, salutation, FALSE);
+        crtk_csv_append_for_people(s, ids->str, FALSE);
+        crtk_csv_append_for_people(s, names->str, FALSE);
+        crtk_csv_append_for_people(s, sender(l), FALSE);
+        crtk_csv_append_for_people(s, l->reg_phone, FALSE);
+        crtk_csv_append_for_people(s, date, FALSE);
+        crtk_csv_append_for_people(s, body, FALSE);
+        crtk_csv_append_for_people(s, form, FALSE);
         g_string_append(s, "\r\n");
         g_free(body), g_free(form), g_free(salutation);
         g_string_free(ids, TRUE);

@@ -75,37 +75,6 @@ void crtk_qa_info(crtk_qa *qa, const char *label, const char *fmt, ...)
     va_end(ap);
 }
 
-/* ---- SQL helpers ---------------------------------------------------------------------------- */
-
-typedef struct {
-    crtk_store *s;
-    GHashTable *cols;
-} colmap;
-
-static const char *col(colmap *m, const char *id)
-{
-    const char *e = g_hash_table_lookup(m->cols, id);
-    if (e)
-        return e;
-    const crtk_item *it = crtk_dictionary_find(crtk_store_dictionary(m->s), id);
-    char *expr = it ? g_strdup_printf("%s.\"%s\"", it->level == CRTK_LEVEL_PATIENT ? "p" : "t", it->id)
-                    : g_strdup("NULL");
-    g_hash_table_insert(m->cols, g_strdup(id), expr);
-    return expr;
-}
-
-static const char *sex_col(colmap *m)
-{
-    return crtk_dictionary_find(crtk_store_dictionary(m->s), "sexAssignedAtBirth") ? col(m, "sexAssignedAtBirth")
-                                                                                   : col(m, "sex");
-}
-
-static char *sql_of(const char *select, const char *where, const char *tail)
-{
-    return g_strdup_printf("SELECT %s FROM tumor t JOIN patient p ON p.id = t.patient_id WHERE (%s) %s", select,
-                           where && *where ? where : "1", tail ? tail : "");
-}
-
 static const char *class_label(const char *code)
 {
     static const char *const analytic[] = {"00", "10", "11", "12", "13", "14", "20", "21", "22"};
@@ -196,13 +165,15 @@ static gboolean eq(const char *v, const char *code)
     return v && !strcmp(v, code);
 }
 
-/* columns: 0 patient_id, 1 trs, 2 sex, 3 age, 4 dob, 5 dx, 6 race1, 7 county, 8 dxconf, 9 site, 10 hist, 11 beh,
- * 12 laterality, 13 facility, 14 class, 15 ssn, 16 last, 17 first */
-static int scan_row(int ncols, const char *const *v, const char *const *names, void *user)
+/* columns (crtk_store_scan_items): patient row, tumor row, then 1 trs, 2 sex, 3 age, 4 dob, 5 dx, 6 race1,
+ * 7 county, 8 dxconf, 9 site, 10 hist, 11 beh, 12 laterality, 13 facility, 14 class, 15 ssn, 16 last, 17 first
+ * (v below starts one column after the patient row, so the item numbers above index it) */
+static int scan_row(int ncols, const char *const *row, const char *const *names, void *user)
 {
     (void)ncols, (void)names;
     scan_acc *a = user;
-    gint64 pid = g_ascii_strtoll(v[0], NULL, 10);
+    const char *const *v = row + 1;
+    gint64 pid = g_ascii_strtoll(row[0], NULL, 10);
     a->tumors++;
     if (!g_hash_table_contains(a->patients, &pid))
         g_hash_table_add(a->patients, g_memdup2(&pid, sizeof pid));
@@ -229,7 +200,7 @@ static int scan_row(int ncols, const char *const *v, const char *const *names, v
         person = g_strconcat("N", l, "|", f, "|", v[4], NULL);
         g_free(l), g_free(f);
     } else
-        person = g_strconcat("P", v[0], NULL);
+        person = g_strconcat("P", row[0], NULL);
     char *key = g_strdup_printf("%s|%.3s|%.3s|%s|%.4s", person, v[9] ? v[9] : "", v[10] ? v[10] : "",
                                 v[12] ? v[12] : "", v[5] ? v[5] : "");
     if (g_hash_table_contains(a->keys, key)) {
@@ -238,7 +209,7 @@ static int scan_row(int ncols, const char *const *v, const char *const *names, v
     } else
         g_hash_table_add(a->keys, key);
     /* patient records sharing a person key: counted once per (person, patient row) */
-    char *pp = g_strconcat(person, "#", v[0], NULL);
+    char *pp = g_strconcat(person, "#", row[0], NULL);
     if (!g_hash_table_contains(a->persons, pp))
         g_hash_table_add(a->persons, pp);
     else
@@ -277,26 +248,21 @@ static void groups_out(GHashTable *h, GPtrArray *into, int kind)
     g_ptr_array_sort(into, cmp_count);
 }
 
-gboolean crtk_qa_compute(crtk_store *s, const char *where, crtk_qa *qa, GError **error)
+gboolean crtk_qa_compute(crtk_store *s, const crtk_store_query *q, crtk_qa *qa, GError **error)
 {
-    colmap m = {s, g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free)};
-    char *sel = g_strdup_printf("t.patient_id, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s",
-                                col(&m, "typeOfReportingSource"), sex_col(&m), col(&m, "ageAtDiagnosis"),
-                                col(&m, "dateOfBirth"), col(&m, "dateOfDiagnosis"), col(&m, "race1"),
-                                col(&m, "countyAtDx"), col(&m, "diagnosticConfirmation"), col(&m, "primarySite"),
-                                col(&m, "histologicTypeIcdO3"), col(&m, "behaviorCodeIcdO3"), col(&m, "laterality"),
-                                col(&m, "reportingFacility"), col(&m, "classOfCase"), col(&m, "socialSecurityNumber"),
-                                col(&m, "nameLast"), col(&m, "nameFirst"));
-    char *sql = sql_of(sel, where, NULL);
+    /* position 0 of v in scan_row is the tumor row id; items follow from 1 */
+    static const char *const specs[] = {"typeOfReportingSource", "sexAssignedAtBirth|sex", "ageAtDiagnosis",
+                                        "dateOfBirth", "dateOfDiagnosis", "race1", "countyAtDx",
+                                        "diagnosticConfirmation", "primarySite", "histologicTypeIcdO3",
+                                        "behaviorCodeIcdO3", "laterality", "reportingFacility", "classOfCase",
+                                        "socialSecurityNumber", "nameLast", "nameFirst"};
     scan_acc a = {0};
     for (int i = 0; i < 4; i++)
         a.counts[i] = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, group_acc_free);
     a.patients = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
     a.keys = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     a.persons = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    gboolean ok = crtk_store_select(s, sql, NULL, 0, scan_row, &a, error);
-    g_free(sel);
-    g_free(sql);
+    gboolean ok = crtk_store_scan_items(s, q, specs, G_N_ELEMENTS(specs), scan_row, &a, error);
     if (ok) {
         qa->tumors = a.tumors;
         qa->patients = g_hash_table_size(a.patients);
@@ -347,7 +313,6 @@ gboolean crtk_qa_compute(crtk_store *s, const char *where, crtk_qa *qa, GError *
     g_hash_table_destroy(a.patients);
     g_hash_table_destroy(a.keys);
     g_hash_table_destroy(a.persons);
-    g_hash_table_destroy(m.cols);
     return ok;
 }
 
@@ -381,6 +346,11 @@ void crtk_qa_take_edits(crtk_qa *qa, const crtk_edits *edits, const char *edit_s
         g_ptr_array_add(qa->edits, q);
     }
     g_ptr_array_sort(qa->edits, cmp_edit);
+    int free_text = 0;
+    GPtrArray *unchecked = crtk_edits_unchecked(edits, &free_text);
+    crtk_qa_info(qa, "Items unchecked", "%u items no edit of set %s reads (%d of them free text): crtk edits --unchecked "
+                 "lists them", unchecked->len, qa->edit_set, free_text);
+    g_ptr_array_free(unchecked, TRUE);
 }
 
 void crtk_qa_add_failure(crtk_qa *qa, const char *patient_id, int tumor, const char *edit_id, const char *message)
@@ -397,7 +367,7 @@ void crtk_qa_add_failure(crtk_qa *qa, const char *patient_id, int tumor, const c
  * connection to the store and its own compiled edits; their statistics are added up. */
 typedef struct {
     const char *path;
-    char *where;
+    crtk_store_query query;   /* the selection, restricted to this job's patients */
     const char *set;
     GError *error;
     crtk_edits *ed;      /* kept for the per-edit counts */
@@ -462,11 +432,14 @@ static void flush_record(rows_ctx *c)
     c->current = 0;
 }
 
-static int edit_row(int ncols, const char *const *v, const char *const *names, void *user)
+/* columns (crtk_store_scan_items): patient row, tumor row, then the items */
+static int edit_row(int ncols, const char *const *row, const char *const *names, void *user)
 {
     (void)names;
     rows_ctx *c = user;
-    gint64 pid = g_ascii_strtoll(v[0], NULL, 10);
+    const char *const *v = row + 1;
+    ncols--;
+    gint64 pid = g_ascii_strtoll(row[0], NULL, 10);
     gboolean first = pid != c->current;
     if (first) {
         flush_record(c);
@@ -489,21 +462,17 @@ static int edit_row(int ncols, const char *const *v, const char *const *names, v
 }
 
 /* Runs the edits over the selection with one query of the items they read. */
-static gboolean run_edits_rows(crtk_store *s, crtk_edits *ed, const char *where, GError **error)
+static gboolean run_edits_rows(crtk_store *s, crtk_edits *ed, const crtk_store_query *q, GError **error)
 {
     crtk_dictionary *dict = crtk_store_dictionary(s);
     rows_ctx c = {ed, crtk_record_new(dict), dict, edit_items(ed, dict), 0};
-    GString *sql = g_string_new("SELECT t.patient_id");
-    for (guint i = 0; i < c.items->len; i++) {
-        const crtk_item *it = crtk_dictionary_item(dict, g_array_index(c.items, int, i));
-        g_string_append_printf(sql, ", %s.\"%s\"", it->level == CRTK_LEVEL_PATIENT ? "p" : "t", it->id);
-    }
-    g_string_append_printf(sql, " FROM tumor t JOIN patient p ON p.id = t.patient_id WHERE (%s) ORDER BY t.patient_id, t.id",
-                           where && *where ? where : "1");
-    gboolean ok = crtk_store_select(s, sql->str, NULL, 0, edit_row, &c, error);
+    const char **specs = g_new(const char *, c.items->len + 1);
+    for (guint i = 0; i < c.items->len; i++)
+        specs[i] = crtk_dictionary_item(dict, g_array_index(c.items, int, i))->id;
+    gboolean ok = crtk_store_scan_items(s, q, specs, (int)c.items->len, edit_row, &c, error);
     if (ok)
         flush_record(&c);
-    g_string_free(sql, TRUE);
+    g_free(specs);
     g_array_free(c.items, TRUE);
     crtk_record_free(c.rec);
     return ok;
@@ -518,35 +487,28 @@ static gpointer edits_worker(gpointer data)
     j->ed = crtk_edits_load(j->set, NULL, crtk_store_dictionary(j->store), &j->error);
     if (!j->ed)
         return NULL;
-    if (run_edits_rows(j->store, j->ed, j->where, &j->error))
+    if (run_edits_rows(j->store, j->ed, &j->query, &j->error))
         j->st = crtk_edits_stats_get(j->ed);
     return NULL;
 }
 
-static int minmax_row(int ncols, const char *const *v, const char *const *names, void *user)
-{
-    (void)ncols, (void)names;
-    gint64 *mm = user;
-    mm[0] = v[0] ? g_ascii_strtoll(v[0], NULL, 10) : 0;
-    mm[1] = v[1] ? g_ascii_strtoll(v[1], NULL, 10) : 0;
-    return CRTK_ABORT;
-}
-
 #define EDIT_THREADS 2
 
-static gboolean edits_start(crtk_store *s, const char *where, const char *edit_set, edits_job *jobs, GThread **th,
-                            GError **error)
+static gboolean edits_start(crtk_store *s, const crtk_store_query *q, const char *edit_set, edits_job *jobs,
+                            GThread **th, GError **error)
 {
     gint64 mm[2] = {0, 0};
-    if (!crtk_store_select(s, "SELECT min(id), max(id) FROM patient", NULL, 0, minmax_row, mm, error))
+    if (!crtk_store_patient_range(s, &mm[0], &mm[1], error))
         return FALSE;
     gint64 span = (mm[1] - mm[0]) / EDIT_THREADS + 1;
     for (int i = 0; i < EDIT_THREADS; i++) {
         gint64 lo = mm[0] + span * i, hi = i == EDIT_THREADS - 1 ? mm[1] : lo + span - 1;
         jobs[i].path = crtk_store_path(s);
         jobs[i].set = edit_set;
-        jobs[i].where = g_strdup_printf("(%s) AND t.patient_id BETWEEN %" G_GINT64_FORMAT " AND %" G_GINT64_FORMAT,
-                                        where && *where ? where : "1", lo, hi);
+        if (q)
+            jobs[i].query = *q;
+        jobs[i].query.patient_from = lo > 0 ? lo : 1;
+        jobs[i].query.patient_to = hi > 0 ? hi : 1;
         th[i] = g_thread_new("edits", edits_worker, &jobs[i]);
     }
     return TRUE;
@@ -586,24 +548,23 @@ static gboolean edits_finish(crtk_qa *qa, const char *edit_set, edits_job *jobs,
         if (jobs[i].ed)
             crtk_edits_free(jobs[i].ed);
         crtk_store_close(jobs[i].store);
-        g_free(jobs[i].where);
     }
     return ok;
 }
 
-gboolean crtk_qa_run_edits(crtk_store *s, const char *where, const char *edit_set, crtk_qa *qa, GError **error)
+gboolean crtk_qa_run_edits(crtk_store *s, const crtk_store_query *q, const char *edit_set, crtk_qa *qa, GError **error)
 {
     edits_job jobs[EDIT_THREADS] = {0};
     GThread *th[EDIT_THREADS];
-    if (!edits_start(s, where, edit_set, jobs, th, error))
+    if (!edits_start(s, q, edit_set, jobs, th, error))
         return FALSE;
     return edits_finish(qa, edit_set, jobs, th, error);
 }
 
-gboolean crtk_qa_collect(crtk_store *s, const char *where, const char *edit_set, crtk_qa *qa, GError **error)
+gboolean crtk_qa_collect(crtk_store *s, const crtk_store_query *q, const char *edit_set, crtk_qa *qa, GError **error)
 {
     if (!edit_set || !*edit_set)
-        return crtk_qa_compute(s, where, qa, error);
+        return crtk_qa_compute(s, q, qa, error);
     /* load the set once here so that an unknown set is reported before any work */
     crtk_edits *probe = crtk_edits_load(edit_set, NULL, crtk_store_dictionary(s), error);
     if (!probe)
@@ -611,10 +572,10 @@ gboolean crtk_qa_collect(crtk_store *s, const char *where, const char *edit_set,
     crtk_edits_free(probe);
     edits_job jobs[EDIT_THREADS] = {0};
     GThread *th[EDIT_THREADS];
-    if (!edits_start(s, where, edit_set, jobs, th, error))
+    if (!edits_start(s, q, edit_set, jobs, th, error))
         return FALSE;
     GError *e1 = NULL;
-    gboolean ok = crtk_qa_compute(s, where, qa, &e1);
+    gboolean ok = crtk_qa_compute(s, q, qa, &e1);
     gboolean ok2 = edits_finish(qa, edit_set, jobs, th, ok ? error : NULL);
     if (!ok)
         g_propagate_error(error, e1);

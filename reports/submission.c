@@ -215,12 +215,8 @@ gboolean crtk_submit(crtk_store *s, const crtk_submission_options *o, crtk_submi
     r->error_rate = r->tumors ? 100.0 * (double)c.failing_tumors / (double)r->tumors : 0.0;
 
     /* QA counts over the tumors written (by row id: no second pass over the whole store) */
-    GString *ids = g_string_new("t.id IN (");
-    for (guint i = 0; i < c.tumor_ids->len; i++)
-        g_string_append_printf(ids, "%s%" G_GINT64_FORMAT, i ? "," : "", g_array_index(c.tumor_ids, gint64, i));
-    g_string_append_c(ids, ')');
-    gboolean counted = crtk_qa_compute(s, ids->str, &r->qa, error);
-    g_string_free(ids, TRUE);
+    crtk_store_query written = {.tumor_rows = c.tumor_ids};
+    gboolean counted = crtk_qa_compute(s, &written, &r->qa, error);
     if (!counted) {
         remove(o->output);
         goto out;

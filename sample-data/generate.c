@@ -2081,7 +2081,7 @@ static void make_patient(gen *g, long ordinal)
         g->tum = crtk_record_add_tumor(rec);
         int year = year_of(tu->dx);
         putf(g, "tumorRecordNumber", "%02d", i + 1);
-        char seq[4];
+        char seq[12];
         if (tu->hb->beh == '2' || tu->hb->beh == '3')
             snprintf(seq, sizeof seq, "%02d", n_malignant == 1 ? 0 : ++i_mal);
         else

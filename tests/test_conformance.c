@@ -12,6 +12,7 @@
 #include "io.h"
 #include "naaccr_read.h"
 #include "naaccr_write.h"
+#include "test_util.h"
 
 #include <string.h>
 #include <glib.h>
@@ -135,12 +136,12 @@ static outcome *validate(const char *path, gboolean relaxed, GPtrArray *user_dic
     return o;
 }
 
+/* The NAACCR samples of ../shared; without them the test is skipped (a failure under CI=true). */
 static gboolean have_samples(void)
 {
-    if (g_file_test(SAMPLES, G_FILE_TEST_IS_DIR))
-        return TRUE;
-    g_test_skip("reference samples " SAMPLES " are absent");
-    return FALSE;
+    char *p = tu_shared("naaccr/samples");
+    g_free(p);
+    return p != NULL;
 }
 
 /* What each known file of the validity suite breaks (first error's code), so that a file
@@ -384,7 +385,7 @@ static void test_user_dictionary_sample(void)
 
 int main(int argc, char **argv)
 {
-    g_test_init(&argc, &argv, NULL);
+    tu_init(&argc, &argv);
     g_test_add_func("/conformance/valid", test_valid);
     g_test_add_func("/conformance/invalid", test_invalid);
     g_test_add_func("/conformance/invalid-library-only", test_invalid_library_only);
@@ -393,5 +394,5 @@ int main(int argc, char **argv)
     g_test_add_func("/conformance/other-samples", test_other_samples);
     g_test_add_func("/conformance/values-of-samples", test_values_of_samples);
     g_test_add_func("/conformance/user-dictionary-sample", test_user_dictionary_sample);
-    return g_test_run();
+    return tu_finish(g_test_run());
 }

@@ -5,6 +5,7 @@
  * the reader reports (line, column, patient and item of problems).
  */
 #include "naaccr_write.h"
+#include "test_util.h"
 
 #include <string.h>
 
@@ -637,14 +638,12 @@ static int keep_patient(crtk_record *rec, void *user)
 
 static void test_sample_via_flat(void)
 {
-    char *path = g_build_filename(CRTK_SHARED_DIR, "codes/samples/synthetic-data_naaccr-18-incidence_5-records.txt", NULL);
+    char *path = tu_shared("codes/samples/synthetic-data_naaccr-18-incidence_5-records.txt");
+    if (!path)
+        return;
     char *data;
     size_t len;
-    if (!g_file_test(path, G_FILE_TEST_IS_REGULAR) || !g_file_get_contents(path, &data, &len, NULL)) {
-        g_test_skip("shared reference material not found");
-        g_free(path);
-        return;
-    }
+    g_assert_true(g_file_get_contents(path, &data, &len, NULL));
     g_free(path);
     GPtrArray *flat = g_ptr_array_new_with_free_func((GDestroyNotify)crtk_record_free);
     crtk_read_handlers h = {NULL, keep_patient, NULL};
@@ -672,7 +671,7 @@ static void test_sample_via_flat(void)
 
 int main(int argc, char **argv)
 {
-    g_test_init(&argc, &argv, NULL);
+    tu_init(&argc, &argv);
     g_test_add_func("/csv/write/roundtrip", test_roundtrip);
     g_test_add_func("/csv/write/quoting", test_quoting);
     g_test_add_func("/csv/write/columns-option", test_columns_option);
@@ -684,5 +683,5 @@ int main(int argc, char **argv)
     g_test_add_func("/csv/read/grouping", test_grouping);
     g_test_add_func("/csv/read/version-and-record-type", test_version_and_type);
     g_test_add_func("/csv/sample/naaccr18-via-flat", test_sample_via_flat);
-    return g_test_run();
+    return tu_finish(g_test_run());
 }

@@ -10,6 +10,7 @@
  * skip themselves when it is absent.
  */
 #include "dictionary.h"
+#include "test_util.h"
 
 #include <errno.h>
 #include <string.h>
@@ -18,14 +19,13 @@
 
 #define SHARED CRTK_SHARED_DIR "/naaccr"
 
+/* TRUE when path (in ../shared) is there; else the test is skipped (a failure under CI=true). */
 static gboolean shared_file(const char *path)
 {
-    if (g_file_test(path, G_FILE_TEST_EXISTS))
-        return TRUE;
-    char *msg = g_strdup_printf("reference data %s is absent", path);
-    g_test_skip(msg);
-    g_free(msg);
-    return FALSE;
+    g_assert_true(g_str_has_prefix(path, CRTK_SHARED_DIR "/"));
+    char *p = tu_shared(path + strlen(CRTK_SHARED_DIR "/"));
+    g_free(p);
+    return p != NULL;
 }
 
 /* ---- the built-in dictionaries ------------------------------------------------------- */
@@ -480,24 +480,6 @@ static void test_path_text_dictionary(void)
     g_ptr_array_free(ps.messages, TRUE);
 }
 
-static void rm_rf(const char *path)
-{
-    if (g_file_test(path, G_FILE_TEST_IS_DIR) && !g_file_test(path, G_FILE_TEST_IS_SYMLINK)) {
-        GDir *dir = g_dir_open(path, 0, NULL);
-        const char *name;
-        while (dir && (name = g_dir_read_name(dir))) {
-            char *child = g_build_filename(path, name, NULL);
-            rm_rf(child);
-            g_free(child);
-        }
-        if (dir)
-            g_dir_close(dir);
-        g_rmdir(path);
-    } else {
-        g_unlink(path);
-    }
-}
-
 static void find_xml(const char *dir, GPtrArray *out)
 {
     GDir *d = g_dir_open(dir, 0, NULL);
@@ -520,14 +502,11 @@ static void test_state_registry_dictionaries(void)
     const char *zip = SHARED "/dictionaries/registry-user-dictionaries/user-defined-dictionaries-backup-20250221.zip";
     if (!shared_file(zip))
         return;
-    char *unzip = g_find_program_in_path("unzip");
-    if (!unzip) {
-        g_test_skip("unzip is not installed (tools/install-deps.sh installs it)");
+    char *unzip = tu_program("unzip", "opening the registry user dictionaries ZIP");
+    if (!unzip)
         return;
-    }
     GError *error = NULL;
-    char *tmp = g_dir_make_tmp("crtk-dict-XXXXXX", &error);
-    g_assert_no_error(error);
+    char *tmp = tu_make_tmpdir("dict");
     const char *argv[] = {unzip, "-q", "-o", zip, "-d", tmp, NULL};
     int status;
     g_assert_true(g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL, &status, &error));
@@ -597,7 +576,7 @@ static void test_state_registry_dictionaries(void)
     g_assert_cmpint(added, ==, 22);
     g_assert_cmpint(items, >, 400);
     g_ptr_array_free(files, TRUE);
-    rm_rf(tmp);
+    tu_remove_tree(tmp);
     g_assert_false(g_file_test(tmp, G_FILE_TEST_EXISTS));
     g_free(tmp);
     g_free(unzip);
@@ -808,7 +787,7 @@ static void test_add_user_clashes(void)
 
 int main(int argc, char **argv)
 {
-    g_test_init(&argc, &argv, NULL);
+    tu_init(&argc, &argv);
     g_test_add_func("/dictionary/versions-and-counts", test_versions_and_counts);
     g_test_add_func("/dictionary/data-type-counts", test_data_type_counts);
     g_test_add_func("/dictionary/unknown-version", test_unknown_version);
@@ -823,5 +802,5 @@ int main(int argc, char **argv)
     g_test_add_func("/dictionary/bad-dictionary", test_bad_dictionary);
     g_test_add_func("/dictionary/tolerant-layout", test_tolerant_layout);
     g_test_add_func("/dictionary/add-user-clashes", test_add_user_clashes);
-    return g_test_run();
+    return tu_finish(g_test_run());
 }

@@ -1,7 +1,7 @@
 /* cli_common.c — option parsing and messages shared by the crtk subcommands (see commands.h). */
 #include "commands.h"
-#include "dictionary.h"
-#include "store.h"
+#include "crtk/dictionary.h"
+#include "crtk/store.h"
 
 #include <stdarg.h>
 #include <string.h>
@@ -26,6 +26,59 @@ void crtk_cli_error(const char *fmt, ...)
     vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);
     va_end(ap);
+}
+
+/* Edit distance (insertions, deletions, substitutions, and swaps of neighbours), capped at 9. */
+static int distance(const char *a, const char *b)
+{
+    size_t n = strlen(a), m = strlen(b);
+    if (n > 40 || m > 40)
+        return 9;
+    int d[41][41];
+    for (size_t i = 0; i <= n; i++)
+        d[i][0] = (int)i;
+    for (size_t j = 0; j <= m; j++)
+        d[0][j] = (int)j;
+    for (size_t i = 1; i <= n; i++)
+        for (size_t j = 1; j <= m; j++) {
+            int cost = g_ascii_tolower(a[i - 1]) != g_ascii_tolower(b[j - 1]);
+            int v = MIN(MIN(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+                v = MIN(v, d[i - 2][j - 2] + 1);
+            d[i][j] = v;
+        }
+    return MIN(d[n][m], 9);
+}
+
+char *crtk_cli_did_you_mean(const char *word, const char *const *candidates)
+{
+    GString *s = g_string_new(NULL);
+    int best = 3;
+    size_t wl = strlen(word);
+    for (const char *const *c = candidates; *c; c++) {
+        /* a prefix ("site" for "site-table") or a close spelling ("improt" for "import") */
+        int dist = wl >= 3 && !g_ascii_strncasecmp(*c, word, wl) ? 1 : distance(word, *c);
+        if (dist < best) {
+            best = dist;
+            g_string_truncate(s, 0);
+        }
+        if (dist == best && dist < 3)
+            g_string_append_printf(s, "%s%s", s->len ? " or " : "; did you mean ", *c);
+    }
+    return g_string_free(s, FALSE);
+}
+
+const char *crtk_cli_known_versions(void)
+{
+    static char text[128];
+    if (!text[0]) {
+        GString *s = g_string_new(NULL);
+        for (const int *v = crtk_naaccr_versions(); *v; v++)
+            g_string_append_printf(s, "%s%d", s->len ? ", " : "", *v / 10);
+        g_strlcpy(text, s->str, sizeof text);
+        g_string_free(s, TRUE);
+    }
+    return text;
 }
 
 static int print_problem(const crtk_problem *p, void *user)

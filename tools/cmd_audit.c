@@ -1,7 +1,7 @@
 /* cmd_audit.c — `crtk audit DB [--patient P] [--since D] [--verify]`: the audit trail of a store. */
 #include "commands.h"
-#include "json.h"
-#include "store.h"
+#include "crtk/json.h"
+#include "crtk/store.h"
 
 #include <string.h>
 

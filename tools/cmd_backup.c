@@ -1,6 +1,6 @@
 /* cmd_backup.c — `crtk backup DB DEST`: a consistent copy while others may be reading (SQLite online backup). */
 #include "commands.h"
-#include "store.h"
+#include "crtk/store.h"
 
 int cmd_backup(int argc, char **argv)
 {

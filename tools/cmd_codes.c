@@ -7,9 +7,9 @@
  * matches, 2 on usage errors.
  */
 #include "commands.h"
-#include "codes.h"
-#include "dictionary.h"
-#include "json.h"
+#include "crtk/codes.h"
+#include "crtk/dictionary.h"
+#include "crtk/json.h"
 
 #include <string.h>
 

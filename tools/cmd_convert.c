@@ -8,26 +8,13 @@
  * Exit 0: written, input clean; 1: written but the input had errors, or fatal; 2: usage.
  */
 #include "commands.h"
-#include "convert.h"
-#include "naaccr_read.h"
-#include "naaccr_write.h"
+#include "crtk/convert_file.h"
 
 #include <string.h>
 
 typedef struct {
-    const char *in_path, *out_path;
-    crtk_write_options wo;
-    int target_version;
-    unsigned target_record_type;
-    GPtrArray *user_dicts;
-    crtk_converter *conv;
-    crtk_writer *writer;
-    crtk_record *out_rec;
-    crtk_dictionary *to;
-    gboolean failed;
     long problems_shown, max_problems;
     gboolean quiet;
-    gboolean identity;   /* same dictionary and record type: records pass through */
 } convert_ctx;
 
 static int on_problem(const crtk_problem *p, void *user)
@@ -41,65 +28,6 @@ static int on_problem(const crtk_problem *p, void *user)
     char *s = crtk_problem_format(p);
     fprintf(stderr, "crtk: %s\n", s);
     g_free(s);
-    return CRTK_CONTINUE;
-}
-
-static int on_header(const crtk_header *h, void *user)
-{
-    convert_ctx *c = user;
-    GError *error = NULL;
-    int v = c->target_version ? c->target_version : crtk_dictionary_version(h->dict);
-    unsigned rt = c->target_record_type ? c->target_record_type : h->record_type;
-    if (v == crtk_dictionary_version(h->dict)) {
-        c->to = crtk_dictionary_ref(h->dict);
-    } else {
-        c->to = crtk_dictionary_new(v, &error);
-        for (guint i = 0; c->to && i < c->user_dicts->len; i++) {
-            const crtk_user_dictionary *ud = g_ptr_array_index(c->user_dicts, i);
-            int uv = crtk_user_dictionary_version(ud);
-            if ((!uv || uv == v) && !crtk_dictionary_add_user(c->to, ud, &error)) {
-                crtk_dictionary_unref(c->to);
-                c->to = NULL;
-            }
-        }
-        if (!c->to) {
-            crtk_cli_error("%s", error->message);
-            g_error_free(error);
-            c->failed = TRUE;
-            return CRTK_ABORT;
-        }
-    }
-    c->conv = crtk_converter_new(h->dict, c->to, rt);
-    c->identity = crtk_converter_is_identity(c->conv) || (c->to == h->dict && rt == h->record_type);
-    crtk_header *th = crtk_converter_header(c->conv, h);
-    c->wo.record_type = rt;
-    c->writer = crtk_writer_open(c->out_path, c->to, th, &c->wo, &error);
-    crtk_header_free(th);
-    if (!c->writer) {
-        crtk_cli_error("%s", error->message);
-        g_error_free(error);
-        c->failed = TRUE;
-        return CRTK_ABORT;
-    }
-    c->out_rec = crtk_record_new(c->to);
-    return CRTK_CONTINUE;
-}
-
-static int on_patient(crtk_record *r, void *user)
-{
-    convert_ctx *c = user;
-    GError *error = NULL;
-    const crtk_record *w = r;
-    if (!c->identity) {
-        crtk_converter_record(c->conv, r, c->out_rec);
-        w = c->out_rec;
-    }
-    if (!crtk_writer_write(c->writer, w, &error)) {
-        crtk_cli_error("%s", error->message);
-        g_error_free(error);
-        c->failed = TRUE;
-        return CRTK_ABORT;
-    }
     return CRTK_CONTINUE;
 }
 
@@ -136,7 +64,9 @@ int cmd_convert(int argc, char **argv)
         "Flat output exists only for NAACCR 14-18; newer versions are XML only.");
     int rc = EXIT_OK;
     GPtrArray *dicts = NULL;
-    convert_ctx c = {0};
+    convert_ctx c = {.max_problems = max_problems, .quiet = quiet};
+    crtk_convert_options o;
+    crtk_convert_options_init(&o);
     if (!crtk_cli_parse(ctx, &argc, &argv, &rc))
         goto out;
     if (argc != 3) {
@@ -144,47 +74,43 @@ int cmd_convert(int argc, char **argv)
         rc = EXIT_USAGE;
         goto out;
     }
-    c.in_path = argv[1];
-    c.out_path = argv[2];
-    c.max_problems = max_problems;
-    c.quiet = quiet;
-    crtk_write_options_init(&c.wo);
-    c.wo.format = to ? crtk_format_parse(to) : crtk_format_from_name(c.out_path);
-    if (to && c.wo.format == CRTK_FORMAT_UNKNOWN) {
+    const char *in_path = argv[1], *out_path = argv[2];
+    o.write.format = to ? crtk_format_parse(to) : crtk_format_from_name(out_path);
+    if (to && o.write.format == CRTK_FORMAT_UNKNOWN) {
         crtk_cli_error("convert: --to must be xml, flat or csv");
         rc = EXIT_USAGE;
         goto out;
     }
-    if (c.wo.format == CRTK_FORMAT_UNKNOWN)
-        c.wo.format = CRTK_FORMAT_XML;
-    c.wo.write_item_numbers = numbers;
-    c.wo.zero_padding = zero;
-    c.wo.drop_extensions = drop_ext;
-    c.wo.specification_version = spec;
-    crtk_format f = crtk_format_parse(from);
-    if (from && f == CRTK_FORMAT_UNKNOWN) {
+    if (o.write.format == CRTK_FORMAT_UNKNOWN)
+        o.write.format = CRTK_FORMAT_XML;
+    o.write.write_item_numbers = numbers;
+    o.write.zero_padding = zero;
+    o.write.drop_extensions = drop_ext;
+    o.write.specification_version = spec;
+    o.from = crtk_format_parse(from);
+    if (from && o.from == CRTK_FORMAT_UNKNOWN) {
         crtk_cli_error("convert: --from must be xml, flat or csv");
         rc = EXIT_USAGE;
         goto out;
     }
-    if (version && !(c.target_version = crtk_naaccr_version_parse(version))) {
-        crtk_cli_error("convert: unknown NAACCR version %s (known: 14, 15, 16, 18, 21-26)", version);
+    if (version && !(o.target_version = crtk_naaccr_version_parse(version))) {
+        crtk_cli_error("convert: unknown NAACCR version %s (known: %s)", version, crtk_cli_known_versions());
         rc = EXIT_USAGE;
         goto out;
     }
-    if (record_type && !(c.target_record_type = crtk_record_type_parse(record_type))) {
+    if (record_type && !(o.target_record_type = crtk_record_type_parse(record_type))) {
         crtk_cli_error("convert: --record-type must be A, M, C or I");
         rc = EXIT_USAGE;
         goto out;
     }
-    if (c.wo.format == CRTK_FORMAT_FLAT && c.target_version > 180) {
+    if (o.write.format == CRTK_FORMAT_FLAT && o.target_version > 180) {
         crtk_cli_error("convert: NAACCR %d has no fixed-width (flat) layout; official flat layouts end with "
                        "version 18 and later versions are exchanged as XML only (write .xml or .csv, or use "
-                       "--naaccr-version 18)", c.target_version);
+                       "--naaccr-version 18)", o.target_version);
         rc = EXIT_USAGE;
         goto out;
     }
-    if (!strcmp(c.in_path, c.out_path)) {
+    if (!strcmp(in_path, out_path)) {
         crtk_cli_error("convert: IN and OUT are the same file");
         rc = EXIT_USAGE;
         goto out;
@@ -194,55 +120,30 @@ int cmd_convert(int argc, char **argv)
         rc = EXIT_USAGE;
         goto out;
     }
-    c.user_dicts = dicts;
-    crtk_read_options o;
-    crtk_read_options_init(&o);
-    o.relaxed_namespace = relaxed;
-    o.ignore_unknown = ignore_unknown;
-    o.no_grouping = no_grouping;
-    o.user_dictionaries = dicts;
-    o.skip_extensions = drop_ext || c.wo.format != CRTK_FORMAT_XML;
-    crtk_read_handlers h = {.header = on_header, .patient = on_patient, .problem = on_problem};
-    crtk_read_stats st;
-    int r = crtk_naaccr_read_file(c.in_path, f, &o, &h, &c, &st);
+    o.read.relaxed_namespace = relaxed;
+    o.read.ignore_unknown = ignore_unknown;
+    o.read.no_grouping = no_grouping;
+    o.read.user_dictionaries = dicts;
+    o.report_changes = !quiet;
+    crtk_convert_result res;
     GError *error = NULL;
-    if (r != 0 || c.failed) {
-        if (c.writer)
-            crtk_writer_abandon(c.writer);
-        c.writer = NULL;
-        if (!c.failed)
-            crtk_cli_error("%s: nothing written: reading stopped at a fatal problem", c.in_path);
-        rc = c.failed && r != -1 ? EXIT_USAGE : EXIT_DATA;
-        goto out;
-    }
-    long removed = c.writer->removed_controls;
-    long patients = c.writer->patients, tumors = c.writer->tumors;
-    if (!crtk_writer_close(c.writer, &error)) {
-        c.writer = NULL;
+    int r = crtk_convert_file(in_path, out_path, &o, on_problem, &c, &res, &error);
+    if (r != 0) {
         crtk_cli_error("%s", error->message);
         g_error_free(error);
-        rc = EXIT_USAGE;
+        rc = r < 0 ? EXIT_DATA : EXIT_USAGE;
         goto out;
     }
-    c.writer = NULL;
-    if (!quiet)
-        crtk_converter_report(c.conv, c.in_path, on_problem, &c);
-    if (removed && !quiet)
+    if (res.removed_controls && !quiet)
         fprintf(stderr, "crtk: warning: %ld control character%s left out of values (XML 1.0 cannot hold them)\n",
-                removed, removed == 1 ? "" : "s");
+                res.removed_controls, res.removed_controls == 1 ? "" : "s");
     fprintf(stderr, "crtk: %s -> %s: %ld patient%s, %ld tumor%s (NAACCR %d, record type %c, %s); input: %ld error%s, %ld warning%s\n",
-            c.in_path, c.out_path, patients, patients == 1 ? "" : "s", tumors, tumors == 1 ? "" : "s",
-            crtk_dictionary_version(c.to), crtk_record_type_letter(c.wo.record_type), crtk_format_name(c.wo.format),
-            st.errors, st.errors == 1 ? "" : "s", st.warnings, st.warnings == 1 ? "" : "s");
-    if (st.errors)
+            in_path, out_path, res.patients, res.patients == 1 ? "" : "s", res.tumors, res.tumors == 1 ? "" : "s",
+            res.version, crtk_record_type_letter(res.record_type), crtk_format_name(res.format),
+            res.input.errors, res.input.errors == 1 ? "" : "s", res.input.warnings, res.input.warnings == 1 ? "" : "s");
+    if (res.input.errors)
         rc = EXIT_DATA;
 out:
-    if (c.writer)
-        crtk_writer_abandon(c.writer);
-    crtk_converter_free(c.conv);
-    crtk_record_free(c.out_rec);
-    if (c.to)
-        crtk_dictionary_unref(c.to);
     if (dicts)
         g_ptr_array_free(dicts, TRUE);
     g_strfreev(user_dicts);

@@ -1,7 +1,7 @@
 /* cmd_dictionary.c — `crtk dictionary [--naaccr-version V] [ITEM]`: list the items, or show one. */
 #include "commands.h"
-#include "dictionary.h"
-#include "json.h"
+#include "crtk/dictionary.h"
+#include "crtk/json.h"
 
 #include <string.h>
 
@@ -44,7 +44,7 @@ int cmd_dictionary(int argc, char **argv)
         goto out;
     int v = version ? crtk_naaccr_version_parse(version) : CRTK_NAACCR_CURRENT_VERSION;
     if (!v) {
-        crtk_cli_error("dictionary: unknown NAACCR version %s (known: 14, 15, 16, 18, 21-26)", version);
+        crtk_cli_error("dictionary: unknown NAACCR version %s (known: %s)", version, crtk_cli_known_versions());
         rc = EXIT_USAGE;
         goto out;
     }

@@ -6,11 +6,12 @@
  * Exit 0 when every edit passes, 1 when any fails, 2 on usage or read errors.
  */
 #include "commands.h"
-#include "store_edits.h"
-#include "edits_xlsx.h"
-#include "edits.h"
-#include "json.h"
-#include "naaccr_read.h"
+#include "crtk/store_edits.h"
+#include "crtk/edits_xlsx.h"
+#include "crtk/edits.h"
+#include "crtk/json.h"
+#include "crtk/csv.h"
+#include "crtk/naaccr_read.h"
 
 #include <errno.h>
 #include <string.h>
@@ -31,6 +32,7 @@ typedef struct {
     long problems;
     GString *line;
     crtk_edits_xlsx *xlsx;  /* --format xlsx */
+    gboolean show_unchecked;    /* --list --unchecked */
 } edits_run;
 
 static int on_failure(const crtk_edit_failure *f, void *user)
@@ -66,19 +68,19 @@ static int on_failure(const crtk_edit_failure *f, void *user)
         g_string_append_c(s, '}');
     } else if (r->format == OUT_CSV) {
         char num[32];
-        crtk_csv_append_field(s, r->file, TRUE);
+        crtk_csv_append_for_people(s, r->file, TRUE);
         g_snprintf(num, sizeof num, "%ld", f->patient);
-        crtk_csv_append_field(s, num, FALSE);
-        crtk_csv_append_field(s, f->patient_id, FALSE);
+        crtk_csv_append_for_people(s, num, FALSE);
+        crtk_csv_append_for_people(s, f->patient_id, FALSE);
         g_snprintf(num, sizeof num, "%d", f->tumor);
-        crtk_csv_append_field(s, num, FALSE);
-        crtk_csv_append_field(s, f->edit_id, FALSE);
-        crtk_csv_append_field(s, f->edit_name, FALSE);
+        crtk_csv_append_for_people(s, num, FALSE);
+        crtk_csv_append_for_people(s, f->edit_id, FALSE);
+        crtk_csv_append_for_people(s, f->edit_name, FALSE);
         char *items = g_strjoinv(" ", (char **)f->items);
-        crtk_csv_append_field(s, items, FALSE);
+        crtk_csv_append_for_people(s, items, FALSE);
         g_free(items);
-        crtk_csv_append_field(s, f->message, FALSE);
-        crtk_csv_append_field(s, f->override_item ? f->override_item : "", FALSE);
+        crtk_csv_append_for_people(s, f->message, FALSE);
+        crtk_csv_append_for_people(s, f->override_item ? f->override_item : "", FALSE);
     } else {
         g_string_append_printf(s, "%s: patient %ld (%s), ", r->file, f->patient, *f->patient_id ? f->patient_id : "no id");
         if (f->tumor)
@@ -174,6 +176,13 @@ static void summary(edits_run *r, FILE *out, long files)
         }
     }
     double share = t.tumors ? 100.0 * (double)t.tumors_passing / (double)t.tumors : 100.0;
+    /* items no edit checks, for the (first) dictionary the edits ran with: said, never silently passed */
+    int unchecked = 0, free_text = 0;
+    if (r->all->len) {
+        GPtrArray *u = crtk_edits_unchecked(r->all->pdata[0], &free_text);
+        unchecked = (int)u->len;
+        g_ptr_array_free(u, TRUE);
+    }
     if (r->format == OUT_JSON && out == r->out) {
         GString *s = g_string_new(NULL);
         for (guint i = 0; i < totals->len; i++) {
@@ -195,22 +204,34 @@ static void summary(edits_run *r, FILE *out, long files)
         crtk_json_field_int(s, "patients", t.patients, FALSE);
         crtk_json_field_int(s, "tumors", t.tumors, FALSE);
         crtk_json_field_int(s, "tumorsPassing", t.tumors_passing, FALSE);
-        g_string_append_printf(s, ",\"passingPercent\":%.1f", share);
+        if (t.tumors)
+            g_string_append_printf(s, ",\"passingPercent\":%.1f", share);
+        else
+            g_string_append(s, ",\"passingPercent\":null");
         crtk_json_field_int(s, "failures", t.failures, FALSE);
         crtk_json_field_int(s, "edits", totals->len, FALSE);
+        crtk_json_field_int(s, "itemsUnchecked", unchecked, FALSE);
+        crtk_json_field_int(s, "itemsUncheckedFreeText", free_text, FALSE);
         g_string_append_c(s, '}');
         fprintf(out, "%s\n", s->str);
         g_string_free(s, TRUE);
     } else {
-        fprintf(out, "Edits (set %s, %u edits): %ld patient%s, %ld tumor%s; %ld tumor%s (%.1f%%) pass every edit; %ld failure%s\n",
-                r->set ? r->set : "all", totals->len, t.patients, t.patients == 1 ? "" : "s", t.tumors,
-                t.tumors == 1 ? "" : "s", t.tumors_passing, t.tumors_passing == 1 ? "" : "s", share, t.failures,
-                t.failures == 1 ? "" : "s");
+        if (t.tumors == 0)
+            /* nothing read (an unreadable file, an empty selection): no share of passing tumors to claim */
+            fprintf(out, "Edits (set %s, %u edits): no tumor was checked\n", r->set ? r->set : "all", totals->len);
+        else
+            fprintf(out, "Edits (set %s, %u edits): %ld patient%s, %ld tumor%s; %ld tumor%s (%.1f%%) pass every edit; %ld failure%s\n",
+                    r->set ? r->set : "all", totals->len, t.patients, t.patients == 1 ? "" : "s", t.tumors,
+                    t.tumors == 1 ? "" : "s", t.tumors_passing, t.tumors_passing == 1 ? "" : "s", share, t.failures,
+                    t.failures == 1 ? "" : "s");
         for (guint i = 0; i < totals->len; i++) {
             edit_total *et = &g_array_index(totals, edit_total, i);
             if (et->failures)
                 fprintf(out, "  %-28s %8ld  %s\n", et->id, et->failures, et->name);
         }
+        if (r->all->len)
+            fprintf(out, "%d items unchecked (%d of them free text): no edit of this set reads them; crtk edits "
+                         "--unchecked lists them\n", unchecked, free_text);
     }
     g_hash_table_destroy(at);
     g_array_free(totals, TRUE);
@@ -259,6 +280,17 @@ static int list_edits(edits_run *r, const char *version)
                     info->name);
         }
     }
+    if (r->show_unchecked) {
+        int ft = 0;
+        GPtrArray *u = crtk_edits_unchecked(e, &ft);
+        for (guint k = 0; k < u->len; k++) {
+            const crtk_item *it = u->pdata[k];
+            fprintf(r->out, "unchecked  %-32s [%d] %s (%s, %d)\n", it->id, it->number, it->name,
+                    crtk_data_type_name(it->type), it->length);
+        }
+        fprintf(r->out, "%u items unchecked (%d of them free text)\n", u->len, ft);
+        g_ptr_array_free(u, TRUE);
+    }
     const GPtrArray *sk = crtk_edits_skipped(e);
     if (sk->len && r->format != OUT_JSON)
         fprintf(r->out, "skipped for NAACCR %d: %u edit%s (items not in the dictionary)\n", v, sk->len,
@@ -273,7 +305,7 @@ int cmd_edits(int argc, char **argv)
     char *set = NULL, *dir = NULL, *format = NULL, *output = NULL, *from = NULL, *version = NULL;
     char *record_type = NULL, *today = NULL, *where = NULL;
     char **user_dicts = NULL;
-    gboolean list = FALSE, no_grouping = FALSE, show_skipped = FALSE;
+    gboolean list = FALSE, no_grouping = FALSE, show_skipped = FALSE, show_unchecked = FALSE;
     gint max = 0;
     GOptionEntry entries[] = {
         {"set", 's', 0, G_OPTION_ARG_STRING, &set, "edit set: hospital, state-submission, a set of --edits-dir, or all (default)", "NAME"},
@@ -281,6 +313,7 @@ int cmd_edits(int argc, char **argv)
         {"format", 'f', 0, G_OPTION_ARG_STRING, &format, "output: text (default), json (JSON Lines) or csv", "FMT"},
         {"output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "write the failures to FILE (the summary goes to standard output)", "FILE"},
         {"list", 'l', 0, G_OPTION_ARG_NONE, &list, "list the edits of the set instead of running them", NULL},
+        {"unchecked", 0, 0, G_OPTION_ARG_NONE, &show_unchecked, "list the items no edit of the set checks (with --list, or after a run)", NULL},
         {"skipped", 0, 0, G_OPTION_ARG_NONE, &show_skipped, "also list the edits skipped because the file's dictionary lacks their items", NULL},
         {"max-failures", 0, 0, G_OPTION_ARG_INT, &max, "print at most N failures (all are counted)", "N"},
         {"today", 0, 0, G_OPTION_ARG_STRING, &today, "date for the not-in-the-future checks (CCYYMMDD; default today)", "DATE"},
@@ -357,6 +390,7 @@ int cmd_edits(int argc, char **argv)
         }
     }
     if (list) {
+        r.show_unchecked = show_unchecked;
         rc = list_edits(&r, version);
         goto out;
     }
@@ -441,6 +475,16 @@ int cmd_edits(int argc, char **argv)
             crtk_cli_error("edits: %s could not be read to the end", argv[i]);
             rc = EXIT_USAGE;
         }
+    }
+    if (show_unchecked && r.all->len) {
+        int ft = 0;
+        GPtrArray *u = crtk_edits_unchecked(r.all->pdata[0], &ft);
+        for (guint k = 0; k < u->len; k++) {
+            const crtk_item *it = u->pdata[k];
+            fprintf(stderr, "crtk: unchecked: %s [%d] %s (%s, %d)\n", it->id, it->number, it->name,
+                    crtk_data_type_name(it->type), it->length);
+        }
+        g_ptr_array_free(u, TRUE);
     }
     if (show_skipped) {
         for (guint i = 0; i < r.all->len; i++) {

@@ -1,9 +1,9 @@
 /* cmd_export.c — `crtk export DB -o FILE`: write cases of a store as NAACCR XML, flat or CSV. */
 #include "commands.h"
-#include "convert.h"
-#include "derived.h"
-#include "naaccr_write.h"
-#include "store.h"
+#include "crtk/convert.h"
+#include "crtk/derived.h"
+#include "crtk/naaccr_write.h"
+#include "crtk/store.h"
 
 #include <string.h>
 
@@ -14,33 +14,13 @@ typedef struct {
     GError *error;
     gboolean derive;               /* --derived: compute derived items into each record */
     crtk_survival_options surv;
-    const crtk_item *age;          /* ageAtDiagnosis */
 } export_ctx;
-
-/* Fills the NAACCR items that are derived variables: Age at Diagnosis (when empty) and the
- * survival items (months, flags, dates, Vital Status Recode) by SEER rules (docs/derived.md). */
-static void derive(export_ctx *c, crtk_record *r)
-{
-    crtk_survival_apply(r, &c->surv);
-    if (!c->age)
-        return;
-    const char *dob = crtk_element_get_id(&r->patient, r->dict, "dateOfBirth");
-    for (int t = 0; t < r->n_tumors; t++) {
-        if (crtk_element_has(&r->tumors[t], c->age->index))
-            continue;
-        const char *dx = crtk_element_get_id(&r->tumors[t], r->dict, "dateOfDiagnosis");
-        int age = crtk_age_at_diagnosis(dob, dx);
-        char v[8];
-        g_snprintf(v, sizeof v, "%03d", age);
-        crtk_element_set_str(&r->tumors[t], c->age->index, v);
-    }
-}
 
 static int export_one(crtk_stored_patient *p, void *user)
 {
     export_ctx *c = user;
     if (c->derive)
-        derive(c, p->record);
+        crtk_derived_fill_record(p->record, &c->surv);
     const crtk_record *r = p->record;
     if (c->conv) {
         crtk_converter_record(c->conv, p->record, c->out);
@@ -87,7 +67,26 @@ int cmd_export(int argc, char **argv)
     }
     crtk_write_options wo;
     crtk_write_options_init(&wo);
-    wo.format = format ? crtk_format_parse(format) : crtk_format_from_name(output);
+    /* the file's name and its format agree, or nothing is written (a workbook named .xlsx holding
+     * XML would open as garbage in front of a person) */
+    crtk_format named = strcmp(output, "-") ? crtk_format_from_name(output) : CRTK_FORMAT_UNKNOWN;
+    wo.format = format ? crtk_format_parse(format) : named;
+    if (format && wo.format == CRTK_FORMAT_UNKNOWN) {
+        crtk_cli_error("export: --format must be xml, flat or csv, not %s", format);
+        rc = EXIT_USAGE;
+        goto out;
+    }
+    if (strcmp(output, "-") && named == CRTK_FORMAT_UNKNOWN) {
+        crtk_cli_error("export: %s: name the output .xml, .xml.gz, .csv or .txt (flat): export writes NAACCR XML, "
+                       "CSV or flat files", output);
+        rc = EXIT_USAGE;
+        goto out;
+    }
+    if (format && named != CRTK_FORMAT_UNKNOWN && named != wo.format) {
+        crtk_cli_error("export: %s is named as %s but --format is %s", output, crtk_format_name(named), format);
+        rc = EXIT_USAGE;
+        goto out;
+    }
     if (wo.format == CRTK_FORMAT_UNKNOWN)
         wo.format = CRTK_FORMAT_XML;
     wo.record_type = record_type ? crtk_record_type_parse(record_type) : CRTK_RT_A;
@@ -101,7 +100,7 @@ int cmd_export(int argc, char **argv)
     crtk_dictionary *from = crtk_store_dictionary(s);
     int v = version ? crtk_naaccr_version_parse(version) : crtk_store_version(s);
     if (!v) {
-        crtk_cli_error("export: unknown NAACCR version %s", version);
+        crtk_cli_error("export: unknown NAACCR version %s (known: %s)", version, crtk_cli_known_versions());
         rc = EXIT_USAGE;
         goto out;
     }
@@ -114,7 +113,6 @@ int cmd_export(int argc, char **argv)
     }
     c.derive = derived;
     c.surv.endpoint_year = endpoint;
-    c.age = crtk_dictionary_find(from, "ageAtDiagnosis");
     c.conv = crtk_converter_new(from, to, wo.record_type);
     if (crtk_converter_is_identity(c.conv) && wo.record_type == CRTK_RT_A) {
         crtk_converter_free(c.conv);

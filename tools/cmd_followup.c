@@ -7,8 +7,6 @@
  */
 #include "cmd_followup.h"
 
-#include <sys/stat.h>
-
 #include <errno.h>
 #include <string.h>
 
@@ -96,24 +94,6 @@ gboolean fu_close_output(FILE *f, const char *output)
         crtk_cli_error("%s: cannot write", output);
     return ok;
 }
-
-char *fu_plain(int d)
-{
-    return d ? g_strdup_printf("%08d", d) : g_strdup("");
-}
-
-#ifdef CRTK_HAVE_XLSXWRITER
-gboolean fu_xlsx_close(lxw_workbook *wb, const char *output)
-{
-    lxw_error e = workbook_close(wb);
-    if (e != LXW_NO_ERROR) {
-        crtk_cli_error("%s: cannot write: %s", output, lxw_strerror(e));
-        return FALSE;
-    }
-    chmod(output, 0600);
-    return TRUE;
-}
-#endif
 
 gboolean fu_parse_statuses(const char *list, gboolean want[CRTK_FU_N_STATUS])
 {

@@ -8,12 +8,9 @@
 #define CRTK_CMD_FOLLOWUP_H
 
 #include "commands.h"
-#include "followup.h"
+#include "crtk/followup.h"
 
 #include <stdio.h>
-#ifdef CRTK_HAVE_XLSXWRITER
-#include <xlsxwriter.h>
-#endif
 
 /* The subcommands: argv[0] is the subcommand's name. */
 int cmd_followup_due(int argc, char **argv);
@@ -26,8 +23,6 @@ int cmd_followup_settings(int argc, char **argv);
 int fu_error_exit(GError *e);
 /* A date YYYYMMDD as "YYYY-MM-DD" (0: ""); free with g_free. */
 char *fu_pretty(int d);
-/* A date YYYYMMDD as "YYYYMMDD" (0: ""); free with g_free. */
-char *fu_plain(int d);
 /* The output format from --format, else from the file name, checked against allowed ("text, json or
  * xlsx"): NULL, reported, when it is none of them, or is xlsx without -o. */
 const char *fu_output_format(const char *cmd, const char *format, const char *output, const char *allowed);
@@ -37,9 +32,5 @@ FILE *fu_open_output(const char *output);
 gboolean fu_close_output(FILE *f, const char *output);
 /* Parses a --status list ("due,lost", "all") into want; FALSE, reported, on an unknown status. */
 gboolean fu_parse_statuses(const char *list, gboolean want[CRTK_FU_N_STATUS]);
-#ifdef CRTK_HAVE_XLSXWRITER
-/* Closes the workbook; FALSE, reported, when it cannot be written. */
-gboolean fu_xlsx_close(lxw_workbook *wb, const char *output);
-#endif
 
 #endif

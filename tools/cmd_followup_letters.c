@@ -5,8 +5,8 @@
  * mail merge; reports the patients that got no letter.
  */
 #include "cmd_followup.h"
-#include "letters.h"
-#include "store.h"
+#include "crtk/letters.h"
+#include "crtk/store.h"
 
 #include <string.h>
 

@@ -5,6 +5,7 @@
  * keep it all one transaction.
  */
 #include "cmd_followup.h"
+#include "crtk/date.h"
 
 int cmd_followup_post(int argc, char **argv)
 {
@@ -91,8 +92,9 @@ int cmd_followup_post(int argc, char **argv)
         rc = fu_error_exit(error);
         goto out;
     }
-    int d = crtk_followup_parse_full_date(date);
-    char *pd = fu_pretty(d);
+    crtk_date posted;
+    crtk_date_parse_input(date, &posted, NULL); /* crtk_followup_post accepted it */
+    char *pd = fu_pretty(crtk_date_to_ymd(posted));
     printf("patient %s: %s on %s posted\n", argv[2], vital[0] == '0' ? "death" : "contact (alive)", pd);
     g_free(pd);
 out:

@@ -1,13 +1,10 @@
 /* cmd_followup_settings.c — `crtk followup settings`: show or change the follow-up settings.
  *
- * KEY=VALUE arguments are set in one transaction that is kept only when the settings still make
- * sense together (crtk_followup_rules_from_store); then every key is printed with its value or
- * its default.
+ * KEY=VALUE arguments are set by crtk_followup_settings_set (one transaction, kept only when the
+ * settings still make sense together); then every key is printed with its value or its default.
  */
 #include "cmd_followup.h"
-#include "store.h"
-
-#include <string.h>
+#include "crtk/store.h"
 
 int cmd_followup_settings(int argc, char **argv)
 {
@@ -39,41 +36,22 @@ int cmd_followup_settings(int argc, char **argv)
         goto out;
     }
     GError *error = NULL;
-    if (argc > 2) {
-        if (!crtk_store_begin(s, &error)) {
+    if (argc > 2 && !crtk_followup_settings_set(s, (const char *const *)argv + 2, argc - 2, &error)) {
+        if (error->domain == CRTK_ERROR && error->code == CRTK_ERROR_USAGE) {
+            crtk_cli_error("followup settings: %s (see --help)", error->message);
+            g_error_free(error);
+            rc = EXIT_USAGE;
+        } else {
             rc = fu_error_exit(error);
-            goto out;
         }
-        for (int i = 2; i < argc && rc == EXIT_OK; i++) {
-            char *eq = strchr(argv[i], '=');
-            char *key = eq ? g_strndup(argv[i], (gsize)(eq - argv[i])) : NULL;
-            gboolean known = key && crtk_followup_setting_is_key(key);
-            g_free(key);
-            if (!known) {
-                crtk_cli_error("followup settings: %s: expected KEY=VALUE with a key of --help", argv[i]);
-                rc = EXIT_USAGE;
-                break;
-            }
-            *eq = 0;
-            if (!crtk_store_set_setting(s, argv[i], eq + 1, &error))
-                rc = fu_error_exit(error);
-        }
-        /* The new values must make sense together before they are kept. */
-        crtk_followup_rules rules;
-        if (rc == EXIT_OK && !crtk_followup_rules_from_store(s, NULL, &rules, &error))
-            rc = fu_error_exit(error);
-        if (rc == EXIT_OK && !crtk_store_commit(s, &error))
-            rc = fu_error_exit(error);
-        if (rc != EXIT_OK) {
-            crtk_store_rollback(s);
-            goto out;
-        }
+        goto out;
     }
     for (int k = 0; crtk_followup_setting_keys[k]; k++) {
         const char *key = crtk_followup_setting_keys[k];
-        char *v = crtk_store_get_setting(s, key), *def = crtk_followup_setting_default(key);
-        printf("%-22s %s%s%s\n", key, v ? v : def ? def : "(not set)", !v && def ? " (default)" : "", "");
-        g_free(v), g_free(def);
+        gboolean is_default;
+        char *v = crtk_followup_setting_value(s, key, &is_default);
+        printf("%-22s %s%s\n", key, v ? v : "(not set)", is_default ? " (default)" : "");
+        g_free(v);
     }
 out:
     crtk_store_close(s);

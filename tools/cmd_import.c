@@ -1,6 +1,6 @@
 /* cmd_import.c — `crtk import DB FILE...`: load NAACCR XML, flat or CSV files, one transaction per file. */
 #include "commands.h"
-#include "store.h"
+#include "crtk/store.h"
 
 #include <string.h>
 
@@ -74,9 +74,10 @@ int cmd_import(int argc, char **argv)
     for (int i = 2; i < argc; i++) {
         crtk_import_stats st;
         GError *error = NULL;
-        /* XML and flat files say their NAACCR version; a CSV file is taken as --naaccr-version
-           (default: the store's).  Files of another version are converted to the store's. */
-        o.read.version = crtk_format_from_name(argv[i]) == CRTK_FORMAT_CSV
+        /* XML and flat files say their NAACCR version; a CSV file (or standard input, which may
+           be CSV) is taken as --naaccr-version (default: the store's).  Files of another version
+           are converted to the store's. */
+        o.read.version = crtk_format_from_name(argv[i]) == CRTK_FORMAT_CSV || strcmp(argv[i], "-") == 0
                              ? (csv_version ? csv_version : crtk_store_version(s))
                              : 0;
         if (!crtk_store_import(s, argv[i], &o, (crtk_problem_fn)crtk_cli_print_problem, NULL, &st, &error)) {

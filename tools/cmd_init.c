@@ -1,6 +1,6 @@
 /* cmd_init.c — `crtk init DB`: create a registry store. */
 #include "commands.h"
-#include "store.h"
+#include "crtk/store.h"
 
 int cmd_init(int argc, char **argv)
 {
@@ -33,7 +33,7 @@ int cmd_init(int argc, char **argv)
     }
     int v = version ? crtk_naaccr_version_parse(version) : CRTK_NAACCR_CURRENT_VERSION;
     if (!v) {
-        crtk_cli_error("init: unknown NAACCR version %s", version);
+        crtk_cli_error("init: unknown NAACCR version %s (known: %s)", version, crtk_cli_known_versions());
         rc = EXIT_USAGE;
         goto out;
     }

@@ -1,8 +1,8 @@
 /* cmd_report.c — `crtk report NAME DB -o FILE.xlsx`: Excel reports of a store for a cancer committee. */
 #include "commands.h"
-#include "excel_common.h"
-#include "json.h"
-#include "store.h"
+#include "crtk/excel_common.h"
+#include "crtk/json.h"
+#include "crtk/store.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -108,7 +108,21 @@ int cmd_report(int argc, char **argv)
     }
     const crtk_report_def *def = crtk_report_find(argv[1]);
     if (!def) {
-        crtk_cli_error("report: no report named %s (crtk report --list names them)", argv[1]);
+        GPtrArray *names = g_ptr_array_new();
+        int nd = 0;
+        const crtk_report_def *defs = crtk_reports(&nd);
+        for (int i = 0; i < nd; i++)
+            g_ptr_array_add(names, (gpointer)defs[i].name);
+        g_ptr_array_add(names, NULL);
+        char *hint = crtk_cli_did_you_mean(argv[1], (const char *const *)names->pdata);
+        crtk_cli_error("report: no report named %s%s (crtk report --list names them)", argv[1], hint);
+        g_free(hint);
+        g_ptr_array_free(names, TRUE);
+        rc = EXIT_USAGE;
+        goto out;
+    }
+    if (!g_str_has_suffix(output, ".xlsx")) {
+        crtk_cli_error("report: %s: a report is an Excel workbook: name the output FILE.xlsx", output);
         rc = EXIT_USAGE;
         goto out;
     }
@@ -144,8 +158,8 @@ int cmd_report(int argc, char **argv)
     clock_gettime(CLOCK_MONOTONIC, &t0);
     if (!crtk_report_run(s, def, output, &o, &error)) {
         crtk_cli_error("report %s: %s", def->name, error->message);
+        rc = g_error_matches(error, CRTK_ERROR, CRTK_ERROR_DATA) ? EXIT_DATA : EXIT_USAGE;
         g_error_free(error);
-        rc = EXIT_USAGE;
         goto out;
     }
     clock_gettime(CLOCK_MONOTONIC, &t1);

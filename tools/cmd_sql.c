@@ -2,8 +2,9 @@
  * (derived variables: crtk_seer_site_recode, crtk_iccc, crtk_aya, crtk_age_at_dx, crtk_age_group, ...),
  * printed as CSV (default), JSON Lines or aligned text. */
 #include "commands.h"
-#include "json.h"
-#include "store.h"
+#include "crtk/json.h"
+#include "crtk/csv.h"
+#include "crtk/store.h"
 
 #include <string.h>
 

@@ -11,7 +11,8 @@
  */
 #include "commands.h"
 #include "crtk/staging.h"
-#include "json.h"
+#include "crtk/json.h"
+#include "crtk/csv.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -5,9 +5,10 @@
  */
 #include "commands.h"
 #include "crtk/staging.h"
-#include "json.h"
-#include "naaccr_read.h"
-#include "store.h"
+#include "crtk/json.h"
+#include "crtk/csv.h"
+#include "crtk/naaccr_read.h"
+#include "crtk/store.h"
 
 #include <stdlib.h>
 #include <string.h>

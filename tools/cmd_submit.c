@@ -1,11 +1,11 @@
 /* cmd_submit.c — `crtk submit DB -o FILE`: send new and changed cases to the central registry, with
  * the edits, the refusal rule and the QA summary; `crtk submit DB --history` lists what was sent. */
 #include "commands.h"
-#include "dictionary.h"
-#include "json.h"
-#include "store.h"
-#include "store_submission.h"
-#include "submission.h"
+#include "crtk/dictionary.h"
+#include "crtk/json.h"
+#include "crtk/store.h"
+#include "crtk/store_submission.h"
+#include "crtk/submission.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -191,10 +191,10 @@ int cmd_submit(int argc, char **argv)
     if (res.reason)
         fprintf(stderr, "crtk: sent with --force: %s\n", res.reason);
     fprintf(stderr,
-            "crtk: %s: transmission %" G_GINT64_FORMAT ": %ld patient%s, %ld tumor%s, %ld failing edits (%.2f%%); "
+            "crtk: %s: transmission %" G_GINT64_FORMAT ": %ld patient%s, %ld tumor%s, %ld tumor%s failing edits (%.2f%%); "
             "sha256 %s; QA summary %s%s%s (%.2f s)\n",
             output, res.transmission_id, res.patients, res.patients == 1 ? "" : "s", res.tumors,
-            res.tumors == 1 ? "" : "s", res.failing_tumors, res.error_rate, res.sha256, res.qa_text,
+            res.tumors == 1 ? "" : "s", res.failing_tumors, res.failing_tumors == 1 ? "" : "s", res.error_rate, res.sha256, res.qa_text,
             res.qa_xlsx ? ", " : "", res.qa_xlsx ? res.qa_xlsx : "", res.seconds);
 out:
     crtk_submission_result_clear(&res);

@@ -1,6 +1,6 @@
 /* cmd_upgrade.c — `crtk upgrade DB --naaccr-version V`: move a store to another NAACCR version. */
 #include "commands.h"
-#include "store.h"
+#include "crtk/store.h"
 
 int cmd_upgrade(int argc, char **argv)
 {

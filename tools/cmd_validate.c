@@ -5,8 +5,8 @@
  * valid (warnings allowed), 1 when any has an error, 2 on usage errors.
  */
 #include "commands.h"
-#include "naaccr_read.h"
-#include "json.h"
+#include "crtk/naaccr_read.h"
+#include "crtk/json.h"
 
 #include <string.h>
 

@@ -10,7 +10,7 @@
 #include <glib.h>
 #include <stdio.h>
 
-#define CRTK_VERSION_STRING "0.1.0"
+#include "crtk/version.h"
 enum { EXIT_OK = 0, EXIT_DATA = 1, EXIT_USAGE = 2 };
 
 typedef struct crtk_command {
@@ -48,6 +48,12 @@ GPtrArray *crtk_cli_load_user_dictionaries(char **paths);
 /* Opens a store (prints the error); sets the actor for the audit trail. */
 struct crtk_store;
 struct crtk_store *crtk_cli_open_store(const char *path, gboolean read_only, const char *user, const char *command);
+/* "; did you mean X" (or "; did you mean X or Y") for a word that is close to candidates
+ * (NULL-terminated), "" when none is: for unknown commands, report names, subcommands.  Newly
+ * allocated. */
+char *crtk_cli_did_you_mean(const char *word, const char *const *candidates);
+/* The NAACCR versions crtk knows, for messages: "14, 15, 16, 18, 21, 22, 23, 24, 25, 26" (static). */
+const char *crtk_cli_known_versions(void);
 /* Prints a problem as "crtk: FILE:LINE:COL: ..." on stderr (a crtk_problem_fn). */
 int crtk_cli_print_problem(const void *problem, void *user);
 

@@ -55,6 +55,13 @@ int main(int argc, char **argv)
     for (const crtk_command *c = commands; c->name; c++)
         if (!strcmp(argv[1], c->name))
             return c->run(argc - 1, argv + 1);
-    fprintf(stderr, "crtk: unknown command '%s' (see crtk --help)\n", argv[1]);
+    const char *names[G_N_ELEMENTS(commands)];
+    size_t n = 0;
+    for (const crtk_command *c = commands; c->name; c++)
+        names[n++] = c->name;
+    names[n] = NULL;
+    char *hint = crtk_cli_did_you_mean(argv[1], names);
+    fprintf(stderr, "crtk: unknown command '%s'%s (see crtk --help)\n", argv[1], hint);
+    g_free(hint);
     return 2;
 }

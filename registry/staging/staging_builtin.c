@@ -1,6 +1,6 @@
 /* staging_builtin.c — the staging algorithms embedded in crtk (schemas/staging/ bundles), loaded on first use.
  *
- * Each algorithm is a bundle written by tools/gen-staging.py from SEER's zip.  Nothing is parsed until
+ * Each algorithm is a bundle written by tools/dev/gen-staging.py from SEER's zip.  Nothing is parsed until
  * an algorithm is asked for; once loaded it stays for the life of the process (read-only, shared).
  */
 #include "staging_private.h"

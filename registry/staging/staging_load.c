@@ -1,7 +1,7 @@
 /* staging_load.c — reads SEER staging algorithm JSON (schemas and tables) into crtk's compiled form.
  *
  * Sources: crtk's bundle (one JSON document {"algorithm","version","schemas":[],"tables":[]}, as
- * tools/gen-staging.py writes it, optionally gzip-compressed; the embedded algorithms are bundles),
+ * tools/dev/gen-staging.py writes it, optionally gzip-compressed; the embedded algorithms are bundles),
  * a SEER zip, or a directory holding schemas/ and tables/ (or one zip).  JSON is parsed with
  * json-glib; every table cell is parsed here once (README §3.6), the engine never parses text.
  */

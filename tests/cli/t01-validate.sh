@@ -3,22 +3,10 @@
 # what goes to stdout and what to stderr.  Uses files it writes itself, and the NAACCR samples in
 # $CRTK_SHARED when they are there (xmllint, when installed, must agree on well-formedness).
 # Environment (set by ctest): CRTK (the binary), CRTK_SHARED, CRTK_SOURCE.  Exit 77 = skipped.
-set -uo pipefail
+. "$(dirname "$0")/lib.sh" t01
 
-: "${CRTK:?set CRTK to the crtk binary}"
 SHARED=${CRTK_SHARED:-}/naaccr/samples
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/crtk-t01.XXXXXX")
-trap 'rm -rf "$TMP"' EXIT
-fails=0 checks=0
 
-ok() { checks=$((checks + 1)); }
-fail() { checks=$((checks + 1)); fails=$((fails + 1)); echo "FAIL: $*"; }
-# run ARGS...: runs crtk, keeps stdout, stderr and the exit code
-run() { "$CRTK" "$@" >"$TMP/out" 2>"$TMP/err"; rc=$?; }
-expect_rc() { if [ "$rc" -eq "$1" ]; then ok; else fail "$2: exit $rc, expected $1"; cat "$TMP/out" "$TMP/err"; fi; }
-expect_out() { if grep -qE -- "$1" "$TMP/out"; then ok; else fail "$2: stdout lacks /$1/"; cat "$TMP/out"; fi; }
-expect_err() { if grep -qE -- "$1" "$TMP/err"; then ok; else fail "$2: stderr lacks /$1/"; cat "$TMP/err"; fi; }
-expect_empty() { if [ ! -s "$TMP/$1" ]; then ok; else fail "$2: $1 is not empty"; cat "$TMP/$1"; fi; }
 
 ROOT='<NaaccrData baseDictionaryUri="http://naaccr.org/naaccrxml/naaccr-dictionary-250.xml" recordType="I" specificationVersion="1.8" xmlns="http://naaccr.org/naaccrxml">'
 cat >"$TMP/valid.xml" <<XML
@@ -104,7 +92,7 @@ expect_out '^\{"severity":"error","code":"value-too-long","file":"[^"]*invalid.x
 expect_out '^\{"severity":"error","code":"unknown-item",.*"line":6,"column":7,.*"tumor":1,"item":"primarySit","message":".*did you mean primarySite' "json unknown item"
 expect_out '^\{"summary":"[^"]*invalid.xml","verdict":"invalid","patients":1,"tumors":1,"errors":2,"warnings":0\}$' "json summary (invalid)"
 expect_out '^\{"summary":"[^"]*valid.xml","verdict":"valid","patients":1,"tumors":1,"errors":0,"warnings":0\}$' "json summary (valid)"
-if command -v python3 >/dev/null; then
+if have_program python3 "the JSON/SQLite checks"; then
     if python3 - "$TMP/out" <<'PY'
 import json, sys
 lines = open(sys.argv[1], encoding="utf-8").read().splitlines()
@@ -122,7 +110,7 @@ PY
 fi
 
 # --- the NAACCR validity suite, when the reference data is there
-if [ -d "$SHARED/validity" ]; then
+if have_reference "$SHARED/validity"; then
     for f in "$SHARED"/validity/valid/*.xml; do
         run validate "$f"; expect_rc 0 "$(basename "$f")"
     done
@@ -154,7 +142,7 @@ if [ -d "$SHARED/validity" ]; then
     expect_rc 0 "generated v240 .gz"
     expect_out "valid: 9 patients, 10 tumors" "generated v240 counts"
     # xmllint and crtk agree on which files are not well-formed XML.
-    if command -v xmllint >/dev/null; then
+    if have_program xmllint "the cross-check with xmllint"; then
         for f in "$SHARED"/validity/*/*.xml "$SHARED"/xml/*.xml; do
             xmllint --noout "$f" >/dev/null 2>&1; x=$?
             "$CRTK" validate --format json "$f" >"$TMP/lint" 2>/dev/null
@@ -163,9 +151,6 @@ if [ -d "$SHARED/validity" ]; then
             else fail "xmllint and crtk disagree on well-formedness of $f"; fi
         done
     fi
-else
-    echo "note: $SHARED absent; validity suite skipped"
 fi
 
-echo "t01-validate: $((checks - fails)) passed, $fails failed"
-[ "$fails" -eq 0 ]
+finish

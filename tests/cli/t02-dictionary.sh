@@ -2,22 +2,10 @@
 # t02-dictionary.sh — `crtk dictionary` run as a user would: show one item, list items, versions,
 # user dictionaries, and the errors (unknown item with a suggestion, unknown version).
 # Environment (set by ctest): CRTK (the binary), CRTK_SHARED.  Exit 77 = skipped.
-set -uo pipefail
+. "$(dirname "$0")/lib.sh" t02
 
-: "${CRTK:?set CRTK to the crtk binary}"
 SHARED=${CRTK_SHARED:-}/naaccr
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/crtk-t02.XXXXXX")
-trap 'rm -rf "$TMP"' EXIT
-fails=0 checks=0
 
-ok() { checks=$((checks + 1)); }
-fail() { checks=$((checks + 1)); fails=$((fails + 1)); echo "FAIL: $*"; }
-run() { "$CRTK" "$@" >"$TMP/out" 2>"$TMP/err"; rc=$?; }
-expect_rc() { if [ "$rc" -eq "$1" ]; then ok; else fail "$2: exit $rc, expected $1"; cat "$TMP/out" "$TMP/err"; fi; }
-expect_out() { if grep -qE -- "$1" "$TMP/out"; then ok; else fail "$2: stdout lacks /$1/"; cat "$TMP/out"; fi; }
-expect_err() { if grep -qE -- "$1" "$TMP/err"; then ok; else fail "$2: stderr lacks /$1/"; cat "$TMP/err"; fi; }
-expect_lines() { n=$(wc -l <"$TMP/out"); if [ "$n" -eq "$1" ]; then ok; else fail "$2: $n lines, expected $1"; fi; }
-expect_empty() { if [ ! -s "$TMP/$1" ]; then ok; else fail "$2: $1 is not empty"; cat "$TMP/$1"; fi; }
 
 # --- one item, by naaccrId or number (default: the current version, 26)
 run dictionary primarySite
@@ -91,20 +79,18 @@ expect_rc 0 "json"
 expect_out '^\{"naaccrNum":400,"naaccrId":"primarySite","naaccrName":"Primary Site","parentXmlElement":"Tumor","length":4,"dataType":"text","padding":"none","recordTypes":"A,M,C,I","source":"http://naaccr.org/naaccrxml/naaccr-dictionary-260.xml"\}$' "json object"
 run dictionary --format json --naaccr-version 18 primarySite
 expect_out '"startColumn":554' "json start column"
-if command -v python3 >/dev/null; then
+if have_program python3 "the JSON/SQLite checks"; then
     run dictionary --format json
     if python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' "$TMP/out"; then ok; else fail "JSON Lines do not parse"; fi
 fi
 
 # --- user dictionaries
-if [ -f "$SHARED/samples/user-dictionary/path-text-dictionary.xml" ]; then
+if have_reference "$SHARED/samples/user-dictionary/path-text-dictionary.xml"; then
     run dictionary -u "$SHARED/samples/user-dictionary/path-text-dictionary.xml" 10000
     expect_rc 0 "user dictionary item by number"
     expect_out "^defined by: +https://my.org/naaccrxml/path-text-dictionary.xml$" "user item source"
     run dictionary -u "$SHARED/samples/user-dictionary/path-text-dictionary.xml" --naaccr-version 25
     expect_lines 792 "v25 with 11 user items"
-else
-    echo "note: $SHARED absent; user dictionary checks skipped"
 fi
 printf '<NaaccrDictionary dictionaryUri="urn:x" xmlns="http://naaccr.org/naaccrxml"><ItemDefs>\n<ItemDef naaccrId="x" naaccrNum="9500" parentXmlElement="Tumor" length="1"/>\n</ItemDefs></NaaccrDictionary>\n' >"$TMP/bad.xml"
 run dictionary -u "$TMP/bad.xml" primarySite
@@ -112,5 +98,4 @@ expect_rc 2 "bad user dictionary"
 expect_err "bad.xml:2:1: item x: naaccrId must start with a lower-case letter" "bad dictionary problem with its place"
 expect_err "not a usable NAACCR dictionary" "bad dictionary verdict"
 
-echo "t02-dictionary: $((checks - fails)) passed, $fails failed"
-[ "$fails" -eq 0 ]
+finish

@@ -2,19 +2,10 @@
 # t03-convert.sh — `crtk convert` as a user runs it: exact round trips (flat 18 -> XML -> flat 18
 # gives the same bytes; XML -> XML keeps every value), version conversion (25 -> 26 maps sex),
 # record type I dropping confidential items, refusal of flat output after version 18, .gz, CSV.
-# Environment (set by ctest): CRTK, CRTK_GENERATE (the sample generator), CRTK_SHARED.
-set -uo pipefail
-: "${CRTK:?set CRTK to the crtk binary}"
+# Environment (set by ctest): CRTK, CRTK_GENERATE (the sample generator).
+. "$(dirname "$0")/lib.sh" t03
 GEN=${CRTK_GENERATE:-}
-[ -x "$GEN" ] || { echo "crtk-generate not built: skipped"; exit 77; }
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/crtk-t03.XXXXXX")
-trap 'rm -rf "$TMP"' EXIT
-fails=0 checks=0
-ok() { checks=$((checks + 1)); }
-fail() { checks=$((checks + 1)); fails=$((fails + 1)); echo "FAIL: $*"; }
-run() { "$CRTK" "$@" >"$TMP/out" 2>"$TMP/err"; rc=$?; }
-expect_rc() { if [ "$rc" -eq "$1" ]; then ok; else fail "$2: exit $rc, expected $1"; cat "$TMP/out" "$TMP/err"; fi; }
-expect_err() { if grep -qE -- "$1" "$TMP/err"; then ok; else fail "$2: stderr lacks /$1/"; cat "$TMP/err"; fi; }
+[ -x "$GEN" ] || skip "crtk-generate is not built (sample-data/generate.c)"
 # items FILE: the sorted "level id=value" lines of an XML file, to compare values
 items() { sed -n 's/.*<Item naaccrId="\([^"]*\)">\(.*\)<\/Item>.*/\1=\2/p' "$1" | sort; }
 
@@ -69,5 +60,4 @@ expect_rc 1 "malformed input"
 expect_err "bad.xml:4:1: .*does not match" "file:line:column of the problem"
 [ ! -e "$TMP/bad-out.xml" ] && ok || fail "partial output left behind"
 
-echo "t03-convert: $checks checks, $fails failed"
-[ "$fails" -eq 0 ]
+finish

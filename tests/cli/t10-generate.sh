@@ -2,16 +2,10 @@
 # t10-generate.sh — the synthetic sample generator (sample-data/generate.c): valid output for its
 # dictionary, deterministic from its seed, realistic proportions, no confidential items in
 # record type I, the item that replaced sex in 26, and the committed sample registry.
-set -uo pipefail
-: "${CRTK:?set CRTK to the crtk binary}"
+. "$(dirname "$0")/lib.sh" t10
 GEN=${CRTK_GENERATE:-}
 SRC=${CRTK_SOURCE:-.}
-[ -x "$GEN" ] || { echo "crtk-generate not built: skipped"; exit 77; }
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/crtk-t10.XXXXXX")
-trap 'rm -rf "$TMP"' EXIT
-fails=0 checks=0
-ok() { checks=$((checks + 1)); }
-fail() { checks=$((checks + 1)); fails=$((fails + 1)); echo "FAIL: $*"; }
+[ -x "$GEN" ] || skip "crtk-generate is not built (sample-data/generate.c)"
 export SOURCE_DATE_EPOCH=1700000000
 
 "$GEN" --check --seed 3 --patients 200 --naaccr-version 25 --record-type I -o "$TMP/a.xml" --quiet && ok || fail "generate --check"
@@ -34,5 +28,4 @@ bad=$(sed -n 's/.*naaccrId="dateOfLastContact">\([0-9]*\)<.*/\1/p' "$TMP/d.xml" 
 if [ -f "$SRC/sample-data/sample-registry.xml" ]; then
     "$CRTK" validate "$SRC/sample-data/sample-registry.xml" | grep -q ": valid:" && ok || fail "committed sample is not valid"
 fi
-echo "t10-generate: $checks checks, $fails failed"
-[ "$fails" -eq 0 ]
+finish

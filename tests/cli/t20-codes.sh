@@ -2,21 +2,9 @@
 # t20-codes.sh — `crtk codes` run as a user would: listing, searching, JSON Lines, exit codes.
 # Needs only the binary (the code tables are built into it).
 # Environment (set by ctest): CRTK (the binary).  Exit 77 = skipped.
-set -uo pipefail
+. "$(dirname "$0")/lib.sh" t20
 
-: "${CRTK:?set CRTK to the crtk binary}"
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/crtk-t20.XXXXXX")
-trap 'rm -rf "$TMP"' EXIT
-fails=0 checks=0
 
-ok() { checks=$((checks + 1)); }
-fail() { checks=$((checks + 1)); fails=$((fails + 1)); echo "FAIL: $*"; }
-run() { "$CRTK" "$@" >"$TMP/out" 2>"$TMP/err"; rc=$?; }
-expect_rc() { if [ "$rc" -eq "$1" ]; then ok; else fail "$2: exit $rc, expected $1"; cat "$TMP/out" "$TMP/err"; fi; }
-expect_out() { if grep -qE -- "$1" "$TMP/out"; then ok; else fail "$2: stdout lacks /$1/"; cat "$TMP/out"; fi; }
-expect_no_out() { if ! grep -qE -- "$1" "$TMP/out"; then ok; else fail "$2: stdout has /$1/"; cat "$TMP/out"; fi; }
-expect_err() { if grep -qE -- "$1" "$TMP/err"; then ok; else fail "$2: stderr lacks /$1/"; cat "$TMP/err"; fi; }
-expect_lines() { n=$(wc -l <"$TMP/out"); if [ "$n" -eq "$1" ]; then ok; else fail "$2: $n lines, expected $1"; cat "$TMP/out"; fi; }
 
 # --- search by words: the breast sites, found through the group title (C500 is "Nipple")
 run codes primarySite breast
@@ -85,5 +73,4 @@ expect_err "no code list for \"nameLast\"" "no list message"
 run codes laterality --format xml
 expect_rc 2 "bad format"
 
-echo "t20-codes: $checks checks, $fails failed"
-[ "$fails" -eq 0 ]
+finish

@@ -3,21 +3,9 @@
 # crtk init, import (twice, a failing file, a killed import), export with --where,
 # case show/set/edit/delete, audit (and tampering), backup and upgrade.
 # Environment (set by ctest): CRTK (the binary).  Needs python3 (its sqlite3 module) to look inside.
-set -uo pipefail
+. "$(dirname "$0")/lib.sh" t30
 
-: "${CRTK:?set CRTK to the crtk binary}"
-command -v python3 >/dev/null || { echo "python3 missing: skipped"; exit 77; }
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/crtk-t30.XXXXXX")
-trap 'rm -rf "$TMP"' EXIT
-fails=0 checks=0
-ok() { checks=$((checks + 1)); }
-fail() { checks=$((checks + 1)); fails=$((fails + 1)); echo "FAIL: $*"; }
-run() { "$CRTK" "$@" >"$TMP/out" 2>"$TMP/err"; rc=$?; }
-expect_rc() { if [ "$rc" -eq "$1" ]; then ok; else fail "$2: exit $rc, expected $1"; cat "$TMP/out" "$TMP/err"; fi; }
-expect_out() { if grep -qE -- "$1" "$TMP/out"; then ok; else fail "$2: stdout lacks /$1/"; cat "$TMP/out"; fi; }
-expect_err() { if grep -qE -- "$1" "$TMP/err"; then ok; else fail "$2: stderr lacks /$1/"; cat "$TMP/err"; fi; }
-sql() { python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); print("\n".join("|".join("" if v is None else str(v) for v in r) for r in c.execute(sys.argv[2]))); c.commit()' "$@"; }
-expect_eq() { if [ "$1" = "$2" ]; then ok; else fail "$3: got '$1', expected '$2'"; fi; }
+need_program python3 "reading JSON, SQLite and ZIP output"
 
 HEAD='<?xml version="1.0"?>
 <NaaccrData baseDictionaryUri="http://naaccr.org/naaccrxml/naaccr-dictionary-260.xml" recordType="A" specificationVersion="1.8" xmlns="http://naaccr.org/naaccrxml">'
@@ -124,7 +112,7 @@ expect_rc 1 "edits find failures in the store"
 expect_out '"patientIdNumber":"0000000[12]","tumor":[0-9]+,"edit":"[A-Z0-9-]+","name":.*"items":\[' "edit failures as JSON Lines"
 run edits "$DB" --format xlsx -o "$TMP/edits.xlsx"
 expect_rc 1 "edits as a workbook"
-if command -v unzip >/dev/null; then
+if have_program unzip "looking inside the workbook"; then
     unzip -p "$TMP/edits.xlsx" xl/workbook.xml | grep -q 'name="Failures"' && ok || fail "workbook lacks the Failures sheet"
     unzip -p "$TMP/edits.xlsx" xl/worksheets/sheet1.xml | grep -q '00000001\|00000002' && ok || fail "workbook lacks the failing patients"
 fi
@@ -187,5 +175,4 @@ expect_rc 0 "upgrade"
 expect_eq "$(sql "$TMP/v25.db" 'SELECT sexAssignedAtBirth FROM patient')" 2 "sex mapped to sexAssignedAtBirth"
 expect_eq "$(sql "$TMP/v25.db" "SELECT count(*) FROM audit WHERE command = 'upgrade' AND item = 'naaccrVersion'")" 1 "upgrade audited"
 
-echo "t30-store: $checks checks, $fails failed"
-[ "$fails" -eq 0 ]
+finish

@@ -4,23 +4,10 @@
 # from a CSV of returned letters (all or nothing), letters (PDF + CSV) and the follow-up rates.
 # Today is fixed with CRTK_TODAY=20260315.  Environment (set by ctest): CRTK (the binary).
 # Needs python3 (JSON, sqlite3, zipfile); the PDF text is checked when pdftotext is installed.
-set -uo pipefail
+. "$(dirname "$0")/lib.sh" t40
 
-: "${CRTK:?set CRTK to the crtk binary}"
-command -v python3 >/dev/null || { echo "python3 missing: skipped"; exit 77; }
+need_program python3 "reading JSON, SQLite and ZIP output"
 export CRTK_TODAY=20260315
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/crtk-t40.XXXXXX")
-trap 'rm -rf "$TMP"' EXIT
-fails=0 checks=0
-ok() { checks=$((checks + 1)); }
-fail() { checks=$((checks + 1)); fails=$((fails + 1)); echo "FAIL: $*"; }
-run() { "$CRTK" "$@" >"$TMP/out" 2>"$TMP/err"; rc=$?; }
-expect_rc() { if [ "$rc" -eq "$1" ]; then ok; else fail "$2: exit $rc, expected $1"; cat "$TMP/out" "$TMP/err"; fi; }
-expect_out() { if grep -qE -- "$1" "$TMP/out"; then ok; else fail "$2: stdout lacks /$1/"; cat "$TMP/out"; fi; }
-expect_no_out() { if grep -qE -- "$1" "$TMP/out"; then fail "$2: stdout has /$1/"; cat "$TMP/out"; else ok; fi; }
-expect_err() { if grep -qE -- "$1" "$TMP/err"; then ok; else fail "$2: stderr lacks /$1/"; cat "$TMP/err"; fi; }
-sql() { python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); print("\n".join("|".join("" if v is None else str(v) for v in r) for r in c.execute(sys.argv[2])))' "$@"; }
-expect_eq() { if [ "$1" = "$2" ]; then ok; else fail "$3: got '$1', expected '$2'"; fi; }
 
 # Eight patients, as of 2026-03-15 (reference date 2010-01-01):
 #   1 current (11 months)   2 due (12)   3 due (15)   4 lost (16)   5 dead   6 non-analytic (class 38)
@@ -153,7 +140,7 @@ expect_err "5 letters to patients for 5 patients" "five patient letters"
 expect_eq "$(python3 -c 'import csv,sys; r=list(csv.DictReader(open(sys.argv[1]))); print(len(r), r[0]["recipient"], r[0]["cityStateZip"], sorted(x["variant"] for x in r)[0])' "$TMP/patients.csv")" \
     "5 Ben Two Lakeside, MI 49116 in-situ-or-benign" "mail-merge CSV"
 if grep -qi cancer "$TMP/patients.csv"; then fail "the word cancer in patient letters (CSV)"; else ok; fi
-if command -v pdftotext >/dev/null; then
+if have_program pdftotext "reading the PDF letters back"; then
     pdftotext "$TMP/patients.pdf" "$TMP/patients.txt"
     text=$(tr -s ' \n' '  ' <"$TMP/patients.txt")
     for want in "Lakeside Registry" "Telephone (555) 555-0100" "2 Lake Rd" "Dear Ben Two:" "Reply form" "March 15, 2026" "found early"; do
@@ -227,5 +214,4 @@ expect_out '"cohort":"reference","year":null,.*"A":7,"B":2,"C":5,"D":4,"E":1' "r
 run audit "$DB" --verify
 expect_rc 0 "audit trail intact"
 
-echo "t40-followup: $checks checks, $fails failed"
-[ "$fails" -eq 0 ]
+finish

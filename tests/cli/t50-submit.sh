@@ -4,22 +4,10 @@
 # QA summary beside it, nothing new right away, a change sent the next time, a refusal above
 # the error rate (exit 1, no file, store unchanged) and --force, --history, usage errors.
 # Environment (set by ctest): CRTK, CRTK_SOURCE, CRTK_SHARED.  Needs python3 (sqlite3, zipfile).
-set -uo pipefail
+. "$(dirname "$0")/lib.sh" t50
 
-: "${CRTK:?set CRTK to the crtk binary}"
 : "${CRTK_SOURCE:?set CRTK_SOURCE to the source tree}"
-command -v python3 >/dev/null || { echo "python3 missing: skipped"; exit 77; }
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/crtk-t50.XXXXXX")
-trap 'rm -rf "$TMP"' EXIT
-fails=0 checks=0
-ok() { checks=$((checks + 1)); }
-fail() { checks=$((checks + 1)); fails=$((fails + 1)); echo "FAIL: $*"; }
-run() { "$CRTK" "$@" >"$TMP/out" 2>"$TMP/err"; rc=$?; }
-expect_rc() { if [ "$rc" -eq "$1" ]; then ok; else fail "$2: exit $rc, expected $1"; cat "$TMP/out" "$TMP/err"; fi; }
-expect_out() { if grep -qE -- "$1" "$TMP/out"; then ok; else fail "$2: stdout lacks /$1/"; cat "$TMP/out"; fi; }
-expect_err() { if grep -qE -- "$1" "$TMP/err"; then ok; else fail "$2: stderr lacks /$1/"; cat "$TMP/err"; fi; }
-sql() { python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); print("\n".join("|".join("" if v is None else str(v) for v in r) for r in c.execute(sys.argv[2])))' "$@"; }
-expect_eq() { if [ "$1" = "$2" ]; then ok; else fail "$3: got '$1', expected '$2'"; fi; }
+need_program python3 "reading JSON, SQLite and ZIP output"
 XSD="${CRTK_SHARED:-}/naaccr/spec/xsd/naaccr_data_1.8.xsd"
 
 export CRTK_TODAY=20270115
@@ -40,7 +28,7 @@ expect_err "transmission 1: 160 patients, $TUMORS tumors" "summary line"
 run validate "$TMP/2027-01.xml.gz"
 expect_rc 0 "submission file is valid"
 expect_out "0 errors" "validate: no error"
-if command -v xmllint >/dev/null && [ -f "$XSD" ]; then
+if have_program xmllint "the check against the NAACCR XML schema" && have_reference "$XSD"; then
     gunzip -c "$TMP/2027-01.xml.gz" >"$TMP/plain.xml"
     if xmllint --noout --schema "$XSD" "$TMP/plain.xml" 2>"$TMP/xsd.err"; then ok; else fail "schema"; tail -3 "$TMP/xsd.err"; fi
 fi
@@ -116,5 +104,4 @@ expect_rc 2 "unknown edit set"
 run audit "$DB" --verify
 expect_rc 0 "audit trail intact"
 
-echo "t50-submit: $checks checks, $fails failed"
-[ "$fails" -eq 0 ]
+finish

@@ -4,22 +4,10 @@
 # SQL counts, opened by LibreOffice (converted to PDF) when it is installed, --list, the
 # selection options, suppression, and usage errors.
 # Environment (set by ctest): CRTK, CRTK_SOURCE, CRTK_GENERATE.  Needs python3.
-set -uo pipefail
+. "$(dirname "$0")/lib.sh" t51
 
-: "${CRTK:?set CRTK to the crtk binary}"
 : "${CRTK_SOURCE:?set CRTK_SOURCE to the source tree}"
-command -v python3 >/dev/null || { echo "python3 missing: skipped"; exit 77; }
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/crtk-t51.XXXXXX")
-trap 'rm -rf "$TMP"' EXIT
-fails=0 checks=0
-ok() { checks=$((checks + 1)); }
-fail() { checks=$((checks + 1)); fails=$((fails + 1)); echo "FAIL: $*"; }
-run() { "$CRTK" "$@" >"$TMP/out" 2>"$TMP/err"; rc=$?; }
-expect_rc() { if [ "$rc" -eq "$1" ]; then ok; else fail "$2: exit $rc, expected $1"; cat "$TMP/out" "$TMP/err"; fi; }
-expect_out() { if grep -qE -- "$1" "$TMP/out"; then ok; else fail "$2: stdout lacks /$1/"; cat "$TMP/out"; fi; }
-expect_err() { if grep -qE -- "$1" "$TMP/err"; then ok; else fail "$2: stderr lacks /$1/"; cat "$TMP/err"; fi; }
-sql() { python3 -c 'import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); print("\n".join("|".join("" if v is None else str(v) for v in r) for r in c.execute(sys.argv[2])))' "$@"; }
-expect_eq() { if [ "$1" = "$2" ]; then ok; else fail "$3: got '$1', expected '$2'"; fi; }
+need_program python3 "reading JSON, SQLite and ZIP output"
 # cell SHEET_INDEX LABEL COLUMN: the value in COLUMN of the first row whose column A is LABEL
 cell() {
     python3 - "$@" <<'PY'
@@ -109,14 +97,12 @@ assert hidden > 0
 PY
 
 # LibreOffice opens them (when installed)
-if command -v soffice >/dev/null; then
+if have_program soffice "opening the workbooks in LibreOffice"; then
     (cd "$TMP" && timeout 300 soffice --headless -env:UserInstallation=file://$TMP/lo --convert-to pdf --outdir "$TMP/pdf" \
         site-table.xlsx stage.xlsx trends.xlsx age.xlsx followup.xlsx quality.xlsx survival.xlsx >/dev/null 2>&1)
     for r in site-table stage trends age followup quality survival; do
         [ -s "$TMP/pdf/$r.pdf" ] && ok || fail "LibreOffice converts $r.xlsx"
     done
-else
-    echo "soffice missing: LibreOffice check skipped"
 fi
 
 # usage errors
@@ -132,5 +118,4 @@ expect_eq "$(sql "$DB" "SELECT count(*) FROM tumor")" "$TUMORS" "store unchanged
 run report age "$DB"
 expect_rc 2 "missing -o"
 
-echo "t51-report: $checks checks, $fails failed"
-[ "$fails" -eq 0 ]
+finish

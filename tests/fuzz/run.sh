@@ -21,7 +21,7 @@ TARGETS=("$@")
 B=${CRTK_FUZZ_BUILD:-build-fuzz}
 SHARED=${CRTK_SHARED:-$SRC/../shared}
 N=$(ls "$SHARED"/naaccr >/dev/null 2>&1 && echo "$SHARED/naaccr" || echo "")
-command -v clang >/dev/null || { echo "run.sh: clang is needed (sudo tools/install-deps.sh --fuzz)" >&2; exit 2; }
+command -v clang >/dev/null || { echo "run.sh: clang is needed (sudo tools/dev/install-deps.sh --fuzz)" >&2; exit 2; }
 
 echo "== building fuzz targets in $B"
 CC=clang cmake -S . -B "$B" -DCRTK_FUZZ=ON -DBUILD_TESTING=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null

@@ -1,0 +1,27 @@
+/* case_view.h — presenting a case the way a registrar reads it: items grouped in the
+ * sections of the NAACCR data dictionary (demographics, diagnosis, stage, treatment,
+ * follow-up, ...) with the meaning of each code beside it, and the editable form
+ * used by `crtk case edit`. */
+#ifndef CRTK_CASE_VIEW_H
+#define CRTK_CASE_VIEW_H
+
+#include "export.h"
+
+#include "record.h"
+
+/* The section an item belongs to, from its NAACCR item number. */
+CRTK_API const char *crtk_item_section(const crtk_item *item);
+/* Number of sections and their names in display order. */
+CRTK_API int crtk_section_count(void);
+CRTK_API const char *crtk_section_name(int i);
+/* Words for a code ("Upper-outer quadrant of breast"), or NULL when unknown. */
+CRTK_API const char *crtk_value_meaning(const crtk_item *item, const char *value);
+/* Appends the element's items, grouped by section, as "    id  value  meaning" lines. */
+CRTK_API void crtk_case_view_element(GString *out, const crtk_dictionary *d, const crtk_element *e, crtk_level level);
+/* The edit form: "item: value  # meaning" lines, with comments. */
+CRTK_API void crtk_case_form_element(GString *out, const crtk_dictionary *d, const crtk_element *e, crtk_level level);
+/* Parses an edit form back: items/values (NULL-terminated, newly allocated). Returns FALSE with
+ * a message naming the line for a line that is neither a comment, blank nor "item: value". */
+CRTK_API gboolean crtk_case_form_parse(const char *text, GPtrArray *items, GPtrArray *values, GError **error);
+
+#endif

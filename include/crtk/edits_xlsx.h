@@ -1,0 +1,16 @@
+/* edits_xlsx.h — the failures of an edits run as an Excel workbook (`crtk edits --format xlsx`):
+ * a sheet of failures (one row each, filters, frozen header) and a sheet of counts per edit. */
+#ifndef CRTK_EDITS_XLSX_H
+#define CRTK_EDITS_XLSX_H
+
+#include "export.h"
+#include "edits.h"
+
+typedef struct crtk_edits_xlsx crtk_edits_xlsx;
+
+CRTK_API crtk_edits_xlsx *crtk_edits_xlsx_open(const char *path, const char *title, GError **error);
+CRTK_API void crtk_edits_xlsx_add(crtk_edits_xlsx *x, const char *file, const crtk_edit_failure *f);
+/* Adds the summary sheet from the statistics of the edit sets run, and writes the file. */
+CRTK_API gboolean crtk_edits_xlsx_close(crtk_edits_xlsx *x, GPtrArray *edit_sets, GError **error);
+
+#endif

@@ -1,0 +1,126 @@
+/* excel_common.h — what the Excel reports share: options, the selection, formats, the title block,
+ * small-count suppression, tables with frozen headers and filters, and the list of reports.
+ *
+ * A report is a function that fills a libxlsxwriter workbook from the store.  It asks the
+ * store with plain SQL over `tumor t JOIN patient p ON p.id = t.patient_id` restricted by the
+ * selection (crtk_report_aggregate), so every number in a workbook is a count a registrar can redo
+ * with one SELECT (docs/reports.md gives them).
+ *
+ *   crtk_report_options o;  crtk_report_options_init(&o);  o.year_from = 2018;
+ *   crtk_report_run(store, crtk_report_find("site-table"), "sites.xlsx", &o, &error);
+ */
+#ifndef CRTK_EXCEL_COMMON_H
+#define CRTK_EXCEL_COMMON_H
+
+#include "export.h"
+
+#include <glib.h>
+#include "store.h"
+
+typedef struct crtk_report_options {
+    const char *where;   /* SQL condition over tumor t and patient p (read-only), or NULL */
+    int year_from;       /* year of diagnosis, 0 = no lower bound */
+    int year_to;         /* 0 = no upper bound */
+    int suppress_below;  /* counts 1..N-1 are shown as "<N" (0 = show all) */
+    int top;             /* number of top site groups for stage, trends, survival (default 10) */
+    const char *as_of;   /* YYYYMMDD, NULL = today (crtk_today) */
+    const char *selection_text;  /* the selection in words, instead of the one made from where and years */
+    const char *edit_set;        /* quality: edit set to run (default state-submission; "" = none) */
+    const struct crtk_qa *qa;    /* quality: show these results instead of computing them (submission QA) */
+} crtk_report_options;
+
+CRTK_API void crtk_report_options_init(crtk_report_options *o);
+
+#ifdef CRTK_HAVE_XLSXWRITER
+#include <xlsxwriter.h>
+
+typedef struct crtk_report {
+    crtk_store *store;
+    const crtk_report_options *opt;
+    const char *name;          /* report name, e.g. "site-table" */
+    lxw_workbook *wb;
+    crtk_store_query query;    /* the selection: the user's --where and the diagnosis years */
+    char *selection;           /* the selection in words */
+    char *registry;            /* registry name (setting registryName) or "" */
+    char *as_of;               /* YYYYMMDD */
+    int as_of_year;
+    /* formats */
+    lxw_format *f_title, *f_subtitle, *f_note, *f_header, *f_label, *f_label_bold, *f_count, *f_count_total,
+        *f_pct, *f_pct_total, *f_dec, *f_text_right, *f_ok, *f_bad, *f_section;
+} crtk_report;
+
+/* Item specs (crtk_store_aggregate) reports share: the sex item of any NAACCR version
+ * (sexAssignedAtBirth from 26, sex before) and the summary stage (coded 2018, derived 2018, coded
+ * 2000, derived 2000: the first present). */
+#define CRTK_REPORT_SEX_SPEC "sexAssignedAtBirth|sex"
+#define CRTK_REPORT_STAGE_SPEC "summaryStage2018|derivedSummaryStage2018|seerSummaryStage2000|derivedSs2000"
+
+/* Counts the selection's tumors grouped by specs (crtk_store_aggregate: the count is the last value). */
+CRTK_API gboolean crtk_report_aggregate(crtk_report *r, const char *const *specs, int n, crtk_store_row_fn fn, void *user,
+                                        GError **error);
+/* Every tumor of the selection with the values of specs (crtk_store_scan_items). */
+CRTK_API gboolean crtk_report_scan(crtk_report *r, const char *const *specs, int n, crtk_store_row_fn fn, void *user,
+                                   GError **error);
+
+/* A new sheet with the title block (title, registry and date, selection, suppression note, and
+ * note when given).  Returns the sheet; *row is set to the first free row. */
+CRTK_API lxw_worksheet *crtk_report_sheet(crtk_report *r, const char *sheet_name, const char *title, const char *note,
+                                 int *row);
+/* Writes a header row and freezes the panes below it and right of the first column. */
+CRTK_API void crtk_report_header(crtk_report *r, lxw_worksheet *ws, int row, const char *const *labels, int n);
+/* Filter buttons on the header row over the rows below it (leave total rows out of last_row). */
+CRTK_API void crtk_report_filter(lxw_worksheet *ws, int header_row, int last_row, int ncols);
+/* Writes a count, suppressed ("<N") when 0 < n < suppress_below.  Returns TRUE if shown. */
+CRTK_API gboolean crtk_report_count(crtk_report *r, lxw_worksheet *ws, int row, int col, long n, lxw_format *f);
+/* Writes a share n/d as a percentage; blank when d is 0, "<N" when n (or d) is suppressed. */
+CRTK_API void crtk_report_pct(crtk_report *r, lxw_worksheet *ws, int row, int col, long n, long d, lxw_format *f);
+/* TRUE when a count would be hidden. */
+CRTK_API gboolean crtk_report_suppressed(const crtk_report *r, long n);
+
+/* Year of diagnosis of a NAACCR date text, 0 if unknown. */
+CRTK_API int crtk_report_year(const char *date);
+
+/* ---- a simple table of counts: rows × columns, built from aggregated query rows ---- */
+typedef struct crtk_counts {
+    GPtrArray *row_keys;    /* char*: in order of first use unless sorted */
+    GHashTable *row_index;  /* key -> index+1 */
+    int ncols;
+    GArray *cells;          /* long[nrows * ncols] */
+} crtk_counts;
+
+CRTK_API crtk_counts *crtk_counts_new(int ncols);
+CRTK_API void crtk_counts_free(crtk_counts *c);
+CRTK_API int crtk_counts_row(crtk_counts *c, const char *key);          /* index, adding the row if new */
+CRTK_API void crtk_counts_add(crtk_counts *c, const char *row_key, int col, long n);
+CRTK_API long crtk_counts_get(const crtk_counts *c, int row, int col);
+CRTK_API long crtk_counts_row_total(const crtk_counts *c, int row);
+CRTK_API long crtk_counts_col_total(const crtk_counts *c, int col);
+/* Sorts rows by key (strcmp). */
+CRTK_API void crtk_counts_sort_keys(crtk_counts *c);
+#endif
+
+/* ---- the reports -------------------------------------------------------------------------- */
+typedef struct crtk_report_def {
+    const char *name;
+    const char *title;
+    const char *description;   /* one paragraph for crtk report --list */
+#ifdef CRTK_HAVE_XLSXWRITER
+    gboolean (*build)(crtk_report *r, GError **error);
+#else
+    void *build;
+#endif
+} crtk_report_def;
+
+/* All reports in --list order (n set to their number). */
+CRTK_API const crtk_report_def *crtk_reports(int *n);
+CRTK_API const crtk_report_def *crtk_report_find(const char *name);
+/* Builds a report into path (.xlsx).  FALSE with error on a bad selection, a store or file error,
+ * or when crtk was built without libxlsxwriter. */
+CRTK_API gboolean crtk_report_run(crtk_store *s, const crtk_report_def *def, const char *path, const crtk_report_options *o,
+                         GError **error);
+
+/* The SEER Site Recode 2023 group of a tumor ("01".."81", "99") and its label. */
+CRTK_API const char *crtk_report_site_group(const char *site, const char *hist, const char *beh, const char *dxdate);
+CRTK_API const char *crtk_report_site_label(const char *code);
+
+#endif

@@ -1,0 +1,735 @@
+/* store.c — creating and opening registry stores: the schema built from the dictionary, settings, transactions.
+ *
+ * See store.h for the contract.  The schema is built from the dictionary: one
+ * TEXT column per item, named by naaccrId.  Patient-level items go to
+ * `patient`; Tumor-level and NaaccrData-level items (registryId, recordType, ...
+ * which describe where a tumor's record came from) go to `tumor`.
+ */
+#include "store_private.h"
+#include "staging_sql.h"
+#include "derived.h"
+#include "io.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define SCHEMA_VERSION "1"
+
+void crtk_store_set_sqlite_error(crtk_store *s, GError **error, const char *what)
+{
+    g_set_error(error, CRTK_ERROR, CRTK_ERROR_IO, "%s: %s: %s", s->path, what, sqlite3_errmsg(s->db));
+}
+
+gboolean crtk_store_exec(crtk_store *s, const char *sql, GError **error)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        g_set_error(error, CRTK_ERROR, CRTK_ERROR_IO, "%s: %s", s->path, msg ? msg : "SQL error");
+        sqlite3_free(msg);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+gboolean crtk_store_prepare(crtk_store *s, const char *sql, sqlite3_stmt **stmt, GError **error)
+{
+    if (sqlite3_prepare_v2(s->db, sql, -1, stmt, NULL) != SQLITE_OK) {
+        crtk_store_set_sqlite_error(s, error, "cannot prepare a statement");
+        return FALSE;
+    }
+    return TRUE;
+}
+
+char *crtk_store_now(void)
+{
+    GDateTime *now = g_date_time_new_now_utc();
+    char *s = g_date_time_format(now, "%Y-%m-%dT%H:%M:%S.%fZ");
+    g_date_time_unref(now);
+    /* %f gives microseconds; keep milliseconds */
+    size_t n = strlen(s);
+    if (n > 5)
+        memmove(s + n - 4, s + n - 1, 2);
+    return s;
+}
+
+char *crtk_today(void)
+{
+    const char *fixed = g_getenv("CRTK_TODAY");
+    if (fixed && strlen(fixed) == 8)
+        return g_strdup(fixed);
+    GDateTime *now = g_date_time_new_now_local();
+    char *s = g_date_time_format(now, "%Y%m%d");
+    g_date_time_unref(now);
+    return s;
+}
+
+gboolean crtk_store_item_in_tumor_table(const crtk_item *it)
+{
+    return it->level != CRTK_LEVEL_PATIENT;
+}
+
+void crtk_store_mark_used(crtk_store *s, int item_index)
+{
+    if (!s->used || s->used[item_index])
+        return;
+    s->used[item_index] = 1;
+    g_array_append_val(s->used_new, item_index);
+}
+
+/* Loads which items have values (crtk_used_item); a store without the table reads every column. */
+static void load_used(crtk_store *s)
+{
+    g_free(s->used);
+    s->used = g_new0(guint8, crtk_dictionary_count(s->dict));
+    if (!s->used_new)
+        s->used_new = g_array_new(FALSE, FALSE, sizeof(int));
+    g_array_set_size(s->used_new, 0);
+    sqlite3_stmt *st;
+    s->used_known = sqlite3_prepare_v2(s->db, "SELECT name FROM crtk_used_item", -1, &st, NULL) == SQLITE_OK;
+    if (!s->used_known)
+        return;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        const crtk_item *it = crtk_dictionary_find(s->dict, (const char *)sqlite3_column_text(st, 0));
+        if (it)
+            s->used[it->index] = 1;
+    }
+    sqlite3_finalize(st);
+}
+
+static gboolean save_used(crtk_store *s, GError **error)
+{
+    if (!s->used_new || s->used_new->len == 0 || !s->used_known)
+        return TRUE;
+    sqlite3_stmt *st;
+    if (!crtk_store_prepare(s, "INSERT OR IGNORE INTO crtk_used_item(name) VALUES (?1)", &st, error))
+        return FALSE;
+    gboolean ok = TRUE;
+    for (guint i = 0; ok && i < s->used_new->len; i++) {
+        const crtk_item *it = crtk_dictionary_item(s->dict, g_array_index(s->used_new, int, i));
+        sqlite3_reset(st);
+        sqlite3_bind_text(st, 1, it->id, -1, SQLITE_STATIC);
+        ok = sqlite3_step(st) == SQLITE_DONE;
+    }
+    sqlite3_finalize(st);
+    if (!ok)
+        crtk_store_set_sqlite_error(s, error, "cannot note the items in use");
+    else
+        g_array_set_size(s->used_new, 0);
+    return ok;
+}
+
+char *crtk_store_read_columns(crtk_store *s, gboolean tumor, const char *alias)
+{
+    const char *a = alias ? alias : "";
+    const char *dot = alias ? "." : "";
+    if (!s->used_known)
+        return g_strdup_printf("%s%s*", a, dot);
+    GString *c = g_string_new(NULL);
+    g_string_append_printf(c, "%s%sid", a, dot);
+    if (tumor)
+        g_string_append_printf(c, ", %s%spatient_id", a, dot);
+    GArray *cols = tumor ? s->tumor_cols : s->patient_cols;
+    for (guint i = 0; i < cols->len; i++) {
+        int idx = g_array_index(cols, int, i);
+        if (s->used[idx])
+            g_string_append_printf(c, ", %s%s\"%s\"", a, dot, crtk_dictionary_item(s->dict, idx)->id);
+    }
+    return g_string_free(c, FALSE);
+}
+
+void crtk_store_build_columns(crtk_store *s)
+{
+    s->patient_cols = g_array_new(FALSE, FALSE, sizeof(int));
+    s->tumor_cols = g_array_new(FALSE, FALSE, sizeof(int));
+    for (int i = 0; i < crtk_dictionary_count(s->dict); i++) {
+        const crtk_item *it = crtk_dictionary_item(s->dict, i);
+        g_array_append_val(crtk_store_item_in_tumor_table(it) ? s->tumor_cols : s->patient_cols, i);
+    }
+}
+
+static gboolean prepare_common(crtk_store *s, GError **error)
+{
+    sqlite3_busy_timeout(s->db, 10000);
+    /* A larger page cache (32 MiB) keeps bulk imports from spilling pages early. */
+    if (!crtk_store_exec(s, "PRAGMA foreign_keys = ON; PRAGMA cache_size = -32768;", error))
+        return FALSE;
+    if (!s->read_only && !crtk_store_prepare(s,
+            "INSERT INTO audit(at, user, command, patient_id, tumor_id, patient_key, item, old_value, new_value, hash) "
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)", &s->audit_insert, error))
+        return FALSE;
+    /* Derived variables (age at diagnosis, site recodes, ...) as SQL functions: see docs/derived.md. */
+    if (!crtk_derived_register_sqlite(s->db, error))
+        return FALSE;
+    /* Staging (crtk_stage, crtk_schema_id): see docs/staging.md. */
+    if (!crtk_staging_register_sqlite(s->db, error))
+        return FALSE;
+    if (!s->user)
+        s->user = g_strdup(g_get_user_name());
+    if (!s->command)
+        s->command = g_strdup("crtk");
+    return TRUE;
+}
+
+static crtk_store *store_alloc(const char *path)
+{
+    crtk_store *s = g_new0(crtk_store, 1);
+    s->path = g_strdup(path);
+    return s;
+}
+
+void crtk_store_close(crtk_store *s)
+{
+    if (!s)
+        return;
+    if (s->audit_insert)
+        sqlite3_finalize(s->audit_insert);
+    if (s->insert_patient)
+        sqlite3_finalize(s->insert_patient);
+    if (s->insert_tumor)
+        sqlite3_finalize(s->insert_tumor);
+    g_free(s->param_of_item);
+    crtk_store_forget_statements(s);
+    if (s->db)
+        sqlite3_close_v2(s->db);
+    if (s->dict)
+        crtk_dictionary_unref(s->dict);
+    if (s->patient_cols)
+        g_array_free(s->patient_cols, TRUE);
+    if (s->tumor_cols)
+        g_array_free(s->tumor_cols, TRUE);
+    g_free(s->audit_head);
+    g_free(s->last_patient_key);
+    g_free(s->used);
+    if (s->used_new)
+        g_array_free(s->used_new, TRUE);
+    g_free(s->path);
+    g_free(s->user);
+    g_free(s->command);
+    g_free(s);
+}
+
+GString *crtk_store_table_sql(crtk_store *s, const char *table, GArray *cols, gboolean tumor)
+{
+    GString *sql = g_string_new(NULL);
+    g_string_append_printf(sql, "CREATE TABLE %s (\n  id INTEGER PRIMARY KEY", table);
+    if (tumor)
+        g_string_append(sql, ",\n  patient_id INTEGER NOT NULL REFERENCES patient(id) ON DELETE CASCADE");
+    for (guint i = 0; i < cols->len; i++) {
+        const crtk_item *it = crtk_dictionary_item(s->dict, g_array_index(cols, int, i));
+        g_string_append_printf(sql, ",\n  \"%s\" TEXT", it->id);
+    }
+    g_string_append(sql, "\n);\n");
+    return sql;
+}
+
+static gboolean create_schema(crtk_store *s, GError **error)
+{
+    static const char base[] =
+        "CREATE TABLE crtk_setting (key TEXT PRIMARY KEY, value TEXT);\n"
+        "CREATE TABLE crtk_user_dictionary (uri TEXT PRIMARY KEY, xml TEXT NOT NULL);\n"
+        "CREATE TABLE audit (\n"
+        "  id INTEGER PRIMARY KEY, at TEXT NOT NULL, user TEXT NOT NULL, command TEXT,\n"
+        "  patient_id INTEGER, tumor_id INTEGER, patient_key TEXT, item TEXT,\n"
+        "  old_value TEXT, new_value TEXT, hash TEXT NOT NULL);\n"
+        "CREATE INDEX audit_patient ON audit(patient_key);\n"
+        "CREATE TABLE crtk_used_item (name TEXT PRIMARY KEY);\n"
+        "CREATE TABLE crtk_transmission (\n"
+        "  id INTEGER PRIMARY KEY, at TEXT NOT NULL, user TEXT NOT NULL, file TEXT NOT NULL,\n"
+        "  sha256 TEXT, patients INTEGER, tumors INTEGER, naaccr_version INTEGER, record_type TEXT,\n"
+        "  edit_set TEXT, since TEXT, failing_tumors INTEGER);\n";
+    if (!crtk_store_exec(s, base, error))
+        return FALSE;
+    GString *p = crtk_store_table_sql(s, "patient", s->patient_cols, FALSE);
+    GString *t = crtk_store_table_sql(s, "tumor", s->tumor_cols, TRUE);
+    gboolean ok = crtk_store_exec(s, p->str, error) && crtk_store_exec(s, t->str, error);
+    g_string_free(p, TRUE);
+    g_string_free(t, TRUE);
+    if (!ok)
+        return FALSE;
+    if (crtk_dictionary_find(s->dict, "patientIdNumber") &&
+        !crtk_store_exec(s, "CREATE INDEX patient_key ON patient(\"patientIdNumber\");", error))
+        return FALSE;
+    if (!crtk_store_exec(s, "CREATE INDEX tumor_patient ON tumor(patient_id);", error))
+        return FALSE;
+    return crtk_store_ensure_indexes(s, error);
+}
+
+gboolean crtk_store_ensure_indexes(crtk_store *s, GError **error)
+{
+    /* Import finds a patient by the reporting facility's medical record number when the patient
+       number differs (store_import.c): that look-up needs an index. */
+    if (crtk_dictionary_find(s->dict, "reportingFacility") && crtk_dictionary_find(s->dict, "medicalRecordNumber"))
+        return crtk_store_exec(s, "CREATE INDEX IF NOT EXISTS tumor_facility_mrn ON tumor(\"reportingFacility\", "
+                                  "\"medicalRecordNumber\");", error);
+    return TRUE;
+}
+
+gboolean crtk_store_put_setting_raw(crtk_store *s, const char *key, const char *value, GError **error)
+{
+    sqlite3_stmt *st;
+    if (!crtk_store_prepare(s, "INSERT INTO crtk_setting(key, value) VALUES (?1, ?2) "
+                               "ON CONFLICT(key) DO UPDATE SET value = excluded.value", &st, error))
+        return FALSE;
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
+    if (value)
+        sqlite3_bind_text(st, 2, value, -1, SQLITE_TRANSIENT);
+    gboolean ok = sqlite3_step(st) == SQLITE_DONE;
+    if (!ok)
+        crtk_store_set_sqlite_error(s, error, "cannot save a setting");
+    sqlite3_finalize(st);
+    return ok;
+}
+
+crtk_store *crtk_store_create(const char *path, int version, char **user_dictionary_paths, GError **error)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        g_set_error(error, CRTK_ERROR, CRTK_ERROR_IO, "%s: cannot create: %s", path,
+                    errno == EEXIST ? "the file exists already" : g_strerror(errno));
+        return NULL;
+    }
+    close(fd);
+    crtk_store *s = store_alloc(path);
+    GPtrArray *texts = g_ptr_array_new_with_free_func(g_free);
+    GPtrArray *uds = g_ptr_array_new_with_free_func((GDestroyNotify)crtk_user_dictionary_free);
+    gboolean ok = TRUE;
+    s->dict = crtk_dictionary_new(version, error);
+    if (!s->dict)
+        ok = FALSE;
+    for (char **p = user_dictionary_paths; ok && p && *p; p++) {
+        char *data;
+        size_t len;
+        if (!crtk_read_whole_file(*p, &data, &len, error)) {
+            ok = FALSE;
+            break;
+        }
+        crtk_user_dictionary *ud = crtk_user_dictionary_parse(data, len, *p, NULL, NULL, error);
+        if (!ud || !crtk_dictionary_add_user(s->dict, ud, error)) {
+            crtk_user_dictionary_free(ud);
+            g_free(data);
+            ok = FALSE;
+            break;
+        }
+        g_ptr_array_add(texts, data);
+        g_ptr_array_add(uds, ud);
+    }
+    s->version = version;
+    if (ok && sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+        g_set_error(error, CRTK_ERROR, CRTK_ERROR_IO, "%s: cannot open as SQLite", path);
+        ok = FALSE;
+    }
+    if (ok) {
+        crtk_store_build_columns(s);
+        ok = crtk_store_exec(s, "PRAGMA page_size = 16384; PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; BEGIN;", error) &&
+             create_schema(s, error);
+        if (ok)
+            load_used(s);
+    }
+    if (ok) {
+        char v[16];
+        g_snprintf(v, sizeof v, "%d", version);
+        char *now = crtk_store_now();
+        ok = crtk_store_put_setting_raw(s, "naaccrVersion", v, error) && crtk_store_put_setting_raw(s, "schemaVersion", SCHEMA_VERSION, error) &&
+             crtk_store_put_setting_raw(s, "createdAt", now, error) && crtk_store_put_setting_raw(s, "followupDueMonths", "12", error) &&
+             crtk_store_put_setting_raw(s, "followupLostMonths", "15", error);
+        g_free(now);
+        for (guint i = 0; ok && i < uds->len; i++) {
+            sqlite3_stmt *st;
+            ok = crtk_store_prepare(s, "INSERT INTO crtk_user_dictionary(uri, xml) VALUES (?1, ?2)", &st, error);
+            if (!ok)
+                break;
+            sqlite3_bind_text(st, 1, crtk_user_dictionary_uri(g_ptr_array_index(uds, i)), -1, SQLITE_TRANSIENT);
+            sqlite3_bind_text(st, 2, g_ptr_array_index(texts, i), -1, SQLITE_TRANSIENT);
+            ok = sqlite3_step(st) == SQLITE_DONE;
+            sqlite3_finalize(st);
+            if (!ok)
+                crtk_store_set_sqlite_error(s, error, "cannot save a user dictionary");
+        }
+    }
+    if (ok) {
+        char v[16];
+        g_snprintf(v, sizeof v, "%d", version);
+        s->in_transaction = 1;
+        ok = prepare_common(s, error) && crtk_store_audit(s, 0, 0, NULL, "naaccrVersion", NULL, v, error) &&
+             crtk_store_commit(s, error);
+        s->in_transaction = 0;
+    }
+    g_ptr_array_free(texts, TRUE);
+    g_ptr_array_free(uds, TRUE);
+    if (!ok) {
+        crtk_store_close(s);
+        unlink(path);
+        char *wal = g_strconcat(path, "-wal", NULL), *shm = g_strconcat(path, "-shm", NULL);
+        unlink(wal);
+        unlink(shm);
+        g_free(wal);
+        g_free(shm);
+        return NULL;
+    }
+    return s;
+}
+
+static gboolean load_audit_head(crtk_store *s, GError **error)
+{
+    sqlite3_stmt *st;
+    if (!crtk_store_prepare(s, "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1", &st, error))
+        return FALSE;
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        s->audit_last_id = sqlite3_column_int64(st, 0);
+        s->audit_head = g_strdup((const char *)sqlite3_column_text(st, 1));
+    }
+    sqlite3_finalize(st);
+    return TRUE;
+}
+
+crtk_store *crtk_store_open(const char *path, gboolean read_only, GError **error)
+{
+    if (!g_file_test(path, G_FILE_TEST_IS_REGULAR)) {
+        g_set_error(error, CRTK_ERROR, CRTK_ERROR_IO, "%s: no such registry store (create one with crtk init)", path);
+        return NULL;
+    }
+    crtk_store *s = store_alloc(path);
+    s->read_only = read_only;
+    if (sqlite3_open_v2(path, &s->db, (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+        g_set_error(error, CRTK_ERROR, CRTK_ERROR_IO, "%s: cannot open: %s", path, sqlite3_errmsg(s->db));
+        crtk_store_close(s);
+        return NULL;
+    }
+    sqlite3_busy_timeout(s->db, 10000);
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(s->db, "SELECT value FROM crtk_setting WHERE key = 'naaccrVersion'", -1, &st, NULL) !=
+            SQLITE_OK ||
+        sqlite3_step(st) != SQLITE_ROW) {
+        g_set_error(error, CRTK_ERROR, CRTK_ERROR_DATA, "%s: not a crtk registry store", path);
+        sqlite3_finalize(st);
+        crtk_store_close(s);
+        return NULL;
+    }
+    s->version = atoi((const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    s->dict = crtk_dictionary_new(s->version, error);
+    if (!s->dict) {
+        crtk_store_close(s);
+        return NULL;
+    }
+    gboolean ok = crtk_store_prepare(s, "SELECT uri, xml FROM crtk_user_dictionary ORDER BY rowid", &st, error);
+    while (ok && sqlite3_step(st) == SQLITE_ROW) {
+        const char *xml = (const char *)sqlite3_column_text(st, 1);
+        crtk_user_dictionary *ud =
+            crtk_user_dictionary_parse(xml, strlen(xml), (const char *)sqlite3_column_text(st, 0), NULL, NULL, error);
+        if (!ud || !crtk_dictionary_add_user(s->dict, ud, error))
+            ok = FALSE;
+        crtk_user_dictionary_free(ud);
+    }
+    sqlite3_finalize(st);
+    if (ok) {
+        crtk_store_build_columns(s);
+        load_used(s);
+        ok = prepare_common(s, error) && load_audit_head(s, error) && (read_only || crtk_store_ensure_indexes(s, error));
+    }
+    if (!ok) {
+        crtk_store_close(s);
+        return NULL;
+    }
+    return s;
+}
+
+void crtk_store_set_actor(crtk_store *s, const char *user, const char *command)
+{
+    if (user) {
+        g_free(s->user);
+        s->user = g_strdup(user);
+    }
+    if (command) {
+        g_free(s->command);
+        s->command = g_strdup(command);
+    }
+}
+
+const char *crtk_store_path(const crtk_store *s)
+{
+    return s->path;
+}
+
+crtk_dictionary *crtk_store_dictionary(const crtk_store *s)
+{
+    return s->dict;
+}
+
+int crtk_store_version(const crtk_store *s)
+{
+    return s->version;
+}
+
+/* ---- settings --------------------------------------------------------------------------- */
+
+char *crtk_store_get_setting(crtk_store *s, const char *key)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "SELECT value FROM crtk_setting WHERE key = ?1", -1, &st, NULL) != SQLITE_OK)
+        return NULL;
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    char *v = NULL;
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+        v = g_strdup((const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    return v;
+}
+
+gboolean crtk_store_set_setting(crtk_store *s, const char *key, const char *value, GError **error)
+{
+    char *old = crtk_store_get_setting(s, key);
+    gboolean own = !s->in_transaction;
+    if (own && !crtk_store_begin(s, error)) {
+        g_free(old);
+        return FALSE;
+    }
+    char *item = g_strconcat("setting:", key, NULL);
+    gboolean ok = crtk_store_put_setting_raw(s, key, value && *value ? value : NULL, error) &&
+                  crtk_store_audit(s, 0, 0, NULL, item, old, value, error);
+    g_free(item);
+    g_free(old);
+    if (own) {
+        if (ok)
+            ok = crtk_store_commit(s, error);
+        else
+            crtk_store_rollback(s);
+    }
+    return ok;
+}
+
+GPtrArray *crtk_store_list_settings(crtk_store *s)
+{
+    GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(s->db, "SELECT key, value FROM crtk_setting ORDER BY key", -1, &st, NULL) != SQLITE_OK)
+        return out;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        g_ptr_array_add(out, g_strdup((const char *)sqlite3_column_text(st, 0)));
+        const char *v = (const char *)sqlite3_column_text(st, 1);
+        g_ptr_array_add(out, g_strdup(v ? v : ""));
+    }
+    sqlite3_finalize(st);
+    return out;
+}
+
+/* ---- transactions ------------------------------------------------------------------------ */
+
+gboolean crtk_store_begin(crtk_store *s, GError **error)
+{
+    if (s->in_transaction++)
+        return TRUE;
+    if (!crtk_store_exec(s, "BEGIN IMMEDIATE;", error)) {
+        s->in_transaction = 0;
+        return FALSE;
+    }
+    /* Another process may have written since this one opened the store: chain from the real head. */
+    g_free(s->audit_head);
+    s->audit_head = NULL;
+    s->audit_last_id = 0;
+    if (!load_audit_head(s, error)) {
+        sqlite3_exec(s->db, "ROLLBACK;", NULL, NULL, NULL);
+        s->in_transaction = 0;
+        return FALSE;
+    }
+    return TRUE;
+}
+
+gboolean crtk_store_commit(crtk_store *s, GError **error)
+{
+    if (s->in_transaction == 0 || --s->in_transaction > 0)
+        return TRUE;
+    /* Keep the head of the audit chain beside it, so that entries removed at the end are noticed. */
+    if (!save_used(s, error)) {
+        sqlite3_exec(s->db, "ROLLBACK;", NULL, NULL, NULL);
+        return FALSE;
+    }
+    char count[32];
+    g_snprintf(count, sizeof count, "%" G_GINT64_FORMAT, s->audit_last_id);
+    if (s->audit_head && (!crtk_store_put_setting_raw(s, "auditHead", s->audit_head, error) ||
+                          !crtk_store_put_setting_raw(s, "auditCount", count, error))) {
+        sqlite3_exec(s->db, "ROLLBACK;", NULL, NULL, NULL);
+        return FALSE;
+    }
+    if (!crtk_store_exec(s, "COMMIT;", error)) {
+        sqlite3_exec(s->db, "ROLLBACK;", NULL, NULL, NULL);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+void crtk_store_rollback(crtk_store *s)
+{
+    if (s->in_transaction == 0)
+        return;
+    s->in_transaction = 0;
+    sqlite3_exec(s->db, "ROLLBACK;", NULL, NULL, NULL);
+    for (guint i = 0; s->used_new && i < s->used_new->len; i++)
+        s->used[g_array_index(s->used_new, int, i)] = 0;
+    if (s->used_new)
+        g_array_set_size(s->used_new, 0);
+    /* The audit head in memory may be ahead of the file now. */
+    g_free(s->audit_head);
+    s->audit_head = NULL;
+    s->audit_last_id = 0;
+    load_audit_head(s, NULL);
+}
+
+/* ---- audit --------------------------------------------------------------------------------- */
+
+static char *audit_hash(const char *prev, gint64 id, const char *at, const char *user, const char *command,
+                        gint64 patient_id, gint64 tumor_id, const char *patient_key, const char *item,
+                        const char *old_value, const char *new_value)
+{
+    GChecksum *c = g_checksum_new(G_CHECKSUM_SHA256);
+    char *text = g_strdup_printf("%s\x1f%" G_GINT64_FORMAT "\x1f%s\x1f%s\x1f%s\x1f%" G_GINT64_FORMAT "\x1f%" G_GINT64_FORMAT
+                                 "\x1f%s\x1f%s\x1f%s\x1f%s",
+                                 prev ? prev : "", id, at, user, command ? command : "", patient_id, tumor_id,
+                                 patient_key ? patient_key : "", item ? item : "", old_value ? old_value : "\x1e",
+                                 new_value ? new_value : "\x1e");
+    g_checksum_update(c, (const guchar *)text, (gssize)strlen(text));
+    char *h = g_strdup(g_checksum_get_string(c));
+    g_checksum_free(c);
+    g_free(text);
+    return h;
+}
+
+gboolean crtk_store_audit(crtk_store *s, gint64 patient_id, gint64 tumor_id, const char *patient_key,
+                          const char *item, const char *old_value, const char *new_value, GError **error)
+{
+    if (old_value && !*old_value)
+        old_value = NULL;
+    if (new_value && !*new_value)
+        new_value = NULL;
+    char *at = crtk_store_now();
+    gint64 id = s->audit_last_id + 1;
+    char *h = audit_hash(s->audit_head, id, at, s->user, s->command, patient_id, tumor_id, patient_key, item,
+                         old_value, new_value);
+    sqlite3_stmt *st = s->audit_insert;
+    sqlite3_reset(st);
+    sqlite3_bind_text(st, 1, at, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, s->user, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, s->command, -1, SQLITE_STATIC);
+    if (patient_id)
+        sqlite3_bind_int64(st, 4, patient_id);
+    else
+        sqlite3_bind_null(st, 4);
+    if (tumor_id)
+        sqlite3_bind_int64(st, 5, tumor_id);
+    else
+        sqlite3_bind_null(st, 5);
+    sqlite3_bind_text(st, 6, patient_key, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 7, item, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 8, old_value, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 9, new_value, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 10, h, -1, SQLITE_TRANSIENT);
+    gboolean ok = sqlite3_step(st) == SQLITE_DONE;
+    g_free(at);
+    if (!ok) {
+        crtk_store_set_sqlite_error(s, error, "cannot write the audit trail");
+        g_free(h);
+        return FALSE;
+    }
+    s->audit_last_id = sqlite3_last_insert_rowid(s->db);
+    g_free(s->audit_head);
+    s->audit_head = h;
+    return TRUE;
+}
+
+gboolean crtk_store_audit_list(crtk_store *s, const char *patient_key, const char *since, crtk_audit_fn fn,
+                               void *user, GError **error)
+{
+    sqlite3_stmt *st;
+    if (!crtk_store_prepare(s,
+            "SELECT id, at, user, command, patient_id, tumor_id, patient_key, item, old_value, new_value, hash "
+            "FROM audit WHERE (?1 IS NULL OR patient_key = ?1) AND (?2 IS NULL OR at >= ?2) ORDER BY id",
+            &st, error))
+        return FALSE;
+    sqlite3_bind_text(st, 1, patient_key, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, since, -1, SQLITE_STATIC);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        crtk_audit_entry e = {
+            .id = sqlite3_column_int64(st, 0),
+            .at = (const char *)sqlite3_column_text(st, 1),
+            .user = (const char *)sqlite3_column_text(st, 2),
+            .command = (const char *)sqlite3_column_text(st, 3),
+            .patient_id = sqlite3_column_int64(st, 4),
+            .tumor_id = sqlite3_column_int64(st, 5),
+            .patient_key = (const char *)sqlite3_column_text(st, 6),
+            .item = (const char *)sqlite3_column_text(st, 7),
+            .old_value = (const char *)sqlite3_column_text(st, 8),
+            .new_value = (const char *)sqlite3_column_text(st, 9),
+            .hash = (const char *)sqlite3_column_text(st, 10),
+        };
+        if (fn(&e, user) == CRTK_ABORT)
+            break;
+    }
+    sqlite3_finalize(st);
+    return TRUE;
+}
+
+gboolean crtk_store_audit_verify(crtk_store *s, gint64 *checked, gint64 *bad_id, char **why, GError **error)
+{
+    sqlite3_stmt *st;
+    if (!crtk_store_prepare(s,
+            "SELECT id, at, user, command, patient_id, tumor_id, patient_key, item, old_value, new_value, hash "
+            "FROM audit ORDER BY id", &st, error))
+        return FALSE;
+    char *prev = NULL;
+    gint64 expect = 1, n = 0;
+    gboolean ok = TRUE;
+    *bad_id = 0;
+    *why = NULL;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        gint64 id = sqlite3_column_int64(st, 0);
+        const char *stored = (const char *)sqlite3_column_text(st, 10);
+        if (id != expect) {
+            *bad_id = expect;
+            *why = g_strdup_printf("entry %" G_GINT64_FORMAT " is missing (the next one is %" G_GINT64_FORMAT ")",
+                                   expect, id);
+            ok = FALSE;
+            break;
+        }
+        char *h = audit_hash(prev, id, (const char *)sqlite3_column_text(st, 1), (const char *)sqlite3_column_text(st, 2),
+                             (const char *)sqlite3_column_text(st, 3), sqlite3_column_int64(st, 4),
+                             sqlite3_column_int64(st, 5), (const char *)sqlite3_column_text(st, 6),
+                             (const char *)sqlite3_column_text(st, 7), (const char *)sqlite3_column_text(st, 8),
+                             (const char *)sqlite3_column_text(st, 9));
+        if (!stored || strcmp(h, stored) != 0) {
+            *bad_id = id;
+            *why = g_strdup_printf("entry %" G_GINT64_FORMAT " was changed after it was written (its hash does not match)",
+                                   id);
+            g_free(h);
+            ok = FALSE;
+            break;
+        }
+        g_free(prev);
+        prev = h;
+        expect++;
+        n++;
+    }
+    sqlite3_finalize(st);
+    if (ok) {
+        /* The last entry's hash is also kept in the settings: removing entries at the end is seen too. */
+        char *head = crtk_store_get_setting(s, "auditHead");
+        char *count = crtk_store_get_setting(s, "auditCount");
+        gint64 recorded = count ? g_ascii_strtoll(count, NULL, 10) : 0;
+        if (head && count && (recorded != n || strcmp(head, prev ? prev : "") != 0)) {
+            *bad_id = n + 1;
+            *why = recorded > n ? g_strdup_printf("the trail ends at entry %" G_GINT64_FORMAT
+                                                  " but %s entries were recorded: entries were removed", n, count)
+                                : g_strdup_printf("the trail does not end where crtk last wrote it (entry %s): "
+                                                  "entries were changed, added or removed outside crtk", count);
+            ok = FALSE;
+        }
+        g_free(head);
+        g_free(count);
+    }
+    g_free(prev);
+    *checked = n;
+    return ok;
+}

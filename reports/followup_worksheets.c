@@ -1,0 +1,583 @@
+/* followup_worksheets.c — the follow-up worksheets (see followup_worksheets.h): the due list
+ * (every patient classified by registry/followup, the statuses asked for kept, grouped by next
+ * follow-up source or physician, oldest last contact first) as text, CSV, JSON Lines or Excel,
+ * and the Commission on Cancer rate worksheet (lines A-E per cohort and year) as text, JSON Lines
+ * or Excel.
+ */
+#include "followup_worksheets.h"
+#include "codes.h"
+#include "json.h"
+#include "csv.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <xlsxwriter.h>
+
+/* A date YYYYMMDD as "YYYY-MM-DD" (0: ""). */
+static char *pretty(int d)
+{
+    return d ? g_strdup_printf("%04d-%02d-%02d", d / 10000, d / 100 % 100, d % 100) : g_strdup("");
+}
+
+/* A date YYYYMMDD as "YYYYMMDD" (0: ""). */
+static char *plain(int d)
+{
+    return d ? g_strdup_printf("%08d", d) : g_strdup("");
+}
+
+/* Closes a workbook; the file is readable by its owner only (it names patients). */
+static gboolean xlsx_close(lxw_workbook *wb, const char *output, GError **error)
+{
+    lxw_error e = workbook_close(wb);
+    if (e != LXW_NO_ERROR) {
+        g_set_error(error, CRTK_ERROR, CRTK_ERROR_IO, "%s: cannot write: %s", output, lxw_strerror(e));
+        return FALSE;
+    }
+    chmod(output, 0600);
+    return TRUE;
+}
+
+/* ---- the due list ------------------------------------------------------------------------------ */
+
+enum { T_NUMBER, T_SITE, T_HIST, T_BEH, T_DX, T_CLASS, T_REASON, T_N };
+
+typedef struct {
+    char *group, *pid, *name, *dlc, *next, *physician, *mrn, *accession, *phone;
+    crtk_followup_status status;
+    crtk_followup_reason reason;
+    int last_contact, months, due_date, lost_after, age;
+    gint64 row;
+    GPtrArray *tumors; /* char*[T_N] (GStrv) */
+} due_row;
+
+struct crtk_due_list {
+    gboolean want[CRTK_FU_N_STATUS];
+    int group_by; /* crtk_due_group */
+    GPtrArray *rows;
+    long counts[CRTK_FU_N_STATUS];
+    crtk_followup_rules rules;
+};
+typedef struct crtk_due_list due_ctx;
+
+static void due_row_free(due_row *r)
+{
+    g_free(r->group), g_free(r->pid), g_free(r->name), g_free(r->dlc), g_free(r->next), g_free(r->physician);
+    g_free(r->mrn), g_free(r->accession), g_free(r->phone);
+    g_ptr_array_free(r->tumors, TRUE);
+    g_free(r);
+}
+
+static char *pretty_coded(const char *v)
+{
+    return crtk_followup_date_text(v, "");
+}
+
+static char *dup0(const char *v)
+{
+    return g_strdup(v ? v : "");
+}
+
+static char *next_source_label(const char *code)
+{
+    if (!code)
+        return g_strdup("(next follow-up source not coded)");
+    const char *l = crtk_code_label("nextFollowUpSource", code);
+    return g_strdup_printf("%s %s", code, l ? l : "");
+}
+
+static int due_one(crtk_followup_patient *p, void *user)
+{
+    due_ctx *c = user;
+    c->counts[p->status]++;
+    if (!c->want[p->status])
+        return CRTK_CONTINUE;
+    due_row *r = g_new0(due_row, 1);
+    r->pid = dup0(p->item[CRTK_FU_PATIENT_ID_NUMBER]);
+    const char *la = p->item[CRTK_FU_NAME_LAST], *f = p->item[CRTK_FU_NAME_FIRST], *m = p->item[CRTK_FU_NAME_MIDDLE];
+    r->name = la || f ? g_strdup_printf("%s, %s%s%s", la ? la : "", f ? f : "", m ? " " : "", m ? m : "")
+                      : g_strdup("");
+    r->dlc = dup0(p->item[CRTK_FU_DATE_OF_LAST_CONTACT]);
+    r->status = p->status;
+    r->reason = p->reason;
+    r->last_contact = p->last_contact;
+    r->months = p->months_since_contact;
+    r->due_date = p->due_date;
+    r->lost_after = p->lost_after;
+    r->age = p->age;
+    r->row = p->patient_id;
+    r->next = dup0(crtk_followup_next_source(p));
+    r->physician = dup0(crtk_followup_physician(p));
+    r->phone = dup0(p->item[CRTK_FU_TELEPHONE]);
+    const crtk_followup_tumor *pt = p->principal >= 0 ? &p->tumors[p->principal] : NULL;
+    r->mrn = dup0(pt ? pt->item[CRTK_FU_MEDICAL_RECORD_NUMBER] : NULL);
+    r->accession = dup0(pt ? pt->item[CRTK_FU_ACCESSION_NUMBER] : NULL);
+    if (c->group_by == 1)
+        r->group = next_source_label(crtk_followup_next_source(p));
+    else if (c->group_by == 2)
+        r->group = *r->physician ? g_strdup_printf("%s %s", strlen(r->physician) == 10 ? "NPI" : "physician",
+                                                    r->physician)
+                                 : g_strdup("(no follow-up physician)");
+    r->tumors = g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);
+    for (int i = 0; i < p->n_tumors; i++) {
+        const crtk_followup_tumor *t = &p->tumors[i];
+        char **v = g_new0(char *, T_N + 1);
+        v[T_NUMBER] = dup0(t->item[CRTK_FU_TUMOR_RECORD_NUMBER]);
+        v[T_SITE] = dup0(t->item[CRTK_FU_PRIMARY_SITE]);
+        v[T_HIST] = dup0(t->item[CRTK_FU_HISTOLOGY]);
+        v[T_BEH] = dup0(t->item[CRTK_FU_BEHAVIOR]);
+        v[T_DX] = dup0(t->item[CRTK_FU_DATE_OF_DIAGNOSIS]);
+        v[T_CLASS] = dup0(t->item[CRTK_FU_CLASS_OF_CASE]);
+        v[T_REASON] = g_strdup(crtk_followup_reason_code(t->reason));
+        g_ptr_array_add(r->tumors, v);
+    }
+    g_ptr_array_add(c->rows, r);
+    return CRTK_CONTINUE;
+}
+
+static int due_cmp(gconstpointer a, gconstpointer b)
+{
+    const due_row *x = *(due_row *const *)a, *y = *(due_row *const *)b;
+    int k = g_strcmp0(x->group, y->group);
+    if (k)
+        return k;
+    if (x->last_contact != y->last_contact)
+        return x->last_contact < y->last_contact ? -1 : 1;
+    k = strcmp(x->pid, y->pid);
+    return k ? k : (x->row < y->row ? -1 : x->row > y->row);
+}
+
+crtk_due_list *crtk_due_list_build(crtk_store *s, const crtk_followup_rules *rules,
+                                  const gboolean want[CRTK_FU_N_STATUS], crtk_due_group group, GError **error)
+{
+    crtk_due_list *c = g_new0(crtk_due_list, 1);
+    memcpy(c->want, want, sizeof c->want);
+    c->group_by = group;
+    c->rules = *rules;
+    c->rows = g_ptr_array_new_with_free_func((GDestroyNotify)due_row_free);
+    if (!crtk_followup_scan(s, &c->rules, CRTK_FU_SCAN_LIST, due_one, c, error)) {
+        crtk_due_list_free(c);
+        return NULL;
+    }
+    g_ptr_array_sort(c->rows, due_cmp);
+    return c;
+}
+
+void crtk_due_list_free(crtk_due_list *l)
+{
+    if (!l)
+        return;
+    g_ptr_array_free(l->rows, TRUE);
+    g_free(l);
+}
+
+long crtk_due_list_rows(const crtk_due_list *l)
+{
+    return (long)l->rows->len;
+}
+
+long crtk_due_list_count(const crtk_due_list *l, crtk_followup_status status)
+{
+    return l->counts[status];
+}
+
+static char *status_word(const due_row *r)
+{
+    if (r->status == CRTK_FU_EXCLUDED)
+        return g_strdup_printf("excluded:%s", crtk_followup_reason_code(r->reason));
+    return g_strdup(crtk_followup_status_name(r->status));
+}
+
+/* "C504 2021-03-01; C619 2023 (not followed: benign)" */
+static char *tumors_text(const due_row *r)
+{
+    GString *s = g_string_new(NULL);
+    for (guint i = 0; i < r->tumors->len; i++) {
+        char **t = r->tumors->pdata[i];
+        char *dx = pretty_coded(t[T_DX]);
+        g_string_append_printf(s, "%s%s%s%s", s->len ? "; " : "", *t[T_SITE] ? t[T_SITE] : "site?", *dx ? " " : "",
+                               dx);
+        if (*t[T_HIST])
+            g_string_append_printf(s, " %s/%s", t[T_HIST], t[T_BEH]);
+        if (*t[T_REASON])
+            g_string_append_printf(s, " (not followed: %s)", t[T_REASON]);
+        g_free(dx);
+    }
+    return g_string_free(s, FALSE);
+}
+
+void crtk_due_list_write_text(const crtk_due_list *c, FILE *f, const char *db)
+{
+    const crtk_followup_rules *r = &c->rules;
+    char *asof = pretty(r->as_of);
+    fprintf(f, "Follow-up list of %s as of %s: due %d to %d months after the last contact, lost after %d\n", db,
+            asof, r->due_months, r->lost_months, r->lost_months);
+    g_free(asof);
+    for (guint i = 0; i < c->rows->len; i++) {
+        const due_row *x = c->rows->pdata[i];
+        const due_row *prev = i ? c->rows->pdata[i - 1] : NULL;
+        if (!prev || (x->group && strcmp(prev->group, x->group))) {
+            if (x->group) {
+                long n = 0;
+                for (guint k = i; k < c->rows->len && !strcmp(((due_row *)c->rows->pdata[k])->group, x->group); k++)
+                    n++;
+                fprintf(f, "\n== %s (%ld patient%s) ==\n", x->group, n, n == 1 ? "" : "s");
+            } else {
+                fputc('\n', f);
+            }
+            fprintf(f, "%-10s %-26s %-12s %6s  %-24s %-4s %-10s %s\n", "PATIENT", "NAME", "LAST CONTACT", "MONTHS",
+                    "STATUS", "NEXT", "PHYSICIAN", "TUMORS");
+        }
+        char *dlc = pretty_coded(x->dlc), *st = status_word(x), *tu = tumors_text(x);
+        char months[16] = "?";
+        if (x->months >= 0 || x->last_contact)
+            g_snprintf(months, sizeof months, "%d", x->months);
+        char name[27 * 4];
+        g_utf8_strncpy(name, g_utf8_validate(x->name, -1, NULL) ? x->name : "?", 26);
+        fprintf(f, "%-10s %-26s %-12s %6s  %-24s %-4s %-10s %s\n", x->pid, name, *dlc ? dlc : "(none)", months, st,
+                x->next, x->physician, tu);
+        g_free(dlc), g_free(st), g_free(tu);
+    }
+    long shown = (long)c->rows->len;
+    fprintf(f, "\n%ld patient%s listed.  All patients: ", shown, shown == 1 ? "" : "s");
+    for (int s = 0; s < CRTK_FU_N_STATUS; s++)
+        fprintf(f, "%s%s %ld", s ? ", " : "", crtk_followup_status_name(s), c->counts[s]);
+    fputc('\n', f);
+}
+
+static const char *const due_columns[] = {"group", "patientIdNumber", "name", "status", "reason",
+                                          "dateOfLastContact", "monthsSinceContact", "dueDate", "lostAfter",
+                                          "nextFollowUpSource", "physician", "medicalRecordNumber",
+                                          "accessionNumberHosp", "telephone", "age", "tumors", NULL};
+
+
+/* The values of a row, as text, in due_columns order (newly allocated); dates as YYYYMMDD like
+ * NAACCR's, or YYYY-MM-DD for people (nice). */
+static char **due_values(const due_row *x, gboolean nice)
+{
+    char **v = g_new0(char *, G_N_ELEMENTS(due_columns));
+    int i = 0;
+    v[i++] = dup0(x->group);
+    v[i++] = dup0(x->pid);
+    v[i++] = dup0(x->name);
+    v[i++] = g_strdup(crtk_followup_status_name(x->status));
+    v[i++] = g_strdup(x->status == CRTK_FU_EXCLUDED ? crtk_followup_reason_code(x->reason) : "");
+    v[i++] = nice ? pretty_coded(x->dlc) : dup0(x->dlc);
+    v[i++] = x->last_contact ? g_strdup_printf("%d", x->months) : g_strdup("");
+    v[i++] = nice ? pretty(x->due_date) : plain(x->due_date);
+    v[i++] = nice ? pretty(x->lost_after) : plain(x->lost_after);
+    v[i++] = dup0(x->next);
+    v[i++] = dup0(x->physician);
+    v[i++] = dup0(x->mrn);
+    v[i++] = dup0(x->accession);
+    v[i++] = dup0(x->phone);
+    v[i++] = x->age >= 0 ? g_strdup_printf("%d", x->age) : g_strdup("");
+    v[i++] = tumors_text(x);
+    return v;
+}
+
+void crtk_due_list_write_csv(const crtk_due_list *c, FILE *f)
+{
+    GString *s = g_string_new(NULL);
+    int first_col = c->group_by ? 0 : 1;
+    for (int i = first_col; due_columns[i]; i++)
+        crtk_csv_append_for_people(s, due_columns[i], i == first_col);
+    g_string_append(s, "\r\n");
+    for (guint k = 0; k < c->rows->len; k++) {
+        char **v = due_values(c->rows->pdata[k], FALSE);
+        for (int i = first_col; due_columns[i]; i++)
+            crtk_csv_append_for_people(s, v[i], i == first_col);
+        g_string_append(s, "\r\n");
+        g_strfreev(v);
+        if (s->len > 1 << 16) {
+            fwrite(s->str, 1, s->len, f);
+            g_string_truncate(s, 0);
+        }
+    }
+    fwrite(s->str, 1, s->len, f);
+    g_string_free(s, TRUE);
+}
+
+static void json_opt(GString *s, const char *name, const char *v)
+{
+    if (v && *v)
+        crtk_json_field_str(s, name, v, FALSE);
+    else
+        g_string_append_printf(s, ",\"%s\":null", name);
+}
+
+void crtk_due_list_write_json(const crtk_due_list *c, FILE *f)
+{
+    GString *s = g_string_new(NULL);
+    for (guint k = 0; k < c->rows->len; k++) {
+        const due_row *x = c->rows->pdata[k];
+        g_string_append_c(s, '{');
+        crtk_json_field_str(s, "patientIdNumber", x->pid, TRUE);
+        crtk_json_field_str(s, "status", crtk_followup_status_name(x->status), FALSE);
+        json_opt(s, "reason", x->status == CRTK_FU_EXCLUDED ? crtk_followup_reason_code(x->reason) : NULL);
+        if (x->status == CRTK_FU_EXCLUDED)
+            crtk_json_field_str(s, "reasonText", crtk_followup_reason_text(x->reason), FALSE);
+        json_opt(s, "name", x->name);
+        json_opt(s, "dateOfLastContact", x->dlc);
+        if (x->last_contact)
+            crtk_json_field_int(s, "monthsSinceContact", x->months, FALSE);
+        else
+            g_string_append(s, ",\"monthsSinceContact\":null");
+        char *d = plain(x->due_date), *l = plain(x->lost_after);
+        json_opt(s, "dueDate", d);
+        json_opt(s, "lostAfter", l);
+        g_free(d), g_free(l);
+        json_opt(s, "nextFollowUpSource", x->next);
+        json_opt(s, "physician", x->physician);
+        json_opt(s, "medicalRecordNumber", x->mrn);
+        json_opt(s, "accessionNumberHosp", x->accession);
+        json_opt(s, "telephone", x->phone);
+        if (x->age >= 0)
+            crtk_json_field_int(s, "age", x->age, FALSE);
+        if (x->group)
+            crtk_json_field_str(s, "group", x->group, FALSE);
+        crtk_json_field_int(s, "patientRow", x->row, FALSE);
+        g_string_append(s, ",\"tumors\":[");
+        for (guint i = 0; i < x->tumors->len; i++) {
+            char **t = x->tumors->pdata[i];
+            g_string_append_printf(s, "%s{", i ? "," : "");
+            static const char *const names[T_N] = {"tumorRecordNumber", "primarySite", "histologicTypeIcdO3",
+                                                   "behaviorCodeIcdO3", "dateOfDiagnosis", "classOfCase", "notFollowed"};
+            gboolean first = TRUE;
+            for (int j = 0; j < T_N; j++) {
+                if (!*t[j])
+                    continue;
+                crtk_json_field_str(s, names[j], t[j], first);
+                first = FALSE;
+            }
+            g_string_append_c(s, '}');
+        }
+        g_string_append(s, "]}\n");
+        if (s->len > 1 << 16) {
+            fwrite(s->str, 1, s->len, f);
+            g_string_truncate(s, 0);
+        }
+    }
+    fwrite(s->str, 1, s->len, f);
+    g_string_free(s, TRUE);
+}
+
+gboolean crtk_due_list_write_xlsx(const crtk_due_list *c, const char *output, GError **error)
+{
+    const crtk_followup_rules *r = &c->rules;
+    lxw_workbook *wb = workbook_new(output);
+    if (!wb) {
+        g_set_error(error, CRTK_ERROR, CRTK_ERROR_IO, "%s: cannot write", output);
+        return FALSE;
+    }
+    lxw_worksheet *ws = workbook_add_worksheet(wb, "Follow-up list");
+    lxw_format *bold = workbook_add_format(wb);
+    format_set_bold(bold);
+    char *asof = pretty(r->as_of);
+    char *title = g_strdup_printf("Follow-up list as of %s (due %d-%d months after the last contact)", asof,
+                                  r->due_months, r->lost_months);
+    worksheet_write_string(ws, 0, 0, title, bold);
+    g_free(title), g_free(asof);
+    int first_col = c->group_by ? 0 : 1;
+    for (int i = first_col; due_columns[i]; i++)
+        worksheet_write_string(ws, 2, (lxw_col_t)(i - first_col), due_columns[i], bold);
+    for (guint k = 0; k < c->rows->len; k++) {
+        const due_row *x = c->rows->pdata[k];
+        char **v = due_values(x, TRUE);
+        for (int i = first_col; due_columns[i]; i++) {
+            lxw_row_t row = (lxw_row_t)(k + 3);
+            lxw_col_t col = (lxw_col_t)(i - first_col);
+            if ((!strcmp(due_columns[i], "monthsSinceContact") || !strcmp(due_columns[i], "age")) && *v[i])
+                worksheet_write_number(ws, row, col, atof(v[i]), NULL);
+            else if (*v[i])
+                worksheet_write_string(ws, row, col, v[i], NULL);
+        }
+        g_strfreev(v);
+    }
+    int ncols = 0;
+    while (due_columns[first_col + ncols])
+        ncols++;
+    worksheet_freeze_panes(ws, 3, 0);
+    worksheet_autofilter(ws, 2, 0, (lxw_row_t)(c->rows->len + 2), (lxw_col_t)(ncols - 1));
+    worksheet_set_column(ws, 0, (lxw_col_t)(ncols - 2), 14, NULL);
+    worksheet_set_column(ws, (lxw_col_t)(ncols - 1), (lxw_col_t)(ncols - 1), 60, NULL);
+    return xlsx_close(wb, output, error);
+}
+
+/* ---- the rate worksheet ------------------------------------------------------------------------ */
+
+/* The words of worksheet line i (A..E); the current line names the lost window. */
+static char *line_words(int i, int lost_months)
+{
+    switch (i) {
+    case 0: return g_strdup("Eligible analytic patients");
+    case 1: return g_strdup("Dead (or 100 years old or older)");
+    case 2: return g_strdup("Living (A - B)");
+    case 3: return g_strdup_printf("Current (alive, contact within %d months)", lost_months);
+    default: return g_strdup("Lost to follow-up (C - D)");
+    }
+}
+
+static long line_value(const crtk_followup_rate_line *l, int i)
+{
+    switch (i) {
+    case 0: return l->a;
+    case 1: return l->b;
+    case 2: return l->c;
+    case 3: return l->d;
+    default: return l->e;
+    }
+}
+
+static double pct(long v, long a)
+{
+    return a ? 100.0 * (double)v / (double)a : 0.0;
+}
+
+void crtk_followup_rate_write_text(const crtk_followup_rate *rate, FILE *f, const char *db)
+{
+    const crtk_followup_rules *r = &rate->rules;
+    char *asof = pretty(r->as_of);
+    fprintf(f, "Follow-up rates of %s as of %s (Commission on Cancer; counting %s once each)\n", db, asof,
+            rate->per_tumor ? "tumors" : "patients");
+    g_free(asof);
+    for (int k = 0; k < 2; k++) {
+        const crtk_followup_cohort *c = &rate->cohort[k];
+        char *from = pretty(c->from), *to = pretty(c->to);
+        fprintf(f, "\n%s: diagnosed %s to %s, target %.0f%%\n", c->title, from, to, c->target);
+        g_free(from), g_free(to);
+        for (int i = 0; i < 5; i++) {
+            char *w = line_words(i, r->lost_months);
+            long v = line_value(&c->total, i);
+            fprintf(f, "  %c  %-44s %8ld  %6.1f%%\n", 'A' + i, w, v, pct(v, c->total.a));
+            g_free(w);
+        }
+        gboolean pass = crtk_followup_rate_pass(c, &c->total);
+        fprintf(f, "  Follow-up rate (B + D) / A: %.1f%%, target %.0f%%: %s\n", crtk_followup_rate_percent(&c->total),
+                c->target, !c->total.a ? "PASS (no eligible patients)" : pass ? "PASS" : "FAIL");
+        if (c->years->len) {
+            fprintf(f, "\n  %-6s %8s %8s %8s %8s %8s %8s\n", "Year", "A", "B", "C", "D", "E", "Rate");
+            int empty = 0;
+            for (guint y = 0; y < c->years->len; y++) {
+                const crtk_followup_rate_line *l = &g_array_index(c->years, crtk_followup_rate_line, y);
+                if (!l->a) {
+                    empty++;
+                    continue;
+                }
+                fprintf(f, "  %-6d %8ld %8ld %8ld %8ld %8ld %7.1f%%\n", l->year, l->a, l->b, l->c, l->d, l->e,
+                        crtk_followup_rate_percent(l));
+            }
+            if (empty)
+                fprintf(f, "  (%d year%s without eligible patients not shown)\n", empty, empty == 1 ? "" : "s");
+        }
+    }
+}
+
+static void rate_json_line(GString *s, const crtk_followup_cohort *c, const crtk_followup_rate_line *l, gboolean total)
+{
+    g_string_append_c(s, '{');
+    crtk_json_field_str(s, "cohort", c->name, TRUE);
+    if (total) {
+        g_string_append(s, ",\"year\":null");
+        char *from = plain(c->from), *to = plain(c->to);
+        crtk_json_field_str(s, "from", from, FALSE);
+        crtk_json_field_str(s, "to", to, FALSE);
+        g_free(from), g_free(to);
+        g_string_append_printf(s, ",\"target\":%.0f", c->target);
+    } else {
+        crtk_json_field_int(s, "year", l->year, FALSE);
+    }
+    crtk_json_field_int(s, "A", l->a, FALSE);
+    crtk_json_field_int(s, "B", l->b, FALSE);
+    crtk_json_field_int(s, "C", l->c, FALSE);
+    crtk_json_field_int(s, "D", l->d, FALSE);
+    crtk_json_field_int(s, "E", l->e, FALSE);
+    if (l->a)
+        g_string_append_printf(s, ",\"rate\":%.2f", crtk_followup_rate_percent(l));
+    else
+        g_string_append(s, ",\"rate\":null");
+    if (total)
+        g_string_append_printf(s, ",\"pass\":%s", crtk_followup_rate_pass(c, l) ? "true" : "false");
+    g_string_append(s, "}\n");
+}
+
+void crtk_followup_rate_write_json(const crtk_followup_rate *rate, FILE *f)
+{
+    GString *s = g_string_new(NULL);
+    for (int k = 0; k < 2; k++) {
+        const crtk_followup_cohort *c = &rate->cohort[k];
+        rate_json_line(s, c, &c->total, TRUE);
+        for (guint y = 0; y < c->years->len; y++)
+            rate_json_line(s, c, &g_array_index(c->years, crtk_followup_rate_line, y), FALSE);
+    }
+    fputs(s->str, f);
+    g_string_free(s, TRUE);
+}
+
+gboolean crtk_followup_rate_write_xlsx(const crtk_followup_rate *rate, const char *output, const char *db, GError **error)
+{
+    lxw_workbook *wb = workbook_new(output);
+    if (!wb) {
+        g_set_error(error, CRTK_ERROR, CRTK_ERROR_IO, "%s: cannot write", output);
+        return FALSE;
+    }
+    lxw_worksheet *ws = workbook_add_worksheet(wb, "Follow-up rates");
+    lxw_format *bold = workbook_add_format(wb), *pc = workbook_add_format(wb), *title = workbook_add_format(wb);
+    format_set_bold(bold);
+    format_set_num_format(pc, "0.0%");
+    format_set_bold(title);
+    format_set_font_size(title, 14);
+    const crtk_followup_rules *r = &rate->rules;
+    char *asof = pretty(r->as_of);
+    char *t = g_strdup_printf("Follow-up rates of %s as of %s (counting %s)", db, asof,
+                              rate->per_tumor ? "tumors" : "patients");
+    worksheet_write_string(ws, 0, 0, t, title);
+    g_free(t), g_free(asof);
+    lxw_row_t row = 2;
+    for (int k = 0; k < 2; k++) {
+        const crtk_followup_cohort *c = &rate->cohort[k];
+        char *from = pretty(c->from), *to = pretty(c->to);
+        char *h = g_strdup_printf("%s: diagnosed %s to %s, target %.0f%%", c->title, from, to, c->target);
+        worksheet_write_string(ws, row++, 0, h, bold);
+        g_free(h), g_free(from), g_free(to);
+        worksheet_write_string(ws, row, 0, "Line", bold);
+        worksheet_write_string(ws, row, 1, "Meaning", bold);
+        worksheet_write_string(ws, row, 2, "Number", bold);
+        worksheet_write_string(ws, row++, 3, "Percent", bold);
+        for (int i = 0; i < 5; i++) {
+            char letter[2] = {(char)('A' + i), 0};
+            char *w = line_words(i, r->lost_months);
+            long v = line_value(&c->total, i);
+            worksheet_write_string(ws, row, 0, letter, NULL);
+            worksheet_write_string(ws, row, 1, w, NULL);
+            worksheet_write_number(ws, row, 2, (double)v, NULL);
+            worksheet_write_number(ws, row++, 3, c->total.a ? (double)v / (double)c->total.a : 0, pc);
+            g_free(w);
+        }
+        worksheet_write_string(ws, row, 1, "Follow-up rate (B + D) / A", bold);
+        worksheet_write_number(ws, row++, 3, crtk_followup_rate_percent(&c->total) / 100.0, pc);
+        worksheet_write_string(ws, row, 1, "Target", NULL);
+        worksheet_write_number(ws, row++, 3, c->target / 100.0, pc);
+        worksheet_write_string(ws, row, 1, "Result", NULL);
+        worksheet_write_string(ws, row++, 3, crtk_followup_rate_pass(c, &c->total) ? "PASS" : "FAIL", bold);
+        row++;
+        static const char *const heads[] = {"Year of diagnosis", "A", "B", "C", "D", "E", "Rate"};
+        for (int i = 0; i < 7; i++)
+            worksheet_write_string(ws, row, (lxw_col_t)i, heads[i], bold);
+        row++;
+        for (guint y = 0; y < c->years->len; y++, row++) {
+            const crtk_followup_rate_line *l = &g_array_index(c->years, crtk_followup_rate_line, y);
+            worksheet_write_number(ws, row, 0, l->year, NULL);
+            for (int i = 0; i < 5; i++)
+                worksheet_write_number(ws, row, (lxw_col_t)(i + 1), (double)line_value(l, i), NULL);
+            if (l->a)
+                worksheet_write_number(ws, row, 6, crtk_followup_rate_percent(l) / 100.0, pc);
+        }
+        row += 2;
+    }
+    worksheet_set_column(ws, 0, 0, 18, NULL);
+    worksheet_set_column(ws, 1, 1, 44, NULL);
+    worksheet_set_column(ws, 2, 6, 10, NULL);
+    return xlsx_close(wb, output, error);
+}
+
