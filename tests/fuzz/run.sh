@@ -108,7 +108,8 @@ XML
 "schemas":[{"id":"s","schema_selection_table":"sel","inputs":[{"key":"site"},{"key":"hist"},{"key":"year_dx","table":"years","default":"2020"}],
 "outputs":[{"key":"out","default":"{{ctx_alg_version}}"}],"mappings":[{"id":"m","initial_context":[{"key":"t"}],"inclusion_tables":[{"id":"sel"}],"tables":[{"id":"calc","input_mapping":[{"from":"hist","to":"h2"}],"output_mapping":[{"from":"out","to":"out"}]}]}]}]}
 JSON
-        gzip -dc "$SRC"/schemas/staging/pediatric-*.json.gz | head -c 16384 >"$B/corpus-staging_bundle/pediatric-head.json"
+        { gzip -dc "$SRC"/schemas/staging/pediatric-*.json.gz || true; } | head -c 16384 >"$B/corpus-staging_bundle/pediatric-head.json"
+        cp "$SRC"/schemas/staging/pediatric-*.json.gz "$B/corpus-staging_bundle/" || true
         ;;
     stage_keys)
         printf 'site=C504;hist=8500;year_dx=2021;behavior=3;eod_primary_tumor=100
