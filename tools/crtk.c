@@ -26,6 +26,7 @@ static const crtk_command commands[] = {
     {"report", "Excel summaries of a store", cmd_report},
     {"user", "named users of a store and their roles", cmd_user},
     {"serve", "the registrar's workspace in a browser (a local web server)", cmd_serve},
+    {"stage", "SEER staging (EOD, TNM, CS, Pediatric): schema, derived stage, input problems", cmd_stage},
     {NULL, NULL, NULL}};
 
 static void usage(FILE *f)

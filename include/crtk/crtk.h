@@ -55,5 +55,6 @@
 #include "followup.h"
 #include "metafile.h"
 #include "metafile_store.h"
+#include "staging.h"
 
 #endif

@@ -7,6 +7,7 @@
  */
 #include "store_private.h"
 #include "crtk/output.h"
+#include "staging_sql.h"
 #include "derived.h"
 #include "io.h"
 #include "store_search.h"
@@ -249,6 +250,9 @@ static gboolean prepare_common(crtk_store *s, GError **error)
         return FALSE;
     /* Derived variables (age at diagnosis, site recodes, ...) as SQL functions: see docs/derived.md. */
     if (!crtk_derived_register_sqlite(s->db, error))
+        return FALSE;
+    /* Staging (crtk_stage, crtk_schema_id): see docs/staging.md. */
+    if (!crtk_staging_register_sqlite(s->db, error))
         return FALSE;
     if (!s->user)
         s->user = g_strdup(g_get_user_name());

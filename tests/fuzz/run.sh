@@ -17,7 +17,7 @@ SRC=$PWD
 DURATION=${1:?usage: tests/fuzz/run.sh DURATION [TARGET...]}
 shift
 TARGETS=("$@")
-[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(xml_reader dictionary flat_reader csv_reader edit_rules metafile_logic metafile_smf web_form)
+[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(xml_reader dictionary flat_reader csv_reader edit_rules metafile_logic metafile_smf web_form staging_bundle stage_keys)
 B=${CRTK_FUZZ_BUILD:-build-fuzz}
 SHARED=${CRTK_SHARED:-$SRC/../shared}
 N=$(ls "$SHARED"/naaccr >/dev/null 2>&1 && echo "$SHARED/naaccr" || echo "")
@@ -129,6 +129,27 @@ XML
     metafile_smf)
         EX=$SHARED/edits-metafile/example/crtk-example.smf
         [ -f "$EX" ] && cp "$EX" "$B/corpus-metafile_smf/example.smf"   # whole: a cut database is only a header
+        ;;
+    staging_bundle)
+        # a small hand-made algorithm, and the head of the embedded pediatric bundle (cut: invalid JSON)
+        cat >"$B/corpus-staging_bundle/mini.json" <<'JSON'
+{"algorithm":"x","version":"1","tables":[{"id":"primary_site","definition":[{"key":"site","type":"INPUT"}],"rows":[["C000"]]},
+{"id":"histology","definition":[{"key":"hist","type":"INPUT"}],"rows":[["8000-8005"]]},
+{"id":"sel","definition":[{"key":"site","type":"INPUT"},{"key":"hist","type":"INPUT"},{"key":"r","type":"ENDPOINT"}],"rows":[["C000","8000-8003","MATCH"]]},
+{"id":"years","definition":[{"key":"year_dx","type":"INPUT"}],"rows":[["2018-{{ctx_year_current}},9999, "]]},
+{"id":"calc","definition":[{"key":"hist","type":"INPUT"},{"key":"out","type":"ENDPOINT"}],"rows":[["8000","VALUE:zero"],["8001-8002","VALUE:{{hist}}"],["8003","JUMP:calc"],["*","ERROR:bad"]]}],
+"schemas":[{"id":"s","schema_selection_table":"sel","inputs":[{"key":"site"},{"key":"hist"},{"key":"year_dx","table":"years","default":"2020"}],
+"outputs":[{"key":"out","default":"{{ctx_alg_version}}"}],"mappings":[{"id":"m","initial_context":[{"key":"t"}],"inclusion_tables":[{"id":"sel"}],"tables":[{"id":"calc","input_mapping":[{"from":"hist","to":"h2"}],"output_mapping":[{"from":"out","to":"out"}]}]}]}]}
+JSON
+        { gzip -dc "$SRC"/schemas/staging/pediatric-*.json.gz || true; } | head -c 16384 >"$B/corpus-staging_bundle/pediatric-head.json"
+        cp "$SRC"/schemas/staging/pediatric-*.json.gz "$B/corpus-staging_bundle/" || true
+        ;;
+    stage_keys)
+        printf 'site=C504;hist=8500;year_dx=2021;behavior=3;eod_primary_tumor=100
+site=C111;hist=8200;discriminator_1=<null>
+=x;;a
+' \
+            >"$B/corpus-stage_keys/lines"
         ;;
     *) echo "run.sh: unknown target $t" >&2; exit 2 ;;
     esac
