@@ -1,5 +1,5 @@
 #!/bin/bash
-# t60-metafile.sh — EDITS metafiles (.smf) run natively: `crtk metafile eval|list|describe` and
+# t22-metafile.sh — EDITS metafiles (.smf) run natively: `crtk metafile eval|list|describe` and
 # `crtk edits --metafile`.  Part 1 (always): language features checked against hand-worked answers
 # and the PASS/FAIL the reference gives for its translation snippets (snippets/results.csv), a
 # metafile this test builds itself, hostile input (unbounded loops, bad logic).  Part 2 (needs
@@ -253,5 +253,5 @@ else
     echo "SKIP part 2: $REF absent"
 fi
 
-echo "t60-metafile: $checks checks, $fails failed"
+echo "t22-metafile: $checks checks, $fails failed"
 [ "$fails" -eq 0 ]

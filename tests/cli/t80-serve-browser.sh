@@ -1,5 +1,5 @@
 #!/bin/bash
-# t60-serve-browser.sh — the registrar's workspace in a real browser: headless Chromium from
+# t80-serve-browser.sh — the registrar's workspace in a real browser: headless Chromium from
 # Debian driven by python3-selenium (tests/web/browser_test.py).  Skips (77) when Chromium, its
 # driver or Selenium is missing, and fails then when CI=true.  Screenshots: build/screenshots/.
 set -euo pipefail

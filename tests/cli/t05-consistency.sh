@@ -1,10 +1,10 @@
 #!/bin/bash
-# t60-consistency.sh — the command line as a new user meets it (issue 14's list): did-you-mean for
+# t05-consistency.sh — the command line as a new user meets it (issue 14's list): did-you-mean for
 # commands and reports, the known versions named, outputs whose name and format disagree refused
 # (nothing written), an empty report selection refused with exit 1, no "100% pass" after a read
 # failure, a path said once in "cannot open".
 # Environment (set by ctest): CRTK, CRTK_SOURCE.  Exit 77 = skipped.
-. "$(dirname "$0")/lib.sh" t60
+. "$(dirname "$0")/lib.sh" t05
 : "${CRTK_SOURCE:?}"
 DB=$TMP/reg.db
 "$CRTK" init "$DB" >/dev/null 2>&1 && "$CRTK" import "$DB" "$CRTK_SOURCE/sample-data/sample-registry.xml" >/dev/null 2>&1 && ok || fail "store"

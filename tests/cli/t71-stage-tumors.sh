@@ -1,5 +1,5 @@
 #!/bin/bash
-# t61-stage-tumors.sh — `crtk stage FILE|STORE`: every tumor of the sample registry staged with the
+# t71-stage-tumors.sh — `crtk stage FILE|STORE`: every tumor of the sample registry staged with the
 # algorithm of its year; --where, --save (audited) on a store; the crtk_stage()/crtk_schema_id() SQL
 # functions.  Needs only the binary and sample-data/ (algorithms are built in).
 # Environment (set by ctest): CRTK, CRTK_SOURCE.  Exit 77 = skipped.
@@ -7,7 +7,7 @@ set -uo pipefail
 : "${CRTK:?set CRTK to the crtk binary}"
 SAMPLE="$CRTK_SOURCE/sample-data/sample-registry.xml"
 [ -f "$SAMPLE" ] || { echo "skip: no $SAMPLE"; exit 77; }
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/crtk-t61.XXXXXX")
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/crtk-t71.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
 fails=0 checks=0
 ok() { checks=$((checks + 1)); }
@@ -54,5 +54,5 @@ if [ "$v" = "1,breast," ]; then ok; else fail "SQL functions: $v"; fi
 "$CRTK" stage "$SAMPLE" --where "1" >/dev/null 2>"$TMP/err"; rc=$?
 if [ $rc -eq 2 ]; then ok; else fail "--where on a file: rc $rc"; fi
 
-echo "t61-stage-tumors: $checks checks, $fails failed"
+echo "t71-stage-tumors: $checks checks, $fails failed"
 [ "$fails" -eq 0 ]

@@ -1,5 +1,5 @@
 #!/bin/bash
-# t62-duplicates.sh — the duplicate check before a patient is added (crtk/duplicates.h):
+# t82-duplicates.sh — the duplicate check before a patient is added (crtk/duplicates.h):
 # crtk case new refuses a likely match and lists it (same SSN; same name and birth date; similar
 # name with the same birth date), --allow-duplicate adds anyway; crtk import warns.
 set -euo pipefail

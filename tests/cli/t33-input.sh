@@ -1,5 +1,5 @@
 #!/bin/bash
-# t62-input.sh — what a registrar (or an attacker) types is refused before it reaches the store.
+# t33-input.sh — what a registrar (or an attacker) types is refused before it reaches the store.
 # `case set` refuses invalid UTF-8, C1 controls, impossible calendar dates (20230231) and says so with
 # the value cut short ("…" (120,000 bytes)); a user name with a newline (a forged line in `crtk audit`)
 # is refused; in each case the store is byte-identical. The SQL sandbox refuses functions outside its
@@ -71,5 +71,5 @@ run sql reg.db "SELECT count(*), upper('a'), round(2.5), crtk_age_group(20), jso
 expect_rc 0 "ordinary and crtk functions"
 if grep -q '^192,A,3.0,05,\[1\]' "$TMP/out"; then ok; else fail "ordinary query output"; cat "$TMP/out"; fi
 
-echo "t62-input: $checks checks, $fails failed"
+echo "t33-input: $checks checks, $fails failed"
 [ "$fails" -eq 0 ]

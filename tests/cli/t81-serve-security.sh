@@ -1,5 +1,5 @@
 #!/bin/bash
-# t61-serve-security.sh — crtk serve's security, checked with plain HTTP requests (no browser):
+# t81-serve-security.sh — crtk serve's security, checked with plain HTTP requests (no browser):
 # no page without a session, CSRF-less POSTs refused, roles enforced by the server, headers,
 # no open redirect, lockout after five wrong passwords, refusal to listen beyond loopback
 # without TLS, refusal to start without users.

@@ -1,5 +1,5 @@
 #!/bin/bash
-# t60-stage.sh — `crtk stage --keys` replays SEER's reference results exactly (../shared/staging/tests):
+# t70-stage.sh — `crtk stage --keys` replays SEER's reference results exactly (../shared/staging/tests):
 # the EOD, TNM and Pediatric oracle samples, the CS integration sample, the CS schema identification
 # sample; --algorithm-dir loads SEER's zip and its unpacked JSON with the same answers; bad key lines
 # are reported with their line.  In the sanitizer build the larger files are sampled (one row in N).
@@ -56,5 +56,5 @@ if [ $rc -eq 2 ] && grep -q "unknown staging algorithm" "$TMP/err"; then ok; els
 printf 'site=C111;hist=8200\nsite=C111;hist=8200;discriminator_1=1;year_dx=2022\n' | "$CRTK" stage -a eod --keys - --lookup >"$TMP/l.csv"
 if sed -n 2p "$TMP/l.csv" | grep -q '^4,' && sed -n 3p "$TMP/l.csv" | grep -q '^1,nasopharynx$'; then ok; else fail "lookup"; cat "$TMP/l.csv"; fi
 
-echo "t60-stage: $checks checks, $fails failed"
+echo "t70-stage: $checks checks, $fails failed"
 [ "$fails" -eq 0 ]

@@ -1,5 +1,5 @@
 #!/bin/bash
-# t60-output.sh — no output can destroy the store, and no failed write leaves a partial file.
+# t31-output.sh — no output can destroy the store, and no failed write leaves a partial file.
 # Runs every command that writes a file the way a careless user would: -o naming the store, a
 # symbolic link or hard link to it, its -wal; then with write failures injected into the output
 # module (CRTK_TEST_OUTPUT_FAIL, see include/crtk/output.h) and, where the machine allows mount, on
@@ -129,5 +129,5 @@ else
     echo "skipped: the real full-disk test needs root and mount (tmpfs)"
 fi
 
-echo "t60-output: $checks checks, $fails failed"
+echo "t31-output: $checks checks, $fails failed"
 [ "$fails" -eq 0 ]

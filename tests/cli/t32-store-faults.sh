@@ -1,5 +1,5 @@
 #!/bin/bash
-# t61-store-faults.sh — a store in trouble is never taken for a good one.
+# t32-store-faults.sh — a store in trouble is never taken for a good one.
 # A damaged tumor page (bytes overwritten by hand, found with SQLite's dbstat) makes export and submit
 # fail with SQLite's own message and leave no file; `audit --verify` says the store is DAMAGED
 # (PRAGMA quick_check). Opening tells apart a file that is not SQLite, an SQLite file that is not a
@@ -167,5 +167,5 @@ if [ "$alarms" -eq 0 ]; then ok; else fail "$alarms of $runs audit --verify runs
 run audit busy.db --verify
 expect_rc 0 "the written store verifies afterwards"
 
-echo "t61-store-faults: $checks checks, $fails failed"
+echo "t32-store-faults: $checks checks, $fails failed"
 [ "$fails" -eq 0 ]
