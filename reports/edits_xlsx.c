@@ -1,5 +1,6 @@
 /* edits_xlsx.c — edit failures and their summary as an .xlsx workbook (see edits_xlsx.h). */
 #include "edits_xlsx.h"
+#include "crtk/output.h"
 
 #include <xlsxwriter.h>
 #include <string.h>
@@ -10,6 +11,7 @@ struct crtk_edits_xlsx {
     lxw_worksheet *fails;
     lxw_format *bold, *head, *title;
     char *path;
+    crtk_output *out; /* the workbook is written to its temporary file, then committed */
     lxw_row_t row;
 };
 
@@ -18,12 +20,17 @@ struct crtk_edits_xlsx {
 crtk_edits_xlsx *crtk_edits_xlsx_open(const char *path, const char *title, GError **error)
 {
     lxw_workbook_options o = {.constant_memory = LXW_TRUE, .tmpdir = NULL};
-    lxw_workbook *wb = workbook_new_opt(path, &o);
+    crtk_output *out = crtk_output_begin(path, error);
+    if (!out)
+        return NULL;
+    lxw_workbook *wb = workbook_new_opt(crtk_output_temp_path(out), &o);
     if (!wb) {
         g_set_error(error, CRTK_ERROR, CRTK_ERROR_IO, "%s: cannot create the workbook", path);
+        crtk_output_abort(out);
         return NULL;
     }
     crtk_edits_xlsx *x = g_new0(crtk_edits_xlsx, 1);
+    x->out = out;
     x->wb = wb;
     x->path = g_strdup(path);
     x->bold = workbook_add_format(wb);
@@ -115,11 +122,23 @@ gboolean crtk_edits_xlsx_close(crtk_edits_xlsx *x, GPtrArray *edit_sets, GError 
     worksheet_freeze_panes(s, 5, 0);
     lxw_error rc = workbook_close(x->wb);
     gboolean ok = rc == LXW_NO_ERROR;
-    if (!ok)
+    if (!ok) {
         g_set_error(error, CRTK_ERROR, CRTK_ERROR_IO, "%s: cannot write the workbook: %s", x->path, lxw_strerror(rc));
-    else
-        chmod(x->path, 0600);
+        crtk_output_abort(x->out);
+    } else {
+        ok = crtk_output_commit(x->out, error);
+    }
     g_free(x->path);
     g_free(x);
     return ok;
+}
+
+void crtk_edits_xlsx_abandon(crtk_edits_xlsx *x)
+{
+    if (!x)
+        return;
+    workbook_close(x->wb);
+    crtk_output_abort(x->out);
+    g_free(x->path);
+    g_free(x);
 }

@@ -88,17 +88,25 @@ static void write_summary(crtk_report *r, const crtk_qa *qa)
                            r->f_label);
     worksheet_write_number(ws, (lxw_row_t)y, 1, (double)qa->duplicate_patients, r->f_count);
     worksheet_set_column(ws, 0, 0, 48, NULL);
-    worksheet_set_column(ws, 5, 10, 13, NULL);
+    crtk_report_columns(ws, 5, 10, 13);
 }
 
 static void write_edits(crtk_report *r, const crtk_qa *qa)
 {
     int y;
-    char *note = g_strdup_printf("Edit set %s: %ld tumors checked, %ld pass every edit (%.2f%%), %ld failures.",
+    int failing = 0;
+    for (guint i = 0; i < qa->edits->len; i++)
+        failing += ((crtk_qa_edit *)g_ptr_array_index(qa->edits, i))->failures > 0;
+    char *listed = r->opt->all_edits
+                       ? g_strdup_printf("All %u edits of the set are listed.", qa->edits->len)
+                       : g_strdup_printf("Only the %d edits that some tumor fails are listed (of %u in the set).",
+                                         failing, qa->edits->len);
+    char *note = g_strdup_printf("Edit set %s: %ld tumors checked, %ld pass every edit (%.2f%%), %ld failures. %s",
                                  qa->edit_set, qa->tumors_checked, qa->tumors_passing,
                                  qa->tumors_checked ? 100.0 * (double)qa->tumors_passing / (double)qa->tumors_checked
                                                     : 100.0,
-                                 qa->failures_total);
+                                 qa->failures_total, listed);
+    g_free(listed);
     lxw_worksheet *ws = crtk_report_sheet(r, "Edits", "Failures per edit", note, &y);
     g_free(note);
     const char *hdr[] = {"Edit", "Name", "Agency", "Failures"};
@@ -108,13 +116,16 @@ static void write_edits(crtk_report *r, const crtk_qa *qa)
     worksheet_set_column(ws, 1, 1, 60, NULL);
     y++;
     int with_failures = 0;
-    for (guint i = 0; i < qa->edits->len; i++, y++) {
+    for (guint i = 0; i < qa->edits->len; i++) {
         crtk_qa_edit *e = g_ptr_array_index(qa->edits, i);
+        if (e->failures == 0 && !r->opt->all_edits)
+            continue;
         worksheet_write_string(ws, (lxw_row_t)y, 0, e->id, NULL);
         worksheet_write_string(ws, (lxw_row_t)y, 1, e->name, NULL);
         worksheet_write_string(ws, (lxw_row_t)y, 2, e->agency, NULL);
         worksheet_write_number(ws, (lxw_row_t)y, 3, (double)e->failures, r->f_count);
         with_failures += e->failures > 0;
+        y++;
     }
     crtk_report_filter(ws, head, y - 1, 4);
     worksheet_write_string(ws, (lxw_row_t)y, 0, "All edits", r->f_label_bold);

@@ -3,8 +3,10 @@
  * Rows: the --top (10) largest SEER Site Recode 2023 groups of the selection, then all sites.
  * Columns: in situ, localized, regional, distant, benign/borderline or N/A, unknown/unstaged
  * (Summary Stage 2018, else SEER Summary Stage 2000 for earlier cases), as counts and as shares
- * of the row; a stacked bar chart shows the shares.  All classes of case are counted (narrow
- * with --where).
+ * of the row; a stacked bar chart shows the shares of the rows whose counts are all shown.
+ * Analytic cases only (class of case 00, 10-14, 20-22) unless all_classes is set, as in the stage
+ * columns of the site table; the sheet says which.  Small counts are suppressed so that none can
+ * be worked out from the row totals.
  */
 #include "excel_reports.h"
 
@@ -12,11 +14,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+typedef struct {
+    crtk_counts *c;
+    gboolean all_classes;
+} stage_ctx;
+
 static int row_fn(int ncols, const char *const *v, const char *const *names, void *user)
 {
     (void)ncols, (void)names;
-    crtk_counts *c = user;
-    long n = atol(v[5]);
+    stage_ctx *x = user;
+    crtk_counts *c = x->c;
+    if (!x->all_classes && !crtk_report_is_analytic(v[5]))
+        return CRTK_CONTINUE;
+    long n = atol(v[6]);
     int st = crtk_report_stage_group(v[4]);
     crtk_counts_add(c, crtk_report_site_group(v[0], v[1], v[2], v[3]), st, n);
     crtk_counts_add(c, "", st, n); /* all sites */
@@ -26,10 +36,11 @@ static int row_fn(int ncols, const char *const *v, const char *const *names, voi
 gboolean crtk_report_stage(crtk_report *r, GError **error)
 {
     static const char *const specs[] = {"primarySite", "histologicTypeIcdO3", "behaviorCodeIcdO3", "dateOfDiagnosis:4",
-                                        CRTK_REPORT_STAGE_SPEC};
+                                        CRTK_REPORT_STAGE_SPEC, "classOfCase"};
     crtk_counts *c = crtk_counts_new(CRTK_STAGE_COUNT);
     crtk_counts_row(c, "");
-    gboolean ok = crtk_report_aggregate(r, specs, G_N_ELEMENTS(specs), row_fn, c, error);
+    stage_ctx x = {c, r->opt->all_classes};
+    gboolean ok = crtk_report_aggregate(r, specs, G_N_ELEMENTS(specs), row_fn, &x, error);
     if (!ok) {
         crtk_counts_free(c);
         return FALSE;
@@ -62,10 +73,11 @@ gboolean crtk_report_stage(crtk_report *r, GError **error)
     int all = crtk_counts_row(c, "");
     int y;
     char *title = g_strdup_printf("Stage at diagnosis, %d most frequent site groups", r->opt->top);
-    lxw_worksheet *ws = crtk_report_sheet(r, "Stage", title,
-        "Summary Stage 2018 (SEER Summary Stage 2000 for cases before 2018); site groups: SEER Site Recode 2023; "
-        "all classes of case.", &y);
+    char *note = g_strdup_printf("Summary Stage 2018 (SEER Summary Stage 2000 for cases before 2018); site groups: "
+                                 "SEER Site Recode 2023; %s.", crtk_report_classes_text(r));
+    lxw_worksheet *ws = crtk_report_sheet(r, "Stage", title, note, &y);
     g_free(title);
+    g_free(note);
     const char *hdr[2 + 2 * CRTK_STAGE_COUNT];
     hdr[0] = "Site group";
     hdr[1] = "Cases";
@@ -80,31 +92,64 @@ gboolean crtk_report_stage(crtk_report *r, GError **error)
     worksheet_write_string(ws, (lxw_row_t)(y - 1), 2 + CRTK_STAGE_COUNT, "Share of the site's cases", r->f_section);
     int head = y;
     crtk_report_header(r, ws, head, hdr, ncol);
+    /* published: per row, cases = sum of the stages ("All sites" includes the groups not listed,
+     * so the rows above do not add up to it) */
+    int nr = (int)top->len + 1;
+    crtk_supp *sp = crtk_supp_new(nr, 1 + CRTK_STAGE_COUNT);
+    for (int k = 0; k < nr; k++) {
+        int i = k < (int)top->len ? GPOINTER_TO_INT(g_ptr_array_index(top, (guint)k)) : all;
+        crtk_supp_set(sp, k, 0, crtk_counts_row_total(c, i));
+        for (int j = 0; j < CRTK_STAGE_COUNT; j++)
+            crtk_supp_set(sp, k, 1 + j, crtk_counts_get(c, i, j));
+    }
+    crtk_supp_row_sums(sp, 0, 1, CRTK_STAGE_COUNT);
+    crtk_supp_run(sp, r->opt->suppress_below);
     y++;
-    for (guint k = 0; k <= top->len; k++, y++) {
-        int i = k < top->len ? GPOINTER_TO_INT(g_ptr_array_index(top, k)) : all;
-        lxw_format *fc = k < top->len ? r->f_count : r->f_count_total, *fp = k < top->len ? r->f_pct : r->f_pct_total;
-        if (k == top->len)
+    int chart_col = ncol + 1, charted = 0;
+    for (int k = 0; k < nr; k++, y++) {
+        gboolean last = k == (int)top->len;
+        int i = !last ? GPOINTER_TO_INT(g_ptr_array_index(top, (guint)k)) : all;
+        lxw_format *fc = !last ? r->f_count : r->f_count_total, *fp = !last ? r->f_pct : r->f_pct_total;
+        if (last)
             crtk_report_filter(ws, head, y - 1, ncol);
-        worksheet_write_string(ws, (lxw_row_t)y, 0,
-                               k < top->len ? crtk_report_site_label(g_ptr_array_index(c->row_keys, (guint)i))
-                                            : "All sites",
-                               k < top->len ? r->f_label : r->f_label_bold);
-        long tot = crtk_counts_row_total(c, i);
-        crtk_report_count(r, ws, y, 1, tot, fc);
+        const char *label = !last ? crtk_report_site_label(g_ptr_array_index(c->row_keys, (guint)i)) : "All sites";
+        worksheet_write_string(ws, (lxw_row_t)y, 0, label, !last ? r->f_label : r->f_label_bold);
+        long tot = crtk_supp_get(sp, k, 0);
+        gboolean tot_shown = crtk_report_supp_count(r, ws, y, 1, sp, k, 0, fc);
+        gboolean all_shown = tot_shown;
         for (int j = 0; j < CRTK_STAGE_COUNT; j++) {
-            crtk_report_count(r, ws, y, 2 + j, crtk_counts_get(c, i, j), fc);
-            crtk_report_pct(r, ws, y, 2 + CRTK_STAGE_COUNT + j, crtk_counts_get(c, i, j), tot, fp);
+            gboolean shown = crtk_report_supp_count(r, ws, y, 2 + j, sp, k, 1 + j, fc);
+            crtk_report_supp_pct(r, ws, y, 2 + CRTK_STAGE_COUNT + j, crtk_supp_get(sp, k, 1 + j), shown, tot, tot_shown,
+                                 fp);
+            all_shown = all_shown && shown;
+        }
+        /* chart data: the site groups whose shares are all shown */
+        if (!last && all_shown && tot > 0) {
+            int cy = head + 1 + charted;
+            if (!charted) {
+                worksheet_write_string(ws, (lxw_row_t)head, (lxw_col_t)chart_col, "Chart data (shown only)", r->f_header);
+                for (int j = 0; j < CRTK_STAGE_COUNT; j++)
+                    worksheet_write_string(ws, (lxw_row_t)head, (lxw_col_t)(chart_col + 1 + j), crtk_stage_labels[j],
+                                           r->f_header);
+            }
+            worksheet_write_string(ws, (lxw_row_t)cy, (lxw_col_t)chart_col, label, r->f_label);
+            for (int j = 0; j < CRTK_STAGE_COUNT; j++)
+                worksheet_write_number(ws, (lxw_row_t)cy, (lxw_col_t)(chart_col + 1 + j),
+                                       (double)crtk_supp_get(sp, k, 1 + j) / (double)tot, r->f_pct);
+            charted++;
         }
     }
-    if (top->len > 0) {
+    crtk_report_supp_note(r, ws, y + 1, sp);
+    if (charted > 0) {
         lxw_chart *ch = workbook_add_chart(r->wb, LXW_CHART_BAR_STACKED);
+        crtk_report_chart_data(ws, chart_col, chart_col + CRTK_STAGE_COUNT, ch);
         chart_title_set_name(ch, "Stage at diagnosis (share of cases)");
         for (int j = 0; j < CRTK_STAGE_COUNT; j++) {
             lxw_chart_series *s = chart_add_series(ch, NULL, NULL);
-            chart_series_set_categories(s, "Stage", (lxw_row_t)(head + 1), 0, (lxw_row_t)(head + (int)top->len), 0);
-            chart_series_set_values(s, "Stage", (lxw_row_t)(head + 1), (lxw_col_t)(2 + CRTK_STAGE_COUNT + j),
-                                    (lxw_row_t)(head + (int)top->len), (lxw_col_t)(2 + CRTK_STAGE_COUNT + j));
+            chart_series_set_categories(s, "Stage", (lxw_row_t)(head + 1), (lxw_col_t)chart_col,
+                                        (lxw_row_t)(head + charted), (lxw_col_t)chart_col);
+            chart_series_set_values(s, "Stage", (lxw_row_t)(head + 1), (lxw_col_t)(chart_col + 1 + j),
+                                    (lxw_row_t)(head + charted), (lxw_col_t)(chart_col + 1 + j));
             chart_series_set_name(s, crtk_stage_labels[j]);
         }
         chart_axis_set_reverse(ch->y_axis);
@@ -112,8 +157,9 @@ gboolean crtk_report_stage(crtk_report *r, GError **error)
         chart_axis_set_max(ch->x_axis, 1.0);
         chart_legend_set_position(ch, LXW_CHART_LEGEND_BOTTOM);
         lxw_chart_options co = {.x_scale = 2.0, .y_scale = 1.6};
-        worksheet_insert_chart_opt(ws, (lxw_row_t)(y + 2), 0, ch, &co);
+        worksheet_insert_chart_opt(ws, (lxw_row_t)(y + 3), 0, ch, &co);
     }
+    crtk_supp_free(sp);
     for (int j = 0; j < CRTK_STAGE_COUNT; j++)
         g_free(pct_labels[j]);
     g_ptr_array_free(top, TRUE);

@@ -193,6 +193,8 @@ static void km_of(group *g, crtk_km_point out[4])
     crtk_km(g->t, g->e, g->n, at, 4, out);
 }
 
+#define FEW_CASES 10
+
 static void write_estimate(crtk_report *r, lxw_worksheet *ws, int y, int col, const group *g, const crtk_km_point *p)
 {
     if (crtk_report_suppressed(r, g->n) || g->n == 0) {
@@ -200,15 +202,17 @@ static void write_estimate(crtk_report *r, lxw_worksheet *ws, int y, int col, co
             worksheet_write_string(ws, (lxw_row_t)y, (lxw_col_t)(col + i), g->n ? "*" : "", r->f_text_right);
         return;
     }
-    worksheet_write_number(ws, (lxw_row_t)y, (lxw_col_t)col, p->survival, r->f_pct);
+    /* estimates from fewer than FEW_CASES cases are marked (a dagger after the number) */
+    lxw_format *f = g->n < FEW_CASES ? r->f_pct_few : r->f_pct;
+    worksheet_write_number(ws, (lxw_row_t)y, (lxw_col_t)col, p->survival, f);
     if (isnan(p->ci_low))
-        worksheet_write_blank(ws, (lxw_row_t)y, (lxw_col_t)(col + 1), r->f_pct);
+        worksheet_write_blank(ws, (lxw_row_t)y, (lxw_col_t)(col + 1), f);
     else
-        worksheet_write_number(ws, (lxw_row_t)y, (lxw_col_t)(col + 1), p->ci_low, r->f_pct);
+        worksheet_write_number(ws, (lxw_row_t)y, (lxw_col_t)(col + 1), p->ci_low, f);
     if (isnan(p->ci_high))
-        worksheet_write_blank(ws, (lxw_row_t)y, (lxw_col_t)(col + 2), r->f_pct);
+        worksheet_write_blank(ws, (lxw_row_t)y, (lxw_col_t)(col + 2), f);
     else
-        worksheet_write_number(ws, (lxw_row_t)y, (lxw_col_t)(col + 2), p->ci_high, r->f_pct);
+        worksheet_write_number(ws, (lxw_row_t)y, (lxw_col_t)(col + 2), p->ci_high, f);
 }
 
 static int write_group_row(crtk_report *r, lxw_worksheet *ws, int y, const char *site_label, const char *stage_label,
@@ -285,7 +289,8 @@ gboolean crtk_report_survival(crtk_report *r, GError **error)
             "Observed (all causes) Kaplan-Meier survival from diagnosis to last contact or death, as of the date above. "
             "Left out: %ld death-certificate-only or autopsy-only cases and %ld cases with unknown survival time. "
             "Lost: alive without contact for more than 15 months (censored at last contact). "
-            "CoC policy does not permit public reporting of a facility's survival compared with NCDB data.",
+            "CoC policy does not permit public reporting of a facility's survival compared with NCDB data. "
+            "\u2020 estimate from fewer than 10 cases: unreliable.",
             c.excluded_dco, c.excluded_unknown);
         lxw_worksheet *ws = crtk_report_sheet(r, "Survival", "Observed survival by stage at diagnosis", note, &y);
         g_free(note);
@@ -298,7 +303,7 @@ gboolean crtk_report_survival(crtk_report *r, GError **error)
         crtk_report_header(r, ws, head, hdr, ncol);
         worksheet_set_column(ws, 0, 0, 36, NULL);
         worksheet_set_column(ws, 1, 1, 22, NULL);
-        worksheet_set_column(ws, 2, (lxw_col_t)(ncol - 1), 10, NULL);
+        crtk_report_columns(ws, 2, ncol - 1, 10);
         y++;
         for (guint a = 0; a < top->len; a++) {
             const char *site = g_ptr_array_index(top, a);

@@ -5,6 +5,7 @@
  * or Excel.
  */
 #include "followup_worksheets.h"
+#include "crtk/output.h"
 #include "codes.h"
 #include "json.h"
 #include "csv.h"
@@ -27,15 +28,31 @@ static char *plain(int d)
 }
 
 /* Closes a workbook; the file is readable by its owner only (it names patients). */
-static gboolean xlsx_close(lxw_workbook *wb, const char *output, GError **error)
+/* Workbooks go through the output module: libxlsxwriter writes the temporary file, which is
+ * renamed into place (owner-only, whole or not at all) when it closed cleanly. */
+static lxw_workbook *xlsx_new(const char *output, crtk_output **out, GError **error)
+{
+    *out = crtk_output_begin(output, error);
+    if (!*out)
+        return NULL;
+    lxw_workbook *wb = workbook_new(crtk_output_temp_path(*out));
+    if (!wb) {
+        g_set_error(error, CRTK_ERROR, CRTK_ERROR_IO, "%s: cannot write", output);
+        crtk_output_abort(*out);
+        *out = NULL;
+    }
+    return wb;
+}
+
+static gboolean xlsx_close(lxw_workbook *wb, crtk_output *out, const char *output, GError **error)
 {
     lxw_error e = workbook_close(wb);
     if (e != LXW_NO_ERROR) {
         g_set_error(error, CRTK_ERROR, CRTK_ERROR_IO, "%s: cannot write: %s", output, lxw_strerror(e));
+        crtk_output_abort(out);
         return FALSE;
     }
-    chmod(output, 0600);
-    return TRUE;
+    return crtk_output_commit(out, error);
 }
 
 /* ---- the due list ------------------------------------------------------------------------------ */
@@ -365,11 +382,10 @@ void crtk_due_list_write_json(const crtk_due_list *c, FILE *f)
 gboolean crtk_due_list_write_xlsx(const crtk_due_list *c, const char *output, GError **error)
 {
     const crtk_followup_rules *r = &c->rules;
-    lxw_workbook *wb = workbook_new(output);
-    if (!wb) {
-        g_set_error(error, CRTK_ERROR, CRTK_ERROR_IO, "%s: cannot write", output);
+    crtk_output *out;
+    lxw_workbook *wb = xlsx_new(output, &out, error);
+    if (!wb)
         return FALSE;
-    }
     lxw_worksheet *ws = workbook_add_worksheet(wb, "Follow-up list");
     lxw_format *bold = workbook_add_format(wb);
     format_set_bold(bold);
@@ -401,7 +417,7 @@ gboolean crtk_due_list_write_xlsx(const crtk_due_list *c, const char *output, GE
     worksheet_autofilter(ws, 2, 0, (lxw_row_t)(c->rows->len + 2), (lxw_col_t)(ncols - 1));
     worksheet_set_column(ws, 0, (lxw_col_t)(ncols - 2), 14, NULL);
     worksheet_set_column(ws, (lxw_col_t)(ncols - 1), (lxw_col_t)(ncols - 1), 60, NULL);
-    return xlsx_close(wb, output, error);
+    return xlsx_close(wb, out, output, error);
 }
 
 /* ---- the rate worksheet ------------------------------------------------------------------------ */
@@ -516,11 +532,10 @@ void crtk_followup_rate_write_json(const crtk_followup_rate *rate, FILE *f)
 
 gboolean crtk_followup_rate_write_xlsx(const crtk_followup_rate *rate, const char *output, const char *db, GError **error)
 {
-    lxw_workbook *wb = workbook_new(output);
-    if (!wb) {
-        g_set_error(error, CRTK_ERROR, CRTK_ERROR_IO, "%s: cannot write", output);
+    crtk_output *out;
+    lxw_workbook *wb = xlsx_new(output, &out, error);
+    if (!wb)
         return FALSE;
-    }
     lxw_worksheet *ws = workbook_add_worksheet(wb, "Follow-up rates");
     lxw_format *bold = workbook_add_format(wb), *pc = workbook_add_format(wb), *title = workbook_add_format(wb);
     format_set_bold(bold);
@@ -578,6 +593,6 @@ gboolean crtk_followup_rate_write_xlsx(const crtk_followup_rate *rate, const cha
     worksheet_set_column(ws, 0, 0, 18, NULL);
     worksheet_set_column(ws, 1, 1, 44, NULL);
     worksheet_set_column(ws, 2, 6, 10, NULL);
-    return xlsx_close(wb, output, error);
+    return xlsx_close(wb, out, output, error);
 }
 

@@ -8,6 +8,7 @@
  * name, a contact's name).
  */
 #include "letters.h"
+#include "crtk/output.h"
 #include "csv.h"
 #include "codes.h"
 
@@ -757,11 +758,15 @@ static void draw(pdf *d, const block *x)
 
 gboolean crtk_letters_write_pdf(const crtk_letters *l, const char *path, GError **error)
 {
-    cairo_surface_t *surface = cairo_pdf_surface_create(path, PAGE_W, PAGE_H);
+    crtk_output *out = crtk_output_begin(path, error);
+    if (!out)
+        return FALSE;
+    cairo_surface_t *surface = cairo_pdf_surface_create(crtk_output_temp_path(out), PAGE_W, PAGE_H);
     if (cairo_surface_status(surface) != CAIRO_STATUS_SUCCESS) {
         g_set_error(error, CRTK_ERROR, CRTK_ERROR_IO, "%s: cannot write: %s", path,
                     cairo_status_to_string(cairo_surface_status(surface)));
         cairo_surface_destroy(surface);
+        crtk_output_abort(out);
         return FALSE;
     }
     cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, "Follow-up letters");
@@ -801,14 +806,15 @@ gboolean crtk_letters_write_pdf(const crtk_letters *l, const char *path, GError 
     g_object_unref(d.footer);
     cairo_destroy(d.cr);
     cairo_surface_finish(surface);
-    chmod(path, 0600); /* letters name patients: owner only, whatever the caller's umask */
     cairo_status_t st = cairo_surface_status(surface);
     cairo_surface_destroy(surface);
     if (st != CAIRO_STATUS_SUCCESS) {
         g_set_error(error, CRTK_ERROR, CRTK_ERROR_IO, "%s: cannot write: %s", path, cairo_status_to_string(st));
+        crtk_output_abort(out);
         return FALSE;
     }
-    return TRUE;
+    /* letters name patients: the output module creates them owner-only (0600) */
+    return crtk_output_commit(out, error);
 }
 
 /* ---- CSV ----------------------------------------------------------------------------------------- */
@@ -853,7 +859,7 @@ gboolean crtk_letters_write_csv(const crtk_letters *l, const char *path, GError 
         g_string_free(names, TRUE);
     }
     g_free(date);
-    gboolean ok = g_file_set_contents_full(path, s->str, (gssize)s->len, G_FILE_SET_CONTENTS_CONSISTENT, 0600, error);
+    gboolean ok = crtk_output_write_file(path, s->str, s->len, error);
     g_string_free(s, TRUE);
     return ok;
 }

@@ -5,6 +5,7 @@
  * restricted by the selection, run through crtk_store_select; docs/reports.md gives them.
  */
 #include "qa_summary.h"
+#include "crtk/output.h"
 #include "excel_common.h"
 #include "problem.h"
 #include "derived.h"
@@ -695,7 +696,7 @@ gboolean crtk_qa_write_text(const crtk_qa *qa, const char *path, GError **error)
             g_string_append_printf(o, "  %-12s %5d  %-16s %s\n", f->patient_id, f->tumor, f->edit_id, f->message);
         }
     }
-    gboolean ok = g_file_set_contents_full(path, o->str, (gssize)o->len, G_FILE_SET_CONTENTS_CONSISTENT, 0600, error);
+    gboolean ok = crtk_output_write_file(path, o->str, o->len, error);
     g_string_free(o, TRUE);
     return ok;
 }

@@ -35,6 +35,7 @@ void crtk_submission_result_clear(crtk_submission_result *r)
     g_free(r->sha256);
     g_free(r->qa_text);
     g_free(r->qa_xlsx);
+    g_free(r->qa_error);
     if (r->qa.info)
         crtk_qa_clear(&r->qa);
     memset(r, 0, sizeof *r);
@@ -288,16 +289,25 @@ gboolean crtk_submit(crtk_store *s, const crtk_submission_options *o, crtk_submi
         g_ptr_array_insert(r->qa.info, 0, g_strdup(id));
         g_ptr_array_insert(r->qa.info, 0, g_strdup("Transmission"));
     }
+    /* From here on the submission is sent and recorded: a QA summary that cannot be written is
+     * reported as such (r->qa_error), never as a failed submission. */
+    GError *qa_err = NULL;
     r->qa_text = qa_path(o->output, ".qa.txt");
-    if (!crtk_qa_write_text(&r->qa, r->qa_text, error))
-        goto out;
+    gboolean qa_ok = crtk_qa_write_text(&r->qa, r->qa_text, &qa_err);
 #ifdef CRTK_HAVE_XLSXWRITER
-    if (!o->no_qa_xlsx) {
+    if (qa_ok && !o->no_qa_xlsx) {
         r->qa_xlsx = qa_path(o->output, ".qa.xlsx");
-        if (!crtk_qa_write_xlsx(s, &r->qa, r->qa_xlsx, error))
-            goto out;
+        qa_ok = crtk_qa_write_xlsx(s, &r->qa, r->qa_xlsx, &qa_err);
     }
 #endif
+    if (!qa_ok) {
+        if (r->refused) {
+            g_propagate_error(error, qa_err);
+            goto out;
+        }
+        r->qa_error = g_strdup(qa_err->message);
+        g_error_free(qa_err);
+    }
     ok = TRUE;
 out:
     if (c.w)

@@ -1,4 +1,4 @@
-/* test_followup.c — unit tests of the annual follow-up (registry/followup.c, reports/letters.c).
+/* test_followup.c — unit tests of the annual follow-up (registry/followup/, reports/letters.c).
  *
  * One store of 20 made-up patients whose right answers were worked out by hand (the table in
  * make_store): patients 11, 12, 15 and 16 months after their last contact, the dead, every

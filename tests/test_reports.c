@@ -316,22 +316,43 @@ static void test_site_table(void)
 
 static void test_stage(void)
 {
+    /* analytic cases by default, as the stage columns of the site table; the sheet says so */
     char *path = run_report("stage", NULL);
     workbook *w = workbook_read(path);
     int all = find_row(w, 0, "All sites", FALSE);
     g_assert_cmpint(all, >, 0);
-    g_assert_cmpint(num(w, 0, 'B', all), ==, sql_long("SELECT count(*)" FROM));
-    g_assert_cmpint(num(w, 0, 'C', all), ==, sql_long("SELECT count(*)" FROM "WHERE " STAGE " = '0'"));
-    g_assert_cmpint(num(w, 0, 'F', all), ==, sql_long("SELECT count(*)" FROM "WHERE " STAGE " = '7'"));
-    g_assert_cmpint(num(w, 0, 'H', all), ==, sql_long("SELECT count(*)" FROM "WHERE " STAGE " IS NULL OR " STAGE " NOT IN ('0','1','2','3','4','5','7','8')"));
+    g_assert_nonnull(strstr(cell(w, 0, "A4"), "analytic cases only"));
+    g_assert_cmpint(num(w, 0, 'B', all), ==, sql_long("SELECT count(*)" FROM "WHERE " ANALYTIC));
+    g_assert_cmpint(num(w, 0, 'C', all), ==, sql_long("SELECT count(*)" FROM "WHERE " ANALYTIC " AND " STAGE " = '0'"));
+    g_assert_cmpint(num(w, 0, 'F', all), ==, sql_long("SELECT count(*)" FROM "WHERE " ANALYTIC " AND " STAGE " = '7'"));
     /* the first site row is the most frequent site group */
-    GPtrArray *top = sql_codes("SELECT " SITE FROM "WHERE " SITE " <> '99' GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1");
+    GPtrArray *top = sql_codes("SELECT " SITE FROM "WHERE " ANALYTIC " AND " SITE " <> '99' GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1");
     int row = find_row(w, 0, crtk_report_site_label(g_ptr_array_index(top, 0)), FALSE);
-    g_assert_cmpint(row, ==, all - (all - row)); /* present */
-    g_assert_cmpint(num(w, 0, 'D', row), ==, sql_long("SELECT count(*)" FROM "WHERE " SITE " = '%s' AND " STAGE " = '1'",
+    g_assert_cmpint(row, >, 0);
+    g_assert_cmpint(num(w, 0, 'D', row), ==, sql_long("SELECT count(*)" FROM "WHERE " ANALYTIC " AND " SITE " = '%s' AND " STAGE " = '1'",
                                                       (char *)g_ptr_array_index(top, 0)));
+    /* and the site table's stage columns give the same count for that group */
+    char *sp = run_report("site-table", NULL);
+    workbook *ws = workbook_read(sp);
+    int srow = find_row(ws, 0, crtk_report_site_label(g_ptr_array_index(top, 0)), FALSE);
+    g_assert_cmpint(num(ws, 0, 'J', srow), ==, num(w, 0, 'D', row));
+    workbook_free(ws);
+    g_free(sp);
     g_assert_nonnull(g_hash_table_lookup(w->zip, "xl/charts/chart1.xml"));
     g_ptr_array_free(top, TRUE);
+    workbook_free(w);
+    g_free(path);
+
+    /* all classes when asked */
+    crtk_report_options o;
+    crtk_report_options_init(&o);
+    o.all_classes = TRUE;
+    path = run_report("stage", &o);
+    w = workbook_read(path);
+    all = find_row(w, 0, "All sites", FALSE);
+    g_assert_nonnull(strstr(cell(w, 0, "A4"), "all classes of case"));
+    g_assert_cmpint(num(w, 0, 'B', all), ==, sql_long("SELECT count(*)" FROM));
+    g_assert_cmpint(num(w, 0, 'H', all), ==, sql_long("SELECT count(*)" FROM "WHERE " STAGE " IS NULL OR " STAGE " NOT IN ('0','1','2','3','4','5','7','8')"));
     workbook_free(w);
     g_free(path);
 }
@@ -357,6 +378,30 @@ static void test_trends(void)
     int all = find_row(w, 0, "All years", FALSE);
     g_assert_cmpint(num(w, 0, 'B', all), ==, sql_long("SELECT count(*)" FROM));
     g_ptr_array_free(years, TRUE);
+    workbook_free(w);
+    g_free(path);
+
+    /* dated in the last year of diagnosis in the data: that incomplete year is left out, and said */
+    long last = sql_long("SELECT max(substr(t.dateOfDiagnosis, 1, 4))" FROM);
+    char as_of[16];
+    g_snprintf(as_of, sizeof as_of, "%04ld0630", last);
+    crtk_report_options o;
+    crtk_report_options_init(&o);
+    o.as_of = as_of;
+    path = run_report("trends", &o);
+    w = workbook_read(path);
+    g_assert_nonnull(strstr(cell(w, 0, "A4"), "is left out"));
+    all = find_row(w, 0, "All years", FALSE);
+    g_assert_cmpint(num(w, 0, 'A', all - 1), !=, last);
+    g_assert_cmpint(num(w, 0, 'B', all), ==, sql_long("SELECT count(*)" FROM "WHERE coalesce(substr(t.dateOfDiagnosis, 1, 4), '') <> '%ld'", last));
+    workbook_free(w);
+    g_free(path);
+    o.current_year = TRUE;
+    path = run_report("trends", &o);
+    w = workbook_read(path);
+    all = find_row(w, 0, "All years", FALSE);
+    g_assert_cmpint(num(w, 0, 'B', all), ==, sql_long("SELECT count(*)" FROM));
+    g_assert_nonnull(strstr(cell(w, 0, "A4"), "is included"));
     workbook_free(w);
     g_free(path);
 }
@@ -446,6 +491,37 @@ static void test_quality(void)
         int r = find_row(w, 3, f, FALSE);
         g_assert_cmpint(num(w, 3, 'C', r), ==, sql_long("SELECT count(*)" FROM "WHERE t.reportingFacility = '%s'", f));
     }
+    /* the edits sheet lists the failing edits only (all of them when asked), and says so */
+    int failing = 0;
+    for (guint i = 0; i < qa.edits->len; i++)
+        failing += ((crtk_qa_edit *)g_ptr_array_index(qa.edits, i))->failures > 0;
+    g_assert_cmpint(failing, >, 0);
+    for (int pass = 0; pass < 2; pass++) {
+        workbook *wq = w;
+        char *p2 = NULL;
+        if (pass == 1) {
+            crtk_report_options o;
+            crtk_report_options_init(&o);
+            o.all_edits = TRUE;
+            p2 = run_report("quality", &o);
+            wq = workbook_read(p2);
+        }
+        int es = -1;
+        for (guint k = 0; k < wq->sheets->len; k++)
+            if (g_strcmp0(cell(wq, (int)k, "A1"), "Failures per edit") == 0)
+                es = (int)k;
+        g_assert_cmpint(es, >=, 0);
+        int head = find_row(wq, es, "Edit", FALSE), all = find_row(wq, es, "All edits", FALSE);
+        for (int y = head + 1; y < all; y++)
+            if (pass == 0)
+                g_assert_cmpint(num(wq, es, 'D', y), >, 0);
+        g_assert_cmpint(all - head - 1, ==, pass == 0 ? failing : (int)qa.edits->len);
+        g_assert_nonnull(strstr(cell(wq, es, "A4"), pass == 0 ? "Only the" : "All "));
+        if (pass == 1) {
+            workbook_free(wq);
+            g_free(p2);
+        }
+    }
     crtk_qa_clear(&qa);
     g_ptr_array_free(years, TRUE);
     g_ptr_array_free(fac, TRUE);
@@ -491,6 +567,45 @@ static void test_survival(void)
     double s5 = g_ascii_strtod(cell_at(w, 0, 'O', all), NULL);
     g_assert_true(s5 <= s1);
     g_assert_nonnull(g_hash_table_lookup(w->zip, "xl/charts/chart1.xml"));
+    /* estimates from fewer than 10 cases are marked: a row with Cases < 10 has its 1-year estimate
+     * in the style whose number format ends in a dagger, others not */
+    GBytes *st = g_hash_table_lookup(w->zip, "xl/styles.xml");
+    const char *styles = g_bytes_get_data(st, NULL);
+    const char *fmt = strstr(styles, "formatCode=\"0.0%&quot;\u2020&quot;\"");
+    g_assert_nonnull(fmt);
+    int few_id = atoi(strstr(fmt - 40, "numFmtId=\"") + 10);
+    GBytes *sh = g_hash_table_lookup(w->zip, "xl/worksheets/sheet1.xml");
+    char *sx = g_strndup(g_bytes_get_data(sh, NULL), g_bytes_get_size(sh));
+    /* the xf index of each cell style: position in cellXfs */
+    const char *xfs = strstr(styles, "<cellXfs");
+    GArray *xf_fmt = g_array_new(FALSE, FALSE, sizeof(int));
+    for (const char *p = xfs; (p = strstr(p + 1, "<xf ")) && p < strstr(xfs, "</cellXfs>");) {
+        int id = atoi(strstr(p, "numFmtId=\"") + 10);
+        g_array_append_val(xf_fmt, id);
+    }
+    int marked = 0, unmarked = 0;
+    for (int y = find_row(w, 0, "Site group", FALSE) + 1; y < all; y++) {
+        const char *n = cell_at(w, 0, 'C', y), *g = cell_at(w, 0, 'G', y);
+        if (!n || !g || !g_ascii_isdigit(g[0]))
+            continue;
+        char ref[16];
+        g_snprintf(ref, sizeof ref, "<c r=\"G%d\"", y);
+        const char *c = strstr(sx, ref), *sa = c ? strstr(c, " s=\"") : NULL;
+        g_assert_nonnull(sa);
+        int xf = atoi(sa + 4);
+        gboolean is_few = xf < (int)xf_fmt->len && g_array_index(xf_fmt, int, xf) == few_id;
+        g_assert_cmpint(is_few, ==, atol(n) < 10);
+        if (is_few)
+            marked++;
+        else
+            unmarked++;
+    }
+    g_test_message("survival: %d estimates marked as from fewer than 10 cases, %d not", marked, unmarked);
+    g_assert_cmpint(marked, >, 0);
+    g_assert_cmpint(unmarked, >, 0);
+    g_assert_nonnull(strstr(cell(w, 0, "A4"), "fewer than 10 cases"));
+    g_array_free(xf_fmt, TRUE);
+    g_free(sx);
     workbook_free(w);
     g_free(path);
 }
@@ -513,6 +628,202 @@ static void test_followup(void)
     crtk_followup_rate_clear(&rate);
     workbook_free(w);
     g_free(path);
+}
+
+/* ---- can a suppressed cell be worked out from the totals? ----
+ * Independent of the library: the sheet's cells as read back, the sums the layout
+ * publishes, and Gaussian elimination over the hidden cells.  A hidden cell is derivable
+ * when its unit vector is in the row space of the equations restricted to hidden cells. */
+typedef struct {
+    GPtrArray *eqs;   /* int arrays: [n, total ref index, member ref indexes...] */
+    GPtrArray *refs;  /* char*: cell references */
+    GHashTable *idx;  /* ref -> index + 1 */
+} sums;
+
+static int ref_index(sums *q, const char *ref)
+{
+    gpointer v = g_hash_table_lookup(q->idx, ref);
+    if (v)
+        return GPOINTER_TO_INT(v) - 1;
+    char *k = g_strdup(ref);
+    g_ptr_array_add(q->refs, k);
+    g_hash_table_insert(q->idx, k, GINT_TO_POINTER((int)q->refs->len));
+    return (int)q->refs->len - 1;
+}
+
+static void add_sum(sums *q, const char *total, GPtrArray *members)
+{
+    int *e = g_new(int, members->len + 2);
+    e[0] = (int)members->len;
+    e[1] = ref_index(q, total);
+    for (guint k = 0; k < members->len; k++)
+        e[2 + k] = ref_index(q, members->pdata[k]);
+    g_ptr_array_add(q->eqs, e);
+}
+
+static gboolean is_hidden(const char *v)
+{
+    return v && (v[0] == '<' || !strcmp(v, "x"));
+}
+
+/* Number of hidden cells that can be derived; the first one's reference in *which. */
+static int derivable_cells(workbook *w, int sheet, sums *q, char **which)
+{
+    int nref = (int)q->refs->len, nv = 0;
+    int *var = g_new(int, nref);
+    for (int i = 0; i < nref; i++)
+        var[i] = is_hidden(cell(w, sheet, q->refs->pdata[i])) ? nv++ : -1;
+    GPtrArray *m = g_ptr_array_new_with_free_func(g_free);
+    for (guint e = 0; e < q->eqs->len; e++) {
+        const int *x = q->eqs->pdata[e];
+        double *row = g_new0(double, nv + 1);
+        if (var[x[1]] >= 0)
+            row[var[x[1]]] -= 1;
+        for (int k = 0; k < x[0]; k++)
+            if (var[x[2 + k]] >= 0)
+                row[var[x[2 + k]]] += 1;
+        g_ptr_array_add(m, row);
+    }
+    int *piv = g_new(int, nv + 1);
+    guint r = 0;
+    for (int j = 0; j < nv; j++) {
+        piv[j] = -1;
+        guint b = r;
+        for (guint i = r; i < m->len; i++)
+            if (fabs(((double *)m->pdata[i])[j]) > fabs(((double *)m->pdata[b])[j]))
+                b = i;
+        if (r >= m->len || fabs(((double *)m->pdata[b])[j]) < 1e-9)
+            continue;
+        gpointer t = m->pdata[b];
+        m->pdata[b] = m->pdata[r];
+        m->pdata[r] = t;
+        double *pr = m->pdata[r], d = pr[j];
+        for (int k = 0; k < nv; k++)
+            pr[k] /= d;
+        for (guint i = 0; i < m->len; i++) {
+            double *o = m->pdata[i], f = o[j];
+            if (i != r && f != 0)
+                for (int k = 0; k < nv; k++)
+                    o[k] -= f * pr[k];
+        }
+        piv[j] = (int)r++;
+    }
+    int found = 0;
+    for (int i = 0; i < nref; i++) {
+        if (var[i] < 0 || piv[var[i]] < 0)
+            continue;
+        const double *o = m->pdata[piv[var[i]]];
+        gboolean alone = TRUE;
+        for (int k = 0; k < nv; k++)
+            if (k != var[i] && fabs(o[k]) > 1e-9)
+                alone = FALSE;
+        if (alone && found++ == 0 && which)
+            *which = g_strdup(q->refs->pdata[i]);
+    }
+    g_free(piv);
+    g_ptr_array_free(m, TRUE);
+    g_free(var);
+    return found;
+}
+
+static char *ref_of(char col, int row)
+{
+    return g_strdup_printf("%c%d", col, row);
+}
+
+/* The sums the site table publishes: per row B = D+E (class), B = F+G+H (sex), D = I..N
+ * (stage of the analytic cases); per column the "All sites" row = the rows above. */
+static void site_table_sums(workbook *w, sums *q)
+{
+    int head = find_row(w, 0, "Site group", FALSE), all = find_row(w, 0, "All sites", FALSE);
+    g_assert_cmpint(all, >, head + 1);
+    for (int y = head + 1; y <= all; y++) {
+        GPtrArray *mb = g_ptr_array_new_with_free_func(g_free);
+        char *t = ref_of('B', y);
+        g_ptr_array_add(mb, ref_of('D', y));
+        g_ptr_array_add(mb, ref_of('E', y));
+        add_sum(q, t, mb);
+        g_ptr_array_set_size(mb, 0);
+        for (char c = 'F'; c <= 'H'; c++)
+            g_ptr_array_add(mb, ref_of(c, y));
+        add_sum(q, t, mb);
+        g_ptr_array_set_size(mb, 0);
+        for (char c = 'I'; c <= 'N'; c++)
+            g_ptr_array_add(mb, ref_of(c, y));
+        char *d = ref_of('D', y);
+        add_sum(q, d, mb);
+        g_free(d);
+        g_free(t);
+        g_ptr_array_free(mb, TRUE);
+    }
+    const char cols[] = "BDEFGHIJKLMN";
+    for (const char *c = cols; *c; c++) {
+        GPtrArray *mb = g_ptr_array_new_with_free_func(g_free);
+        for (int y = head + 1; y < all; y++)
+            g_ptr_array_add(mb, ref_of(*c, y));
+        char *t = ref_of(*c, all);
+        add_sum(q, t, mb);
+        g_free(t);
+        g_ptr_array_free(mb, TRUE);
+    }
+}
+
+static void test_suppression_not_derivable(void)
+{
+    int thresholds[] = {5, 11, 16, 40};
+    for (size_t k = 0; k < G_N_ELEMENTS(thresholds); k++) {
+        crtk_report_options o;
+        crtk_report_options_init(&o);
+        o.suppress_below = thresholds[k];
+        o.year_from = 2021;
+        o.year_to = 2021;
+        char *path = run_report("site-table", &o);
+        workbook *w = workbook_read(path);
+        sums q = {g_ptr_array_new_with_free_func(g_free), g_ptr_array_new_with_free_func(g_free),
+                  g_hash_table_new(g_str_hash, g_str_equal)};
+        site_table_sums(w, &q);
+        int hidden = 0, small = 0;
+        for (guint i = 0; i < q.refs->len; i++) {
+            const char *v = cell(w, 0, q.refs->pdata[i]);
+            g_assert_nonnull(v);
+            if (is_hidden(v))
+                hidden++;
+            else
+                g_assert_true(atol(v) == 0 || atol(v) >= thresholds[k]);
+            small += v[0] == '<';
+        }
+        char *which = NULL;
+        int n = derivable_cells(w, 0, &q, &which);
+        if (n)
+            g_error("suppress below %d: %d suppressed cells can be worked out from the totals (first %s)",
+                    thresholds[k], n, which);
+        g_test_message("suppress below %d: %d cells hidden (%d small), none derivable", thresholds[k], hidden, small);
+        g_assert_cmpint(small, >, 0);
+        /* shares of a hidden total are hidden; the note says what was done */
+        int head = find_row(w, 0, "Site group", FALSE), all = find_row(w, 0, "All sites", FALSE);
+        for (int y = head + 1; y <= all; y++)
+            if (is_hidden(cell_at(w, 0, 'B', y)))
+                g_assert_cmpstr(cell_at(w, 0, 'C', y), ==, "*");
+        g_assert_nonnull(cell_at(w, 0, 'A', all + 2));
+        g_assert_nonnull(strstr(cell_at(w, 0, 'A', all + 2), "none of them can be worked out"));
+        /* the top-sites sheet hides what the site table hides, and charts shown counts only */
+        int h2 = find_row(w, 1, "Site group", FALSE);
+        int charted = 0;
+        for (int y = h2 + 1; cell_at(w, 1, 'A', y) && cell_at(w, 1, 'B', y); y++) {
+            int r0 = find_row(w, 0, cell_at(w, 1, 'A', y), FALSE);
+            g_assert_cmpint(is_hidden(cell_at(w, 1, 'B', y)), ==, is_hidden(cell_at(w, 0, 'B', r0)));
+            if (!is_hidden(cell_at(w, 1, 'B', y))) {
+                g_assert_cmpstr(cell_at(w, 1, 'H', h2 + 1 + charted), ==, cell_at(w, 1, 'A', y));
+                charted++;
+            }
+        }
+        g_assert_null(cell_at(w, 1, 'H', h2 + 1 + charted));
+        g_hash_table_destroy(q.idx);
+        g_ptr_array_free(q.refs, TRUE);
+        g_ptr_array_free(q.eqs, TRUE);
+        workbook_free(w);
+        g_free(path);
+    }
 }
 
 static void test_suppression_and_selection(void)
@@ -561,6 +872,113 @@ static void test_suppression_and_selection(void)
     g_clear_error(&e);
     g_assert_false(g_file_test(p2, G_FILE_TEST_EXISTS));
     g_free(p2);
+}
+
+/* ---- printing ----
+ * Every workbook of crtk report prints on its own: each sheet's XML read back has the page
+ * setup (fit to one page wide), centring, the footer with the registry name, the date and
+ * "Page N of M", and the header row repeated on every page; wide tables print landscape.
+ * Where LibreOffice is installed, each workbook is also converted to PDF. */
+static const char *find_lo(void)
+{
+    static const char *const names[] = {"soffice", "libreoffice", "localc"};
+    for (size_t i = 0; i < G_N_ELEMENTS(names); i++) {
+        char *p = g_find_program_in_path(names[i]);
+        if (p) {
+            static char found[4096];
+            g_strlcpy(found, p, sizeof found);
+            g_free(p);
+            return found;
+        }
+    }
+    return NULL;
+}
+
+static void print_workbooks(gboolean pdf_wanted)
+{
+    int n;
+    const crtk_report_def *defs = crtk_reports(&n);
+    const char *lo = find_lo();
+    int pdfs = 0;
+    GPtrArray *paths = g_ptr_array_new_with_free_func(g_free);
+    for (int i = 0; i < n; i++) {
+        crtk_report_options o;
+        crtk_report_options_init(&o);
+        o.suppress_below = 11;
+        char *path = run_report(defs[i].name, &o);
+        workbook *w = workbook_read(path);
+        GBytes *wbx = g_hash_table_lookup(w->zip, "xl/workbook.xml");
+        g_assert_nonnull(wbx);
+        const char *wbtext = g_bytes_get_data(wbx, NULL);
+        for (guint k = 0; k < w->sheets->len; k++) {
+            char name[64];
+            g_snprintf(name, sizeof name, "xl/worksheets/sheet%u.xml", k + 1);
+            GBytes *b = g_hash_table_lookup(w->zip, name);
+            char *x = g_strndup(g_bytes_get_data(b, NULL), g_bytes_get_size(b));
+            if (!strstr(x, "<pageSetup") || !strstr(x, "fitToHeight=\"0\"") || !strstr(x, "fitToPage=\"1\"") ||
+                !strstr(x, "<printOptions horizontalCentered=\"1\"") || !strstr(x, "<oddFooter>") ||
+                !strstr(x, "Test Registry") || !strstr(x, "Page &amp;P of &amp;N") || !strstr(x, "As of 2026-06-30"))
+                g_error("%s %s: print setup incomplete", defs[i].name, name);
+            gboolean landscape = strstr(x, "orientation=\"landscape\"") != NULL;
+            g_test_message("%s sheet %u: %s", defs[i].name, k + 1, landscape ? "landscape" : "portrait");
+            g_free(x);
+        }
+        /* a repeated header row on the sheets with a table */
+        g_assert_nonnull(strstr(wbtext, "_xlnm.Print_Titles"));
+        workbook_free(w);
+        g_ptr_array_add(paths, path);
+    }
+    if (lo && pdf_wanted) { /* one LibreOffice run converts them all */
+        char *outdir = g_build_filename(tmpdir, "pdf", NULL);
+        char *profile = g_strdup_printf("-env:UserInstallation=file://%s/lo-profile", tmpdir);
+        GPtrArray *argv = g_ptr_array_new();
+        const char *fixed[] = {lo, "--headless", profile, "--convert-to", "pdf", "--outdir", outdir};
+        for (size_t k = 0; k < G_N_ELEMENTS(fixed); k++)
+            g_ptr_array_add(argv, (gpointer)fixed[k]);
+        for (guint k = 0; k < paths->len; k++)
+            g_ptr_array_add(argv, paths->pdata[k]);
+        g_ptr_array_add(argv, NULL);
+        int status = 1;
+        gchar *out = NULL, *err = NULL;
+        gboolean ran = g_spawn_sync(NULL, (char **)argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status,
+                                    NULL);
+        g_assert_true(ran);
+        for (guint k = 0; k < paths->len; k++) {
+            char *base = g_path_get_basename(paths->pdata[k]);
+            *strrchr(base, '.') = 0;
+            char *pdf = g_strdup_printf("%s/%s.pdf", outdir, base);
+            if (!g_file_test(pdf, G_FILE_TEST_EXISTS))
+                g_error("%s: LibreOffice could not convert it to PDF (exit %d): %s", base, status, err ? err : "");
+            pdfs++;
+            g_free(pdf);
+            g_free(base);
+        }
+        g_ptr_array_free(argv, TRUE);
+        g_free(out);
+        g_free(err);
+        g_free(profile);
+        g_free(outdir);
+    }
+    g_ptr_array_free(paths, TRUE);
+    if (pdf_wanted) {
+        if (!lo && g_strcmp0(g_getenv("CI"), "true") == 0)
+            g_error("LibreOffice is not installed (CI=true): tools/dev/install-deps.sh installs libreoffice-calc");
+        if (!lo)
+            g_test_skip("LibreOffice is not installed: workbooks not converted to PDF "
+                        "(tools/dev/install-deps.sh installs libreoffice-calc)");
+        else
+            g_test_message("%d workbooks converted to PDF by LibreOffice", pdfs);
+    }
+}
+
+static void test_print_setup(void)
+{
+    print_workbooks(FALSE);
+}
+
+static void test_print_pdf(void)
+{
+    print_workbooks(TRUE);
 }
 
 static void test_list(void)
@@ -626,6 +1044,9 @@ int main(int argc, char **argv)
     g_test_add_func("/reports/survival", test_survival);
     g_test_add_func("/reports/followup", test_followup);
     g_test_add_func("/reports/suppression-selection", test_suppression_and_selection);
+    g_test_add_func("/reports/suppression-not-derivable", test_suppression_not_derivable);
+    g_test_add_func("/reports/print-setup", test_print_setup);
+    g_test_add_func("/reports/print-pdf", test_print_pdf);
     int rc = g_test_run();
     crtk_store_close(store);
     char *cmd = g_strdup_printf("rm -rf '%s'", tmpdir);

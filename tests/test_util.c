@@ -122,7 +122,7 @@ char *tu_program(const char *name, const char *what_for)
 {
     char *p = g_find_program_in_path(name);
     if (!p) {
-        char *why = g_strdup_printf("%s is not installed (needed for %s; tools/install-deps.sh installs it)", name,
+        char *why = g_strdup_printf("%s is not installed (needed for %s; tools/dev/install-deps.sh installs it)", name,
                                     what_for);
         tu_skip(why);
         g_free(why);

@@ -2,6 +2,7 @@
 #include "commands.h"
 #include "crtk/dictionary.h"
 #include "crtk/store.h"
+#include "crtk/users.h"
 
 #include <stdarg.h>
 #include <string.h>
@@ -116,7 +117,13 @@ struct crtk_store *crtk_cli_open_store(const char *path, gboolean read_only, con
         g_error_free(error);
         return NULL;
     }
-    crtk_store_set_actor(s, user, command);
+    /* Once a store has named users, --user must name an active one (crtk/users.h). */
+    if (!(read_only && !user) && !crtk_user_set_actor(s, user, command, &error)) {
+        crtk_cli_error("%s", error->message);
+        g_error_free(error);
+        crtk_store_close(s);
+        return NULL;
+    }
     return s;
 }
 

@@ -74,7 +74,23 @@ int cmd_audit(int argc, char **argv)
     GError *error = NULL;
     if (verify) {
         gint64 checked, bad;
-        char *why = NULL;
+        char *why = NULL, *report = NULL;
+        gboolean healthy;
+        if (!crtk_store_quick_check(s, &healthy, &report, &error)) {
+            crtk_cli_error("%s", error->message);
+            g_error_free(error);
+            rc = EXIT_USAGE;
+            goto out;
+        }
+        if (!healthy) {
+            printf("%s: store DAMAGED (SQLite quick_check):\n%s\n", argv[1], report);
+            printf("%s: restore it from a backup (crtk backup); do not write to it\n", argv[1]);
+            g_free(report);
+            rc = EXIT_DATA;
+            goto out;
+        }
+        printf("%s: store healthy (SQLite quick_check: ok)\n", argv[1]);
+        g_free(report);
         if (!crtk_store_audit_verify(s, &checked, &bad, &why, &error)) {
             if (error) {
                 crtk_cli_error("%s", error->message);

@@ -7,6 +7,7 @@
  * failures are shown (the change is saved all the same, as abstracting software does).
  */
 #include "commands.h"
+#include "crtk/duplicates.h"
 #include "crtk/case_view.h"
 #include "crtk/case_edits.h"
 #include "crtk/case_entry.h"
@@ -29,7 +30,9 @@ static int usage(void)
             "       crtk case set DB PATIENT[/TUMOR] ITEM=VALUE...\n"
             "       crtk case delete DB PATIENT[/TUMOR] --yes\n"
             "       crtk case edit DB PATIENT[/TUMOR]        (opens $EDITOR)\n"
-            "PATIENT: patientIdNumber or #ROWID; TUMOR: 1, 2, ... or #ROWID.  Options: --user NAME.\n");
+            "PATIENT: patientIdNumber or #ROWID; TUMOR: 1, 2, ... or #ROWID.  Options: --user NAME.\n"
+            "new refuses a likely duplicate (same SSN; same name and birth date; similar name with the\n"
+            "same birth date or MRN) and lists it; --allow-duplicate adds the patient anyway.\n");
     return EXIT_USAGE;
 }
 
@@ -123,6 +126,45 @@ static void report_edits(crtk_store *s, gint64 patient_id, GPtrArray *items)
     crtk_case_run_edits(s, patient_id, (const char *const *)items->pdata, (int)items->len, stdout);
 }
 
+static gboolean allow_duplicate; /* --allow-duplicate */
+
+/* Likely matches already in the store (crtk/duplicates.h): listed; FALSE (not added) unless --allow-duplicate. */
+static gboolean duplicate_check_passes(crtk_store *s, GPtrArray *items, GPtrArray *values)
+{
+    crtk_dictionary *d = crtk_store_dictionary(s);
+    crtk_record *r = crtk_record_new(d);
+    const char *mrn = NULL;
+    for (guint i = 0; i < items->len; i++) {
+        const crtk_item *it = crtk_dictionary_find(d, items->pdata[i]);
+        if (it && it->level == CRTK_LEVEL_PATIENT)
+            crtk_element_set_str(&r->patient, it->index, values->pdata[i]);
+        if (!strcmp(items->pdata[i], "medicalRecordNumber"))
+            mrn = values->pdata[i];
+    }
+    GError *error = NULL;
+    GPtrArray *dups = crtk_find_duplicates(s, &r->patient, mrn, &error);
+    gboolean ok = TRUE;
+    if (!dups) {
+        crtk_cli_error("%s", error->message);
+        g_error_free(error);
+        ok = FALSE;
+    } else {
+        for (guint i = 0; i < dups->len; i++) {
+            crtk_duplicate *x = dups->pdata[i];
+            crtk_cli_error("possible duplicate: patient %s (%s, born %s): %s", x->patient_key, x->name, x->birth_date,
+                           x->reason);
+        }
+        if (dups->len && !allow_duplicate) {
+            crtk_cli_error("not added: open the patient above (crtk case show DB PATIENT), or add --allow-duplicate "
+                           "if this is another person");
+            ok = FALSE;
+        }
+        g_ptr_array_free(dups, TRUE);
+    }
+    crtk_record_free(r);
+    return ok;
+}
+
 static int do_new(crtk_store *s, int argc, char **argv, gint64 patient_to)
 {
     GPtrArray *items = g_ptr_array_new_with_free_func(g_free), *values = g_ptr_array_new_with_free_func(g_free);
@@ -131,6 +173,8 @@ static int do_new(crtk_store *s, int argc, char **argv, gint64 patient_to)
     crtk_case_created made = {0};
     if (!parse_assignments(argc, argv, items, values)) {
         rc = EXIT_USAGE;
+    } else if (!patient_to && !duplicate_check_passes(s, items, values)) {
+        rc = EXIT_DATA;
     } else if (!crtk_case_create(s, patient_to, (const char *const *)items->pdata, (const char *const *)values->pdata,
                                  (int)items->len, &made, &error)) {
         print_error_lines(error->message, "");
@@ -250,6 +294,8 @@ int cmd_case(int argc, char **argv)
             user = argv[++i];
         else if (!strcmp(argv[i], "--format") && i + 1 < argc)
             format = argv[++i];
+        else if (!strcmp(argv[i], "--allow-duplicate"))
+            allow_duplicate = TRUE;
         else if (!strcmp(argv[i], "--yes") || !strcmp(argv[i], "-y"))
             yes = TRUE;
         else

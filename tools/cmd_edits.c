@@ -6,12 +6,15 @@
  * Exit 0 when every edit passes, 1 when any fails, 2 on usage or read errors.
  */
 #include "commands.h"
+#include "crtk/output.h"
 #include "crtk/store_edits.h"
 #include "crtk/edits_xlsx.h"
 #include "crtk/edits.h"
 #include "crtk/json.h"
 #include "crtk/csv.h"
 #include "crtk/naaccr_read.h"
+#include "crtk/metafile_store.h"
+#include "cmd_edits_metafile.h"
 
 #include <errno.h>
 #include <string.h>
@@ -33,6 +36,7 @@ typedef struct {
     GString *line;
     crtk_edits_xlsx *xlsx;  /* --format xlsx */
     gboolean show_unchecked;    /* --list --unchecked */
+    mf_edits_run *mf;       /* --metafile */
 } edits_run;
 
 static int on_failure(const crtk_edit_failure *f, void *user)
@@ -127,6 +131,8 @@ static crtk_edits *edits_for(edits_run *r, crtk_dictionary *dict)
 static int on_patient(crtk_record *rec, void *user)
 {
     edits_run *r = user;
+    if (r->mf)
+        return mf_edits_run_record(r->mf, rec) ? CRTK_CONTINUE : CRTK_ABORT;
     crtk_edits *e = edits_for(r, rec->dict);
     if (!e)
         return CRTK_ABORT;
@@ -303,7 +309,8 @@ static int list_edits(edits_run *r, const char *version)
 int cmd_edits(int argc, char **argv)
 {
     char *set = NULL, *dir = NULL, *format = NULL, *output = NULL, *from = NULL, *version = NULL;
-    char *record_type = NULL, *today = NULL, *where = NULL;
+    char *record_type = NULL, *today = NULL, *where = NULL, *metafile = NULL, *only = NULL, *describe = NULL, *as_of = NULL;
+    crtk_metafile *mf = NULL;
     char **user_dicts = NULL;
     gboolean list = FALSE, no_grouping = FALSE, show_skipped = FALSE, show_unchecked = FALSE;
     gint max = 0;
@@ -316,7 +323,11 @@ int cmd_edits(int argc, char **argv)
         {"unchecked", 0, 0, G_OPTION_ARG_NONE, &show_unchecked, "list the items no edit of the set checks (with --list, or after a run)", NULL},
         {"skipped", 0, 0, G_OPTION_ARG_NONE, &show_skipped, "also list the edits skipped because the file's dictionary lacks their items", NULL},
         {"max-failures", 0, 0, G_OPTION_ARG_INT, &max, "print at most N failures (all are counted)", "N"},
-        {"today", 0, 0, G_OPTION_ARG_STRING, &today, "date for the not-in-the-future checks (CCYYMMDD; default today)", "DATE"},
+        {"today", 0, 0, G_OPTION_ARG_STRING, &today, "date for the not-in-the-future checks and DT_TODAY (CCYYMMDD; env CRTK_TODAY; default today)", "DATE"},
+        {"as-of", 0, 0, G_OPTION_ARG_STRING, &as_of, "alias of --today", "DATE"},
+        {"metafile", 'm', 0, G_OPTION_ARG_FILENAME, &metafile, "run the edits of an EDITS metafile (.smf, the state's edits) instead of crtk's", "F.smf"},
+        {"edits", 0, 0, G_OPTION_ARG_STRING, &only, "with --metafile: only these edits (EditTags, comma-separated)", "ID,..."},
+        {"describe", 0, 0, G_OPTION_ARG_STRING, &describe, "with --metafile: print an edit's description, fields and logic", "ID"},
         {"user-dictionary", 'u', 0, G_OPTION_ARG_FILENAME_ARRAY, &user_dicts, "NAACCR user dictionary XML (repeatable)", "FILE"},
         {"from", 0, 0, G_OPTION_ARG_STRING, &from, "input format: xml, flat or csv (default: from the name or content)", "FMT"},
         {"naaccr-version", 0, 0, G_OPTION_ARG_STRING, &version, "version of a CSV file; with --list, the dictionary to list for", "V"},
@@ -339,6 +350,7 @@ int cmd_edits(int argc, char **argv)
     r.by_dict = g_hash_table_new(g_direct_hash, g_direct_equal);
     r.all = g_ptr_array_new_with_free_func((GDestroyNotify)crtk_edits_free);
     r.out = stdout;
+    crtk_output *out_file = NULL; /* -o FILE, written whole or not at all (crtk/output.h) */
     GPtrArray *dicts = NULL;
     if (!crtk_cli_parse(ctx, &argc, &argv, &rc))
         goto out;
@@ -355,6 +367,42 @@ int cmd_edits(int argc, char **argv)
         r.format = OUT_XLSX;
     else {
         crtk_cli_error("edits: --format must be text, json, csv or xlsx");
+        rc = EXIT_USAGE;
+        goto out;
+    }
+    if (!today && as_of)
+        today = g_strdup(as_of);
+    if (!today && g_getenv("CRTK_TODAY"))
+        today = g_strdup(g_getenv("CRTK_TODAY"));
+    if (metafile) {
+        GError *error = NULL;
+        mf = crtk_metafile_open(metafile, &error);
+        if (!mf) {
+            crtk_cli_error("edits: %s", error->message);
+            g_error_free(error);
+            rc = EXIT_USAGE;
+            goto out;
+        }
+        if (!crtk_cli_metafile_today(mf, today)) {
+            rc = EXIT_USAGE;
+            goto out;
+        }
+        if (describe) {
+            const crtk_mf_edit_info *e = crtk_metafile_find_edit(mf, describe);
+            if (!e) {
+                crtk_cli_error("edits: %s has no edit %s", crtk_metafile_name(mf), describe);
+                rc = EXIT_USAGE;
+            } else
+                crtk_cli_metafile_describe(mf, e, stdout);
+            goto out;
+        }
+        if (list) {
+            rc = mf_edits_list(mf, set, stdout, r.format == OUT_JSON);
+            goto out;
+        }
+        r.mf = mf_edits_run_new(mf, set, only, on_failure, &r);
+    } else if (only || describe) {
+        crtk_cli_error("edits: --edits and --describe go with --metafile");
         rc = EXIT_USAGE;
         goto out;
     }
@@ -381,9 +429,12 @@ int cmd_edits(int argc, char **argv)
             goto out;
         }
     } else if (output && !list) {
-        r.out = fopen(output, "w");
+        GError *error = NULL;
+        out_file = crtk_output_begin(output, &error);
+        r.out = out_file ? crtk_output_stream(out_file, &error) : NULL;
         if (!r.out) {
-            crtk_cli_error("edits: cannot write %s: %s", output, g_strerror(errno));
+            crtk_cli_error("edits: %s", error->message);
+            g_error_free(error);
             r.out = stdout;
             rc = EXIT_USAGE;
             goto out;
@@ -442,8 +493,37 @@ int cmd_edits(int argc, char **argv)
                 rc = EXIT_USAGE;
                 goto out;
             }
-            crtk_edits *e = edits_for(&r, crtk_store_dictionary(s));
             GError *error = NULL;
+            if (!metafile && !r.mf && !list) {
+                /* the store's recorded state metafile (crtk metafile use) */
+                char *mset = NULL;
+                mf = crtk_metafile_open_for_store(s, &mset, &error);
+                if (error) {
+                    crtk_cli_error("edits: %s", error->message);
+                    g_clear_error(&error);
+                    crtk_store_close(s);
+                    rc = EXIT_USAGE;
+                    goto out;
+                }
+                if (mf) {
+                    if (!crtk_cli_metafile_today(mf, today)) {
+                        g_free(mset);
+                        crtk_store_close(s);
+                        rc = EXIT_USAGE;
+                        goto out;
+                    }
+                    if (!set && mset)
+                        set = g_strdup(mset);
+                    r.mf = mf_edits_run_new(mf, set, only, on_failure, &r);
+                }
+                g_free(mset);
+            }
+            crtk_edits *e = r.mf ? NULL : edits_for(&r, crtk_store_dictionary(s));
+            if (r.mf && !mf_edits_run_store(r.mf, s, where, &error)) {
+                crtk_cli_error("edits: %s", mf_edits_run_error(r.mf) ? mf_edits_run_error(r.mf)->message : error->message);
+                g_clear_error(&error);
+                rc = EXIT_USAGE;
+            }
             if (e && !crtk_store_run_edits(s, e, where, on_failure, &r, &error)) {
                 crtk_cli_error("edits: %s", error->message);
                 g_error_free(error);
@@ -464,6 +544,11 @@ int cmd_edits(int argc, char **argv)
             goto out;
         }
         int res = crtk_naaccr_read_file(argv[i], f, &o, &h, &r, &st);
+        if (r.mf && mf_edits_run_error(r.mf)) {
+            crtk_cli_error("edits: %s", mf_edits_run_error(r.mf)->message);
+            rc = EXIT_USAGE;
+            goto out;
+        }
         if (r.error) {
             crtk_cli_error("edits: %s", r.error->message);
             rc = EXIT_USAGE;
@@ -510,7 +595,12 @@ int cmd_edits(int argc, char **argv)
         sum = stdout;
     else if (r.format == OUT_CSV)
         sum = stderr;
-    summary(&r, sum, files);
+    if (r.mf) {
+        mf_edits_run_summary(r.mf, sum, r.format == OUT_JSON && sum == r.out, files);
+        if (rc == EXIT_OK && mf_edits_run_failures(r.mf))
+            rc = EXIT_DATA;
+    } else
+        summary(&r, sum, files);
     if (rc == EXIT_OK) {
         for (guint i = 0; i < r.all->len; i++)
             if (crtk_edits_stats_get(r.all->pdata[i]).failures)
@@ -518,13 +608,27 @@ int cmd_edits(int argc, char **argv)
     }
 out:
     if (r.xlsx)
-        crtk_edits_xlsx_close(r.xlsx, r.all, NULL);
-    if (r.out && r.out != stdout && fclose(r.out) != 0 && rc != EXIT_USAGE) {
-        crtk_cli_error("edits: cannot write %s", output);
-        rc = EXIT_USAGE;
+        crtk_edits_xlsx_abandon(r.xlsx);
+    if (r.out && r.out != stdout) {
+        if (rc == EXIT_USAGE) {
+            fclose(r.out);
+            crtk_output_abort(out_file);
+        } else {
+            GError *error = NULL;
+            if (!crtk_output_fclose(out_file, r.out, &error)) {
+                crtk_cli_error("edits: %s", error->message);
+                g_error_free(error);
+                rc = EXIT_USAGE;
+            }
+        }
+    } else {
+        crtk_output_abort(out_file);
     }
     if (dicts)
         g_ptr_array_free(dicts, TRUE);
+    mf_edits_run_free(r.mf);
+    crtk_metafile_free(mf);
+    g_free(metafile), g_free(only), g_free(describe), g_free(as_of);
     g_ptr_array_free(r.all, TRUE);
     g_hash_table_destroy(r.by_dict);
     g_string_free(r.line, TRUE);

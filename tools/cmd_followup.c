@@ -6,6 +6,7 @@
  * subcommand is in tools/cmd_followup_NAME.c.
  */
 #include "cmd_followup.h"
+#include "crtk/output.h"
 
 #include <errno.h>
 #include <string.h>
@@ -74,24 +75,36 @@ const char *fu_output_format(const char *cmd, const char *format, const char *ou
     return fmt;
 }
 
+/* The one output file of a follow-up command (written through crtk/output.h). */
+static crtk_output *fu_out;
+
 FILE *fu_open_output(const char *output)
 {
     if (!output || !strcmp(output, "-"))
         return stdout;
-    FILE *f = fopen(output, "w");
-    if (!f)
-        crtk_cli_error("%s: cannot write: %s", output, g_strerror(errno));
+    GError *error = NULL;
+    fu_out = crtk_output_begin(output, &error);
+    FILE *f = fu_out ? crtk_output_stream(fu_out, &error) : NULL;
+    if (!f) {
+        crtk_cli_error("%s", error->message);
+        g_error_free(error);
+        crtk_output_abort(fu_out);
+        fu_out = NULL;
+    }
     return f;
 }
 
 gboolean fu_close_output(FILE *f, const char *output)
 {
     if (f == stdout)
-        return fflush(f) == 0;
-    gboolean ok = !ferror(f);
-    ok = fclose(f) == 0 && ok;
-    if (!ok)
-        crtk_cli_error("%s: cannot write", output);
+        return fflush(f) == 0 && !ferror(f);
+    GError *error = NULL;
+    gboolean ok = crtk_output_fclose(fu_out, f, &error);
+    fu_out = NULL;
+    if (!ok) {
+        crtk_cli_error("%s", error->message);
+        g_error_free(error);
+    }
     return ok;
 }
 

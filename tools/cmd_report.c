@@ -70,6 +70,7 @@ int cmd_report(int argc, char **argv)
     char *output = NULL, *where = NULL, *years = NULL, *as_of = NULL, *format = NULL, *set = NULL;
     int suppress = 0, top = 10;
     gboolean list = FALSE;
+    gboolean all_classes = FALSE, current_year = FALSE, all_edits = FALSE;
     GOptionEntry entries[] = {
         {"output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "workbook to write (.xlsx)", "FILE"},
         {"where", 0, 0, G_OPTION_ARG_STRING, &where, "SQL condition over tumor and patient columns (read-only)", "SQL"},
@@ -78,6 +79,9 @@ int cmd_report(int argc, char **argv)
         {"top", 0, 0, G_OPTION_ARG_INT, &top, "number of top site groups (stage, trends, survival; default 10)", "N"},
         {"as-of", 0, 0, G_OPTION_ARG_STRING, &as_of, "date of the report, YYYYMMDD (default today)", "DATE"},
         {"set", 0, 0, G_OPTION_ARG_STRING, &set, "quality: edit set to run (default state-submission; none to skip)", "SET"},
+        {"all-classes", 0, 0, G_OPTION_ARG_NONE, &all_classes, "stage and site tables: stage of every class of case (default: analytic cases)", NULL},
+        {"current-year", 0, 0, G_OPTION_ARG_NONE, &current_year, "trends: keep the current, incomplete year of diagnosis", NULL},
+        {"all-edits", 0, 0, G_OPTION_ARG_NONE, &all_edits, "quality: list every edit of the set, not only the failing ones", NULL},
         {"list", 'l', 0, G_OPTION_ARG_NONE, &list, "describe the reports", NULL},
         {"format", 'f', 0, G_OPTION_ARG_STRING, &format, "--list output: text (default) or json (JSON Lines)", "FMT"},
         {NULL}};
@@ -144,6 +148,9 @@ int cmd_report(int argc, char **argv)
         goto out;
     }
     o.where = where;
+    o.all_classes = all_classes;
+    o.current_year = current_year;
+    o.all_edits = all_edits;
     o.suppress_below = suppress;
     o.top = top;
     o.as_of = as_of;

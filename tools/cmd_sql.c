@@ -59,7 +59,10 @@ static int print_row(int n, const char *const *v, const char *const *names, void
 int cmd_sql(int argc, char **argv)
 {
     char *format = NULL;
+    int time_limit = 60;
     GOptionEntry entries[] = {
+        {"time-limit", 0, 0, G_OPTION_ARG_INT, &time_limit, "stop a query after SECONDS (default 60; 0 none)",
+         "SECONDS"},
         {"format", 0, 0, G_OPTION_ARG_STRING, &format, "csv (default), json (JSON Lines) or text", "FMT"},
         {NULL}};
     GOptionContext *ctx = g_option_context_new("DB \"SELECT ...\" - a read-only query with crtk's SQL functions");
@@ -97,6 +100,7 @@ int cmd_sql(int argc, char **argv)
         goto out;
     }
     GError *error = NULL;
+    crtk_store_set_query_time_limit(s, time_limit < 0 ? 0 : time_limit);
     if (!crtk_store_select(s, argv[2], NULL, 0, print_row, &c, &error)) {
         crtk_cli_error("%s", error->message);
         g_error_free(error);

@@ -190,6 +190,12 @@ int cmd_submit(int argc, char **argv)
     }
     if (res.reason)
         fprintf(stderr, "crtk: sent with --force: %s\n", res.reason);
+    if (res.qa_error) {
+        crtk_cli_error("submit: %s: sent and recorded (transmission %" G_GINT64_FORMAT
+                       "); only the QA summary failed: %s", output, res.transmission_id, res.qa_error);
+        rc = EXIT_DATA;
+        goto out;
+    }
     fprintf(stderr,
             "crtk: %s: transmission %" G_GINT64_FORMAT ": %ld patient%s, %ld tumor%s, %ld tumor%s failing edits (%.2f%%); "
             "sha256 %s; QA summary %s%s%s (%.2f s)\n",

@@ -1,5 +1,6 @@
 /* crtk.c — the crtk command: finds the subcommand and hands over (see tools/commands.h). */
 #include "commands.h"
+#include "crtk/output.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -19,9 +20,13 @@ static const crtk_command commands[] = {
     {"sql", "a read-only SQL query over a store, with derived variables as functions", cmd_sql},
     {"codes", "look up codes of coded items (sites, histologies, ...)", cmd_codes},
     {"edits", "run the edits on a store or a file", cmd_edits},
+    {"metafile", "look into an EDITS metafile (.smf) and debug its statements", cmd_metafile},
     {"followup", "the annual follow-up: due lists, posting, letters, rates", cmd_followup},
     {"submit", "make a state/national submission with its QA summary", cmd_submit},
     {"report", "Excel summaries of a store", cmd_report},
+    {"user", "named users of a store and their roles", cmd_user},
+    {"serve", "the registrar's workspace in a browser (a local web server)", cmd_serve},
+    {"stage", "SEER staging (EOD, TNM, CS, Pediatric): schema, derived stage, input problems", cmd_stage},
     {NULL, NULL, NULL}};
 
 static void usage(FILE *f)
@@ -35,6 +40,18 @@ static void usage(FILE *f)
                "Exit status: 0 success, 1 the data has problems, 2 usage or system error.\n");
 }
 
+/* A write error on standard output (a full disk, a closed pipe) is never a success. */
+static int finish(int rc)
+{
+    GError *error = NULL;
+    if (!crtk_output_close_stdout(&error)) {
+        fprintf(stderr, "crtk: %s\n", error->message);
+        g_error_free(error);
+        return 2;
+    }
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     /* Registry data is about people: every file crtk creates is readable by its owner only. */
@@ -45,15 +62,15 @@ int main(int argc, char **argv)
     }
     if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
         usage(stdout);
-        return 0;
+        return finish(0);
     }
     if (!strcmp(argv[1], "--version")) {
         printf("crtk %s\n", CRTK_VERSION_STRING);
-        return 0;
+        return finish(0);
     }
     for (const crtk_command *c = commands; c->name; c++)
         if (!strcmp(argv[1], c->name))
-            return c->run(argc - 1, argv + 1);
+            return finish(c->run(argc - 1, argv + 1));
     const char *names[G_N_ELEMENTS(commands)];
     size_t n = 0;
     for (const crtk_command *c = commands; c->name; c++)

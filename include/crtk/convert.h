@@ -33,6 +33,8 @@ CRTK_API crtk_header *crtk_converter_header(crtk_converter *c, const crtk_header
 CRTK_API void crtk_converter_report(const crtk_converter *c, const char *file, crtk_problem_fn fn, void *user);
 /* The dictionary converted to. */
 CRTK_API crtk_dictionary *crtk_converter_target(const crtk_converter *c);
+/* The target item index a source item's values go to, or -1 when they are dropped. */
+CRTK_API int crtk_converter_target_of(const crtk_converter *c, int source_index);
 /* Total values dropped. */
 CRTK_API long crtk_converter_dropped(const crtk_converter *c);
 

@@ -53,5 +53,8 @@
 #include "case_edits.h"
 #include "case_entry.h"
 #include "followup.h"
+#include "metafile.h"
+#include "metafile_store.h"
+#include "staging.h"
 
 #endif

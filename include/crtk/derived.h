@@ -120,9 +120,11 @@ CRTK_API const char *crtk_iccc_major(const char *iccc_recode);
 
 /* ---- survival time (SEER rules, per patient) ------------------------------------ */
 
-/* One tumour of a patient.  Date parts as coded; anything out of range (0, 99,
- * 9999, negative) is unknown.  Patient items (DOLC, vital status, birth) are given
- * per tumour as in flat files; they must agree for survival to be computable. */
+/* One tumour of a patient.  Date parts as coded: 9999 (year) and 99 (month, day)
+ * are unknown, a negative value is a blank part; impossible parts (month 13, day
+ * 31 of April) are treated as unknown where the rules say so (docs/derived.md).
+ * Patient items (DOLC, vital status, birth) are given per tumour as in flat files;
+ * they must agree for survival to be computable. */
 typedef struct crtk_survival_tumor {
     int dx_year, dx_month, dx_day;
     int dolc_year, dolc_month, dolc_day;
@@ -151,7 +153,9 @@ typedef struct crtk_survival_options {
 } crtk_survival_options;
 
 /* Computes survival for the n tumours of one patient (out has n entries) and the
- * patient's Vital Status Recode [1762] into vsr ("0", "1" or "" when blank). */
+ * patient's Vital Status Recode [1762] into vsr (the vital status as coded, "1" when
+ * last seen after the cut-off year, "" when blank), exactly as the SEER reference
+ * implementation (imsweb/algorithms SurvivalTimeUtils 2.2) does; see docs/derived.md. */
 CRTK_API void crtk_survival_compute(const crtk_survival_tumor *tumors, int n, const crtk_survival_options *opt,
                            crtk_survival_result *out, char vsr[2]);
 

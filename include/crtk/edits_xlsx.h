@@ -13,4 +13,7 @@ CRTK_API void crtk_edits_xlsx_add(crtk_edits_xlsx *x, const char *file, const cr
 /* Adds the summary sheet from the statistics of the edit sets run, and writes the file. */
 CRTK_API gboolean crtk_edits_xlsx_close(crtk_edits_xlsx *x, GPtrArray *edit_sets, GError **error);
 
+/* Closes without keeping anything: the target is left as it was. */
+CRTK_API void crtk_edits_xlsx_abandon(crtk_edits_xlsx *x);
+
 #endif

@@ -27,6 +27,9 @@ typedef struct crtk_report_options {
     const char *selection_text;  /* the selection in words, instead of the one made from where and years */
     const char *edit_set;        /* quality: edit set to run (default state-submission; "" = none) */
     const struct crtk_qa *qa;    /* quality: show these results instead of computing them (submission QA) */
+    gboolean all_classes;        /* stage and site tables: stage of all classes of case (default: analytic only) */
+    gboolean current_year;       /* trends: keep the current (incomplete) year of diagnosis (default: left out) */
+    gboolean all_edits;          /* quality: list every edit of the set (default: failing edits only) */
 } crtk_report_options;
 
 CRTK_API void crtk_report_options_init(crtk_report_options *o);
@@ -46,7 +49,8 @@ typedef struct crtk_report {
     int as_of_year;
     /* formats */
     lxw_format *f_title, *f_subtitle, *f_note, *f_header, *f_label, *f_label_bold, *f_count, *f_count_total,
-        *f_pct, *f_pct_total, *f_dec, *f_text_right, *f_ok, *f_bad, *f_section;
+        *f_pct, *f_pct_total, *f_dec, *f_text_right, *f_ok, *f_bad, *f_section,
+        *f_pct_few;  /* a share from fewer than 10 cases: "45.0%†" in grey italics */
 } crtk_report;
 
 /* Item specs (crtk_store_aggregate) reports share: the sex item of any NAACCR version
@@ -66,7 +70,19 @@ CRTK_API gboolean crtk_report_scan(crtk_report *r, const char *const *specs, int
  * note when given).  Returns the sheet; *row is set to the first free row. */
 CRTK_API lxw_worksheet *crtk_report_sheet(crtk_report *r, const char *sheet_name, const char *title, const char *note,
                                  int *row);
-/* Writes a header row and freezes the panes below it and right of the first column. */
+/* Print setup shared by every sheet (called by crtk_report_sheet): fit to page width, footer
+ * with the registry name, the report date and "Page N of M". */
+CRTK_API void crtk_report_print_setup(crtk_report *r, lxw_worksheet *ws);
+/* Orientation for a table table_width characters wide (landscape past a portrait page) and the
+ * header row repeated on every printed page (header_row < 0: none). */
+CRTK_API void crtk_report_print_layout(lxw_worksheet *ws, int header_row, double table_width);
+/* Sets the width of columns first..last (one column at a time). */
+CRTK_API void crtk_report_columns(lxw_worksheet *ws, int first_col, int last_col, double width);
+/* Hides the columns holding a chart's data (so they are not printed) and lets the chart plot
+ * hidden cells. */
+CRTK_API void crtk_report_chart_data(lxw_worksheet *ws, int first_col, int last_col, lxw_chart *chart);
+/* Writes a header row (wrapped, tall enough for its longest label), freezes the panes below it
+ * and right of the first column, repeats it on every printed page and picks the orientation. */
 CRTK_API void crtk_report_header(crtk_report *r, lxw_worksheet *ws, int row, const char *const *labels, int n);
 /* Filter buttons on the header row over the rows below it (leave total rows out of last_row). */
 CRTK_API void crtk_report_filter(lxw_worksheet *ws, int header_row, int last_row, int ncols);
@@ -76,6 +92,47 @@ CRTK_API gboolean crtk_report_count(crtk_report *r, lxw_worksheet *ws, int row, 
 CRTK_API void crtk_report_pct(crtk_report *r, lxw_worksheet *ws, int row, int col, long n, long d, lxw_format *f);
 /* TRUE when a count would be hidden. */
 CRTK_API gboolean crtk_report_suppressed(const crtk_report *r, long n);
+
+/* ---- small-cell suppression that cannot be undone ----
+ * A table of counts (nrows x ncols, totals included as ordinary cells) and the sums it
+ * publishes ("this cell is the sum of those").  crtk_supp_run hides the counts from 1 to
+ * below-1 (primary) and then further cells (complementary: the smallest counts of the same
+ * sums) until no hidden cell can be worked out from the shown cells and the sums — checked
+ * by linear algebra over all the sums together, not one sum at a time. */
+typedef struct crtk_supp crtk_supp;
+typedef enum { CRTK_SUPP_SHOWN = 0, CRTK_SUPP_PRIMARY, CRTK_SUPP_COMPLEMENT } crtk_supp_state;
+
+CRTK_API crtk_supp *crtk_supp_new(int nrows, int ncols);
+CRTK_API void crtk_supp_free(crtk_supp *s);
+CRTK_API void crtk_supp_set(crtk_supp *s, int row, int col, long n);
+CRTK_API long crtk_supp_get(const crtk_supp *s, int row, int col);
+/* Publishes: cell (trow, tcol) = sum of the n cells (rows[k], cols[k]). */
+CRTK_API void crtk_supp_sum(crtk_supp *s, int trow, int tcol, const int *rows, const int *cols, int n);
+/* Publishes, for every row, (row, tcol) = sum of columns c0..c1 of that row. */
+CRTK_API void crtk_supp_row_sums(crtk_supp *s, int tcol, int c0, int c1);
+/* Publishes, for every column c in c0..c1, (trow, c) = sum of rows r0..r1 of that column. */
+CRTK_API void crtk_supp_col_sums(crtk_supp *s, int trow, int r0, int r1, int c0, int c1);
+/* Hides (see above); below <= 1 hides nothing. */
+CRTK_API void crtk_supp_run(crtk_supp *s, int below);
+CRTK_API crtk_supp_state crtk_supp_state_of(const crtk_supp *s, int row, int col);
+CRTK_API int crtk_supp_count(const crtk_supp *s, crtk_supp_state st);
+/* TRUE when some hidden cell's value follows from the shown cells and the sums (used by
+ * crtk_supp_run and by the tests); *cell gets its index (row * ncols + col) if given. */
+CRTK_API gboolean crtk_supp_derivable(const crtk_supp *s, int *cell);
+/* Writes cell (row, col) of the table at sheet position (y, x): the count, "<N" (primary) or
+ * "x" (complementary).  Returns TRUE when the count is shown. */
+CRTK_API gboolean crtk_report_supp_count(crtk_report *r, lxw_worksheet *ws, int y, int x, const crtk_supp *s, int row, int col,
+                                 lxw_format *f);
+/* A share n/d that is written only when both counts are shown ("*" otherwise). */
+CRTK_API void crtk_report_supp_pct(crtk_report *r, lxw_worksheet *ws, int y, int x, long n, gboolean n_shown, long d,
+                          gboolean d_shown, lxw_format *f);
+/* The note under the table saying what was suppressed and why (nothing when none was). */
+CRTK_API void crtk_report_supp_note(crtk_report *r, lxw_worksheet *ws, int y, const crtk_supp *s);
+
+/* TRUE for an analytic case (class of case 00, 10-14, 20-22). */
+CRTK_API gboolean crtk_report_is_analytic(const char *class_of_case);
+/* Words for the notes: "analytic cases only (class of case 00, 10-14, 20-22)" or "all classes of case". */
+CRTK_API const char *crtk_report_classes_text(const crtk_report *r);
 
 /* Year of diagnosis of a NAACCR date text, 0 if unknown. */
 CRTK_API int crtk_report_year(const char *date);

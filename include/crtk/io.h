@@ -2,8 +2,9 @@
  *
  * crtk_in reads a plain or gzip-compressed file (detected from its first bytes,
  * so "-" for standard input works too).  crtk_out buffers writes to a file and
- * compresses them when the name ends in ".gz".  New files are created readable
- * and writable by their owner only (mode 0600), since they hold data about people.
+ * compresses them when the name ends in ".gz".  Files are written through the
+ * output module (crtk/output.h): a temporary file (mode 0600, since they hold data
+ * about people) renamed into place at crtk_out_close, never the registry store.
  */
 #ifndef CRTK_IO_H
 #define CRTK_IO_H

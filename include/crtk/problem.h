@@ -29,6 +29,7 @@ typedef enum {
     CRTK_PROBLEM_LINE_LENGTH,     /* flat line of the wrong length */
     CRTK_PROBLEM_INCONSISTENT,    /* patient item differs between a patient's tumors */
     CRTK_PROBLEM_CONVERSION,      /* item dropped or moved when converting versions */
+    CRTK_PROBLEM_POSSIBLE_DUPLICATE, /* a new patient looks like one already in the store (crtk/duplicates.h) */
     CRTK_PROBLEM_COUNT
 } crtk_problem_code;
 
@@ -68,5 +69,9 @@ CRTK_API char *crtk_problem_to_json(const crtk_problem *problem);
 #define CRTK_ERROR crtk_error_quark()
 CRTK_API GQuark crtk_error_quark(void);
 typedef enum { CRTK_ERROR_IO, CRTK_ERROR_DATA, CRTK_ERROR_USAGE, CRTK_ERROR_UNSUPPORTED } crtk_error_code;
+
+/* A value as shown in a message: whole when short, else its first 60 characters, "…" and its
+ * size ("ABC…" (120,000 bytes)), always quoted.  Caller frees. */
+CRTK_API char *crtk_cut_for_message(const char *value);
 
 #endif

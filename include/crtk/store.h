@@ -177,10 +177,21 @@ CRTK_API gboolean crtk_store_audit_list(crtk_store *s, const char *patient_key, 
 /* Recomputes the chain.  Returns TRUE when intact; otherwise sets *bad_id to the first broken entry
  * and *why to a message. */
 CRTK_API gboolean crtk_store_audit_verify(crtk_store *s, gint64 *checked, gint64 *bad_id, char **why, GError **error);
+/* Runs SQLite's PRAGMA quick_check over the whole file.  Returns TRUE when it ran; *healthy says
+ * whether the store is sound and *report (caller frees) lists what SQLite found (at most 20 lines). */
+/* The time limit of read-only queries (crtk_store_select and what uses it); default 60 s, 0 none. */
+CRTK_API void crtk_store_set_query_time_limit(crtk_store *s, int seconds);
+CRTK_API gboolean crtk_store_quick_check(crtk_store *s, gboolean *healthy, char **report, GError **error);
 
 /* ---- maintenance ------------------------------------------------------------------------ */
 CRTK_API gboolean crtk_store_backup(crtk_store *s, const char *dest, GError **error);
 CRTK_API gboolean crtk_store_upgrade(crtk_store *s, int version, crtk_problem_fn on_problem, void *user, GError **error);
+/* As crtk_store_upgrade (which is this with drop_values FALSE): when the new version has no item for
+ * some stored values, fails (CRTK_ERROR_DATA, naming the first, store unchanged) unless drop_values,
+ * in which case every dropped value is recorded in the audit trail (patient, tumor, item, old value)
+ * as crtk case delete records them.  Make a backup first (crtk_store_backup). */
+CRTK_API gboolean crtk_store_change_version(crtk_store *s, int version, gboolean drop_values,
+                                            crtk_problem_fn on_problem, void *user, GError **error);
 
 /* Today as YYYYMMDD (honours CRTK_TODAY=YYYYMMDD for tests). */
 CRTK_API char *crtk_today(void);

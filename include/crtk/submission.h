@@ -41,6 +41,8 @@ typedef struct crtk_submission_result {
     double error_rate;         /* percent of tumors failing at least one edit */
     char *sha256;
     char *qa_text, *qa_xlsx;   /* paths written (qa_xlsx NULL without libxlsxwriter) */
+    char *qa_error;            /* set when the file was sent and recorded but a QA summary could not be
+                                * written (crtk_submit then returns TRUE): the reason */
     double seconds;
     crtk_qa qa;                /* counts, measures, edits, failing cases */
 } crtk_submission_result;

@@ -1,6 +1,7 @@
 /* io.c — buffered file input/output with transparent gzip (see io.h). */
 #include "io.h"
 #include "problem.h"
+#include "crtk/output.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -229,10 +230,17 @@ struct crtk_out {
     int err;
     char *path;
     gboolean is_stdout;
+    crtk_output *file;    /* a file written whole-or-absent (see crtk/output.h) */
+    GError *file_error;
 };
 
 static void write_all(crtk_out *out, const void *data, size_t len)
 {
+    if (out->file) {
+        if (!out->failed && !crtk_output_write(out->file, data, len, out->file_error ? NULL : &out->file_error))
+            out->failed = TRUE;
+        return;
+    }
     const char *p = data;
     while (len > 0 && !out->failed) {
         ssize_t n = write(out->fd, p, len);
@@ -281,17 +289,24 @@ static void flush_buf(crtk_out *out)
 crtk_out *crtk_out_open(const char *path, GError **error)
 {
     int fd;
+    crtk_output *file = NULL;
     gboolean is_stdout = strcmp(path, "-") == 0;
-    if (is_stdout)
+    if (is_stdout) {
+        fflush(stdout);
         fd = dup(1);
-    else
-        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0) {
-        g_set_error(error, CRTK_ERROR, CRTK_ERROR_IO, "%s: cannot create: %s", path, g_strerror(errno));
-        return NULL;
+        if (fd < 0) {
+            g_set_error(error, CRTK_ERROR, CRTK_ERROR_IO, "standard output: %s", g_strerror(errno));
+            return NULL;
+        }
+    } else {
+        file = crtk_output_begin(path, error);
+        if (!file)
+            return NULL;
+        fd = crtk_output_fd(file);
     }
     crtk_out *out = g_new0(crtk_out, 1);
     out->fd = fd;
+    out->file = file;
     out->path = g_strdup(path);
     out->is_stdout = is_stdout;
     out->buf = g_malloc(OUT_BUF);
@@ -364,6 +379,7 @@ static void out_free(crtk_out *out)
     g_free(out->zbuf);
     g_free(out->buf);
     g_free(out->path);
+    g_clear_error(&out->file_error);
     g_free(out);
 }
 
@@ -372,6 +388,25 @@ gboolean crtk_out_close(crtk_out *out, GError **error)
     flush_buf(out);
     if (out->gzip)
         deflate_out(out, "", 0, Z_FINISH);
+    if (out->file) {
+        gboolean ok;
+        if (out->failed) {
+            if (out->file_error) {
+                g_propagate_error(error, out->file_error);
+                out->file_error = NULL;
+            } else {
+                g_set_error(error, CRTK_ERROR, CRTK_ERROR_IO, "%s: cannot write: %s", out->path,
+                            g_strerror(out->err ? out->err : EIO));
+            }
+            crtk_output_abort(out->file);
+            ok = FALSE;
+        } else {
+            ok = crtk_output_commit(out->file, error);
+        }
+        out->file = NULL;
+        out_free(out);
+        return ok;
+    }
     if (out->fd >= 0) {
         if (close(out->fd) != 0 && !out->failed) {
             out->failed = TRUE;
@@ -389,11 +424,11 @@ void crtk_out_abandon(crtk_out *out)
 {
     if (!out)
         return;
-    if (out->fd >= 0) {
+    if (out->file)
+        crtk_output_abort(out->file);
+    else if (out->fd >= 0)
         close(out->fd);
-        if (!out->is_stdout)
-            unlink(out->path);
-    }
+    out->file = NULL;
     out_free(out);
 }
 

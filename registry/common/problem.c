@@ -1,5 +1,7 @@
 /* problem.c — names, text and JSON for crtk_problem (see problem.h). */
 #include "problem.h"
+
+#include <string.h>
 #include "json.h"
 
 G_DEFINE_QUARK(crtk-error-quark, crtk_error)
@@ -21,6 +23,7 @@ static const char *const code_names[CRTK_PROBLEM_COUNT] = {
     [CRTK_PROBLEM_LINE_LENGTH] = "line-length",
     [CRTK_PROBLEM_INCONSISTENT] = "inconsistent-patient-item",
     [CRTK_PROBLEM_CONVERSION] = "conversion",
+    [CRTK_PROBLEM_POSSIBLE_DUPLICATE] = "possible-duplicate",
 };
 
 const char *crtk_problem_code_name(crtk_problem_code code)
@@ -80,4 +83,25 @@ char *crtk_problem_to_json(const crtk_problem *p)
     crtk_json_field_str(s, "message", p->message ? p->message : "", FALSE);
     g_string_append_c(s, '}');
     return g_string_free(s, FALSE);
+}
+
+char *crtk_cut_for_message(const char *value)
+{
+    size_t len = value ? strlen(value) : 0;
+    if (len <= 80)
+        return g_strdup_printf("\"%s\"", value ? value : "");
+    const char *end = value;
+    for (int i = 0; i < 60 && *end; i++)
+        end = g_utf8_find_next_char(end, NULL) ? g_utf8_find_next_char(end, NULL) : end + 1;
+    /* thousands separated by commas, as people read sizes */
+    char digits[32], grouped[48];
+    g_snprintf(digits, sizeof digits, "%zu", len);
+    size_t n = strlen(digits), k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (i && (n - i) % 3 == 0)
+            grouped[k++] = ',';
+        grouped[k++] = digits[i];
+    }
+    grouped[k] = 0;
+    return g_strdup_printf("\"%.*s…\" (%s bytes)", (int)(end - value), value, grouped);
 }

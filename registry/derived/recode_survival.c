@@ -2,15 +2,16 @@
  * status recode for one patient (see derived.h and docs/derived.md; rules of
  * codes/README.md §5 of the reference collection).
  *
- * Outline: normalise the dates; give every tumour a chronological position
- * (complete dates first, then tumours with an unknown day, unknown month and
- * unknown year inserted one by one); impute unknown date parts along that order
- * with the date of last contact as the last date; then compute days, months and
- * flags against the active-follow-up and presumed-alive end dates.
+ * Outline (the reference implementation's behaviour, imsweb/algorithms
+ * SurvivalTimeUtils 2.2, written anew): check that the patient items agree; validate
+ * the DOLC; order the eligible tumours (complete dates sorted, then the dates with an
+ * unknown day, month, year inserted group by group); fill unknown days, then unknown
+ * months, between their neighbours with the DOLC as the last date; compute days,
+ * months and flags for active follow-up and presumed alive.
  */
 #include "derived.h"
 
-#include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -39,192 +40,451 @@ static void from_day_number(long z, int *y, int *m, int *d)
     *y = (int)(yy + (*m <= 2));
 }
 
-/* Unknown parts become 0; an invalid month also clears the day. */
-static crtk_date norm_date(int y, int m, int d)
+/* ---- the patient's dates -------------------------------------------------------------- */
+
+#define UNKNOWN_YEAR 9999
+#define UNKNOWN_PART 99
+
+/* A valid calendar date (any year the reference's calendar accepts). */
+static bool valid_date(int y, int m, int d)
 {
-    crtk_date r = {0, 0, 0};
-    if (y < 1000 || y > 9998)
-        return r;
-    r.year = y;
-    if (m < 1 || m > 12)
-        return r;
-    r.month = m;
-    if (d >= 1 && d <= crtk_days_in_month(y, m))
-        r.day = d;
-    return r;
+    return y >= 0 && m >= 1 && m <= 12 && d >= 1 && d <= crtk_days_in_month(y, m);
 }
 
-static bool complete(crtk_date d)
+/* Floor division for possibly negative numerators. */
+static long floor_div(long a, long b)
 {
-    return d.year && d.month && d.day;
+    long q = a / b;
+    return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
 }
 
-/* The earliest and latest possible days of a partial date. */
-static void date_range(crtk_date d, long *lo, long *hi)
+/* One date in the chronological list: a tumour's diagnosis or, at the end, the DOLC.
+ * year/month/day are the known parts (9999 / 99 unknown); y/m/d the parts as
+ * filled in; key the sequence number with the state series 60-97 moved to 160-197. */
+typedef struct {
+    int year, month, day;
+    int y, m, d;
+    int key;
+    int idx;            /* tumour index, -1 for the DOLC */
+    bool day_filled, month_filled;
+} slot;
+
+static int part_or(int v, int unknown)
 {
-    if (!d.year) {
-        *lo = LONG_MIN;
-        *hi = LONG_MAX;
-    } else if (!d.month) {
-        *lo = day_number(d.year, 1, 1);
-        *hi = day_number(d.year, 12, 31);
-    } else if (!d.day) {
-        *lo = day_number(d.year, d.month, 1);
-        *hi = day_number(d.year, d.month, crtk_days_in_month(d.year, d.month));
-    } else {
-        *lo = *hi = day_number(d.year, d.month, d.day);
+    return v < 0 ? unknown : v;
+}
+
+static void slot_init(slot *s, const crtk_survival_tumor *t, int idx)
+{
+    s->year = part_or(t->dx_year, UNKNOWN_YEAR);
+    s->month = part_or(t->dx_month, UNKNOWN_PART);
+    s->day = part_or(t->dx_day, UNKNOWN_PART);
+    if (s->month == UNKNOWN_PART)
+        s->day = UNKNOWN_PART;
+    s->y = s->year;
+    s->m = s->month;
+    s->d = s->day;
+    s->key = t->seq_num_central < 0 ? -1 : t->seq_num_central;
+    if (s->key >= 60 && s->key <= 97)
+        s->key += 100;
+    s->idx = idx;
+    s->day_filled = s->month_filled = FALSE;
+}
+
+static bool state_key(int key)
+{
+    return key > 100;
+}
+
+/* Orders two dates by the parts both know; 0 when they cannot be told apart. */
+static int cmp_known_parts(const slot *a, const slot *b)
+{
+    if (a->year == UNKNOWN_YEAR || b->year == UNKNOWN_YEAR)
+        return 0;
+    if (a->year != b->year)
+        return a->year - b->year;
+    if (a->month == UNKNOWN_PART || b->month == UNKNOWN_PART)
+        return 0;
+    if (a->month != b->month)
+        return a->month - b->month;
+    if (a->day == UNKNOWN_PART || b->day == UNKNOWN_PART)
+        return 0;
+    return a->day - b->day;
+}
+
+/* The same, with the sequence number deciding what the dates do not. */
+static int cmp_with_seq(const slot *a, const slot *b)
+{
+    int c = cmp_known_parts(a, b);
+    return c ? c : a->key - b->key;
+}
+
+/* Stable insertion sort by cmp_with_seq (lists are a patient's tumours: short). */
+static void sort_stable(slot **v, int n)
+{
+    for (int i = 1; i < n; i++) {
+        slot *x = v[i];
+        int j = i;
+        while (j > 0 && cmp_with_seq(v[j - 1], x) > 0) {
+            v[j] = v[j - 1];
+            j--;
+        }
+        v[j] = x;
     }
 }
 
-static bool same_date(crtk_date a, crtk_date b)
+/* Whether a state-series tumour (key) should go in front of the already placed dates
+ * it cannot be told apart from (cand, in placed order): only when some of them are
+ * state-series, they are in sequence order among themselves, and its number is not
+ * above the last of them. */
+static bool goes_before_state_series(int key, slot **cand, int n)
 {
-    return a.year == b.year && a.month == b.month && a.day == b.day;
-}
-
-/* Sequence numbers: the state series 60-97 comes after the federal series 00-59, 98, 99. */
-static bool state_series(int seq)
-{
-    return seq >= 60 && seq <= 97;
-}
-
-static int seq_key(int seq)
-{
-    if (seq < 0 || seq > 99)
-        return 1000;
-    return state_series(seq) ? 100 + seq : seq;
-}
-
-typedef struct {
-    crtk_date dx;
-    long lo, hi;
-    int seq;
-    int key;
-    int idx;
-} entry;
-
-/* TRUE when n cannot come before t: certainly later, or compatible dates and a
- * sequence number that is not lower. */
-static bool cannot_precede(const entry *n, const entry *t)
-{
-    if (n->lo > t->hi)
-        return TRUE;
-    if (n->hi < t->lo)
-        return FALSE;
-    return n->key >= t->key;
-}
-
-static bool compatible(const entry *a, const entry *b)
-{
-    return !(a->lo > b->hi || a->hi < b->lo);
-}
-
-static int cmp_complete(const void *a, const void *b)
-{
-    const entry *x = a, *y = b;
-    if (x->lo != y->lo)
-        return x->lo < y->lo ? -1 : 1;
-    if (x->key != y->key)
-        return x->key < y->key ? -1 : 1;
-    return x->idx - y->idx;
-}
-
-/* Chronological order of all tumours: order[k] = index of the k-th entry. */
-static void sort_tumors(entry *e, int n, int *order)
-{
-    entry *list = g_new(entry, n);
-    int len = 0;
+    int last = -1;
     for (int i = 0; i < n; i++)
-        if (complete(e[i].dx))
-            list[len++] = e[i];
-    qsort(list, (size_t)len, sizeof *list, cmp_complete);
-    /* pass 1: unknown day, pass 2: unknown month, pass 3: unknown year */
-    for (int pass = 1; pass <= 3; pass++) {
-        for (int i = 0; i < n; i++) {
-            crtk_date d = e[i].dx;
-            int kind = complete(d) ? 0 : d.month ? 1 : d.year ? 2 : 3;
-            if (kind != pass)
-                continue;
-            const entry *nw = &e[i];
-            int p = 0;
-            for (int k = 0; k < len; k++)
-                if (cannot_precede(nw, &list[k]))
-                    p = k + 1;
-            /* a state-series tumour goes in front of compatible state-series tumours with a higher number */
-            if (state_series(nw->seq)) {
-                for (int q = 0; q < p; q++) {
-                    if (state_series(list[q].seq) && list[q].seq > nw->seq && compatible(nw, &list[q])) {
-                        p = q;
+        if (state_key(cand[i]->key))
+            last = i;
+    if (last < 0)
+        return FALSE;
+    for (int i = 0; i < n; i++)
+        for (int j = i + 1; j < n; j++)
+            if (state_key(cand[i]->key) && state_key(cand[j]->key) && cand[i]->key > cand[j]->key)
+                return FALSE; /* out of sequence order already: leave them be */
+    return key <= cand[last]->key;
+}
+
+/* Inserts the dates of one group (all with the same unknown parts) into the placed
+ * list, each from the end backwards: after the first placed date it is certainly
+ * later than, or cannot be told apart from and does not precede by sequence. */
+static void insert_group(slot **list, int *len, slot **group, int n)
+{
+    sort_stable(group, n);
+    if (*len == 0) {
+        for (int k = 0; k < n; k++)
+            list[(*len)++] = group[k];
+        return;
+    }
+    slot **cand = g_new(slot *, *len + n);
+    for (int k = 0; k < n; k++) {
+        slot *r = group[k];
+        int at = 0;
+        for (int i = *len - 1; i >= 0; i--) {
+            int c = cmp_known_parts(r, list[i]);
+            if (c > 0) {
+                at = i + 1;
+                break;
+            }
+            if (c == 0) {
+                int l = list[i]->key;
+                bool after = (r->key < 100 && r->key >= l) || (state_key(r->key) && state_key(l) && r->key >= l);
+                if (after) {
+                    at = i + 1;
+                    break;
+                }
+                if (state_key(r->key)) {
+                    int nc = 0;
+                    for (int j = 0; j <= i; j++)
+                        if (cmp_known_parts(r, list[j]) == 0)
+                            cand[nc++] = list[j];
+                    if (!goes_before_state_series(r->key, cand, nc)) {
+                        at = i + 1;
                         break;
                     }
                 }
             }
-            memmove(list + p + 1, list + p, sizeof *list * (size_t)(len - p));
-            list[p] = *nw;
-            len++;
         }
+        memmove(list + at + 1, list + at, sizeof *list * (size_t)(*len - at));
+        list[at] = r;
+        (*len)++;
     }
-    for (int k = 0; k < len; k++)
-        order[k] = list[k].idx;
-    g_free(list);
+    g_free(cand);
 }
 
-static void set_unknown(crtk_survival_result *r, char flag)
+/* Chronological order: complete dates sorted, then the dates with an unknown day,
+ * unknown month and unknown year inserted group by group.  list gets n pointers. */
+static void chronological(slot **items, int n, slot **list)
+{
+    slot **groups[4];
+    int cnt[4] = {0, 0, 0, 0};
+    for (int g = 0; g < 4; g++)
+        groups[g] = g_new(slot *, n > 0 ? n : 1);
+    for (int i = 0; i < n; i++) {
+        slot *s = items[i];
+        int g = s->year == UNKNOWN_YEAR ? 3 : s->month == UNKNOWN_PART ? 2 : s->day == UNKNOWN_PART ? 1 : 0;
+        groups[g][cnt[g]++] = s;
+    }
+    int len = cnt[0];
+    memcpy(list, groups[0], sizeof *list * (size_t)len);
+    sort_stable(list, len);
+    for (int g = 1; g < 4; g++)
+        insert_group(list, &len, groups[g], cnt[g]);
+    for (int g = 0; g < 4; g++)
+        g_free(groups[g]);
+}
+
+/* ---- filling in unknown parts ---------------------------------------------------------- */
+
+typedef struct {
+    int year, month, day; /* 9999 / 99 unknown */
+} parts;
+
+/* Fills unknown days (first pass) then unknown months (second pass) of the dates in
+ * v (chronological; the DOLC last), each between its known or already filled
+ * neighbours; the birth date bounds only the first date. */
+static void fill_unknown_parts(slot **v, int n, parts birth)
+{
+    for (int i = 0; i < n; i++) {
+        slot *r = v[i];
+        if (r->m == UNKNOWN_PART || r->d != UNKNOWN_PART)
+            continue;
+        int lo = 0;
+        if (i == 0 && birth.year == r->y && birth.month == r->m && birth.day != UNKNOWN_PART)
+            lo = birth.day;
+        for (int j = i - 1; j >= 0; j--) {
+            if (v[j]->d != UNKNOWN_PART) {
+                if (v[j]->y == r->y && v[j]->m == r->m)
+                    lo = v[j]->d;
+                break;
+            }
+        }
+        if (lo == 0)
+            lo = 1;
+        int hi = 0;
+        for (int j = i + 1; j < n; j++) {
+            if (v[j]->d != UNKNOWN_PART) {
+                if (v[j]->y == r->y && v[j]->m == r->m)
+                    hi = v[j]->d;
+                break;
+            }
+        }
+        if (hi == 0)
+            hi = crtk_days_in_month(r->y, r->m);
+        r->d = (lo + hi) / 2;
+        r->day_filled = TRUE;
+    }
+    for (int i = 0; i < n; i++) {
+        slot *r = v[i];
+        if (r->m != UNKNOWN_PART)
+            continue;
+        int lo_m = 0, lo_d = 0;
+        if (i == 0 && birth.year == r->y && birth.month != UNKNOWN_PART) {
+            lo_m = birth.month;
+            lo_d = birth.day != UNKNOWN_PART ? birth.day : 1;
+        }
+        for (int j = i - 1; j >= 0; j--) {
+            if (v[j]->m != UNKNOWN_PART) {
+                if (v[j]->y == r->y) {
+                    lo_m = v[j]->m;
+                    lo_d = v[j]->d;
+                }
+                break;
+            }
+        }
+        if (lo_m == 0) {
+            lo_m = 1;
+            lo_d = 1;
+        }
+        int hi_m = 0, hi_d = 0;
+        for (int j = i + 1; j < n; j++) {
+            if (v[j]->m != UNKNOWN_PART) {
+                if (v[j]->y == r->y) {
+                    hi_m = v[j]->m;
+                    hi_d = v[j]->d;
+                }
+                break;
+            }
+        }
+        if (hi_m == 0) {
+            hi_m = 12;
+            hi_d = 31;
+        }
+        long lo = day_number(r->y, lo_m, lo_d);
+        long mid = lo + floor_div(day_number(r->y, hi_m, hi_d) - lo, 2);
+        int yy;
+        from_day_number(mid, &yy, &r->m, &r->d);
+        r->month_filled = r->day_filled = TRUE;
+    }
+}
+
+/* ---- results --------------------------------------------------------------------------- */
+
+/* A NAACCR date from parts as coded: stops at the first blank (negative) part. */
+static void combine_date(char out[9], int y, int m, int d)
+{
+    out[0] = 0;
+    if (y < 0 || y > 9999)
+        return;
+    if (m < 0 || m > 99)
+        g_snprintf(out, 9, "%04d", y);
+    else if (d < 0 || d > 99)
+        g_snprintf(out, 9, "%04d%02d", y, m);
+    else
+        g_snprintf(out, 9, "%04d%02d%02d", y, m, d);
+}
+
+static void set_unknown_active(crtk_survival_result *r, char flag)
 {
     strcpy(r->months, "9999");
     strcpy(r->days, "99999");
     r->flag[0] = flag;
     r->flag[1] = 0;
+}
+
+static void set_unknown_pa(crtk_survival_result *r, char flag)
+{
     strcpy(r->months_pa, "9999");
     strcpy(r->days_pa, "99999");
     r->flag_pa[0] = flag;
     r->flag_pa[1] = 0;
 }
 
-static void format_date(char out[9], long dn)
+/* One variant (active follow-up or presumed alive) for the eligible tumours v
+ * (chronological).  dolc: the patient's DOLC after the validity checks. */
+static void compute_variant(slot **v, int n, parts dolc, parts birth, int vs, int endpoint, bool presume_alive,
+                            crtk_survival_result *out, int n_out)
 {
-    int y, m, d;
-    from_day_number(dn, &y, &m, &d);
-    g_snprintf(out, 9, "%04d%02d%02d", y, m, d);
-}
-
-/* Zero days possible: the parts known in both dates are equal. */
-static bool zero_possible(crtk_date a, crtk_date b)
-{
-    if (a.year != b.year)
-        return FALSE;
-    if (a.month && b.month && a.month != b.month)
-        return FALSE;
-    if (a.month && b.month && a.day && b.day && a.day != b.day)
-        return FALSE;
-    return TRUE;
-}
-
-typedef struct {
-    bool known;
-    long day;
-    crtk_date parts; /* as known (for the flag) */
-} end_date;
-
-static void survival_value(long dx, crtk_date dx_parts, const end_date *end, char months[5], char days[6], char *flag)
-{
-    if (!end->known || end->day < dx) {
-        strcpy(months, "9999");
-        strcpy(days, "99999");
-        *flag = '9';
-        return;
+    for (int i = 0; i < n; i++) {
+        v[i]->y = v[i]->year;
+        v[i]->m = v[i]->month;
+        v[i]->d = v[i]->day;
+        v[i]->day_filled = v[i]->month_filled = FALSE;
     }
-    long n = end->day - dx;
-    long mo = n * 1200 / 36524; /* floor(days / (365.24 / 12)) */
-    if (mo > 9998)
-        mo = 9998;
-    if (n > 99998)
-        n = 99998;
-    g_snprintf(months, 5, "%04ld", mo);
-    g_snprintf(days, 6, "%05ld", n);
-    if (complete(dx_parts) && complete(end->parts))
-        *flag = n == 0 ? '0' : '1';
-    else
-        *flag = zero_possible(dx_parts, end->parts) ? '2' : '3';
+    if (!valid_date(dolc.year == UNKNOWN_YEAR ? 1900 : dolc.year, dolc.month == UNKNOWN_PART ? 1 : dolc.month,
+                    dolc.day == UNKNOWN_PART ? 1 : dolc.day)) {
+        if (dolc.month >= 1 && dolc.month <= 12)
+            dolc.day = UNKNOWN_PART;
+        else
+            dolc.month = dolc.day = UNKNOWN_PART;
+    }
+    slot last = {dolc.year, dolc.month, dolc.day, dolc.year, dolc.month, dolc.day, -1, -1, FALSE, FALSE};
+    slot **all = g_new(slot *, n + 1);
+    memcpy(all, v, sizeof *all * (size_t)n);
+    all[n] = &last;
+
+    if (birth.year == UNKNOWN_YEAR)
+        birth.month = birth.day = UNKNOWN_PART;
+    if (birth.month == UNKNOWN_PART)
+        birth.day = UNKNOWN_PART;
+    if (!valid_date(birth.year, birth.month == UNKNOWN_PART ? 1 : birth.month,
+                    birth.day == UNKNOWN_PART ? 1 : birth.day)) {
+        if (birth.month >= 1 && birth.month <= 12)
+            birth.day = UNKNOWN_PART;
+        else
+            birth.month = birth.day = UNKNOWN_PART;
+    }
+    fill_unknown_parts(all, n + 1, birth);
+    g_free(all);
+
+    if (dolc.year == UNKNOWN_YEAR)
+        last.m = last.d = UNKNOWN_PART;
+    if (dolc.year != UNKNOWN_YEAR && dolc.year > endpoint) {
+        last.y = endpoint;
+        last.m = 12;
+        last.d = 31;
+    }
+    char end_date[9] = "";
+    if (last.y != UNKNOWN_YEAR)
+        g_snprintf(end_date, sizeof end_date, "%04d%02d%02d", last.y, last.m, last.d);
+    if (*end_date)
+        for (int k = 0; k < n_out; k++) {
+            memcpy(out[k].date_active, end_date, 9);
+            memcpy(out[k].date_presumed_alive, end_date, 9);
+        }
+    if (presume_alive && vs == 1) {
+        last.y = endpoint;
+        last.m = 12;
+        last.d = 31;
+        g_snprintf(end_date, sizeof end_date, "%04d%02d%02d", last.y, last.m, last.d);
+        for (int k = 0; k < n_out; k++)
+            memcpy(out[k].date_presumed_alive, end_date, 9);
+    }
+
+    /* an end date that is the cut-off date counts as complete */
+    if (last.y == endpoint && last.m == 12 && last.d == 31) {
+        last.year = endpoint;
+        last.month = 12;
+        last.day = 31;
+    }
+    long end_dn = day_number(last.y, last.m, last.d);
+    for (int i = 0; i < n; i++) {
+        slot *r = v[i];
+        crtk_survival_result *o = &out[r->idx];
+        long days = end_dn - day_number(r->y, r->m, r->d);
+        long months = (long)floor((double)days / (365.24 / 12));
+        char flag;
+        if (days < 0) {
+            days = 99999;
+            months = 9999;
+            flag = '9';
+        } else if (r->month == UNKNOWN_PART || r->day == UNKNOWN_PART || last.month == UNKNOWN_PART ||
+                   last.day == UNKNOWN_PART) {
+            bool zero = r->year == last.year &&
+                        (r->month == last.month || r->month == UNKNOWN_PART || last.month == UNKNOWN_PART);
+            flag = zero ? '2' : '3';
+        } else {
+            flag = days > 0 ? '1' : '0';
+        }
+        if (months > 9999)
+            months = 9999;
+        if (days > 99999)
+            days = 99999;
+        char *mo = presume_alive ? o->months_pa : o->months;
+        char *dy = presume_alive ? o->days_pa : o->days;
+        char *fl = presume_alive ? o->flag_pa : o->flag;
+        g_snprintf(mo, 5, "%04ld", months);
+        g_snprintf(dy, 6, "%05ld", days);
+        fl[0] = flag;
+        fl[1] = 0;
+        /* the diagnosis date as filled in */
+        if (r->month_filled || r->day_filled) {
+            char buf[9];
+            g_snprintf(buf, sizeof buf, "%04d%02d%02d", r->y, r->m, r->d);
+            memcpy(o->date_dx, buf, 9);
+        }
+    }
+
+    /* from the latest backwards: a "could be zero days" before a tumour with survival
+     * certainly > 0 cannot be zero days either */
+    bool later = FALSE, later_pa = FALSE;
+    for (int i = n - 1; i >= 0; i--) {
+        crtk_survival_result *o = &out[v[i]->idx];
+        if (o->flag[0] == '1' || o->flag[0] == '3')
+            later = TRUE;
+        if (o->flag_pa[0] == '1' || o->flag_pa[0] == '3')
+            later_pa = TRUE;
+        if (o->flag[0] == '2' && later)
+            o->flag[0] = '3';
+        if (o->flag_pa[0] == '2' && later_pa)
+            o->flag_pa[0] = '3';
+    }
+}
+
+static void result_unknown(crtk_survival_result *r)
+{
+    set_unknown_active(r, '9');
+    set_unknown_pa(r, '9');
+    r->date_dx[0] = r->date_active[0] = r->date_presumed_alive[0] = 0;
+}
+
+static bool same_dolc_vs(const crtk_survival_tumor *a, const crtk_survival_tumor *b)
+{
+    return part_or(a->dolc_year, -1) == part_or(b->dolc_year, -1) &&
+           part_or(a->dolc_month, -1) == part_or(b->dolc_month, -1) &&
+           part_or(a->dolc_day, -1) == part_or(b->dolc_day, -1) &&
+           part_or(a->vital_status, -1) == part_or(b->vital_status, -1);
+}
+
+/* Sorted index of every tumour (all of them, eligible or not). */
+static void assign_sorted_index(slot *s, int n, crtk_survival_result *out)
+{
+    slot **items = g_new(slot *, n);
+    slot **list = g_new(slot *, n);
+    for (int i = 0; i < n; i++)
+        items[i] = &s[i];
+    chronological(items, n, list);
+    for (int k = 0; k < n; k++)
+        out[list[k]->idx].sorted_index = k + 1;
+    g_free(items);
+    g_free(list);
 }
 
 void crtk_survival_compute(const crtk_survival_tumor *tumors, int n, const crtk_survival_options *opt,
@@ -246,167 +506,117 @@ void crtk_survival_compute(const crtk_survival_tumor *tumors, int n, const crtk_
         }
         g_date_time_unref(now);
     }
-    long today_dn = day_number(today.year, today.month ? today.month : 12,
-                               today.day ? today.day : crtk_days_in_month(today.year, today.month ? today.month : 12));
-    long cutoff = day_number(endpoint, 12, 31);
-    crtk_date cutoff_parts = {endpoint, 12, 31};
+    if (today.month <= 0)
+        today.month = 12;
+    if (today.day <= 0)
+        today.day = crtk_days_in_month(today.year, today.month);
 
-    /* patient values (from the first tumour) and their consistency */
-    crtk_date dolc = norm_date(tumors[0].dolc_year, tumors[0].dolc_month, tumors[0].dolc_day);
-    bool dolc_same = TRUE, vs_same = TRUE;
-    for (int i = 1; i < n; i++) {
-        if (!same_date(norm_date(tumors[i].dolc_year, tumors[i].dolc_month, tumors[i].dolc_day), dolc))
-            dolc_same = FALSE;
-        if (tumors[i].vital_status != tumors[0].vital_status)
-            vs_same = FALSE;
-    }
-    if (dolc.year && dolc.year < 1900)
-        dolc = (crtk_date){0, 0, 0};
-    if (dolc.year) {
-        long lo, hi;
-        date_range(dolc, &lo, &hi);
-        if (lo > today_dn)
-            dolc = (crtk_date){0, 0, 0};
-    }
-    int vs = tumors[0].vital_status;
-    crtk_date birth = norm_date(tumors[0].birth_year, tumors[0].birth_month, tumors[0].birth_day);
-
-    /* vital status recode */
-    if (vs_same && (vs == 0 || vs == 1)) {
-        vsr[0] = (dolc.year && dolc.year > endpoint) ? '1' : (char)('0' + vs);
-        vsr[1] = 0;
-    }
-
-    /* chronological order */
-    entry *e = g_new(entry, n);
-    int *order = g_new(int, n);
+    int vs_raw = tumors[0].vital_status;
+    if (vs_raw >= 0 && vs_raw <= 9)
+        vsr[0] = (char)('0' + vs_raw);
+    slot *s = g_new(slot, n);
     for (int i = 0; i < n; i++) {
-        e[i].dx = norm_date(tumors[i].dx_year, tumors[i].dx_month, tumors[i].dx_day);
-        date_range(e[i].dx, &e[i].lo, &e[i].hi);
-        e[i].seq = tumors[i].seq_num_central;
-        e[i].key = seq_key(e[i].seq);
-        e[i].idx = i;
-    }
-    sort_tumors(e, n, order);
-    for (int k = 0; k < n; k++) {
-        memset(&out[order[k]], 0, sizeof out[order[k]]);
-        out[order[k]].sorted_index = k + 1;
+        memset(&out[i], 0, sizeof out[i]);
+        slot_init(&s[i], &tumors[i], i);
     }
 
-    if (!dolc_same || !vs_same) {
+    /* 1. every tumour must carry the same DOLC and vital status */
+    /* (the first tumour that differs decides whether the vital status recode is blank) */
+    bool same = TRUE, same_vs = TRUE;
+    for (int i = 1; i < n && same; i++) {
+        if (!same_dolc_vs(&tumors[0], &tumors[i])) {
+            same = FALSE;
+            same_vs = part_or(tumors[i].vital_status, -1) == part_or(vs_raw, -1);
+        }
+    }
+    if (!same) {
         for (int i = 0; i < n; i++)
-            set_unknown(&out[i], '9');
-        g_free(e);
-        g_free(order);
+            result_unknown(&out[i]);
+        assign_sorted_index(s, n, out);
+        if (!same_vs)
+            vsr[0] = 0;
+        g_free(s);
         return;
     }
 
-    /* the dates to impute: eligible tumours in order, then the date of last contact */
-    int *slot_idx = g_new(int, n + 1); /* tumour index, -1 for the DOLC */
-    crtk_date *slot_date = g_new(crtk_date, n + 1);
-    long *final = g_new(long, n + 1);
-    int m = 0;
-    for (int k = 0; k < n; k++) {
-        int i = order[k];
-        crtk_date d = e[i].dx;
-        if (d.year && d.year >= 1900 && d.year <= endpoint) {
-            slot_idx[m] = i;
-            slot_date[m++] = d;
-        }
-    }
-    int n_eligible = m;
-    if (dolc.year) {
-        slot_idx[m] = -1;
-        slot_date[m++] = dolc;
-    }
-    long birth_lo = LONG_MIN, birth_hi;
-    if (birth.year)
-        date_range(birth, &birth_lo, &birth_hi);
-    for (int s = 0; s < m; s++) {
-        crtk_date d = slot_date[s];
-        long lo, hi;
-        date_range(d, &lo, &hi);
-        if (complete(d)) {
-            final[s] = lo;
-            continue;
-        }
-        if (slot_idx[s] < 0 && hi > today_dn && today_dn >= lo)
-            hi = today_dn;
-        long lower = lo, upper = hi;
-        if (birth_lo > lower && birth_lo <= hi)
-            lower = birth_lo;
-        for (int j = 0; j < s; j++)
-            if (final[j] > lower && final[j] <= hi)
-                lower = final[j];
-        for (int j = s + 1; j < m; j++) {
-            if (!complete(slot_date[j]))
-                continue;
-            long v = day_number(slot_date[j].year, slot_date[j].month, slot_date[j].day);
-            if (v >= lower && v < upper)
-                upper = v;
-        }
-        final[s] = lower + (upper - lower) / 2;
-    }
+    /* 2. DOLC: unknown when before 1900 or after today */
+    parts dolc = {part_or(tumors[0].dolc_year, UNKNOWN_YEAR), part_or(tumors[0].dolc_month, UNKNOWN_PART),
+                  part_or(tumors[0].dolc_day, UNKNOWN_PART)};
+    bool dolc_valid = valid_date(dolc.year, dolc.month, dolc.day);
+    if (dolc.year < 1900 || dolc.year > today.year ||
+        (dolc.year == today.year &&
+         ((dolc.month <= 12 && dolc.month > today.month) ||
+          (dolc.month == today.month && dolc_valid && dolc.day > today.day))))
+        dolc.year = UNKNOWN_YEAR;
+    if (dolc.year == UNKNOWN_YEAR)
+        dolc.month = dolc.day = UNKNOWN_PART;
+    /* 3. vital status recode: alive at the cut-off when last seen after it */
+    if (dolc.year != UNKNOWN_YEAR && dolc.year > endpoint)
+        strcpy(vsr, "1");
+    int vs = vs_raw >= 0 ? vs_raw : 9;
+    parts birth = {part_or(tumors[0].birth_year, UNKNOWN_YEAR), part_or(tumors[0].birth_month, UNKNOWN_PART),
+                   part_or(tumors[0].birth_day, UNKNOWN_PART)};
 
-    /* end dates */
-    end_date active = {FALSE, 0, {0, 0, 0}}, pa;
-    if (dolc.year) {
-        active.known = TRUE;
-        active.day = final[m - 1];
-        active.parts = dolc;
-        if (active.day > cutoff) {
-            active.day = cutoff;
-            active.parts = cutoff_parts;
-        }
-    }
-    if (vs == 1) {
-        pa.known = TRUE;
-        pa.day = cutoff;
-        pa.parts = cutoff_parts;
-    } else {
-        pa = active;
-    }
-    char date_active[9] = "", date_pa[9] = "";
-    if (active.known)
-        format_date(date_active, active.day);
-    if (pa.known)
-        format_date(date_pa, pa.day);
-
+    /* 4. eligible tumours; the others get unknown results */
+    slot **eligible = g_new(slot *, n);
+    int n_el = 0;
     for (int i = 0; i < n; i++) {
-        set_unknown(&out[i], '9');
-        memcpy(out[i].date_active, date_active, 9);
-        memcpy(out[i].date_presumed_alive, date_pa, 9);
+        slot *r = &s[i];
+        const crtk_survival_tumor *t = &tumors[i];
+        combine_date(out[i].date_dx, t->dx_year, t->dx_month, t->dx_day);
+        combine_date(out[i].date_active, t->dolc_year, t->dolc_month, t->dolc_day);
+        memcpy(out[i].date_presumed_alive, out[i].date_active, 9);
+        bool ok = r->year != UNKNOWN_YEAR && r->year >= 1900 && r->year <= endpoint;
+        if (ok && !valid_date(r->year, r->month == UNKNOWN_PART ? 1 : r->month, r->day == UNKNOWN_PART ? 1 : r->day)) {
+            if (r->month >= 1 && r->month <= 12)
+                r->day = UNKNOWN_PART;
+            else
+                r->month = r->day = UNKNOWN_PART;
+            r->y = r->year;
+            r->m = r->month;
+            r->d = r->day;
+        }
+        if (ok) {
+            eligible[n_el++] = r;
+        } else {
+            set_unknown_active(&out[i], '9');
+            set_unknown_pa(&out[i], '9');
+            out[i].date_dx[0] = 0;
+        }
     }
-    for (int s = 0; s < n_eligible; s++) {
-        int i = slot_idx[s];
-        crtk_survival_result *r = &out[i];
-        format_date(r->date_dx, final[s]);
+    slot **order = g_new(slot *, n_el > 0 ? n_el : 1);
+    chronological(eligible, n_el, order);
+
+    /* 5-10. active follow-up (needs a DOLC), then presumed alive (needs a DOLC or vital status alive) */
+    if (dolc.year != UNKNOWN_YEAR) {
+        compute_variant(order, n_el, dolc, birth, vs, endpoint, FALSE, out, n);
+    } else {
+        for (int k = 0; k < n_el; k++) {
+            set_unknown_active(&out[order[k]->idx], '9');
+            out[order[k]->idx].date_active[0] = 0;
+        }
+    }
+    if (dolc.year != UNKNOWN_YEAR || vs == 1) {
+        compute_variant(order, n_el, dolc, birth, vs, endpoint, TRUE, out, n);
+    } else {
+        for (int k = 0; k < n_el; k++) {
+            set_unknown_pa(&out[order[k]->idx], '9');
+            out[order[k]->idx].date_presumed_alive[0] = 0;
+        }
+    }
+    /* autopsy / death certificate only */
+    for (int k = 0; k < n_el; k++) {
+        int i = order[k]->idx;
         int trs = tumors[i].type_of_reporting_source;
         if (trs == 6 || trs == 7) {
-            set_unknown(r, '8');
-            continue;
+            set_unknown_active(&out[i], '8');
+            set_unknown_pa(&out[i], '8');
         }
-        survival_value(final[s], slot_date[s], &active, r->months, r->days, &r->flag[0]);
-        survival_value(final[s], slot_date[s], &pa, r->months_pa, r->days_pa, &r->flag_pa[0]);
     }
-    /* a tumour flagged 2 before a tumour with certain survival (1 or 3) cannot have zero days */
-    bool seen = FALSE, seen_pa = FALSE;
-    for (int s = n_eligible - 1; s >= 0; s--) {
-        crtk_survival_result *r = &out[slot_idx[s]];
-        if (r->flag[0] == '2' && seen)
-            r->flag[0] = '3';
-        if (r->flag[0] == '1' || r->flag[0] == '3')
-            seen = TRUE;
-        if (r->flag_pa[0] == '2' && seen_pa)
-            r->flag_pa[0] = '3';
-        if (r->flag_pa[0] == '1' || r->flag_pa[0] == '3')
-            seen_pa = TRUE;
-    }
-    g_free(slot_idx);
-    g_free(slot_date);
-    g_free(final);
-    g_free(e);
+    assign_sorted_index(s, n, out);
     g_free(order);
+    g_free(eligible);
+    g_free(s);
 }
 
 /* ---- records ------------------------------------------------------------------------ */
@@ -434,6 +644,35 @@ static int small_int(const char *s, int width)
     return k == 0 || *s ? -1 : v;
 }
 
+/* One part of a NAACCR date as the reference splits it (characters from..from+len):
+ * digits give the number; blanks, other characters or a short value give -1 (blank). */
+static int date_part(const char *text, int from, int len)
+{
+    if (!text || (int)strlen(text) < from + len)
+        return -1;
+    int v = 0;
+    for (int i = from; i < from + len; i++) {
+        if (text[i] < '0' || text[i] > '9')
+            return -1;
+        v = v * 10 + (text[i] - '0');
+    }
+    return v;
+}
+
+static void split_date(const char *text, int *y, int *m, int *d)
+{
+    if (text && strchr(text, '-')) { /* ISO CCYY-MM-DD */
+        crtk_date x = crtk_date_parse(text);
+        *y = x.year ? x.year : -1;
+        *m = x.month ? x.month : -1;
+        *d = x.day ? x.day : -1;
+        return;
+    }
+    *y = date_part(text, 0, 4);
+    *m = date_part(text, 4, 2);
+    *d = date_part(text, 6, 2);
+}
+
 void crtk_survival_record(const crtk_record *r, const crtk_survival_options *opt,
                           crtk_survival_result *out, char vsr[2])
 {
@@ -443,18 +682,9 @@ void crtk_survival_record(const crtk_record *r, const crtk_survival_options *opt
         return;
     crtk_survival_tumor *t = g_new0(crtk_survival_tumor, n);
     for (int i = 0; i < n; i++) {
-        crtk_date dx = crtk_date_parse(value_of(r, i, "dateOfDiagnosis"));
-        crtk_date dolc = crtk_date_parse(value_of(r, i, "dateOfLastContact"));
-        crtk_date birth = crtk_date_parse(value_of(r, i, "dateOfBirth"));
-        t[i].dx_year = dx.year;
-        t[i].dx_month = dx.month;
-        t[i].dx_day = dx.day;
-        t[i].dolc_year = dolc.year;
-        t[i].dolc_month = dolc.month;
-        t[i].dolc_day = dolc.day;
-        t[i].birth_year = birth.year;
-        t[i].birth_month = birth.month;
-        t[i].birth_day = birth.day;
+        split_date(value_of(r, i, "dateOfDiagnosis"), &t[i].dx_year, &t[i].dx_month, &t[i].dx_day);
+        split_date(value_of(r, i, "dateOfLastContact"), &t[i].dolc_year, &t[i].dolc_month, &t[i].dolc_day);
+        split_date(value_of(r, i, "dateOfBirth"), &t[i].birth_year, &t[i].birth_month, &t[i].birth_day);
         t[i].seq_num_central = small_int(value_of(r, i, "sequenceNumberCentral"), 2);
         t[i].vital_status = small_int(value_of(r, i, "vitalStatus"), 1);
         t[i].type_of_reporting_source = small_int(value_of(r, i, "typeOfReportingSource"), 1);

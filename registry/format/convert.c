@@ -366,3 +366,12 @@ void crtk_converter_report(const crtk_converter *c, const char *file, crtk_probl
                                 m->changed == 1 ? "" : "s"));
     }
 }
+
+int crtk_converter_target_of(const crtk_converter *c, int source_index)
+{
+    if (c->identity)
+        return source_index;
+    if (source_index < 0 || source_index >= c->n)
+        return -1;
+    return c->map[source_index].target;
+}

@@ -5,6 +5,7 @@
  * shown, so the registrar can fix them (or set an over-ride after review). */
 #include "case_edits.h"
 #include "edits.h"
+#include "crtk/metafile_store.h"
 
 typedef struct {
     FILE *out;
@@ -48,6 +49,7 @@ int crtk_case_run_edits(crtk_store *s, gint64 patient_id, const char *const *ite
     if (some && crtk_store_load_patient(s, patient_id, p, &error)) {
         p->record->ordinal = 1;
         crtk_edits_run_record(some, p->record, show_failure, &sh);
+        sh.n += crtk_metafile_case_run(s, p->record, items, n_items, out);  /* the state's metafile, if recorded */
     }
     g_clear_error(&error);
     crtk_stored_patient_free(p);

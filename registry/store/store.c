@@ -6,8 +6,12 @@
  * which describe where a tumor's record came from) go to `tumor`.
  */
 #include "store_private.h"
+#include "crtk/output.h"
+#include "staging_sql.h"
 #include "derived.h"
 #include "io.h"
+#include "store_search.h"
+#include "store_users.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -18,15 +22,88 @@
 
 #define SCHEMA_VERSION "1"
 
+gboolean crtk_store_plain_text(const char *text)
+{
+    if (!text)
+        return TRUE;
+    if (!g_utf8_validate(text, -1, NULL))
+        return FALSE;
+    for (const char *p = text; *p; p = g_utf8_next_char(p)) {
+        gunichar c = g_utf8_get_char(p);
+        if (c < 0x20 || (c >= 0x7f && c <= 0x9f))
+            return FALSE;
+    }
+    return TRUE;
+}
+
+/* Words a registrar understands for the SQLite failures that are about the file, not the query. */
+const char *crtk_store_sqlite_meaning(int rc)
+{
+    switch (rc & 0xff) {
+    case SQLITE_CORRUPT:
+        return "the store is damaged (restore it from a backup; crtk audit --verify checks it)";
+    case SQLITE_NOTADB:
+        return "the file is not an SQLite database, or it is damaged";
+    case SQLITE_FULL:
+        return "the disk is full";
+    case SQLITE_IOERR:
+        return "the disk could not be read or written";
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        return "another process is writing the store";
+    case SQLITE_READONLY:
+        return "the store or its directory cannot be written";
+    case SQLITE_CANTOPEN:
+        return "the store or its directory cannot be opened (permissions?)";
+    case SQLITE_NOMEM:
+        return "out of memory";
+    default:
+        return NULL;
+    }
+}
+
 void crtk_store_set_sqlite_error(crtk_store *s, GError **error, const char *what)
 {
-    g_set_error(error, CRTK_ERROR, CRTK_ERROR_IO, "%s: %s: %s", s->path, what, sqlite3_errmsg(s->db));
+    int rc = sqlite3_extended_errcode(s->db);
+    const char *meaning = crtk_store_sqlite_meaning(rc);
+    if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
+        g_set_error(error, CRTK_ERROR, CRTK_ERROR_IO,
+                    "%s: %s: another process is writing the store; crtk %s (user %s) waited %.1f s for it to finish "
+                    "(set CRTK_BUSY_TIMEOUT=SECONDS to wait longer) (SQLite: %s)", s->path, what,
+                    s->command ? s->command : "", s->user ? s->user : g_get_user_name(),
+                    crtk_store_busy_timeout_ms() / 1000.0, sqlite3_errmsg(s->db));
+    else if (meaning)
+        g_set_error(error, CRTK_ERROR, CRTK_ERROR_IO, "%s: %s: %s (SQLite: %s)", s->path, what, meaning,
+                    sqlite3_errmsg(s->db));
+    else
+        g_set_error(error, CRTK_ERROR, CRTK_ERROR_IO, "%s: %s: %s", s->path, what, sqlite3_errmsg(s->db));
+}
+
+gboolean crtk_store_step_failed(crtk_store *s, int rc, GError **error, const char *what)
+{
+    if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+        return FALSE;
+    if (error && *error)
+        return TRUE;
+    if (crtk_store_sqlite_meaning(rc))
+        crtk_store_set_sqlite_error(s, error, what);
+    else
+        g_set_error(error, CRTK_ERROR, CRTK_ERROR_USAGE, "SQL: %s", sqlite3_errmsg(s->db));
+    return TRUE;
 }
 
 gboolean crtk_store_exec(crtk_store *s, const char *sql, GError **error)
 {
     char *msg = NULL;
-    if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+    int rc = sqlite3_exec(s->db, sql, NULL, NULL, &msg);
+    if (rc != SQLITE_OK && crtk_store_sqlite_meaning(rc)) {
+        crtk_store_set_sqlite_error(s, error, g_str_has_prefix(sql, "BEGIN") ? "cannot start writing"
+                                              : g_str_has_prefix(sql, "COMMIT") ? "cannot save the changes"
+                                              : "cannot run a statement");
+        sqlite3_free(msg);
+        return FALSE;
+    }
+    if (rc != SQLITE_OK) {
         g_set_error(error, CRTK_ERROR, CRTK_ERROR_IO, "%s: %s", s->path, msg ? msg : "SQL error");
         sqlite3_free(msg);
         return FALSE;
@@ -150,9 +227,20 @@ void crtk_store_build_columns(crtk_store *s)
     }
 }
 
+int crtk_store_busy_timeout_ms(void)
+{
+    const char *e = g_getenv("CRTK_BUSY_TIMEOUT");
+    if (e && *e) {
+        double sec = g_ascii_strtod(e, NULL);
+        if (sec >= 0 && sec < 86400)
+            return (int)(sec * 1000);
+    }
+    return 10000;
+}
+
 static gboolean prepare_common(crtk_store *s, GError **error)
 {
-    sqlite3_busy_timeout(s->db, 10000);
+    sqlite3_busy_timeout(s->db, crtk_store_busy_timeout_ms());
     /* A larger page cache (32 MiB) keeps bulk imports from spilling pages early. */
     if (!crtk_store_exec(s, "PRAGMA foreign_keys = ON; PRAGMA cache_size = -32768;", error))
         return FALSE;
@@ -162,6 +250,9 @@ static gboolean prepare_common(crtk_store *s, GError **error)
         return FALSE;
     /* Derived variables (age at diagnosis, site recodes, ...) as SQL functions: see docs/derived.md. */
     if (!crtk_derived_register_sqlite(s->db, error))
+        return FALSE;
+    /* Staging (crtk_stage, crtk_schema_id): see docs/staging.md. */
+    if (!crtk_staging_register_sqlite(s->db, error))
         return FALSE;
     if (!s->user)
         s->user = g_strdup(g_get_user_name());
@@ -174,6 +265,8 @@ static crtk_store *store_alloc(const char *path)
 {
     crtk_store *s = g_new0(crtk_store, 1);
     s->path = g_strdup(path);
+    s->query_seconds = 60;
+    crtk_output_protect(path); /* no output of this process may replace the store */
     return s;
 }
 
@@ -181,6 +274,7 @@ void crtk_store_close(crtk_store *s)
 {
     if (!s)
         return;
+    crtk_output_unprotect(s->path);
     if (s->audit_insert)
         sqlite3_finalize(s->audit_insert);
     if (s->insert_patient)
@@ -256,6 +350,10 @@ static gboolean create_schema(crtk_store *s, GError **error)
 
 gboolean crtk_store_ensure_indexes(crtk_store *s, GError **error)
 {
+    /* [web workspace] named users, the access log and the patient index's look-ups (store_users.c,
+       store_search.c). */
+    if (!crtk_store_ensure_user_tables(s, error) || !crtk_store_ensure_search_indexes(s, error))
+        return FALSE;
     /* Import finds a patient by the reporting facility's medical record number when the patient
        number differs (store_import.c): that look-up needs an index. */
     if (crtk_dictionary_find(s->dict, "reportingFacility") && crtk_dictionary_find(s->dict, "medicalRecordNumber"))
@@ -391,22 +489,48 @@ crtk_store *crtk_store_open(const char *path, gboolean read_only, GError **error
     crtk_store *s = store_alloc(path);
     s->read_only = read_only;
     if (sqlite3_open_v2(path, &s->db, (read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
-        g_set_error(error, CRTK_ERROR, CRTK_ERROR_IO, "%s: cannot open: %s", path, sqlite3_errmsg(s->db));
+        crtk_store_set_sqlite_error(s, error, "cannot open");
         crtk_store_close(s);
         return NULL;
     }
-    sqlite3_busy_timeout(s->db, 10000);
+    sqlite3_busy_timeout(s->db, crtk_store_busy_timeout_ms());
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(s->db, "SELECT value FROM crtk_setting WHERE key = 'naaccrVersion'", -1, &st, NULL) !=
-            SQLITE_OK ||
-        sqlite3_step(st) != SQLITE_ROW) {
-        g_set_error(error, CRTK_ERROR, CRTK_ERROR_DATA, "%s: not a crtk registry store", path);
+    /* Tell apart: not a store at all, a damaged one, one that cannot be read, one being written. */
+    int rc = sqlite3_prepare_v2(s->db, "SELECT value FROM crtk_setting WHERE key = 'naaccrVersion'", -1, &st, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(st);
+    if (rc != SQLITE_ROW) {
+        int kind = rc & 0xff;
+        if (rc == SQLITE_DONE || (kind == SQLITE_ERROR && strstr(sqlite3_errmsg(s->db), "no such table")))
+            g_set_error(error, CRTK_ERROR, CRTK_ERROR_DATA,
+                        "%s: not a crtk registry store (an SQLite database without crtk's tables)", path);
+        else if (kind == SQLITE_NOTADB)
+            g_set_error(error, CRTK_ERROR, CRTK_ERROR_DATA,
+                        "%s: not a crtk registry store (not an SQLite database, or its first page is damaged)", path);
+        else
+            crtk_store_set_sqlite_error(s, error, "cannot open");
         sqlite3_finalize(st);
         crtk_store_close(s);
         return NULL;
     }
     s->version = atoi((const char *)sqlite3_column_text(st, 0));
     sqlite3_finalize(st);
+    /* A store made by a newer crtk is never written by this one. */
+    char *sv = crtk_store_get_setting(s, "schemaVersion");
+    s->schema_version = sv ? atoi(sv) : 1;
+    g_free(sv);
+    if (s->schema_version > atoi(SCHEMA_VERSION)) {
+        if (!read_only) {
+            g_set_error(error, CRTK_ERROR, CRTK_ERROR_USAGE,
+                        "%s: the store was made by a newer crtk (store schema %d; this crtk knows %s): "
+                        "it can only be read; write to it with that newer crtk", path, s->schema_version,
+                        SCHEMA_VERSION);
+            crtk_store_close(s);
+            return NULL;
+        }
+        g_printerr("crtk: %s: the store was made by a newer crtk (store schema %d; this crtk knows %s): "
+                   "opened read-only\n", path, s->schema_version, SCHEMA_VERSION);
+    }
     s->dict = crtk_dictionary_new(s->version, error);
     if (!s->dict) {
         crtk_store_close(s);
@@ -515,6 +639,28 @@ GPtrArray *crtk_store_list_settings(crtk_store *s)
 
 /* ---- transactions ------------------------------------------------------------------------ */
 
+/* The head and count that crtk keeps in the settings must describe the table's last entry:
+ * otherwise entries were removed or added outside crtk, and appending would bury the evidence. */
+static gboolean audit_head_agrees(crtk_store *s, GError **error)
+{
+    char *head = crtk_store_get_setting(s, "auditHead");
+    char *count = crtk_store_get_setting(s, "auditCount");
+    gboolean ok;
+    if (!head && !count)
+        ok = s->audit_last_id == 0;
+    else
+        ok = head && count && g_ascii_strtoll(count, NULL, 10) == s->audit_last_id && s->audit_head &&
+             strcmp(head, s->audit_head) == 0;
+    if (!ok)
+        g_set_error(error, CRTK_ERROR, CRTK_ERROR_DATA,
+                    "%s: the audit trail was changed outside crtk (its last entry is not the one crtk recorded); "
+                    "nothing was written: run crtk audit %s --verify and restore the store from a backup",
+                    s->path, s->path);
+    g_free(head);
+    g_free(count);
+    return ok;
+}
+
 gboolean crtk_store_begin(crtk_store *s, GError **error)
 {
     if (s->in_transaction++)
@@ -527,7 +673,7 @@ gboolean crtk_store_begin(crtk_store *s, GError **error)
     g_free(s->audit_head);
     s->audit_head = NULL;
     s->audit_last_id = 0;
-    if (!load_audit_head(s, error)) {
+    if (!load_audit_head(s, error) || !audit_head_agrees(s, error)) {
         sqlite3_exec(s->db, "ROLLBACK;", NULL, NULL, NULL);
         s->in_transaction = 0;
         return FALSE;
@@ -601,6 +747,21 @@ gboolean crtk_store_audit(crtk_store *s, gint64 patient_id, gint64 tumor_id, con
         old_value = NULL;
     if (new_value && !*new_value)
         new_value = NULL;
+    /* Who, with what command, which patient and item: one line each in `crtk audit`, so no control
+     * character (a newline would forge a line) and nothing that is not UTF-8. */
+    const char *const fields[] = {s->user, s->command, patient_key, item};
+    const char *const names[] = {"user name", "command", "patient", "item"};
+    for (size_t i = 0; i < G_N_ELEMENTS(fields); i++)
+        if (!crtk_store_plain_text(fields[i])) {
+            char *shown = g_strescape(fields[i], NULL);
+            char *cut = crtk_cut_for_message(shown);
+            g_set_error(error, CRTK_ERROR, CRTK_ERROR_USAGE,
+                        "%s: the %s %s holds a control character or is not UTF-8 text: nothing was written",
+                        s->path, names[i], cut);
+            g_free(cut);
+            g_free(shown);
+            return FALSE;
+        }
     char *at = crtk_store_now();
     gint64 id = s->audit_last_id + 1;
     char *h = audit_hash(s->audit_head, id, at, s->user, s->command, patient_id, tumor_id, patient_key, item,
@@ -668,7 +829,20 @@ gboolean crtk_store_audit_list(crtk_store *s, const char *patient_key, const cha
     return TRUE;
 }
 
+static gboolean audit_verify_snapshot(crtk_store *s, gint64 *checked, gint64 *bad_id, char **why, GError **error);
+
 gboolean crtk_store_audit_verify(crtk_store *s, gint64 *checked, gint64 *bad_id, char **why, GError **error)
+{
+    /* The chain and the head kept in the settings are read in one snapshot (one read transaction):
+     * a writer committing in between would otherwise look like removed entries. */
+    if (!crtk_store_exec(s, "BEGIN;", error))
+        return FALSE;
+    gboolean r = audit_verify_snapshot(s, checked, bad_id, why, error);
+    sqlite3_exec(s->db, "COMMIT;", NULL, NULL, NULL);
+    return r;
+}
+
+static gboolean audit_verify_snapshot(crtk_store *s, gint64 *checked, gint64 *bad_id, char **why, GError **error)
 {
     sqlite3_stmt *st;
     if (!crtk_store_prepare(s,
@@ -676,11 +850,12 @@ gboolean crtk_store_audit_verify(crtk_store *s, gint64 *checked, gint64 *bad_id,
             "FROM audit ORDER BY id", &st, error))
         return FALSE;
     char *prev = NULL;
+    int rc;
     gint64 expect = 1, n = 0;
     gboolean ok = TRUE;
     *bad_id = 0;
     *why = NULL;
-    while (sqlite3_step(st) == SQLITE_ROW) {
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         gint64 id = sqlite3_column_int64(st, 0);
         const char *stored = (const char *)sqlite3_column_text(st, 10);
         if (id != expect) {
@@ -708,13 +883,24 @@ gboolean crtk_store_audit_verify(crtk_store *s, gint64 *checked, gint64 *bad_id,
         expect++;
         n++;
     }
+    if (ok && crtk_store_step_failed(s, rc, error, "cannot read the audit trail")) {
+        sqlite3_finalize(st);
+        g_free(prev);
+        return FALSE;
+    }
     sqlite3_finalize(st);
     if (ok) {
-        /* The last entry's hash is also kept in the settings: removing entries at the end is seen too. */
+        /* The last entry's hash is also kept in the settings: removing entries at the end is seen too,
+         * and so is removing the settings themselves (every store keeps them from its first entry). */
         char *head = crtk_store_get_setting(s, "auditHead");
         char *count = crtk_store_get_setting(s, "auditCount");
         gint64 recorded = count ? g_ascii_strtoll(count, NULL, 10) : 0;
-        if (head && count && (recorded != n || strcmp(head, prev ? prev : "") != 0)) {
+        if (n > 0 && (!head || !count)) {
+            *bad_id = n;
+            *why = g_strdup("the head of the chain (settings auditHead and auditCount) was removed: "
+                            "entries may have been removed at the end");
+            ok = FALSE;
+        } else if (head && count && (recorded != n || strcmp(head, prev ? prev : "") != 0)) {
             *bad_id = n + 1;
             *why = recorded > n ? g_strdup_printf("the trail ends at entry %" G_GINT64_FORMAT
                                                   " but %s entries were recorded: entries were removed", n, count)
@@ -728,4 +914,41 @@ gboolean crtk_store_audit_verify(crtk_store *s, gint64 *checked, gint64 *bad_id,
     g_free(prev);
     *checked = n;
     return ok;
+}
+
+/* ---- health --------------------------------------------------------------------------------- */
+
+gboolean crtk_store_quick_check(crtk_store *s, gboolean *healthy, char **report, GError **error)
+{
+    sqlite3_stmt *st;
+    *healthy = FALSE;
+    *report = NULL;
+    if (sqlite3_prepare_v2(s->db, "PRAGMA quick_check(20)", -1, &st, NULL) != SQLITE_OK) {
+        /* a damaged schema page can already stop the prepare: that is the answer */
+        *report = g_strdup(sqlite3_errmsg(s->db));
+        return TRUE;
+    }
+    GString *r = g_string_new(NULL);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *line = (const char *)sqlite3_column_text(st, 0);
+        if (r->len)
+            g_string_append_c(r, '\n');
+        g_string_append(r, line ? line : "");
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) {
+        int kind = rc & 0xff;
+        if (kind != SQLITE_CORRUPT && kind != SQLITE_NOTADB && kind != SQLITE_IOERR) {
+            crtk_store_set_sqlite_error(s, error, "cannot check the store");
+            g_string_free(r, TRUE);
+            return FALSE;
+        }
+        if (r->len)
+            g_string_append_c(r, '\n');
+        g_string_append(r, sqlite3_errmsg(s->db));
+    }
+    *healthy = rc == SQLITE_DONE && strcmp(r->str, "ok") == 0;
+    *report = g_string_free(r, FALSE);
+    return TRUE;
 }

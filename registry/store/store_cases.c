@@ -6,6 +6,7 @@
  * store_query.c, sequence numbering in store_sequence.c, backup in store_backup.c.
  */
 #include "store_private.h"
+#include "crtk/date.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -360,19 +361,38 @@ static gboolean check_item(crtk_store *s, const char *id, const char *value, gbo
         return FALSE;
     }
     if (value && *value) {
-        /* Control characters are never data; a line break belongs only in the long text items. */
-        for (const unsigned char *p = (const unsigned char *)value; *p; p++)
-            if ((*p < 0x20 && *p != '\t' && *p != '\n') || (*p == '\n' && it->length < 100)) {
-                g_set_error(error, CRTK_ERROR, CRTK_ERROR_DATA, "%s: the value holds a %s, which %s", it->id,
-                            *p == '\n' ? "line break" : "control character",
-                            *p == '\n' ? "only text items of 100 characters or more may hold" : "is not text");
+        /* Values are UTF-8 text: invalid bytes would come back as mojibake in every export. */
+        const char *bad_utf8 = NULL;
+        if (!g_utf8_validate(value, -1, &bad_utf8)) {
+            g_set_error(error, CRTK_ERROR, CRTK_ERROR_DATA, "%s: the value is not valid UTF-8 text (byte %ld)", it->id,
+                        (long)(bad_utf8 - value) + 1);
+            return FALSE;
+        }
+        /* Control characters (C0, DEL, C1) are never data; a tab or line break belongs only in text items. */
+        for (const char *p = value; *p; p = g_utf8_next_char(p)) {
+            gunichar c = g_utf8_get_char(p);
+            gboolean control = c < 0x20 || (c >= 0x7f && c <= 0x9f);
+            /* "text" here is free text: the long text items (NAACCR types many short codes as text too) */
+            gboolean allowed = (c == '\t' || c == '\n') && it->type == CRTK_TYPE_TEXT && it->length >= 100;
+            if (control && !allowed) {
+                g_set_error(error, CRTK_ERROR, CRTK_ERROR_DATA, "%s: the value holds a %s (U+%04X), which %s", it->id,
+                            c == '\n' ? "line break" : c == '\t' ? "tab" : "control character", c,
+                            c == '\n' || c == '\t' ? "only text items of 100 characters or more may hold"
+                                                   : "is not text");
                 return FALSE;
             }
+        }
         crtk_problem_code code;
         const char *why = crtk_item_check_value(it, value, strlen(value), &code);
+        crtk_date d;
+        if (!why && it->type == CRTK_TYPE_DATE && crtk_date_parse_naaccr(value, strlen(value), 0, &d) &&
+            !crtk_date_parse_naaccr(value, strlen(value), CRTK_DATE_CALENDAR, &d))
+            why = "not a calendar date (that day does not exist in that month)";
         if (why) {
-            g_set_error(error, CRTK_ERROR, CRTK_ERROR_DATA, "%s=%s: %s (length %d, %s)", it->id, value, why,
+            char *shown = crtk_cut_for_message(value);
+            g_set_error(error, CRTK_ERROR, CRTK_ERROR_DATA, "%s=%s: %s (length %d, %s)", it->id, shown, why,
                         it->length, crtk_data_type_name(it->type));
+            g_free(shown);
             return FALSE;
         }
     }

@@ -14,6 +14,7 @@
  * (convert.h), with the same report of items that cannot be kept.
  */
 #include "store_private.h"
+#include "crtk/duplicates.h"
 #include "convert.h"
 
 #include <string.h>
@@ -200,6 +201,22 @@ static int import_patient(crtk_record *r, void *user)
             return CRTK_CONTINUE;
     }
     if (!pid) {
+        /* [web workspace] a likely duplicate of a patient already stored is added, with a warning */
+        const char *mrn = in->n_tumors ? val(&in->tumors[0], s->dict, "medicalRecordNumber") : NULL;
+        GPtrArray *dups = crtk_find_duplicates(s, &in->patient, mrn, NULL);
+        for (guint i = 0; dups && i < dups->len; i++) {
+            crtk_duplicate *x = dups->pdata[i];
+            char *m = g_strdup_printf("possible duplicate of patient %s (%s, born %s): %s; added as a new patient",
+                                      x->patient_key, x->name, x->birth_date, x->reason);
+            crtk_problem p = {.code = CRTK_PROBLEM_POSSIBLE_DUPLICATE, .severity = CRTK_SEVERITY_WARNING,
+                              .file = c->path, .line = r->patient.line, .patient = r->ordinal, .patient_id = key,
+                              .message = m};
+            import_problem(&p, c);
+            c->st->warnings++;
+            g_free(m);
+        }
+        if (dups)
+            g_ptr_array_free(dups, TRUE);
         pid = crtk_store_insert_patient(s, &in->patient, &c->error);
         if (!pid)
             goto fail;

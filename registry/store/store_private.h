@@ -9,6 +9,8 @@ struct crtk_store {
     gboolean read_only;
     crtk_dictionary *dict;
     int version;
+    int schema_version;
+    int query_seconds;      /* time limit of crtk_store_select (0: none) */     /* the store's schemaVersion setting (1 when absent) */
     char *user;
     char *command;
     /* column lists, in dictionary order */
@@ -32,7 +34,20 @@ struct crtk_store {
 
 gboolean crtk_store_exec(crtk_store *s, const char *sql, GError **error);
 gboolean crtk_store_prepare(crtk_store *s, const char *sql, sqlite3_stmt **stmt, GError **error);
+/* Sets error from the connection's last SQLite failure, in words for the file's state
+ * (damaged, disk full, busy, unwritable) when it is one, with SQLite's own message. */
 void crtk_store_set_sqlite_error(crtk_store *s, GError **error, const char *what);
+/* The largest value a read-only query may build (SQLITE_LIMIT_LENGTH while it runs). */
+#define CRTK_SQL_MAX_LENGTH (64 * 1024 * 1024)
+/* TRUE when text (NULL too) is UTF-8 without C0, DEL or C1 control characters. */
+gboolean crtk_store_plain_text(const char *text);
+/* The plain-words meaning of an SQLite result about the file, or NULL. */
+const char *crtk_store_sqlite_meaning(int rc);
+/* How long a store waits for another process's write: CRTK_BUSY_TIMEOUT seconds, default 10. */
+int crtk_store_busy_timeout_ms(void);
+/* TRUE (error set) when rc, a step result, is neither SQLITE_ROW nor SQLITE_DONE: every
+ * loop over a cursor ends with this check, so a read error is never taken for the end. */
+gboolean crtk_store_step_failed(crtk_store *s, int rc, GError **error, const char *what);
 /* Items stored in a table for the level (patient: Patient items; tumor: Tumor + NaaccrData items). */
 gboolean crtk_store_item_in_tumor_table(const crtk_item *it);
 /* Reads a row (SELECT id, [patient_id,] cols...) of the table into an element; first_col is the first item column. */

@@ -12,6 +12,36 @@
 #include <unistd.h>
 
 
+/* The functions a query may call: crtk's derived-variable functions (crtk_*) and SQLite's ordinary
+ * scalar, aggregate, window, date, math and JSON functions.  Not load_extension, fts3_tokenizer
+ * (which hands out a library pointer), sqlite_compileoption_* or anything else added later. */
+static gboolean sql_function_allowed(const char *name)
+{
+    static const char *const allowed[] = {
+        "abs", "char", "coalesce", "concat", "concat_ws", "format", "glob", "hex", "ifnull", "iif", "instr",
+        "length", "like", "likelihood", "likely", "lower", "ltrim", "max", "min", "nullif", "octet_length",
+        "printf", "quote", "random", "replace", "round", "rtrim", "sign", "soundex", "substr", "substring",
+        "trim", "typeof", "unhex", "unicode", "unlikely", "upper", "zeroblob", "randomblob",
+        "date", "time", "datetime", "julianday", "unixepoch", "strftime", "timediff",
+        "avg", "count", "group_concat", "string_agg", "sum", "total",
+        "row_number", "rank", "dense_rank", "percent_rank", "cume_dist", "ntile", "lag", "lead",
+        "first_value", "last_value", "nth_value",
+        "acos", "acosh", "asin", "asinh", "atan", "atan2", "atanh", "ceil", "ceiling", "cos", "cosh",
+        "degrees", "exp", "floor", "ln", "log", "log10", "log2", "mod", "pi", "pow", "power", "radians",
+        "sin", "sinh", "sqrt", "tan", "tanh", "trunc",
+        "json", "json_array", "json_array_length", "json_extract", "json_insert", "json_object", "json_patch",
+        "json_quote", "json_remove", "json_replace", "json_set", "json_type", "json_valid",
+        "json_group_array", "json_group_object", "json_each", "json_tree", NULL};
+    if (!name)
+        return FALSE;
+    if (!g_ascii_strncasecmp(name, "crtk_", 5))
+        return TRUE;
+    for (int i = 0; allowed[i]; i++)
+        if (!g_ascii_strcasecmp(name, allowed[i]))
+            return TRUE;
+    return FALSE;
+}
+
 static int read_only_authorizer(void *user, int action, const char *a, const char *b, const char *c, const char *d)
 {
     (void)user, (void)a, (void)b, (void)c, (void)d;
@@ -33,9 +63,10 @@ static int read_only_authorizer(void *user, int action, const char *a, const cha
                 return SQLITE_OK;
         return SQLITE_DENY;
     }
+    case SQLITE_FUNCTION:
+        return sql_function_allowed(b) ? SQLITE_OK : SQLITE_DENY;
     case SQLITE_SELECT:
     case SQLITE_READ:
-    case SQLITE_FUNCTION:
     case SQLITE_RECURSIVE:
         return SQLITE_OK;
     default:
@@ -50,7 +81,9 @@ static gboolean prepare_read_only(crtk_store *s, const char *sql, sqlite3_stmt *
     int rc = sqlite3_prepare_v2(s->db, sql, -1, st, &tail);
     sqlite3_set_authorizer(s->db, NULL, NULL);
     if (rc != SQLITE_OK) {
-        g_set_error(error, CRTK_ERROR, CRTK_ERROR_USAGE, "SQL: %s (only reading is allowed)", sqlite3_errmsg(s->db));
+        g_set_error(error, CRTK_ERROR, CRTK_ERROR_USAGE,
+                    "SQL: %s (only reading is allowed, with crtk's functions and SQLite's ordinary ones)",
+                    sqlite3_errmsg(s->db));
         return FALSE;
     }
     while (tail && g_ascii_isspace(*tail))
@@ -70,6 +103,26 @@ static gboolean prepare_read_only(crtk_store *s, const char *sql, sqlite3_stmt *
     return TRUE;
 }
 
+typedef struct {
+    gint64 deadline;
+    gboolean *timed_out;
+} query_clock;
+
+static int past_deadline(void *user)
+{
+    query_clock *c = user;
+    if (g_get_monotonic_time() > c->deadline) {
+        *c->timed_out = TRUE;
+        return 1;
+    }
+    return 0;
+}
+
+void crtk_store_set_query_time_limit(crtk_store *s, int seconds)
+{
+    s->query_seconds = seconds;
+}
+
 gboolean crtk_store_select(crtk_store *s, const char *sql, const char *const *params, int n_params,
                            crtk_store_row_fn fn, void *user, GError **error)
 {
@@ -85,14 +138,29 @@ gboolean crtk_store_select(crtk_store *s, const char *sql, const char *const *pa
         names[i] = sqlite3_column_name(st, i);
     int rc;
     gboolean ok = TRUE;
+    /* Limits: no value above SQLITE_LIMIT_LENGTH, no query running past the time limit. */
+    int old_length = sqlite3_limit(s->db, SQLITE_LIMIT_LENGTH, CRTK_SQL_MAX_LENGTH);
+    gboolean timed_out = FALSE;
+    query_clock qc = {g_get_monotonic_time() + (gint64)s->query_seconds * G_USEC_PER_SEC, &timed_out};
+    if (s->query_seconds > 0)
+        sqlite3_progress_handler(s->db, 10000, past_deadline, &qc);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         for (int i = 0; i < n; i++)
             vals[i] = (const char *)sqlite3_column_text(st, i);
         if (fn(n, vals, names, user) == CRTK_ABORT)
             break;
     }
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-        g_set_error(error, CRTK_ERROR, CRTK_ERROR_USAGE, "SQL: %s", sqlite3_errmsg(s->db));
+    sqlite3_progress_handler(s->db, 0, NULL, NULL);
+    sqlite3_limit(s->db, SQLITE_LIMIT_LENGTH, old_length);
+    if (timed_out) {
+        g_set_error(error, CRTK_ERROR, CRTK_ERROR_USAGE,
+                    "SQL: stopped by the time limit after %d s (--time-limit SECONDS to allow more)", s->query_seconds);
+        ok = FALSE;
+    } else if (rc == SQLITE_TOOBIG) {
+        g_set_error(error, CRTK_ERROR, CRTK_ERROR_USAGE,
+                    "SQL: a value would exceed the size limit of %d bytes (SQLITE_LIMIT_LENGTH)", CRTK_SQL_MAX_LENGTH);
+        ok = FALSE;
+    } else if (crtk_store_step_failed(s, rc, error, "cannot read")) {
         ok = FALSE;
     }
     g_free(vals);
@@ -178,16 +246,18 @@ gboolean crtk_store_foreach(crtk_store *s, const char *where, crtk_store_patient
             crtk_store_row_to_element_map(ts, tmap, crtk_record_add_tumor(p->record));
             trc = sqlite3_step(ts);
         }
+        if (trc != SQLITE_ROW && trc != SQLITE_DONE)
+            break; /* a tumor could not be read: never hand on a patient without it */
         g_free(p->tumor_ids);
         p->tumor_ids = g_memdup2(ids->data, sizeof(gint64) * (ids->len ? ids->len : 1));
         p->record->ordinal = ++ordinal;
         if (fn(p, user) == CRTK_ABORT)
             break;
     }
-    if (prc != SQLITE_ROW && prc != SQLITE_DONE) {
-        g_set_error(error, CRTK_ERROR, CRTK_ERROR_USAGE, "SQL: %s", sqlite3_errmsg(s->db));
+    /* Both cursors are checked: a damaged page is an error, never the end of the data. */
+    if (crtk_store_step_failed(s, trc, error, "cannot read the tumors") ||
+        crtk_store_step_failed(s, prc, error, "cannot read the patients"))
         ok = FALSE;
-    }
     g_array_free(ids, TRUE);
     crtk_stored_patient_free(p);
     g_free(pmap);

@@ -21,7 +21,33 @@ typedef struct {
     guint8 *used;        /* new dict item index -> has a value */
     GError *error;
     long patients, tumors;
+    gboolean drop_values;  /* may values be dropped (each is then audited)? */
+    long dropped;          /* values the new version has no item for */
+    char *first_drop;      /* where the first one is, for the refusal */
 } upgrade_ctx;
+
+/* Values of e that the new version has no item for: refused, or audited one by one. */
+static gboolean note_dropped(upgrade_ctx *c, const crtk_stored_patient *p, const crtk_element *e, gint64 tumor_id)
+{
+    crtk_dictionary *from = c->s->dict;
+    const char *pkey = crtk_record_patient_id(p->record);
+    gboolean ok = TRUE;
+    for (int k = 0; ok && k < e->n_set; k++) {
+        int idx = e->set[k];
+        if (!e->len[idx] || crtk_converter_target_of(c->conv, idx) >= 0)
+            continue;
+        const crtk_item *it = crtk_dictionary_item(from, idx);
+        c->dropped++;
+        if (!c->first_drop)
+            c->first_drop = g_strdup_printf("patient %s, item %s", pkey ? pkey : "?", it->id);
+        if (c->drop_values) {
+            char *old = g_strndup(e->arena->str + e->off[idx], e->len[idx]);
+            ok = crtk_store_audit(c->s, p->patient_id, tumor_id, pkey, it->id, old, NULL, &c->error);
+            g_free(old);
+        }
+    }
+    return ok;
+}
 
 static gboolean bind_element(upgrade_ctx *c, sqlite3_stmt *st, const crtk_element *e, crtk_dictionary *d,
                              gboolean tumor)
@@ -41,6 +67,11 @@ static int upgrade_one(crtk_stored_patient *p, void *user)
 {
     upgrade_ctx *c = user;
     crtk_dictionary *d = crtk_converter_target(c->conv);
+    if (!note_dropped(c, p, &p->record->patient, 0))
+        return CRTK_ABORT;
+    for (int t = 0; t < p->record->n_tumors; t++)
+        if (!note_dropped(c, p, &p->record->tumors[t], p->tumor_ids[t]))
+            return CRTK_ABORT;
     crtk_converter_record(c->conv, p->record, c->out);
     sqlite3_reset(c->ins_p);
     sqlite3_clear_bindings(c->ins_p);
@@ -112,6 +143,12 @@ static gboolean prepare_copy(crtk_store *s, upgrade_ctx *c, crtk_dictionary *to,
 
 gboolean crtk_store_upgrade(crtk_store *s, int version, crtk_problem_fn on_problem, void *user, GError **error)
 {
+    return crtk_store_change_version(s, version, FALSE, on_problem, user, error);
+}
+
+gboolean crtk_store_change_version(crtk_store *s, int version, gboolean drop_values, crtk_problem_fn on_problem,
+                                   void *user, GError **error)
+{
     if (version == s->version) {
         g_set_error(error, CRTK_ERROR, CRTK_ERROR_USAGE, "%s is already NAACCR %d", s->path, version);
         return FALSE;
@@ -135,7 +172,7 @@ gboolean crtk_store_upgrade(crtk_store *s, int version, crtk_problem_fn on_probl
         }
         sqlite3_finalize(st);
     }
-    upgrade_ctx c = {.s = s};
+    upgrade_ctx c = {.s = s, .drop_values = drop_values};
     c.used = g_new0(guint8, crtk_dictionary_count(to));
     c.conv = crtk_converter_new(s->dict, to, CRTK_RT_A);
     c.out = crtk_record_new(to);
@@ -165,7 +202,15 @@ gboolean crtk_store_upgrade(crtk_store *s, int version, crtk_problem_fn on_probl
             c.error = NULL;
             ok = FALSE;
         }
+        if (ok && c.dropped && !drop_values) {
+            g_set_error(error, CRTK_ERROR, CRTK_ERROR_DATA,
+                        "NAACCR %d has no item for %ld value%s of this store (the first: %s); nothing was changed: "
+                        "to drop them (each is recorded in the audit trail, after a backup) give --drop-values",
+                        version, c.dropped, c.dropped == 1 ? "" : "s", c.first_drop);
+            ok = FALSE;
+        }
     }
+    g_free(c.first_drop);
     sqlite3_finalize(c.ins_p);
     sqlite3_finalize(c.ins_t);
     c.ins_p = c.ins_t = NULL;

@@ -48,10 +48,10 @@ have_shared() { [ -n "${CRTK_SHARED:-}" ] && [ -d "$CRTK_SHARED" ]; }
 need_shared() {
     have_shared || skip "reference data ../shared is absent (${CRTK_SHARED:-unset})"
 }
-need_program() { command -v "$1" >/dev/null || skip "$1 is not installed (needed for $2; tools/install-deps.sh installs it)"; }
+need_program() { command -v "$1" >/dev/null || skip "$1 is not installed (needed for $2; tools/dev/install-deps.sh installs it)"; }
 have_program() {
     command -v "$1" >/dev/null && return 0
-    skip_part "$1 is not installed (needed for $2; tools/install-deps.sh installs it)"
+    skip_part "$1 is not installed (needed for $2; tools/dev/install-deps.sh installs it)"
     return 1
 }
 have_reference() {

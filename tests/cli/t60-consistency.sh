@@ -45,6 +45,15 @@ expect_rc 1 "empty selection"
 expect_err "no tumor matches the selection \\(diagnosed 1990-1991\\): nothing written" "empty selection said"
 [ ! -e "$TMP/none.xlsx" ] && ok || fail "empty workbook written"
 
+# the report options of issue 14 reach the library: trends leaves out the current year unless asked
+run report trends "$DB" -o "$TMP/t1.xlsx" --as-of 20260601
+expect_rc 0 "trends"
+run report trends "$DB" -o "$TMP/t2.xlsx" --as-of 20260601 --current-year
+expect_rc 0 "trends --current-year"
+(cd "$TMP" && mkdir -p x1 x2 && unzip -qo t1.xlsx -d x1 && unzip -qo t2.xlsx -d x2)
+if grep -q "is left out" "$TMP"/x1/xl/sharedStrings.xml; then ok; else fail "trends says the current year is left out"; fi
+if grep -q "is left out" "$TMP"/x2/xl/sharedStrings.xml; then fail "--current-year still leaves it out"; else ok; fi
+
 # a file that cannot be read: no share of passing tumors, and the path said once
 run edits "$CRTK_SOURCE/README.md"
 expect_rc 2 "edits on a text file"

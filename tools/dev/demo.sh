@@ -59,6 +59,18 @@ if has report; then
     done
 fi
 step audit "$DB" --verify
+if has serve; then
+    # The registrar's workspace: a user (the password comes from standard input), then the command
+    # that opens it.  The demo does not leave a server running; start it yourself.
+    DEMO_PASSWORD=demo-registrar-1
+    echo
+    echo "\$ echo $DEMO_PASSWORD | crtk user add $DB registrar --role abstractor"
+    echo "$DEMO_PASSWORD" | "$CRTK" user add "$DB" registrar --role abstractor
+    echo
+    echo "Open the workspace (find patient $first, abstract a tumor, post a follow-up contact):"
+    echo "    $CRTK serve $DB          # then open http://127.0.0.1:8080/ in a browser"
+    echo "    user: registrar   password: $DEMO_PASSWORD   (Ctrl-C stops the server)"
+fi
 echo
 echo "demo: done; the store and the files it made are in $OUT/"
 ls -l "$OUT"

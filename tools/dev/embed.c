@@ -1,8 +1,8 @@
 /* embed.c — build helper: turns data files into a C source file.
  *
- * Usage: embed OUTPUT.c BASE_DIR FILE...
+ * Usage: embed [--name PREFIX] OUTPUT.c BASE_DIR FILE...
  * Writes crtk_schema_files() and crtk_schema_text() (declared in
- * registry/schemas.h) with the bytes of each FILE, named by its path relative
+ * registry/schemas.h; with --name, PREFIX_files() and PREFIX_text()) with the bytes of each FILE, named by its path relative
  * to BASE_DIR.  Used by CMake so the crtk binary needs no data files at run time.
  */
 #include <stdio.h>
@@ -11,6 +11,12 @@
 
 int main(int argc, char **argv)
 {
+    const char *prefix = "crtk_schema";
+    if (argc > 2 && !strcmp(argv[1], "--name")) {
+        prefix = argv[2];
+        argc -= 2;
+        argv += 2;
+    }
     if (argc < 3) {
         fprintf(stderr, "usage: embed OUTPUT.c BASE_DIR FILE...\n");
         return 2;
@@ -50,8 +56,9 @@ int main(int argc, char **argv)
         fprintf(out, "    {\"%s\", file_%d, sizeof file_%d - 1},\n", name, i, i);
     }
     fprintf(out, "    {NULL, NULL, 0}};\n");
-    fprintf(out, "const crtk_embedded_file *crtk_schema_files(void) { return files; }\n");
-    fprintf(out, "const char *crtk_schema_text(const char *name, size_t *len)\n{\n"
+    fprintf(out, "const crtk_embedded_file *%s_files(void) { return files; }\n", prefix);
+    fprintf(out, "const char *%s_text(const char *name, size_t *len)\n{\n", prefix);
+    fprintf(out, 
                  "    for (const crtk_embedded_file *f = files; f->name; f++)\n"
                  "        if (strcmp(f->name, name) == 0) {\n"
                  "            if (len) *len = f->len;\n"

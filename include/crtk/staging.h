@@ -1,0 +1,156 @@
+/* staging.h — SEER staging algorithms (EOD, TNM, CS, Pediatric) run by crtk's own decision engine.
+ *
+ * An algorithm (crtk_staging) is a set of schemas and tables loaded from SEER's JSON: the copy
+ * embedded in crtk (crtk_staging_get, loaded lazily on first use and kept for the process) or a
+ * directory / zip of a newer version (crtk_staging_load).  Tables are precompiled at load time
+ * (cells parsed into ranges, one-column tables indexed by value, schema selection indexed by site
+ * and histology), so a run does no parsing.
+ *
+ * A run works on a crtk_stage_run: the case's inputs (key → value, value NULL = supplied null),
+ * and after crtk_stage_run_stage() the result, schema, candidates, outputs, errors and path.  A run
+ * object is reused for many cases (no allocation per case once warm); it is not thread-safe, an
+ * algorithm is (read-only after load).
+ *
+ * The behaviour follows SEER's reference engine (imsweb/staging-client-java) exactly; see
+ * docs/staging.md and ../shared/staging/README.md §3–6.
+ */
+#ifndef CRTK_STAGING_H
+#define CRTK_STAGING_H
+
+#include <glib.h>
+#include "crtk/export.h"
+
+typedef struct crtk_staging crtk_staging;
+typedef struct crtk_stage_run crtk_stage_run;
+
+typedef enum {
+    CRTK_STAGE_STAGED,
+    CRTK_STAGE_FAILED_MISSING_SITE_OR_HISTOLOGY,
+    CRTK_STAGE_FAILED_NO_MATCHING_SCHEMA,
+    CRTK_STAGE_FAILED_MULTIPLE_MATCHING_SCHEMAS,
+    CRTK_STAGE_FAILED_INVALID_YEAR_DX,
+    CRTK_STAGE_FAILED_INVALID_INPUT,
+} crtk_stage_result;
+
+typedef enum {
+    CRTK_STAGE_ERR_UNKNOWN_INPUT,
+    CRTK_STAGE_ERR_INVALID_REQUIRED_INPUT,
+    CRTK_STAGE_ERR_INVALID_NON_REQUIRED_INPUT,
+    CRTK_STAGE_ERR_INVALID_OUTPUT,
+    CRTK_STAGE_ERR_MATCH_NOT_FOUND,
+    CRTK_STAGE_ERR_STAGING_ERROR,
+    CRTK_STAGE_ERR_UNKNOWN_INPUT_MAPPING,
+    CRTK_STAGE_ERR_INFINITE_LOOP,
+} crtk_stage_error_type;
+
+/* One problem of a run.  Strings belong to the run (valid until the next run or free). */
+typedef struct crtk_stage_error {
+    crtk_stage_error_type type;
+    const char *key;     /* the input/output key, or NULL */
+    const char *table;   /* the table id, or NULL */
+    const char *columns; /* endpoint columns joined by '+', or NULL */
+    const char *message;
+} crtk_stage_error;
+
+/* The algorithm embedded in crtk: "eod" (eod_public), "tnm", "cs", "pediatric" (the full ids
+ * "eod_public" etc. work too).  Loaded on the first call and kept until exit; NULL and *error set
+ * when the name is unknown. */
+CRTK_API const crtk_staging *crtk_staging_get(const char *name, GError **error);
+/* Loads an algorithm from PATH: a SEER zip, a directory holding schemas/ and tables/ (unpacked zip),
+ * or a directory holding exactly one such zip.  The caller frees it with crtk_staging_free. */
+CRTK_API crtk_staging *crtk_staging_load(const char *path, GError **error);
+/* Loads an algorithm from the text of crtk's bundle (one JSON document, optionally gzip-compressed):
+ * {"algorithm","version","schemas":[...],"tables":[...]}.  Used for the embedded data and fuzzing. */
+CRTK_API crtk_staging *crtk_staging_load_bundle(const void *data, gsize len, GError **error);
+CRTK_API void crtk_staging_free(crtk_staging *alg);
+
+CRTK_API const char *crtk_staging_algorithm(const crtk_staging *alg); /* "eod_public" */
+CRTK_API const char *crtk_staging_version(const crtk_staging *alg);   /* "3.3" */
+CRTK_API guint crtk_staging_schema_count(const crtk_staging *alg);
+CRTK_API const char *crtk_staging_schema_id(const crtk_staging *alg, guint i);
+/* Index of schema ID, or -1. */
+CRTK_API int crtk_staging_find_schema(const crtk_staging *alg, const char *id);
+/* The NAACCR XML id of an input/output key of the algorithm (first schema that names one), or NULL. */
+CRTK_API const char *crtk_staging_key_naaccr_id(const crtk_staging *alg, const char *key);
+/* Every input/output key of the algorithm that has a NAACCR XML id (array of const char *, owned by alg). */
+CRTK_API const GPtrArray *crtk_staging_naaccr_keys(const crtk_staging *alg);
+/* Whether VALUE is a valid code for input KEY of schema SCHEMA_ID (upstream isCodeValid;
+ * year_current 0 = this year). */
+CRTK_API gboolean crtk_staging_code_valid(const crtk_staging *alg, const char *schema_id, const char *key,
+                                          const char *value, int year_current);
+
+/* Upstream isValidSite / isValidHistology: VALUE is in the primary_site / histology table. */
+CRTK_API gboolean crtk_staging_valid_site(const crtk_staging *alg, const char *site);
+CRTK_API gboolean crtk_staging_valid_hist(const crtk_staging *alg, const char *hist);
+CRTK_API gboolean crtk_staging_table_exists(const crtk_staging *alg, const char *table_id);
+CRTK_API const char *crtk_staging_schema_name(const crtk_staging *alg, guint i);
+CRTK_API int crtk_staging_schema_num(const crtk_staging *alg, guint i); /* CS schema number, else 0 */
+/* 1/0 whether input KEY of the schema is used for staging; -1 when there is no such input. */
+CRTK_API int crtk_staging_input_used_for_staging(const crtk_staging *alg, const char *schema_id, const char *key);
+/* Index of the first row of TABLE_ID matching the context KV (NULL-terminated key, value pairs;
+ * ctx_alg_version and ctx_year_current = this year added); -1 no match, -2 no such table. */
+CRTK_API int crtk_staging_table_row(const crtk_staging *alg, const char *table_id, const char *const *kv);
+/* Upstream isContextValid: input KEY of the schema validated with the whole context KV (trimmed). */
+CRTK_API gboolean crtk_staging_context_valid(const crtk_staging *alg, const char *schema_id, const char *key,
+                                             const char *const *kv);
+
+CRTK_API crtk_stage_run *crtk_stage_run_new(const crtk_staging *alg);
+CRTK_API void crtk_stage_run_free(crtk_stage_run *run);
+/* Forgets the inputs (and the results) of the previous case. */
+CRTK_API void crtk_stage_run_reset(crtk_stage_run *run);
+/* Supplies input KEY (copied).  VALUE NULL supplies a null (treated as absent for defaults, as blank
+ * for matching).  A key the algorithm does not know is kept and reported as UNKNOWN_INPUT. */
+CRTK_API void crtk_stage_run_set(crtk_stage_run *run, const char *key, const char *value);
+/* Fast path for bulk staging: the id of KEY in this algorithm (-1 if unknown), and setting an input
+ * by id WITHOUT copying VALUE (it must stay valid until the next reset). */
+CRTK_API int crtk_staging_key_id(const crtk_staging *alg, const char *key);
+CRTK_API void crtk_stage_run_set_id(crtk_stage_run *run, int key, const char *value);
+/* Supplies the inputs written in the engine's key notation: "k=v;k=v" (`k=` a supplied blank,
+ * `k=<null>` a supplied null).  LINE need not be NUL-terminated.  FALSE and *error (naming the
+ * column) when a pair is not key=value. */
+CRTK_API gboolean crtk_stage_run_set_keys(crtk_stage_run *run, const char *line, gsize len, GError **error);
+/* Sets a context value such as ctx_year_current (kept across resets).  Default: this year. */
+CRTK_API void crtk_stage_run_set_context(crtk_stage_run *run, const char *key, const char *value);
+
+/* Schema selection with the inputs supplied (upstream lookupSchema): returns the number of
+ * candidate schemas; crtk_stage_run_candidate() gives their indexes (ascending by id). */
+CRTK_API guint crtk_stage_run_lookup(crtk_stage_run *run);
+CRTK_API guint crtk_stage_run_candidate_count(const crtk_stage_run *run);
+CRTK_API int crtk_stage_run_candidate(const crtk_stage_run *run, guint i);
+
+/* Stages the case (upstream Staging.stage). */
+CRTK_API crtk_stage_result crtk_stage_run_stage(crtk_stage_run *run);
+/* After a stage: the schema index (-1 when none). */
+CRTK_API int crtk_stage_run_schema(const crtk_stage_run *run);
+/* Outputs: the schema's output keys that survive the run, sorted by key.  *value NULL = null. */
+CRTK_API guint crtk_stage_run_output_count(const crtk_stage_run *run);
+CRTK_API const char *crtk_stage_run_output(const crtk_stage_run *run, guint i, const char **value);
+/* The value of output KEY; FALSE when the run has no such output. */
+CRTK_API gboolean crtk_stage_run_get_output(const crtk_stage_run *run, const char *key, const char **value);
+CRTK_API guint crtk_stage_run_error_count(const crtk_stage_run *run);
+CRTK_API const crtk_stage_error *crtk_stage_run_error(const crtk_stage_run *run, guint i);
+/* Path: "mapping.table" entries in visit order. */
+CRTK_API guint crtk_stage_run_path_count(const crtk_stage_run *run);
+CRTK_API const char *crtk_stage_run_path(const crtk_stage_run *run, guint i);
+
+CRTK_API const crtk_staging *crtk_stage_run_algorithm(const crtk_stage_run *run);
+
+/* The algorithm registries use for a diagnosis year: "eod" (2018+), "tnm" (2016-2017), "cs" (2004-2015),
+ * NULL before 2004.  (Pediatric is chosen explicitly.) */
+CRTK_API const char *crtk_staging_algorithm_for_year(int year);
+/* Gives the value of a NAACCR item (by XML id, e.g. "primarySite"), NULL or "" when absent. */
+typedef const char *(*crtk_stage_item_fn)(const char *naaccr_id, void *user);
+/* Stages a tumor from its NAACCR items (keys mapped by the algorithm's naaccr_xml_id; year_dx from
+ * dateOfDiagnosis): the schema is selected with every mapped item, then only the schema's inputs are
+ * supplied, so items a schema does not use are not UNKNOWN_INPUT.  Replaces the run's inputs. */
+CRTK_API crtk_stage_result crtk_stage_run_stage_items(crtk_stage_run *run, crtk_stage_item_fn get, void *user);
+
+CRTK_API const char *crtk_stage_result_name(crtk_stage_result r);
+CRTK_API const char *crtk_stage_error_type_name(crtk_stage_error_type t);
+
+/* Matches one range item (low, high) against VALUE the way a table cell does (README §4);
+ * CTX_* given as NULL-terminated key, value pairs for {{references}}.  For tests. */
+CRTK_API gboolean crtk_staging_range_contains(const char *low, const char *high, const char *value,
+                                              const char *const *ctx);
+
+#endif

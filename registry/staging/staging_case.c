@@ -1,0 +1,62 @@
+/* staging_case.c — staging a tumor from its NAACCR items: which algorithm a diagnosis year uses, and
+ * the mapping between NAACCR items and algorithm keys (naaccr_xml_id in SEER's JSON).
+ *
+ * A record holds every item, but the reference engine refuses keys a schema does not define
+ * (UNKNOWN_INPUT).  So a tumor is staged in two steps: schema selection with every mapped item,
+ * then the run with only the inputs of the schema found.
+ */
+#include "staging_private.h"
+
+#include <string.h>
+
+const char *crtk_staging_algorithm_for_year(int year)
+{
+    if (year >= 2018)
+        return "eod";
+    if (year >= 2016)
+        return "tnm";
+    if (year >= 2004)
+        return "cs";
+    return NULL;
+}
+
+static const char *item_value(const crtk_staging *alg, int k, crtk_stage_item_fn get, void *user, char *buf,
+                              gsize buflen)
+{
+    const char *id = g_hash_table_lookup(alg->naaccr_of_key, alg->key_names->pdata[k]);
+    if (!id)
+        return NULL;
+    const char *v = get(id, user);
+    if (!v || !*v)
+        return NULL;
+    if (k == alg->key_year) { /* year_dx: the year of dateOfDiagnosis */
+        g_strlcpy(buf, v, MIN(buflen, 5));
+        return buf;
+    }
+    return v;
+}
+
+crtk_stage_result crtk_stage_run_stage_items(crtk_stage_run *run, crtk_stage_item_fn get, void *user)
+{
+    const crtk_staging *alg = crtk_stage_run_algorithm(run);
+    char buf[8];
+    crtk_stage_run_reset(run);
+    for (int k = 0; k < alg->nkeys; k++) {
+        if (!alg->is_input[k])
+            continue;
+        const char *v = item_value(alg, k, get, user, buf, sizeof buf);
+        if (v)
+            crtk_stage_run_set(run, alg->key_names->pdata[k], v);
+    }
+    if (crtk_stage_run_lookup(run) == 1) {
+        const st_schema *s = alg->schemas->pdata[crtk_stage_run_candidate(run, 0)];
+        crtk_stage_run_reset(run);
+        for (int i = 0; i < s->ninputs; i++) {
+            int k = s->inputs[i].key;
+            const char *v = item_value(alg, k, get, user, buf, sizeof buf);
+            if (v)
+                crtk_stage_run_set(run, alg->key_names->pdata[k], v);
+        }
+    }
+    return crtk_stage_run_stage(run);
+}

@@ -1,0 +1,22 @@
+/* cmd_edits_metafile.h — the metafile half of `crtk edits` (see cmd_edits_metafile.c). */
+#ifndef CRTK_CMD_EDITS_METAFILE_H
+#define CRTK_CMD_EDITS_METAFILE_H
+#include <stdio.h>
+#include "crtk/metafile.h"
+#include "crtk/edits.h"
+
+typedef struct mf_edits_run mf_edits_run;
+struct crtk_store;
+mf_edits_run *mf_edits_run_new(crtk_metafile *mf, const char *set, const char *edits_csv, crtk_edit_fn on_failure, void *user);
+void mf_edits_run_free(mf_edits_run *m);
+/* FALSE (see mf_edits_run_error) when the edits cannot be set up (unknown set or edit). */
+gboolean mf_edits_run_record(mf_edits_run *m, const crtk_record *rec);
+gboolean mf_edits_run_store(mf_edits_run *m, struct crtk_store *s, const char *where, GError **error);
+const GError *mf_edits_run_error(const mf_edits_run *m);
+long mf_edits_run_failures(const mf_edits_run *m);
+void mf_edits_run_summary(const mf_edits_run *m, FILE *out, gboolean json, long files);
+int mf_edits_list(crtk_metafile *mf, const char *set, FILE *out, gboolean json);
+/* From cmd_metafile.c: --today/--as-of/CRTK_TODAY; describe one edit. */
+gboolean crtk_cli_metafile_today(crtk_metafile *mf, const char *today);
+void crtk_cli_metafile_describe(crtk_metafile *mf, const crtk_mf_edit_info *e, FILE *out);
+#endif

@@ -1,0 +1,55 @@
+/* web.h — what the pages of the workspace share: the server's state, one request, HTML helpers. */
+#ifndef CRTK_WEB_H
+#define CRTK_WEB_H
+#include <libsoup/soup.h>
+#include "crtk/users.h"
+#include "edits.h"
+#include "store.h"
+
+typedef struct crtk_web {
+    crtk_store *store;
+    crtk_sessions *sessions;
+    crtk_edits *edits;        /* the store's edit set, loaded once (NULL when it failed) */
+    gboolean tls;
+} crtk_web;
+
+typedef struct crtk_web_req {
+    crtk_web *web;
+    SoupServerMessage *msg;
+    const char *method;
+    const char *path;
+    GHashTable *query;        /* name -> value of the URL's query */
+    GHashTable *form;         /* of a POST body (urlencoded) */
+    const char *body;         /* the raw POST body */
+    gsize body_len;
+    const crtk_session *session;
+} crtk_web_req;
+
+/* ---- responses (server.c) ---- */
+void crtk_web_send(crtk_web_req *r, int status, const char *content_type, GString *body);
+void crtk_web_redirect(crtk_web_req *r, const char *to);
+void crtk_web_error(crtk_web_req *r, int status, const char *message);
+/* TRUE when the session's role may; otherwise answers 403 and returns FALSE. */
+gboolean crtk_web_require(crtk_web_req *r, crtk_permission what);
+const char *crtk_web_param(crtk_web_req *r, const char *name); /* form, then query; NULL if absent */
+
+/* ---- HTML (html.c) ---- */
+void crtk_html_escape(GString *out, const char *text);
+void crtk_html_printf(GString *out, const char *fmt, ...); /* own format: %s escaped, %R raw HTML, %d int, %L gint64 */
+/* Starts a page: doctype, head, the navigation with the user and the logout form. */
+GString *crtk_html_page(crtk_web_req *r, const char *title);
+void crtk_html_end(GString *out);
+void crtk_html_csrf(crtk_web_req *r, GString *out);
+
+/* ---- pages ---- */
+void crtk_page_patients(crtk_web_req *r);
+void crtk_page_patient(crtk_web_req *r, const char *patient_key);
+void crtk_page_history(crtk_web_req *r, const char *patient_key);
+void crtk_page_followup_post(crtk_web_req *r, const char *patient_key);
+void crtk_page_new_patient(crtk_web_req *r);
+void crtk_page_new_tumor(crtk_web_req *r, const char *patient_key);
+void crtk_page_abstract(crtk_web_req *r, const char *patient_key, int tumor);
+void crtk_page_abstract_check(crtk_web_req *r, const char *patient_key, int tumor);
+void crtk_page_codes(crtk_web_req *r);
+void crtk_page_queues(crtk_web_req *r);
+#endif
