@@ -52,20 +52,41 @@ typedef struct {
     GArray *offs;                /* byte offset of each character of a non-ASCII line */
 } reader;
 
+/* Eight bytes at a time: most columns of a flat line are blank and most lines are plain ASCII. */
 static gboolean all_blank(const char *p, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        guint64 w;
+        memcpy(&w, p + i, 8);
+        if (w != G_GUINT64_CONSTANT(0x2020202020202020))
+            return FALSE;
+    }
+    for (; i < n; i++)
         if (p[i] != ' ')
             return FALSE;
     return TRUE;
 }
 
+/* Length of the leading run of ASCII bytes (all of len when the line is plain ASCII). */
+static size_t ascii_prefix(const char *line, size_t len)
+{
+    size_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+        guint64 w;
+        memcpy(&w, line + i, 8);
+        if (w & G_GUINT64_CONSTANT(0x8080808080808080))
+            break;
+    }
+    while (i < len && !((unsigned char)line[i] & 0x80))
+        i++;
+    return i;
+}
+
 /* Prepares a line for column access: *chars gets its length in characters; returns the (UTF-8) text. */
 static const char *decode_line(reader *r, const char *line, size_t len, size_t *out_len, size_t *chars)
 {
-    size_t i = 0;
-    while (i < len && !((unsigned char)line[i] & 0x80))
-        i++;
+    size_t i = ascii_prefix(line, len);
     g_array_set_size(r->offs, 0);
     if (i == len) {
         *out_len = len;
