@@ -123,7 +123,8 @@ static void fmt_date(char *buf, int day)
 {
     int y, m, d;
     civil_from_days(day, &y, &m, &d);
-    snprintf(buf, 9, "%04d%02d%02d", y, m, d);
+    /* the generator's dates lie in 1900-2099: the parts are cut to their widths for the compiler's sake */
+    snprintf(buf, 9, "%04d%02d%02d", (unsigned)y % 10000u, (unsigned)m % 100u, (unsigned)d % 100u);
 }
 
 /* Whole years from birth to day. */
