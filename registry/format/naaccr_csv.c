@@ -223,7 +223,7 @@ static gboolean split_row(reader *r, const csv_row *row)
     g_string_truncate(r->b.vals_arena, 0);
     for (int c = 0; c < r->n_columns; c++) {
         const crtk_item *it = r->col_item[c];
-        size_t len;
+        size_t len = 0;
         const char *v = field(row, c, &len);
         if (!it || !len)
             continue;
