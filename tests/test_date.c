@@ -75,6 +75,14 @@ static void test_input(void)
     crtk_date_parse_input("2023-02-29", &d, &err);
     g_assert_nonnull(strstr(err->message, "has 28 days"));
     g_error_free(err);
+    err = NULL;
+    /* a huge paste is cut in the message, never echoed whole */
+    char *huge = g_strnfill(100000, '9');
+    g_assert_false(crtk_date_parse_input(huge, &d, &err));
+    g_assert_cmpuint(strlen(err->message), <, 300);
+    g_assert_nonnull(strstr(err->message, "100,000 bytes"));
+    g_error_free(err);
+    g_free(huge);
 }
 
 static void test_format_compare(void)

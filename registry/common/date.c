@@ -144,6 +144,7 @@ gboolean crtk_date_parse_input(const char *text, crtk_date *out, GError **error)
     crtk_date d = {0, 0, 0};
     *out = d;
     char *t = g_strstrip(g_strdup(text ? text : ""));
+    char *shown = crtk_cut_for_message(t); /* quoted; a long value is cut, never echoed whole */
     size_t n = strlen(t);
     gboolean shaped = FALSE;
     int v[3], w[3];
@@ -172,27 +173,32 @@ gboolean crtk_date_parse_input(const char *text, crtk_date *out, GError **error)
         }
     }
     if (!shaped) {
-        g_set_error(error, CRTK_ERROR, 0, "\"%s\" is not a date: write %s", t, forms);
+        g_set_error(error, CRTK_ERROR, 0, "%s is not a date: write %s", shown, forms);
         g_free(t);
+        g_free(shown);
         return FALSE;
     }
     if (d.year < 1800 || d.year > 2099) {
-        g_set_error(error, CRTK_ERROR, 0, "\"%s\": year %d is out of range (1800-2099)", t, d.year);
+        g_set_error(error, CRTK_ERROR, 0, "%s: year %d is out of range (1800-2099)", shown, d.year);
         g_free(t);
+        g_free(shown);
         return FALSE;
     }
     if (d.month < 0 || d.month > 12 || (d.month == 0 && d.day)) {
-        g_set_error(error, CRTK_ERROR, 0, "\"%s\": there is no month %d", t, d.month < 0 ? 0 : d.month);
+        g_set_error(error, CRTK_ERROR, 0, "%s: there is no month %d", shown, d.month < 0 ? 0 : d.month);
         g_free(t);
+        g_free(shown);
         return FALSE;
     }
     if (d.day && d.day > crtk_days_in_month(d.year, d.month)) {
-        g_set_error(error, CRTK_ERROR, 0, "\"%s\": %04d-%02d has %d days", t, d.year, d.month,
+        g_set_error(error, CRTK_ERROR, 0, "%s: %04d-%02d has %d days", shown, d.year, d.month,
                     crtk_days_in_month(d.year, d.month));
         g_free(t);
+        g_free(shown);
         return FALSE;
     }
     g_free(t);
+    g_free(shown);
     *out = d;
     return TRUE;
 }
