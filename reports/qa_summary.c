@@ -123,9 +123,12 @@ int crtk_qa_meets(const crtk_qa_measure *m, int k)
 #define SRC_CERT "NAACCR certification criteria; CDC NPCR data-quality standards; USCS publication criteria"
 
 /* One pass over the selected tumors; the groups and the measures are added up here. */
+/* The scan comes in patient then tumor order (crtk_store_scan_items), so a patient is counted when
+ * its row id differs from the last one counted: no set of patient ids is kept (memory stays flat). */
 typedef struct {
     GHashTable *counts[4];    /* code -> group_acc, for year, site, facility, class */
-    GHashTable *patients;     /* patient row ids seen */
+    gint64 last_pid;          /* the patient row id counted last, 0 none */
+    long patients;            /* patients seen */
     GHashTable *keys;         /* duplicate keys seen */
     GHashTable *persons;      /* person keys seen */
     long tumors, dco, sex, age, race, county, micro, dup_tumors;
@@ -133,27 +136,22 @@ typedef struct {
 
 typedef struct {
     long tumors;
-    GHashTable *patients;
+    long patients;
+    gint64 last_pid; /* the patient counted last in this group */
 } group_acc;
-
-static void group_acc_free(gpointer p)
-{
-    group_acc *g = p;
-    g_hash_table_destroy(g->patients);
-    g_free(g);
-}
 
 static void add_group(GHashTable *h, const char *code, gint64 pid)
 {
     group_acc *g = g_hash_table_lookup(h, code ? code : "");
     if (!g) {
         g = g_new0(group_acc, 1);
-        g->patients = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
         g_hash_table_insert(h, g_strdup(code ? code : ""), g);
     }
     g->tumors++;
-    if (!g_hash_table_contains(g->patients, &pid))
-        g_hash_table_add(g->patients, g_memdup2(&pid, sizeof pid));
+    if (g->last_pid != pid) {
+        g->last_pid = pid;
+        g->patients++;
+    }
 }
 
 static gboolean blank(const char *v)
@@ -176,8 +174,10 @@ static int scan_row(int ncols, const char *const *row, const char *const *names,
     const char *const *v = row + 1;
     gint64 pid = g_ascii_strtoll(row[0], NULL, 10);
     a->tumors++;
-    if (!g_hash_table_contains(a->patients, &pid))
-        g_hash_table_add(a->patients, g_memdup2(&pid, sizeof pid));
+    if (a->last_pid != pid) {
+        a->last_pid = pid;
+        a->patients++;
+    }
     a->dco += eq(v[1], "7");
     a->sex += blank(v[2]) || eq(v[2], "9");
     int age = blank(v[3]) ? crtk_age_at_diagnosis(v[4], v[5]) : atoi(v[3]);
@@ -209,13 +209,11 @@ static int scan_row(int ncols, const char *const *row, const char *const *names,
         g_free(key);
     } else
         g_hash_table_add(a->keys, key);
-    /* patient records sharing a person key: counted once per (person, patient row) */
-    char *pp = g_strconcat(person, "#", row[0], NULL);
-    if (!g_hash_table_contains(a->persons, pp))
-        g_hash_table_add(a->persons, pp);
+    /* distinct person keys: patient records minus these share identifiers with another record */
+    if (!g_hash_table_contains(a->persons, person))
+        g_hash_table_add(a->persons, person);
     else
-        g_free(pp);
-    g_free(person);
+        g_free(person);
     return CRTK_CONTINUE;
 }
 
@@ -242,7 +240,7 @@ static void groups_out(GHashTable *h, GPtrArray *into, int kind)
             c->label = g_strdup_printf("%s (%s)", *c->code ? c->code : "blank", class_label(c->code));
         else
             c->label = g_strdup(*c->code ? c->code : "Unknown");
-        c->patients = g_hash_table_size(g->patients);
+        c->patients = g->patients;
         c->tumors = g->tumors;
         g_ptr_array_add(into, c);
     }
@@ -259,25 +257,15 @@ gboolean crtk_qa_compute(crtk_store *s, const crtk_store_query *q, crtk_qa *qa, 
                                         "socialSecurityNumber", "nameLast", "nameFirst"};
     scan_acc a = {0};
     for (int i = 0; i < 4; i++)
-        a.counts[i] = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, group_acc_free);
-    a.patients = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
+        a.counts[i] = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     a.keys = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     a.persons = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     gboolean ok = crtk_store_scan_items(s, q, specs, G_N_ELEMENTS(specs), scan_row, &a, error);
     if (ok) {
         qa->tumors = a.tumors;
-        qa->patients = g_hash_table_size(a.patients);
+        qa->patients = a.patients;
         /* distinct persons among the patient records */
-        GHashTable *persons = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-        GHashTableIter it;
-        gpointer k, v;
-        g_hash_table_iter_init(&it, a.persons);
-        while (g_hash_table_iter_next(&it, &k, &v)) {
-            const char *pp = k;
-            g_hash_table_add(persons, g_strndup(pp, (gsize)(strrchr(pp, '#') - pp)));
-        }
-        qa->duplicate_patients = qa->patients - (long)g_hash_table_size(persons);
-        g_hash_table_destroy(persons);
+        qa->duplicate_patients = qa->patients - (long)g_hash_table_size(a.persons);
         int n = 0;
         crtk_qa_measure *ms = qa->measures;
         long t = a.tumors;
@@ -311,7 +299,6 @@ gboolean crtk_qa_compute(crtk_store *s, const crtk_store_query *q, crtk_qa *qa, 
     }
     for (int i = 0; i < 4; i++)
         g_hash_table_destroy(a.counts[i]);
-    g_hash_table_destroy(a.patients);
     g_hash_table_destroy(a.keys);
     g_hash_table_destroy(a.persons);
     return ok;

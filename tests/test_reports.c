@@ -1029,6 +1029,47 @@ static gboolean make_store(void)
     return ok;
 }
 
+/* The QA counts over a list of tumor rows (a submission's) longer than the store layer spells into
+ * SQL: the rows kept, the patients counted once each, by year, and the patient records sharing a
+ * person key agree with SQL over the same rows. */
+static void test_quality_tumor_rows(void)
+{
+    GArray *ids = g_array_new(FALSE, FALSE, sizeof(gint64));
+    GPtrArray *odd = sql_codes("SELECT id FROM tumor WHERE id % 2 = 1 ORDER BY id DESC");
+    for (guint i = 0; i < odd->len; i++) {
+        gint64 id = g_ascii_strtoll(g_ptr_array_index(odd, i), NULL, 10);
+        g_array_append_val(ids, id);
+    }
+    long max = sql_long("SELECT max(id) FROM tumor");
+    for (gint64 k = 1; k <= 6000; k++) { /* rows that are not in the store: ignored */
+        gint64 id = max + k;
+        g_array_append_val(ids, id);
+    }
+    g_assert_cmpuint(ids->len, >, 5000);
+    crtk_store_query q = {.tumor_rows = ids};
+    crtk_qa qa;
+    crtk_qa_init(&qa);
+    g_assert_true(crtk_qa_compute(store, &q, &qa, NULL));
+    g_assert_cmpint(qa.tumors, ==, (long)odd->len);
+    g_assert_cmpint(qa.tumors, ==, sql_long("SELECT count(*) FROM tumor WHERE id %% 2 = 1"));
+    g_assert_cmpint(qa.patients, ==, sql_long("SELECT count(DISTINCT patient_id) FROM tumor WHERE id %% 2 = 1"));
+    for (guint i = 0; i < qa.by_year->len; i++) {
+        crtk_qa_count *c = g_ptr_array_index(qa.by_year, i);
+        g_assert_cmpint(c->patients, ==, sql_long("SELECT count(DISTINCT patient_id) FROM tumor WHERE id %% 2 = 1 AND "
+                                                  "coalesce(substr(dateOfDiagnosis, 1, 4), '') = '%s'", c->code));
+        g_assert_cmpint(c->tumors, ==, sql_long("SELECT count(*) FROM tumor WHERE id %% 2 = 1 AND "
+                                                "coalesce(substr(dateOfDiagnosis, 1, 4), '') = '%s'", c->code));
+    }
+    g_assert_cmpint(qa.duplicate_patients, ==, sql_long(
+        "SELECT count(DISTINCT p.id) - count(DISTINCT CASE WHEN p.socialSecurityNumber IS NOT NULL AND "
+        "p.socialSecurityNumber NOT IN ('999999999','000000000') THEN 'S' || p.socialSecurityNumber WHEN p.nameLast IS NOT NULL "
+        "AND p.dateOfBirth IS NOT NULL THEN 'N' || upper(p.nameLast) || '|' || upper(coalesce(p.nameFirst, '')) || '|' || "
+        "p.dateOfBirth ELSE 'P' || p.id END)" FROM "WHERE t.id %% 2 = 1"));
+    crtk_qa_clear(&qa);
+    g_ptr_array_free(odd, TRUE);
+    g_array_free(ids, TRUE);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -1040,6 +1081,7 @@ int main(int argc, char **argv)
     g_test_add_func("/reports/trends", test_trends);
     g_test_add_func("/reports/age", test_age);
     g_test_add_func("/reports/quality", test_quality);
+    g_test_add_func("/reports/quality-tumor-rows", test_quality_tumor_rows);
     g_test_add_func("/reports/km", test_km);
     g_test_add_func("/reports/survival", test_survival);
     g_test_add_func("/reports/followup", test_followup);

@@ -241,8 +241,11 @@ int crtk_store_busy_timeout_ms(void)
 static gboolean prepare_common(crtk_store *s, GError **error)
 {
     sqlite3_busy_timeout(s->db, crtk_store_busy_timeout_ms());
-    /* A larger page cache (32 MiB) keeps bulk imports from spilling pages early. */
-    if (!crtk_store_exec(s, "PRAGMA foreign_keys = ON; PRAGMA cache_size = -32768;", error))
+    /* A larger page cache (32 MiB) keeps bulk imports from spilling pages early.  Read-only
+     * connections (reports, scans, the edits' worker threads) stream the store: 8 MiB is plenty, and
+     * it also bounds SQLite's sorter for GROUP BY and ORDER BY, so their memory stays flat. */
+    if (!crtk_store_exec(s, s->read_only ? "PRAGMA foreign_keys = ON; PRAGMA cache_size = -8192;"
+                                         : "PRAGMA foreign_keys = ON; PRAGMA cache_size = -32768;", error))
         return FALSE;
     if (!s->read_only && !crtk_store_prepare(s,
             "INSERT INTO audit(at, user, command, patient_id, tumor_id, patient_key, item, old_value, new_value, hash) "

@@ -106,9 +106,47 @@ gboolean crtk_store_aggregate(crtk_store *s, const crtk_store_query *q, const ch
     return ok;
 }
 
+/* A long list of tumor rows is not spelt into the SQL (an IN list of hundreds of thousands of
+ * numbers costs the parser memory and time that grow with it): the scan reads the query without it
+ * and keeps the rows whose tumor id is in the sorted list. */
+#define SCAN_IN_LIST_MAX 5000
+
+typedef struct {
+    const gint64 *ids;
+    guint n;
+    crtk_store_row_fn fn;
+    void *user;
+} rows_filter;
+
+static int cmp_id(const void *a, const void *b)
+{
+    gint64 x = *(const gint64 *)a, y = *(const gint64 *)b;
+    return x < y ? -1 : x > y;
+}
+
+static int filter_row(int ncols, const char *const *v, const char *const *names, void *user)
+{
+    rows_filter *f = user;
+    gint64 id = g_ascii_strtoll(v[1], NULL, 10);
+    if (!bsearch(&id, f->ids, f->n, sizeof id, cmp_id))
+        return CRTK_CONTINUE;
+    return f->fn(ncols, v, names, f->user);
+}
+
 gboolean crtk_store_scan_items(crtk_store *s, const crtk_store_query *q, const char *const *specs, int n_specs,
                                crtk_store_row_fn fn, void *user, GError **error)
 {
+    if (q && q->tumor_rows && q->tumor_rows->len > SCAN_IN_LIST_MAX) {
+        GArray *ids = g_array_sized_new(FALSE, FALSE, sizeof(gint64), q->tumor_rows->len);
+        g_array_append_vals(ids, q->tumor_rows->data, q->tumor_rows->len);
+        g_array_sort(ids, cmp_id);
+        rows_filter f = {(const gint64 *)(const void *)ids->data, ids->len, fn, user};
+        crtk_store_query all = *q;
+        all.tumor_rows = NULL;
+        gboolean ok = crtk_store_scan_items(s, &all, specs, n_specs, filter_row, &f, error);
+        g_array_free(ids, TRUE);
+        return ok;
+    }
     GString *sql = g_string_new("SELECT p.id, t.id");
     gboolean ok = TRUE;
     for (int i = 0; i < n_specs && ok; i++) {

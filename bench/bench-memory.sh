@@ -1,0 +1,42 @@
+#!/bin/bash
+# bench-memory.sh — peak memory (max RSS) of the commands that read a whole store, at two store sizes:
+# `crtk report site-table`, `crtk report quality`, `crtk followup due` and `crtk submit`.  Each must stay
+# under 64 MiB whatever the size (crtk issue 14); the two sizes show whether memory grows with the store.
+#
+# Usage: bench/bench-memory.sh [BUILD_DIR] [SMALL] [LARGE]     (patients; default 10000 100000)
+# Data in bench/data/ (not committed).  Needs GNU time (/usr/bin/time).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BUILD=${1:-build}
+SIZES="${2:-10000} ${3:-100000}"
+CRTK=$BUILD/crtk
+GEN=$BUILD/crtk-generate
+DATA=bench/data
+mkdir -p "$DATA"
+TIMES=$(mktemp)
+OUT=$(mktemp -d)
+trap 'rm -rf "$TIMES" "$OUT"' EXIT
+peak() { # peak LABEL COMMAND...: max RSS in MiB and wall seconds
+    local label=$1
+    shift
+    /usr/bin/time -o "$TIMES" -f "%e %M" "$@" >/dev/null 2>&1 || true
+    read -r secs kb < <(tail -1 "$TIMES")
+    awk -v l="$label" -v s="$secs" -v k="$kb" 'BEGIN { printf "%-44s peak %7.1f MiB %8.2f s\n", l, k / 1024, s }'
+}
+for n in $SIZES; do
+    IN=$DATA/v26-abstract-$n.xml
+    [ -s "$IN" ] || "$GEN" --seed 2026 --patients "$n" --naaccr-version 26 --record-type A -o "$IN" --quiet
+    DB=$DATA/memory-$n.db
+    if [ ! -s "$DB" ]; then
+        "$CRTK" init "$DB" >/dev/null
+        "$CRTK" import "$DB" "$IN" >/dev/null 2>&1
+    fi
+    echo "== $n patients ($(grep -c '<Tumor>' "$IN") tumors)"
+    peak "report site-table" "$CRTK" report site-table "$DB" -o "$OUT/site.xlsx"
+    peak "report quality" "$CRTK" report quality "$DB" -o "$OUT/quality.xlsx"
+    peak "followup due" "$CRTK" followup due "$DB" --as-of 20260701 -o "$OUT/due.csv"
+    # submit records the transmission: run it on a copy so the store stays as generated
+    cp "$DB" "$OUT/submit.db"
+    peak "submit (every tumor)" "$CRTK" submit "$OUT/submit.db" -o "$OUT/submit.xml" --force
+    rm -f "$OUT"/submit.*
+done
