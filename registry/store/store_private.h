@@ -79,4 +79,9 @@ gboolean crtk_store_set_one(crtk_store *s, const char *table, gint64 row, gint64
                             const char *key, const crtk_item *it, const char *value, gboolean *changed,
                             GError **error);
 
+/* [store_audit.c] Reads the last audit entry's id and hash into s->audit_last_id / s->audit_head. */
+gboolean crtk_store_load_audit_head(crtk_store *s, GError **error);
+/* FALSE (error set) when the head and count kept in the settings do not describe the last entry. */
+gboolean crtk_store_audit_head_agrees(crtk_store *s, GError **error);
+
 #endif
