@@ -20,7 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define SCHEMA_VERSION "1"
+#define SCHEMA_VERSION G_STRINGIFY(CRTK_STORE_SCHEMA)
 
 gboolean crtk_store_plain_text(const char *text)
 {
@@ -244,10 +244,6 @@ static gboolean prepare_common(crtk_store *s, GError **error)
     /* A larger page cache (32 MiB) keeps bulk imports from spilling pages early. */
     if (!crtk_store_exec(s, "PRAGMA foreign_keys = ON; PRAGMA cache_size = -32768;", error))
         return FALSE;
-    if (!s->read_only && !crtk_store_prepare(s,
-            "INSERT INTO audit(at, user, command, patient_id, tumor_id, patient_key, item, old_value, new_value, hash) "
-            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)", &s->audit_insert, error))
-        return FALSE;
     /* Derived variables (age at diagnosis, site recodes, ...) as SQL functions: see docs/derived.md. */
     if (!crtk_derived_register_sqlite(s->db, error))
         return FALSE;
@@ -277,6 +273,7 @@ void crtk_store_close(crtk_store *s)
     crtk_output_unprotect(s->path);
     if (s->audit_insert)
         sqlite3_finalize(s->audit_insert);
+    crtk_store_digest_forget(s);
     if (s->insert_patient)
         sqlite3_finalize(s->insert_patient);
     if (s->insert_tumor)
@@ -312,7 +309,8 @@ GString *crtk_store_table_sql(crtk_store *s, const char *table, GArray *cols, gb
         const crtk_item *it = crtk_dictionary_item(s->dict, g_array_index(cols, int, i));
         g_string_append_printf(sql, ",\n  \"%s\" TEXT", it->id);
     }
-    g_string_append(sql, "\n);\n");
+    /* the digest of the row's values (store_digest.c) */
+    g_string_append(sql, ",\n  crtk_digest TEXT\n);\n");
     return sql;
 }
 
@@ -324,8 +322,8 @@ static gboolean create_schema(crtk_store *s, GError **error)
         "CREATE TABLE audit (\n"
         "  id INTEGER PRIMARY KEY, at TEXT NOT NULL, user TEXT NOT NULL, command TEXT,\n"
         "  patient_id INTEGER, tumor_id INTEGER, patient_key TEXT, item TEXT,\n"
-        "  old_value TEXT, new_value TEXT, hash TEXT NOT NULL);\n"
-        "CREATE INDEX audit_patient ON audit(patient_key);\n"
+        "  old_value TEXT, new_value TEXT, hash TEXT NOT NULL, row_digest TEXT);\n"
+        "CREATE INDEX audit_patient ON audit(patient_key);\n" CRTK_AUDIT_ROW_INDEX "\n"
         "CREATE TABLE crtk_used_item (name TEXT PRIMARY KEY);\n"
         "CREATE TABLE crtk_transmission (\n"
         "  id INTEGER PRIMARY KEY, at TEXT NOT NULL, user TEXT NOT NULL, file TEXT NOT NULL,\n"
@@ -448,8 +446,11 @@ crtk_store *crtk_store_create(const char *path, int version, char **user_diction
         char v[16];
         g_snprintf(v, sizeof v, "%d", version);
         s->in_transaction = 1;
-        ok = prepare_common(s, error) && crtk_store_audit(s, 0, 0, NULL, "naaccrVersion", NULL, v, error) &&
-             crtk_store_commit(s, error);
+        s->schema_version = CRTK_STORE_SCHEMA;
+        /* The first entry starts the version-2 chain (store_audit.c). */
+        ok = prepare_common(s, error) && crtk_store_audit(s, 0, 0, NULL, CRTK_AUDIT_CHAIN_MARK, NULL, "2", error) &&
+             crtk_store_audit(s, 0, 0, NULL, "naaccrVersion", NULL, v, error) && crtk_store_commit(s, error) &&
+             crtk_store_digest_install(s, error);
         s->in_transaction = 0;
     }
     g_ptr_array_free(texts, TRUE);
@@ -537,6 +538,11 @@ crtk_store *crtk_store_open(const char *path, gboolean read_only, GError **error
         crtk_store_build_columns(s);
         load_used(s);
         ok = prepare_common(s, error) && crtk_store_load_audit_head(s, error) && (read_only || crtk_store_ensure_indexes(s, error));
+    /* A store made before row digests is brought forward when it is opened for writing. */
+    if (ok && !read_only && s->schema_version < CRTK_STORE_SCHEMA)
+        ok = crtk_store_digest_migrate(s, error);
+    if (ok)
+        ok = crtk_store_digest_install(s, error);
     }
     if (!ok) {
         crtk_store_close(s);
@@ -650,6 +656,12 @@ gboolean crtk_store_commit(crtk_store *s, GError **error)
 {
     if (s->in_transaction == 0 || --s->in_transaction > 0)
         return TRUE;
+    /* The rows changed in the transaction get their digests (and entries stating them). */
+    if (!crtk_store_digest_flush(s, error)) {
+        s->in_transaction = 1;
+        crtk_store_rollback(s);
+        return FALSE;
+    }
     /* Keep the head of the audit chain beside it, so that entries removed at the end are noticed. */
     if (!save_used(s, error)) {
         sqlite3_exec(s->db, "ROLLBACK;", NULL, NULL, NULL);
