@@ -54,6 +54,9 @@ run stage reg.db --save -u t34
 expect_rc 0 "stage --save"
 run submit reg.db -o sub.xml --force
 [ -s sub.xml ] && ok || { fail "submit wrote nothing"; cat "$TMP/err"; }
+# the QA summary carries the chain's head after the submission (an anchor outside the store)
+grep -q "^Audit chain head *$(sql reg.db "SELECT value FROM crtk_setting WHERE key = 'auditHead'") (entry $(sql reg.db "SELECT value FROM crtk_setting WHERE key = 'auditCount'"))" sub.xml.qa.txt \
+    && ok || { fail "QA summary lacks the chain head"; grep -i audit sub.xml.qa.txt; }
 verify_intact reg.db "after every kind of write"
 cp reg.db pre26.db
 run upgrade reg.db --naaccr-version 26
