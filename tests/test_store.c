@@ -622,10 +622,37 @@ static void test_row_digest_by_the_documented_rule(fixture *f, gconstpointer dat
     (void)data;
     crtk_import_stats st;
     g_assert_true(import_text(f, "a.xml", file1, CRTK_CONFLICT_UPDATE, &st, NULL));
-    /* patient 00000002: patientIdNumber 00000002, sexAssignedAtBirth 1 (no other value) */
+    /* patient 00000002: patientIdNumber 00000002, sexAssignedAtBirth 1 (no other value); the
+       table's signature over its value columns by name, read from SQLite's own schema */
+    GChecksum *sig = g_checksum_new(G_CHECKSUM_SHA256);
+    int ord_pin = -1, ord_sex = -1, k = 0;
+    {
+        sqlite3 *db;
+        g_assert_cmpint(sqlite3_open_v2(f->db, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+        sqlite3_stmt *q;
+        g_assert_cmpint(sqlite3_prepare_v2(db, "SELECT name FROM pragma_table_info('patient') WHERE name NOT IN "
+                                               "('id', 'crtk_digest') ORDER BY CAST(name AS BLOB)", -1, &q, NULL), ==, SQLITE_OK);
+        while (sqlite3_step(q) == SQLITE_ROW) {
+            const char *n = (const char *)sqlite3_column_text(q, 0);
+            lp(sig, n);
+            if (!strcmp(n, "patientIdNumber"))
+                ord_pin = k;
+            if (!strcmp(n, "sexAssignedAtBirth"))
+                ord_sex = k;
+            k++;
+        }
+        sqlite3_finalize(q);
+        sqlite3_close(db);
+    }
+    g_assert_cmpint(ord_pin, >=, 0);
+    g_assert_cmpint(ord_sex, >, ord_pin); /* "p" < "s" */
     GChecksum *c = g_checksum_new(G_CHECKSUM_SHA256);
-    lp(c, "crtk-row/2"), lp(c, "patient");
-    lp(c, "patientIdNumber"), lp(c, "00000002"), lp(c, "sexAssignedAtBirth"), lp(c, "1");
+    lp(c, "crtk-row/2"), lp(c, "patient"), lp(c, g_checksum_get_string(sig));
+    guint8 v1[] = {(guint8)(ord_pin >> 8), (guint8)ord_pin, 8, '0', '0', '0', '0', '0', '0', '0', '2'};
+    guint8 v2[] = {(guint8)(ord_sex >> 8), (guint8)ord_sex, 1, '1'};
+    g_checksum_update(c, v1, sizeof v1);
+    g_checksum_update(c, v2, sizeof v2);
+    g_checksum_free(sig);
     char *v = value(f->s, "SELECT crtk_digest FROM patient WHERE patientIdNumber = '00000002'");
     g_assert_cmpstr(v, ==, g_checksum_get_string(c));
     g_free(v);

@@ -10,11 +10,13 @@
  * new digest and an audit entry stating it ("-" for a deleted row).  Rows inserted by import and case
  * entry get their digest at insert time and state it in their "added" entry (the fast path).
  *
- * The digest (docs/store.md): SHA-256 over length-prefixed fields (crtk_digest_field): "crtk-row/2",
- * the table name, for a tumor its patient row id, then for each column that is not NULL (other than
- * id, patient_id and crtk_digest), in byte order of the column names, the name and the value. */
+ * The digest (docs/store.md): SHA-256 over "crtk-row/2", the table name, for a tumor its patient row
+ * id, the table's signature (SHA-256 over its value columns' names in byte order; all these fields
+ * length-prefixed as crtk_digest_field does), then for each value that is not NULL, by the columns'
+ * name order: its ordinal in that order (2 bytes), its length (LEB128) and its bytes. */
 #include "store_private.h"
 
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -45,47 +47,28 @@ void crtk_digest_int(GChecksum *c, gint64 v, gboolean null)
     crtk_digest_text(c, b);
 }
 
-static GChecksum *row_start(gboolean tumor, gint64 patient_id)
-{
-    GChecksum *c = g_checksum_new(G_CHECKSUM_SHA256);
-    crtk_digest_text(c, "crtk-row/2");
-    crtk_digest_text(c, tumor ? "tumor" : "patient");
-    if (tumor)
-        crtk_digest_int(c, patient_id, FALSE);
-    return c;
-}
-
-static char *row_end(GChecksum *c)
-{
-    char *h = g_strdup(g_checksum_get_string(c));
-    g_checksum_free(c);
-    return h;
-}
-
 /* ---- the layout of a SELECT * row ------------------------------------------------------------ */
 
 typedef struct crtk_row_layout {
     int id, patient_id, digest; /* column numbers (-1: absent) */
     int n;
-    int *order;                 /* the value columns, by name */
+    int *order;                 /* the value columns, by name: order[k] is the column of ordinal k */
+    char signature[65];         /* SHA-256 over the value columns' names, length-prefixed, by name */
 } row_layout;
 
-static const char *sort_names_base; /* qsort has no user pointer: names of the layout being built */
+static const char *const *sort_names; /* qsort has no user pointer: names of the layout being built */
 static int by_name(const void *a, const void *b)
 {
-    const char *const *names = (const char *const *)sort_names_base;
-    return strcmp(names[*(const int *)a], names[*(const int *)b]);
+    return strcmp(sort_names[*(const int *)a], sort_names[*(const int *)b]);
 }
 
-static row_layout *layout_new(sqlite3_stmt *st)
+/* The layout of a result whose columns are names[0..n-1]. */
+static row_layout *layout_of_names(const char **names, int n)
 {
     row_layout *l = g_new0(row_layout, 1);
-    int n = sqlite3_column_count(st);
-    const char **names = g_new0(const char *, n + 1);
     l->id = l->patient_id = l->digest = -1;
     l->order = g_new0(int, n + 1);
     for (int i = 0; i < n; i++) {
-        names[i] = sqlite3_column_name(st, i);
         if (!strcmp(names[i], "id"))
             l->id = i;
         else if (!strcmp(names[i], "patient_id"))
@@ -95,9 +78,24 @@ static row_layout *layout_new(sqlite3_stmt *st)
         else
             l->order[l->n++] = i;
     }
-    sort_names_base = (const char *)names;
+    sort_names = names;
     qsort(l->order, (size_t)l->n, sizeof(int), by_name);
-    sort_names_base = NULL;
+    sort_names = NULL;
+    GChecksum *c = g_checksum_new(G_CHECKSUM_SHA256);
+    for (int k = 0; k < l->n; k++)
+        crtk_digest_text(c, names[l->order[k]]);
+    g_strlcpy(l->signature, g_checksum_get_string(c), sizeof l->signature);
+    g_checksum_free(c);
+    return l;
+}
+
+static row_layout *layout_new(sqlite3_stmt *st)
+{
+    int n = sqlite3_column_count(st);
+    const char **names = g_new0(const char *, n + 1);
+    for (int i = 0; i < n; i++)
+        names[i] = sqlite3_column_name(st, i);
+    row_layout *l = layout_of_names(names, n);
     g_free(names);
     return l;
 }
@@ -110,50 +108,124 @@ static void layout_free(row_layout *l)
     }
 }
 
-static char *digest_of_stmt_row(sqlite3_stmt *st, const row_layout *l, gboolean tumor)
+/* A row's digest is built in one buffer and hashed once: the header fields length-prefixed, then
+ * for each value that is not NULL its ordinal (2 bytes, big-endian), its length (LEB128: 7 bits a
+ * byte, low first, high bit set on all but the last) and its bytes (docs/store.md). */
+
+static void put_field(GString *b, const char *text)
 {
-    GChecksum *c = row_start(tumor, l->patient_id >= 0 ? sqlite3_column_int64(st, l->patient_id) : 0);
+    guint64 v = strlen(text);
+    char x[8];
+    for (int i = 7; i >= 0; i--, v >>= 8)
+        x[i] = (char)(v & 0xff);
+    g_string_append_len(b, x, 8);
+    g_string_append(b, text);
+}
+
+static void row_start(GString *b, const row_layout *l, gboolean tumor, gint64 patient_id)
+{
+    g_string_truncate(b, 0);
+    put_field(b, "crtk-row/2");
+    put_field(b, tumor ? "tumor" : "patient");
+    if (tumor) {
+        char n[32];
+        g_snprintf(n, sizeof n, "%" G_GINT64_FORMAT, patient_id);
+        put_field(b, n);
+    }
+    put_field(b, l->signature);
+}
+
+static inline void put_value(GString *b, int ordinal, const void *v, gsize len)
+{
+    if (b->allocated_len - b->len < len + 16) { /* grow once, then write in place */
+        gsize used = b->len;
+        g_string_set_size(b, (used + len + 16) * 2);
+        g_string_set_size(b, used);
+    }
+    guint8 *p = (guint8 *)b->str + b->len;
+    *p++ = (guint8)(ordinal >> 8);
+    *p++ = (guint8)ordinal;
+    gsize n = len;
+    while (n >= 0x80) {
+        *p++ = (guint8)(n | 0x80);
+        n >>= 7;
+    }
+    *p++ = (guint8)n;
+    memcpy(p, v, len);
+    p += len;
+    b->len = (gsize)(p - (guint8 *)b->str);
+    b->str[b->len] = 0;
+}
+
+static char *row_end(GString *b)
+{
+    unsigned char h[crypto_hash_sha256_BYTES];
+    char hex[crypto_hash_sha256_BYTES * 2 + 1];
+    crypto_hash_sha256(h, (const unsigned char *)b->str, b->len);
+    return g_strdup(sodium_bin2hex(hex, sizeof hex, h, sizeof h));
+}
+
+static char *digest_of_stmt_row(sqlite3_stmt *st, const row_layout *l, gboolean tumor, GString *b)
+{
+    row_start(b, l, tumor, l->patient_id >= 0 ? sqlite3_column_int64(st, l->patient_id) : 0);
     for (int k = 0; k < l->n; k++) {
         int i = l->order[k];
         if (sqlite3_column_type(st, i) == SQLITE_NULL)
             continue;
         const void *v = sqlite3_column_text(st, i);
-        int len = sqlite3_column_bytes(st, i);
-        crtk_digest_text(c, sqlite3_column_name(st, i));
-        crtk_digest_field(c, v, len);
+        put_value(b, k, v, (gsize)sqlite3_column_bytes(st, i));
     }
-    return row_end(c);
-}
-
-static int by_item_name(const void *a, const void *b, void *dict)
-{
-    return strcmp(crtk_dictionary_item(dict, *(const int *)a)->id, crtk_dictionary_item(dict, *(const int *)b)->id);
+    return row_end(b);
 }
 
 char *crtk_store_digest_element(crtk_store *s, const crtk_element *e, gboolean tumor, gint64 patient_id)
 {
-    GArray **order = &s->digest_order[tumor ? 1 : 0];
-    if (!*order) {
-        GArray *cols = tumor ? s->tumor_cols : s->patient_cols;
-        *order = g_array_sized_new(FALSE, FALSE, sizeof(int), cols->len);
-        g_array_append_vals(*order, cols->data, cols->len);
-        g_qsort_with_data((*order)->data, (gint)(*order)->len, sizeof(int), by_item_name, s->dict);
+    int t = tumor ? 1 : 0;
+    if (!s->digest_insert_layout[t]) {
+        /* the table's own columns (the digest is over what the row holds), each mapped to its item */
+        sqlite3_stmt *st;
+        if (sqlite3_prepare_v2(s->db, tumor ? "SELECT * FROM tumor LIMIT 0" : "SELECT * FROM patient LIMIT 0", -1, &st,
+                               NULL) != SQLITE_OK)
+            return NULL;
+        s->digest_insert_layout[t] = layout_new(st);
+        row_layout *l = s->digest_insert_layout[t];
+        s->digest_order[t] = g_array_sized_new(FALSE, FALSE, sizeof(int), (guint)l->n);
+        for (int k = 0; k < l->n; k++) {
+            const crtk_item *it = crtk_dictionary_find(s->dict, sqlite3_column_name(st, l->order[k]));
+            int idx = it && s->param_of_item && s->param_of_item[it->index] ? it->index : -1;
+            g_array_append_val(s->digest_order[t], idx);
+        }
+        sqlite3_finalize(st);
     }
-    GChecksum *c = row_start(tumor, patient_id);
-    for (guint k = 0; k < (*order)->len; k++) {
-        int idx = g_array_index(*order, int, k);
-        if (!crtk_element_has(e, idx))
+    if (!s->digest_buf)
+        s->digest_buf = g_string_sized_new(4096);
+    GString *b = s->digest_buf;
+    row_start(b, s->digest_insert_layout[t], tumor, patient_id);
+    GArray *order = s->digest_order[t];
+    for (guint k = 0; k < order->len; k++) {
+        int idx = g_array_index(order, int, k);
+        if (idx < 0 || !crtk_element_has(e, idx))
             continue;
         size_t len;
         const char *v = crtk_element_get(e, idx, &len);
-        crtk_digest_text(c, crtk_dictionary_item(s->dict, idx)->id);
-        crtk_digest_field(c, v, (gssize)len);
+        put_value(b, (int)k, v, len);
     }
-    return row_end(c);
+    return row_end(b);
+}
+
+static GString *digest_buf(crtk_store *s)
+{
+    if (!s->digest_buf)
+        s->digest_buf = g_string_sized_new(4096);
+    return s->digest_buf;
 }
 
 void crtk_store_digest_forget(crtk_store *s)
 {
+    if (s->digest_buf) {
+        g_string_free(s->digest_buf, TRUE);
+        s->digest_buf = NULL;
+    }
     for (int t = 0; t < 2; t++) {
         if (s->digest_read[t])
             sqlite3_finalize(s->digest_read[t]);
@@ -164,6 +236,8 @@ void crtk_store_digest_forget(crtk_store *s)
         s->digest_read[t] = s->digest_put[t] = s->digest_trail[t] = NULL;
         layout_free(s->digest_layout[t]);
         s->digest_layout[t] = NULL;
+        layout_free(s->digest_insert_layout[t]);
+        s->digest_insert_layout[t] = NULL;
         if (s->digest_order[t])
             g_array_free(s->digest_order[t], TRUE);
         s->digest_order[t] = NULL;
@@ -205,7 +279,7 @@ static char *current_digest(crtk_store *s, int t, gint64 id, char **stored, gint
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
         const row_layout *l = s->digest_layout[t];
-        d = digest_of_stmt_row(st, l, t == 1);
+        d = digest_of_stmt_row(st, l, t == 1, digest_buf(s));
         if (stored)
             *stored = l->digest >= 0 && sqlite3_column_text(st, l->digest)
                           ? g_strdup((const char *)sqlite3_column_text(st, l->digest)) : NULL;
@@ -258,7 +332,10 @@ gboolean crtk_store_digest_install(crtk_store *s, GError **error)
         crtk_store_set_sqlite_error(s, error, "cannot register a function");
         return FALSE;
     }
+    /* With triggers every write statement keeps a statement journal: in memory, not a temp file
+       (written page by page, it doubled the time of an import). */
     GString *sql = g_string_new(
+        "PRAGMA temp_store = MEMORY;\n"
         "CREATE TEMP TABLE IF NOT EXISTS crtk_dirty (t INTEGER NOT NULL, id INTEGER NOT NULL, patient_id INTEGER, "
         "intact INTEGER NOT NULL, PRIMARY KEY (t, id));\n");
     for (int t = 0; t < 2; t++) {
@@ -267,15 +344,13 @@ gboolean crtk_store_digest_install(crtk_store *s, GError **error)
         g_string_append_printf(sql,
             "DROP TRIGGER IF EXISTS temp.crtk_%s_ins; DROP TRIGGER IF EXISTS temp.crtk_%s_upd; "
             "DROP TRIGGER IF EXISTS temp.crtk_%s_del;\n"
-            "CREATE TEMP TRIGGER crtk_%s_ins AFTER INSERT ON main.%s WHEN NEW.crtk_digest IS NULL BEGIN "
-            "INSERT OR IGNORE INTO crtk_dirty VALUES (%d, NEW.id, NEW.%s, 1); END;\n"
             "CREATE TEMP TRIGGER crtk_%s_upd BEFORE UPDATE ON main.%s WHEN NEW.crtk_digest IS OLD.crtk_digest AND "
             "NOT EXISTS (SELECT 1 FROM crtk_dirty WHERE t = %d AND id = OLD.id) BEGIN "
             "INSERT INTO crtk_dirty VALUES (%d, OLD.id, OLD.%s, crtk_row_intact(%d, OLD.id)); END;\n"
             "CREATE TEMP TRIGGER crtk_%s_del BEFORE DELETE ON main.%s WHEN "
             "NOT EXISTS (SELECT 1 FROM crtk_dirty WHERE t = %d AND id = OLD.id) BEGIN "
             "INSERT INTO crtk_dirty VALUES (%d, OLD.id, OLD.%s, crtk_row_intact(%d, OLD.id)); END;\n",
-            table, table, table, table, table, t, pid, table, table, t, t, pid, t, table, table, t, t, pid, t);
+            table, table, table, table, table, t, t, pid, t, table, table, t, t, pid, t);
     }
     gboolean ok = crtk_store_exec(s, sql->str, error);
     g_string_free(sql, TRUE);
@@ -372,7 +447,7 @@ gboolean crtk_store_digest_all(crtk_store *s, GError **error)
         while (ok && (rc = sqlite3_step(st)) == SQLITE_ROW) {
             gint64 id = sqlite3_column_int64(st, l->id);
             gint64 pid = t ? sqlite3_column_int64(st, l->patient_id) : id;
-            char *d = digest_of_stmt_row(st, l, t == 1);
+            char *d = digest_of_stmt_row(st, l, t == 1, digest_buf(s));
             sqlite3_reset(put);
             sqlite3_bind_text(put, 1, d, -1, SQLITE_STATIC);
             sqlite3_bind_int64(put, 2, id);
@@ -466,7 +541,7 @@ gboolean crtk_store_digest_verify(crtk_store *s, GHashTable *trail, gint64 *rows
         while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
             gint64 id = sqlite3_column_int64(st, l->id);
             gint64 pid = t ? sqlite3_column_int64(st, l->patient_id) : id;
-            char *d = digest_of_stmt_row(st, l, t == 1);
+            char *d = digest_of_stmt_row(st, l, t == 1, digest_buf(s));
             const char *stored = l->digest >= 0 ? (const char *)sqlite3_column_text(st, l->digest) : NULL;
             gint64 key = crtk_trail_key(t, id);
             crtk_trail_row *tr = g_hash_table_lookup(trail, &key);

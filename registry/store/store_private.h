@@ -24,8 +24,9 @@ struct crtk_store {
     GHashTable *item_stmts;          /* (item index * 2 + update) -> SELECT or UPDATE of one item's column */   /* per item index: parameter number in its table's insert (0 = none) */
     /* row digests (store_digest.c) */
     sqlite3_stmt *digest_read[2], *digest_put[2], *digest_trail[2]; /* [0] patient, [1] tumor */
-    struct crtk_row_layout *digest_layout[2];
-    GArray *digest_order[2];  /* item indexes of each table by name, for digests of rows being inserted */
+    struct crtk_row_layout *digest_layout[2], *digest_insert_layout[2];
+    GArray *digest_order[2];  /* per ordinal of a table's columns: its item index (-1: none), for inserts */
+    GString *digest_buf;      /* a row's digest input */
     gboolean digest_installed; /* the temp triggers that note changed rows are in place */
     char *audit_head;      /* hash of the last audit entry */
     gint64 audit_last_id;

@@ -79,15 +79,22 @@ def f(v):
     if v is None: return b"\xff" * 8
     if not isinstance(v, bytes): v = str(v).encode()
     return len(v).to_bytes(8, "big") + v
+def leb(n):
+    out = b""
+    while n >= 0x80: out += bytes([(n & 0x7f) | 0x80]); n >>= 7
+    return out + bytes([n])
 def row_digest(c, table, rowid):
     cur = c.execute(f"SELECT * FROM {table} WHERE id = ?", (rowid,))
     names = [d[0] for d in cur.description]
     row = dict(zip(names, cur.fetchone()))
-    h = hashlib.sha256(f("crtk-row/2") + f(table))
-    if table == "tumor": h.update(f(row["patient_id"]))
-    for n in sorted((n for n in names if n not in ("id", "patient_id", "crtk_digest")), key=lambda s: s.encode()):
-        if row[n] is not None: h.update(f(n) + f(row[n]))
-    return h.hexdigest()
+    cols = sorted((n for n in names if n not in ("id", "patient_id", "crtk_digest")), key=lambda s: s.encode())
+    sig = hashlib.sha256(b"".join(f(n) for n in cols)).hexdigest()
+    data = f("crtk-row/2") + f(table) + (f(row["patient_id"]) if table == "tumor" else b"") + f(sig)
+    for k, n in enumerate(cols):
+        if row[n] is not None:
+            v = str(row[n]).encode()
+            data += k.to_bytes(2, "big") + leb(len(v)) + v
+    return hashlib.sha256(data).hexdigest()
 c = sqlite3.connect(sys.argv[1])
 table, rowid = sys.argv[2], int(sys.argv[3])
 print(row_digest(c, table, rowid))
