@@ -289,6 +289,11 @@ gboolean crtk_submit(crtk_store *s, const crtk_submission_options *o, crtk_submi
         g_ptr_array_insert(r->qa.info, 0, g_strdup(id));
         g_ptr_array_insert(r->qa.info, 0, g_strdup("Transmission"));
     }
+    /* The audit chain's head after this submission: an anchor outside the store (docs/store.md). */
+    gint64 entries = 0;
+    char *head = crtk_store_audit_head(s, &entries);
+    crtk_qa_info(&r->qa, "Audit chain head", "%s (entry %" G_GINT64_FORMAT ")", head ? head : "-", entries);
+    g_free(head);
     /* From here on the submission is sent and recorded: a QA summary that cannot be written is
      * reported as such (r->qa_error), never as a failed submission. */
     GError *qa_err = NULL;

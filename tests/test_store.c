@@ -575,6 +575,213 @@ static void test_backup_and_upgrade(fixture *f, gconstpointer data)
     g_free(v);
 }
 
+/* ---- row digests and checkpoints (issue 10; docs/store.md) ---- */
+
+/* The documented encoding, written here again from docs/store.md (not the library's code). */
+static void lp(GChecksum *c, const char *v)
+{
+    guint64 n = v ? strlen(v) : G_MAXUINT64;
+    guint8 b[8];
+    for (int i = 0; i < 8; i++)
+        b[i] = (guint8)(n >> (56 - 8 * i));
+    g_checksum_update(c, b, 8);
+    if (v)
+        g_checksum_update(c, (const guchar *)v, (gssize)strlen(v));
+}
+
+static void sql_exec(fixture *f, const char *sql)
+{
+    crtk_store_close(f->s);
+    f->s = NULL;
+    sqlite3 *db;
+    g_assert_cmpint(sqlite3_open(f->db, &db), ==, SQLITE_OK);
+    char *msg = NULL;
+    int rc = sqlite3_exec(db, sql, NULL, NULL, &msg);
+    if (rc != SQLITE_OK)
+        g_error("%s: %s", sql, msg);
+    sqlite3_close(db);
+    f->s = crtk_store_open(f->db, FALSE, NULL);
+    g_assert_nonnull(f->s);
+    crtk_store_set_actor(f->s, "tester", "test");
+}
+
+static char *verify_why(fixture *f, const char *checkpoints)
+{
+    crtk_audit_check r;
+    GError *error = NULL;
+    g_assert_true(crtk_store_audit_check(f->s, checkpoints, NULL, &r, &error));
+    g_assert_no_error(error);
+    char *why = r.why;
+    r.why = NULL;
+    crtk_audit_check_clear(&r);
+    return why;
+}
+
+static void test_row_digest_by_the_documented_rule(fixture *f, gconstpointer data)
+{
+    (void)data;
+    crtk_import_stats st;
+    g_assert_true(import_text(f, "a.xml", file1, CRTK_CONFLICT_UPDATE, &st, NULL));
+    /* patient 00000002: patientIdNumber 00000002, sexAssignedAtBirth 1 (no other value); the
+       table's signature over its value columns by name, read from SQLite's own schema */
+    GChecksum *sig = g_checksum_new(G_CHECKSUM_SHA256);
+    int ord_pin = -1, ord_sex = -1, k = 0;
+    {
+        sqlite3 *db;
+        g_assert_cmpint(sqlite3_open_v2(f->db, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+        sqlite3_stmt *q;
+        g_assert_cmpint(sqlite3_prepare_v2(db, "SELECT name FROM pragma_table_info('patient') WHERE name NOT IN "
+                                               "('id', 'crtk_digest') ORDER BY CAST(name AS BLOB)", -1, &q, NULL), ==, SQLITE_OK);
+        while (sqlite3_step(q) == SQLITE_ROW) {
+            const char *n = (const char *)sqlite3_column_text(q, 0);
+            lp(sig, n);
+            if (!strcmp(n, "patientIdNumber"))
+                ord_pin = k;
+            if (!strcmp(n, "sexAssignedAtBirth"))
+                ord_sex = k;
+            k++;
+        }
+        sqlite3_finalize(q);
+        sqlite3_close(db);
+    }
+    g_assert_cmpint(ord_pin, >=, 0);
+    g_assert_cmpint(ord_sex, >, ord_pin); /* "p" < "s" */
+    GChecksum *c = g_checksum_new(G_CHECKSUM_SHA256);
+    lp(c, "crtk-row/2"), lp(c, "patient"), lp(c, g_checksum_get_string(sig));
+    guint8 v1[] = {(guint8)(ord_pin >> 8), (guint8)ord_pin, 8, '0', '0', '0', '0', '0', '0', '0', '2'};
+    guint8 v2[] = {(guint8)(ord_sex >> 8), (guint8)ord_sex, 1, '1'};
+    g_checksum_update(c, v1, sizeof v1);
+    g_checksum_update(c, v2, sizeof v2);
+    g_checksum_free(sig);
+    char *v = value(f->s, "SELECT crtk_digest FROM patient WHERE patientIdNumber = '00000002'");
+    g_assert_cmpstr(v, ==, g_checksum_get_string(c));
+    g_free(v);
+    /* and the "added" entry states it */
+    v = value(f->s, "SELECT row_digest FROM audit WHERE item = 'patient' AND patient_key = '00000002'");
+    g_assert_cmpstr(v, ==, g_checksum_get_string(c));
+    g_free(v);
+    g_checksum_free(c);
+    char *why = verify_why(f, NULL);
+    g_assert_null(why);
+}
+
+static void test_digest_value_changed(fixture *f, gconstpointer data)
+{
+    (void)data;
+    crtk_import_stats st;
+    g_assert_true(import_text(f, "a.xml", file1, CRTK_CONFLICT_UPDATE, &st, NULL));
+    sql_exec(f, "UPDATE tumor SET primarySite = 'C509' WHERE primarySite = 'C504'");
+    char *why = verify_why(f, NULL);
+    g_assert_nonnull(why);
+    g_assert_nonnull(strstr(why, "tumor row 1 (patientIdNumber 00000001): its values do not match its digest"));
+    g_free(why);
+    /* a crtk write to that row refuses: it would absorb the forgery */
+    gint64 pid = crtk_store_find_patient(f->s, "00000001");
+    const char *items[] = {"primarySite"}, *vals[] = {"C508"};
+    GError *error = NULL;
+    g_assert_false(crtk_store_set_items(f->s, pid, 1, items, vals, 1, &error));
+    g_assert_error(error, CRTK_ERROR, CRTK_ERROR_DATA);
+    g_assert_nonnull(strstr(error->message, "tumor row 1 (patientIdNumber 00000001) was changed outside crtk"));
+    g_error_free(error);
+    why = verify_why(f, NULL);
+    g_assert_nonnull(why);
+    g_free(why);
+}
+
+static void test_digest_row_deleted(fixture *f, gconstpointer data)
+{
+    (void)data;
+    crtk_import_stats st;
+    g_assert_true(import_text(f, "a.xml", file1, CRTK_CONFLICT_UPDATE, &st, NULL));
+    sql_exec(f, "DELETE FROM tumor WHERE primarySite = 'C340'");
+    char *why = verify_why(f, NULL);
+    g_assert_nonnull(why);
+    g_assert_nonnull(strstr(why, "tumor row 3 (patientIdNumber 00000002) is missing"));
+    g_free(why);
+}
+
+static void test_truncation_then_write(fixture *f, gconstpointer data)
+{
+    (void)data;
+    crtk_import_stats st;
+    g_assert_true(import_text(f, "a.xml", file1, CRTK_CONFLICT_UPDATE, &st, NULL));
+    sql_exec(f, "DELETE FROM audit; DELETE FROM crtk_setting WHERE key IN ('auditHead', 'auditCount')");
+    char *why = verify_why(f, NULL);
+    g_assert_nonnull(strstr(why, "the audit trail is empty"));
+    g_free(why);
+    GError *error = NULL;
+    g_assert_false(crtk_store_set_setting(f->s, "reportingFacility", "0000001234", &error));
+    g_assert_error(error, CRTK_ERROR, CRTK_ERROR_DATA);
+    g_error_free(error);
+    why = verify_why(f, NULL);
+    g_assert_nonnull(strstr(why, "the audit trail is empty"));
+    g_free(why);
+}
+
+static void test_rehash_behind_checkpoint(fixture *f, gconstpointer data)
+{
+    (void)data;
+    crtk_import_stats st;
+    g_assert_true(import_text(f, "a.xml", file1, CRTK_CONFLICT_UPDATE, &st, NULL));
+    char *cp = g_build_filename(f->dir, "reg.db.checkpoints", NULL), *line = NULL;
+    GError *error = NULL;
+    g_assert_true(crtk_store_audit_checkpoint(f->s, cp, NULL, &line, &error));
+    g_assert_no_error(error);
+    g_assert_true(g_str_has_prefix(line, "crtk-checkpoint/1 "));
+    g_free(line);
+    struct stat sb;
+    g_assert_cmpint(g_stat(cp, &sb), ==, 0);
+    g_assert_cmpint(sb.st_mode & 0777, ==, 0600);
+    char *why = verify_why(f, cp);
+    g_assert_null(why);
+    /* Entry 3 says something else; every hash from it on recomputed by the documented rule. */
+    crtk_store_close(f->s);
+    sqlite3 *db;
+    g_assert_cmpint(sqlite3_open(f->db, &db), ==, SQLITE_OK);
+    g_assert_cmpint(sqlite3_exec(db, "UPDATE audit SET new_value = 'forged' WHERE id = 3", NULL, NULL, NULL), ==, SQLITE_OK);
+    sqlite3_stmt *q, *put;
+    g_assert_cmpint(sqlite3_prepare_v2(db, "SELECT id, at, user, command, patient_id, tumor_id, patient_key, item, "
+                                           "old_value, new_value, row_digest, hash FROM audit ORDER BY id", -1, &q, NULL), ==, SQLITE_OK);
+    g_assert_cmpint(sqlite3_prepare_v2(db, "UPDATE audit SET hash = ?1 WHERE id = ?2", -1, &put, NULL), ==, SQLITE_OK);
+    char *prev = NULL;
+    while (sqlite3_step(q) == SQLITE_ROW) {
+        gint64 id = sqlite3_column_int64(q, 0);
+        if (id < 3) {
+            g_free(prev);
+            prev = g_strdup((const char *)sqlite3_column_text(q, 11));
+            continue;
+        }
+        GChecksum *c = g_checksum_new(G_CHECKSUM_SHA256);
+        lp(c, "crtk-audit/2"), lp(c, prev);
+        for (int i = 0; i <= 10; i++)
+            lp(c, (const char *)sqlite3_column_text(q, i));
+        g_free(prev);
+        prev = g_strdup(g_checksum_get_string(c));
+        g_checksum_free(c);
+        sqlite3_bind_text(put, 1, prev, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(put, 2, id);
+        g_assert_cmpint(sqlite3_step(put), ==, SQLITE_DONE);
+        sqlite3_reset(put);
+    }
+    sqlite3_finalize(q);
+    sqlite3_finalize(put);
+    char *sql = g_strdup_printf("UPDATE crtk_setting SET value = '%s' WHERE key = 'auditHead'", prev);
+    g_assert_cmpint(sqlite3_exec(db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+    g_free(sql);
+    g_free(prev);
+    sqlite3_close(db);
+    f->s = crtk_store_open(f->db, TRUE, NULL);
+    /* the rule is the documented one: without an anchor the rewrite cannot be seen */
+    why = verify_why(f, NULL);
+    g_assert_null(why);
+    why = verify_why(f, cp);
+    g_assert_nonnull(why);
+    g_assert_nonnull(strstr(why, "is not the one checkpointed at"));
+    g_assert_nonnull(strstr(why, "rewritten at or before entry"));
+    g_free(why);
+    g_free(cp);
+}
+
 int main(int argc, char **argv)
 {
     tu_init(&argc, &argv);
@@ -595,5 +802,10 @@ int main(int argc, char **argv)
     T("audit-detects-removal", test_audit_chain_detects_removal);
     T("sequence-numbers", test_sequence_numbers);
     T("backup-and-upgrade", test_backup_and_upgrade);
+    T("row-digest-by-the-documented-rule", test_row_digest_by_the_documented_rule);
+    T("digest-value-changed", test_digest_value_changed);
+    T("digest-row-deleted", test_digest_row_deleted);
+    T("truncation-then-write", test_truncation_then_write);
+    T("rehash-behind-checkpoint", test_rehash_behind_checkpoint);
     return tu_finish(g_test_run());
 }

@@ -1,4 +1,5 @@
-/* cmd_audit.c — `crtk audit DB [--patient P] [--since D] [--verify]`: the audit trail of a store. */
+/* cmd_audit.c — `crtk audit DB [--patient P] [--since D] [--verify [--against FILE]] [--checkpoint [FILE]]`:
+ * the audit trail of a store, its check, and its checkpoints (anchors kept outside the store). */
 #include "commands.h"
 #include "crtk/json.h"
 #include "crtk/store.h"
@@ -26,6 +27,8 @@ static int print_entry(const crtk_audit_entry *e, void *user)
             crtk_json_field_str(s, "old", e->old_value, FALSE);
         if (e->new_value)
             crtk_json_field_str(s, "new", e->new_value, FALSE);
+        if (e->row_digest)
+            crtk_json_field_str(s, "rowDigest", e->row_digest, FALSE);
         g_string_append_c(s, '}');
         puts(s->str);
         g_string_free(s, TRUE);
@@ -35,7 +38,10 @@ static int print_entry(const crtk_audit_entry *e, void *user)
             printf("  patient %s", e->patient_key ? e->patient_key : "?");
         if (e->tumor_id)
             printf(" tumor row %" G_GINT64_FORMAT, e->tumor_id);
-        if (e->item)
+        if (e->item && !strcmp(e->item, "row") && e->row_digest)
+            printf("  %s digest %.16s", e->tumor_id ? "tumor" : "patient",
+                   strcmp(e->row_digest, "-") ? e->row_digest : "- (deleted)");
+        else if (e->item)
             printf("  %s: %s -> %s", e->item, e->old_value ? e->old_value : "(empty)",
                    e->new_value ? e->new_value : "(empty)");
         putchar('\n');
@@ -43,20 +49,60 @@ static int print_entry(const crtk_audit_entry *e, void *user)
     return 0;
 }
 
+static char *checkpoint_file;
+static gboolean checkpoint_wanted;
+
+static gboolean take_checkpoint(const char *name, const char *value, gpointer data, GError **error)
+{
+    (void)name, (void)data, (void)error;
+    checkpoint_wanted = TRUE;
+    g_free(checkpoint_file);
+    checkpoint_file = value ? g_strdup(value) : NULL;
+    return TRUE;
+}
+
+static int checkpoint(crtk_store *s, const char *db, const char *key)
+{
+    char *file = checkpoint_file ? g_strdup(checkpoint_file) : crtk_store_checkpoint_path(db);
+    char *line = NULL;
+    GError *error = NULL;
+    int rc = EXIT_OK;
+    if (!crtk_store_audit_checkpoint(s, file, key, &line, &error)) {
+        crtk_cli_error("%s", error->message);
+        rc = error->code == CRTK_ERROR_DATA ? EXIT_DATA : EXIT_USAGE;
+        g_error_free(error);
+    } else {
+        printf("%s: checkpoint appended to %s: %s\n", db, file, line);
+    }
+    g_free(line);
+    g_free(file);
+    return rc;
+}
+
 int cmd_audit(int argc, char **argv)
 {
-    char *patient = NULL, *since = NULL, *format = NULL;
+    char *patient = NULL, *since = NULL, *format = NULL, *against = NULL, *key = NULL;
     gboolean verify = FALSE;
+    checkpoint_wanted = FALSE;
     GOptionEntry entries[] = {
         {"patient", 0, 0, G_OPTION_ARG_STRING, &patient, "only this patient (patientIdNumber)", "P"},
         {"since", 0, 0, G_OPTION_ARG_STRING, &since, "only changes at or after this date (YYYY-MM-DD)", "D"},
-        {"verify", 0, 0, G_OPTION_ARG_NONE, &verify, "check that no entry was changed or removed", NULL},
+        {"verify", 0, 0, G_OPTION_ARG_NONE, &verify, "check that no entry, value or row was changed, added or removed "
+         "outside crtk", NULL},
+        {"against", 0, 0, G_OPTION_ARG_FILENAME, &against, "with --verify: also check the trail against the "
+         "checkpoints in FILE", "FILE"},
+        {"checkpoint", 0, G_OPTION_FLAG_OPTIONAL_ARG, G_OPTION_ARG_CALLBACK, (gpointer)take_checkpoint,
+         "append the chain's head, count and time to FILE (default DB.checkpoints; owner-only, append-only)", "FILE"},
+        {"key", 0, 0, G_OPTION_ARG_FILENAME, &key, "HMAC-SHA-256 key file for checkpoints (kept away from the store)",
+         "FILE"},
         {"format", 0, 0, G_OPTION_ARG_STRING, &format, "text (default) or json (JSON Lines)", "FMT"},
         {NULL}};
     GOptionContext *ctx = g_option_context_new("DB - list or verify the audit trail");
     g_option_context_add_main_entries(ctx, entries, NULL);
     g_option_context_set_description(ctx, "Each entry: who, when, which command, patient, tumor, item, old and new value.\n"
-                                          "Entries are chained by SHA-256 hashes: --verify exits 1 if the chain is broken.");
+                                          "Entries are chained by SHA-256 hashes and state each changed row's digest:\n"
+                                          "--verify exits 1 if the chain, a value or a row was changed outside crtk.\n"
+                                          "docs/store.md describes what is detected and what is not.");
     int rc = EXIT_OK;
     crtk_store *s = NULL;
     if (!crtk_cli_parse(ctx, &argc, &argv, &rc))
@@ -72,9 +118,12 @@ int cmd_audit(int argc, char **argv)
         goto out;
     }
     GError *error = NULL;
+    if (checkpoint_wanted && !verify) {
+        rc = checkpoint(s, argv[1], key);
+        goto out;
+    }
     if (verify) {
-        gint64 checked, bad;
-        char *why = NULL, *report = NULL;
+        char *report = NULL;
         gboolean healthy;
         if (!crtk_store_quick_check(s, &healthy, &report, &error)) {
             crtk_cli_error("%s", error->message);
@@ -91,19 +140,28 @@ int cmd_audit(int argc, char **argv)
         }
         printf("%s: store healthy (SQLite quick_check: ok)\n", argv[1]);
         g_free(report);
-        if (!crtk_store_audit_verify(s, &checked, &bad, &why, &error)) {
-            if (error) {
-                crtk_cli_error("%s", error->message);
-                g_error_free(error);
-                rc = EXIT_USAGE;
-            } else {
-                printf("%s: audit trail BROKEN: %s\n", argv[1], why);
-                rc = EXIT_DATA;
-            }
+        crtk_audit_check r;
+        if (!crtk_store_audit_check(s, against, key, &r, &error)) {
+            crtk_cli_error("%s", error->message);
+            g_error_free(error);
+            rc = EXIT_USAGE;
+        } else if (r.why) {
+            printf("%s: audit trail BROKEN: %s\n", argv[1], r.why);
+            rc = EXIT_DATA;
         } else {
-            printf("%s: audit trail intact: %" G_GINT64_FORMAT " entries\n", argv[1], checked);
+            printf("%s: audit trail intact: %" G_GINT64_FORMAT " entries", argv[1], r.entries);
+            if (r.rows_covered)
+                printf(", %" G_GINT64_FORMAT " rows match their digests", r.rows);
+            if (against)
+                printf(", %" G_GINT64_FORMAT " checkpoint%s matched", r.checkpoints, r.checkpoints == 1 ? "" : "s");
+            putchar('\n');
+            if (!r.rows_covered)
+                printf("%s: rows not checked: the store predates row digests (opening it for writing, e.g. crtk "
+                       "upgrade, adds them)\n", argv[1]);
         }
-        g_free(why);
+        crtk_audit_check_clear(&r);
+        if (rc == EXIT_OK && checkpoint_wanted)
+            rc = checkpoint(s, argv[1], key);
         goto out;
     }
     gboolean json = format && !strcmp(format, "json");
@@ -116,7 +174,9 @@ int cmd_audit(int argc, char **argv)
     g_free(since_norm);
 out:
     crtk_store_close(s);
-    g_free(patient), g_free(since), g_free(format);
+    g_free(patient), g_free(since), g_free(format), g_free(against), g_free(key);
+    g_free(checkpoint_file);
+    checkpoint_file = NULL;
     g_option_context_free(ctx);
     return rc;
 }

@@ -166,6 +166,7 @@ typedef struct crtk_audit_entry {
     gint64 id;
     const char *at, *user, *command, *patient_key, *item, *old_value, *new_value, *hash;
     gint64 patient_id, tumor_id;
+    const char *row_digest; /* the row's digest after this entry ("-": deleted), or NULL (docs/store.md) */
 } crtk_audit_entry;
 
 /* Records one change (used by the store itself and by layers that change settings). */
@@ -177,6 +178,35 @@ CRTK_API gboolean crtk_store_audit_list(crtk_store *s, const char *patient_key, 
 /* Recomputes the chain.  Returns TRUE when intact; otherwise sets *bad_id to the first broken entry
  * and *why to a message. */
 CRTK_API gboolean crtk_store_audit_verify(crtk_store *s, gint64 *checked, gint64 *bad_id, char **why, GError **error);
+/* What crtk_store_audit_check found. */
+typedef struct crtk_audit_check {
+    gint64 entries;        /* entries whose hashes were recomputed */
+    gint64 rows;           /* patient and tumor rows compared with their digests and the trail */
+    gint64 checkpoints;    /* checkpoints the trail matched */
+    gboolean rows_covered; /* the trail states row digests (schema 2; FALSE: an older store, read-only) */
+    gint64 bad_entry;      /* where the trouble starts, when known (0 otherwise) */
+    char *why;             /* what is wrong, naming the entry, table and row; NULL when intact */
+    char *head;            /* the hash of the last entry */
+} crtk_audit_check;
+/* The whole check: the chain (each entry by its rule: version 1 before the auditChain entry, version 2
+ * from it on), the head kept in the settings, every row against its digest and the trail's last entry
+ * for it (values changed, rows added or deleted outside crtk), and, with checkpoints (a file written by
+ * crtk_store_audit_checkpoint; NULL: none), that each checkpointed entry still has the hash it had
+ * (a rewrite before it, even a full rehash, is seen).  key_file (or NULL): the checkpoints' HMAC key.
+ * Returns FALSE only when the check could not run (error set); r->why says whether it is intact.
+ * Free with crtk_audit_check_clear. */
+CRTK_API gboolean crtk_store_audit_check(crtk_store *s, const char *checkpoints, const char *key_file,
+                                         crtk_audit_check *r, GError **error);
+CRTK_API void crtk_audit_check_clear(crtk_audit_check *r);
+/* Checks the trail and appends "crtk-checkpoint/1 AT COUNT HEAD[ hmac-sha256:MAC]" to file (created
+ * owner-only, append-only; with key_file the line carries HMAC-SHA-256 under that key).  Refuses a
+ * broken trail.  *line: the line written (g_free). */
+CRTK_API gboolean crtk_store_audit_checkpoint(crtk_store *s, const char *file, const char *key_file, char **line,
+                                              GError **error);
+/* The default checkpoint file of a store: PATH.checkpoints (g_free). */
+CRTK_API char *crtk_store_checkpoint_path(const char *store_path);
+/* The hash of the last audit entry as crtk recorded it (NULL when none) and the count; g_free. */
+CRTK_API char *crtk_store_audit_head(crtk_store *s, gint64 *count);
 /* Runs SQLite's PRAGMA quick_check over the whole file.  Returns TRUE when it ran; *healthy says
  * whether the store is sound and *report (caller frees) lists what SQLite found (at most 20 lines). */
 /* The time limit of read-only queries (crtk_store_select and what uses it); default 60 s, 0 none. */

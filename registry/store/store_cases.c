@@ -135,6 +135,7 @@ sqlite3_stmt *crtk_store_item_stmt(crtk_store *s, const crtk_item *it, gboolean 
 
 void crtk_store_forget_statements(crtk_store *s)
 {
+    crtk_store_digest_forget(s);
     if (s->item_stmts) {
         g_hash_table_destroy(s->item_stmts);
         s->item_stmts = NULL;
@@ -207,7 +208,8 @@ static gboolean prepare_inserts(crtk_store *s, GError **error)
             g_string_append_printf(vals, ", ?%u", i + 2);
             s->param_of_item[idx] = (int)i + 2;
         }
-        g_string_append_printf(sql, ") VALUES (%s)", vals->str);
+        /* the row's digest, last (store_digest.c) */
+        g_string_append_printf(sql, ", crtk_digest) VALUES (%s, ?%u)", vals->str, cols->len + 2);
         gboolean ok = crtk_store_prepare(s, sql->str, t ? &s->insert_tumor : &s->insert_patient, error);
         g_string_free(sql, TRUE);
         g_string_free(vals, TRUE);
@@ -218,7 +220,7 @@ static gboolean prepare_inserts(crtk_store *s, GError **error)
 }
 
 static gint64 insert_row(crtk_store *s, sqlite3_stmt *st, gint64 patient_id, const crtk_element *e, gboolean tumor,
-                         GError **error)
+                         char **digest, GError **error)
 {
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
@@ -235,6 +237,8 @@ static gint64 insert_row(crtk_store *s, sqlite3_stmt *st, gint64 patient_id, con
             crtk_store_mark_used(s, idx);
         }
     }
+    *digest = crtk_store_digest_element(s, e, tumor, patient_id);
+    sqlite3_bind_text(st, sqlite3_bind_parameter_count(st), *digest, -1, SQLITE_STATIC);
     if (sqlite3_step(st) != SQLITE_DONE) {
         crtk_store_set_sqlite_error(s, error, tumor ? "cannot add a tumor" : "cannot add a patient");
         sqlite3_reset(st);
@@ -248,12 +252,14 @@ gint64 crtk_store_insert_patient(crtk_store *s, const crtk_element *patient, GEr
 {
     if (!prepare_inserts(s, error))
         return 0;
-    gint64 id = insert_row(s, s->insert_patient, 0, patient, FALSE, error);
-    if (!id)
-        return 0;
+    char *digest = NULL;
+    gint64 id = insert_row(s, s->insert_patient, 0, patient, FALSE, &digest, error);
     const char *key = crtk_element_get_id(patient, s->dict, "patientIdNumber");
-    if (!crtk_store_audit(s, id, 0, key, "patient", NULL, "added", error))
+    if (!id || !crtk_store_audit_row(s, id, 0, key, "patient", NULL, "added", digest, error)) {
+        g_free(digest);
         return 0;
+    }
+    g_free(digest);
     s->last_patient_id = id;
     g_free(s->last_patient_key);
     s->last_patient_key = g_strdup(key);
@@ -264,9 +270,12 @@ gint64 crtk_store_insert_tumor(crtk_store *s, gint64 patient_id, const crtk_elem
 {
     if (!prepare_inserts(s, error))
         return 0;
-    gint64 id = insert_row(s, s->insert_tumor, patient_id, tumor, TRUE, error);
-    if (!id)
+    char *digest = NULL;
+    gint64 id = insert_row(s, s->insert_tumor, patient_id, tumor, TRUE, &digest, error);
+    if (!id) {
+        g_free(digest);
         return 0;
+    }
     /* The patient's key for the audit row: the last patient added is the usual case. */
     char *key = NULL;
     if (patient_id == s->last_patient_id && s->last_patient_key) {
@@ -281,8 +290,9 @@ gint64 crtk_store_insert_tumor(crtk_store *s, gint64 patient_id, const crtk_elem
             sqlite3_finalize(st);
         }
     }
-    gboolean ok = crtk_store_audit(s, patient_id, id, key, "tumor", NULL, "added", error);
+    gboolean ok = crtk_store_audit_row(s, patient_id, id, key, "tumor", NULL, "added", digest, error);
     g_free(key);
+    g_free(digest);
     return ok ? id : 0;
 }
 

@@ -22,6 +22,12 @@ struct crtk_store {
     sqlite3_stmt *load_p, *load_t;  /* crtk_store_load_patient's statements, prepared once */
     int *load_p_map, *load_t_map;   /* their columns -> item indexes */
     GHashTable *item_stmts;          /* (item index * 2 + update) -> SELECT or UPDATE of one item's column */   /* per item index: parameter number in its table's insert (0 = none) */
+    /* row digests (store_digest.c) */
+    sqlite3_stmt *digest_read[2], *digest_put[2], *digest_trail[2]; /* [0] patient, [1] tumor */
+    struct crtk_row_layout *digest_layout[2], *digest_insert_layout[2];
+    GArray *digest_order[2];  /* per ordinal of a table's columns: its item index (-1: none), for inserts */
+    GString *digest_buf;      /* a row's digest input */
+    gboolean digest_installed; /* the temp triggers that note changed rows are in place */
     char *audit_head;      /* hash of the last audit entry */
     gint64 audit_last_id;
     int in_transaction;
@@ -78,5 +84,49 @@ char *crtk_store_patient_key(crtk_store *s, gint64 patient_id);
 gboolean crtk_store_set_one(crtk_store *s, const char *table, gint64 row, gint64 patient_id, gint64 tumor_id,
                             const char *key, const crtk_item *it, const char *value, gboolean *changed,
                             GError **error);
+
+/* [store_audit.c] Reads the last audit entry's id and hash into s->audit_last_id / s->audit_head. */
+gboolean crtk_store_load_audit_head(crtk_store *s, GError **error);
+/* FALSE (error set) when the head and count kept in the settings do not describe the last entry. */
+gboolean crtk_store_audit_head_agrees(crtk_store *s, GError **error);
+
+/* ---- row digests and the audit chain, version 2 (store_digest.c, store_audit.c; docs/store.md) ---- */
+#define CRTK_STORE_SCHEMA 2              /* schemaVersion this crtk writes */
+#define CRTK_AUDIT_CHAIN_MARK "auditChain" /* the entry (old 1 or empty, new 2) where the version-2 chain starts */
+#define CRTK_AUDIT_ROW_INDEX \
+    "CREATE INDEX IF NOT EXISTS audit_row ON audit(tumor_id, patient_id) WHERE row_digest IS NOT NULL;"
+/* Appends an audit entry that also states a row's digest ("-": the row was deleted; NULL: none). */
+gboolean crtk_store_audit_row(crtk_store *s, gint64 patient_id, gint64 tumor_id, const char *patient_key,
+                              const char *item, const char *old_value, const char *new_value, const char *row_digest,
+                              GError **error);
+/* Length-prefixed fields for SHA-256: 8-byte big-endian length, then the bytes; len < 0 is NULL
+ * (length 2^64-1, no bytes).  Unambiguous: no separator can be forged inside a value. */
+void crtk_digest_field(GChecksum *c, const void *data, gssize len);
+void crtk_digest_text(GChecksum *c, const char *text);
+void crtk_digest_int(GChecksum *c, gint64 v, gboolean null);
+/* The digest of a row about to be inserted with the values of e (see store_digest.c); g_free. */
+char *crtk_store_digest_element(crtk_store *s, const crtk_element *e, gboolean tumor, gint64 patient_id);
+/* Creates the temp triggers that note changed rows (writable stores of schema 2). */
+gboolean crtk_store_digest_install(crtk_store *s, GError **error);
+/* At commit: digests of the rows changed in the transaction, each stated in an audit entry; fails
+ * (nothing written) when a row was changed outside crtk before this transaction changed it. */
+gboolean crtk_store_digest_flush(crtk_store *s, GError **error);
+/* Computes and records the digest of every row (after the schema upgrade and NAACCR upgrades). */
+gboolean crtk_store_digest_all(crtk_store *s, GError **error);
+/* Brings a store of schema 1 forward: digest columns, the chain marker, every row's digest. */
+gboolean crtk_store_digest_migrate(crtk_store *s, GError **error);
+void crtk_store_digest_forget(crtk_store *s);
+/* Fails (error names the row) when a row's values are not those the trail last recorded. */
+gboolean crtk_store_digest_check_all(crtk_store *s, GError **error);
+/* What the trail last said about a row, while verifying. */
+typedef struct {
+    char *digest;      /* "-" when deleted */
+    gint64 entry, patient_id;
+    gboolean seen;
+} crtk_trail_row;
+gint64 crtk_trail_key(int t, gint64 id);
+/* Compares every row with its digest and with trail (keys crtk_trail_key); *why names the first
+ * problem (NULL when none).  FALSE only on a read error. */
+gboolean crtk_store_digest_verify(crtk_store *s, GHashTable *trail, gint64 *rows, char **why, GError **error);
 
 #endif

@@ -52,9 +52,12 @@ char *crtk_store_submission_where(crtk_store *s, const char *since, GError **err
         g_free(mark);
         if (m > 0)
             g_string_append_printf(w,
-                " OR t.id IN (SELECT tumor_id FROM audit WHERE id > %" G_GINT64_FORMAT " AND tumor_id IS NOT NULL)"
+                " OR t.id IN (SELECT tumor_id FROM audit WHERE id > %" G_GINT64_FORMAT " AND tumor_id IS NOT NULL"
+                " AND item IS NOT 'row')"
                 " OR t.patient_id IN (SELECT patient_id FROM audit WHERE id > %" G_GINT64_FORMAT
-                " AND tumor_id IS NULL AND patient_id IS NOT NULL)", m, m);
+                " AND tumor_id IS NULL AND patient_id IS NOT NULL AND item IS NOT 'row')", m, m);
+            /* ("row" entries state digests of rows changed by the entries before them, or of every row
+               when the store was upgraded: not changes of their own; store_digest.c) */
     } else if (valid_date(since)) {
         if (changed)
             g_string_append_printf(w, " OR t.\"dateCaseLastChanged\" >= '%s'", since);

@@ -178,7 +178,11 @@ gboolean crtk_store_change_version(crtk_store *s, int version, gboolean drop_val
     c.out = crtk_record_new(to);
     crtk_store_forget_statements(s);
     gboolean ok = crtk_store_exec(s, "PRAGMA foreign_keys = OFF;", error) && crtk_store_begin(s, error);
-    if (ok) {
+    /* Every row gets a new digest below: a row changed outside crtk must be found first, not absorbed. */
+    if (ok && !crtk_store_digest_check_all(s, error)) {
+        crtk_store_rollback(s);
+        ok = FALSE;
+    } else if (ok) {
         /* Build the new tables with the new dictionary's columns. */
         crtk_dictionary *old = s->dict;
         GArray *op = s->patient_cols, *ot = s->tumor_cols;
@@ -258,10 +262,17 @@ gboolean crtk_store_change_version(crtk_store *s, int version, gboolean drop_val
         crtk_converter_report(c.conv, s->path, audit_report, &r);
         ok = r.ok;
     }
+    /* The new tables' rows: their digests, stated in the trail (the old tables' triggers went with them). */
+    s->digest_installed = FALSE;
+    crtk_store_digest_forget(s);
+    if (ok && s->schema_version >= 2)
+        ok = crtk_store_digest_all(s, error);
     if (ok)
         ok = crtk_store_commit(s, error);
     else
         crtk_store_rollback(s);
+    if (s->schema_version >= 2)
+        crtk_store_digest_install(s, ok ? error : NULL);
     crtk_store_exec(s, "PRAGMA foreign_keys = ON;", NULL);
     if (ok) {
         /* Switch the open store to the new dictionary. */
