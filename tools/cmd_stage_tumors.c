@@ -40,6 +40,9 @@ typedef struct stager {
     GArray *pending;
     GPtrArray *pending_items, *pending_values;
     gboolean save_failed;
+    int last_year; /* the algorithm of the last diagnosis year seen */
+    const crtk_staging *last_year_alg;
+    gboolean year_known;
 } stager;
 
 typedef struct pending_save {
@@ -78,15 +81,21 @@ static crtk_stage_run *run_for(stager *s, const crtk_staging *alg)
     return NULL;
 }
 
-static const crtk_staging *algorithm_for(const stager *s, const char *dx)
+static const crtk_staging *algorithm_for(stager *s, const char *dx)
 {
     if (s->fixed)
         return s->fixed;
     char ybuf[5] = {0};
     if (dx)
         g_strlcpy(ybuf, dx, sizeof ybuf);
-    const char *name = crtk_staging_algorithm_for_year(atoi(ybuf));
-    return name ? crtk_staging_get(name, NULL) : NULL;
+    int year = atoi(ybuf);
+    if (s->year_known && year == s->last_year) /* tumors of a year come in runs: no lookup by name */
+        return s->last_year_alg;
+    const char *name = crtk_staging_algorithm_for_year(year);
+    s->last_year = year;
+    s->last_year_alg = name ? crtk_staging_get(name, NULL) : NULL;
+    s->year_known = TRUE;
+    return s->last_year_alg;
 }
 
 static void report_no_algorithm(stager *s, const char *pid, int tumor_no, const char *dx)
@@ -352,7 +361,8 @@ static gboolean plan_scan(stager *s, const crtk_store_query *q, GError **error)
     for (int i = 0; i < n; i++) {
         const GPtrArray *keys = crtk_staging_naaccr_keys(algs[i]);
         for (guint k = 0; k < keys->len; k++)
-            add_spec(s->specs, crtk_staging_key_naaccr_id(algs[i], keys->pdata[k]));
+            if (crtk_staging_key_is_input(algs[i], keys->pdata[k]))
+                add_spec(s->specs, crtk_staging_key_naaccr_id(algs[i], keys->pdata[k]));
     }
     for (int i = 0; i < n; i++) {
         s->map_alg[i] = algs[i];

@@ -151,6 +151,8 @@ CRTK_API crtk_stage_result crtk_stage_run_stage_items(crtk_stage_run *run, crtk_
 typedef struct crtk_stage_item_map crtk_stage_item_map;
 CRTK_API crtk_stage_item_map *crtk_stage_item_map_new(const crtk_staging *alg, const char *const *naaccr_ids, int n);
 CRTK_API void crtk_stage_item_map_free(crtk_stage_item_map *map);
+/* Whether KEY is an input of some schema of ALG (the items a bulk caller has to supply). */
+CRTK_API gboolean crtk_staging_key_is_input(const crtk_staging *alg, const char *key);
 /* Stages one row: VALUES[c] is column c's value (NULL or "" = absent); values are not copied and
  * must stay valid until the next reset of RUN (outputs and errors may point into them). */
 CRTK_API crtk_stage_result crtk_stage_run_stage_row(crtk_stage_run *run, const crtk_stage_item_map *map,

@@ -85,6 +85,12 @@ crtk_stage_item_map *crtk_stage_item_map_new(const crtk_staging *alg, const char
     return m;
 }
 
+gboolean crtk_staging_key_is_input(const crtk_staging *alg, const char *key)
+{
+    int k = crtk_staging_key_lookup(alg, key);
+    return k >= 0 && alg->is_input[k];
+}
+
 void crtk_stage_item_map_free(crtk_stage_item_map *m)
 {
     if (!m)
