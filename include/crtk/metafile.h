@@ -139,13 +139,20 @@ CRTK_API int crtk_metafile_eval(crtk_metafile *mf, crtk_dictionary *dict, const 
                                 const crtk_header *header, int tumor, const char *text,
                                 GString *out, GError **error);
 
-/* The hook the CS DLL calls (EXTERNALDLL("cstage.dll", ...)) go through.  Without one,
- * edits calling EXTERNALDLL are skipped.  method is e.g. "CStage_get_schema_number"; args
- * are the call's string values (integers in decimal); the handler writes a string result
- * into out (for the calls that fill a char array) and returns the integer result, or sets
- * *ok = FALSE when it cannot answer (the edit run ends with CRTK_MF_ERROR). */
+/* The hook the CS DLL calls (EXTERNALDLL("cstage.dll", ...)) go through.  A metafile starts with
+ * crtk_metafile_cs_dll (crtk's CS algorithm answers); set NULL to have edits calling EXTERNALDLL
+ * skipped.  method is e.g. "CStage_get_schema_number"; args are the call's string values (integers
+ * in decimal); for the calls that fill a char array the handler assigns the text to out
+ * (g_string_assign; "" clears the array; out left untouched fills nothing) and returns the integer
+ * result, or sets *ok = FALSE when it cannot answer (the edit run ends with CRTK_MF_ERROR). */
 typedef int (*crtk_mf_dll_fn)(const char *dll, const char *method, int n_args, const char *const *args,
                               GString *out, gboolean *ok, void *user);
 CRTK_API void crtk_metafile_set_dll_handler(crtk_metafile *mf, crtk_mf_dll_fn fn, void *user);
+/* The built-in handler: CStage_get_version, CStage_get_number_of_schemas, CStage_get_schema_number
+ * (site, histology, SSF25 discriminator), CStage_get_schema_name and CStage_code_is_valid answered
+ * by crtk's CS algorithm (USER: a const crtk_staging *, NULL = the built-in "cs").  Edits calling
+ * any other method are skipped. */
+CRTK_API int crtk_metafile_cs_dll(const char *dll, const char *method, int n_args, const char *const *args,
+                                  GString *out, gboolean *ok, void *user);
 
 #endif

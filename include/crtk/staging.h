@@ -145,6 +145,19 @@ typedef const char *(*crtk_stage_item_fn)(const char *naaccr_id, void *user);
  * supplied, so items a schema does not use are not UNKNOWN_INPUT.  Replaces the run's inputs. */
 CRTK_API crtk_stage_result crtk_stage_run_stage_items(crtk_stage_run *run, crtk_stage_item_fn get, void *user);
 
+/* Bulk staging of rows of NAACCR items (e.g. a store scan): the algorithm's keys are mapped to the
+ * columns once (NAACCR_IDS[c] names column c), so staging a row does no lookup by name and no
+ * allocation.  Same results as crtk_stage_run_stage_items.  The map belongs to ALG's runs only. */
+typedef struct crtk_stage_item_map crtk_stage_item_map;
+CRTK_API crtk_stage_item_map *crtk_stage_item_map_new(const crtk_staging *alg, const char *const *naaccr_ids, int n);
+CRTK_API void crtk_stage_item_map_free(crtk_stage_item_map *map);
+/* Whether KEY is an input of some schema of ALG (the items a bulk caller has to supply). */
+CRTK_API gboolean crtk_staging_key_is_input(const crtk_staging *alg, const char *key);
+/* Stages one row: VALUES[c] is column c's value (NULL or "" = absent); values are not copied and
+ * must stay valid until the next reset of RUN (outputs and errors may point into them). */
+CRTK_API crtk_stage_result crtk_stage_run_stage_row(crtk_stage_run *run, const crtk_stage_item_map *map,
+                                                    const char *const *values);
+
 CRTK_API const char *crtk_stage_result_name(crtk_stage_result r);
 CRTK_API const char *crtk_stage_error_type_name(crtk_stage_error_type t);
 

@@ -824,6 +824,11 @@ static gboolean resolve_call(comp *c, mf_node *e, int func)
         const char *dll = e->kids[0]->kind == N_STR ? e->kids[0]->str : "";
         if (g_ascii_strcasecmp(dll, "cstage.dll") != 0 && g_ascii_strcasecmp(dll, "cstage0205.dll") != 0 && !c->prog->dll_reason)
             c->prog->dll_reason = g_strdup_printf("calls EXTERNALDLL(\"%s\"), which crtk has no engine for", dll);
+        const char *method = e->nkids > 1 && e->kids[1]->kind == N_STR ? e->kids[1]->str : NULL;
+        if (!c->prog->dll_reason && !method)
+            c->prog->dll_reason = g_strdup_printf("calls EXTERNALDLL(\"%s\") with a method named at run time", dll);
+        else if (!c->prog->dll_reason && !mf_cs_dll_method_known(method))
+            c->prog->dll_reason = g_strdup_printf("calls EXTERNALDLL(\"%s\", \"%s\"), which crtk does not answer", dll, method);
     }
     return TRUE;
 }

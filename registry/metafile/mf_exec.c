@@ -809,12 +809,13 @@ static val call_builtin(mf_run *r, const mf_node *e)
             if (a[k]->kind == N_VAR && ((mf_var *)r->prog->vars->pdata[a[k]->ival])->is_char)
                 target = a[k]->ival;
         }
-        GString *out = g_string_new(NULL);
+        /* out starts as MF_DLL_NO_TEXT: a handler that assigns it (even "") fills the char array */
+        GString *out = g_string_new(MF_DLL_NO_TEXT);
         gboolean ok = TRUE;
         int res = mf->dll_fn(dlls, meth, nargs, args, out, &ok, mf->dll_user);
         if (!ok)
             rt_error(r, e->line, "EXTERNALDLL(\"%s\", \"%s\") could not be answered", dlls, meth);
-        else if (out->len && target >= 0) {
+        else if (strcmp(out->str, MF_DLL_NO_TEXT) && target >= 0) {
             const mf_var *t = r->prog->vars->pdata[target];
             strcpy_into(r, t, out->str, (int)out->len, (int)out->len);
         }

@@ -197,4 +197,8 @@ void mf_run_var_text(const mf_run *r, const mf_var *v, GString *out);
 /* Renders %Fn, %Vn, %DC in text. */
 char *mf_render_message(const mf_run *r, const char *text);
 
+/* mf_csdll.c: the CS DLL calls answered by crtk's CS algorithm */
+#define MF_DLL_NO_TEXT "\x01" /* what out holds until a DLL handler assigns a text result */
+gboolean mf_cs_dll_method_known(const char *method);
+
 #endif

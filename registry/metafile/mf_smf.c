@@ -140,6 +140,7 @@ static crtk_metafile *mf_alloc(const char *path)
     mf->path = g_strdup(path);
     mf->base = g_path_get_basename(path);
     mf->step_limit = 1000000;
+    mf->dll_fn = crtk_metafile_cs_dll; /* CS DLL calls answered by crtk's CS algorithm */
     mf->control = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     mf->edits = g_ptr_array_new_with_free_func((GDestroyNotify)edit_free);
     mf->edit_by_tag = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);

@@ -36,6 +36,10 @@ if [ -n "$line" ]; then ok; else fail "no staged EOD breast tumor in the sample"
 
 # --- a store: --where, --save audited, SQL functions
 "$CRTK" init "$TMP/r.db" >/dev/null 2>&1 && "$CRTK" import "$TMP/r.db" "$SAMPLE" >/dev/null 2>&1 || fail "store setup"
+# the store is staged from a column scan (items mapped to keys once), the file from its records: the
+# same tumors give the same lines
+"$CRTK" stage "$TMP/r.db" --format csv >"$TMP/store.csv" 2>/dev/null
+if cmp -s "$TMP/store.csv" "$TMP/file.csv"; then ok; else fail "store scan and file differ"; diff "$TMP/store.csv" "$TMP/file.csv" | head -5; fi
 "$CRTK" stage "$TMP/r.db" --where "primarySite LIKE 'C50%'" --format json >"$TMP/w.json" 2>/dev/null
 if python3 -c "
 import json,sys
