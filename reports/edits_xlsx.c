@@ -85,13 +85,21 @@ gboolean crtk_edits_xlsx_close_rows(crtk_edits_xlsx *x, const crtk_edits_xlsx_ro
     if (what)
         worksheet_write_string(s, 0, 1, what, NULL);
     static const char *const cols[] = {"Edit", "Name", "Agency", "Failures", "Over-ridden"};
-    for (int c = 0; c < 5; c++)
-        worksheet_write_string(s, 4, (lxw_col_t)c, cols[c], x->head);
     worksheet_set_column(s, 0, 0, 14, NULL);
     worksheet_set_column(s, 1, 1, 60, NULL);
     worksheet_set_column(s, 2, 4, 12, NULL);
     lxw_format *pct = workbook_add_format(x->wb);
     format_set_num_format(pct, "0.0%");
+    /* rows in order: the workbook is written in constant-memory mode, where a row written after a
+     * later one is lost */
+    worksheet_write_string(s, 1, 0, "Tumors checked", NULL);
+    worksheet_write_number(s, 1, 3, (double)tumors, NULL);
+    worksheet_write_string(s, 2, 0, "Tumors passing every edit", NULL);
+    worksheet_write_number(s, 2, 3, (double)passing, NULL);
+    if (tumors)
+        worksheet_write_number(s, 2, 4, (double)passing / (double)tumors, pct);
+    for (int c = 0; c < 5; c++)
+        worksheet_write_string(s, 4, (lxw_col_t)c, cols[c], x->head);
     long failures = 0;
     lxw_row_t r = 5;
     for (int i = 0; i < n_rows; i++) {
@@ -108,12 +116,6 @@ gboolean crtk_edits_xlsx_close_rows(crtk_edits_xlsx *x, const crtk_edits_xlsx_ro
     }
     worksheet_write_string(s, r, 0, "Total", x->bold);
     worksheet_write_number(s, r, 3, (double)failures, x->bold);
-    worksheet_write_string(s, 1, 0, "Tumors checked", NULL);
-    worksheet_write_number(s, 1, 3, (double)tumors, NULL);
-    worksheet_write_string(s, 2, 0, "Tumors passing every edit", NULL);
-    worksheet_write_number(s, 2, 3, (double)passing, NULL);
-    if (tumors)
-        worksheet_write_number(s, 2, 4, (double)passing / (double)tumors, pct);
     if (r > 5)
         worksheet_autofilter(s, 4, 0, r - 1, 4);
     worksheet_freeze_panes(s, 5, 0);
