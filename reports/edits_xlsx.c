@@ -76,47 +76,46 @@ void crtk_edits_xlsx_add(crtk_edits_xlsx *x, const char *file, const crtk_edit_f
         worksheet_write_string(x->fails, r, 8, f->override_item, NULL);
 }
 
-gboolean crtk_edits_xlsx_close(crtk_edits_xlsx *x, GPtrArray *edit_sets, GError **error)
+gboolean crtk_edits_xlsx_close_rows(crtk_edits_xlsx *x, const crtk_edits_xlsx_row *rows, int n_rows, long tumors,
+                                    long passing, const char *what, GError **error)
 {
     worksheet_autofilter(x->fails, 2, 0, x->row > 3 ? x->row - 1 : 3, 8);
     lxw_worksheet *s = workbook_add_worksheet(x->wb, "Summary");
     worksheet_write_string(s, 0, 0, "Edits summary", x->title);
+    if (what)
+        worksheet_write_string(s, 0, 1, what, NULL);
     static const char *const cols[] = {"Edit", "Name", "Agency", "Failures", "Over-ridden"};
-    for (int c = 0; c < 5; c++)
-        worksheet_write_string(s, 4, (lxw_col_t)c, cols[c], x->head);
     worksheet_set_column(s, 0, 0, 14, NULL);
     worksheet_set_column(s, 1, 1, 60, NULL);
     worksheet_set_column(s, 2, 4, 12, NULL);
     lxw_format *pct = workbook_add_format(x->wb);
     format_set_num_format(pct, "0.0%");
-    long tumors = 0, passing = 0, failures = 0;
-    lxw_row_t r = 5;
-    for (guint k = 0; k < edit_sets->len; k++) {
-        crtk_edits *e = edit_sets->pdata[k];
-        crtk_edits_stats st = crtk_edits_stats_get(e);
-        tumors += st.tumors;
-        passing += st.tumors_passing;
-        failures += st.failures;
-        for (int i = 0; i < crtk_edits_count(e); i++) {
-            const crtk_edit_info *in = crtk_edits_get(e, i);
-            if (!in->failures && !in->overridden)
-                continue;
-            worksheet_write_string(s, r, 0, in->id, NULL);
-            worksheet_write_string(s, r, 1, in->name, NULL);
-            worksheet_write_string(s, r, 2, in->agency ? in->agency : "", NULL);
-            worksheet_write_number(s, r, 3, (double)in->failures, NULL);
-            worksheet_write_number(s, r, 4, (double)in->overridden, NULL);
-            r++;
-        }
-    }
-    worksheet_write_string(s, r, 0, "Total", x->bold);
-    worksheet_write_number(s, r, 3, (double)failures, x->bold);
+    /* rows in order: the workbook is written in constant-memory mode, where a row written after a
+     * later one is lost */
     worksheet_write_string(s, 1, 0, "Tumors checked", NULL);
     worksheet_write_number(s, 1, 3, (double)tumors, NULL);
     worksheet_write_string(s, 2, 0, "Tumors passing every edit", NULL);
     worksheet_write_number(s, 2, 3, (double)passing, NULL);
     if (tumors)
         worksheet_write_number(s, 2, 4, (double)passing / (double)tumors, pct);
+    for (int c = 0; c < 5; c++)
+        worksheet_write_string(s, 4, (lxw_col_t)c, cols[c], x->head);
+    long failures = 0;
+    lxw_row_t r = 5;
+    for (int i = 0; i < n_rows; i++) {
+        const crtk_edits_xlsx_row *in = &rows[i];
+        failures += in->failures;
+        if (!in->failures && !in->overridden)
+            continue;
+        worksheet_write_string(s, r, 0, in->id, NULL);
+        worksheet_write_string(s, r, 1, in->name ? in->name : "", NULL);
+        worksheet_write_string(s, r, 2, in->agency ? in->agency : "", NULL);
+        worksheet_write_number(s, r, 3, (double)in->failures, NULL);
+        worksheet_write_number(s, r, 4, (double)in->overridden, NULL);
+        r++;
+    }
+    worksheet_write_string(s, r, 0, "Total", x->bold);
+    worksheet_write_number(s, r, 3, (double)failures, x->bold);
     if (r > 5)
         worksheet_autofilter(s, 4, 0, r - 1, 4);
     worksheet_freeze_panes(s, 5, 0);
@@ -130,6 +129,27 @@ gboolean crtk_edits_xlsx_close(crtk_edits_xlsx *x, GPtrArray *edit_sets, GError 
     }
     g_free(x->path);
     g_free(x);
+    return ok;
+}
+
+gboolean crtk_edits_xlsx_close(crtk_edits_xlsx *x, GPtrArray *edit_sets, GError **error)
+{
+    GArray *rows = g_array_new(FALSE, TRUE, sizeof(crtk_edits_xlsx_row));
+    long tumors = 0, passing = 0;
+    for (guint k = 0; k < edit_sets->len; k++) {
+        crtk_edits *e = edit_sets->pdata[k];
+        crtk_edits_stats st = crtk_edits_stats_get(e);
+        tumors += st.tumors;
+        passing += st.tumors_passing;
+        for (int i = 0; i < crtk_edits_count(e); i++) {
+            const crtk_edit_info *in = crtk_edits_get(e, i);
+            crtk_edits_xlsx_row row = {in->id, in->name, in->agency, in->failures, in->overridden};
+            g_array_append_val(rows, row);
+        }
+    }
+    gboolean ok = crtk_edits_xlsx_close_rows(x, (const crtk_edits_xlsx_row *)(void *)rows->data, (int)rows->len, tumors,
+                                             passing, NULL, error);
+    g_array_free(rows, TRUE);
     return ok;
 }
 

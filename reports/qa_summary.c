@@ -341,6 +341,18 @@ void crtk_qa_take_edits(crtk_qa *qa, const crtk_edits *edits, const char *edit_s
     g_ptr_array_free(unchecked, TRUE);
 }
 
+void crtk_qa_add_edit(crtk_qa *qa, const char *id, const char *name, const char *agency, long failures)
+{
+    crtk_qa_edit *q = g_new0(crtk_qa_edit, 1);
+    q->id = g_strdup(id);
+    q->name = g_strdup(name ? name : "");
+    q->agency = g_strdup(agency ? agency : "");
+    q->failures = failures;
+    qa->failures_total += failures;
+    qa->edits_run = TRUE;
+    g_ptr_array_add(qa->edits, q);
+}
+
 void crtk_qa_add_failure(crtk_qa *qa, const char *patient_id, int tumor, const char *edit_id, const char *message)
 {
     crtk_qa_failure *f = g_new0(crtk_qa_failure, 1);
@@ -574,6 +586,7 @@ void crtk_qa_finish(crtk_qa *qa)
 {
     if (!qa->edits_run)
         return;
+    g_ptr_array_sort(qa->edits, cmp_edit); /* edits added one by one (crtk_qa_add_edit) */
     for (int i = 0; i < qa->n_measures; i++)
         if (!strcmp(qa->measures[i].id, "edits"))
             return;

@@ -10,6 +10,7 @@
 #include "submission.h"
 #include "convert.h"
 #include "edits.h"
+#include "metafile_store.h"
 #include "naaccr_write.h"
 #include "problem.h"
 #include "store_submission.h"
@@ -76,6 +77,12 @@ typedef struct {
     long failing_tumors;
     crtk_qa *qa;
     GError *error;
+    /* the store's state metafile (crtk metafile use), run beside crtk's edits */
+    crtk_mf_runner *mf_run;
+    GHashTable *mf_index;      /* const crtk_mf_edit_info* -> index + 1 in mf_failures */
+    long *mf_failures;         /* per edit of the runner */
+    const crtk_record *mf_rec;
+    int mf_tumor;
 } submit_ctx;
 
 static int on_failure(const crtk_edit_failure *f, void *user)
@@ -98,6 +105,24 @@ static int on_failure_mark(const crtk_edit_failure *f, void *user)
     return on_failure(f, user);
 }
 
+static int on_mf_result(const crtk_mf_result *res, void *user)
+{
+    submit_ctx *c = user;
+    if (res->status == CRTK_MF_PASS)
+        return CRTK_CONTINUE;
+    int k = GPOINTER_TO_INT(g_hash_table_lookup(c->mf_index, res->edit));
+    if (k > 0)
+        c->mf_failures[k - 1]++;
+    c->failing[c->mf_tumor] = TRUE;
+    GString *msg = g_string_new(res->status == CRTK_MF_ERROR ? "could not finish: " : "");
+    g_string_append(msg, res->message);
+    for (int i = 0; res->extra && res->extra[i]; i++)
+        g_string_append_printf(msg, "%s%s", msg->len ? "; " : "", res->extra[i]);
+    crtk_qa_add_failure(c->qa, crtk_record_patient_id(c->mf_rec), c->mf_tumor + 1, res->edit->tag, msg->str);
+    g_string_free(msg, TRUE);
+    return CRTK_CONTINUE;
+}
+
 static int submit_one(crtk_stored_patient *p, void *user)
 {
     submit_ctx *c = user;
@@ -112,11 +137,17 @@ static int submit_one(crtk_stored_patient *p, void *user)
         c->out->ordinal = rec->ordinal;
         r = c->out;
     }
-    if (c->edits) {
+    if (c->edits || c->mf_run) {
         c->failing = g_renew(gboolean, c->failing, r->n_tumors ? r->n_tumors : 1);
         memset(c->failing, 0, sizeof(gboolean) * (size_t)(r->n_tumors ? r->n_tumors : 1));
         c->n_failing_cap = r->n_tumors;
-        crtk_edits_run_record(c->edits, r, on_failure_mark, c);
+        if (c->edits)
+            crtk_edits_run_record(c->edits, r, on_failure_mark, c);
+        c->mf_rec = r;
+        for (int t = 0; c->mf_run && t < r->n_tumors; t++) {
+            c->mf_tumor = t;
+            crtk_mf_runner_run(c->mf_run, r, NULL, t, on_mf_result, c);
+        }
         for (int i = 0; i < r->n_tumors; i++)
             c->failing_tumors += c->failing[i];
     }
@@ -144,6 +175,8 @@ gboolean crtk_submit(crtk_store *s, const crtk_submission_options *o, crtk_submi
         return FALSE;
     gboolean ok = FALSE;
     submit_ctx c = {0};
+    crtk_metafile *mf = NULL;
+    char *mf_set = NULL, *edits_what = NULL, *mf_what = NULL;
     crtk_dictionary *to = NULL;
     char *today = crtk_today();
     const char *set = o->edit_set && *o->edit_set && strcmp(o->edit_set, "none") ? o->edit_set : NULL;
@@ -165,6 +198,34 @@ gboolean crtk_submit(crtk_store *s, const crtk_submission_options *o, crtk_submi
         if (!c.edits)
             goto out;
     }
+    /* The state metafile recorded in the store (crtk metafile use), with its recorded edit set: a
+     * file changed since it was recorded is refused (open_for_store checks its SHA-256). */
+    GError *mf_err = NULL;
+    mf = crtk_metafile_open_for_store(s, &mf_set, &mf_err);
+    if (mf_err) {
+        g_set_error(error, CRTK_ERROR, CRTK_ERROR_USAGE, "state metafile: %s", mf_err->message);
+        g_error_free(mf_err);
+        goto out;
+    }
+    if (mf) {
+        c.mf_run = crtk_mf_runner_new(mf, mf_set, NULL, to, &mf_err);
+        if (!c.mf_run) {
+            g_set_error(error, CRTK_ERROR, CRTK_ERROR_USAGE, "state metafile %s: %s", crtk_metafile_name(mf), mf_err->message);
+            g_error_free(mf_err);
+            goto out;
+        }
+        int n = crtk_mf_runner_count(c.mf_run);
+        c.mf_failures = g_new0(long, n ? n : 1);
+        c.mf_index = g_hash_table_new(g_direct_hash, g_direct_equal);
+        for (int i = 0; i < n; i++)
+            g_hash_table_insert(c.mf_index, (gpointer)crtk_mf_runner_edit(c.mf_run, i), GINT_TO_POINTER(i + 1));
+        const crtk_mf_set_info *si = crtk_mf_runner_set(c.mf_run);
+        const char *version = crtk_metafile_control(mf, "MFContentVersion");
+        mf_what = g_strdup_printf("metafile %s version %s set %s", crtk_metafile_name(mf), *version ? version : "?",
+                                  si ? si->tag : "all");
+    }
+    edits_what = set && mf_what ? g_strdup_printf("%s + %s", set, mf_what) : g_strdup(set ? set : mf_what);
+
     const crtk_item *exp = crtk_dictionary_find(c.from, "dateCaseReportExported");
     c.exported_index = exp ? exp->index : -1;
     c.today = today;
@@ -222,14 +283,24 @@ gboolean crtk_submit(crtk_store *s, const crtk_submission_options *o, crtk_submi
         remove(o->output);
         goto out;
     }
-    if (c.edits) {
+    if (c.edits)
         crtk_qa_take_edits(&r->qa, c.edits, set, r->tumors, r->tumors - c.failing_tumors);
-        crtk_qa_finish(&r->qa);
+    if (c.mf_run) {
+        for (int i = 0; i < crtk_mf_runner_count(c.mf_run); i++) {
+            const crtk_mf_edit_info *e = crtk_mf_runner_edit(c.mf_run, i);
+            crtk_qa_add_edit(&r->qa, e->tag, e->name, e->agency, c.mf_failures[i]);
+        }
+        g_free(r->qa.edit_set);
+        r->qa.edit_set = g_strdup(edits_what);
+        r->qa.tumors_checked = r->tumors;
+        r->qa.tumors_passing = r->tumors - c.failing_tumors;
     }
-    if (set && r->error_rate > o->max_error_rate + 1e-9) {
-        r->reason = g_strdup_printf("%ld of %ld tumors (%.2f%%) fail at least one edit of the set %s; at most %g%% "
+    if (edits_what)
+        crtk_qa_finish(&r->qa);
+    if (edits_what && r->error_rate > o->max_error_rate + 1e-9) {
+        r->reason = g_strdup_printf("%ld of %ld tumors (%.2f%%) fail at least one edit of %s; at most %g%% "
                                     "is allowed (--max-error-rate); correct the cases or send with --force",
-                                    r->failing_tumors, r->tumors, r->error_rate, set, o->max_error_rate);
+                                    r->failing_tumors, r->tumors, r->error_rate, edits_what, o->max_error_rate);
         if (!o->force) {
             r->refused = TRUE;
             remove(o->output);
@@ -256,6 +327,16 @@ gboolean crtk_submit(crtk_store *s, const crtk_submission_options *o, crtk_submi
         crtk_qa_info(&r->qa, "Changed on or after", "%s", since);
     crtk_qa_info(&r->qa, "Date exported", "%s", today);
     crtk_qa_info(&r->qa, "Edit set", "%s", set ? set : "none");
+    if (mf) {
+        char *sum = crtk_store_get_setting(s, CRTK_SETTING_METAFILE_SHA256);
+        const crtk_mf_set_info *si = crtk_mf_runner_set(c.mf_run);
+        crtk_qa_info(&r->qa, "State metafile", "%s", crtk_metafile_name(mf));
+        crtk_qa_info(&r->qa, "Metafile version", "%s", crtk_metafile_control(mf, "MFContentVersion"));
+        crtk_qa_info(&r->qa, "Metafile edit set", "%s (%d edits run, %u skipped)", si ? si->tag : "all",
+                     crtk_mf_runner_count(c.mf_run), crtk_mf_runner_skipped(c.mf_run)->len);
+        crtk_qa_info(&r->qa, "Metafile SHA-256", "%s", sum ? sum : "");
+        g_free(sum);
+    }
     crtk_qa_info(&r->qa, "Failing tumors", "%ld of %ld (%.2f%%; allowed %g%%)", r->failing_tumors, r->tumors,
                  r->error_rate, o->max_error_rate);
     g_free(base);
@@ -270,7 +351,7 @@ gboolean crtk_submit(crtk_store *s, const crtk_submission_options *o, crtk_submi
             char vbuf[8];
             g_snprintf(vbuf, sizeof vbuf, "%c", crtk_record_type_letter(rt));
             crtk_transmission t = {.file = name, .sha256 = r->sha256, .patients = r->patients, .tumors = r->tumors,
-                                   .naaccr_version = v, .record_type = vbuf, .edit_set = set ? set : "none",
+                                   .naaccr_version = v, .record_type = vbuf, .edit_set = edits_what ? edits_what : "none",
                                    .since = since, .failing_tumors = r->failing_tumors};
             r->transmission_id = crtk_store_add_transmission(s, &t, error);
             stored = r->transmission_id > 0;
@@ -321,6 +402,12 @@ out:
     crtk_record_free(c.out);
     if (c.edits)
         crtk_edits_free(c.edits);
+    crtk_mf_runner_free(c.mf_run);
+    if (c.mf_index)
+        g_hash_table_destroy(c.mf_index);
+    g_free(c.mf_failures);
+    crtk_metafile_free(mf);
+    g_free(mf_set), g_free(mf_what), g_free(edits_what);
     if (c.tumor_ids)
         g_array_free(c.tumor_ids, TRUE);
     g_free(c.failing);

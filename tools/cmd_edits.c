@@ -582,7 +582,7 @@ int cmd_edits(int argc, char **argv)
     }
     if (r.xlsx) {
         GError *error = NULL;
-        gboolean ok = crtk_edits_xlsx_close(r.xlsx, r.all, &error);
+        gboolean ok = r.mf ? mf_edits_run_xlsx_close(r.mf, r.xlsx, &error) : crtk_edits_xlsx_close(r.xlsx, r.all, &error);
         r.xlsx = NULL;
         if (!ok) {
             crtk_cli_error("edits: %s", error->message);

@@ -9,6 +9,7 @@
  */
 #include "commands.h"
 #include "cmd_edits_metafile.h"
+#include "crtk/edits_xlsx.h"
 #include "crtk/json.h"
 #include "crtk/naaccr_read.h"
 #include "crtk/store.h"
@@ -16,7 +17,7 @@
 #include <string.h>
 
 typedef struct {
-    const char *id, *name;
+    const char *id, *name, *agency;
     long failures, errors;
 } mf_total;
 
@@ -84,7 +85,7 @@ static crtk_mf_runner *runner_for(mf_edits_run *m, crtk_dictionary *dict)
     for (int i = 0; i < crtk_mf_runner_count(r); i++) {
         const crtk_mf_edit_info *e = crtk_mf_runner_edit(r, i);
         if (!g_hash_table_contains(m->total_at, e->tag)) {
-            mf_total t = {e->tag, e->name, 0, 0};
+            mf_total t = {e->tag, e->name, e->agency, 0, 0};
             g_hash_table_insert(m->total_at, (gpointer)e->tag, GINT_TO_POINTER(m->totals->len));
             g_array_append_val(m->totals, t);
         }
@@ -212,6 +213,31 @@ void mf_edits_run_summary(const mf_edits_run *m, FILE *out, gboolean json, long 
         if (t->failures || t->errors)
             fprintf(out, "  %-28s %8ld  %s%s\n", t->id, t->failures + t->errors, t->name, t->errors ? " (some runs could not finish)" : "");
     }
+}
+
+const char *mf_edits_run_set_tag(const mf_edits_run *m)
+{
+    const crtk_mf_set_info *si = m->runners->len ? crtk_mf_runner_set(m->runners->pdata[0])
+                                 : m->set && g_ascii_strcasecmp(m->set, "all") ? crtk_metafile_find_set(m->mf, m->set) : NULL;
+    return si ? si->tag : "all";
+}
+
+gboolean mf_edits_run_xlsx_close(const mf_edits_run *m, crtk_edits_xlsx *x, GError **error)
+{
+    GArray *rows = g_array_new(FALSE, TRUE, sizeof(crtk_edits_xlsx_row));
+    for (guint i = 0; i < m->totals->len; i++) {
+        const mf_total *t = &g_array_index(m->totals, mf_total, i);
+        crtk_edits_xlsx_row row = {t->id, t->name, t->agency, t->failures + t->errors, 0};
+        g_array_append_val(rows, row);
+    }
+    const char *version = crtk_metafile_control(m->mf, "MFContentVersion");
+    char *what = g_strdup_printf("metafile %s version %s, edit set %s", crtk_metafile_name(m->mf), *version ? version : "?",
+                                 mf_edits_run_set_tag(m));
+    gboolean ok = crtk_edits_xlsx_close_rows(x, (const crtk_edits_xlsx_row *)(void *)rows->data, (int)rows->len, m->tumors,
+                                             m->tumors_passing, what, error);
+    g_free(what);
+    g_array_free(rows, TRUE);
+    return ok;
 }
 
 int mf_edits_list(crtk_metafile *mf, const char *set, FILE *out, gboolean json)

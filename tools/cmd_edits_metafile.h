@@ -15,6 +15,11 @@ gboolean mf_edits_run_store(mf_edits_run *m, struct crtk_store *s, const char *w
 const GError *mf_edits_run_error(const mf_edits_run *m);
 long mf_edits_run_failures(const mf_edits_run *m);
 void mf_edits_run_summary(const mf_edits_run *m, FILE *out, gboolean json, long files);
+struct crtk_edits_xlsx;
+/* The summary sheet of --format xlsx from the run's per-edit counts; writes the file. */
+gboolean mf_edits_run_xlsx_close(const mf_edits_run *m, struct crtk_edits_xlsx *x, GError **error);
+/* The edit set that runs ("all" for every edit). */
+const char *mf_edits_run_set_tag(const mf_edits_run *m);
 int mf_edits_list(crtk_metafile *mf, const char *set, FILE *out, gboolean json);
 /* From cmd_metafile.c: --today/--as-of/CRTK_TODAY; describe one edit. */
 gboolean crtk_cli_metafile_today(crtk_metafile *mf, const char *today);

@@ -16,6 +16,7 @@
 #include <string.h>
 
 crtk_stored_patient *crtk_web_load_patient(crtk_web_req *r, const char *key);
+void crtk_web_metafile_edits(crtk_web *web, const crtk_record *rec, int tumor, crtk_edit_fn fn, void *user);
 
 enum { SELECT_MAX = 80 };
 
@@ -59,6 +60,8 @@ static GPtrArray *run_edits(crtk_web *web, crtk_record *rec, int tumor)
         rec->ordinal = 1;
         crtk_edits_run_record(web->edits, rec, on_failure, &c);
     }
+    rec->ordinal = 1;
+    crtk_web_metafile_edits(web, rec, tumor, on_failure, &c); /* the store's state metafile (abstract_metafile.c) */
     return c.list;
 }
 

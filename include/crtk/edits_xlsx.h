@@ -13,6 +13,17 @@ CRTK_API void crtk_edits_xlsx_add(crtk_edits_xlsx *x, const char *file, const cr
 /* Adds the summary sheet from the statistics of the edit sets run, and writes the file. */
 CRTK_API gboolean crtk_edits_xlsx_close(crtk_edits_xlsx *x, GPtrArray *edit_sets, GError **error);
 
+/* One line of the summary sheet (for runs that are not crtk_edits sets: a state metafile). */
+typedef struct crtk_edits_xlsx_row {
+    const char *id, *name, *agency;
+    long failures, overridden;
+} crtk_edits_xlsx_row;
+
+/* Adds the summary sheet from rows (those without failures or over-rides are left out), the
+ * tumor counts and a line naming what ran (may be NULL), and writes the file. */
+CRTK_API gboolean crtk_edits_xlsx_close_rows(crtk_edits_xlsx *x, const crtk_edits_xlsx_row *rows, int n_rows,
+                                             long tumors, long tumors_passing, const char *what, GError **error);
+
 /* Closes without keeping anything: the target is left as it was. */
 CRTK_API void crtk_edits_xlsx_abandon(crtk_edits_xlsx *x);
 

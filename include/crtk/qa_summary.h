@@ -92,6 +92,9 @@ CRTK_API gboolean crtk_qa_collect(crtk_store *s, const crtk_store_query *q, cons
 /* Takes the per-edit failure counts of an edits run done elsewhere (a submission). */
 CRTK_API void crtk_qa_take_edits(crtk_qa *qa, const crtk_edits *edits, const char *edit_set, long tumors_checked,
                         long tumors_passing);
+/* Adds one edit's failure count to the edits summary (the edits of a state metafile, run beside
+ * crtk's own) and marks the edits as run; crtk_qa_finish orders the list. */
+CRTK_API void crtk_qa_add_edit(crtk_qa *qa, const char *id, const char *name, const char *agency, long failures);
 CRTK_API void crtk_qa_add_failure(crtk_qa *qa, const char *patient_id, int tumor, const char *edit_id, const char *message);
 /* Computes the "passing all edits" measure; call after the edits. */
 CRTK_API void crtk_qa_finish(crtk_qa *qa);

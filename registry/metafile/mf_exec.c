@@ -28,7 +28,7 @@ static const mf_builtin builtins[] = {
     {"UPPER", B_UPPER, 1, 1, "v", MF_T_STR, NULL},
     {"LOWER", B_LOWER, 1, 1, "v", MF_T_STR, NULL},
     {"STRCPY", B_STRCPY, 2, 3, "tvi", MF_T_INT, NULL},
-    {"STRCAT", B_STRCAT, 2, 3, "tvi", MF_T_INT, NULL},
+    {"STRCAT", B_STRCAT, 2, 3, "tvi", MF_T_STR, NULL},
     {"STRCMP", B_STRCMP, 2, 3, "vvi", MF_T_INT, NULL},
     {"AT", B_AT, 2, 3, "vvi", MF_T_INT, NULL},
     {"FMTSTR", B_FMTSTR, 3, 3, "tsi", MF_T_INT, NULL},
@@ -637,13 +637,16 @@ static val call_builtin(mf_run *r, const mf_node *e)
         val v = eval_str(r, a[1]);
         v = vstr(r, v.s, (size_t)v.n);
         int num = na == 3 ? eval_int(r, a[2]) : v.n;
-        if (num <= 0) return VINT(0);
         char *m = var_mem(r, t);
-        int idx = arr_len(m, t->size);
-        for (int i = 0; i < num && i < v.n && idx < t->size; i++)
-            m[idx++] = v.s[i];
-        if (idx < t->size) m[idx] = 0;
-        return VINT(0);
+        /* Its value is the target after the append (the reference returns the array), like C's
+         * strcat: STRCPY(b, STRCAT(a, "X")) copies a's new content into b. */
+        if (num > 0) {
+            int idx = arr_len(m, t->size);
+            for (int i = 0; i < num && i < v.n && idx < t->size; i++)
+                m[idx++] = v.s[i];
+            if (idx < t->size) m[idx] = 0;
+        }
+        return vstr(r, m, (size_t)arr_len(m, t->size));
     }
     case B_STRCMP: {
         val x = eval_str(r, a[0]);

@@ -75,6 +75,13 @@ ev 'int d; d = DAYDIFF_IOP("20261201", DT_TODAY, DT_EXACT);'; has "d=3" "DT_TODA
 CRTK_TODAY=20300101 "$CRTK" metafile eval 'int v; v = VALID_DATE_IOP("20291231");' >"$TMP/out" 2>&1
 has "v=1" "CRTK_TODAY sets today"
 
+# STRCAT's value is the target after the append (the reference's GEN_STRCAT returns the array,
+# as C's strcat returns its destination), not 0: hand-worked answers.
+ev 'char a[10], b[10]; STRCPY(a, "AB"); STRCPY(b, STRCAT(a, "CD"));'
+expect_rc 0 "STRCAT used as a value"; has "a=ABCD" "STRCAT appends"; has "b=ABCD" "STRCAT's value is the new target"
+ev 'char a[4]; int n, m; STRCPY(a, "AB"); n = STRLEN(STRCAT(a, "CDEF")); m = STRCMP(STRCAT(a, "X", 0), "ABCD");'
+has "n=4" "STRCAT's value is cut to the array"; has "m=0" "STRCAT with n <= 0 gives the target unchanged"
+
 # ---- hostile logic: bounded, clear errors ---------------------------------------------------
 ev 'int i; i = 0; while (1) i = i + 1;'
 expect_rc 1 "an endless loop stops"; grep -q "step limit" "$TMP/err" && ok || fail "endless loop names the step limit"
