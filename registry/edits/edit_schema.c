@@ -1,0 +1,115 @@
+/* edit_schema.c — the schema functions of the rule language: schema_code_valid(item),
+ * schema_required(item) and ss2018_consistent() (docs/edits.md "Schema edits").
+ *
+ * The tumor's EOD schema is selected with SEER's EOD algorithm (crtk/staging.h) from its items,
+ * as `crtk stage` does; the code lists are the tables that validate the schema's inputs.  Only
+ * diagnoses of 2018 and later are judged; a tumor without exactly one schema passes (other edits
+ * report the site, histology or discriminator at fault).
+ */
+#include "edit_expr.h"
+#include "crtk/staging.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    const crtk_record *rec;
+    int tumor;
+} tumor_ref;
+
+static const char *tumor_item(const char *naaccr_id, void *user)
+{
+    const tumor_ref *t = user;
+    const crtk_item *it = crtk_dictionary_find(t->rec->dict, naaccr_id);
+    if (!it)
+        return NULL;
+    const crtk_element *e = it->level == CRTK_LEVEL_PATIENT ? &t->rec->patient : &t->rec->tumors[t->tumor];
+    return crtk_element_get(e, it->index, NULL);
+}
+
+/* The EOD algorithm and the tumor's schema index; FALSE when the edit does not apply. */
+static gboolean tumor_schema(edit_ctx *c, const crtk_staging **alg, int *si)
+{
+    if (c->tumor < 0 || c->tumor >= c->rec->n_tumors)
+        return FALSE;
+    tumor_ref t = {c->rec, c->tumor};
+    const char *dx = tumor_item("dateOfDiagnosis", &t);
+    if (!dx || strlen(dx) < 4 || !g_ascii_isdigit(dx[0]) || atoi(dx) < 2018 || atoi(dx) > 9998)
+        return FALSE;
+    *alg = crtk_staging_get("eod", NULL);
+    if (!*alg)
+        return FALSE;
+    *si = crtk_staging_schema_of_items(*alg, tumor_item, &t);
+    return *si >= 0;
+}
+
+static void say_schema(edit_ctx *c, const crtk_staging *alg, int si)
+{
+    if (c->detail)
+        g_string_append_printf(c->detail, "schema %s (%s)", crtk_staging_schema_id(alg, (guint)si),
+                               crtk_staging_schema_name(alg, (guint)si));
+}
+
+static gboolean blank_str(const char *s)
+{
+    for (; s && *s; s++)
+        if (*s != ' ')
+            return FALSE;
+    return TRUE;
+}
+
+gboolean edit_schema_call(int fn, const node *item, edit_ctx *c)
+{
+    const crtk_staging *alg = NULL;
+    int si = -1;
+    const char *v = NULL;
+    if (item) {
+        if (item->index < 0 || c->tumor < 0 || c->tumor >= c->rec->n_tumors)
+            return TRUE;
+        const crtk_element *e = item->patient ? &c->rec->patient : &c->rec->tumors[c->tumor];
+        v = crtk_element_get(e, item->index, NULL);
+    }
+    if (fn == F_SCHEMA_CODE_VALID && blank_str(v))
+        return TRUE;
+    if (!tumor_schema(c, &alg, &si))
+        return TRUE;
+    const char *sid = crtk_staging_schema_id(alg, (guint)si);
+    if (fn == F_SCHEMA_CODE_VALID || fn == F_SCHEMA_REQUIRED) {
+        const char *key = crtk_staging_schema_input(alg, si, item->name);
+        if (!key)
+            return TRUE; /* the schema does not use the item */
+        gboolean ok;
+        if (fn == F_SCHEMA_CODE_VALID) {
+            char *trimmed = g_strstrip(g_strdup(v));
+            ok = crtk_staging_code_valid(alg, sid, key, trimmed, 0);
+            g_free(trimmed);
+        } else {
+            gboolean used = FALSE;
+            crtk_staging_input_info(alg, si, key, &used, NULL, NULL);
+            ok = !used || !blank_str(v);
+        }
+        if (!ok)
+            say_schema(c, alg, si);
+        return ok;
+    }
+    /* ss2018_consistent(): coded Summary Stage 2018 against the one the EOD algorithm derives */
+    tumor_ref t = {c->rec, c->tumor};
+    const char *coded = tumor_item("summaryStage2018", &t);
+    if (blank_str(coded))
+        return TRUE;
+    crtk_stage_run *run = crtk_stage_run_new(alg);
+    gboolean ok = TRUE;
+    const char *derived = NULL;
+    if (crtk_stage_run_stage_items(run, tumor_item, &t) == CRTK_STAGE_STAGED &&
+        crtk_stage_run_get_output(run, "ss2018_derived", &derived) && derived && *derived) {
+        char *a = g_strstrip(g_strdup(coded));
+        ok = !strcmp(a, derived);
+        if (!ok && c->detail) {
+            say_schema(c, alg, si);
+            g_string_append_printf(c->detail, ", derived %s", derived);
+        }
+        g_free(a);
+    }
+    crtk_stage_run_free(run);
+    return ok;
+}
