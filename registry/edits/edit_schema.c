@@ -34,7 +34,10 @@ static gboolean tumor_schema(edit_ctx *c, const crtk_staging **alg, int *si)
         return FALSE;
     tumor_ref t = {c->rec, c->tumor};
     const char *dx = tumor_item("dateOfDiagnosis", &t);
-    if (!dx || strlen(dx) < 4 || !g_ascii_isdigit(dx[0]) || atoi(dx) < 2018 || atoi(dx) > 9998)
+    char year[5] = "";
+    if (dx)
+        g_strlcpy(year, dx, sizeof year);
+    if (strlen(year) < 4 || !g_ascii_isdigit(year[0]) || atoi(year) < 2018 || atoi(year) > 9998)
         return FALSE;
     *alg = crtk_staging_get("eod", NULL);
     if (!*alg)

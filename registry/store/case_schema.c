@@ -28,7 +28,10 @@ void crtk_case_view_schema(GString *out, const crtk_record *r, int tumor)
         return;
     tumor_ref t = {r, tumor};
     const char *dx = tumor_item("dateOfDiagnosis", &t);
-    int year = dx && strlen(dx) >= 4 && g_ascii_isdigit(dx[0]) ? atoi(dx) : 0;
+    char ys[5] = "";
+    if (dx)
+        g_strlcpy(ys, dx, sizeof ys);
+    int year = strlen(ys) == 4 && g_ascii_isdigit(ys[0]) ? atoi(ys) : 0;
     if (year < 2018)
         return; /* EOD schemas are for 2018+ diagnoses */
     const crtk_staging *alg = crtk_staging_get("eod", NULL);
