@@ -11,84 +11,7 @@
 #include "crtk/dictionary.h"
 #include "crtk/json.h"
 
-#include "crtk/staging.h"
-
 #include <string.h>
-
-/* `crtk codes ITEM --schema S [--algorithm A]`: the codes of a schema's input with their meanings. */
-static int schema_codes(const char *item, const char *schema, const char *algorithm, gboolean json)
-{
-    GError *error = NULL;
-    const crtk_staging *alg = crtk_staging_get(algorithm ? algorithm : "eod", &error);
-    if (!alg) {
-        crtk_cli_error("codes: %s", error->message);
-        g_error_free(error);
-        return EXIT_USAGE;
-    }
-    int si = crtk_staging_find_schema_any(alg, schema);
-    if (si < 0) {
-        crtk_cli_error("codes: no schema \"%s\" in %s %s (crtk stage --schemas lists them)", schema,
-                       crtk_staging_algorithm(alg), crtk_staging_version(alg));
-        return EXIT_USAGE;
-    }
-    const char *key = crtk_staging_schema_input(alg, si, item);
-    if (!key) { /* an item number: its naaccrId */
-        crtk_dictionary *d = crtk_dictionary_new(CRTK_NAACCR_CURRENT_VERSION, NULL);
-        const crtk_item *it = d ? crtk_dictionary_lookup(d, item) : NULL;
-        if (it)
-            key = crtk_staging_schema_input(alg, si, it->id);
-        if (d)
-            crtk_dictionary_unref(d);
-    }
-    const char *sid = crtk_staging_schema_id(alg, (guint)si), *sname = crtk_staging_schema_name(alg, (guint)si);
-    if (!key) {
-        crtk_cli_error("codes: schema %s (%s) has no input %s", sid, sname, item);
-        return EXIT_DATA;
-    }
-    GArray *codes = crtk_staging_input_codes(alg, si, key);
-    if (!codes) {
-        crtk_cli_error("codes: input %s of schema %s has no code table", item, sid);
-        return EXIT_DATA;
-    }
-    const char *naaccr = NULL;
-    crtk_staging_input_info(alg, si, key, NULL, NULL, &naaccr);
-    if (!json)
-        printf("# %s for schema %s (%s), %s %s\n", naaccr ? naaccr : key, sid, sname, crtk_staging_algorithm(alg),
-               crtk_staging_version(alg));
-    for (guint i = 0; i < codes->len; i++) {
-        const crtk_staging_code *c = &g_array_index(codes, crtk_staging_code, i);
-        if (json) {
-            GString *s = g_string_new("{");
-            crtk_json_field_str(s, "item", naaccr ? naaccr : key, TRUE);
-            crtk_json_field_str(s, "schema", sid, FALSE);
-            crtk_json_field_str(s, "code", c->code, FALSE);
-            if (c->meaning)
-                crtk_json_field_str(s, "label", c->meaning, FALSE);
-            g_string_append_c(s, '}');
-            puts(s->str);
-            g_string_free(s, TRUE);
-        } else {
-            /* a meaning of several lines: continuation lines indented under the first */
-            char *m = g_strdup(c->meaning ? c->meaning : "");
-            g_strstrip(m);
-            GString *t = g_string_new(NULL);
-            for (const char *p = m; *p; p++) {
-                if (*p == '\n') {
-                    while (p[1] == '\n')
-                        p++;
-                    g_string_append(t, "\n         ");
-                } else
-                    g_string_append_c(t, *p);
-            }
-            printf("%-8s %s\n", *c->code ? c->code : "(blank)", t->str);
-            g_string_free(t, TRUE);
-            g_free(m);
-        }
-    }
-    int rc = codes->len ? EXIT_OK : EXIT_DATA;
-    g_array_unref(codes);
-    return rc;
-}
 
 static void print_code(const char *item, const crtk_code *c, gboolean json, gboolean morph)
 {
@@ -154,12 +77,18 @@ static const char *canonical_item(const char *arg)
 
 int cmd_codes(int argc, char **argv)
 {
-    char *format = NULL, *schema = NULL, *algorithm = NULL;
+    char *format = NULL, *schema = NULL, *algorithm = NULL, *site = NULL, *hist = NULL, *store = NULL, *tumor = NULL;
+    int year = 0;
     GOptionEntry entries[] = {
         {"format", 0, 0, G_OPTION_ARG_STRING, &format, "output: text (default) or json (JSON Lines)", "FMT"},
         {"schema", 0, 0, G_OPTION_ARG_STRING, &schema,
          "the codes of ITEM (SSDI, grade, EOD, Summary Stage 2018) for this staging schema (id or name)", "SCHEMA"},
         {"algorithm", 0, 0, G_OPTION_ARG_STRING, &algorithm, "with --schema: eod (default), tnm or pediatric", "ALG"},
+        {"site", 0, 0, G_OPTION_ARG_STRING, &site, "surgery codes: the primary site (C504) whose table applies", "SITE"},
+        {"histology", 0, 0, G_OPTION_ARG_STRING, &hist, "surgery codes: the histology (4 digits), for tables that depend on it", "HIST"},
+        {"year", 0, 0, G_OPTION_ARG_INT, &year, "surgery codes: the diagnosis year (chooses the coding manual)", "YEAR"},
+        {"store", 0, 0, G_OPTION_ARG_STRING, &store, "with --tumor: the registry database", "DB"},
+        {"tumor", 0, 0, G_OPTION_ARG_STRING, &tumor, "the codes for this tumor's schema or site table: PATIENT/TUMOR of --store", "P/T"},
         {NULL}};
     GOptionContext *ctx = g_option_context_new("[ITEM [SEARCH...]] - look up the codes of a coded item");
     g_option_context_add_main_entries(ctx, entries, NULL);
@@ -170,7 +99,9 @@ int cmd_codes(int argc, char **argv)
         "C501) or whose label holds every word of it, case-insensitive.  Without ITEM the items that\n"
         "have code lists are listed.\n"
         "With --schema, ITEM is an input of a SEER staging schema and its codes and meanings are those\n"
-        "of the schema's table: crtk codes estrogenReceptorSummary --schema breast.\n"
+        "of the schema's table: crtk codes estrogenReceptorSummary --schema breast.  Surgery of the\n"
+        "primary site: crtk codes rxSummSurgPrimSite2023 --site C504 --year 2024.  Or from a stored\n"
+        "tumor: crtk codes gradeClinical --store DB --tumor 00000001/1.\n"
         "Examples: crtk codes primarySite breast; crtk codes morphology 8140; crtk codes laterality\n"
         "Exit status: 0 codes shown, 1 nothing matches, 2 usage error.");
     int rc = EXIT_OK;
@@ -182,12 +113,13 @@ int cmd_codes(int argc, char **argv)
         rc = EXIT_USAGE;
         goto out;
     }
-    if (schema) {
+    if (schema || site || tumor || store || year || hist) {
+        crtk_cli_codes_context ctxt = {schema, algorithm, site, hist, year, store, tumor};
         if (argc != 2) {
-            crtk_cli_error("codes: --schema needs one ITEM");
+            crtk_cli_error("codes: --schema, --site or --tumor needs one ITEM");
             rc = EXIT_USAGE;
         } else
-            rc = schema_codes(argv[1], schema, algorithm, json);
+            rc = crtk_cli_codes_in_context(argv[1], &ctxt, json);
         goto out;
     }
     if (argc < 2) {
@@ -240,6 +172,10 @@ out:
     g_free(format);
     g_free(schema);
     g_free(algorithm);
+    g_free(site);
+    g_free(hist);
+    g_free(store);
+    g_free(tumor);
     g_option_context_free(ctx);
     return rc;
 }

@@ -57,6 +57,7 @@ static const struct {
     [F_SCHEMA_CODE_VALID] = {"schema_code_valid", 1, 1},
     [F_SCHEMA_REQUIRED] = {"schema_required", 1, 1},
     [F_SS2018_CONSISTENT] = {"ss2018_consistent", 0, 0},
+    [F_SURGERY_CODE_VALID] = {"surgery_code_valid", 1, 1},
 };
 
 static void *alloc(edit_expr *e, size_t size)
@@ -371,7 +372,7 @@ static node *parse_call(parser *p, int fn, int col)
     GPtrArray *args = g_ptr_array_new();
     gboolean agg = fn == F_ANY_OTHER || fn == F_ALL_OTHERS || fn == F_COUNT_TUMORS || fn == F_COUNT_OTHERS;
     if (agg || fn == F_PATIENT_CONSISTENT || fn == F_CURRENT_YEAR || fn == F_SCHEMA_CODE_VALID || fn == F_SCHEMA_REQUIRED ||
-        fn == F_SS2018_CONSISTENT)
+        fn == F_SS2018_CONSISTENT || fn == F_SURGERY_CODE_VALID)
         p->env->uses_loops = TRUE; /* (current_year: the result may change with the date; schema functions read
                                       the tumor's site, histology and year too) */
     if (agg) {
@@ -431,6 +432,7 @@ static node *parse_call(parser *p, int fn, int col)
     case F_PATIENT_CONSISTENT:
     case F_SCHEMA_CODE_VALID:
     case F_SCHEMA_REQUIRED:
+    case F_SURGERY_CODE_VALID:
         for (int i = 0; i < n; i++)
             if (!is_item_arg(c->kids[i]))
                 fail(p, col, "%s takes items only", FN[fn].name);

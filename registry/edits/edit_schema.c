@@ -4,10 +4,13 @@
  * The tumor's EOD schema is selected with SEER's EOD algorithm (crtk/staging.h) from its items,
  * as `crtk stage` does; the code lists are the tables that validate the schema's inputs.  Only
  * diagnoses of 2018 and later are judged; a tumor without exactly one schema passes (other edits
- * report the site, histology or discriminator at fault).
+ * report the site, histology or discriminator at fault).  surgery_code_valid(item) checks
+ * rxSummSurgPrimSite (to 2022) and rxSummSurgPrimSite2023 (2023+) against the site table of the
+ * diagnosis year's coding manual (crtk/surgery.h).
  */
 #include "edit_expr.h"
 #include "crtk/staging.h"
+#include "crtk/surgery.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -61,6 +64,39 @@ static gboolean blank_str(const char *s)
     return TRUE;
 }
 
+static int dx_year(const tumor_ref *t)
+{
+    const char *dx = tumor_item("dateOfDiagnosis", (void *)t);
+    char year[5] = "";
+    if (dx)
+        g_strlcpy(year, dx, sizeof year);
+    return strlen(year) == 4 && g_ascii_isdigit(year[0]) ? atoi(year) : 0;
+}
+
+static gboolean surgery_valid(const node *item, const char *v, edit_ctx *c)
+{
+    tumor_ref t = {c->rec, c->tumor};
+    int year = dx_year(&t);
+    gboolean four = item->name && !strcmp(item->name, "rxSummSurgPrimSite2023");
+    if (!year || (four ? year < 2023 : year >= 2023))
+        return TRUE; /* the other item is the one coded that year (the required-item edits say so) */
+    const char *site = tumor_item("primarySite", &t), *hist = tumor_item("histologicTypeIcdO3", &t);
+    const crtk_surgery_code *codes = NULL;
+    int n = 0;
+    const char *title = crtk_surgery_table(site, hist, year, &codes, &n);
+    if (!title)
+        return TRUE;
+    char *tv = g_strstrip(g_strdup(v));
+    gboolean ok = FALSE;
+    for (int i = 0; i < n && !ok; i++)
+        ok = !strcmp(codes[i].code, tv);
+    g_free(tv);
+    if (!ok && c->detail)
+        g_string_append_printf(c->detail, "the %s table of the %d coding manual (site %s)", title,
+                               crtk_surgery_manual_year(year), site);
+    return ok;
+}
+
 gboolean edit_schema_call(int fn, const node *item, edit_ctx *c)
 {
     const crtk_staging *alg = NULL;
@@ -72,8 +108,10 @@ gboolean edit_schema_call(int fn, const node *item, edit_ctx *c)
         const crtk_element *e = item->patient ? &c->rec->patient : &c->rec->tumors[c->tumor];
         v = crtk_element_get(e, item->index, NULL);
     }
-    if (fn == F_SCHEMA_CODE_VALID && blank_str(v))
+    if ((fn == F_SCHEMA_CODE_VALID || fn == F_SURGERY_CODE_VALID) && blank_str(v))
         return TRUE;
+    if (fn == F_SURGERY_CODE_VALID)
+        return surgery_valid(item, v, c);
     if (!tumor_schema(c, &alg, &si))
         return TRUE;
     const char *sid = crtk_staging_schema_id(alg, (guint)si);

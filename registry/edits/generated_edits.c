@@ -350,6 +350,10 @@ static void schema_rows(GString *out)
                            "SCH03\tSummary Stage 2018 agrees with the derived one\tSEER\ttumor\t%s\t"
                            "summaryStage2018\t\tSummary Stage 2018 \"{summaryStage2018}\" differs from the stage "
                            "derived by the EOD algorithm for {$detail}.\tss2018_consistent()\n", sets);
+    g_string_append_printf(out,
+                           "SCH04\tSurgery code of the site table\tSEER\ttumor\t%s\t"
+                           "rxSummSurgPrimSite?,rxSummSurgPrimSite2023?\t\t{$item} \"{$value}\" is not a code of {$detail} "
+                           "(crtk codes {$item} --site ... --year ...).\tsurgery_code_valid($item)\n", sets);
     g_free(all);
     g_free(used);
 }

@@ -1,8 +1,10 @@
 /* case_schema.c — the staging-schema block of `crtk case show`: the tumor's EOD schema (id and
  * name) and the meaning, for that schema, of each SSDI, grade, EOD and Summary Stage value it holds
- * (see case_view.h).  Kept apart from case_view.c, which lays out the items by section. */
+ * and the meaning of the surgery code in the site table of its coding-manual year (see case_view.h).
+ * Kept apart from case_view.c, which lays out the items by section. */
 #include "case_view.h"
 #include "crtk/staging.h"
+#include "crtk/surgery.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +34,20 @@ void crtk_case_view_schema(GString *out, const crtk_record *r, int tumor)
     if (dx)
         g_strlcpy(ys, dx, sizeof ys);
     int year = strlen(ys) == 4 && g_ascii_isdigit(ys[0]) ? atoi(ys) : 0;
+    static const char *const surg[] = {"rxSummSurgPrimSite", "rxSummSurgPrimSite2023"};
+    for (int i = 0; i < 2; i++) {
+        const char *v = tumor_item(surg[i], &t), *site = tumor_item("primarySite", &t);
+        if (!v || !*v || !year || (i ? year < 2023 : year >= 2023))
+            continue;
+        const char *title = crtk_surgery_table(site, tumor_item("histologicTypeIcdO3", &t), year, NULL, NULL);
+        if (!title)
+            continue;
+        char *tv = g_strstrip(g_strdup(v));
+        const char *m = crtk_surgery_meaning(site, tumor_item("histologicTypeIcdO3", &t), year, tv);
+        g_string_append_printf(out, "  Surgery table %s (%d coding manual)\n    %-32s %-10s  %s\n", title,
+                               crtk_surgery_manual_year(year), surg[i], tv, m ? m : "(not a code of this table)");
+        g_free(tv);
+    }
     if (year < 2018)
         return; /* EOD schemas are for 2018+ diagnoses */
     const crtk_staging *alg = crtk_staging_get("eod", NULL);
