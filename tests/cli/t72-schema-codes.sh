@@ -92,6 +92,36 @@ run case set "$TMP/r.db" 00000072/1 dateOfDiagnosis=20150310
 run export "$TMP/r.db" -o "$TMP/z.xml"
 run edits "$TMP/z.xml" --set hospital
 expect_no_out "SCH0" "2015 diagnosis: no schema edits"
+# --- site-specific surgery (2023+: 4-character codes), against the manual's XML
+SURG="$CRTK_SHARED/codes/surgery/site-specific-surgery-tables-2023.xml"
+if have_reference "$SURG"; then
+    python3 - "$SURG" >"$TMP/surg.ref" <<'PY'
+import re, sys, xml.etree.ElementTree as ET
+root = ET.parse(sys.argv[1]).getroot()
+t = [t for t in root.findall("surgery-table") if t.get("title") == "Breast"][0]
+rows = [r for r in t.findall("row") if (r.findtext("code") or "").strip()]
+def clean(s): return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", s or "")).strip()
+r = rows[len(rows) // 2]
+print(len(rows)); print(rows[0].findtext("code").strip()); print(rows[-1].findtext("code").strip())
+print(r.findtext("code").strip()); print(clean(r.findtext("description")))
+PY
+    { read -r n; read -r first; read -r last; read -r code; read -r meaning; } <"$TMP/surg.ref"
+    run codes rxSummSurgPrimSite2023 --site C504 --year 2023 --format json
+    expect_rc 0 "surgery codes of breast 2023"
+    expect_eq "$(wc -l <"$TMP/out")" "$n" "surgery: number of breast codes"
+    expect_eq "$(head -1 "$TMP/out" | python3 -c 'import json,sys; print(json.load(sys.stdin)["code"])')" "$first" "surgery: first"
+    expect_eq "$(tail -1 "$TMP/out" | python3 -c 'import json,sys; print(json.load(sys.stdin)["code"])')" "$last" "surgery: last"
+    run case set "$TMP/r.db" 00000072/1 dateOfDiagnosis=20230310 rxSummSurgPrimSite2023=ZZZZ
+    expect_out "SCH04 .*rxSummSurgPrimSite2023 \"ZZZZ\" is not a code of the Breast table of the 2023 coding manual" "surgery ZZZZ refused"
+    run case set "$TMP/r.db" 00000072/1 "rxSummSurgPrimSite2023=$code"
+    expect_no_out "SCH04" "a breast 2023 code from the XML accepted"
+    run case show "$TMP/r.db" 00000072
+    expect_out "rxSummSurgPrimSite2023 +$code +$(printf '%s' "$meaning" | sed 's/[][\\.*^$()+?{}|]/\\&/g')" "case show: the surgery meaning from the XML"
+    run codes rxSummSurgPrimSite2023 --store "$TMP/r.db" --tumor 00000072/1
+    expect_out "^# the tumor's value: \"$code\" \(a code of this table\)" "codes --tumor: the tumor's surgery value"
+    run case set "$TMP/r.db" 00000072/1 dateOfDiagnosis=20150310 rxSummSurgPrimSite2023=
+fi
+
 # items read by the schema edits are no longer unchecked
 run edits --list --unchecked --set hospital
 expect_no_out "unchecked +estrogenReceptorSummary" "ER summary checked"
