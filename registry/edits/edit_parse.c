@@ -58,6 +58,7 @@ static const struct {
     [F_SCHEMA_REQUIRED] = {"schema_required", 1, 1},
     [F_SS2018_CONSISTENT] = {"ss2018_consistent", 0, 0},
     [F_SURGERY_CODE_VALID] = {"surgery_code_valid", 1, 1},
+    [F_AJCC_TNM_FORMAT] = {"ajcc_tnm_format", 1, 1},
 };
 
 static void *alloc(edit_expr *e, size_t size)
@@ -433,6 +434,7 @@ static node *parse_call(parser *p, int fn, int col)
     case F_SCHEMA_CODE_VALID:
     case F_SCHEMA_REQUIRED:
     case F_SURGERY_CODE_VALID:
+    case F_AJCC_TNM_FORMAT:
         for (int i = 0; i < n; i++)
             if (!is_item_arg(c->kids[i]))
                 fail(p, col, "%s takes items only", FN[fn].name);

@@ -97,6 +97,28 @@ static gboolean surgery_valid(const node *item, const char *v, edit_ctx *c)
     return ok;
 }
 
+/* The form of an AJCC TNM category item (NAACCR 1001-1024, 1031-1034, 1061-1064): blank or 88 (not
+ * applicable), else an optional c/p/yc/yp/rc/rp/a prefix, the item's letter, and a category that
+ * starts with X, 0-4, is, a, mi or (for M) 0/1 (cM0(i+), pM1c...).  Whether the category exists for
+ * the site is the AJCC's (not public); this refuses what cannot be a category at all. */
+static gboolean ajcc_format(const char *name, const char *v)
+{
+    static GRegex *re[3];
+    static gsize once;
+    if (g_once_init_enter(&once)) {
+        re[0] = g_regex_new("^(c|p|yc|yp|rc|rp|a)?T(X|is|a|[0-4])[A-Za-z0-9()+-]{0,8}$", G_REGEX_OPTIMIZE, 0, NULL);
+        re[1] = g_regex_new("^(c|p|yc|yp|rc|rp)?N(X|[0-4])[A-Za-z0-9()+-]{0,8}$", G_REGEX_OPTIMIZE, 0, NULL);
+        re[2] = g_regex_new("^(c|p|yc|yp|rc|rp)?M(X|[01])[A-Za-z0-9()+-]{0,8}$", G_REGEX_OPTIMIZE, 0, NULL);
+        g_once_init_leave(&once, 1);
+    }
+    size_t n = strlen(name);
+    char letter = n ? name[n - 1] : 0;
+    int i = letter == 'T' ? 0 : letter == 'N' ? 1 : letter == 'M' ? 2 : -1;
+    if (i < 0 || !strcmp(v, "88"))
+        return TRUE;
+    return g_regex_match(re[i], v, 0, NULL);
+}
+
 gboolean edit_schema_call(int fn, const node *item, edit_ctx *c)
 {
     const crtk_staging *alg = NULL;
@@ -112,6 +134,14 @@ gboolean edit_schema_call(int fn, const node *item, edit_ctx *c)
         return TRUE;
     if (fn == F_SURGERY_CODE_VALID)
         return surgery_valid(item, v, c);
+    if (fn == F_AJCC_TNM_FORMAT) {
+        if (blank_str(v))
+            return TRUE;
+        char *tv = g_strstrip(g_strdup(v));
+        gboolean ok = ajcc_format(item->name ? item->name : "", tv);
+        g_free(tv);
+        return ok;
+    }
     if (!tumor_schema(c, &alg, &si))
         return TRUE;
     const char *sid = crtk_staging_schema_id(alg, (guint)si);

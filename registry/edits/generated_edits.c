@@ -354,6 +354,13 @@ static void schema_rows(GString *out)
                            "SCH04\tSurgery code of the site table\tSEER\ttumor\t%s\t"
                            "rxSummSurgPrimSite?,rxSummSurgPrimSite2023?\t\t{$item} \"{$value}\" is not a code of {$detail} "
                            "(crtk codes {$item} --site ... --year ...).\tsurgery_code_valid($item)\n", sets);
+    g_string_append_printf(out,
+                           "SCH05\tAJCC TNM category form\tCoC\ttumor\t%s\t"
+                           "ajccTnmClinT?,ajccTnmClinN?,ajccTnmClinM?,ajccTnmPathT?,ajccTnmPathN?,ajccTnmPathM?,"
+                           "ajccTnmPostTherapyT?,ajccTnmPostTherapyN?,ajccTnmPostTherapyM?,ajccTnmPostTherapyClinT?,"
+                           "ajccTnmPostTherapyClinN?,ajccTnmPostTherapyClinM?\t\t{$item} \"{$value}\" is not an AJCC "
+                           "category (c/p/yc/yp prefix, the letter, then X, 0-4, is...; 88 when not applicable)."
+                           "\tajcc_tnm_format($item)\n", sets);
     g_free(all);
     g_free(used);
 }

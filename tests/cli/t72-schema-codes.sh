@@ -68,6 +68,12 @@ expect_out "SCH03 .*Summary Stage 2018 \"6\" differs" "SS2018 6 inconsistent wit
 run case set "$TMP/r.db" 00000072/1 "estrogenReceptorSummary=$valid_er" gradeClinical=9 summaryStage2018=
 expect_no_out "SCH01" "valid codes again pass"
 
+# --- AJCC TNM categories: "banana" is not one; a T category of the AJCC's form is
+run case set "$TMP/r.db" 00000072/1 ajccTnmClinT=banana
+expect_out "SCH05 .*ajccTnmClinT \"banana\" is not an AJCC category" "AJCC T banana refused"
+run case set "$TMP/r.db" 00000072/1 ajccTnmClinT=cT1c
+expect_no_out "SCH05" "AJCC T cT1c accepted"
+
 # --- case show: the schema and the meaning of each value in it
 run case show "$TMP/r.db" 00000072
 expect_out "Staging schema breast \(Breast\), EOD 3\.3" "case show names the schema"
