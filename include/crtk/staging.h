@@ -165,7 +165,8 @@ CRTK_API int crtk_staging_find_schema_any(const crtk_staging *alg, const char *i
  * such input. */
 CRTK_API const char *crtk_staging_schema_input(const crtk_staging *alg, int si, const char *item);
 /* The codes of input KEY of schema SI (GArray of crtk_staging_code in table order; free with
- * g_array_unref), or NULL when the input has no validation table. */
+ * g_array_unref), or NULL when the input has no validation table or the algorithm carries no
+ * descriptions for it (the embedded CS bundle keeps none). */
 CRTK_API GArray *crtk_staging_input_codes(const crtk_staging *alg, int si, const char *key);
 /* Meaning of VALUE for input KEY of schema SI: the description of the first table row that holds it;
  * NULL when VALUE is not a valid code, or the table has no description. */

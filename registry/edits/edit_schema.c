@@ -45,7 +45,28 @@ static gboolean tumor_schema(edit_ctx *c, const crtk_staging **alg, int *si)
     *alg = crtk_staging_get("eod", NULL);
     if (!*alg)
         return FALSE;
+    /* one selection per tumor, not one per item checked: the last answer is kept (per thread), keyed
+     * by the items EOD schema selection reads (site, histology, year, behavior, discriminators, sex) */
+    static const char *const sel[] = {"primarySite", "histologicTypeIcdO3", "behaviorCodeIcdO3",
+                                      "schemaDiscriminator1", "schemaDiscriminator2", "schemaDiscriminator3",
+                                      "sexAssignedAtBirth", "sex", "ageAtDiagnosis"};
+    static __thread char last_key[160];
+    static __thread int last_si = -2;
+    char key[160];
+    g_strlcpy(key, year, sizeof key);
+    for (unsigned i = 0; i < G_N_ELEMENTS(sel); i++) {
+        const char *v = tumor_item(sel[i], &t);
+        g_strlcat(key, "|", sizeof key);
+        if (v)
+            g_strlcat(key, v, sizeof key);
+    }
+    if (last_si != -2 && !strcmp(key, last_key)) {
+        *si = last_si;
+        return *si >= 0;
+    }
     *si = crtk_staging_schema_of_items(*alg, tumor_item, &t);
+    g_strlcpy(last_key, key, sizeof last_key);
+    last_si = *si;
     return *si >= 0;
 }
 

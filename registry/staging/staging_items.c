@@ -48,9 +48,11 @@ GArray *crtk_staging_input_codes(const crtk_staging *alg, int si, const char *ke
     if (!in || in->table < 0)
         return NULL;
     const st_table *t = alg->tables->pdata[in->table];
+    if (!t->raw)
+        return NULL; /* the bundle kept no code texts for this table (CS) */
     GArray *a = g_array_new(FALSE, TRUE, sizeof(crtk_staging_code));
     for (int r = 0; r < t->nrows; r++) {
-        crtk_staging_code c = {t->raw && t->raw[r] ? t->raw[r] : "", t->desc ? t->desc[r] : NULL};
+        crtk_staging_code c = {t->raw[r] ? t->raw[r] : "", t->desc[r]};
         g_array_append_val(a, c);
     }
     return a;

@@ -130,6 +130,9 @@ static gboolean load_table(crtk_staging *alg, JsonObject *o, GError **error)
         }
     }
     t->end_columns = intern(alg, endcols->str);
+    gboolean has_desc = FALSE; /* a DESCRIPTION column: keep the code texts (freed below if it is empty) */
+    for (guint c = 0; c < ncols; c++)
+        has_desc |= coltype[c] == 'D';
     JsonArray *rows = array_member(o, "rows");
     t->nrows = rows ? (int)json_array_get_length(rows) : 0;
     t->cells = g_new0(st_cell, (gsize)t->nrows * t->nin + 1);
@@ -153,7 +156,7 @@ static gboolean load_table(crtk_staging *alg, JsonObject *o, GError **error)
                 g_set_error(error, LOAD_ERROR, 1, "table %s: row %d column %u is not a string", id, r + 1, c + 1);
                 goto fail;
             }
-            if (coltype[c] == 'I' && first_in) {
+            if (coltype[c] == 'I' && first_in && has_desc) {
                 first_in = FALSE;
                 if (v && !t->raw)
                     t->raw = g_new0(const char *, t->nrows + 1);
@@ -191,6 +194,8 @@ static gboolean load_table(crtk_staging *alg, JsonObject *o, GError **error)
             }
         }
     }
+    if (!t->desc)
+        g_clear_pointer(&t->raw, g_free);
     g_free(coltype);
     g_free(colkey);
     g_string_free(endcols, TRUE);
