@@ -189,6 +189,15 @@ gboolean edit_schema_call(int fn, const node *item, edit_ctx *c)
     const char *coded = tumor_item("summaryStage2018", &t);
     if (blank_str(coded))
         return TRUE;
+    /* judged only when every input the schema uses for staging is coded (else the engine would use
+     * defaults, and SCH02 speaks for the blank one) */
+    for (guint i = 0; i < crtk_staging_schema_input_count(alg, si); i++) {
+        const char *key = crtk_staging_schema_input_key(alg, si, i), *id = NULL;
+        gboolean used = FALSE;
+        crtk_staging_input_info(alg, si, key, &used, NULL, &id);
+        if (used && id && blank_str(tumor_item(id, &t)))
+            return TRUE;
+    }
     crtk_stage_run *run = crtk_stage_run_new(alg);
     gboolean ok = TRUE;
     const char *derived = NULL;

@@ -62,10 +62,11 @@ run case set "$TMP/r.db" 00000072/1 "estrogenReceptorSummary=$invalid_er"
 expect_out "SCH01 .*estrogenReceptorSummary \"$invalid_er\" is not a code of schema breast \(Breast\)" "invalid ER reported at once"
 run case set "$TMP/r.db" 00000072/1 gradeClinical=Q
 expect_out "SCH01 .*gradeClinical \"Q\" is not a code of schema breast" "grade clinical Q refused"
-run case set "$TMP/r.db" 00000072/1 summaryStage2018=6
+# (SCH03 judges only when the EOD inputs are coded: 100/000/00 derives Summary Stage 1)
+run case set "$TMP/r.db" 00000072/1 summaryStage2018=6 eodPrimaryTumor=100 eodRegionalNodes=000 eodMets=00 gradePathological=9
 expect_out "SCH01 .*summaryStage2018 \"6\" is not a code of schema breast" "SS2018 6 refused"
 expect_out "SCH03 .*Summary Stage 2018 \"6\" differs" "SS2018 6 inconsistent with the derived stage"
-run case set "$TMP/r.db" 00000072/1 "estrogenReceptorSummary=$valid_er" gradeClinical=9 summaryStage2018=
+run case set "$TMP/r.db" 00000072/1 "estrogenReceptorSummary=$valid_er" gradeClinical=9 summaryStage2018= eodPrimaryTumor= eodRegionalNodes= eodMets= gradePathological=
 expect_no_out "SCH01" "valid codes again pass"
 
 # --- AJCC TNM categories: "banana" is not one; a T category of the AJCC's form is
