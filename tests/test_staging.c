@@ -372,11 +372,52 @@ static void test_bad_bundles(void)
     crtk_staging_free(a);
 }
 
+/* Schema-aware coding (staging_items.c) on the embedded EOD data, against values read by hand from
+ * SEER's schemas/breast.json and tables/er_summary_44166.json, nodes_pos_fab.json (eod_public 3.3). */
+static void test_input_codes(void)
+{
+    const crtk_staging *a = crtk_staging_get("eod", NULL);
+    g_assert_nonnull(a);
+    int si = crtk_staging_find_schema_any(a, "breast");
+    g_assert_cmpint(si, >=, 0);
+    g_assert_cmpint(crtk_staging_find_schema_any(a, "BREAST"), ==, si);
+    g_assert_cmpint(crtk_staging_find_schema_any(a, "no such schema"), ==, -1);
+    /* by NAACCR id, any case, or engine key */
+    g_assert_cmpstr(crtk_staging_schema_input(a, si, "estrogenReceptorSummary"), ==, "er");
+    g_assert_cmpstr(crtk_staging_schema_input(a, si, "ESTROGENRECEPTORSUMMARY"), ==, "er");
+    g_assert_cmpstr(crtk_staging_schema_input(a, si, "er"), ==, "er");
+    g_assert_null(crtk_staging_schema_input(a, si, "psaLabValue"));
+    GArray *c = crtk_staging_input_codes(a, si, "er");
+    g_assert_nonnull(c);
+    static const char *const codes[] = {"0", "1", "7", "9"};
+    g_assert_cmpuint(c->len, ==, G_N_ELEMENTS(codes));
+    for (guint i = 0; i < c->len; i++)
+        g_assert_cmpstr(g_array_index(c, crtk_staging_code, i).code, ==, codes[i]);
+    g_assert_cmpstr(g_array_index(c, crtk_staging_code, 1).meaning, ==, "ER positive");
+    g_array_unref(c);
+    g_assert_cmpstr(crtk_staging_input_meaning(a, si, "er", "0"), ==, "ER negative (0.0% or less than 1%)");
+    g_assert_null(crtk_staging_input_meaning(a, si, "er", "5"));
+    /* a range row: 05 is in 01-89 */
+    g_assert_cmpstr(crtk_staging_input_meaning(a, si, "regionalNodesPositive", "05"), ==,
+                    "1 - 89 nodes positive (code exact number of nodes positive)");
+    g_assert_null(crtk_staging_input_meaning(a, si, "regionalNodesPositive", "91"));
+    /* grade clinical Q is no breast code; the staging flags of breast.json */
+    g_assert_false(crtk_staging_code_valid(a, "breast", "grade_clin", "Q", 0));
+    gboolean used = FALSE;
+    const char *def = NULL;
+    g_assert_true(crtk_staging_input_info(a, si, "gradeClinical", &used, &def, NULL));
+    g_assert_true(used);
+    g_assert_cmpstr(def, ==, "9");
+    g_assert_true(crtk_staging_input_info(a, si, "estrogenReceptorSummary", &used, NULL, NULL));
+    g_assert_false(used);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/staging/ranges", test_ranges_by_hand);
     g_test_add_func("/staging/bundles", test_bad_bundles);
     g_test_add_func("/staging/unit-expectations", test_unit_expectations);
+    g_test_add_func("/staging/input-codes", test_input_codes);
     return g_test_run();
 }

@@ -101,6 +101,7 @@ static void show(crtk_store *s, crtk_case_ref *ref, gboolean json)
             continue;
         g_string_append_printf(o, "\nTumor %d (row %" G_GINT64_FORMAT ")\n", t + 1, ref->stored->tumor_ids[t]);
         crtk_case_view_element(o, d, &r->tumors[t], CRTK_LEVEL_TUMOR);
+        crtk_case_view_schema(o, r, t);
     }
     fputs(o->str, stdout);
     g_string_free(o, TRUE);

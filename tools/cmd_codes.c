@@ -77,9 +77,18 @@ static const char *canonical_item(const char *arg)
 
 int cmd_codes(int argc, char **argv)
 {
-    char *format = NULL;
+    char *format = NULL, *schema = NULL, *algorithm = NULL, *site = NULL, *hist = NULL, *store = NULL, *tumor = NULL;
+    int year = 0;
     GOptionEntry entries[] = {
         {"format", 0, 0, G_OPTION_ARG_STRING, &format, "output: text (default) or json (JSON Lines)", "FMT"},
+        {"schema", 0, 0, G_OPTION_ARG_STRING, &schema,
+         "the codes of ITEM (SSDI, grade, EOD, Summary Stage 2018) for this staging schema (id or name)", "SCHEMA"},
+        {"algorithm", 0, 0, G_OPTION_ARG_STRING, &algorithm, "with --schema: eod (default), tnm or pediatric", "ALG"},
+        {"site", 0, 0, G_OPTION_ARG_STRING, &site, "surgery codes: the primary site (C504) whose table applies", "SITE"},
+        {"histology", 0, 0, G_OPTION_ARG_STRING, &hist, "surgery codes: the histology (4 digits), for tables that depend on it", "HIST"},
+        {"year", 0, 0, G_OPTION_ARG_INT, &year, "surgery codes: the diagnosis year (chooses the coding manual)", "YEAR"},
+        {"store", 0, 0, G_OPTION_ARG_STRING, &store, "with --tumor: the registry database", "DB"},
+        {"tumor", 0, 0, G_OPTION_ARG_STRING, &tumor, "the codes for this tumor's schema or site table: PATIENT/TUMOR of --store", "P/T"},
         {NULL}};
     GOptionContext *ctx = g_option_context_new("[ITEM [SEARCH...]] - look up the codes of a coded item");
     g_option_context_add_main_entries(ctx, entries, NULL);
@@ -89,6 +98,10 @@ int cmd_codes(int argc, char **argv)
         "Without SEARCH all codes are listed; with SEARCH the codes that start with it (C50.1 finds\n"
         "C501) or whose label holds every word of it, case-insensitive.  Without ITEM the items that\n"
         "have code lists are listed.\n"
+        "With --schema, ITEM is an input of a SEER staging schema and its codes and meanings are those\n"
+        "of the schema's table: crtk codes estrogenReceptorSummary --schema breast.  Surgery of the\n"
+        "primary site: crtk codes rxSummSurgPrimSite2023 --site C504 --year 2024.  Or from a stored\n"
+        "tumor: crtk codes gradeClinical --store DB --tumor 00000001/1.\n"
         "Examples: crtk codes primarySite breast; crtk codes morphology 8140; crtk codes laterality\n"
         "Exit status: 0 codes shown, 1 nothing matches, 2 usage error.");
     int rc = EXIT_OK;
@@ -98,6 +111,15 @@ int cmd_codes(int argc, char **argv)
     if (format && !json && strcmp(format, "text")) {
         crtk_cli_error("codes: --format must be text or json");
         rc = EXIT_USAGE;
+        goto out;
+    }
+    if (schema || site || tumor || store || year || hist) {
+        crtk_cli_codes_context ctxt = {schema, algorithm, site, hist, year, store, tumor};
+        if (argc != 2) {
+            crtk_cli_error("codes: --schema, --site or --tumor needs one ITEM");
+            rc = EXIT_USAGE;
+        } else
+            rc = crtk_cli_codes_in_context(argv[1], &ctxt, json);
         goto out;
     }
     if (argc < 2) {
@@ -148,6 +170,12 @@ int cmd_codes(int argc, char **argv)
     g_ptr_array_free(hits, TRUE);
 out:
     g_free(format);
+    g_free(schema);
+    g_free(algorithm);
+    g_free(site);
+    g_free(hist);
+    g_free(store);
+    g_free(tumor);
     g_option_context_free(ctx);
     return rc;
 }

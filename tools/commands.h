@@ -31,6 +31,13 @@ int cmd_audit(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
 int cmd_sql(int argc, char **argv);
 int cmd_codes(int argc, char **argv);
+/* `crtk codes ITEM` for a schema, a site table or a stored tumor (cmd_codes_schema.c). */
+typedef struct crtk_cli_codes_context {
+    const char *schema, *algorithm, *site, *histology;
+    int year;
+    const char *store, *tumor;
+} crtk_cli_codes_context;
+int crtk_cli_codes_in_context(const char *item, const crtk_cli_codes_context *c, gboolean json);
 int cmd_edits(int argc, char **argv);
 int cmd_followup(int argc, char **argv);
 int cmd_submit(int argc, char **argv);

@@ -23,5 +23,9 @@ CRTK_API void crtk_case_form_element(GString *out, const crtk_dictionary *d, con
 /* Parses an edit form back: items/values (NULL-terminated, newly allocated). Returns FALSE with
  * a message naming the line for a line that is neither a comment, blank nor "item: value". */
 CRTK_API gboolean crtk_case_form_parse(const char *text, GPtrArray *items, GPtrArray *values, GError **error);
+/* The staging-schema block of tumor TUMOR (0-based), for 2018+ diagnoses: "Staging schema id (name)"
+ * and each SSDI, grade, EOD and Summary Stage value with its meaning in that schema; and the surgery
+ * code's meaning in the site table of the diagnosis year (2004+) (registry/store/case_schema.c). */
+CRTK_API void crtk_case_view_schema(GString *out, const crtk_record *r, int tumor);
 
 #endif

@@ -158,6 +158,42 @@ CRTK_API gboolean crtk_staging_key_is_input(const crtk_staging *alg, const char 
 CRTK_API crtk_stage_result crtk_stage_run_stage_row(crtk_stage_run *run, const crtk_stage_item_map *map,
                                                     const char *const *values);
 
+/* ---- schema-aware coding (registry/staging/staging_items.c) ----
+ * The code lists registrars see for the SSDI, grade and EOD items of a schema: the rows of the table
+ * that validates the schema's input, with SEER's description of each code. */
+
+/* One row of an input's validation table: CODE is the cell as SEER writes it (one value, a list or a
+ * range such as "001-988" or "2018-{{ctx_year_current}}"; "" is the blank code), MEANING its
+ * description (NULL when the table has none).  Strings belong to the algorithm. */
+typedef struct crtk_staging_code {
+    const char *code;
+    const char *meaning;
+} crtk_staging_code;
+
+/* Index of the schema named ID_OR_NAME: its id ("breast") or its display name, case-insensitive
+ * ("Breast", "lung"); -1 when none. */
+CRTK_API int crtk_staging_find_schema_any(const crtk_staging *alg, const char *id_or_name);
+/* The input of schema index SI for ITEM: an engine key ("er"), a NAACCR XML id ("estrogenReceptorSummary",
+ * case-insensitive).  Returns the engine key, or NULL when the schema has no
+ * such input. */
+CRTK_API const char *crtk_staging_schema_input(const crtk_staging *alg, int si, const char *item);
+/* The codes of input KEY of schema SI (GArray of crtk_staging_code in table order; free with
+ * g_array_unref), or NULL when the input has no validation table or the algorithm carries no
+ * descriptions for it (the embedded CS bundle keeps none). */
+CRTK_API GArray *crtk_staging_input_codes(const crtk_staging *alg, int si, const char *key);
+/* Meaning of VALUE for input KEY of schema SI: the description of the first table row that holds it;
+ * NULL when VALUE is not a valid code, or the table has no description. */
+CRTK_API const char *crtk_staging_input_meaning(const crtk_staging *alg, int si, const char *key, const char *value);
+/* The input's flags: used for staging, and its default (NULL none). FALSE when no such input. */
+CRTK_API gboolean crtk_staging_input_info(const crtk_staging *alg, int si, const char *key, gboolean *used_for_staging,
+                                          const char **def, const char **naaccr_id);
+/* Number of inputs of schema SI and the engine key of the i-th (in the schema's order). */
+CRTK_API guint crtk_staging_schema_input_count(const crtk_staging *alg, int si);
+CRTK_API const char *crtk_staging_schema_input_key(const crtk_staging *alg, int si, guint i);
+/* The schema a tumor belongs to, selected with its NAACCR items as crtk_stage_run_stage_items does;
+ * -1 when none or several match. */
+CRTK_API int crtk_staging_schema_of_items(const crtk_staging *alg, crtk_stage_item_fn get, void *user);
+
 CRTK_API const char *crtk_stage_result_name(crtk_stage_result r);
 CRTK_API const char *crtk_stage_error_type_name(crtk_stage_error_type t);
 

@@ -483,6 +483,12 @@ static val call(const node *n, edit_ctx *c)
             g_string_append_printf(c->detail, " differ from patient %ld", e->ordinal);
         return v_bool(same);
     }
+    case F_SCHEMA_CODE_VALID:
+    case F_SCHEMA_REQUIRED:
+    case F_SS2018_CONSISTENT:
+    case F_SURGERY_CODE_VALID:
+    case F_AJCC_TNM_FORMAT:
+        return v_bool(edit_schema_call(n->sub, n->n ? k[0] : NULL, c));
     default:
         return v_bool(FALSE);
     }

@@ -101,7 +101,8 @@ enum {
     F_DAY, F_DATE_BEFORE, F_DATE_AFTER, F_SAME_DATE, F_AGE_MIN, F_AGE_MAX, F_AGE_AT, F_NUMBER, F_LENGTH,
     F_IS_DIGITS, F_SUBSTR, F_BLANK_IF, F_DISTINCT, F_COALESCE, F_HIST_VALID, F_MORPH_VALID,
     F_MORPH_REPORTABLE, F_SITE_HIST_VALID, F_PAIRED_SITE, F_COUNTY_VALID, F_CURRENT_YEAR, F_ANY_OTHER,
-    F_ALL_OTHERS, F_COUNT_TUMORS, F_COUNT_OTHERS, F_PATIENT_CONSISTENT, F_TRIM, F_HAS_COUNTIES, F_N
+    F_ALL_OTHERS, F_COUNT_TUMORS, F_COUNT_OTHERS, F_PATIENT_CONSISTENT, F_TRIM, F_HAS_COUNTIES,
+    F_SCHEMA_CODE_VALID, F_SCHEMA_REQUIRED, F_SS2018_CONSISTENT, F_SURGERY_CODE_VALID, F_AJCC_TNM_FORMAT, F_N
 };
 
 typedef struct {
@@ -125,6 +126,12 @@ struct node {
     in_entry *entries;
     int n_entries;
 };
+
+/* The schema functions (edit_schema.c): schema_code_valid(item), schema_required(item),
+ * ss2018_consistent(), surgery_code_valid(item).  Diagnoses before 2018 and tumors without one EOD
+ * schema pass (surgery: before 2004, or no site table).  ajcc_tnm_format(item): the form of an AJCC
+ * T, N or M category (prefix, letter, category), not its validity for the site. */
+gboolean edit_schema_call(int fn, const node *item, edit_ctx *c);
 
 struct edit_expr {
     node *root;

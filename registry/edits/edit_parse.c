@@ -54,6 +54,11 @@ static const struct {
     [F_PATIENT_CONSISTENT] = {"patient_consistent", 1, -1},
     [F_TRIM] = {"trim", 1, 1},
     [F_HAS_COUNTIES] = {"has_counties", 1, 1},
+    [F_SCHEMA_CODE_VALID] = {"schema_code_valid", 1, 1},
+    [F_SCHEMA_REQUIRED] = {"schema_required", 1, 1},
+    [F_SS2018_CONSISTENT] = {"ss2018_consistent", 0, 0},
+    [F_SURGERY_CODE_VALID] = {"surgery_code_valid", 1, 1},
+    [F_AJCC_TNM_FORMAT] = {"ajcc_tnm_format", 1, 1},
 };
 
 static void *alloc(edit_expr *e, size_t size)
@@ -367,8 +372,10 @@ static node *parse_call(parser *p, int fn, int col)
 {
     GPtrArray *args = g_ptr_array_new();
     gboolean agg = fn == F_ANY_OTHER || fn == F_ALL_OTHERS || fn == F_COUNT_TUMORS || fn == F_COUNT_OTHERS;
-    if (agg || fn == F_PATIENT_CONSISTENT || fn == F_CURRENT_YEAR)
-        p->env->uses_loops = TRUE; /* (current_year: the result may change with the date) */
+    if (agg || fn == F_PATIENT_CONSISTENT || fn == F_CURRENT_YEAR || fn == F_SCHEMA_CODE_VALID || fn == F_SCHEMA_REQUIRED ||
+        fn == F_SS2018_CONSISTENT || fn == F_SURGERY_CODE_VALID)
+        p->env->uses_loops = TRUE; /* (current_year: the result may change with the date; schema functions read
+                                      the tumor's site, histology and year too) */
     if (agg) {
         if (p->in_aggregate)
             fail(p, col, "%s cannot be used inside another tumor loop", FN[fn].name);
@@ -424,6 +431,10 @@ static node *parse_call(parser *p, int fn, int col)
         break;
     case F_VALID:
     case F_PATIENT_CONSISTENT:
+    case F_SCHEMA_CODE_VALID:
+    case F_SCHEMA_REQUIRED:
+    case F_SURGERY_CODE_VALID:
+    case F_AJCC_TNM_FORMAT:
         for (int i = 0; i < n; i++)
             if (!is_item_arg(c->kids[i]))
                 fail(p, col, "%s takes items only", FN[fn].name);

@@ -5,6 +5,7 @@
 #include "generated_edits.h"
 #include "schemas.h"
 #include "problem.h"
+#include "crtk/staging.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -290,6 +291,83 @@ static gboolean date_row(GString *out, const crtk_dictionary *d, char **f, int n
     return TRUE;
 }
 
+static gboolean collect_key(gpointer key, gpointer value, gpointer list)
+{
+    (void)value;
+    g_ptr_array_add(list, key);
+    return FALSE;
+}
+
+/* The items of EOD schemas (SSDIs, grades, EOD, Summary Stage 2018, ...) that are not the site,
+ * histology, behavior, date or demographic items schema selection reads (core edits check those);
+ * used_only: those some schema uses for staging.  A comma-separated optional-item list. */
+static char *schema_items(gboolean used_only)
+{
+    static const char *const skip[] = {"primarySite", "histologicTypeIcdO3", "behaviorCodeIcdO3", "dateOfDiagnosis",
+                                       "typeOfReportingSource", "sexAssignedAtBirth", "sex", "ageAtDiagnosis", NULL};
+    const crtk_staging *alg = crtk_staging_get("eod", NULL);
+    if (!alg)
+        return NULL;
+    GTree *ids = g_tree_new((GCompareFunc)strcmp);
+    for (guint si = 0; si < crtk_staging_schema_count(alg); si++)
+        for (guint i = 0; i < crtk_staging_schema_input_count(alg, (int)si); i++) {
+            const char *key = crtk_staging_schema_input_key(alg, (int)si, i), *id = NULL;
+            gboolean used = FALSE;
+            crtk_staging_input_info(alg, (int)si, key, &used, NULL, &id);
+            if (!id || (used_only && !used) || g_strv_contains(skip, id))
+                continue;
+            g_tree_insert(ids, (gpointer)id, (gpointer)id);
+        }
+    GString *out = g_string_new(NULL);
+    GPtrArray *list = g_ptr_array_new();
+    g_tree_foreach(ids, collect_key, list);
+    for (guint i = 0; i < list->len; i++)
+        g_string_append_printf(out, "%s%s?", out->len ? "," : "", (const char *)list->pdata[i]);
+    g_ptr_array_free(list, TRUE);
+    g_tree_destroy(ids);
+    return g_string_free(out, FALSE);
+}
+
+/* The schema edits (2018+ diagnoses, EOD schema of the tumor; docs/edits.md "Schema edits"). */
+static void schema_rows(GString *out)
+{
+    /* hospital only for now: the synthetic sample registry (sample-data/) is not yet coded by schema, and
+     * the state-submission tests submit it; docs/edits.md says so */
+    const char *sets = "hospital";
+    char *all = schema_items(FALSE), *used = schema_items(TRUE);
+    if (!all || !used) {
+        g_free(all);
+        g_free(used);
+        return;
+    }
+    g_string_append_printf(out,
+                           "SCH01\tValid code for the schema\tSEER\ttumor\t%s\t%s\t\t"
+                           "{$item} \"{$value}\" is not a code of {$detail} (crtk codes {$item} --schema ...)."
+                           "\tschema_code_valid($item)\n", sets, all);
+    g_string_append_printf(out,
+                           "SCH02\tRequired for staging by the schema\tSEER\ttumor\t%s\t%s\t\t"
+                           "{$item} is blank: {$detail} needs it to derive the stage (analytic cases).\t"
+                           "not (empty(classOfCase) or classOfCase in ('00', '10'..'22')) or schema_required($item)\n",
+                           sets, used);
+    g_string_append_printf(out,
+                           "SCH03\tSummary Stage 2018 agrees with the derived one\tSEER\ttumor\t%s\t"
+                           "summaryStage2018\t\tSummary Stage 2018 \"{summaryStage2018}\" differs from the stage "
+                           "derived by the EOD algorithm for {$detail}.\tss2018_consistent()\n", sets);
+    g_string_append_printf(out,
+                           "SCH04\tSurgery code of the site table\tSEER\ttumor\t%s\t"
+                           "rxSummSurgPrimSite?,rxSummSurgPrimSite2023?\t\t{$item} \"{$value}\" is not a code of {$detail} "
+                           "(crtk codes {$item} --site ... --year ...).\tsurgery_code_valid($item)\n", sets);
+    g_string_append_printf(out,
+                           "SCH05\tAJCC TNM category form\tCoC\ttumor\t%s\t"
+                           "ajccTnmClinT?,ajccTnmClinN?,ajccTnmClinM?,ajccTnmPathT?,ajccTnmPathN?,ajccTnmPathM?,"
+                           "ajccTnmPostTherapyT?,ajccTnmPostTherapyN?,ajccTnmPostTherapyM?,ajccTnmPostTherapyClinT?,"
+                           "ajccTnmPostTherapyClinN?,ajccTnmPostTherapyClinM?\t\t{$item} \"{$value}\" is not an AJCC "
+                           "category (c/p/yc/yp prefix, the letter, then X, 0-4, is...; 88 when not applicable)."
+                           "\tajcc_tnm_format($item)\n", sets);
+    g_free(all);
+    g_free(used);
+}
+
 char *crtk_generated_edits_tsv(const crtk_dictionary *dict, GError **error)
 {
     GString *out = g_string_new("id\tname\tagency\tlevel\tsets\titems\toverride\tmessage\trule\n");
@@ -299,5 +377,6 @@ char *crtk_generated_edits_tsv(const crtk_dictionary *dict, GError **error)
         g_string_free(out, TRUE);
         return NULL;
     }
+    schema_rows(out);
     return g_string_free(out, FALSE);
 }

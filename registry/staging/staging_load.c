@@ -130,6 +130,9 @@ static gboolean load_table(crtk_staging *alg, JsonObject *o, GError **error)
         }
     }
     t->end_columns = intern(alg, endcols->str);
+    gboolean has_desc = FALSE; /* a DESCRIPTION column: keep the code texts (freed below if it is empty) */
+    for (guint c = 0; c < ncols; c++)
+        has_desc |= coltype[c] == 'D';
     JsonArray *rows = array_member(o, "rows");
     t->nrows = rows ? (int)json_array_get_length(rows) : 0;
     t->cells = g_new0(st_cell, (gsize)t->nrows * t->nin + 1);
@@ -143,6 +146,7 @@ static gboolean load_table(crtk_staging *alg, JsonObject *o, GError **error)
             goto fail;
         }
         int ii = 0, ei = 0;
+        gboolean first_in = TRUE, first_desc = TRUE;
         for (guint c = 0; c < ncols; c++) {
             JsonNode *vn = json_array_get_element(ra, c);
             const char *v = NULL;
@@ -151,6 +155,19 @@ static gboolean load_table(crtk_staging *alg, JsonObject *o, GError **error)
             else if (vn && !JSON_NODE_HOLDS_NULL(vn)) {
                 g_set_error(error, LOAD_ERROR, 1, "table %s: row %d column %u is not a string", id, r + 1, c + 1);
                 goto fail;
+            }
+            if (coltype[c] == 'I' && first_in && has_desc) {
+                first_in = FALSE;
+                if (v && !t->raw)
+                    t->raw = g_new0(const char *, t->nrows + 1);
+                if (v)
+                    t->raw[r] = intern(alg, v);
+            }
+            if (coltype[c] == 'D' && first_desc && v && *v) {
+                first_desc = FALSE;
+                if (!t->desc)
+                    t->desc = g_new0(const char *, t->nrows + 1);
+                t->desc[r] = intern(alg, v);
             }
             if (coltype[c] == 'I') {
                 st_cell *cell = &t->cells[(gsize)r * t->nin + ii++];
@@ -177,6 +194,8 @@ static gboolean load_table(crtk_staging *alg, JsonObject *o, GError **error)
             }
         }
     }
+    if (!t->desc)
+        g_clear_pointer(&t->raw, g_free);
     g_free(coltype);
     g_free(colkey);
     g_string_free(endcols, TRUE);
@@ -194,6 +213,8 @@ fail:
     g_free(t->eps);
     g_free(t->in_keys);
     g_free(t->end_keys);
+    g_free(t->raw);
+    g_free(t->desc);
     g_free(t);
     return FALSE;
 }
@@ -440,6 +461,8 @@ void crtk_staging_free(crtk_staging *alg)
         if (t->exact)
             g_hash_table_destroy(t->exact);
         g_free(t->others);
+        g_free(t->raw);
+        g_free(t->desc);
         g_free(t);
     }
     for (guint i = 0; i < alg->schemas->len; i++)

@@ -56,6 +56,10 @@ typedef struct st_table {
     GHashTable *exact;    /* value -> GINT_TO_POINTER(row + 1), first row holding it */
     st_other *others;     /* cells that are not only exact values, in row order */
     int nothers;
+    /* tables with a DESCRIPTION text (input-validation tables of EOD/TNM/Pediatric): per row the text
+     * of the first INPUT cell and of the first DESCRIPTION cell (interned); NULL otherwise */
+    const char **raw;
+    const char **desc;
 } st_table;
 
 typedef struct st_input {

@@ -41,7 +41,8 @@ patient() { # ID SITE LATERALITY
       <Item naaccrId="dateOf1stContact">20220305</Item><Item naaccrId="medicalRecordNumber">MR000001</Item>
       <Item naaccrId="primaryPayerAtDx">02</Item><Item naaccrId="cancerStatus">1</Item>
       <Item naaccrId="gradeClinical">2</Item><Item naaccrId="gradePathological">2</Item>
-      <Item naaccrId="summaryStage2018">1</Item><Item naaccrId="ajccTnmClinT">cT1</Item>
+      <Item naaccrId="summaryStage2018">1</Item><Item naaccrId="eodPrimaryTumor">100</Item>
+      <Item naaccrId="eodRegionalNodes">000</Item><Item naaccrId="eodMets">00</Item><Item naaccrId="ajccTnmClinT">cT1</Item>
       <Item naaccrId="ajccTnmClinN">cN0</Item><Item naaccrId="ajccTnmClinM">cM0</Item>
       <Item naaccrId="ajccTnmClinStageGroup">1A</Item><Item naaccrId="rxSummSurgPrimSite">22</Item>
       <Item naaccrId="rxSummScopeRegLnSur">2</Item><Item naaccrId="rxSummSurgOthRegDis">0</Item>

@@ -7,7 +7,9 @@ Usage: tools/dev/gen-staging.py [SHARED_STAGING_DIR] [OUT_DIR]
 For every algorithms/*.zip writes OUT_DIR/<algorithm>-<version>.json.gz: one JSON document
 {"algorithm","version","tables":[...],"schemas":[...]} holding what the engine uses (ids, column
 definitions, rows, inputs, outputs, mappings, NAACCR ids, defaults, flags) and none of the text
-(notes, descriptions, glossary).  The output is deterministic (sorted, gzip mtime 0) so a
+(notes, glossary).  DESCRIPTION cells are kept only in the tables that validate a schema input
+(EOD, TNM, Pediatric: the meanings `crtk codes ITEM --schema S` and `crtk case show` print); elsewhere
+they are blanked.  The output is deterministic (sorted, gzip mtime 0) so a
 re-run on the same zip changes nothing.  Run it when SEER publishes a new version, and commit.
 """
 import gzip, io, json, os, sys, zipfile
@@ -42,12 +44,12 @@ def strip_schema(s):
     return out
 
 
-def strip_table(t):
+def strip_table(t, keep_desc=False):
     out = pick(t, TABLE_KEYS)
     out["definition"] = [pick(c, ["key", "type"]) for c in t.get("definition", [])]
     # DESCRIPTION columns carry text only: blank them to save space (kept for the column count)
     desc = [i for i, c in enumerate(t.get("definition", [])) if c.get("type") == "DESCRIPTION"]
-    if desc and "rows" in out:
+    if desc and "rows" in out and not keep_desc:
         out["rows"] = [[None if i in desc else v for i, v in enumerate(r)] for r in t["rows"]]
     return out
 
@@ -56,6 +58,12 @@ def convert(zpath, out_dir):
     z = zipfile.ZipFile(zpath)
     schemas, tables = [], []
     alg = ver = None
+    input_tables = set()
+    for name in sorted(z.namelist()):
+        if name.startswith("schemas/") and name.endswith(".json"):
+            d = json.loads(z.read(name))
+            if d["algorithm"] != "cs":
+                input_tables.update(i["table"] for i in d.get("inputs", []) if i.get("table"))
     for name in sorted(z.namelist()):
         if not name.endswith(".json"):
             continue
@@ -63,7 +71,7 @@ def convert(zpath, out_dir):
             d = json.loads(z.read(name))
             alg, ver = d["algorithm"], d["version"]
             (schemas if name.startswith("schemas/") else tables).append(
-                strip_schema(d) if name.startswith("schemas/") else strip_table(d))
+                strip_schema(d) if name.startswith("schemas/") else strip_table(d, d["id"] in input_tables))
     bundle = {"algorithm": alg, "version": ver, "tables": tables, "schemas": schemas}
     text = json.dumps(bundle, separators=(",", ":"), ensure_ascii=False, sort_keys=True).encode()
     buf = io.BytesIO()
