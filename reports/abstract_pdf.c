@@ -79,11 +79,21 @@ static char *coded(const crtk_record *rec, const crtk_element *e, const char *id
     return m ? g_strdup_printf("%s — %s", v, m) : g_strdup(v);
 }
 
-/* The items of one element with a value, section by section ("Other" once). */
+static gint by_number(gconstpointer a, gconstpointer b, gpointer d)
+{
+    const crtk_item *x = crtk_dictionary_item(d, *(const int *)a), *y = crtk_dictionary_item(d, *(const int *)b);
+    return x->number - y->number;
+}
+
+/* The items of one element with a value, section by section ("Other" once), in item number order. */
 static void add_items(GArray *rows, const crtk_record *rec, const crtk_element *e, crtk_level level, gboolean full_ssn)
 {
     const crtk_dictionary *d = rec->dict;
     int n = crtk_dictionary_count(d);
+    int *order = g_new(int, n);
+    for (int i = 0; i < n; i++)
+        order[i] = i;
+    g_qsort_with_data(order, n, sizeof(int), by_number, (gpointer)d);
     for (int s = 0; s < crtk_section_count(); s++) {
         const char *section = crtk_section_name(s);
         gboolean seen = FALSE;
@@ -92,7 +102,8 @@ static void add_items(GArray *rows, const crtk_record *rec, const crtk_element *
         if (seen)
             continue;
         gboolean headed = FALSE;
-        for (int i = 0; i < n; i++) {
+        for (int k = 0; k < n; k++) {
+            int i = order[k];
             const crtk_item *it = crtk_dictionary_item(d, i);
             if (it->level != level || strcmp(crtk_item_section(it), section) != 0)
                 continue;
@@ -106,6 +117,7 @@ static void add_items(GArray *rows, const crtk_record *rec, const crtk_element *
             add_row(rows, R_ITEM, g_strdup_printf("%s [%d]", it->name, it->number), value_words(it, v, full_ssn));
         }
     }
+    g_free(order);
 }
 
 static GArray *compose(const crtk_record *rec, int tumor, const crtk_abstract_pdf_options *o)
@@ -172,7 +184,7 @@ static void frame(pdf *d)
 
 static void next_page(pdf *d)
 {
-    if (d->draw)
+    if (d->draw && d->page > 0)
         cairo_show_page(d->cr);
     d->page++;
     d->y = MARGIN;
