@@ -32,6 +32,20 @@ static const char *get_item(const char *id, void *user)
     return crtk_element_get(e, it->index, NULL);
 }
 
+static const char *const algorithms[] = {"eod", "tnm", "cs"};
+
+static gpointer preload(gpointer unused)
+{
+    for (unsigned i = 0; i < G_N_ELEMENTS(algorithms); i++)
+        crtk_staging_get(algorithms[i], NULL); /* kept for the process; crtk_staging_get takes a lock */
+    return unused;
+}
+
+void crtk_web_schema_preload(void)
+{
+    g_thread_unref(g_thread_new("crtk-staging-preload", preload, NULL));
+}
+
 static void add_keys(GHashTable *set, const crtk_staging *alg)
 {
     const GPtrArray *keys = crtk_staging_naaccr_keys(alg);
@@ -78,9 +92,8 @@ crtk_web_schema *crtk_web_schema_for(const crtk_record *rec, int t)
             if (id)
                 g_hash_table_add(sc->applies, g_strdup(id));
         }
-        static const char *const algs[] = {"eod", "tnm", "cs"};
-        for (unsigned i = 0; i < G_N_ELEMENTS(algs); i++) {
-            const crtk_staging *a = crtk_staging_get(algs[i], NULL);
+        for (unsigned i = 0; i < G_N_ELEMENTS(algorithms); i++) {
+            const crtk_staging *a = crtk_staging_get(algorithms[i], NULL);
             if (a)
                 add_keys(sc->staging, a);
         }

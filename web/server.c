@@ -407,6 +407,7 @@ gboolean crtk_web_serve(const crtk_web_options *o, GError **error)
     }
     g_slist_free_full(uris, (GDestroyNotify)g_uri_unref);
     fflush(stdout);
+    crtk_web_schema_preload(); /* page_stage.c: the staging algorithms, loaded while nobody waits */
     GMainLoop *loop = g_main_loop_new(NULL, FALSE);
     guint s1 = g_unix_signal_add(SIGINT, quit, loop), s2 = g_unix_signal_add(SIGTERM, quit, loop);
     g_main_loop_run(loop);

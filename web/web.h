@@ -60,6 +60,7 @@ crtk_web_schema *crtk_web_schema_for(const crtk_record *rec, int tumor); /* NULL
 const char *crtk_web_schema_label(const crtk_web_schema *sc);
 gboolean crtk_web_schema_hides(const crtk_web_schema *sc, const crtk_item *it, const char *value);
 void crtk_web_schema_free(crtk_web_schema *sc);
+void crtk_web_schema_preload(void); /* loads them in a thread of its own, so the first abstract does not wait */
 void crtk_web_add_computed(crtk_web_req *r, crtk_stored_patient *p, int t, GPtrArray *pi, GPtrArray *pv, GPtrArray *ti,
                            GPtrArray *tv, const char *status);                      /* page_computed.c */
 #endif
