@@ -173,6 +173,21 @@ gboolean crtk_submit(crtk_store *s, const crtk_submission_options *o, crtk_submi
     char *where = crtk_store_submission_where(s, since, error);
     if (!where)
         return FALSE;
+    if (!o->include_incomplete) {
+        /* abstracts not finished in the workspace wait; say how many */
+        char *held = crtk_store_unfinished_where(s);
+        char *both = g_strdup_printf("(%s) AND (%s)", where, held);
+        gint64 np = 0, nt = 0;
+        if (!crtk_store_count(s, both, &np, &nt, error)) {
+            g_free(held), g_free(both), g_free(where);
+            return FALSE;
+        }
+        r->left_out = (long)nt;
+        g_free(both);
+        both = g_strdup_printf("(%s) AND NOT (%s)", where, held);
+        g_free(where), g_free(held);
+        where = both;
+    }
     gboolean ok = FALSE;
     submit_ctx c = {0};
     crtk_metafile *mf = NULL;

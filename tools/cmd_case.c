@@ -8,6 +8,9 @@
  */
 #include "commands.h"
 #include "crtk/duplicates.h"
+#include "crtk/abstract_pdf.h"
+#include "crtk/followup.h"
+#include "crtk/users.h"
 #include "crtk/case_view.h"
 #include "crtk/case_edits.h"
 #include "crtk/case_entry.h"
@@ -25,6 +28,7 @@ static int usage(void)
 {
     fprintf(stderr,
             "usage: crtk case show DB PATIENT [--format text|json]\n"
+            "       crtk case show DB PATIENT[/TUMOR] --pdf -o FILE [--full-ssn]   (printable abstract)\n"
             "       crtk case new DB [ITEM=VALUE...]          (patient items; tumor items make a first tumor)\n"
             "       crtk case add-tumor DB PATIENT [ITEM=VALUE...]\n"
             "       crtk case set DB PATIENT[/TUMOR] ITEM=VALUE...\n"
@@ -105,6 +109,23 @@ static void show(crtk_store *s, crtk_case_ref *ref, gboolean json)
     }
     fputs(o->str, stdout);
     g_string_free(o, TRUE);
+}
+
+/* The printable abstract (abstract_pdf.h) of the patient, or of one tumor, to path. */
+static int show_pdf(crtk_store *s, crtk_case_ref *ref, const char *path, const char *user, gboolean full_ssn)
+{
+    char *name = crtk_followup_setting_value(s, "registryName", NULL);
+    char *status = ref->tumor_id ? crtk_store_abstract_status(s, ref->tumor_id) : NULL;
+    crtk_abstract_pdf_options o = {.registry_name = name, .status = status, .printed_by = user, .full_ssn = full_ssn};
+    GError *error = NULL;
+    int rc = EXIT_OK;
+    if (!crtk_abstract_pdf_write(ref->stored->record, ref->tumor_no ? ref->tumor_no - 1 : -1, &o, path, &error)) {
+        crtk_cli_error("%s", error->message);
+        g_error_free(error);
+        rc = EXIT_DATA;
+    }
+    g_free(name), g_free(status);
+    return rc;
 }
 
 /* Splits ITEM=VALUE arguments. */
@@ -287,14 +308,20 @@ int cmd_case(int argc, char **argv)
         return argc < 2 ? usage() : (usage(), EXIT_OK);
     const char *sub = argv[1];
     /* Options anywhere: --user NAME, --format F, --yes. */
-    const char *user = NULL, *format = NULL;
-    gboolean yes = FALSE;
+    const char *user = NULL, *format = NULL, *out_path = NULL;
+    gboolean yes = FALSE, pdf = FALSE, full_ssn = FALSE;
     GPtrArray *args = g_ptr_array_new();
     for (int i = 2; i < argc; i++) {
         if (!strcmp(argv[i], "--user") && i + 1 < argc)
             user = argv[++i];
         else if (!strcmp(argv[i], "--format") && i + 1 < argc)
             format = argv[++i];
+        else if ((!strcmp(argv[i], "-o") || !strcmp(argv[i], "--output")) && i + 1 < argc)
+            out_path = argv[++i];
+        else if (!strcmp(argv[i], "--pdf"))
+            pdf = TRUE;
+        else if (!strcmp(argv[i], "--full-ssn"))
+            full_ssn = TRUE;
         else if (!strcmp(argv[i], "--allow-duplicate"))
             allow_duplicate = TRUE;
         else if (!strcmp(argv[i], "--yes") || !strcmp(argv[i], "-y"))
@@ -331,7 +358,14 @@ int cmd_case(int argc, char **argv)
         rc = EXIT_DATA;
         goto out;
     }
-    if (!strcmp(sub, "show")) {
+    if (!strcmp(sub, "show") && (pdf || out_path)) {
+        if (!pdf || !out_path) {
+            crtk_cli_error("--pdf needs -o FILE (and -o goes with --pdf)");
+            rc = EXIT_USAGE;
+        } else {
+            rc = show_pdf(s, &ref, out_path, user, full_ssn);
+        }
+    } else if (!strcmp(sub, "show")) {
         show(s, &ref, format && !strcmp(format, "json"));
     } else if (!strcmp(sub, "add-tumor")) {
         if (ref.tumor_id) {

@@ -72,7 +72,7 @@ int cmd_submit(int argc, char **argv)
 {
     char *output = NULL, *record_type = NULL, *version = NULL, *since = NULL, *set = NULL, *edits_dir = NULL,
          *rate = NULL, *user = NULL, *format = NULL;
-    gboolean force = FALSE, history = FALSE;
+    gboolean force = FALSE, history = FALSE, include_incomplete = FALSE;
     int show = 20;
     GOptionEntry entries[] = {
         {"output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "NAACCR XML file to write (.xml, or .xml.gz compressed)", "FILE"},
@@ -85,6 +85,8 @@ int cmd_submit(int argc, char **argv)
         {"max-error-rate", 0, 0, G_OPTION_ARG_STRING, &rate, "refuse when more than P percent of the tumors fail an edit "
                                                             "(default 10)", "P"},
         {"force", 0, 0, G_OPTION_ARG_NONE, &force, "send even above the error rate", NULL},
+        {"include-incomplete", 0, 0, G_OPTION_ARG_NONE, &include_incomplete,
+         "also send abstracts whose status (crtk serve) is incomplete or on hold", NULL},
         {"show-failures", 0, 0, G_OPTION_ARG_INT, &show, "failing cases to print (default 20; all are in FILE.qa.txt)", "N"},
         {"history", 0, 0, G_OPTION_ARG_NONE, &history, "list the submissions made from the store", NULL},
         {"format", 'f', 0, G_OPTION_ARG_STRING, &format, "--history output: text (default) or json (JSON Lines)", "FMT"},
@@ -132,6 +134,7 @@ int cmd_submit(int argc, char **argv)
     crtk_submission_options_init(&o);
     o.output = output;
     o.force = force;
+    o.include_incomplete = include_incomplete;
     o.edits_dir = edits_dir;
     if (set)
         o.edit_set = set;
@@ -171,6 +174,9 @@ int cmd_submit(int argc, char **argv)
         rc = EXIT_USAGE;
         goto out;
     }
+    if (res.left_out)
+        fprintf(stderr, "crtk: %ld tumor%s left out: abstract incomplete or on hold (crtk serve's status; "
+                        "--include-incomplete sends them)\n", res.left_out, res.left_out == 1 ? "" : "s");
     if (res.nothing_new) {
         printf("nothing new to send: every tumor was sent since its last change\n");
         goto out;

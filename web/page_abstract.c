@@ -170,6 +170,8 @@ static void render(crtk_web_req *r, crtk_stored_patient *p, int t, GHashTable *t
     for (int i = 0; i < nd; i++)
         order[i] = i;
     g_qsort_with_data(order, nd, sizeof(int), by_number, d);
+    crtk_web_schema *schema = crtk_web_schema_for(p->record, t); /* page_stage.c */
+    GString *unused = g_string_new(NULL);
     for (int sec = 0; sec < crtk_section_count(); sec++) {
         const char *sname = crtk_section_name(sec);
         gboolean dup = FALSE;
@@ -185,11 +187,17 @@ static void render(crtk_web_req *r, crtk_stored_patient *p, int t, GHashTable *t
                 continue;
             if (!open) {
                 crtk_html_printf(o, "<fieldset class=section><legend>%s</legend>", sname);
+                if (g_str_has_prefix(sname, "Stage and prognostic factors") && crtk_web_schema_label(schema))
+                    crtk_html_printf(o, "<p class=schema>Staging schema: <span id=schema>%s</span></p>",
+                                     crtk_web_schema_label(schema));
                 open = TRUE;
             }
             const crtk_element *e = it->level == CRTK_LEVEL_PATIENT ? &p->record->patient : &p->record->tumors[t];
             const char *tv = typed ? g_hash_table_lookup(typed, it->id) : NULL;
             char *v = tv ? g_strdup(tv) : shown_value(it, crtk_element_get(e, i, NULL));
+            GString *o_section = o;
+            if (crtk_web_schema_hides(schema, it, v))
+                o = unused; /* collapsed below: the schema does not use it */
             const char *ierr = item_errors ? g_hash_table_lookup(item_errors, it->id) : NULL;
             char num[16];
             g_snprintf(num, sizeof num, "%d", it->number);
@@ -204,11 +212,19 @@ static void render(crtk_web_req *r, crtk_stored_patient *p, int t, GHashTable *t
             }
             g_string_append(o, "</div>\n");
             g_free(v);
+            o = o_section;
+        }
+        if (unused->len) {
+            crtk_html_printf(o, "<details class=not-in-schema><summary>Items this tumor's staging schema does not use</summary>%R</details>",
+                             unused->str);
+            g_string_truncate(unused, 0);
         }
         if (open)
             g_string_append(o, "</fieldset>\n");
     }
     g_free(order);
+    crtk_web_schema_free(schema);
+    g_string_free(unused, TRUE);
     g_string_append(o, "<div class=toolbar><button type=submit>Save</button></div></form>");
     crtk_html_end(o);
     crtk_web_send(r, status, "text/html; charset=utf-8", o);
@@ -287,6 +303,7 @@ static void save(crtk_web_req *r, crtk_stored_patient *p, int t)
     } else if (g_hash_table_size(errors) > 0) {
         render(r, p, t, r->form, errors, "some values are not valid (see the items marked)", 400);
     } else {
+        crtk_web_add_computed(r, p, t, pi, pvals, ti, tvals, status); /* page_computed.c */
         gboolean ok = crtk_store_begin(s, &error);
         if (ok && pi->len)
             ok = crtk_store_set_items(s, p->patient_id, 0, (const char *const *)pi->pdata, (const char *const *)pvals->pdata,

@@ -145,16 +145,17 @@ void crtk_page_patient(crtk_web_req *r, const char *key)
                      crtk_code_label("vitalStatus", pv(p, "vitalStatus")) ? crtk_code_label("vitalStatus", pv(p, "vitalStatus")) : "");
     g_free(dob), g_free(ssn), g_free(dlc);
     g_string_append(o, "<h2>Tumors</h2><table class=tumors><thead><tr><th>#</th><th>Site</th><th>Histology</th>"
-                       "<th>Diagnosed</th><th>Accession</th><th>Abstract</th></tr></thead><tbody>");
+                       "<th>Diagnosed</th><th>Accession</th><th>Abstract</th><th>Print</th></tr></thead><tbody>");
     for (int t = 0; t < p->record->n_tumors; t++) {
         const char *site = tv(p, t, "primarySite");
         char *dx = pretty_date(tv(p, t, "dateOfDiagnosis"));
         char *status = crtk_store_abstract_status(r->web->store, p->tumor_ids[t]);
         const char *sl = crtk_code_label("primarySite", site);
         crtk_html_printf(o, "<tr><td><a href=\"/patients/%s/tumors/%d\">Tumor %d</a></td><td>%s %s</td><td>%s/%s</td>"
-                            "<td>%s</td><td>%s</td><td class=\"status\">%s</td></tr>",
+                            "<td>%s</td><td>%s</td><td class=\"status\">%s</td>"
+                            "<td><a class=pdf href=\"/patients/%s/tumors/%d/abstract.pdf\">Abstract (PDF)</a></td></tr>",
                          ekey, t + 1, t + 1, site, sl ? sl : "", tv(p, t, "histologicTypeIcdO3"), tv(p, t, "behaviorCodeIcdO3"),
-                         dx, tv(p, t, "accessionNumberHosp"), status);
+                         dx, tv(p, t, "accessionNumberHosp"), status, ekey, t + 1);
         g_free(dx);
         g_free(status);
     }
@@ -166,7 +167,7 @@ void crtk_page_patient(crtk_web_req *r, const char *key)
     }
     crtk_html_printf(o, "<p><a href=\"/patients/%s/history\">Audit history</a></p>", ekey);
     if (crtk_role_may(r->session->role, CRTK_MAY_POST_FOLLOWUP)) {
-        crtk_html_printf(o, "<h2>Post a follow-up contact</h2><form method=post action=\"/patients/%s/followup\" class=followup>", ekey);
+        crtk_html_printf(o, "<h2 id=followup>Post a follow-up contact</h2><form method=post action=\"/patients/%s/followup\" class=followup>", ekey);
         crtk_html_csrf(r, o);
         g_string_append(o, "<p><label for=fu-date>Date of contact (MM/DD/YYYY or YYYY-MM-DD)</label> "
                            "<input id=fu-date name=date required></p><p><label for=fu-vital>Vital status</label> "

@@ -85,8 +85,7 @@ void crtk_page_queues(crtk_web_req *r)
     }
     crtk_html_printf(o, "</tbody></table><p>%d abstracts shown; %d with failing edits; %d past the timeliness window.</p>",
                      c.n, c.failing, c.late);
-    g_string_append(o, "<h2>Follow-up</h2><p>The due and lost lists: <code>crtk followup due DB --status due</code>; "
-                       "post a contact on the patient's page.</p>");
+    crtk_page_followup_lists(r, o);
     crtk_stored_patient_free(c.p);
     crtk_html_end(o);
     crtk_web_send(r, 200, "text/html; charset=utf-8", o);
@@ -202,7 +201,11 @@ void crtk_page_new_patient(crtk_web_req *r)
             if (fac)
                 crtk_element_set_id(t, d, "reportingFacility", fac);
             g_free((char *)fac);
-            ok = crtk_store_insert_tumor(s, pid, t, &error) != 0;
+            char *today = crtk_today();
+            crtk_element_set_id(t, d, "dateCaseInitiated", today);
+            g_free(today);
+            gint64 tid = crtk_store_insert_tumor(s, pid, t, &error);
+            ok = tid != 0 && crtk_store_set_abstract_status(s, pid, tid, "incomplete", &error);
         }
         ok = ok && crtk_store_commit(s, &error);
         if (!ok) {
@@ -244,8 +247,10 @@ void crtk_page_new_tumor(crtk_web_req *r, const char *key)
         crtk_element_set_id(t, d, "medicalRecordNumber",
                             crtk_element_get_id(&p->record->tumors[0], d, "medicalRecordNumber"));
     GError *error = NULL;
-    gboolean ok = crtk_store_begin(s, &error) && crtk_store_insert_tumor(s, p->patient_id, t, &error) != 0 &&
-                  crtk_store_commit(s, &error);
+    /* a tumor begun in the workspace is recorded as incomplete: crtk submit holds it back until complete */
+    gint64 tid = 0;
+    gboolean ok = crtk_store_begin(s, &error) && (tid = crtk_store_insert_tumor(s, p->patient_id, t, &error)) != 0 &&
+                  crtk_store_set_abstract_status(s, p->patient_id, tid, "incomplete", &error) && crtk_store_commit(s, &error);
     if (!ok) {
         crtk_store_rollback(s);
         crtk_web_error(r, 400, error->message);

@@ -255,6 +255,9 @@ static void route(crtk_web_req *r)
         crtk_page_new_tumor(r, seg[1]);
     else if (n == 3 && !strcmp(seg[0], "patients") && !strcmp(seg[2], "followup") && post)
         crtk_page_followup_post(r, seg[1]);
+    else if (n == 5 && !strcmp(seg[0], "patients") && !strcmp(seg[2], "tumors") && !strcmp(seg[4], "abstract.pdf") &&
+             get && atoi(seg[3]) > 0 && strspn(seg[3], "0123456789") == strlen(seg[3]))
+        crtk_page_abstract_pdf(r, seg[1], atoi(seg[3]));
     else if ((n == 4 || (n == 5 && !strcmp(seg[4], "check") && post)) && !strcmp(seg[0], "patients") &&
              !strcmp(seg[2], "tumors") && atoi(seg[3]) > 0 && strspn(seg[3], "0123456789") == strlen(seg[3])) {
         if (n == 5)
@@ -404,6 +407,7 @@ gboolean crtk_web_serve(const crtk_web_options *o, GError **error)
     }
     g_slist_free_full(uris, (GDestroyNotify)g_uri_unref);
     fflush(stdout);
+    crtk_web_schema_preload(); /* page_stage.c: the staging algorithms, loaded while nobody waits */
     GMainLoop *loop = g_main_loop_new(NULL, FALSE);
     guint s1 = g_unix_signal_add(SIGINT, quit, loop), s2 = g_unix_signal_add(SIGTERM, quit, loop);
     g_main_loop_run(loop);

@@ -52,4 +52,15 @@ void crtk_page_abstract(crtk_web_req *r, const char *patient_key, int tumor);
 void crtk_page_abstract_check(crtk_web_req *r, const char *patient_key, int tumor);
 void crtk_page_codes(crtk_web_req *r);
 void crtk_page_queues(crtk_web_req *r);
+void crtk_page_abstract_pdf(crtk_web_req *r, const char *patient_key, int tumor); /* page_pdf.c */
+void crtk_page_followup_lists(crtk_web_req *r, GString *o);                         /* page_followup.c */
+/* page_stage.c: the tumor's staging schema, and which stage items it does not use */
+typedef struct crtk_web_schema crtk_web_schema;
+crtk_web_schema *crtk_web_schema_for(const crtk_record *rec, int tumor); /* NULL: no schema */
+const char *crtk_web_schema_label(const crtk_web_schema *sc);
+gboolean crtk_web_schema_hides(const crtk_web_schema *sc, const crtk_item *it, const char *value);
+void crtk_web_schema_free(crtk_web_schema *sc);
+void crtk_web_schema_preload(void); /* loads them in a thread of its own, so the first abstract does not wait */
+void crtk_web_add_computed(crtk_web_req *r, crtk_stored_patient *p, int t, GPtrArray *pi, GPtrArray *pv, GPtrArray *ti,
+                           GPtrArray *tv, const char *status);                      /* page_computed.c */
 #endif

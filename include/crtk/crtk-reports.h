@@ -10,6 +10,7 @@
 #include "edits_xlsx.h"
 #include "followup_worksheets.h"
 #include "letters.h"
+#include "abstract_pdf.h"
 #include "qa_summary.h"
 #include "submission.h"
 

@@ -46,6 +46,12 @@ CRTK_API gboolean crtk_store_enable_derived(crtk_store *s, GError **error);
  * Newly allocated; NULL with error for a bad since. */
 CRTK_API char *crtk_store_submission_where(crtk_store *s, const char *since, GError **error);
 
+/* An SQL condition (like crtk_store_submission_where) selecting the tumors whose abstract the
+ * workspace holds back: status recorded in crtk_abstract as "incomplete" or "on hold".  Tumors with
+ * no recorded status (imported, or made on the command line) are not held back.  "0" when the store
+ * has no such table.  Newly allocated. */
+CRTK_API char *crtk_store_unfinished_where(crtk_store *s);
+
 /* Sets dateCaseReportExported = date (YYYYMMDD) on the tumors, each change audited; does not
  * change dateCaseLastChanged.  Runs inside the caller's transaction if one is open. */
 CRTK_API gboolean crtk_store_mark_exported(crtk_store *s, const gint64 *tumor_ids, gsize n, const char *date,

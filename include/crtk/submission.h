@@ -28,6 +28,8 @@ typedef struct crtk_submission_options {
     double max_error_rate;     /* percent of tumors failing an edit above which the submission is refused */
     gboolean force;            /* send even above the rate */
     gboolean no_qa_xlsx;       /* write only the text QA summary */
+    gboolean include_incomplete; /* also send abstracts whose status is incomplete or on hold
+                                  * (crtk_store_unfinished_where); by default they are left out */
 } crtk_submission_options;
 
 CRTK_API void crtk_submission_options_init(crtk_submission_options *o);
@@ -45,6 +47,7 @@ typedef struct crtk_submission_result {
                                 * written (crtk_submit then returns TRUE): the reason */
     double seconds;
     crtk_qa qa;                /* counts, measures, edits, failing cases */
+    long left_out;             /* tumors selected but left out: abstract incomplete or on hold */
 } crtk_submission_result;
 
 CRTK_API void crtk_submission_result_clear(crtk_submission_result *r);

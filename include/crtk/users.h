@@ -81,6 +81,9 @@ CRTK_API gboolean crtk_user_set_actor(struct crtk_store *s, const char *user, co
 /* Records that user viewed (action "view"), printed, ... a patient: who viewed which patient. */
 CRTK_API gboolean crtk_user_log_access(struct crtk_store *s, const char *user, const char *patient_key,
                                        const char *action, GError **error);
+/* The abstract's status of a tumor (row id): "incomplete" (also when never set), "complete" or
+ * "on hold".  Newly allocated.  (Kept in the table crtk_abstract; set by crtk serve's form.) */
+CRTK_API char *crtk_store_abstract_status(struct crtk_store *s, gint64 tumor_id);
 
 /* ---- sessions ----------------------------------------------------------------------------- */
 typedef struct crtk_sessions crtk_sessions;

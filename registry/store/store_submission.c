@@ -71,6 +71,17 @@ char *crtk_store_submission_where(crtk_store *s, const char *since, GError **err
     return g_string_free(w, FALSE);
 }
 
+char *crtk_store_unfinished_where(crtk_store *s)
+{
+    sqlite3_stmt *st = NULL;
+    gboolean table = sqlite3_prepare_v2(s->db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'crtk_abstract'",
+                                        -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_finalize(st);
+    if (!table)
+        return g_strdup("0");
+    return g_strdup("t.id IN (SELECT tumor_id FROM crtk_abstract WHERE status <> 'complete')");
+}
+
 gboolean crtk_store_mark_exported(crtk_store *s, const gint64 *tumor_ids, gsize n, const char *date, GError **error)
 {
     if (!has_item(s, "dateCaseReportExported")) {

@@ -206,7 +206,8 @@ static gboolean has_table(crtk_store *s, const char *name)
     return yes;
 }
 
-char *crtk_store_abstract_status(crtk_store *s, gint64 tumor_id)
+/* The status recorded for the tumor, NULL when none is (newly allocated). */
+static char *recorded_status(crtk_store *s, gint64 tumor_id)
 {
     char *v = NULL;
     sqlite3_stmt *st;
@@ -217,6 +218,12 @@ char *crtk_store_abstract_status(crtk_store *s, gint64 tumor_id)
             v = col_text(st, 0);
         sqlite3_finalize(st);
     }
+    return v;
+}
+
+char *crtk_store_abstract_status(crtk_store *s, gint64 tumor_id)
+{
+    char *v = recorded_status(s, tumor_id);
     return v ? v : g_strdup("incomplete");
 }
 
@@ -227,8 +234,9 @@ gboolean crtk_store_set_abstract_status(crtk_store *s, gint64 patient_id, gint64
         g_set_error(error, CRTK_ERROR, CRTK_ERROR_USAGE, "abstract status '%s': incomplete, complete or on hold", status);
         return FALSE;
     }
-    char *old = crtk_store_abstract_status(s, tumor_id);
-    if (!strcmp(old, status)) {
+    /* recorded even when it is the default: crtk submit holds back only recorded statuses */
+    char *old = recorded_status(s, tumor_id);
+    if (old && !strcmp(old, status)) {
         g_free(old);
         return TRUE;
     }

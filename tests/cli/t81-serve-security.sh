@@ -17,7 +17,8 @@ grep -q -- "--tls-cert" "$WORK/err" || { echo "FAIL: no TLS hint"; cat "$WORK/er
 if "$CRTK" case set "$DB" 00000001 nameMiddle=X 2>/dev/null; then echo "FAIL: write without --user"; exit 1; fi
 if "$CRTK" case set "$DB" 00000001 nameMiddle=X --user nobody 2>/dev/null; then echo "FAIL: write as unknown user"; exit 1; fi
 "$CRTK" case set "$DB" 00000001 nameMiddle=X --user abby >/dev/null
-"$CRTK" audit "$DB" | grep -q "abby .*case set (os " || { echo "FAIL: audit lacks user and OS login"; exit 1; }
+"$CRTK" audit "$DB" >"$WORK/audit"   # to a file: grep -q would close the pipe early (SIGPIPE under pipefail)
+grep -q "abby .*case set (os " "$WORK/audit" || { echo "FAIL: audit lacks user and OS login"; exit 1; }
 # only an admin manages users
 if echo "whatever-pass" | "$CRTK" user add "$DB" eve --role admin --user abby 2>/dev/null; then echo "FAIL: abstractor added a user"; exit 1; fi
 echo "whatever-pass" | "$CRTK" user passwd "$DB" abby --user abby >/dev/null   # own password: allowed

@@ -8,6 +8,7 @@ back to the log-in page after the idle time.  Screenshots of the main pages go t
 import datetime
 import os
 import sqlite3
+import subprocess
 import sys
 import tempfile
 import time
@@ -198,12 +199,53 @@ try:
           f"the breast case is stored as typed, date normalised ({row})")
     check(d.find_element(By.NAME, "crtk_abstract_status").get_attribute("value") == "complete", "status complete")
     shot(d, "09-new-breast-case")
+    # the stage section shows the breast schema's SSDIs; other schemas' SSDIs are collapsed (not shown)
+    check("Breast" in d.find_element(By.ID, "schema").text, "stage section names the breast schema")
+    er = d.find_element(By.CSS_SELECTOR, '[data-item="estrogenReceptorSummary"]')
+    check(er.is_displayed(), "breast SSDI Estrogen Receptor Summary [3827] shown")
+    psa = d.find_elements(By.CSS_SELECTOR, '[data-item="psaLabValue"]')
+    check(len(psa) == 1 and not psa[0].is_displayed() and
+          psa[0].find_elements(By.XPATH, "ancestor::details[contains(@class,'not-in-schema')]"),
+          "prostate SSDI PSA Lab Value [3920] collapsed among the items the schema does not use")
+    er.location_once_scrolled_into_view
+    shot(d, "09b-breast-ssdis")
+    got = sqlite3.connect(DB).execute(
+        "SELECT t.abstractedBy, t.dateCaseCompleted FROM tumor t JOIN patient p ON p.id = t.patient_id "
+        "WHERE p.patientIdNumber = ?", (new_key,)).fetchone()
+    check(got == ("ABB", datetime.date.today().strftime("%Y%m%d")),
+          f"abstractor (ABB, from abby) and Date Case Completed filled on save ({got})")
+
+    # 9c. the printable abstract: the link on the patient's page gives a PDF (fetched with the session)
+    d.get(URL + f"/patients/{new_key}")
+    link = d.find_element(By.CSS_SELECTOR, "a.pdf")
+    href = link.get_attribute("href")
+    check(href.endswith(f"/patients/{new_key}/tumors/1/abstract.pdf"), f"PDF link on the patient page ({href})")
+    res = d.execute_async_script("""
+        const done = arguments[arguments.length - 1];
+        fetch(arguments[0]).then(r => r.arrayBuffer().then(b => done([r.status, r.headers.get('Content-Type'),
+            String.fromCharCode(...new Uint8Array(b).slice(0, 5)), b.byteLength]))).catch(e => done([0, String(e), '', 0]));
+        """, href)
+    check(res[0] == 200 and res[1] == "application/pdf" and res[2] == "%PDF-" and res[3] > 1000,
+          f"the PDF downloads ({res[0]}, {res[1]}, {res[3]} bytes)")
+    shot(d, "09c-patient-with-pdf-link")
 
     # 10. work queue: the completed abstract is not in it, the sample's incomplete ones are
     d.get(URL + "/queues")
     q = d.find_element(By.ID, "queue-incomplete").text
     check(f"{new_key} / 1" not in q and "00000001 / 1" in q, "queue of incomplete abstracts (completed one left out)")
     shot(d, "10-queues")
+    # the follow-up due and lost lists: the same patients as `crtk followup due`; 00000001 (contact posted
+    # today in step 8) in neither
+    for status in ["due", "lost"]:
+        out = subprocess.run([os.environ["CRTK"], "followup", "due", DB, "--status", status, "--format", "csv"],
+                             capture_output=True, text=True, check=True).stdout
+        want = {line.split(",")[0] for line in out.splitlines()[1:] if line}
+        rows = d.find_elements(By.CSS_SELECTOR, f"#followup-{status} tbody tr")
+        got = {r.get_attribute("data-patient") for r in rows}
+        check(got == want and len(want) > 0, f"follow-up {status} list: {len(got)} patients, as crtk followup due says")
+        check("00000001" not in got, f"patient 00000001, contacted today, not {status}")
+    d.find_element(By.ID, "followup").location_once_scrolled_into_view
+    shot(d, "10b-followup-lists")
 
     # 10b. log out
     d.find_element(By.CSS_SELECTOR, "form.logout button").click()

@@ -2,10 +2,13 @@
 """security_test.py URL — crtk serve's security without a browser (plain http.client requests).
 
 Each check states what the HTML contract and issue 13 require; the first failure exits 1."""
+import datetime
 import http.client
 import re
 import sqlite3
+import subprocess
 import sys
+import tempfile
 import urllib.parse
 
 URL = urllib.parse.urlsplit(sys.argv[1])
@@ -141,6 +144,96 @@ r, _ = req("POST", "/patients/00000001/tumors/1", None, cookie=fcookie,
 check(r.status == 403, "an empty POST (no token) -> 403")
 r, _ = req("GET", "/patients?q=%zz", cookie=fcookie)
 check(r.status == 400, "a malformed query -> 400")
+
+# 9. the printable abstract (PDF): a session needed; any reading role; the SSN masked unless the role
+#    may see it; recorded as a view; text read back with pdftotext (poppler-utils)
+PDF = "/patients/00000001/tumors/1/abstract.pdf"
+
+
+def get_bytes(path, cookie=None):
+    c = http.client.HTTPConnection(URL.hostname, URL.port, timeout=30)
+    c.request("GET", path, headers={"Cookie": cookie} if cookie else {})
+    r = c.getresponse()
+    data = r.read()
+    c.close()
+    return r, data
+
+
+def pdf_text(data):
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as f:
+        f.write(data)
+        f.flush()
+        out = subprocess.run(["pdftotext", "-layout", f.name, "-"], capture_output=True, check=True).stdout.decode()
+        pages = subprocess.run(["pdfinfo", f.name], capture_output=True, check=True).stdout.decode()
+    return out, int(re.search(r"Pages:\s+(\d+)", pages).group(1))
+
+
+r, _ = req("GET", PDF)
+check(r.status == 303 and urllib.parse.urlsplit(r.getheader("Location")).path == "/login", "PDF without a session -> 303 /login")
+r, data = get_bytes(PDF, fcookie)
+check(r.status == 200 and r.getheader("Content-Type") == "application/pdf" and data[:5] == b"%PDF-",
+      f"PDF for the follow-up clerk: 200 application/pdf (got {r.status} {r.getheader('Content-Type')})")
+check("00000001" not in (r.getheader("Content-Disposition") or ""), "the patient's number is not in the file name")
+row = sqlite3.connect(DB).execute(
+    "SELECT p.nameLast, p.nameFirst, t.primarySite, t.histologicTypeIcdO3 FROM patient p JOIN tumor t "
+    "ON t.patient_id = p.id WHERE p.patientIdNumber = '00000001' ORDER BY t.id LIMIT 1").fetchone()
+text, pages = pdf_text(data)
+flat = " ".join(text.split())
+# the meanings, as the sample's codes are known to mean (ICD-O-3): C211 anal canal, 8070 squamous cell carcinoma
+check(row[0] in text and row[1] in text, f"PDF names the patient ({row[0]}, {row[1]})")
+check(row[2] == "C211" and "C211 — Anal canal" in flat, "PDF: primary site with its meaning (C211 — Anal canal)")
+check(row[3] == "8070" and "8070 — Squamous cell carcinoma, NOS" in flat, "PDF: histology with its meaning")
+check("Primary Site [400]" in flat and "Date of Birth [240]" in flat and "Date of Last Contact [1750]" in flat,
+      "PDF: items under their NAACCR names and numbers")
+check(text.count("CONFIDENTIAL") == pages and f"page {pages} of {pages}" in text, f"every page ({pages}) says CONFIDENTIAL and page n of {pages}")
+check(2 <= pages <= 20, f"page count sensible ({pages})")
+check("***-**-" + SSN[-4:] in flat and SSN not in flat, "PDF: SSN masked for a follow-up clerk")
+acookie, acsrf, _ = login("ada", "admin-pass-1")
+r, data = get_bytes(PDF, acookie)
+check(SSN in pdf_text(data)[0], "PDF: full SSN for an admin")
+n = sqlite3.connect(DB).execute("SELECT count(*) FROM crtk_access WHERE user = 'fred' AND action = 'print abstract' "
+                                "AND patient_key = '00000001'").fetchone()[0]
+check(n == 1, "the print is recorded as a view under the user")
+r, _ = req("GET", "/patients/00000001/tumors/9/abstract.pdf", cookie=fcookie)
+check(r.status == 404, "PDF of a tumor that does not exist -> 404")
+r, _ = req("POST", PDF, {"csrf_token": fcsrf}, cookie=fcookie)
+check(r.status in (404, 405), "POST to the PDF -> refused")
+
+# 10. follow-up posting: CSRF and role; posted under the user; a clerk cannot change diagnosis items
+r, _ = req("POST", "/patients/00000001/followup", {"date": "2026-01-02", "vitalStatus": "1", "csrf_token": "2" * 64},
+           cookie=fcookie)
+check(r.status == 403, "follow-up post with a wrong csrf_token -> 403")
+r, _ = req("POST", "/patients/00000001/followup", {"date": "2026-01-02", "vitalStatus": "1", "cancerStatus": "1",
+                                                   "followUpSource": "2", "csrf_token": fcsrf}, cookie=fcookie)
+check(r.status == 303, f"follow-up clerk posts a contact (got {r.status})")
+db = sqlite3.connect(DB)
+check(db.execute("SELECT dateOfLastContact FROM patient WHERE patientIdNumber = '00000001'").fetchone()[0] == "20260102",
+      "the contact's date is the Date of Last Contact")
+check(db.execute("SELECT count(*) FROM audit WHERE user = 'fred' AND item = 'dateOfLastContact' AND new_value = '20260102'")
+      .fetchone()[0] >= 1, "the contact is audited under the clerk")
+for item, value in [("histologicTypeIcdO3", "8500"), ("dateOfDiagnosis", "01/01/2020"), ("behaviorCodeIcdO3", "2")]:
+    r, _ = req("POST", "/patients/00000001/tumors/1", {item: value, "csrf_token": fcsrf}, cookie=fcookie)
+    check(r.status == 403, f"follow-up clerk changing {item} -> 403")
+
+# 11. items filled on save: a new tumor is initiated today and incomplete; saving it complete fills Date
+#     Case Completed, the abstractor (the user name's first three letters, ADA) and Age at Diagnosis
+today = datetime.date.today().strftime("%Y%m%d")
+r, _ = req("POST", "/patients/00000001/tumors", {"csrf_token": acsrf}, cookie=acookie)
+where = urllib.parse.urlsplit(r.getheader("Location") or "").path
+check(r.status == 303 and re.fullmatch(r"/patients/00000001/tumors/\d+", where or ""), f"new tumor -> {where}")
+tid, initiated = db.execute("SELECT t.id, t.dateCaseInitiated FROM tumor t JOIN patient p ON p.id = t.patient_id "
+                            "WHERE p.patientIdNumber = '00000001' ORDER BY t.id DESC LIMIT 1").fetchone()
+check(initiated == today, f"Date Case Initiated is today ({initiated})")
+check(db.execute("SELECT status FROM crtk_abstract WHERE tumor_id = ?", (tid,)).fetchone() == ("incomplete",),
+      "a new tumor's abstract is recorded as incomplete")
+r, _ = req("POST", where, {"dateOfDiagnosis": "03/15/2026", "primarySite": "C504", "crtk_abstract_status": "complete",
+                           "csrf_token": acsrf}, cookie=acookie)
+check(r.status == 303, f"saved (got {r.status})")
+dob = db.execute("SELECT dateOfBirth FROM patient WHERE patientIdNumber = '00000001'").fetchone()[0]
+b = datetime.date(int(dob[:4]), int(dob[4:6]), int(dob[6:8]))
+age = 2026 - b.year - ((3, 15) < (b.month, b.day))
+got = db.execute("SELECT ageAtDiagnosis, abstractedBy, dateCaseCompleted FROM tumor WHERE id = ?", (tid,)).fetchone()
+check(got == ("%03d" % age, "ADA", today), f"computed on save: age {age:03d}, abstractor ADA, completed {today} (got {got})")
 
 if FAILS:
     print(f"{len(FAILS)} check(s) failed")

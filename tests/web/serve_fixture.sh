@@ -28,6 +28,7 @@ echo "manager-pass-1" | "$CRTK" user add "$DB" meg --role manager --user ada >/d
 
 start_server() { # start_server DB [OPTIONS...]
     local out=$WORK/serve.$RANDOM
+    : >"$out"   # made here: the background job's redirection may come after the first sed below
     "$CRTK" serve "$@" --listen 127.0.0.1:0 >"$out" 2>&1 &
     SERVER_PID=$!
     SERVER_PIDS+=("$SERVER_PID")
