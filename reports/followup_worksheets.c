@@ -445,10 +445,23 @@ static long line_value(const crtk_followup_rate_line *l, int i)
     }
 }
 
+/* v of a in percent, rounded half up to one decimal (the rule of crtk_followup_rate_tenths). */
 static double pct(long v, long a)
 {
-    return a ? 100.0 * (double)v / (double)a : 0.0;
+    return a ? (double)((2000 * v + a) / (2 * a)) / 10.0 : 0.0;
 }
+
+/* The rate of a line rounded as every output shows it. */
+static double shown_rate(const crtk_followup_rate_line *l)
+{
+    return (double)crtk_followup_rate_tenths(l) / 10.0;
+}
+
+/* Why the two cohorts' years differ for one patient. */
+static const char cohort_year_note[] =
+    "A patient is counted once in each cohort, in the year of the first diagnosis inside that cohort: "
+    "a patient diagnosed before and again within the last five years falls in an earlier year of the "
+    "reference-date cohort than of the five-year cohort.  Rates are rounded half up to one decimal.";
 
 void crtk_followup_rate_write_text(const crtk_followup_rate *rate, FILE *f, const char *db)
 {
@@ -469,7 +482,7 @@ void crtk_followup_rate_write_text(const crtk_followup_rate *rate, FILE *f, cons
             g_free(w);
         }
         gboolean pass = crtk_followup_rate_pass(c, &c->total);
-        fprintf(f, "  Follow-up rate (B + D) / A: %.1f%%, target %.0f%%: %s\n", crtk_followup_rate_percent(&c->total),
+        fprintf(f, "  Follow-up rate (B + D) / A: %.1f%%, target %.0f%%: %s\n", shown_rate(&c->total),
                 c->target, !c->total.a ? "PASS (no eligible patients)" : pass ? "PASS" : "FAIL");
         if (c->years->len) {
             fprintf(f, "\n  %-6s %8s %8s %8s %8s %8s %8s\n", "Year", "A", "B", "C", "D", "E", "Rate");
@@ -481,12 +494,13 @@ void crtk_followup_rate_write_text(const crtk_followup_rate *rate, FILE *f, cons
                     continue;
                 }
                 fprintf(f, "  %-6d %8ld %8ld %8ld %8ld %8ld %7.1f%%\n", l->year, l->a, l->b, l->c, l->d, l->e,
-                        crtk_followup_rate_percent(l));
+                        shown_rate(l));
             }
             if (empty)
                 fprintf(f, "  (%d year%s without eligible patients not shown)\n", empty, empty == 1 ? "" : "s");
         }
     }
+    fprintf(f, "\nNote: %s\n", cohort_year_note);
 }
 
 static void rate_json_line(GString *s, const crtk_followup_cohort *c, const crtk_followup_rate_line *l, gboolean total)
@@ -509,7 +523,7 @@ static void rate_json_line(GString *s, const crtk_followup_cohort *c, const crtk
     crtk_json_field_int(s, "D", l->d, FALSE);
     crtk_json_field_int(s, "E", l->e, FALSE);
     if (l->a)
-        g_string_append_printf(s, ",\"rate\":%.2f", crtk_followup_rate_percent(l));
+        g_string_append_printf(s, ",\"rate\":%.1f", shown_rate(l));
     else
         g_string_append(s, ",\"rate\":null");
     if (total)
@@ -526,6 +540,9 @@ void crtk_followup_rate_write_json(const crtk_followup_rate *rate, FILE *f)
         for (guint y = 0; y < c->years->len; y++)
             rate_json_line(s, c, &g_array_index(c->years, crtk_followup_rate_line, y), FALSE);
     }
+    g_string_append(s, "{\"note\":");
+    crtk_json_append_string(s, cohort_year_note, -1);
+    g_string_append(s, "}\n");
     fputs(s->str, f);
     g_string_free(s, TRUE);
 }
@@ -566,11 +583,11 @@ gboolean crtk_followup_rate_write_xlsx(const crtk_followup_rate *rate, const cha
             worksheet_write_string(ws, row, 0, letter, NULL);
             worksheet_write_string(ws, row, 1, w, NULL);
             worksheet_write_number(ws, row, 2, (double)v, NULL);
-            worksheet_write_number(ws, row++, 3, c->total.a ? (double)v / (double)c->total.a : 0, pc);
+            worksheet_write_number(ws, row++, 3, pct(v, c->total.a) / 100.0, pc);
             g_free(w);
         }
         worksheet_write_string(ws, row, 1, "Follow-up rate (B + D) / A", bold);
-        worksheet_write_number(ws, row++, 3, crtk_followup_rate_percent(&c->total) / 100.0, pc);
+        worksheet_write_number(ws, row++, 3, shown_rate(&c->total) / 100.0, pc);
         worksheet_write_string(ws, row, 1, "Target", NULL);
         worksheet_write_number(ws, row++, 3, c->target / 100.0, pc);
         worksheet_write_string(ws, row, 1, "Result", NULL);
@@ -586,10 +603,11 @@ gboolean crtk_followup_rate_write_xlsx(const crtk_followup_rate *rate, const cha
             for (int i = 0; i < 5; i++)
                 worksheet_write_number(ws, row, (lxw_col_t)(i + 1), (double)line_value(l, i), NULL);
             if (l->a)
-                worksheet_write_number(ws, row, 6, crtk_followup_rate_percent(l) / 100.0, pc);
+                worksheet_write_number(ws, row, 6, shown_rate(l) / 100.0, pc);
         }
         row += 2;
     }
+    worksheet_write_string(ws, row, 0, cohort_year_note, NULL);
     worksheet_set_column(ws, 0, 0, 18, NULL);
     worksheet_set_column(ws, 1, 1, 44, NULL);
     worksheet_set_column(ws, 2, 6, 10, NULL);

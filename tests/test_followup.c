@@ -493,6 +493,24 @@ static void test_rate_pass(void)
     g_assert_cmpfloat(crtk_followup_rate_percent(&none), ==, 0.0);
 }
 
+/* One rounding rule, half up to tenths (worked by hand): 13/16 = 81.25 -> 81.3 (printf's %.1f gives
+ * 81.2, to even); 1/8 = 12.5 -> 12.5; 2/3 = 66.67 -> 66.7; 1/16 = 6.25 -> 6.3; 5/7 = 71.43 -> 71.4. */
+static void test_rate_rounding(void)
+{
+    crtk_followup_rate_line l = {.a = 16, .b = 3, .d = 10};
+    g_assert_cmpint(crtk_followup_rate_tenths(&l), ==, 813);
+    l = (crtk_followup_rate_line){.a = 8, .d = 1};
+    g_assert_cmpint(crtk_followup_rate_tenths(&l), ==, 125);
+    l = (crtk_followup_rate_line){.a = 3, .b = 1, .d = 1};
+    g_assert_cmpint(crtk_followup_rate_tenths(&l), ==, 667);
+    l = (crtk_followup_rate_line){.a = 16, .d = 1};
+    g_assert_cmpint(crtk_followup_rate_tenths(&l), ==, 63);
+    l = (crtk_followup_rate_line){.a = 7, .b = 1, .d = 4};
+    g_assert_cmpint(crtk_followup_rate_tenths(&l), ==, 714);
+    l = (crtk_followup_rate_line){0};
+    g_assert_cmpint(crtk_followup_rate_tenths(&l), ==, 0);
+}
+
 /* ---- posting ---------------------------------------------------------------------------------------- */
 
 static char *item_of(fixture *f, const char *pid, const char *item, const char *tumor_record)
@@ -872,6 +890,7 @@ int main(int argc, char **argv)
     tu_init(&argc, &argv);
     g_test_add_func("/followup/tumor-rules", test_tumor_rules);
     g_test_add_func("/followup/rate-pass", test_rate_pass);
+    g_test_add_func("/followup/rate-rounding", test_rate_rounding);
 #define T(name, fn) g_test_add("/followup/" name, fixture, NULL, setup, fn, teardown)
     T("statuses", test_statuses);
     T("windows-from-settings", test_windows_from_settings);

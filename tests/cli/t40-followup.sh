@@ -110,20 +110,26 @@ expect_out "A  Eligible analytic patients +7 +100.0%" "line A"
 expect_out "E  Lost to follow-up \(C - D\) +2 +28.6%" "line E"
 expect_out "Follow-up rate \(B \+ D\) / A: 71.4%, target 80%: FAIL" "cohort 1 fails"
 expect_out "Follow-up rate \(B \+ D\) / A: 83.3%, target 90%: FAIL" "cohort 2 fails"
+expect_out "^Note: .*first diagnosis inside that cohort" "the cohort-year note"
 run followup rate "$DB" --format json
 expect_rc 0 "rate json"
 got=$(python3 -c '
 import json, sys
 for l in open(sys.argv[1]):
     r = json.loads(l)
-    if r["year"] is None:
+    if "note" in r:
+        print("note", "first diagnosis inside that cohort" in r["note"], r["note"].count("half up"))
+    elif r["year"] is None:
         print(r["cohort"], r["A"], r["B"], r["C"], r["D"], r["E"], r["target"], r["pass"])
+        print("rate", r["cohort"], r["rate"])
     elif r["A"]:
         print(r["cohort"], r["year"], r["A"], r["D"], r["E"])
 ' "$TMP/out" 2>&1)
 expect_eq "$(echo "$got" | grep -E '^reference [0-9]+( [0-9]+){4} 80')" "reference 7 1 6 4 2 80 False" "cohort 1 in JSON"
 expect_eq "$(echo "$got" | grep -E '^five-year [0-9]+( [0-9]+){4} 90')" "five-year 6 1 5 4 1 90 False" "cohort 2 in JSON"
 expect_eq "$(echo "$got" | grep '^reference 2012')" "reference 2012 1 1 0" "patient 7 counted in 2012"
+expect_eq "$(echo "$got" | grep '^rate' | tr '\n' ' ')" "rate reference 71.4 rate five-year 83.3 " "JSON rates rounded to one decimal as the text shows them"
+expect_eq "$(echo "$got" | grep '^note')" "note True 1" "the cohort-year note and the rounding rule in JSON"
 expect_eq "$(echo "$got" | grep '^five-year 2023')" "five-year 2023 2 1 1" "patients 7 and 8 in 2023"
 run followup rate "$DB" --format xlsx -o "$TMP/rate.xlsx"
 expect_rc 0 "rate xlsx"
