@@ -136,9 +136,39 @@ expect_rc 0 "rate xlsx"
 [ -s "$TMP/rate.xlsx" ] && ok || fail "rate.xlsx written"
 
 # letters for the due list: to physicians (one letter for NPI 1111111111), to patients
+# no physician directory yet: no letter addressed to a bare code, the physician is listed instead
+run followup letters "$DB" -o "$TMP/phys.pdf"
+expect_rc 0 "letters to physicians without a directory"
+expect_err "1 physician could not be addressed" "the unaddressed physicians are counted"
+expect_err "physician 1111111111: 3 patients" "and listed with their patients"
+expect_err "0 letters to physicians for 3 patients" "no letter to a bare code"
+# the directory in the store (crtk physician), one transaction: a bad row refuses the file
+printf 'id,name,address1,city,state,postalCode\n1111111111,"Anna Nguyen, MD",9 Clinic Rd,Lakeside,MI,49116\n,No Code,1 A St,Lakeside,MI,49116\n' >"$TMP/phys.csv.in"
+run physician import "$DB" "$TMP/phys.csv.in" --user clerk
+expect_rc 1 "a directory with a row without a code"
+expect_err "phys.csv.in:3: no code" "the bad row is named by line"
+expect_eq "$(sql "$DB" "SELECT count(*) FROM sqlite_master WHERE name = 'crtk_physician'")$(sql "$DB" "SELECT count(*) FROM audit WHERE item LIKE 'physician:%'")" "00" "nothing imported, nothing audited"
+sed -i '3d' "$TMP/phys.csv.in"
+run physician import "$DB" "$TMP/phys.csv.in" --user clerk
+expect_rc 0 "physician import"
+expect_out "1 physician added" "one physician added"
+expect_eq "$(sql "$DB" "SELECT count(*) FROM audit WHERE item LIKE 'physician:1111111111:%' AND user = 'clerk'")" 5 "the import is audited, field by field"
+run physician set "$DB" 2222222222 "name=Brian Patel, DO" "address=1 Main St" city=Lakeside state=MI postalCode=49117 --user clerk
+expect_rc 0 "physician set"
+run physician list "$DB"
+expect_out "^1111111111 +Anna Nguyen, MD +9 Clinic Rd, Lakeside, MI, 49116" "physician list"
+expect_out "^2222222222 +Brian Patel, DO" "the physician set is listed"
+run physician set "$DB" 3333333333 city=Lakeside
+expect_rc 1 "a new physician needs a name"
+run physician set "$DB" 2222222222 speciality=x
+expect_rc 2 "an unknown field"
+run physician lsit "$DB"
+expect_rc 2 "unknown physician subcommand"
+expect_err "did you mean list" "did-you-mean"
 run followup letters "$DB" -o "$TMP/phys.pdf"
 expect_rc 0 "letters to physicians"
 expect_err "1 letter to physician for 3 patients" "one physician letter"
+if grep -q "could not be addressed" "$TMP/err"; then fail "the physician is in the directory now"; else ok; fi
 [ -s "$TMP/phys.pdf" ] && [ -s "$TMP/phys.csv" ] && ok || fail "PDF and CSV written"
 run followup letters "$DB" --to patient --status due,lost -o "$TMP/patients.pdf"
 expect_rc 0 "letters to patients"
@@ -155,9 +185,19 @@ if have_program pdftotext "reading the PDF letters back"; then
     if grep -qi cancer "$TMP/patients.txt"; then fail "the word cancer in patient letters (PDF)"; else ok; fi
     pdftotext "$TMP/phys.pdf" "$TMP/phys.txt"
     text=$(tr -s ' \n' '  ' <"$TMP/phys.txt")
-    for want in "Lakeside Cancer Registry" "NPI 1111111111" "Ben Two" "Cara Three" "Gus Seven" "C619" "Evidence of disease"; do
+    for want in "Lakeside Cancer Registry" "Dear Dr. Nguyen:" "9 Clinic Rd" "Ben Two" "Cara Three" "Gus Seven" "Breast" "Prostate gland" "Invasive carcinoma" "Evidence of disease"; do
         case "$text" in *"$want"*) ok ;; *) fail "physician letter lacks '$want'" ;; esac
     done
+    for never in "Physician code" "NPI 1111111111" "C619" "C504"; do
+        case "$text" in *"$never"*) fail "physician letter shows '$never'" ;; *) ok ;; esac
+    done
+    # the letter's body on its first page (the reply form on the next): two pages for one letter
+    pdftotext -f 1 -l 1 "$TMP/phys.pdf" "$TMP/page1.txt"
+    page1=$(tr -s ' \n' '  ' <"$TMP/page1.txt")
+    case "$page1" in *"Dear Dr. Nguyen:"*"Please complete"*"Sincerely"*) ok ;; *) fail "the letter body (to the signature) is not on one page" ;; esac
+    pdftotext -f 2 -l 2 "$TMP/phys.pdf" "$TMP/page2.txt"
+    case "$(tr -s ' \n' '  ' <"$TMP/page2.txt")" in "Reply form"*) ok ;; *) fail "page 2 is not the reply form" ;; esac
+    expect_eq "$(grep -c 'Dear Dr' "$TMP/phys.txt")" 1 "one letter"
 fi
 run followup letters "$DB" --to nobody -o "$TMP/x.pdf"
 expect_rc 2 "letters --to nobody"
