@@ -8,6 +8,7 @@
 #include "crtk/output.h"
 #include "codes.h"
 #include "json.h"
+#include "physicians.h"
 #include "csv.h"
 
 #include <stdlib.h>
@@ -61,6 +62,7 @@ enum { T_NUMBER, T_SITE, T_HIST, T_BEH, T_DX, T_CLASS, T_REASON, T_N };
 
 typedef struct {
     char *group, *pid, *name, *dlc, *next, *physician, *mrn, *accession, *phone;
+    char *physician_name; /* from the store's physician directory; "" when not in it */
     crtk_followup_status status;
     crtk_followup_reason reason;
     int last_contact, months, due_date, lost_after, age;
@@ -74,12 +76,14 @@ struct crtk_due_list {
     GPtrArray *rows;
     long counts[CRTK_FU_N_STATUS];
     crtk_followup_rules rules;
+    GHashTable *physician_names; /* code -> name, from the directory (crtk/physicians.h) */
 };
 typedef struct crtk_due_list due_ctx;
 
 static void due_row_free(due_row *r)
 {
     g_free(r->group), g_free(r->pid), g_free(r->name), g_free(r->dlc), g_free(r->next), g_free(r->physician);
+    g_free(r->physician_name);
     g_free(r->mrn), g_free(r->accession), g_free(r->phone);
     g_ptr_array_free(r->tumors, TRUE);
     g_free(r);
@@ -125,6 +129,7 @@ static int due_one(crtk_followup_patient *p, void *user)
     r->row = p->patient_id;
     r->next = dup0(crtk_followup_next_source(p));
     r->physician = dup0(crtk_followup_physician(p));
+    r->physician_name = dup0(g_hash_table_lookup(c->physician_names, r->physician));
     r->phone = dup0(p->item[CRTK_FU_TELEPHONE]);
     const crtk_followup_tumor *pt = p->principal >= 0 ? &p->tumors[p->principal] : NULL;
     r->mrn = dup0(pt ? pt->item[CRTK_FU_MEDICAL_RECORD_NUMBER] : NULL);
@@ -132,9 +137,10 @@ static int due_one(crtk_followup_patient *p, void *user)
     if (c->group_by == 1)
         r->group = next_source_label(crtk_followup_next_source(p));
     else if (c->group_by == 2)
-        r->group = *r->physician ? g_strdup_printf("%s %s", strlen(r->physician) == 10 ? "NPI" : "physician",
-                                                    r->physician)
-                                 : g_strdup("(no follow-up physician)");
+        r->group = *r->physician_name ? g_strdup_printf("%s (%s)", r->physician_name, r->physician)
+                   : *r->physician ? g_strdup_printf("%s %s", strlen(r->physician) == 10 ? "NPI" : "physician",
+                                                     r->physician)
+                                   : g_strdup("(no follow-up physician)");
     r->tumors = g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);
     for (int i = 0; i < p->n_tumors; i++) {
         const crtk_followup_tumor *t = &p->tumors[i];
@@ -172,6 +178,17 @@ crtk_due_list *crtk_due_list_build(crtk_store *s, const crtk_followup_rules *rul
     c->group_by = group;
     c->rules = *rules;
     c->rows = g_ptr_array_new_with_free_func((GDestroyNotify)due_row_free);
+    c->physician_names = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    GPtrArray *dir = crtk_store_physicians(s, error);
+    if (!dir) {
+        crtk_due_list_free(c);
+        return NULL;
+    }
+    for (guint i = 0; i < dir->len; i++) {
+        crtk_physician *ph = dir->pdata[i];
+        g_hash_table_replace(c->physician_names, g_strdup(ph->code), g_strdup(ph->name ? ph->name : ""));
+    }
+    g_ptr_array_free(dir, TRUE);
     if (!crtk_followup_scan(s, &c->rules, CRTK_FU_SCAN_LIST, due_one, c, error)) {
         crtk_due_list_free(c);
         return NULL;
@@ -185,6 +202,8 @@ void crtk_due_list_free(crtk_due_list *l)
     if (!l)
         return;
     g_ptr_array_free(l->rows, TRUE);
+    if (l->physician_names)
+        g_hash_table_destroy(l->physician_names);
     g_free(l);
 }
 
@@ -252,7 +271,7 @@ void crtk_due_list_write_text(const crtk_due_list *c, FILE *f, const char *db)
         char name[27 * 4];
         g_utf8_strncpy(name, g_utf8_validate(x->name, -1, NULL) ? x->name : "?", 26);
         fprintf(f, "%-10s %-26s %-12s %6s  %-24s %-4s %-10s %s\n", x->pid, name, *dlc ? dlc : "(none)", months, st,
-                x->next, x->physician, tu);
+                x->next, *x->physician_name ? x->physician_name : x->physician, tu);
         g_free(dlc), g_free(st), g_free(tu);
     }
     long shown = (long)c->rows->len;
@@ -346,6 +365,7 @@ void crtk_due_list_write_json(const crtk_due_list *c, FILE *f)
         g_free(d), g_free(l);
         json_opt(s, "nextFollowUpSource", x->next);
         json_opt(s, "physician", x->physician);
+    json_opt(s, "physicianName", x->physician_name);
         json_opt(s, "medicalRecordNumber", x->mrn);
         json_opt(s, "accessionNumberHosp", x->accession);
         json_opt(s, "telephone", x->phone);

@@ -158,6 +158,10 @@ expect_rc 0 "physician set"
 run physician list "$DB"
 expect_out "^1111111111 +Anna Nguyen, MD +9 Clinic Rd, Lakeside, MI, 49116" "physician list"
 expect_out "^2222222222 +Brian Patel, DO" "the physician set is listed"
+run followup due "$DB"
+expect_out "^00000002 .* Anna Nguyen, MD " "the due list shows the physician's name"
+run followup due "$DB" --format json
+expect_out '"physician":"1111111111","physicianName":"Anna Nguyen, MD"' "and JSON both code and name"
 run physician set "$DB" 3333333333 city=Lakeside
 expect_rc 1 "a new physician needs a name"
 run physician set "$DB" 2222222222 speciality=x
