@@ -16,6 +16,10 @@ tumor1() { sql "$DB" "SELECT $1 FROM tumor t JOIN patient p ON p.id = t.patient_
 run case show "$DB" 160
 expect_rc 0 "case show 160"
 expect_out "^Patient 00000160 " "160 finds patient 00000160"
+# labels a registrar knows: NAACCR name, item number, naaccrId; treatment items under Treatment
+expect_out "^    Primary Site +400 primarySite +C" "items labelled by NAACCR name and number"
+awk '/^  [A-Z]/ {sec=$0} /rxSummChemo|rxHospSurgPrimSite|phase1TotalDose/ {print sec}' "$TMP/out" | sort -u >"$TMP/rxsec"
+expect_eq "$(cat "$TMP/rxsec")" "  Treatment" "treatment items (rxSumm*, rxHosp*, radiation phases) under Treatment"
 run case show "$DB" 99160
 expect_rc 1 "no such patient"
 
