@@ -8,6 +8,7 @@
 #include "crtk/output.h"
 #include "codes.h"
 #include "json.h"
+#include "physicians.h"
 #include "csv.h"
 
 #include <stdlib.h>
@@ -61,6 +62,7 @@ enum { T_NUMBER, T_SITE, T_HIST, T_BEH, T_DX, T_CLASS, T_REASON, T_N };
 
 typedef struct {
     char *group, *pid, *name, *dlc, *next, *physician, *mrn, *accession, *phone;
+    char *physician_name; /* from the store's physician directory; "" when not in it */
     crtk_followup_status status;
     crtk_followup_reason reason;
     int last_contact, months, due_date, lost_after, age;
@@ -74,12 +76,14 @@ struct crtk_due_list {
     GPtrArray *rows;
     long counts[CRTK_FU_N_STATUS];
     crtk_followup_rules rules;
+    GHashTable *physician_names; /* code -> name, from the directory (crtk/physicians.h) */
 };
 typedef struct crtk_due_list due_ctx;
 
 static void due_row_free(due_row *r)
 {
     g_free(r->group), g_free(r->pid), g_free(r->name), g_free(r->dlc), g_free(r->next), g_free(r->physician);
+    g_free(r->physician_name);
     g_free(r->mrn), g_free(r->accession), g_free(r->phone);
     g_ptr_array_free(r->tumors, TRUE);
     g_free(r);
@@ -125,6 +129,7 @@ static int due_one(crtk_followup_patient *p, void *user)
     r->row = p->patient_id;
     r->next = dup0(crtk_followup_next_source(p));
     r->physician = dup0(crtk_followup_physician(p));
+    r->physician_name = dup0(g_hash_table_lookup(c->physician_names, r->physician));
     r->phone = dup0(p->item[CRTK_FU_TELEPHONE]);
     const crtk_followup_tumor *pt = p->principal >= 0 ? &p->tumors[p->principal] : NULL;
     r->mrn = dup0(pt ? pt->item[CRTK_FU_MEDICAL_RECORD_NUMBER] : NULL);
@@ -132,9 +137,10 @@ static int due_one(crtk_followup_patient *p, void *user)
     if (c->group_by == 1)
         r->group = next_source_label(crtk_followup_next_source(p));
     else if (c->group_by == 2)
-        r->group = *r->physician ? g_strdup_printf("%s %s", strlen(r->physician) == 10 ? "NPI" : "physician",
-                                                    r->physician)
-                                 : g_strdup("(no follow-up physician)");
+        r->group = *r->physician_name ? g_strdup_printf("%s (%s)", r->physician_name, r->physician)
+                   : *r->physician ? g_strdup_printf("%s %s", strlen(r->physician) == 10 ? "NPI" : "physician",
+                                                     r->physician)
+                                   : g_strdup("(no follow-up physician)");
     r->tumors = g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);
     for (int i = 0; i < p->n_tumors; i++) {
         const crtk_followup_tumor *t = &p->tumors[i];
@@ -172,6 +178,17 @@ crtk_due_list *crtk_due_list_build(crtk_store *s, const crtk_followup_rules *rul
     c->group_by = group;
     c->rules = *rules;
     c->rows = g_ptr_array_new_with_free_func((GDestroyNotify)due_row_free);
+    c->physician_names = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    GPtrArray *dir = crtk_store_physicians(s, error);
+    if (!dir) {
+        crtk_due_list_free(c);
+        return NULL;
+    }
+    for (guint i = 0; i < dir->len; i++) {
+        crtk_physician *ph = dir->pdata[i];
+        g_hash_table_replace(c->physician_names, g_strdup(ph->code), g_strdup(ph->name ? ph->name : ""));
+    }
+    g_ptr_array_free(dir, TRUE);
     if (!crtk_followup_scan(s, &c->rules, CRTK_FU_SCAN_LIST, due_one, c, error)) {
         crtk_due_list_free(c);
         return NULL;
@@ -185,6 +202,8 @@ void crtk_due_list_free(crtk_due_list *l)
     if (!l)
         return;
     g_ptr_array_free(l->rows, TRUE);
+    if (l->physician_names)
+        g_hash_table_destroy(l->physician_names);
     g_free(l);
 }
 
@@ -252,7 +271,7 @@ void crtk_due_list_write_text(const crtk_due_list *c, FILE *f, const char *db)
         char name[27 * 4];
         g_utf8_strncpy(name, g_utf8_validate(x->name, -1, NULL) ? x->name : "?", 26);
         fprintf(f, "%-10s %-26s %-12s %6s  %-24s %-4s %-10s %s\n", x->pid, name, *dlc ? dlc : "(none)", months, st,
-                x->next, x->physician, tu);
+                x->next, *x->physician_name ? x->physician_name : x->physician, tu);
         g_free(dlc), g_free(st), g_free(tu);
     }
     long shown = (long)c->rows->len;
@@ -346,6 +365,7 @@ void crtk_due_list_write_json(const crtk_due_list *c, FILE *f)
         g_free(d), g_free(l);
         json_opt(s, "nextFollowUpSource", x->next);
         json_opt(s, "physician", x->physician);
+    json_opt(s, "physicianName", x->physician_name);
         json_opt(s, "medicalRecordNumber", x->mrn);
         json_opt(s, "accessionNumberHosp", x->accession);
         json_opt(s, "telephone", x->phone);
@@ -445,10 +465,23 @@ static long line_value(const crtk_followup_rate_line *l, int i)
     }
 }
 
+/* v of a in percent, rounded half up to one decimal (the rule of crtk_followup_rate_tenths). */
 static double pct(long v, long a)
 {
-    return a ? 100.0 * (double)v / (double)a : 0.0;
+    return a ? (double)((2000 * v + a) / (2 * a)) / 10.0 : 0.0;
 }
+
+/* The rate of a line rounded as every output shows it. */
+static double shown_rate(const crtk_followup_rate_line *l)
+{
+    return (double)crtk_followup_rate_tenths(l) / 10.0;
+}
+
+/* Why the two cohorts' years differ for one patient. */
+static const char cohort_year_note[] =
+    "A patient is counted once in each cohort, in the year of the first diagnosis inside that cohort: "
+    "a patient diagnosed before and again within the last five years falls in an earlier year of the "
+    "reference-date cohort than of the five-year cohort.  Rates are rounded half up to one decimal.";
 
 void crtk_followup_rate_write_text(const crtk_followup_rate *rate, FILE *f, const char *db)
 {
@@ -469,7 +502,7 @@ void crtk_followup_rate_write_text(const crtk_followup_rate *rate, FILE *f, cons
             g_free(w);
         }
         gboolean pass = crtk_followup_rate_pass(c, &c->total);
-        fprintf(f, "  Follow-up rate (B + D) / A: %.1f%%, target %.0f%%: %s\n", crtk_followup_rate_percent(&c->total),
+        fprintf(f, "  Follow-up rate (B + D) / A: %.1f%%, target %.0f%%: %s\n", shown_rate(&c->total),
                 c->target, !c->total.a ? "PASS (no eligible patients)" : pass ? "PASS" : "FAIL");
         if (c->years->len) {
             fprintf(f, "\n  %-6s %8s %8s %8s %8s %8s %8s\n", "Year", "A", "B", "C", "D", "E", "Rate");
@@ -481,12 +514,13 @@ void crtk_followup_rate_write_text(const crtk_followup_rate *rate, FILE *f, cons
                     continue;
                 }
                 fprintf(f, "  %-6d %8ld %8ld %8ld %8ld %8ld %7.1f%%\n", l->year, l->a, l->b, l->c, l->d, l->e,
-                        crtk_followup_rate_percent(l));
+                        shown_rate(l));
             }
             if (empty)
                 fprintf(f, "  (%d year%s without eligible patients not shown)\n", empty, empty == 1 ? "" : "s");
         }
     }
+    fprintf(f, "\nNote: %s\n", cohort_year_note);
 }
 
 static void rate_json_line(GString *s, const crtk_followup_cohort *c, const crtk_followup_rate_line *l, gboolean total)
@@ -509,7 +543,7 @@ static void rate_json_line(GString *s, const crtk_followup_cohort *c, const crtk
     crtk_json_field_int(s, "D", l->d, FALSE);
     crtk_json_field_int(s, "E", l->e, FALSE);
     if (l->a)
-        g_string_append_printf(s, ",\"rate\":%.2f", crtk_followup_rate_percent(l));
+        g_string_append_printf(s, ",\"rate\":%.1f", shown_rate(l));
     else
         g_string_append(s, ",\"rate\":null");
     if (total)
@@ -526,6 +560,9 @@ void crtk_followup_rate_write_json(const crtk_followup_rate *rate, FILE *f)
         for (guint y = 0; y < c->years->len; y++)
             rate_json_line(s, c, &g_array_index(c->years, crtk_followup_rate_line, y), FALSE);
     }
+    g_string_append(s, "{\"note\":");
+    crtk_json_append_string(s, cohort_year_note, -1);
+    g_string_append(s, "}\n");
     fputs(s->str, f);
     g_string_free(s, TRUE);
 }
@@ -566,11 +603,11 @@ gboolean crtk_followup_rate_write_xlsx(const crtk_followup_rate *rate, const cha
             worksheet_write_string(ws, row, 0, letter, NULL);
             worksheet_write_string(ws, row, 1, w, NULL);
             worksheet_write_number(ws, row, 2, (double)v, NULL);
-            worksheet_write_number(ws, row++, 3, c->total.a ? (double)v / (double)c->total.a : 0, pc);
+            worksheet_write_number(ws, row++, 3, pct(v, c->total.a) / 100.0, pc);
             g_free(w);
         }
         worksheet_write_string(ws, row, 1, "Follow-up rate (B + D) / A", bold);
-        worksheet_write_number(ws, row++, 3, crtk_followup_rate_percent(&c->total) / 100.0, pc);
+        worksheet_write_number(ws, row++, 3, shown_rate(&c->total) / 100.0, pc);
         worksheet_write_string(ws, row, 1, "Target", NULL);
         worksheet_write_number(ws, row++, 3, c->target / 100.0, pc);
         worksheet_write_string(ws, row, 1, "Result", NULL);
@@ -586,10 +623,11 @@ gboolean crtk_followup_rate_write_xlsx(const crtk_followup_rate *rate, const cha
             for (int i = 0; i < 5; i++)
                 worksheet_write_number(ws, row, (lxw_col_t)(i + 1), (double)line_value(l, i), NULL);
             if (l->a)
-                worksheet_write_number(ws, row, 6, crtk_followup_rate_percent(l) / 100.0, pc);
+                worksheet_write_number(ws, row, 6, shown_rate(l) / 100.0, pc);
         }
         row += 2;
     }
+    worksheet_write_string(ws, row, 0, cohort_year_note, NULL);
     worksheet_set_column(ws, 0, 0, 18, NULL);
     worksheet_set_column(ws, 1, 1, 44, NULL);
     worksheet_set_column(ws, 2, 6, 10, NULL);

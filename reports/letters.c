@@ -16,6 +16,7 @@
 #include <cairo.h>
 #include <pango/pangocairo.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -265,6 +266,21 @@ static char *patient_name(const crtk_followup_patient *p, gboolean sort)
     return s;
 }
 
+/* The morphology's preferred term without its notes ("Infiltrating duct carcinoma, NOS"). */
+static char *morphology_words(const char *h, const char *b)
+{
+    if (!h)
+        return NULL;
+    const crtk_morphology *m = crtk_morphology_find(atoi(h), b ? atoi(b) : 3);
+    if (!m || !m->label)
+        return NULL;
+    const char *cut = strpbrk(m->label, "([");
+    char *w = cut ? g_strndup(m->label, (gsize)(cut - m->label)) : g_strdup(m->label);
+    return g_strstrip(w);
+}
+
+/* The patient's followed tumors in words, as a physician reads them: "Breast, upper outer quadrant:
+ * Infiltrating duct carcinoma, NOS, diagnosed March 1, 2021" — the code tables' names, not codes. */
 static char *tumor_lines(const crtk_followup_patient *p)
 {
     GString *s = g_string_new(NULL);
@@ -274,12 +290,14 @@ static char *tumor_lines(const crtk_followup_patient *p)
             continue;
         const char *site = t->item[CRTK_FU_PRIMARY_SITE], *h = t->item[CRTK_FU_HISTOLOGY], *b = t->item[CRTK_FU_BEHAVIOR];
         const char *label = site ? crtk_topography_label(site) : NULL;
+        char *morph = morphology_words(h, b);
         char *dx = pretty_date(t->item[CRTK_FU_DATE_OF_DIAGNOSIS]);
-        g_string_append_printf(s, "%s%s%s%s", s->len ? "; " : "", site ? site : "site unknown", label ? " " : "",
-                               label ? label : "");
-        if (h)
-            g_string_append_printf(s, ", %s/%s", h, b ? b : "?");
+        g_string_append_printf(s, "%s%s", s->len ? "; " : "",
+                               label ? label : site ? "site not in the code tables" : "site unknown");
+        if (morph)
+            g_string_append_printf(s, ": %s", morph);
         g_string_append_printf(s, ", diagnosed %s", dx);
+        g_free(morph);
         g_free(dx);
     }
     return g_string_free(s, FALSE);
@@ -362,7 +380,8 @@ gboolean crtk_letters_add(crtk_letters *l, const crtk_followup_patient *p, const
                 for (int i = 0; i < 3; i++)
                     letter->address[i] = g_strdup(ph->address[i]);
             } else {
-                letter->recipient = g_strdup_printf("Physician %s %s", strlen(key) == 10 ? "NPI" : "code", key);
+                /* not in the directory: no letter is printed; the command lists the code */
+                letter->unaddressed = TRUE;
                 l->unaddressed++;
             }
         } else {
@@ -407,6 +426,72 @@ const crtk_letter *crtk_letters_get(const crtk_letters *l, guint i)
 guint crtk_letters_unaddressed(const crtk_letters *l)
 {
     return l->unaddressed;
+}
+
+void crtk_letters_use_directory(crtk_letters *l, const GPtrArray *physicians)
+{
+    for (guint i = 0; physicians && i < physicians->len; i++) {
+        const crtk_physician *p = physicians->pdata[i];
+        if (!p->code || g_hash_table_contains(l->physicians, p->code))
+            continue; /* a --physicians file given too wins */
+        physician *ph = g_new0(physician, 1);
+        ph->name = g_strdup(p->name ? p->name : "");
+        ph->address[0] = dup_or_null(p->address1);
+        ph->address[1] = dup_or_null(p->address2);
+        ph->address[2] = city_line(p->city, p->state, p->postal_code);
+        g_hash_table_replace(l->physicians, g_strdup(p->code), ph);
+    }
+}
+
+/* Is w a credential or title written after or before a name ("MD", "M.D.", "PhD", "Dr.")? */
+static gboolean is_credential(const char *w)
+{
+    static const char *const creds[] = {"MD", "DO", "PHD", "MBBS", "FACS", "FACP", "NP", "PA", "PA-C", "RN", "DR",
+                                        "JR", "SR", "II", "III", "MPH", "MS", "DDS", NULL};
+    char *u = g_ascii_strup(w, -1);
+    char *o = u;
+    for (char *i = u; *i; i++)
+        if (*i != '.' && *i != ',')
+            *o++ = *i;
+    *o = 0;
+    gboolean yes = g_strv_contains(creds, u);
+    g_free(u);
+    return yes;
+}
+
+char *crtk_letter_salutation_name(const char *name)
+{
+    if (!name || !*name)
+        return NULL;
+    /* "Nguyen, Anna, MD" (sort form) or "Anna Nguyen, MD" or "Dr. Anna Nguyen" */
+    gchar **words = g_strsplit_set(name, " ,", -1);
+    const char *last = NULL;
+    gboolean sort_form = FALSE;
+    const char *comma = strchr(name, ',');
+    if (comma) {
+        /* a comma after the first word with a non-credential after it: "Nguyen, Anna" */
+        char *first_part = g_strstrip(g_strndup(name, (gsize)(comma - name)));
+        char *rest = g_strstrip(g_strdup(comma + 1));
+        char *rest_first = g_strndup(rest, strcspn(rest, " ,"));
+        sort_form = !strchr(first_part, ' ') && *rest_first && !is_credential(rest_first);
+        if (sort_form)
+            last = NULL;
+        g_free(rest_first);
+        g_free(rest);
+        if (sort_form) {
+            char *r = g_strdup_printf("Dr. %s", first_part);
+            g_free(first_part);
+            g_strfreev(words);
+            return r;
+        }
+        g_free(first_part);
+    }
+    for (gchar **w = words; *w; w++)
+        if (**w && !is_credential(*w))
+            last = *w;
+    char *r = last ? g_strdup_printf("Dr. %s", last) : NULL;
+    g_strfreev(words);
+    return r;
 }
 
 /* ---- composing ------------------------------------------------------------------------------- */
@@ -471,8 +556,9 @@ static void compose_body(const crtk_letters *l, const crtk_letter *letter, GArra
     const crtk_letter_patient *first = letter->patients->pdata[0];
     switch (letter->to) {
     case CRTK_LETTER_PHYSICIAN: {
-        gboolean own = letter->recipient && !g_str_has_prefix(letter->recipient, "Physician ");
-        add(b, B_TEXT, g_strdup_printf("Dear %s:", own ? letter->recipient : "Doctor"));
+        char *dear = crtk_letter_salutation_name(letter->recipient);
+        add(b, B_TEXT, g_strdup_printf("Dear %s:", dear ? dear : "Doctor"));
+        g_free(dear);
         add(b, B_BOLD, g_strdup_printf("Re: annual follow-up of %s under your care", n == 1 ? "a patient" : "patients"));
         add(b, B_TEXT,
             g_strdup_printf("The %s follows every patient diagnosed or treated for cancer at our facility once a year, "
@@ -756,6 +842,48 @@ static void draw(pdf *d, const block *x)
     d->blank_page = FALSE;
 }
 
+/* Sets the size of the letter's text fonts (points). */
+static void set_text_size(pdf *d, double pt)
+{
+    pango_font_description_set_size(d->font[B_TEXT], (gint)(pt * PANGO_SCALE));
+    pango_font_description_set_size(d->font[B_BOLD], (gint)(pt * PANGO_SCALE));
+}
+
+/* Height of the blocks up to the first page break (the letter without its reply form), as draw
+ * lays them out. */
+static double body_height(pdf *d, GArray *b)
+{
+    double y = 0;
+    for (guint k = 0; k < b->len; k++) {
+        const block *x = &g_array_index(b, block, k);
+        if (x->kind == B_PAGE)
+            break;
+        if (x->kind == B_GAP) {
+            y += 10;
+            continue;
+        }
+        pango_layout_set_font_description(d->layout, d->font[x->kind]);
+        pango_layout_set_text(d->layout, x->text, -1);
+        int w, h;
+        pango_layout_get_pixel_size(d->layout, &w, &h);
+        y += h + (x->kind == B_SMALL ? 2 : x->kind == B_FORM ? 12 : 9);
+    }
+    return y;
+}
+
+/* The largest text size, 10 points down to 7, at which the letter's body fits on its first page
+ * (above the footer); 7 when none does (a very long list of patients then goes on). */
+static double fitting_size(pdf *d, GArray *b)
+{
+    double pt = 10.0;
+    for (; pt > 7.0; pt -= 0.5) {
+        set_text_size(d, pt);
+        if (body_height(d, b) <= PAGE_H - 2 * MARGIN - 12)
+            break;
+    }
+    return pt;
+}
+
 gboolean crtk_letters_write_pdf(const crtk_letters *l, const char *path, GError **error)
 {
     crtk_output *out = crtk_output_begin(path, error);
@@ -784,17 +912,25 @@ gboolean crtk_letters_write_pdf(const crtk_letters *l, const char *path, GError 
     d.font[B_FORM] = pango_font_description_from_string("Sans 10");
     d.y = MARGIN;
     d.blank_page = TRUE;
-    d.n_letters = (int)l->letters->len;
+    d.n_letters = (int)(l->letters->len - l->unaddressed);
     cairo_set_source_rgb(d.cr, 0, 0, 0);
     for (guint i = 0; i < l->letters->len; i++) {
-        d.letter_no = (int)i + 1;
+        if (((crtk_letter *)l->letters->pdata[i])->unaddressed)
+            continue; /* listed by the command instead */
+        d.letter_no++;
         GArray *b = compose(l, l->letters->pdata[i]);
-        for (guint k = 0; k < b->len; k++)
+        /* the letter's body on one page: its text made smaller when it would run over */
+        set_text_size(&d, fitting_size(&d, b));
+        for (guint k = 0; k < b->len; k++) {
+            if (g_array_index(b, block, k).kind == B_PAGE)
+                set_text_size(&d, 10.0); /* the reply form at its own size */
             draw(&d, &g_array_index(b, block, k));
+        }
+        set_text_size(&d, 10.0);
         new_page(&d);
         blocks_free(b);
     }
-    if (!l->letters->len) {
+    if (!d.n_letters) {
         /* An empty PDF would confuse a printer: say there is nothing to send. */
         block none = {B_TEXT, "No letters: no patient on the list has a recipient of this kind."};
         draw(&d, &none);
@@ -824,10 +960,13 @@ gboolean crtk_letters_write_csv(const crtk_letters *l, const char *path, GError 
     GString *s = g_string_new("letter,to,variant,recipient,address1,address2,cityStateZip,salutation,"
                               "patientIdNumbers,patientNames,registryName,registryPhone,date,body,replyForm\r\n");
     char *date = long_date(l->date);
+    guint written = 0;
     for (guint i = 0; i < l->letters->len; i++) {
         const crtk_letter *letter = l->letters->pdata[i];
+        if (letter->unaddressed)
+            continue; /* listed by the command instead */
         char num[16];
-        g_snprintf(num, sizeof num, "%u", i + 1);
+        g_snprintf(num, sizeof num, "%u", ++written);
         GString *ids = g_string_new(NULL), *names = g_string_new(NULL);
         for (guint k = 0; k < letter->patients->len; k++) {
             const crtk_letter_patient *p = letter->patients->pdata[k];

@@ -493,6 +493,24 @@ static void test_rate_pass(void)
     g_assert_cmpfloat(crtk_followup_rate_percent(&none), ==, 0.0);
 }
 
+/* One rounding rule, half up to tenths (worked by hand): 13/16 = 81.25 -> 81.3 (printf's %.1f gives
+ * 81.2, to even); 1/8 = 12.5 -> 12.5; 2/3 = 66.67 -> 66.7; 1/16 = 6.25 -> 6.3; 5/7 = 71.43 -> 71.4. */
+static void test_rate_rounding(void)
+{
+    crtk_followup_rate_line l = {.a = 16, .b = 3, .d = 10};
+    g_assert_cmpint(crtk_followup_rate_tenths(&l), ==, 813);
+    l = (crtk_followup_rate_line){.a = 8, .d = 1};
+    g_assert_cmpint(crtk_followup_rate_tenths(&l), ==, 125);
+    l = (crtk_followup_rate_line){.a = 3, .b = 1, .d = 1};
+    g_assert_cmpint(crtk_followup_rate_tenths(&l), ==, 667);
+    l = (crtk_followup_rate_line){.a = 16, .d = 1};
+    g_assert_cmpint(crtk_followup_rate_tenths(&l), ==, 63);
+    l = (crtk_followup_rate_line){.a = 7, .b = 1, .d = 4};
+    g_assert_cmpint(crtk_followup_rate_tenths(&l), ==, 714);
+    l = (crtk_followup_rate_line){0};
+    g_assert_cmpint(crtk_followup_rate_tenths(&l), ==, 0);
+}
+
 /* ---- posting ---------------------------------------------------------------------------------------- */
 
 static char *item_of(fixture *f, const char *pid, const char *item, const char *tumor_record)
@@ -811,7 +829,19 @@ static void test_letters_physician(fixture *f, gconstpointer data)
     g_assert_cmpstr(b->key, ==, "2222222222");
     g_assert_cmpint(b->patients->len, ==, 1);
     g_assert_cmpint(crtk_letters_unaddressed(l), ==, 2);
+    g_assert_true(a->unaddressed && b->unaddressed && !a->recipient); /* no "Physician code ..." letter */
     crtk_letters_free(l);
+
+    /* salutations from the names people write */
+    static const char *const names[][2] = {{"Anna Nguyen, MD", "Dr. Nguyen"}, {"Nguyen, Anna", "Dr. Nguyen"},
+                                           {"Dr. Anna Nguyen", "Dr. Nguyen"}, {"Brian Patel MD PhD", "Dr. Patel"},
+                                           {"Nguyen, Anna, M.D.", "Dr. Nguyen"}};
+    for (unsigned i = 0; i < G_N_ELEMENTS(names); i++) {
+        char *sal = crtk_letter_salutation_name(names[i][0]);
+        g_assert_cmpstr(sal, ==, names[i][1]);
+        g_free(sal);
+    }
+    g_assert_null(crtk_letter_salutation_name(""));
 
     /* with a physician directory */
     char *dir = g_build_filename(f->dir, "physicians.csv", NULL);
@@ -830,14 +860,16 @@ static void test_letters_physician(fixture *f, gconstpointer data)
     g_assert_cmpstr(x->address[2], ==, "Springfield, IL 62703");
     char *body = crtk_letter_body_text(c.l, x);
     g_assert_nonnull(strstr(body, "Mercy Hospital Cancer Registry")); /* physicians get the real name */
-    g_assert_nonnull(strstr(body, "C619"));
+    g_assert_nonnull(strstr(body, "Prostate gland")); /* C619 in words (topography table) */
+    g_assert_null(strstr(body, "C619"));
+    g_assert_nonnull(strstr(body, "Dear Dr. Lovelace:"));
     g_assert_nonnull(strstr(body, "Mia Thirteen"));
     g_free(body);
     char *pdf = g_build_filename(f->dir, "phys.pdf", NULL);
     g_assert_true(crtk_letters_write_pdf(c.l, pdf, &error));
     char *text = pdf_text(pdf);
     if (text) {
-        g_assert_nonnull(strstr(text, "Dear Dr. Ada Lovelace, MD:"));
+        g_assert_nonnull(strstr(text, "Dear Dr. Lovelace:"));
         g_assert_nonnull(strstr(text, "Ben Two"));
         g_assert_nonnull(strstr(text, "Cara Three"));
         g_assert_nonnull(strstr(text, "Mia Thirteen"));
@@ -872,6 +904,7 @@ int main(int argc, char **argv)
     tu_init(&argc, &argv);
     g_test_add_func("/followup/tumor-rules", test_tumor_rules);
     g_test_add_func("/followup/rate-pass", test_rate_pass);
+    g_test_add_func("/followup/rate-rounding", test_rate_rounding);
 #define T(name, fn) g_test_add("/followup/" name, fixture, NULL, setup, fn, teardown)
     T("statuses", test_statuses);
     T("windows-from-settings", test_windows_from_settings);

@@ -18,27 +18,42 @@
 #include "crtk/store.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-static int usage(void)
+/* The usage text, to stderr (a mistake) or to stdout (asked for with --help). */
+static int usage_to(FILE *out)
 {
-    fprintf(stderr,
+    fprintf(out,
             "usage: crtk case show DB PATIENT [--format text|json]\n"
             "       crtk case show DB PATIENT[/TUMOR] --pdf -o FILE [--full-ssn]   (printable abstract)\n"
             "       crtk case new DB [ITEM=VALUE...]          (patient items; tumor items make a first tumor)\n"
             "       crtk case add-tumor DB PATIENT [ITEM=VALUE...]\n"
-            "       crtk case set DB PATIENT[/TUMOR] ITEM=VALUE...\n"
+            "       crtk case set DB PATIENT[/TUMOR] ITEM=VALUE... [--format text|json]\n"
             "       crtk case delete DB PATIENT[/TUMOR] --yes\n"
             "       crtk case edit DB PATIENT[/TUMOR]        (opens $EDITOR)\n"
-            "PATIENT: patientIdNumber or #ROWID; TUMOR: 1, 2, ... or #ROWID.  Options: --user NAME.\n"
+            "PATIENT: patientIdNumber (161 finds 00000161) or #ROWID; TUMOR: 1, 2, ... or #ROWID.  Options: --user NAME.\n"
+            "ITEM is a naaccrId or an item number (400=C504).  Values as typed: dates 2026-03-10 or 03/10/2026,\n"
+            "sites C50.4, histology with behavior 8500/3 (histologicTypeIcdO3=8500/3 sets both).\n"
+            "--format json (set, new, add-tumor, delete): messages as JSON Lines on stdout.\n"
+            "Exit status: 0 done; 1 the data has problems (a value refused, no such case, or saved with\n"
+            "failing edits, which are listed); 2 usage or system error.\n"
             "new refuses a likely duplicate (same SSN; same name and birth date; similar name with the\n"
             "same birth date or MRN) and lists it; --allow-duplicate adds the patient anyway.\n");
     return EXIT_USAGE;
 }
+
+static int usage(void)
+{
+    return usage_to(stderr);
+}
+
+static gboolean json_messages; /* --format json: messages as JSON Lines on stdout */
+static void message(const char *level, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 
 /* Resolves a case name, printing why when there is none. */
 static gboolean resolve(crtk_store *s, const char *arg, crtk_case_ref *ref)
@@ -46,17 +61,17 @@ static gboolean resolve(crtk_store *s, const char *arg, crtk_case_ref *ref)
     GError *error = NULL;
     if (crtk_case_resolve(s, arg, ref, &error))
         return TRUE;
-    crtk_cli_error("%s", error->message);
+    message("error", "%s", error->message);
     g_error_free(error);
     return FALSE;
 }
 
 /* Prints each line of a library message as its own "crtk: " line. */
-static void print_error_lines(const char *message, const char *suffix)
+static void print_error_lines(const char *text, const char *suffix)
 {
-    gchar **lines = g_strsplit(message, "\n", -1);
+    gchar **lines = g_strsplit(text, "\n", -1);
     for (gchar **l = lines; *l; l++)
-        crtk_cli_error("%s%s", *l, suffix);
+        message("error", "%s%s", *l, suffix);
     g_strfreev(lines);
 }
 
@@ -134,7 +149,7 @@ static gboolean parse_assignments(int argc, char **argv, GPtrArray *items, GPtrA
     for (int i = 0; i < argc; i++) {
         char *eq = strchr(argv[i], '=');
         if (!eq || eq == argv[i]) {
-            crtk_cli_error("expected ITEM=VALUE, found \"%s\"", argv[i]);
+            message("error", "expected ITEM=VALUE, found \"%s\"", argv[i]);
             return FALSE;
         }
         g_ptr_array_add(items, g_strndup(argv[i], (gsize)(eq - argv[i])));
@@ -143,12 +158,52 @@ static gboolean parse_assignments(int argc, char **argv, GPtrArray *items, GPtrA
     return TRUE;
 }
 
-static void report_edits(crtk_store *s, gint64 patient_id, GPtrArray *items)
+/* Runs the edits involving items; the exit status: EXIT_DATA when any fails (the change is saved). */
+static int report_edits(crtk_store *s, gint64 patient_id, GPtrArray *items)
 {
-    crtk_case_run_edits(s, patient_id, (const char *const *)items->pdata, (int)items->len, stdout);
+    int failed = crtk_case_run_edits_as(s, patient_id, (const char *const *)items->pdata, (int)items->len,
+                                        json_messages, stdout);
+    if (failed && !json_messages)
+        printf("saved with %d failing edit%s: fix the values, or set the over-ride after review\n", failed,
+               failed == 1 ? "" : "s");
+    return failed ? EXIT_DATA : EXIT_OK;
+}
+
+/* Values as typed (item numbers, 2026-03-10, C50.4, 8500/3) into coded values; FALSE when refused. */
+static gboolean normalize(crtk_store *s, GPtrArray *items, GPtrArray *values)
+{
+    GError *error = NULL;
+    if (crtk_case_input_normalize(crtk_store_dictionary(s), items, values, &error))
+        return TRUE;
+    print_error_lines(error->message, " (nothing was changed)");
+    g_error_free(error);
+    return FALSE;
 }
 
 static gboolean allow_duplicate; /* --allow-duplicate */
+
+/* A message of a changing subcommand: a text line, or {"level":LEVEL,"message":TEXT}. */
+static void message(const char *level, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *text = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    if (json_messages) {
+        GString *o = g_string_new("{\"level\":");
+        crtk_json_append_string(o, level, -1);
+        g_string_append(o, ",\"message\":");
+        crtk_json_append_string(o, text, -1);
+        g_string_append(o, "}\n");
+        fputs(o->str, stdout);
+        g_string_free(o, TRUE);
+    } else if (!strcmp(level, "error")) {
+        crtk_cli_error("%s", text);
+    } else {
+        printf("%s\n", text);
+    }
+    g_free(text);
+}
 
 /* Likely matches already in the store (crtk/duplicates.h): listed; FALSE (not added) unless --allow-duplicate. */
 static gboolean duplicate_check_passes(crtk_store *s, GPtrArray *items, GPtrArray *values)
@@ -195,6 +250,8 @@ static int do_new(crtk_store *s, int argc, char **argv, gint64 patient_to)
     crtk_case_created made = {0};
     if (!parse_assignments(argc, argv, items, values)) {
         rc = EXIT_USAGE;
+    } else if (!normalize(s, items, values)) {
+        rc = EXIT_DATA;
     } else if (!patient_to && !duplicate_check_passes(s, items, values)) {
         rc = EXIT_DATA;
     } else if (!crtk_case_create(s, patient_to, (const char *const *)items->pdata, (const char *const *)values->pdata,
@@ -204,12 +261,12 @@ static int do_new(crtk_store *s, int argc, char **argv, gint64 patient_to)
         rc = EXIT_USAGE;
     } else {
         if (patient_to)
-            printf("patient row %" G_GINT64_FORMAT ": tumor added (row %" G_GINT64_FORMAT ")\n", made.patient_id,
-                   made.tumor_id);
+            message("info", "patient row %" G_GINT64_FORMAT ": tumor added (row %" G_GINT64_FORMAT ")",
+                    made.patient_id, made.tumor_id);
         else
-            printf("patient %s (row %" G_GINT64_FORMAT ") added%s\n", made.patient_id_number, made.patient_id,
-                   made.tumor_id ? " with a tumor" : "");
-        report_edits(s, made.patient_id, items);
+            message("info", "patient %s (row %" G_GINT64_FORMAT ") added%s", made.patient_id_number, made.patient_id,
+                    made.tumor_id ? " with a tumor" : "");
+        rc = report_edits(s, made.patient_id, items);
         g_free(made.patient_id_number);
     }
     g_ptr_array_free(items, TRUE);
@@ -220,6 +277,8 @@ static int do_new(crtk_store *s, int argc, char **argv, gint64 patient_to)
 static int apply_changes(crtk_store *s, crtk_case_ref *ref, GPtrArray *items, GPtrArray *values)
 {
     GError *error = NULL;
+    if (!normalize(s, items, values))
+        return EXIT_DATA;
     if (!crtk_case_set(s, ref, (const char *const *)items->pdata, (const char *const *)values->pdata,
                        (int)items->len, &error)) {
         int rc = error->code == CRTK_ERROR_DATA ? EXIT_DATA : EXIT_USAGE;
@@ -227,10 +286,9 @@ static int apply_changes(crtk_store *s, crtk_case_ref *ref, GPtrArray *items, GP
         g_error_free(error);
         return rc;
     }
-    printf("patient %s: %u item%s set\n", crtk_record_patient_id(ref->stored->record), items->len,
-           items->len == 1 ? "" : "s");
-    report_edits(s, ref->patient_id, items);
-    return EXIT_OK;
+    message("info", "patient %s: %u item%s set", crtk_record_patient_id(ref->stored->record), items->len,
+            items->len == 1 ? "" : "s");
+    return report_edits(s, ref->patient_id, items);
 }
 
 /* Writes the form to a private temporary file, opens $VISUAL or $EDITOR (vi) on it, and applies
@@ -292,7 +350,7 @@ static int do_edit(crtk_store *s, crtk_case_ref *ref)
     } else {
         printf("patient %s: %u item%s changed\n", crtk_record_patient_id(ref->stored->record), items->len,
                items->len == 1 ? "" : "s");
-        report_edits(s, ref->patient_id, items);
+        rc = report_edits(s, ref->patient_id, items);
         unlink(path);
     }
     g_ptr_array_free(items, TRUE);
@@ -305,8 +363,19 @@ static int do_edit(crtk_store *s, crtk_case_ref *ref)
 int cmd_case(int argc, char **argv)
 {
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
-        return argc < 2 ? usage() : (usage(), EXIT_OK);
+        return argc < 2 ? usage() : (usage_to(stdout), EXIT_OK);
     const char *sub = argv[1];
+    static const char *const subcommands[] = {"show", "new", "add-tumor", "set", "delete", "edit", NULL};
+    if (!g_strv_contains(subcommands, sub)) {
+        /* named before any store is opened */
+        char *hint = crtk_cli_did_you_mean(sub, subcommands);
+        crtk_cli_error("case: unknown subcommand %s%s%s", sub, hint, *hint ? "?" : "");
+        g_free(hint);
+        return usage();
+    }
+    for (int i = 2; i < argc; i++)
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+            return usage_to(stdout), EXIT_OK;
     /* Options anywhere: --user NAME, --format F, --yes. */
     const char *user = NULL, *format = NULL, *out_path = NULL;
     gboolean yes = FALSE, pdf = FALSE, full_ssn = FALSE;
@@ -329,6 +398,17 @@ int cmd_case(int argc, char **argv)
         else
             g_ptr_array_add(args, argv[i]);
     }
+    if (format && strcmp(format, "text") && strcmp(format, "json")) {
+        crtk_cli_error("case: --format must be text or json, not %s", format);
+        g_ptr_array_free(args, TRUE);
+        return EXIT_USAGE;
+    }
+    if (format && !strcmp(format, "json") && !strcmp(sub, "edit")) {
+        crtk_cli_error("case edit: --format json is for show, set, new, add-tumor and delete");
+        g_ptr_array_free(args, TRUE);
+        return EXIT_USAGE;
+    }
+    json_messages = format && !strcmp(format, "json") && strcmp(sub, "show") != 0;
     int n = (int)args->len;
     char **a = (char **)args->pdata;
     int rc = EXIT_OK;
@@ -369,7 +449,7 @@ int cmd_case(int argc, char **argv)
         show(s, &ref, format && !strcmp(format, "json"));
     } else if (!strcmp(sub, "add-tumor")) {
         if (ref.tumor_id) {
-            crtk_cli_error("add-tumor takes a PATIENT, not PATIENT/TUMOR");
+            message("error", "add-tumor takes a PATIENT, not PATIENT/TUMOR");
             rc = EXIT_USAGE;
         } else {
             rc = do_new(s, n - 2, a + 2, ref.patient_id);
@@ -384,19 +464,19 @@ int cmd_case(int argc, char **argv)
         g_ptr_array_free(values, TRUE);
     } else if (!strcmp(sub, "delete")) {
         if (!yes) {
-            crtk_cli_error("delete removes %s for good (its values stay in the audit trail): add --yes",
-                           ref.tumor_id ? "the tumor" : "the patient and all tumors");
+            message("error", "delete removes %s for good (its values stay in the audit trail): add --yes",
+                    ref.tumor_id ? "the tumor" : "the patient and all tumors");
             rc = EXIT_USAGE;
         } else {
             GError *error = NULL;
             gboolean ok = ref.tumor_id ? crtk_store_delete_tumor(s, ref.tumor_id, &error)
                                        : crtk_store_delete_patient(s, ref.patient_id, &error);
             if (!ok) {
-                crtk_cli_error("%s", error->message);
+                message("error", "%s", error->message);
                 g_error_free(error);
                 rc = EXIT_USAGE;
             } else {
-                printf("deleted %s\n", a[1]);
+                message("info", "deleted %s", a[1]);
             }
         }
     } else if (!strcmp(sub, "edit")) {

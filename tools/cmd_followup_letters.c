@@ -55,7 +55,9 @@ int cmd_followup_letters(int argc, char **argv)
         "name the disease; patients whose followed tumors are all in situ or benign get their own wording.\n"
         "The sender is the registry's name and telephone (settings registryName, registryPhone,\n"
         "registryAddress; registryLetterName and registryLetterAddress for patients and contacts).\n"
-        "The CSV beside the PDF holds the same letters, one row each, for mail merge.");
+        "The CSV beside the PDF holds the same letters, one row each, for mail merge.\n"
+        "Physicians' names and addresses come from the store's directory (crtk physician import|set) and\n"
+        "--physicians; a physician in neither gets no letter and is listed.");
     int rc = EXIT_OK;
     crtk_store *s = NULL;
     letters_ctx c = {0};
@@ -108,6 +110,13 @@ int cmd_followup_letters(int argc, char **argv)
         rc = fu_error_exit(error);
         goto out;
     }
+    GPtrArray *directory = crtk_store_physicians(s, &error); /* crtk physician import|set */
+    if (!directory) {
+        rc = fu_error_exit(error);
+        goto out;
+    }
+    crtk_letters_use_directory(c.letters, directory);
+    g_ptr_array_free(directory, TRUE);
     if (!crtk_followup_scan(s, &rules, CRTK_FU_SCAN_LIST, letters_one, &c, &error)) {
         rc = fu_error_exit(error);
         goto out;
@@ -123,16 +132,25 @@ int cmd_followup_letters(int argc, char **argv)
     fputs(c.skipped_list->str, stderr);
     if (c.skipped > 20)
         fprintf(stderr, "crtk: ... and %ld more patients without a letter\n", c.skipped - 20);
-    guint n = crtk_letters_count(c.letters);
+    guint n = crtk_letters_count(c.letters) - crtk_letters_unaddressed(c.letters);
     fprintf(stderr, "crtk: %s: %u letter%s to %s%s for %ld patient%s; %s: the same letters for mail merge\n", output, n,
             n == 1 ? "" : "s", crtk_letter_to_name(who), n == 1 ? "" : "s", c.patients, c.patients == 1 ? "" : "s",
             csv);
     if (c.skipped)
         fprintf(stderr, "crtk: %ld patient%s on the list got no letter (see above)\n", c.skipped,
                 c.skipped == 1 ? "" : "s");
-    if (crtk_letters_unaddressed(c.letters))
-        fprintf(stderr, "crtk: %u physician%s not in a --physicians file: addressed by NPI only\n",
+    if (crtk_letters_unaddressed(c.letters)) {
+        /* no letter without a name and address: the physicians to add to the directory */
+        fprintf(stderr, "crtk: %u physician%s could not be addressed (not in the directory: crtk physician import "
+                        "or set, or --physicians); no letter printed for:\n",
                 crtk_letters_unaddressed(c.letters), crtk_letters_unaddressed(c.letters) == 1 ? "" : "s");
+        for (guint i = 0; i < crtk_letters_count(c.letters); i++) {
+            const crtk_letter *x = crtk_letters_get(c.letters, i);
+            if (x->unaddressed)
+                fprintf(stderr, "crtk:   physician %s: %u patient%s\n", x->key, x->patients->len,
+                        x->patients->len == 1 ? "" : "s");
+        }
+    }
 out:
     crtk_letters_free(c.letters);
     crtk_store_close(s);

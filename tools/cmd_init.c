@@ -4,6 +4,7 @@
 
 int cmd_init(int argc, char **argv)
 {
+    char *address = NULL;
     char *version = NULL, *name = NULL, *phone = NULL, *registry_id = NULL, *facility = NULL, *refdate = NULL;
     char *user = NULL;
     char **user_dicts = NULL;
@@ -12,6 +13,9 @@ int cmd_init(int argc, char **argv)
         {"user-dictionary", 'u', 0, G_OPTION_ARG_FILENAME_ARRAY, &user_dicts, "user dictionary whose items become columns (repeatable)", "FILE"},
         {"registry-name", 0, 0, G_OPTION_ARG_STRING, &name, "the registry's name (letters, reports)", "NAME"},
         {"registry-phone", 0, 0, G_OPTION_ARG_STRING, &phone, "the registry's telephone (letters)", "PHONE"},
+        {"registry-address", 0, 0, G_OPTION_ARG_STRING, &address,
+         "the registry's mailing address, lines separated by \" / \" (letters; later: crtk followup settings)",
+         "ADDRESS"},
         {"registry-id", 0, 0, G_OPTION_ARG_STRING, &registry_id, "registry identifier (item 40)", "ID"},
         {"facility", 0, 0, G_OPTION_ARG_STRING, &facility, "reporting facility identifier (item 540)", "ID"},
         {"reference-date", 0, 0, G_OPTION_ARG_STRING, &refdate, "reference date YYYYMMDD (first cases followed)", "DATE"},
@@ -46,9 +50,10 @@ int cmd_init(int argc, char **argv)
         goto out;
     }
     crtk_store_set_actor(s, user, "init");
-    const char *keys[] = {"registryName", "registryPhone", "registryId", "reportingFacility", "referenceDate"};
-    const char *vals[] = {name, phone, registry_id, facility, refdate};
-    for (int i = 0; i < 5; i++)
+    const char *keys[] = {"registryName", "registryPhone", "registryId", "reportingFacility", "referenceDate",
+                          "registryAddress"};
+    const char *vals[] = {name, phone, registry_id, facility, refdate, address};
+    for (int i = 0; i < 6; i++)
         if (vals[i] && !crtk_store_set_setting(s, keys[i], vals[i], &error)) {
             crtk_cli_error("%s", error->message);
             g_clear_error(&error);
@@ -58,6 +63,7 @@ int cmd_init(int argc, char **argv)
 out:
     crtk_store_close(s);
     g_strfreev(user_dicts);
+    g_free(address);
     g_free(version), g_free(name), g_free(phone), g_free(registry_id), g_free(facility), g_free(refdate), g_free(user);
     g_option_context_free(ctx);
     return rc;

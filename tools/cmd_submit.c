@@ -89,7 +89,7 @@ int cmd_submit(int argc, char **argv)
          "also send abstracts whose status (crtk serve) is incomplete or on hold", NULL},
         {"show-failures", 0, 0, G_OPTION_ARG_INT, &show, "failing cases to print (default 20; all are in FILE.qa.txt)", "N"},
         {"history", 0, 0, G_OPTION_ARG_NONE, &history, "list the submissions made from the store", NULL},
-        {"format", 'f', 0, G_OPTION_ARG_STRING, &format, "--history output: text (default) or json (JSON Lines)", "FMT"},
+        {"format", 'f', 0, G_OPTION_ARG_STRING, &format, "--history output: text (default) or json (JSON Lines); refused without --history", "FMT"},
         {"user", 0, 0, G_OPTION_ARG_STRING, &user, "who is working (audit trail; default: login name)", "NAME"},
         {NULL}};
     GOptionContext *ctx = g_option_context_new("DB -o FILE - send new and changed cases to the central registry");
@@ -118,6 +118,13 @@ int cmd_submit(int argc, char **argv)
             goto out;
         }
         rc = show_history(argv[1], format && !strcmp(format, "json"));
+        goto out;
+    }
+    if (format && !strcmp(format, "json")) {
+        /* a send's messages are text only: refused, never silently ignored */
+        crtk_cli_error("submit: --format json applies to --history only; a submission's messages are text "
+                       "(the QA summary FILE.qa.xlsx holds its failures as data)");
+        rc = EXIT_USAGE;
         goto out;
     }
     if (argc != 2 || !output) {

@@ -46,6 +46,7 @@ int cmd_metafile(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_stage(int argc, char **argv);
+int cmd_physician(int argc, char **argv);
 
 /* Parses options with GOption; prints the error and returns FALSE on bad usage.
  * When --help is asked, prints help and sets *exit_now (returns FALSE). */

@@ -27,6 +27,7 @@ static const crtk_command commands[] = {
     {"user", "named users of a store and their roles", cmd_user},
     {"serve", "the registrar's workspace in a browser (a local web server)", cmd_serve},
     {"stage", "SEER staging (EOD, TNM, CS, Pediatric): schema, derived stage, input problems", cmd_stage},
+    {"physician", "the physician directory of a store (names and addresses for letters)", cmd_physician},
     {NULL, NULL, NULL}};
 
 static void usage(FILE *f)

@@ -17,7 +17,8 @@
 #include <glib.h>
 #include "store.h"
 
-/* A case named as PATIENT or PATIENT/TUMOR: PATIENT is a patientIdNumber or #ROWID; TUMOR is the
+/* A case named as PATIENT or PATIENT/TUMOR: PATIENT is a patientIdNumber (digits without their leading
+ * zeros are found too: "161" for 00000161) or #ROWID; TUMOR is the
  * tumor's number within the patient (1, 2, ... in stored order) or #ROWID. */
 typedef struct crtk_case_ref {
     gint64 patient_id;            /* patient row id */
@@ -51,6 +52,15 @@ typedef struct crtk_case_created {
 CRTK_API gboolean crtk_case_create(crtk_store *s, gint64 patient_id, const char *const *items,
                                    const char *const *values, int n, crtk_case_created *out, GError **error);
 
+/* Rewrites parallel items/values (GPtrArrays of g_malloc'd strings, as typed: "400", "C50.4") into
+ * the form the store takes: an item number becomes its naaccrId; a date item's value written
+ * 2026-03-10, 03/10/2026 (the forms of crtk_date_parse_input) becomes CCYYMMDD; a site written
+ * C50.4 becomes C504; histologicTypeIcdO3=8500/3 becomes histologicTypeIcdO3=8500 with
+ * behaviorCodeIcdO3=3 appended.  Values in the coded form, and unknown items, are left for the
+ * store to check.  FALSE with CRTK_ERROR_DATA (one line per value, naming its item and the form
+ * expected) when a value has one of these shapes but is not one. */
+CRTK_API gboolean crtk_case_input_normalize(const crtk_dictionary *d, GPtrArray *items, GPtrArray *values,
+                                           GError **error);
 /* Sets items of the case ref names, in one transaction: patient items go to the patient, tumor
  * items to the tumor named, or to the only tumor.  FALSE, with nothing changed, when a tumor item
  * is given for a patient with several tumors and none named (CRTK_ERROR_USAGE), or as

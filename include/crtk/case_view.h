@@ -9,7 +9,8 @@
 
 #include "record.h"
 
-/* The section an item belongs to, from its NAACCR item number. */
+/* The section an item belongs to, from its NAACCR item number; treatment items (rx*, radiation
+ * phases, reasons for no treatment, ...) are always under "Treatment". */
 CRTK_API const char *crtk_item_section(const crtk_item *item);
 /* Number of sections and their names in display order. */
 CRTK_API int crtk_section_count(void);

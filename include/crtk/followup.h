@@ -203,6 +203,10 @@ CRTK_API void crtk_followup_rate_clear(crtk_followup_rate *rate);
 CRTK_API gboolean crtk_followup_rate_compute(crtk_store *s, crtk_followup_rate *rate, GError **error);
 /* (B + D) / A in percent; 0 when A is 0. */
 CRTK_API double crtk_followup_rate_percent(const crtk_followup_rate_line *l);
+/* The rate as every output shows it: tenths of a percent, rounded half up (13 of 16 = 81.25% is
+ * 813, shown 81.3 in text, JSON and the workbook); 0 when A is 0.  Pass or fail is decided on the
+ * exact rate (crtk_followup_rate_pass), not on the rounded one. */
+CRTK_API long crtk_followup_rate_tenths(const crtk_followup_rate_line *l);
 /* The rate meets the cohort's target (a cohort without patients passes). */
 CRTK_API gboolean crtk_followup_rate_pass(const crtk_followup_cohort *c, const crtk_followup_rate_line *l);
 

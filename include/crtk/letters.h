@@ -18,6 +18,7 @@
 
 #include <glib.h>
 #include "followup.h"
+#include "physicians.h"
 
 typedef enum { CRTK_LETTER_PHYSICIAN, CRTK_LETTER_PATIENT, CRTK_LETTER_CONTACT } crtk_letter_to;
 
@@ -42,7 +43,8 @@ typedef struct crtk_letter_patient {
     char *sort_name;           /* "SMITH, JANE Q" */
     char *date_of_birth;       /* YYYY-MM-DD or as coded */
     char *last_contact;        /* YYYY-MM-DD or as coded */
-    char *tumors;              /* "C504 Breast, NOS, diagnosed 2021-03-01; ..." (physician letters only) */
+    char *tumors;              /* "Breast, NOS: Infiltrating duct carcinoma, NOS, diagnosed March 1, 2021; ..."
+                                  (site and histology names from the code tables; physician letters only) */
     gboolean in_situ_or_benign_only;
 } crtk_letter_patient;
 
@@ -53,6 +55,8 @@ typedef struct crtk_letter {
     char *address[3];          /* street, supplement, "City, ST 12345-6789"; NULL when unknown */
     gboolean in_situ_or_benign_only; /* every patient of the letter is */
     GPtrArray *patients;       /* crtk_letter_patient* */
+    gboolean unaddressed;      /* a physician letter whose physician is in no directory: recipient NULL,
+                                  left out of the PDF and CSV (key names the code to list) */
 } crtk_letter;
 
 typedef struct crtk_letters crtk_letters;
@@ -69,8 +73,15 @@ CRTK_API gboolean crtk_letters_add(crtk_letters *l, const crtk_followup_patient 
 
 CRTK_API guint crtk_letters_count(const crtk_letters *l);
 CRTK_API const crtk_letter *crtk_letters_get(const crtk_letters *l, guint i);
-/* Physician letters whose physician is not in the directory (addressed by NPI only). */
+/* Physician letters whose physician is in no directory: those letters are not printed (neither PDF
+ * nor CSV); crtk_letters_get(...)->unaddressed marks them, and their key is the physician's code. */
 CRTK_API guint crtk_letters_unaddressed(const crtk_letters *l);
+/* Adds the store's physician directory (crtk_store_physicians: crtk_physician*) to the names and
+ * addresses known; a physician loaded from a --physicians file first keeps that file's entry. */
+CRTK_API void crtk_letters_use_directory(crtk_letters *l, const GPtrArray *physicians);
+/* "Dr. Nguyen" for "Anna Nguyen, MD", "Nguyen, Anna" or "Dr. Anna Nguyen" (credentials such as MD,
+ * DO, PhD dropped); NULL when name is empty.  Newly allocated. */
+CRTK_API char *crtk_letter_salutation_name(const char *name);
 
 /* The letter's text: body (salutation to signature) and reply form, as plain text with
  * paragraphs separated by blank lines. */

@@ -124,6 +124,12 @@ double crtk_followup_rate_percent(const crtk_followup_rate_line *l)
     return l->a ? 100.0 * (double)(l->b + l->d) / (double)l->a : 0.0;
 }
 
+long crtk_followup_rate_tenths(const crtk_followup_rate_line *l)
+{
+    /* round half up, in integers: floor(1000 n / a + 1/2) = (2000 n + a) / 2a */
+    return l->a ? (2000 * (l->b + l->d) + l->a) / (2 * l->a) : 0;
+}
+
 gboolean crtk_followup_rate_pass(const crtk_followup_cohort *c, const crtk_followup_rate_line *l)
 {
     /* Compared in whole hundredths of a percent, so 80.00 passes 80 whatever the rounding. */

@@ -19,6 +19,15 @@ gboolean crtk_case_resolve(crtk_store *s, const char *name, crtk_case_ref *ref, 
         *slash++ = 0;
     gboolean ok = FALSE;
     ref->patient_id = crtk_store_find_patient(s, pat);
+    const crtk_item *pid_item = crtk_dictionary_find(crtk_store_dictionary(s), "patientIdNumber");
+    size_t plen = strlen(pat);
+    if (!ref->patient_id && pid_item && plen > 0 && plen < (size_t)pid_item->length &&
+        strspn(pat, "0123456789") == plen) {
+        /* "161" for patient 00000161: the leading zeros restored to the item's length */
+        char *padded = g_strdup_printf("%0*d%s", pid_item->length - (int)plen, 0, pat);
+        ref->patient_id = crtk_store_find_patient(s, padded);
+        g_free(padded);
+    }
     if (!ref->patient_id) {
         g_set_error(error, CRTK_ERROR, CRTK_ERROR_DATA, "no patient %s in %s", pat, crtk_store_path(s));
         goto out;

@@ -23,8 +23,22 @@ static const struct {
     {4000, 99999, "Other"},
 };
 
+/* Treatment items wherever their numbers fall (rxHosp* among Hospital's numbers, rxSumm* and the
+ * radiation phases among Stage's and Other's): a registrar looks for them under Treatment. */
+static gboolean is_treatment_item(const char *id)
+{
+    static const char *const prefixes[] = {"rx", "phase", "rad", "reasonForNo", "date1stCrsRx", "dateInitialRx",
+                                           "neoadjuvant", "numberPhasesOfRadTx", "totalDose", "readmSameHosp", NULL};
+    for (int i = 0; prefixes[i]; i++)
+        if (g_str_has_prefix(id, prefixes[i]))
+            return TRUE;
+    return FALSE;
+}
+
 const char *crtk_item_section(const crtk_item *item)
 {
+    if (is_treatment_item(item->id))
+        return "Treatment";
     for (unsigned i = 0; i < G_N_ELEMENTS(sections); i++)
         if (item->number >= sections[i].from && item->number <= sections[i].to)
             return sections[i].name;
@@ -86,13 +100,15 @@ static void view_item(GString *out, const char *section, const crtk_item *it, co
         g_string_append_printf(out, "  %s\n", section);
     const char *m = crtk_value_meaning(it, v);
     if (strchr(v, '\n')) {
-        g_string_append_printf(out, "    %-32s |\n", it->id);
+        g_string_append_printf(out, "    %-34.34s %4d %-32s |\n", it->name, it->number, it->id);
         gchar **lines = g_strsplit(v, "\n", -1);
         for (gchar **l = lines; *l; l++)
             g_string_append_printf(out, "      %s\n", *l);
         g_strfreev(lines);
     } else {
-        g_string_append_printf(out, "    %-32s %-10s%s%s\n", it->id, v, m ? "  " : "", m ? m : "");
+        /* the NAACCR name a registrar knows, then the item number and naaccrId */
+        g_string_append_printf(out, "    %-34.34s %4d %-32s %-10s%s%s\n", it->name, it->number, it->id, v, m ? "  " : "",
+                               m ? m : "");
     }
 }
 

@@ -47,6 +47,9 @@ run followup settings "$DB"
 expect_rc 0 "settings"
 expect_out "followupDueMonths +12$" "due window"
 expect_out "referenceDate +20100101" "reference date"
+run init "$TMP/addr.db" --registry-name "Lakeside Cancer Registry" --registry-address "2 Lake Rd / Lakeside, MI 49116"
+expect_rc 0 "init --registry-address"
+expect_eq "$(sql "$TMP/addr.db" "SELECT value FROM crtk_setting WHERE key = 'registryAddress'")" "2 Lake Rd / Lakeside, MI 49116" "init keeps the registry's address for letters"
 run followup settings "$DB" "registryAddress=2 Lake Rd / Lakeside, MI 49116" --user clerk
 expect_rc 0 "settings: set the address"
 expect_out "registryAddress +2 Lake Rd" "address shown"
@@ -110,29 +113,69 @@ expect_out "A  Eligible analytic patients +7 +100.0%" "line A"
 expect_out "E  Lost to follow-up \(C - D\) +2 +28.6%" "line E"
 expect_out "Follow-up rate \(B \+ D\) / A: 71.4%, target 80%: FAIL" "cohort 1 fails"
 expect_out "Follow-up rate \(B \+ D\) / A: 83.3%, target 90%: FAIL" "cohort 2 fails"
+expect_out "^Note: .*first diagnosis inside that cohort" "the cohort-year note"
 run followup rate "$DB" --format json
 expect_rc 0 "rate json"
 got=$(python3 -c '
 import json, sys
 for l in open(sys.argv[1]):
     r = json.loads(l)
-    if r["year"] is None:
+    if "note" in r:
+        print("note", "first diagnosis inside that cohort" in r["note"], r["note"].count("half up"))
+    elif r["year"] is None:
         print(r["cohort"], r["A"], r["B"], r["C"], r["D"], r["E"], r["target"], r["pass"])
+        print("rate", r["cohort"], r["rate"])
     elif r["A"]:
         print(r["cohort"], r["year"], r["A"], r["D"], r["E"])
 ' "$TMP/out" 2>&1)
 expect_eq "$(echo "$got" | grep -E '^reference [0-9]+( [0-9]+){4} 80')" "reference 7 1 6 4 2 80 False" "cohort 1 in JSON"
 expect_eq "$(echo "$got" | grep -E '^five-year [0-9]+( [0-9]+){4} 90')" "five-year 6 1 5 4 1 90 False" "cohort 2 in JSON"
 expect_eq "$(echo "$got" | grep '^reference 2012')" "reference 2012 1 1 0" "patient 7 counted in 2012"
+expect_eq "$(echo "$got" | grep '^rate' | tr '\n' ' ')" "rate reference 71.4 rate five-year 83.3 " "JSON rates rounded to one decimal as the text shows them"
+expect_eq "$(echo "$got" | grep '^note')" "note True 1" "the cohort-year note and the rounding rule in JSON"
 expect_eq "$(echo "$got" | grep '^five-year 2023')" "five-year 2023 2 1 1" "patients 7 and 8 in 2023"
 run followup rate "$DB" --format xlsx -o "$TMP/rate.xlsx"
 expect_rc 0 "rate xlsx"
 [ -s "$TMP/rate.xlsx" ] && ok || fail "rate.xlsx written"
 
 # letters for the due list: to physicians (one letter for NPI 1111111111), to patients
+# no physician directory yet: no letter addressed to a bare code, the physician is listed instead
+run followup letters "$DB" -o "$TMP/phys.pdf"
+expect_rc 0 "letters to physicians without a directory"
+expect_err "1 physician could not be addressed" "the unaddressed physicians are counted"
+expect_err "physician 1111111111: 3 patients" "and listed with their patients"
+expect_err "0 letters to physicians for 3 patients" "no letter to a bare code"
+# the directory in the store (crtk physician), one transaction: a bad row refuses the file
+printf 'id,name,address1,city,state,postalCode\n1111111111,"Anna Nguyen, MD",9 Clinic Rd,Lakeside,MI,49116\n,No Code,1 A St,Lakeside,MI,49116\n' >"$TMP/phys.csv.in"
+run physician import "$DB" "$TMP/phys.csv.in" --user clerk
+expect_rc 1 "a directory with a row without a code"
+expect_err "phys.csv.in:3: no code" "the bad row is named by line"
+expect_eq "$(sql "$DB" "SELECT count(*) FROM sqlite_master WHERE name = 'crtk_physician'")$(sql "$DB" "SELECT count(*) FROM audit WHERE item LIKE 'physician:%'")" "00" "nothing imported, nothing audited"
+sed -i '3d' "$TMP/phys.csv.in"
+run physician import "$DB" "$TMP/phys.csv.in" --user clerk
+expect_rc 0 "physician import"
+expect_out "1 physician added" "one physician added"
+expect_eq "$(sql "$DB" "SELECT count(*) FROM audit WHERE item LIKE 'physician:1111111111:%' AND user = 'clerk'")" 5 "the import is audited, field by field"
+run physician set "$DB" 2222222222 "name=Brian Patel, DO" "address=1 Main St" city=Lakeside state=MI postalCode=49117 --user clerk
+expect_rc 0 "physician set"
+run physician list "$DB"
+expect_out "^1111111111 +Anna Nguyen, MD +9 Clinic Rd, Lakeside, MI, 49116" "physician list"
+expect_out "^2222222222 +Brian Patel, DO" "the physician set is listed"
+run followup due "$DB"
+expect_out "^00000002 .* Anna Nguyen, MD " "the due list shows the physician's name"
+run followup due "$DB" --format json
+expect_out '"physician":"1111111111","physicianName":"Anna Nguyen, MD"' "and JSON both code and name"
+run physician set "$DB" 3333333333 city=Lakeside
+expect_rc 1 "a new physician needs a name"
+run physician set "$DB" 2222222222 speciality=x
+expect_rc 2 "an unknown field"
+run physician lsit "$DB"
+expect_rc 2 "unknown physician subcommand"
+expect_err "did you mean list" "did-you-mean"
 run followup letters "$DB" -o "$TMP/phys.pdf"
 expect_rc 0 "letters to physicians"
 expect_err "1 letter to physician for 3 patients" "one physician letter"
+if grep -q "could not be addressed" "$TMP/err"; then fail "the physician is in the directory now"; else ok; fi
 [ -s "$TMP/phys.pdf" ] && [ -s "$TMP/phys.csv" ] && ok || fail "PDF and CSV written"
 run followup letters "$DB" --to patient --status due,lost -o "$TMP/patients.pdf"
 expect_rc 0 "letters to patients"
@@ -149,9 +192,19 @@ if have_program pdftotext "reading the PDF letters back"; then
     if grep -qi cancer "$TMP/patients.txt"; then fail "the word cancer in patient letters (PDF)"; else ok; fi
     pdftotext "$TMP/phys.pdf" "$TMP/phys.txt"
     text=$(tr -s ' \n' '  ' <"$TMP/phys.txt")
-    for want in "Lakeside Cancer Registry" "NPI 1111111111" "Ben Two" "Cara Three" "Gus Seven" "C619" "Evidence of disease"; do
+    for want in "Lakeside Cancer Registry" "Dear Dr. Nguyen:" "9 Clinic Rd" "Ben Two" "Cara Three" "Gus Seven" "Breast" "Prostate gland" "Invasive carcinoma" "Evidence of disease"; do
         case "$text" in *"$want"*) ok ;; *) fail "physician letter lacks '$want'" ;; esac
     done
+    for never in "Physician code" "NPI 1111111111" "C619" "C504"; do
+        case "$text" in *"$never"*) fail "physician letter shows '$never'" ;; *) ok ;; esac
+    done
+    # the letter's body on its first page (the reply form on the next): two pages for one letter
+    pdftotext -f 1 -l 1 "$TMP/phys.pdf" "$TMP/page1.txt"
+    page1=$(tr -s ' \n' '  ' <"$TMP/page1.txt")
+    case "$page1" in *"Dear Dr. Nguyen:"*"Please complete"*"Sincerely"*) ok ;; *) fail "the letter body (to the signature) is not on one page" ;; esac
+    pdftotext -f 2 -l 2 "$TMP/phys.pdf" "$TMP/page2.txt"
+    case "$(tr -s ' \n' '  ' <"$TMP/page2.txt")" in "Reply form"*) ok ;; *) fail "page 2 is not the reply form" ;; esac
+    expect_eq "$(grep -c 'Dear Dr' "$TMP/phys.txt")" 1 "one letter"
 fi
 run followup letters "$DB" --to nobody -o "$TMP/x.pdf"
 expect_rc 2 "letters --to nobody"

@@ -1,0 +1,78 @@
+#!/bin/bash
+# t36-case-cli.sh — `crtk case` as people type it (crtk issue 14): values in common forms (dates
+# 2026-03-10 and 03/10/2026, sites C50.4, histology 8500/3, item numbers), patient numbers without
+# their leading zeros, unknown subcommands named before any store is opened, --help per subcommand,
+# --format json messages, and exit status 1 when a change is saved with failing edits.
+# Environment (set by ctest): CRTK.  Needs python3 (sqlite3) to look inside the store.
+. "$(dirname "$0")/lib.sh" t36
+
+need_program python3 "reading SQLite and JSON output"
+SAMPLE=$(dirname "$0")/../../sample-data/sample-registry.xml
+DB=$TMP/reg.db
+"$CRTK" init "$DB" >/dev/null 2>&1 && "$CRTK" import "$DB" "$SAMPLE" >/dev/null 2>&1 || { fail "store from the sample"; finish; }
+tumor1() { sql "$DB" "SELECT $1 FROM tumor t JOIN patient p ON p.id = t.patient_id WHERE p.patientIdNumber = '00000160' ORDER BY t.id LIMIT 1"; }
+
+# patient numbers without their leading zeros
+run case show "$DB" 160
+expect_rc 0 "case show 160"
+expect_out "^Patient 00000160 " "160 finds patient 00000160"
+# labels a registrar knows: NAACCR name, item number, naaccrId; treatment items under Treatment
+expect_out "^    Primary Site +400 primarySite +C" "items labelled by NAACCR name and number"
+awk '/^  [A-Z]/ {sec=$0} /rxSummChemo|rxHospSurgPrimSite|phase1TotalDose/ {print sec}' "$TMP/out" | sort -u >"$TMP/rxsec"
+expect_eq "$(cat "$TMP/rxsec")" "  Treatment" "treatment items (rxSumm*, rxHosp*, radiation phases) under Treatment"
+run case show "$DB" 99160
+expect_rc 1 "no such patient"
+
+# values as typed, with an item number
+run case set "$DB" 160/1 400=C50.4 dateOfDiagnosis=03/10/2019 histologicTypeIcdO3=8500/3
+expect_rc 0 "case set with typed forms"
+expect_eq "$(tumor1 "primarySite || ' ' || dateOfDiagnosis || ' ' || histologicTypeIcdO3 || ' ' || behaviorCodeIcdO3")" \
+    "C504 20190310 8500 3" "400=C50.4, 03/10/2019 and 8500/3 stored as coded values"
+run case set "$DB" 160/1 dateOfDiagnosis=2019-07-16
+expect_rc 0 "ISO date"
+expect_eq "$(tumor1 dateOfDiagnosis)" 20190716 "2019-07-16 stored as 20190716"
+run case set "$DB" 160/1 dateOfDiagnosis=2019-02-30
+expect_rc 1 "an impossible date"
+expect_err "dateOfDiagnosis: .*28 days" "the date's problem is named"
+run case set "$DB" 160/1 primarySite=C5.04
+expect_rc 1 "a malformed site"
+expect_err "write C504 or C50.4" "the expected site form is named"
+run case set "$DB" 160/1 histologicTypeIcdO3=85/3
+expect_rc 1 "a malformed histology"
+expect_err "8500/3" "the expected histology form is named"
+run case set "$DB" 160/1 99999=1
+expect_rc 1 "an unknown item number"
+expect_err "no item number 99999" "the number is named"
+if grep -q "did you mean" "$TMP/err"; then fail "a number gets no spelling suggestion"; else ok; fi
+
+# subcommands: unknown ones named without opening the store; --help anywhere
+run case shwo "$TMP/absent.db" 1
+expect_rc 2 "unknown subcommand"
+expect_err "unknown subcommand shwo; did you mean show" "did-you-mean"
+if grep -q "registry store" "$TMP/err"; then fail "the store was opened for an unknown subcommand"; else ok; fi
+run case edit --help
+expect_rc 0 "case edit --help"
+expect_out "crtk case edit" "help printed"
+
+# --format json: JSON Lines messages; failing edits saved, listed, exit 1
+run case set "$DB" 160/1 primarySite=C619 --format json
+expect_rc 1 "a change that leaves failing edits"
+expect_eq "$(tumor1 primarySite)" C619 "the change is saved all the same"
+if python3 -c 'import json,sys
+rows=[json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+assert rows[0]["level"]=="info" and "1 item set" in rows[0]["message"]
+assert any(r["level"]=="failure" and r.get("edit")=="I06" and r.get("tumor")==1 for r in rows)' "$TMP/out"; then ok
+else fail "JSON Lines messages with the failing edit I06 (site C619 with sex 2)"; cat "$TMP/out"; fi
+run case set "$DB" 160/1 primarySite=C504
+expect_rc 0 "back to a clean case"
+run case set "$DB" 160/1 primarySite=C619
+expect_rc 1 "text: failing edits exit 1"
+expect_out "I06" "the failure is listed"
+run case set "$DB" 160/1 primarySite=C504 --format xml
+expect_rc 2 "an unknown --format is refused"
+
+# submit: --format json without --history is refused, not ignored
+run submit "$DB" -o "$TMP/s.xml" --format json
+expect_rc 2 "submit --format json"
+expect_err "history only" "submit says where --format json applies"
+finish
