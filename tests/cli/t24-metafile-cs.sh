@@ -1,5 +1,5 @@
 #!/bin/bash
-# t23-metafile-cs.sh — the Collaborative Stage DLL calls of metafiles (EXTERNALDLL("cstage.dll", ...))
+# t24-metafile-cs.sh — the Collaborative Stage DLL calls of metafiles (EXTERNALDLL("cstage.dll", ...))
 # answered by crtk's CS algorithm: schema number and name, version, number of schemas, code validity,
 # an edit failing on an invalid CS code, and other methods listed as skipped.
 # Expected answers come from ../shared: the CS schema identification sample (site/histology/SSF25 ->
@@ -134,5 +134,5 @@ if grep -q "tumor 1: C1" "$TMP/out"; then fail "C1 passes extension $good"; else
 if grep -q 'skipped C2: calls EXTERNALDLL("cstage.dll", "CStage_calculate"), which crtk does not answer' "$TMP/err"; then ok; else fail "C2 listed as skipped: $(cat "$TMP/err")"; fi
 if grep -q "skipped C1" "$TMP/err"; then fail "C1 (CS DLL) was skipped"; else ok; fi
 
-echo "t23-metafile-cs: $checks checks, $fails failed"
+echo "t24-metafile-cs: $checks checks, $fails failed"
 [ "$fails" -eq 0 ]
