@@ -291,25 +291,67 @@ static int apply_changes(crtk_store *s, crtk_case_ref *ref, GPtrArray *items, GP
     return report_edits(s, ref->patient_id, items);
 }
 
-/* Writes the form to a private temporary file, opens $VISUAL or $EDITOR (vi) on it, and applies
- * what changed; the user's text is kept when anything fails. */
+/* The private directory for `case edit` texts: $XDG_RUNTIME_DIR/crtk-edits when the runtime
+ * directory is set, else DB.edits beside the store; made (and kept) 0700.  NULL with a message
+ * when it cannot be made private. */
+static char *edit_dir(crtk_store *s)
+{
+    const char *rt = g_getenv("XDG_RUNTIME_DIR");
+    char *dir = rt && *rt && g_file_test(rt, G_FILE_TEST_IS_DIR) ? g_build_filename(rt, "crtk-edits", NULL)
+                                                                  : g_strconcat(crtk_store_path(s), ".edits", NULL);
+    struct stat st;
+    const char *why = NULL;
+    if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+        why = g_strerror(errno);
+    else if (lstat(dir, &st) != 0)
+        why = g_strerror(errno);
+    else if (!S_ISDIR(st.st_mode) || st.st_uid != getuid())
+        why = "not a directory of this user";
+    else if ((st.st_mode & 077) && chmod(dir, 0700) != 0)
+        why = g_strerror(errno);
+    if (why) {
+        crtk_cli_error("%s: cannot make a private directory for the edited text: %s", dir, why);
+        g_free(dir);
+        return NULL;
+    }
+    return dir;
+}
+
+/* Asks whether to edit the kept text again (only when stdin is a terminal). */
+static gboolean edit_again(const char *path)
+{
+    if (!isatty(STDIN_FILENO))
+        return FALSE;
+    fprintf(stderr, "edit %s again? [y/N] ", path);
+    fflush(stderr);
+    char line[16];
+    if (!fgets(line, sizeof line, stdin))
+        return FALSE;
+    return line[0] == 'y' || line[0] == 'Y';
+}
+
+/* Writes the form to a private file (0600, in edit_dir), opens $VISUAL or $EDITOR (vi) on it, and
+ * applies what changed.  When the text is refused it is kept there: the user is told where and, at
+ * a terminal, offered to edit it again; it is removed once applied. */
 static int do_edit(crtk_store *s, crtk_case_ref *ref)
 {
-    char *form = crtk_case_form(s, ref);
-    char *path = NULL;
-    GError *error = NULL;
-    int fd = g_file_open_tmp("crtk-edit-XXXXXX.txt", &path, &error);
+    char *dir = edit_dir(s);
+    if (!dir)
+        return EXIT_USAGE;
+    char *path = g_build_filename(dir, "edit-XXXXXX.txt", NULL);
+    g_free(dir);
+    int fd = g_mkstemp_full(path, O_RDWR | O_CLOEXEC, 0600);
     if (fd < 0) {
-        crtk_cli_error("%s", error->message);
-        g_error_free(error);
-        g_free(form);
+        crtk_cli_error("%s: cannot create: %s", path, g_strerror(errno));
+        g_free(path);
         return EXIT_USAGE;
     }
-    fchmod(fd, 0600);
+    char *form = crtk_case_form(s, ref);
     size_t len = strlen(form);
     if (write(fd, form, len) != (ssize_t)len) {
         close(fd);
         crtk_cli_error("%s: cannot write", path);
+        unlink(path);
         g_free(form);
         g_free(path);
         return EXIT_USAGE;
@@ -323,39 +365,53 @@ static int do_edit(crtk_store *s, crtk_case_ref *ref)
         editor = "vi";
     char *qpath = g_shell_quote(path);
     char *cmd = g_strdup_printf("%s %s", editor, qpath);
-    int status = system(cmd);
-    g_free(cmd);
     g_free(qpath);
-    if (status != 0) {
-        crtk_cli_error("the editor failed (%s); nothing was changed; your text is in %s", editor, path);
-        g_free(path);
-        return EXIT_USAGE;
-    }
-    char *text = NULL;
-    g_file_get_contents(path, &text, NULL, NULL);
-    GPtrArray *items = g_ptr_array_new_with_free_func(g_free), *values = g_ptr_array_new_with_free_func(g_free);
     int rc = EXIT_OK;
-    if (!crtk_case_form_changes(s, ref, text, items, values, &error)) {
-        crtk_cli_error("%s: %s; nothing was changed; your text is kept in %s", path, error->message, path);
-        g_error_free(error);
-        rc = EXIT_DATA;
-    } else if (items->len && !crtk_store_set_items(s, ref->patient_id, ref->tumor_id, (const char *const *)items->pdata,
-                                                   (const char *const *)values->pdata, (int)items->len, &error)) {
-        crtk_cli_error("%s; nothing was changed; your text is kept in %s", error->message, path);
-        g_error_free(error);
-        rc = EXIT_DATA;
-    } else if (!items->len) {
-        printf("no changes\n");
-        unlink(path);
-    } else {
-        printf("patient %s: %u item%s changed\n", crtk_record_patient_id(ref->stored->record), items->len,
-               items->len == 1 ? "" : "s");
-        rc = report_edits(s, ref->patient_id, items);
-        unlink(path);
+    for (;;) {
+        int status = system(cmd);
+        if (status != 0) {
+            crtk_cli_error("the editor failed (%s); nothing was changed; your text is kept in %s", editor, path);
+            rc = EXIT_USAGE;
+            break;
+        }
+        char *text = NULL;
+        GError *error = NULL;
+        if (!g_file_get_contents(path, &text, NULL, &error)) {
+            crtk_cli_error("%s", error->message);
+            g_error_free(error);
+            rc = EXIT_USAGE;
+            break;
+        }
+        GPtrArray *items = g_ptr_array_new_with_free_func(g_free), *values = g_ptr_array_new_with_free_func(g_free);
+        gboolean refused = FALSE;
+        rc = EXIT_OK;
+        if (!crtk_case_form_changes(s, ref, text, items, values, &error)) {
+            crtk_cli_error("%s; nothing was changed; your text is kept in %s", error->message, path);
+            refused = TRUE;
+        } else if (items->len && !crtk_store_set_items(s, ref->patient_id, ref->tumor_id, (const char *const *)items->pdata,
+                                                       (const char *const *)values->pdata, (int)items->len, &error)) {
+            crtk_cli_error("%s; nothing was changed; your text is kept in %s", error->message, path);
+            refused = error->code == CRTK_ERROR_DATA;
+            rc = refused ? EXIT_DATA : EXIT_USAGE;
+        } else if (!items->len) {
+            printf("no changes\n");
+            unlink(path);
+        } else {
+            printf("patient %s: %u item%s changed\n", crtk_record_patient_id(ref->stored->record), items->len,
+                   items->len == 1 ? "" : "s");
+            rc = report_edits(s, ref->patient_id, items);
+            unlink(path);
+        }
+        if (refused && rc == EXIT_OK)
+            rc = EXIT_DATA;
+        g_clear_error(&error);
+        g_ptr_array_free(items, TRUE);
+        g_ptr_array_free(values, TRUE);
+        g_free(text);
+        if (!refused || !edit_again(path))
+            break;
     }
-    g_ptr_array_free(items, TRUE);
-    g_ptr_array_free(values, TRUE);
-    g_free(text);
+    g_free(cmd);
     g_free(path);
     return rc;
 }

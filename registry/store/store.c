@@ -168,12 +168,14 @@ static void load_used(crtk_store *s)
     s->used_known = sqlite3_prepare_v2(s->db, "SELECT name FROM crtk_used_item", -1, &st, NULL) == SQLITE_OK;
     if (!s->used_known)
         return;
-    while (sqlite3_step(st) == SQLITE_ROW) {
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         const crtk_item *it = crtk_dictionary_find(s->dict, (const char *)sqlite3_column_text(st, 0));
         if (it)
             s->used[it->index] = 1;
     }
     sqlite3_finalize(st);
+    crtk_store_note_read_error(s, rc, "cannot read the used items");
 }
 
 static gboolean save_used(crtk_store *s, GError **error)
@@ -293,6 +295,7 @@ void crtk_store_close(crtk_store *s)
         g_array_free(s->tumor_cols, TRUE);
     g_free(s->audit_head);
     g_free(s->last_patient_key);
+    g_clear_error(&s->read_error);
     g_free(s->used);
     if (s->used_new)
         g_array_free(s->used_new, TRUE);
@@ -510,6 +513,10 @@ crtk_store *crtk_store_open(const char *path, gboolean read_only, GError **error
     char *sv = crtk_store_get_setting(s, "schemaVersion");
     s->schema_version = sv ? atoi(sv) : 1;
     g_free(sv);
+    if (crtk_store_read_failed(s, error)) {
+        crtk_store_close(s);
+        return NULL;
+    }
     if (s->schema_version > atoi(SCHEMA_VERSION)) {
         if (!read_only) {
             g_set_error(error, CRTK_ERROR, CRTK_ERROR_USAGE,
@@ -528,7 +535,8 @@ crtk_store *crtk_store_open(const char *path, gboolean read_only, GError **error
         return NULL;
     }
     gboolean ok = crtk_store_prepare(s, "SELECT uri, xml FROM crtk_user_dictionary ORDER BY rowid", &st, error);
-    while (ok && sqlite3_step(st) == SQLITE_ROW) {
+    int urc = SQLITE_DONE;
+    while (ok && (urc = sqlite3_step(st)) == SQLITE_ROW) {
         const char *xml = (const char *)sqlite3_column_text(st, 1);
         crtk_user_dictionary *ud =
             crtk_user_dictionary_parse(xml, strlen(xml), (const char *)sqlite3_column_text(st, 0), NULL, NULL, error);
@@ -537,6 +545,8 @@ crtk_store *crtk_store_open(const char *path, gboolean read_only, GError **error
         crtk_user_dictionary_free(ud);
     }
     sqlite3_finalize(st);
+    if (ok && crtk_store_step_failed(s, urc, error, "cannot read the user dictionaries"))
+        ok = FALSE;
     if (ok) {
         crtk_store_build_columns(s);
         load_used(s);
@@ -547,6 +557,8 @@ crtk_store *crtk_store_open(const char *path, gboolean read_only, GError **error
     if (ok)
         ok = crtk_store_digest_install(s, error);
     }
+    if (ok && crtk_store_read_failed(s, error))
+        ok = FALSE;
     if (!ok) {
         crtk_store_close(s);
         return NULL;
@@ -590,9 +602,11 @@ char *crtk_store_get_setting(crtk_store *s, const char *key)
         return NULL;
     sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
     char *v = NULL;
-    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
         v = g_strdup((const char *)sqlite3_column_text(st, 0));
     sqlite3_finalize(st);
+    crtk_store_note_read_error(s, rc, "cannot read a setting");
     return v;
 }
 
@@ -624,12 +638,14 @@ GPtrArray *crtk_store_list_settings(crtk_store *s)
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(s->db, "SELECT key, value FROM crtk_setting ORDER BY key", -1, &st, NULL) != SQLITE_OK)
         return out;
-    while (sqlite3_step(st) == SQLITE_ROW) {
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         g_ptr_array_add(out, g_strdup((const char *)sqlite3_column_text(st, 0)));
         const char *v = (const char *)sqlite3_column_text(st, 1);
         g_ptr_array_add(out, g_strdup(v ? v : ""));
     }
     sqlite3_finalize(st);
+    crtk_store_note_read_error(s, rc, "cannot read the settings");
     return out;
 }
 
@@ -637,6 +653,8 @@ GPtrArray *crtk_store_list_settings(crtk_store *s)
 
 gboolean crtk_store_begin(crtk_store *s, GError **error)
 {
+    if (crtk_store_read_failed(s, error))
+        return FALSE;
     if (s->in_transaction++)
         return TRUE;
     if (!crtk_store_exec(s, "BEGIN IMMEDIATE;", error)) {
@@ -666,7 +684,7 @@ gboolean crtk_store_commit(crtk_store *s, GError **error)
         return FALSE;
     }
     /* Keep the head of the audit chain beside it, so that entries removed at the end are noticed. */
-    if (!save_used(s, error)) {
+    if (crtk_store_read_failed(s, error) || !save_used(s, error)) {
         sqlite3_exec(s->db, "ROLLBACK;", NULL, NULL, NULL);
         return FALSE;
     }

@@ -14,12 +14,13 @@ gboolean crtk_store_load_audit_head(crtk_store *s, GError **error)
     sqlite3_stmt *st;
     if (!crtk_store_prepare(s, "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1", &st, error))
         return FALSE;
-    if (sqlite3_step(st) == SQLITE_ROW) {
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
         s->audit_last_id = sqlite3_column_int64(st, 0);
         s->audit_head = g_strdup((const char *)sqlite3_column_text(st, 1));
     }
     sqlite3_finalize(st);
-    return TRUE;
+    return !crtk_store_step_failed(s, rc, error, "cannot read the audit trail");
 }
 
 /* The head and count that crtk keeps in the settings must describe the table's last entry:

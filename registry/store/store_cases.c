@@ -83,9 +83,11 @@ gint64 crtk_store_find_patient(crtk_store *s, const char *key)
             return 0;
         sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
     }
-    if (sqlite3_step(st) == SQLITE_ROW)
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
         id = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
+    crtk_store_note_read_error(s, rc, "cannot look up a patient");
     return id;
 }
 
@@ -169,7 +171,12 @@ gboolean crtk_store_load_patient(crtk_store *s, gint64 patient_id, crtk_stored_p
     sqlite3_stmt *st = s->load_p;
     sqlite3_reset(st);
     sqlite3_bind_int64(st, 1, patient_id);
-    if (sqlite3_step(st) != SQLITE_ROW) {
+    int src = sqlite3_step(st);
+    if (src != SQLITE_ROW) {
+        if (crtk_store_step_failed(s, src, error, "cannot read a patient")) {
+            sqlite3_reset(st);
+            return FALSE;
+        }
         sqlite3_reset(st);
         g_set_error(error, CRTK_ERROR, CRTK_ERROR_DATA, "%s: no patient with row id %" G_GINT64_FORMAT, s->path,
                     patient_id);
@@ -181,12 +188,16 @@ gboolean crtk_store_load_patient(crtk_store *s, gint64 patient_id, crtk_stored_p
     sqlite3_reset(st);
     sqlite3_bind_int64(st, 1, patient_id);
     GArray *ids = g_array_new(FALSE, FALSE, sizeof(gint64));
-    while (sqlite3_step(st) == SQLITE_ROW) {
+    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
         gint64 tid = sqlite3_column_int64(st, 0);
         g_array_append_val(ids, tid);
         crtk_store_row_to_element_map(st, s->load_t_map, crtk_record_add_tumor(out->record));
     }
     sqlite3_reset(st);
+    if (crtk_store_step_failed(s, src, error, "cannot read a patient's tumors")) {
+        g_array_free(ids, TRUE);
+        return FALSE;
+    }
     out->tumor_ids = (gint64 *)g_array_free(ids, FALSE);
     return TRUE;
 }
@@ -285,9 +296,14 @@ gint64 crtk_store_insert_tumor(crtk_store *s, gint64 patient_id, const crtk_elem
         if (sqlite3_prepare_v2(s->db, "SELECT \"patientIdNumber\" FROM patient WHERE id = ?1", -1, &st, NULL) ==
             SQLITE_OK) {
             sqlite3_bind_int64(st, 1, patient_id);
-            if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+            int krc = sqlite3_step(st);
+            if (krc == SQLITE_ROW && sqlite3_column_text(st, 0))
                 key = g_strdup((const char *)sqlite3_column_text(st, 0));
             sqlite3_finalize(st);
+            if (crtk_store_step_failed(s, krc, error, "cannot read a patient")) {
+                g_free(key);
+                return 0;
+            }
         }
     }
     gboolean ok = crtk_store_audit_row(s, patient_id, id, key, "tumor", NULL, "added", digest, error);
@@ -306,9 +322,11 @@ char *crtk_store_patient_key(crtk_store *s, gint64 patient_id)
         return NULL;
     if (sqlite3_prepare_v2(s->db, "SELECT \"patientIdNumber\" FROM patient WHERE id = ?1", -1, &st, NULL) == SQLITE_OK) {
         sqlite3_bind_int64(st, 1, patient_id);
-        if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+        int rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW && sqlite3_column_text(st, 0))
             key = g_strdup((const char *)sqlite3_column_text(st, 0));
         sqlite3_finalize(st);
+        crtk_store_note_read_error(s, rc, "cannot read a patient");
     }
     return key;
 }
@@ -322,9 +340,14 @@ gboolean crtk_store_set_one(crtk_store *s, const char *table, gint64 row, gint64
         return FALSE;
     sqlite3_bind_int64(st, 1, row);
     char *old = NULL;
-    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+    int orc = sqlite3_step(st);
+    if (orc == SQLITE_ROW && sqlite3_column_text(st, 0))
         old = g_strdup((const char *)sqlite3_column_text(st, 0));
     sqlite3_reset(st);
+    if (crtk_store_step_failed(s, orc, error, "cannot read a value")) {
+        g_free(old);
+        return FALSE;
+    }
     const char *nv = value && *value ? value : NULL;
     *changed = g_strcmp0(old, nv) != 0;
     gboolean ok = TRUE;
@@ -422,11 +445,14 @@ static gboolean touch_tumors(crtk_store *s, gint64 patient_id, gint64 tumor_id, 
     GArray *ids = g_array_new(FALSE, FALSE, sizeof(gint64));
     if (ok) {
         sqlite3_bind_int64(st, 1, tumor_id ? tumor_id : patient_id);
-        while (sqlite3_step(st) == SQLITE_ROW) {
+        int irc;
+        while ((irc = sqlite3_step(st)) == SQLITE_ROW) {
             gint64 id = sqlite3_column_int64(st, 0);
             g_array_append_val(ids, id);
         }
         sqlite3_finalize(st);
+        if (crtk_store_step_failed(s, irc, error, "cannot read the tumors"))
+            ok = FALSE;
     }
     for (guint i = 0; ok && i < ids->len; i++) {
         gboolean changed;
@@ -487,7 +513,10 @@ static gboolean audit_row_values(crtk_store *s, const char *table, gint64 row, g
     if (!ok)
         return FALSE;
     sqlite3_bind_int64(st, 1, row);
-    if (sqlite3_step(st) == SQLITE_ROW) {
+    int arc = sqlite3_step(st);
+    if (crtk_store_step_failed(s, arc, error, "cannot read the values to delete"))
+        ok = FALSE;
+    if (arc == SQLITE_ROW) {
         int n = sqlite3_column_count(st);
         for (int i = 0; ok && i < n; i++) {
             const char *name = sqlite3_column_name(st, i);
@@ -510,9 +539,12 @@ gboolean crtk_store_delete_tumor(crtk_store *s, gint64 tumor_id, GError **error)
     if (!crtk_store_prepare(s, "SELECT patient_id FROM tumor WHERE id = ?1", &st, error))
         return FALSE;
     sqlite3_bind_int64(st, 1, tumor_id);
-    if (sqlite3_step(st) == SQLITE_ROW)
+    int prc = sqlite3_step(st);
+    if (prc == SQLITE_ROW)
         patient_id = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
+    if (crtk_store_step_failed(s, prc, error, "cannot read a tumor"))
+        return FALSE;
     if (!patient_id) {
         g_set_error(error, CRTK_ERROR, CRTK_ERROR_USAGE, "no tumor with row id %" G_GINT64_FORMAT, tumor_id);
         return FALSE;
@@ -550,11 +582,14 @@ gboolean crtk_store_delete_patient(crtk_store *s, gint64 patient_id, GError **er
     gboolean ok = crtk_store_prepare(s, "SELECT id FROM tumor WHERE patient_id = ?1 ORDER BY id", &st, error);
     if (ok) {
         sqlite3_bind_int64(st, 1, patient_id);
-        while (sqlite3_step(st) == SQLITE_ROW) {
+        int irc;
+        while ((irc = sqlite3_step(st)) == SQLITE_ROW) {
             gint64 id = sqlite3_column_int64(st, 0);
             g_array_append_val(ids, id);
         }
         sqlite3_finalize(st);
+        if (crtk_store_step_failed(s, irc, error, "cannot read the tumors"))
+            ok = FALSE;
     }
     for (guint i = 0; ok && i < ids->len; i++)
         ok = audit_row_values(s, "tumor", g_array_index(ids, gint64, i), patient_id, g_array_index(ids, gint64, i),
@@ -563,8 +598,11 @@ gboolean crtk_store_delete_patient(crtk_store *s, gint64 patient_id, GError **er
         ok = audit_row_values(s, "patient", patient_id, patient_id, 0, key, error);
     if (ok && crtk_store_prepare(s, "DELETE FROM patient WHERE id = ?1", &st, error)) {
         sqlite3_bind_int64(st, 1, patient_id);
-        ok = sqlite3_step(st) == SQLITE_DONE && sqlite3_changes(s->db) == 1;
-        if (!ok)
+        int drc = sqlite3_step(st);
+        ok = drc == SQLITE_DONE && sqlite3_changes(s->db) == 1;
+        if (crtk_store_step_failed(s, drc, error, "cannot delete a patient"))
+            ;
+        else if (!ok)
             g_set_error(error, CRTK_ERROR, CRTK_ERROR_USAGE, "no patient with row id %" G_GINT64_FORMAT, patient_id);
         sqlite3_finalize(st);
     } else {

@@ -169,9 +169,12 @@ static int import_patient(crtk_record *r, void *user)
     if (*key) {
         sqlite3_reset(c->find);
         sqlite3_bind_text(c->find, 1, key, -1, SQLITE_STATIC);
-        if (sqlite3_step(c->find) == SQLITE_ROW)
+        int frc = sqlite3_step(c->find);
+        if (frc == SQLITE_ROW)
             pid = sqlite3_column_int64(c->find, 0);
         sqlite3_reset(c->find);
+        if (crtk_store_step_failed(s, frc, &c->error, "cannot look up a patient"))
+            goto fail;
     }
     if (!pid && c->find_facility) {
         /* A central registry: the reporting facility's own identifiers (its medical record number). */
@@ -183,9 +186,12 @@ static int import_patient(crtk_record *r, void *user)
             sqlite3_reset(c->find_facility);
             sqlite3_bind_text(c->find_facility, 1, fac, -1, SQLITE_STATIC);
             sqlite3_bind_text(c->find_facility, 2, mrn, -1, SQLITE_STATIC);
-            if (sqlite3_step(c->find_facility) == SQLITE_ROW)
+            int frc = sqlite3_step(c->find_facility);
+            if (frc == SQLITE_ROW)
                 pid = sqlite3_column_int64(c->find_facility, 0);
             sqlite3_reset(c->find_facility);
+            if (crtk_store_step_failed(s, frc, &c->error, "cannot look up a patient"))
+                goto fail;
         }
     }
     if (!pid && !*key) {

@@ -36,6 +36,7 @@ struct crtk_store {
     gboolean used_known;     /* the store keeps crtk_used_item (older stores: read every column) */
     gint64 last_patient_id;  /* the patient last added, and its key (for audit rows of its tumors) */
     char *last_patient_key;
+    GError *read_error;      /* the first failed read of a reader without GError (store_read_error.c) */
 };
 
 gboolean crtk_store_exec(crtk_store *s, const char *sql, GError **error);
@@ -53,6 +54,10 @@ const char *crtk_store_sqlite_meaning(int rc);
 int crtk_store_busy_timeout_ms(void);
 /* TRUE (error set) when rc, a step result, is neither SQLITE_ROW nor SQLITE_DONE: every
  * loop over a cursor ends with this check, so a read error is never taken for the end. */
+/* store_read_error.c: note a failed step (rc not ROW/DONE) of a reader that has no GError; and
+ * whether one failed (copying its error into *error). */
+void crtk_store_note_read_error(crtk_store *s, int rc, const char *what);
+gboolean crtk_store_read_failed(crtk_store *s, GError **error);
 gboolean crtk_store_step_failed(crtk_store *s, int rc, GError **error, const char *what);
 /* Items stored in a table for the level (patient: Patient items; tumor: Tumor + NaaccrData items). */
 gboolean crtk_store_item_in_tumor_table(const crtk_item *it);

@@ -37,7 +37,8 @@ gboolean crtk_store_renumber_sequences(crtk_store *s, gint64 patient_id, GError 
         return FALSE;
     sqlite3_bind_int64(st, 1, patient_id);
     GArray *rows = g_array_new(FALSE, FALSE, sizeof(seq_row));
-    while (sqlite3_step(st) == SQLITE_ROW) {
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         seq_row r = {.id = sqlite3_column_int64(st, 0)};
         const char *d = (const char *)sqlite3_column_text(st, 1);
         const char *b = (const char *)sqlite3_column_text(st, 2);
@@ -49,6 +50,10 @@ gboolean crtk_store_renumber_sequences(crtk_store *s, gint64 patient_id, GError 
         g_array_append_val(rows, r);
     }
     sqlite3_finalize(st);
+    if (crtk_store_step_failed(s, rc, error, "cannot read the tumors to number")) {
+        g_array_free(rows, TRUE);
+        return FALSE;
+    }
     g_array_sort(rows, cmp_seq);
     int n_mal = 0, n_non = 0;
     for (guint i = 0; i < rows->len; i++) {

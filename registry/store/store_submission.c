@@ -101,7 +101,12 @@ gboolean crtk_store_mark_exported(crtk_store *s, const gint64 *tumor_ids, gsize 
     for (gsize i = 0; ok && i < n; i++) {
         sqlite3_reset(get);
         sqlite3_bind_int64(get, 1, tumor_ids[i]);
-        if (sqlite3_step(get) != SQLITE_ROW)
+        int grc = sqlite3_step(get);
+        if (crtk_store_step_failed(s, grc, error, "cannot read a tumor")) {
+            ok = FALSE;
+            break;
+        }
+        if (grc != SQLITE_ROW)
             continue; /* deleted meanwhile */
         gint64 pid = sqlite3_column_int64(get, 0);
         const char *old = (const char *)sqlite3_column_text(get, 1);
@@ -183,7 +188,8 @@ gboolean crtk_store_list_transmissions(crtk_store *s, crtk_transmission_fn fn, v
     if (!crtk_store_prepare(s, "SELECT id, at, user, file, sha256, patients, tumors, naaccr_version, record_type, "
                                "edit_set, since, failing_tumors FROM crtk_transmission ORDER BY id", &st, error))
         return FALSE;
-    while (sqlite3_step(st) == SQLITE_ROW) {
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         crtk_transmission t = {
             .id = sqlite3_column_int64(st, 0),
             .at = (const char *)sqlite3_column_text(st, 1),
@@ -198,9 +204,11 @@ gboolean crtk_store_list_transmissions(crtk_store *s, crtk_transmission_fn fn, v
             .since = (const char *)sqlite3_column_text(st, 10),
             .failing_tumors = sqlite3_column_int64(st, 11),
         };
-        if (fn(&t, user) == CRTK_ABORT)
+        if (fn(&t, user) == CRTK_ABORT) {
+            rc = SQLITE_DONE;
             break;
+        }
     }
     sqlite3_finalize(st);
-    return TRUE;
+    return !crtk_store_step_failed(s, rc, error, "cannot read the transmissions");
 }

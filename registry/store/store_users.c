@@ -30,25 +30,28 @@ gboolean crtk_store_ensure_user_tables(crtk_store *s, GError **error)
         "  tumor_id INTEGER PRIMARY KEY REFERENCES tumor(id) ON DELETE CASCADE, status TEXT NOT NULL);\n", error);
 }
 
-static gboolean has_user_table(crtk_store *s)
+/* 1 when the store has the user table, 0 when not, -1 when SQLite fails (read error). */
+static int has_user_table(crtk_store *s)
 {
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'crtk_user'", -1, &st,
                            NULL) != SQLITE_OK)
-        return FALSE;
-    gboolean yes = sqlite3_step(st) == SQLITE_ROW;
+        return -1;
+    int rc = sqlite3_step(st);
     sqlite3_finalize(st);
-    return yes;
+    crtk_store_note_read_error(s, rc, "cannot read the store's tables");
+    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
 
 gint64 crtk_store_user_count(crtk_store *s)
 {
-    if (!has_user_table(s))
-        return 0;
+    int has = has_user_table(s);
+    if (has <= 0)
+        return has;
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM crtk_user", -1, &st, NULL) != SQLITE_OK)
-        return 0;
-    gint64 n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+        return -1;
+    gint64 n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
     sqlite3_finalize(st);
     return n;
 }
@@ -83,8 +86,10 @@ crtk_store_user *crtk_store_user_get(crtk_store *s, const char *name)
         SQLITE_OK)
         return NULL;
     sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-    crtk_store_user *u = sqlite3_step(st) == SQLITE_ROW ? row_user(st) : NULL;
+    int rc = sqlite3_step(st);
+    crtk_store_user *u = rc == SQLITE_ROW ? row_user(st) : NULL;
     sqlite3_finalize(st);
+    crtk_store_note_read_error(s, rc, "cannot read a user");
     return u;
 }
 
@@ -98,9 +103,14 @@ GPtrArray *crtk_store_user_list(crtk_store *s, GError **error)
         g_ptr_array_free(a, TRUE);
         return NULL;
     }
-    while (sqlite3_step(st) == SQLITE_ROW)
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
         g_ptr_array_add(a, row_user(st));
     sqlite3_finalize(st);
+    if (crtk_store_step_failed(s, rc, error, "cannot read the users")) {
+        g_ptr_array_free(a, TRUE);
+        return NULL;
+    }
     return a;
 }
 

@@ -21,7 +21,7 @@ typedef struct crtk_store_user {
 CRTK_API void crtk_store_user_free(crtk_store_user *u);
 /* Creates the two tables when missing (called by crtk_store_ensure_indexes). */
 CRTK_API gboolean crtk_store_ensure_user_tables(crtk_store *s, GError **error);
-/* Number of users (active or not); 0 when the store has no user table. */
+/* Number of users (active or not); 0 when the store has no user table; -1 when SQLite fails to read. */
 CRTK_API gint64 crtk_store_user_count(crtk_store *s);
 /* The user, or NULL when there is none of that name. */
 CRTK_API crtk_store_user *crtk_store_user_get(crtk_store *s, const char *name);

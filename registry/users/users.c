@@ -199,7 +199,7 @@ GPtrArray *crtk_user_list(crtk_store *s, GError **error)
 
 gboolean crtk_users_exist(crtk_store *s)
 {
-    return crtk_store_user_count(s) > 0;
+    return crtk_store_user_count(s) != 0; /* a read error (-1) counts as users: roles stay enforced */
 }
 
 crtk_role crtk_user_role(crtk_store *s, const char *name)

@@ -4,6 +4,9 @@
 # case show/set/edit/delete, audit (and tampering), backup and upgrade.
 # Environment (set by ctest): CRTK (the binary).  Needs python3 (its sqlite3 module) to look inside.
 . "$(dirname "$0")/lib.sh" t30
+# case edit keeps refused text in $XDG_RUNTIME_DIR/crtk-edits: a private runtime directory of the test's own
+mkdir -m 700 "$TMP/rt"
+export XDG_RUNTIME_DIR=$TMP/rt
 
 need_program python3 "reading JSON, SQLite and ZIP output"
 
@@ -100,6 +103,30 @@ EDITOR="sed -i s/C509/C5099X/" run case edit "$DB" 00000001/1
 expect_rc 1 "case edit with an invalid value"
 expect_err "kept in" "the user's text is kept"
 expect_eq "$(sql "$DB" "SELECT primarySite FROM tumor WHERE patient_id = 1")" "C509" "an invalid edit changes nothing"
+# the text is edited and kept in a private directory (never /tmp/crtk-edit-*.txt), 0600 in 0700
+kept=$(sed -n 's/.*your text is kept in //p' "$TMP/err" | tail -1)
+case $kept in "$TMP/rt/crtk-edits/"*) ok ;; *) fail "kept text in $kept, expected $TMP/rt/crtk-edits/" ;; esac
+expect_eq "$(stat -c %a "$kept" 2>&1)" 600 "kept text mode"
+expect_eq "$(stat -c %a "$TMP/rt/crtk-edits" 2>&1)" 700 "edit directory mode"
+if grep -q C5099X "$kept"; then ok; else fail "the kept text is the user's"; fi
+rm -f "$kept"
+EDITOR="sh -c 'echo \"\$0\" >\"$TMP/edited\"; sed -i s/C509/C508/ \"\$0\"'" run case edit "$DB" 00000001/1
+expect_rc 0 "case edit (editor told its file)"
+edited=$(cat "$TMP/edited")
+case $edited in "$TMP/rt/crtk-edits/"*) ok ;; *) fail "edited $edited, expected a file in $TMP/rt/crtk-edits/" ;; esac
+if [ ! -e "$edited" ] && [ -z "$(ls -A "$TMP/rt/crtk-edits")" ]; then ok; else fail "an applied edit left its file"; fi
+# without a runtime directory: DB.edits beside the store; stdin not a terminal, so no question asked
+(unset XDG_RUNTIME_DIR; EDITOR="sed -i s/C508/C5099X/" run case edit "$DB" 00000001/1 </dev/null; echo "$rc" >"$TMP/rc")
+rc=$(cat "$TMP/rc")
+expect_rc 1 "case edit refused without XDG_RUNTIME_DIR"
+expect_err "your text is kept in $DB.edits/edit-" "kept beside the store"
+expect_no_out "again" "no question when stdin is not a terminal"
+if ! grep -q "again?" "$TMP/err"; then ok; else fail "asked to edit again without a terminal"; fi
+expect_eq "$(stat -c %a "$DB.edits")" 700 "DB.edits mode"
+kept=$(sed -n 's/.*your text is kept in //p' "$TMP/err" | tail -1)
+expect_eq "$(stat -c %a "$kept" 2>&1)" 600 "kept text mode beside the store"
+rm -rf "$DB.edits"
+expect_eq "$(sql "$DB" "SELECT primarySite FROM tumor WHERE patient_id = 1")" "C508" "the refused edit changed nothing"
 run case delete "$DB" 00000002/2
 expect_rc 2 "delete needs --yes"
 run case delete "$DB" 00000002/2 --yes

