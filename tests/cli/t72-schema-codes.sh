@@ -56,7 +56,7 @@ grep -qx 6 "$TMP/summaryStage2018.codes" && fail "reference: 6 is a breast SS201
 run init "$TMP/r.db"
 run case new "$TMP/r.db" patientIdNumber=00000072 sexAssignedAtBirth=2 dateOfBirth=19600515 primarySite=C504 \
     histologicTypeIcdO3=8500 behaviorCodeIcdO3=3 dateOfDiagnosis=20210310 "estrogenReceptorSummary=$valid_er"
-expect_rc 0 "case new"
+expect_rc 1 "case new (saved; exit 1 because required items are still blank)"
 expect_no_out "SCH01" "a valid ER code passes"
 run case set "$TMP/r.db" 00000072/1 "estrogenReceptorSummary=$invalid_er"
 expect_out "SCH01 .*estrogenReceptorSummary \"$invalid_er\" is not a code of schema breast \(Breast\)" "invalid ER reported at once"
