@@ -213,8 +213,12 @@ crtk_metafile *crtk_metafile_open(const char *path, GError **error)
     if ((q = select_all(db, "EE_Messages"))) {
         while (sqlite3_step(q) == SQLITE_ROW) {
             int pk = iget(q, "PKey"), num = iget(q, "MessageNumber");
+            /* A repeated PKey (a table without its primary key) keeps the first row: the number
+             * index below holds pointers to the texts kept here. */
+            if (g_hash_table_contains(mf->messages, GINT_TO_POINTER(pk)))
+                continue;
             char *m = cget(q, "Message");
-            g_hash_table_replace(mf->messages, GINT_TO_POINTER(pk), m);
+            g_hash_table_insert(mf->messages, GINT_TO_POINTER(pk), m);
             g_hash_table_replace(mf->message_number_pkey, GINT_TO_POINTER(pk), GINT_TO_POINTER(num));
             if (!g_hash_table_contains(mf->message_by_number, GINT_TO_POINTER(num)))
                 g_hash_table_insert(mf->message_by_number, GINT_TO_POINTER(num), m);

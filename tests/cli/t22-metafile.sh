@@ -198,6 +198,21 @@ has "r=1" "SQLLOOKUP on concatenated columns"; has "s=0" "SQLLOOKUP does not tri
 ev --metafile "$SMF" 'int r; r = ILOOKUP("8000", "HIST.DBF.H");'; has "r=1" "ILOOKUP and TABLE.DBF.COLUMN"
 ev --metafile "$SMF" 'int r; r = LOOKUP("x", "NOPE.COL");'; expect_rc 2 "a lookup of an unknown table"
 ev --metafile "$SMF" 'int r; r = EMPTY(#S"FIELD1");'; has "r=1" "an item missing from the dictionary reads blank"
+# A message table without its primary key and a repeated PKey (found by fuzz_metafile_smf: the
+# second row freed the text the number index still pointed at; ASan saw the use after free).
+python3 - "$SMF" "$TMP/dupmsg.smf" <<'PY'
+import shutil, sqlite3, sys
+shutil.copy(sys.argv[1], sys.argv[2])
+db = sqlite3.connect(sys.argv[2])
+db.executescript("""
+DROP TABLE EE_Messages;
+CREATE TABLE EE_Messages (PKey, AgencyPKey, MessageNumber, Message, LastModDate);
+INSERT INTO EE_Messages VALUES (1, 1, 7001, 'first text', ''), (1, 1, 7001, 'second text', '');
+""")
+db.commit()
+PY
+ev --metafile "$TMP/dupmsg.smf" 'ERROR_MSG(7001); return FAIL;'
+expect_rc 0 "a repeated message PKey"; has "message=first text" "the first of repeated message rows is kept"
 "$CRTK" metafile list "$SMF" >"$TMP/out" 2>&1
 has "version T60-1 (structure 5.0)" "list: version"; grep -q "S1	Test set	2 edits" "$TMP/out" && ok || fail "list: sets"
 "$CRTK" metafile describe "$SMF" T1 >"$TMP/out" 2>&1
