@@ -629,11 +629,10 @@ static void fmt_standard(GString *o, const crtk_qa_measure *m, int k)
 static void text_groups(GString *o, const char *title, const char *what, GPtrArray *a)
 {
     g_string_append_printf(o, "\n%s\n  %-50s %10s %10s\n", title, what, "Patients", "Tumors");
-    long p = 0, t = 0;
+    long t = 0; /* no patient total: a patient with tumors in two groups is counted in both */
     for (guint i = 0; i < a->len; i++) {
         crtk_qa_count *c = g_ptr_array_index(a, i);
         g_string_append_printf(o, "  %-50s %10ld %10ld\n", c->label, c->patients, c->tumors);
-        p += c->patients;
         t += c->tumors;
     }
     g_string_append_printf(o, "  %-50s %10s %10ld\n", "Total", "", t);

@@ -394,11 +394,14 @@ gboolean crtk_submit(crtk_store *s, const crtk_submission_options *o, crtk_submi
      * reported as such (r->qa_error), never as a failed submission. */
     GError *qa_err = NULL;
     r->qa_text = qa_path(o->output, ".qa.txt");
-    gboolean qa_ok = crtk_qa_write_text(&r->qa, r->qa_text, &qa_err);
+    /* A setting or the chain head that could not be read would be a blank in the summary. */
+    gboolean qa_ok = crtk_store_reads_ok(s, &qa_err) && crtk_qa_write_text(&r->qa, r->qa_text, &qa_err);
 #ifdef CRTK_HAVE_XLSXWRITER
     if (qa_ok && !o->no_qa_xlsx) {
         r->qa_xlsx = qa_path(o->output, ".qa.xlsx");
-        qa_ok = crtk_qa_write_xlsx(s, &r->qa, r->qa_xlsx, &qa_err);
+        qa_ok = crtk_qa_write_xlsx(s, &r->qa, r->qa_xlsx, &qa_err) && crtk_store_reads_ok(s, &qa_err);
+        if (!qa_ok)
+            remove(r->qa_xlsx);
     }
 #endif
     if (!qa_ok) {

@@ -146,6 +146,15 @@ static void test_form_changes(fixture *f, gconstpointer data)
     g_assert_error(err, CRTK_ERROR, CRTK_ERROR_DATA);
     g_assert_cmpstr(err->message, ==, "primarySite is a Tumor item and cannot be set here");
     g_clear_error(&err);
+    /* a line with nothing before its colon names no item: refused with its line (found by
+     * fuzz_case_form: it was taken as an item named "") */
+    g_ptr_array_set_size(ci, 0), g_ptr_array_set_size(cv, 0);
+    g_assert_false(crtk_case_form_changes(f->s, &ref, "patientIdNumber: 00000001\nnameLast: Smith\nnameFirst: Ann\n  : x\n", ci,
+                                          cv, &err));
+    g_assert_error(err, CRTK_ERROR, CRTK_ERROR_DATA);
+    g_assert_cmpstr(err->message, ==, "line 4: expected \"item: value\", found \"  : x\"");
+    g_assert_cmpuint(ci->len, ==, 0);
+    g_clear_error(&err);
     char *form = crtk_case_form(f->s, &ref);
     g_assert_nonnull(strstr(form, "# crtk case edit: patient 00000001\n"));
     g_assert_nonnull(strstr(form, "nameFirst: Ann"));

@@ -29,6 +29,11 @@ void crtk_cli_error(const char *fmt, ...)
     va_end(ap);
 }
 
+int crtk_cli_exit_for(const GError *error, int otherwise)
+{
+    return error && error->domain == CRTK_ERROR && error->code == CRTK_ERROR_IO ? EXIT_USAGE : otherwise;
+}
+
 /* Edit distance (insertions, deletions, substitutions, and swaps of neighbours), capped at 9. */
 static int distance(const char *a, const char *b)
 {

@@ -56,14 +56,16 @@ static gboolean json_messages; /* --format json: messages as JSON Lines on stdou
 static void message(const char *level, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 
 /* Resolves a case name, printing why when there is none. */
-static gboolean resolve(crtk_store *s, const char *arg, crtk_case_ref *ref)
+/* EXIT_OK when ARG names a patient or tumor; else its exit code (2 when the store could not be read). */
+static int resolve(crtk_store *s, const char *arg, crtk_case_ref *ref)
 {
     GError *error = NULL;
     if (crtk_case_resolve(s, arg, ref, &error))
-        return TRUE;
+        return EXIT_OK;
     message("error", "%s", error->message);
+    int rc = crtk_cli_exit_for(error, EXIT_DATA);
     g_error_free(error);
-    return FALSE;
+    return rc;
 }
 
 /* Prints each line of a library message as its own "crtk: " line. */
@@ -490,10 +492,8 @@ int cmd_case(int argc, char **argv)
         rc = usage();
         goto out;
     }
-    if (!resolve(s, a[1], &ref)) {
-        rc = EXIT_DATA;
+    if ((rc = resolve(s, a[1], &ref)) != EXIT_OK)
         goto out;
-    }
     if (!strcmp(sub, "show") && (pdf || out_path)) {
         if (!pdf || !out_path) {
             crtk_cli_error("--pdf needs -o FILE (and -o goes with --pdf)");

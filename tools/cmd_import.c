@@ -82,7 +82,13 @@ int cmd_import(int argc, char **argv)
                              : 0;
         if (!crtk_store_import(s, argv[i], &o, (crtk_problem_fn)crtk_cli_print_problem, NULL, &st, &error)) {
             crtk_cli_error("%s", error->message);
+            /* a store that cannot be read or written stops the import: the next file would fail too */
+            int this_rc = crtk_cli_exit_for(error, EXIT_DATA);
             g_error_free(error);
+            if (this_rc == EXIT_USAGE) {
+                rc = EXIT_USAGE;
+                break;
+            }
             rc = EXIT_DATA;
             continue;
         }

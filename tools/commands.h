@@ -53,6 +53,10 @@ int cmd_physician(int argc, char **argv);
 gboolean crtk_cli_parse(GOptionContext *ctx, int *argc, char ***argv, int *exit_code);
 /* Prints "crtk: message" to stderr. */
 void crtk_cli_error(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
+/* The exit code for a failure with ERROR: 2 (EXIT_USAGE) when the store or a file could not be read
+ * or written (CRTK_ERROR_IO: an I/O error, corruption, a full disk), else OTHERWISE (the
+ * command's code for refused data, usually EXIT_DATA). */
+int crtk_cli_exit_for(const GError *error, int otherwise);
 /* Loads --user-dictionary files; prints problems; returns NULL on failure. */
 GPtrArray *crtk_cli_load_user_dictionaries(char **paths);
 

@@ -35,6 +35,11 @@ CRTK_API void crtk_store_set_actor(crtk_store *s, const char *user, const char *
 CRTK_API const char *crtk_store_path(const crtk_store *s);
 CRTK_API crtk_dictionary *crtk_store_dictionary(const crtk_store *s);
 CRTK_API int crtk_store_version(const crtk_store *s);
+/* FALSE, with SQLite's error, when a read that has no error of its own (a setting, the users, a
+ * status) failed since the store was opened: what it returned ("unset", "none") cannot be trusted.
+ * Writes refuse to start or commit after such a failure; a command that only reads checks here
+ * before it presents what it read. */
+CRTK_API gboolean crtk_store_reads_ok(crtk_store *s, GError **error);
 
 /* ---- settings ---------------------------------------------------------------- */
 /* Known keys: registryName, registryPhone, registryAddress, registryId, reportingFacility,

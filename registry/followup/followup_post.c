@@ -127,6 +127,8 @@ gboolean crtk_followup_post(crtk_store *s, const crtk_followup_rules *r, const c
         }
     }
     gint64 pid = crtk_store_find_patient(s, patient);
+    if (!pid && !crtk_store_reads_ok(s, error)) /* SQLite's error, not "no such patient" */
+        return FALSE;
     if (!pid) {
         g_set_error(error, CRTK_ERROR, CRTK_ERROR_DATA, "no patient %s in the store", patient ? patient : "");
         return FALSE;

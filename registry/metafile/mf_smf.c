@@ -169,6 +169,17 @@ crtk_metafile *crtk_metafile_new_empty(void)
     return mf;
 }
 
+/* Steps Q: TRUE on a row; at the end or on a failed read FALSE, the first failure kept in *READ_RC. */
+static gboolean next_row(sqlite3_stmt *q, int *read_rc)
+{
+    int rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW)
+        return TRUE;
+    if (rc != SQLITE_DONE && *read_rc == SQLITE_OK)
+        *read_rc = rc;
+    return FALSE;
+}
+
 crtk_metafile *crtk_metafile_open(const char *path, GError **error)
 {
     sqlite3 *db = NULL;
@@ -195,13 +206,14 @@ crtk_metafile *crtk_metafile_open(const char *path, GError **error)
     mf->db = db;
     GHashTable *agency = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
     sqlite3_stmt *q;
+    int read_rc = SQLITE_OK; /* the first failed read: the metafile is refused, never half loaded */
     if ((q = select_all(db, "EE_Control"))) {
-        while (sqlite3_step(q) == SQLITE_ROW)
+        while (next_row(q, &read_rc))
             g_hash_table_replace(mf->control, cget(q, "ItemName"), cget(q, "ItemValue"));
         sqlite3_finalize(q);
     }
     if ((q = select_all(db, "EE_Agencies"))) {
-        while (sqlite3_step(q) == SQLITE_ROW) {
+        while (next_row(q, &read_rc)) {
             char *code = cget(q, "AdminCode"), *org = cget(q, "OrgName");
             g_ptr_array_add(mf->agencies, g_strdup_printf("%s\t%s", code, org));
             g_hash_table_replace(agency, GINT_TO_POINTER(iget(q, "PKey")), code);
@@ -211,7 +223,7 @@ crtk_metafile *crtk_metafile_open(const char *path, GError **error)
     }
     g_ptr_array_add(mf->agencies, NULL);
     if ((q = select_all(db, "EE_Messages"))) {
-        while (sqlite3_step(q) == SQLITE_ROW) {
+        while (next_row(q, &read_rc)) {
             int pk = iget(q, "PKey"), num = iget(q, "MessageNumber");
             /* A repeated PKey (a table without its primary key) keeps the first row: the number
              * index below holds pointers to the texts kept here. */
@@ -226,7 +238,7 @@ crtk_metafile *crtk_metafile_open(const char *path, GError **error)
         sqlite3_finalize(q);
     }
     if ((q = select_all(db, "EE_Fields"))) {
-        while (sqlite3_step(q) == SQLITE_ROW) {
+        while (next_row(q, &read_rc)) {
             mf_field *f = g_new0(mf_field, 1);
             f->pkey = iget(q, "PKey");
             f->number = iget(q, "FieldNumber");
@@ -245,7 +257,7 @@ crtk_metafile *crtk_metafile_open(const char *path, GError **error)
         sqlite3_finalize(q);
     }
     if ((q = select_all(db, "EE_LookupTables"))) {
-        while (sqlite3_step(q) == SQLITE_ROW) {
+        while (next_row(q, &read_rc)) {
             char *name = cget(q, "TableName"), *com = cget(q, "Comments");
             char *up = g_ascii_strup(name, -1);
             g_ptr_array_add(mf->table_list, g_strdup_printf("%s\t%d\t%s", up, iget(q, "RecCount"), com));
@@ -262,7 +274,7 @@ crtk_metafile *crtk_metafile_open(const char *path, GError **error)
     }
     g_ptr_array_add(mf->table_list, NULL);
     GHashTable *edit_by_pk = g_hash_table_new(g_direct_hash, g_direct_equal);
-    while (sqlite3_step(st) == SQLITE_ROW) {
+    while (next_row(st, &read_rc)) {
         mf_edit *e = g_new0(mf_edit, 1);
         e->pkey = iget(st, "PKey");
         e->info.tag = cget(st, "EditTag");
@@ -294,7 +306,7 @@ crtk_metafile *crtk_metafile_open(const char *path, GError **error)
     /* fields of each edit, in FieldOrder */
     if (table_exists(db, "EE_EditFieldsPivot") &&
         sqlite3_prepare_v2(db, "SELECT EditPKey, FieldPKey FROM EE_EditFieldsPivot ORDER BY EditPKey, FieldOrder", -1, &q, NULL) == SQLITE_OK) {
-        while (sqlite3_step(q) == SQLITE_ROW) {
+        while (next_row(q, &read_rc)) {
             mf_edit *e = g_hash_table_lookup(edit_by_pk, GINT_TO_POINTER(sqlite3_column_int(q, 0)));
             mf_field *f = g_hash_table_lookup(mf->fields, GINT_TO_POINTER(sqlite3_column_int(q, 1)));
             if (!e || !f)
@@ -307,7 +319,7 @@ crtk_metafile *crtk_metafile_open(const char *path, GError **error)
     }
     if (table_exists(db, "EE_EditMessagesPivot") &&
         sqlite3_prepare_v2(db, "SELECT EditPKey, MessagePKey FROM EE_EditMessagesPivot", -1, &q, NULL) == SQLITE_OK) {
-        while (sqlite3_step(q) == SQLITE_ROW) {
+        while (next_row(q, &read_rc)) {
             mf_edit *e = g_hash_table_lookup(edit_by_pk, GINT_TO_POINTER(sqlite3_column_int(q, 0)));
             int pk = sqlite3_column_int(q, 1);
             if (e)
@@ -317,7 +329,7 @@ crtk_metafile *crtk_metafile_open(const char *path, GError **error)
     }
     if (table_exists(db, "EE_EditTablesPivot") &&
         sqlite3_prepare_v2(db, "SELECT p.EditPKey, t.TableName FROM EE_EditTablesPivot p JOIN EE_LookupTables t ON t.PKey = p.LookupTablePKey", -1, &q, NULL) == SQLITE_OK) {
-        while (sqlite3_step(q) == SQLITE_ROW) {
+        while (next_row(q, &read_rc)) {
             mf_edit *e = g_hash_table_lookup(edit_by_pk, GINT_TO_POINTER(sqlite3_column_int(q, 0)));
             if (e)
                 g_ptr_array_add(e->tables, g_ascii_strup((const char *)(sqlite3_column_text(q, 1) ? sqlite3_column_text(q, 1) : (const unsigned char *)""), -1));
@@ -327,7 +339,7 @@ crtk_metafile *crtk_metafile_open(const char *path, GError **error)
     /* edit sets */
     GHashTable *set_tags = g_hash_table_new(g_direct_hash, g_direct_equal);
     if ((q = select_all(db, "EE_EditSets"))) {
-        while (sqlite3_step(q) == SQLITE_ROW) {
+        while (next_row(q, &read_rc)) {
             crtk_mf_set_info *si = g_new0(crtk_mf_set_info, 1);
             char *tag = cget(q, "EditSetTag"), *name = cget(q, "EditSetName"), *desc = cget(q, "Description");
             const char *ag = g_hash_table_lookup(agency, GINT_TO_POINTER(iget(q, "AgencyPKey")));
@@ -351,7 +363,7 @@ crtk_metafile *crtk_metafile_open(const char *path, GError **error)
     GHashTable *edit_sets = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, NULL);
     if (table_exists(db, "EE_EditSetEditsPivot") &&
         sqlite3_prepare_v2(db, "SELECT EditSetPKey, EditPKey FROM EE_EditSetEditsPivot", -1, &q, NULL) == SQLITE_OK) {
-        while (sqlite3_step(q) == SQLITE_ROW) {
+        while (next_row(q, &read_rc)) {
             int sp = sqlite3_column_int(q, 0), ep = sqlite3_column_int(q, 1);
             GArray *mem = g_hash_table_lookup(mf->set_members, GINT_TO_POINTER(sp));
             mf_edit *e = g_hash_table_lookup(edit_by_pk, GINT_TO_POINTER(ep));
@@ -389,6 +401,11 @@ crtk_metafile *crtk_metafile_open(const char *path, GError **error)
     g_hash_table_destroy(set_tags);
     g_hash_table_destroy(edit_by_pk);
     g_hash_table_destroy(agency);
+    if (read_rc != SQLITE_OK) {
+        g_set_error(error, MF_ERROR, 1, "%s: cannot read the metafile: %s", path, sqlite3_errstr(read_rc));
+        crtk_metafile_free(mf);
+        return NULL;
+    }
     return mf;
 }
 

@@ -28,6 +28,8 @@ gboolean crtk_case_resolve(crtk_store *s, const char *name, crtk_case_ref *ref, 
         ref->patient_id = crtk_store_find_patient(s, padded);
         g_free(padded);
     }
+    if (!ref->patient_id && !crtk_store_reads_ok(s, error)) /* SQLite's error, not "no such patient" */
+        goto out;
     if (!ref->patient_id) {
         g_set_error(error, CRTK_ERROR, CRTK_ERROR_DATA, "no patient %s in %s", pat, crtk_store_path(s));
         goto out;

@@ -149,13 +149,21 @@ gboolean crtk_case_form_parse(const char *text, GPtrArray *items, GPtrArray *val
         }
         g_free(t);
         char *colon = strchr(l, ':');
-        if (!colon) {
-            g_set_error(error, CRTK_ERROR, CRTK_ERROR_DATA, "line %d: expected \"item: value\", found \"%s\"", n + 1, l);
+        char *id = NULL;
+        if (colon) {
+            *colon = 0;
+            id = g_strstrip(g_strdup(l));
+            *colon = ':';
+        }
+        if (!id || !*id) { /* no colon, or nothing before it (found by fuzz_case_form) */
+            char *shown = crtk_cut_for_message(l);
+            g_set_error(error, CRTK_ERROR, CRTK_ERROR_DATA, "line %d: expected \"item: value\", found %s", n + 1,
+                        shown);
+            g_free(shown);
+            g_free(id);
             ok = FALSE;
             break;
         }
-        *colon = 0;
-        char *id = g_strstrip(g_strdup(l));
         char *value = colon + 1;
         char *comment = strstr(value, "  # ");
         if (comment)

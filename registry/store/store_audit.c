@@ -30,6 +30,11 @@ gboolean crtk_store_audit_head_agrees(crtk_store *s, GError **error)
     char *head = crtk_store_get_setting(s, "auditHead");
     char *count = crtk_store_get_setting(s, "auditCount");
     gboolean ok;
+    if (crtk_store_read_failed(s, error)) { /* a settings read failed: SQLite's error, not a forgery */
+        g_free(head);
+        g_free(count);
+        return FALSE;
+    }
     if (s->audit_last_id == 0)
         ok = FALSE; /* every store has entries from its creation on: an empty trail was emptied */
     else
@@ -185,7 +190,8 @@ gboolean crtk_store_audit_list(crtk_store *s, const char *patient_key, const cha
         return FALSE;
     sqlite3_bind_text(st, 1, patient_key, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, since, -1, SQLITE_STATIC);
-    while (sqlite3_step(st) == SQLITE_ROW) {
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         crtk_audit_entry e = {
             .id = sqlite3_column_int64(st, 0),
             .at = (const char *)sqlite3_column_text(st, 1),
@@ -200,11 +206,15 @@ gboolean crtk_store_audit_list(crtk_store *s, const char *patient_key, const cha
             .hash = (const char *)sqlite3_column_text(st, 10),
             .row_digest = (const char *)sqlite3_column_text(st, 11),
         };
-        if (fn(&e, user) == CRTK_ABORT)
+        if (fn(&e, user) == CRTK_ABORT) {
+            rc = SQLITE_DONE;
             break;
+        }
     }
+    /* A failed read is not the end of the trail (a verify would call a cut chain intact). */
+    gboolean failed = crtk_store_step_failed(s, rc, error, "cannot read the audit trail");
     sqlite3_finalize(st);
-    return TRUE;
+    return !failed;
 }
 
 

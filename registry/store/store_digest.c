@@ -292,34 +292,46 @@ static char *current_digest(crtk_store *s, int t, gint64 id, char **stored, gint
     return d;
 }
 
-/* The digest the trail last stated for the row (NULL: none), and the entry that stated it. */
-static char *trail_digest(crtk_store *s, int t, gint64 id, gint64 *entry)
+/* The digest the trail last stated for the row (NULL: none, or a failed read with ERROR set), and
+ * the entry that stated it. */
+static char *trail_digest(crtk_store *s, int t, gint64 id, gint64 *entry, GError **error)
 {
-    if (!prepare_row_statements(s, t, NULL))
+    if (!prepare_row_statements(s, t, error))
         return NULL;
     sqlite3_stmt *st = s->digest_trail[t];
     sqlite3_reset(st);
     sqlite3_bind_int64(st, 1, id);
     char *d = NULL;
-    if (sqlite3_step(st) == SQLITE_ROW) {
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
         d = g_strdup((const char *)sqlite3_column_text(st, 0));
         if (entry)
             *entry = sqlite3_column_int64(st, 1);
+    } else {
+        crtk_store_step_failed(s, rc, error, "cannot read the audit trail");
     }
     sqlite3_reset(st);
     return d;
 }
 
-/* SQL crtk_row_intact(table 0|1, id): 1 when the row's values are those the trail last recorded. */
+/* SQL crtk_row_intact(table 0|1, id): 1 when the row's values are those the trail last recorded.
+ * A failed read is an SQL error (the write that fired the trigger fails), never "not intact". */
 static void sql_row_intact(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
     (void)argc;
     crtk_store *s = sqlite3_user_data(ctx);
     int t = sqlite3_value_int(argv[0]) ? 1 : 0;
     gint64 id = sqlite3_value_int64(argv[1]);
-    char *now = current_digest(s, t, id, NULL, NULL, NULL);
-    char *was = trail_digest(s, t, id, NULL);
-    sqlite3_result_int(ctx, now && was && strcmp(now, was) == 0);
+    GError *error = NULL;
+    char *now = current_digest(s, t, id, NULL, NULL, &error);
+    char *was = error ? NULL : trail_digest(s, t, id, NULL, &error);
+    if (error) {
+        sqlite3_result_error(ctx, error->message, -1);
+        sqlite3_result_error_code(ctx, SQLITE_IOERR);
+        g_error_free(error);
+    } else {
+        sqlite3_result_int(ctx, now && was && strcmp(now, was) == 0);
+    }
     g_free(now);
     g_free(was);
 }
@@ -612,7 +624,7 @@ gboolean crtk_store_digest_check_all(crtk_store *s, GError **error)
         while (ok && (rc = sqlite3_step(st)) == SQLITE_ROW) {
             gint64 id = sqlite3_column_int64(st, 0), pid = 0;
             char *now = current_digest(s, t, id, NULL, &pid, error);
-            char *was = trail_digest(s, t, id, NULL);
+            char *was = error && *error ? NULL : trail_digest(s, t, id, NULL, error);
             if (!now || !was || strcmp(now, was) != 0) {
                 ok = FALSE;
                 if (!(error && *error)) {

@@ -209,7 +209,9 @@ static int import_patient(crtk_record *r, void *user)
     if (!pid) {
         /* [web workspace] a likely duplicate of a patient already stored is added, with a warning */
         const char *mrn = in->n_tumors ? val(&in->tumors[0], s->dict, "medicalRecordNumber") : NULL;
-        GPtrArray *dups = crtk_find_duplicates(s, &in->patient, mrn, NULL);
+        GPtrArray *dups = crtk_find_duplicates(s, &in->patient, mrn, &c->error);
+        if (!dups) /* the search failed (SQLite's error): not "no duplicates" */
+            goto fail;
         for (guint i = 0; dups && i < dups->len; i++) {
             crtk_duplicate *x = dups->pdata[i];
             char *m = g_strdup_printf("possible duplicate of patient %s (%s, born %s): %s; added as a new patient",

@@ -39,8 +39,10 @@ static gboolean has_table(crtk_store *s)
     if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'crtk_physician'", -1,
                            &st, NULL) != SQLITE_OK)
         return FALSE;
-    gboolean yes = sqlite3_step(st) == SQLITE_ROW;
+    int rc = sqlite3_step(st);
+    gboolean yes = rc == SQLITE_ROW;
     sqlite3_finalize(st);
+    crtk_store_note_read_error(s, rc, "cannot read the store's tables");
     return yes;
 }
 
@@ -85,8 +87,13 @@ GPtrArray *crtk_store_physicians(crtk_store *s, GError **error)
         g_ptr_array_free(out, TRUE);
         return NULL;
     }
-    while (sqlite3_step(st) == SQLITE_ROW)
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
         g_ptr_array_add(out, row_physician(st));
+    if (crtk_store_step_failed(s, rc, error, "reading the physician directory")) {
+        g_ptr_array_free(out, TRUE);
+        out = NULL;
+    }
     sqlite3_finalize(st);
     return out;
 }
@@ -99,8 +106,10 @@ crtk_physician *crtk_store_physician_get(crtk_store *s, const char *code)
     if (sqlite3_prepare_v2(s->db, SELECT " WHERE code = ?", -1, &st, NULL) != SQLITE_OK)
         return NULL;
     sqlite3_bind_text(st, 1, code, -1, SQLITE_TRANSIENT);
-    crtk_physician *p = sqlite3_step(st) == SQLITE_ROW ? row_physician(st) : NULL;
+    int rc = sqlite3_step(st);
+    crtk_physician *p = rc == SQLITE_ROW ? row_physician(st) : NULL;
     sqlite3_finalize(st);
+    crtk_store_note_read_error(s, rc, "cannot read the physician directory");
     return p;
 }
 

@@ -189,8 +189,11 @@ gboolean crtk_store_count(crtk_store *s, const char *where, gint64 *patients, gi
     if (ok && (!where || !*where)) {
         /* Patients without tumors count too when nothing is selected. */
         if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM patient", -1, &st, NULL) == SQLITE_OK) {
-            if (sqlite3_step(st) == SQLITE_ROW)
+            int rc = sqlite3_step(st);
+            if (rc == SQLITE_ROW)
                 *patients = sqlite3_column_int64(st, 0);
+            else
+                ok = !crtk_store_step_failed(s, rc, error, "cannot count the patients");
             sqlite3_finalize(st);
         }
     }

@@ -22,3 +22,8 @@ gboolean crtk_store_read_failed(crtk_store *s, GError **error)
         *error = g_error_copy(s->read_error);
     return TRUE;
 }
+
+gboolean crtk_store_reads_ok(crtk_store *s, GError **error)
+{
+    return !crtk_store_read_failed(s, error);
+}

@@ -78,9 +78,11 @@ gboolean crtk_store_ensure_search_indexes(crtk_store *s, GError **error)
     return ok;
 }
 
-static void add_ids(sqlite3_stmt *st, GArray *ids, int limit)
+/* Adds the ids the statement yields (and finalizes it); FALSE with ERROR when a read failed. */
+static gboolean add_ids(crtk_store *s, sqlite3_stmt *st, GArray *ids, int limit, GError **error)
 {
-    while ((int)ids->len < limit && sqlite3_step(st) == SQLITE_ROW) {
+    int rc = SQLITE_DONE;
+    while ((int)ids->len < limit && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         gint64 id = sqlite3_column_int64(st, 0);
         gboolean seen = FALSE;
         for (guint i = 0; i < ids->len && !seen; i++)
@@ -88,7 +90,11 @@ static void add_ids(sqlite3_stmt *st, GArray *ids, int limit)
         if (!seen)
             g_array_append_val(ids, id);
     }
+    if (rc == SQLITE_ROW)
+        rc = SQLITE_DONE;
+    gboolean failed = crtk_store_step_failed(s, rc, error, "cannot search the patients");
     sqlite3_finalize(st);
+    return !failed;
 }
 
 static gboolean by_value(crtk_store *s, const char *sql, const char *value, GArray *ids, int limit, GError **error)
@@ -98,8 +104,7 @@ static gboolean by_value(crtk_store *s, const char *sql, const char *value, GArr
         return FALSE;
     sqlite3_bind_text(st, 1, value, -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 2, limit);
-    add_ids(st, ids, limit);
-    return TRUE;
+    return add_ids(s, st, ids, limit, error);
 }
 
 GArray *crtk_store_search_patients(crtk_store *s, const crtk_patient_query *q, int limit, GError **error)
@@ -132,7 +137,7 @@ GArray *crtk_store_search_patients(crtk_store *s, const crtk_patient_query *q, i
                 g_free(first);
                 sqlite3_bind_text(st, 4, g_string_free(like, FALSE), -1, g_free);
             }
-            add_ids(st, ids, limit);
+            ok = add_ids(s, st, ids, limit, error);
         }
         g_free(sql);
         g_free(f);
@@ -183,18 +188,23 @@ gboolean crtk_store_persons_by(crtk_store *s, const char *by, const char *value,
         return FALSE;
     sqlite3_bind_text(st, 1, value, -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 2, limit);
-    while (sqlite3_step(st) == SQLITE_ROW) {
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         const char *c[5];
         for (int i = 0; i < 5; i++) {
             c[i] = (const char *)sqlite3_column_text(st, i + 1);
             if (!c[i])
                 c[i] = "";
         }
-        if (fn(sqlite3_column_int64(st, 0), c[0], c[1], c[2], c[3], c[4], data))
+        if (fn(sqlite3_column_int64(st, 0), c[0], c[1], c[2], c[3], c[4], data)) {
+            rc = SQLITE_DONE;
             break;
+        }
     }
+    /* A failed read is not "no such patient" (a duplicate check would pass). */
+    gboolean failed = crtk_store_step_failed(s, rc, error, "cannot search the patients");
     sqlite3_finalize(st);
-    return TRUE;
+    return !failed;
 }
 
 char *crtk_store_next_patient_key(crtk_store *s)
@@ -204,9 +214,12 @@ char *crtk_store_next_patient_key(crtk_store *s)
     if (has(s, "patientIdNumber") &&
         sqlite3_prepare_v2(s->db, "SELECT max(CAST(\"patientIdNumber\" AS INTEGER)) FROM patient", -1, &st, NULL) ==
             SQLITE_OK) {
-        if (sqlite3_step(st) == SQLITE_ROW)
+        int rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW)
             max = sqlite3_column_int64(st, 0);
         sqlite3_finalize(st);
+        /* A failed read would hand out a number in use: writes refuse to go on after it. */
+        crtk_store_note_read_error(s, rc, "cannot read the patient numbers");
     }
     return g_strdup_printf("%08" G_GINT64_FORMAT, max + 1);
 }

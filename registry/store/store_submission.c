@@ -74,9 +74,14 @@ char *crtk_store_submission_where(crtk_store *s, const char *since, GError **err
 char *crtk_store_unfinished_where(crtk_store *s)
 {
     sqlite3_stmt *st = NULL;
-    gboolean table = sqlite3_prepare_v2(s->db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'crtk_abstract'",
-                                        -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW;
+    int rc = SQLITE_DONE;
+    if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'crtk_abstract'", -1, &st,
+                           NULL) == SQLITE_OK)
+        rc = sqlite3_step(st);
+    gboolean table = rc == SQLITE_ROW;
     sqlite3_finalize(st);
+    /* A failed read would send the held cases: the submission refuses to be recorded after it. */
+    crtk_store_note_read_error(s, rc, "cannot read the abstract statuses");
     if (!table)
         return g_strdup("0");
     return g_strdup("t.id IN (SELECT tumor_id FROM crtk_abstract WHERE status <> 'complete')");

@@ -159,8 +159,10 @@ gboolean crtk_store_change_version(crtk_store *s, int version, gboolean drop_val
     /* User dictionaries that name no version (or the new one) come along. */
     sqlite3_stmt *st;
     GPtrArray *dropped_dicts = g_ptr_array_new_with_free_func(g_free);
+    gboolean dicts_read = TRUE;
     if (crtk_store_prepare(s, "SELECT uri, xml FROM crtk_user_dictionary ORDER BY rowid", &st, error)) {
-        while (sqlite3_step(st) == SQLITE_ROW) {
+        int rc;
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
             const char *xml = (const char *)sqlite3_column_text(st, 1);
             crtk_user_dictionary *ud = crtk_user_dictionary_parse(xml, strlen(xml), "stored", NULL, NULL, NULL);
             int uv = ud ? crtk_user_dictionary_version(ud) : -1;
@@ -170,6 +172,8 @@ gboolean crtk_store_change_version(crtk_store *s, int version, gboolean drop_val
                 g_ptr_array_add(dropped_dicts, g_strdup((const char *)sqlite3_column_text(st, 0)));
             crtk_user_dictionary_free(ud);
         }
+        if (crtk_store_step_failed(s, rc, error, "cannot read the user dictionaries"))
+            dicts_read = FALSE;
         sqlite3_finalize(st);
     }
     upgrade_ctx c = {.s = s, .drop_values = drop_values};
@@ -177,7 +181,7 @@ gboolean crtk_store_change_version(crtk_store *s, int version, gboolean drop_val
     c.conv = crtk_converter_new(s->dict, to, CRTK_RT_A);
     c.out = crtk_record_new(to);
     crtk_store_forget_statements(s);
-    gboolean ok = crtk_store_exec(s, "PRAGMA foreign_keys = OFF;", error) && crtk_store_begin(s, error);
+    gboolean ok = dicts_read && crtk_store_exec(s, "PRAGMA foreign_keys = OFF;", error) && crtk_store_begin(s, error);
     /* Every row gets a new digest below: a row changed outside crtk must be found first, not absorbed. */
     if (ok && !crtk_store_digest_check_all(s, error)) {
         crtk_store_rollback(s);
@@ -253,7 +257,7 @@ gboolean crtk_store_change_version(crtk_store *s, int version, gboolean drop_val
         ok = crtk_store_audit(s, 0, 0, NULL, "userDictionary", uri, NULL, error);
         if (ok && crtk_store_prepare(s, "DELETE FROM crtk_user_dictionary WHERE uri = ?1", &st, error)) {
             sqlite3_bind_text(st, 1, uri, -1, SQLITE_STATIC);
-            sqlite3_step(st);
+            ok = !crtk_store_step_failed(s, sqlite3_step(st), error, "cannot drop a user dictionary");
             sqlite3_finalize(st);
         }
     }

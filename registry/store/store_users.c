@@ -51,8 +51,10 @@ gint64 crtk_store_user_count(crtk_store *s)
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM crtk_user", -1, &st, NULL) != SQLITE_OK)
         return -1;
-    gint64 n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+    int rc = sqlite3_step(st);
+    gint64 n = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
     sqlite3_finalize(st);
+    crtk_store_note_read_error(s, rc, "cannot count the users");
     return n;
 }
 
@@ -196,12 +198,16 @@ gboolean crtk_store_access_list(crtk_store *s, const char *patient_key, crtk_sto
                             error))
         return FALSE;
     sqlite3_bind_text(st, 1, patient_key, -1, SQLITE_STATIC);
-    while (sqlite3_step(st) == SQLITE_ROW)
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
         if (fn((const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1),
-               (const char *)sqlite3_column_text(st, 2), data))
+               (const char *)sqlite3_column_text(st, 2), data)) {
+            rc = SQLITE_DONE;
             break;
+        }
+    gboolean failed = crtk_store_step_failed(s, rc, error, "cannot read the access log");
     sqlite3_finalize(st);
-    return TRUE;
+    return !failed;
 }
 
 static gboolean has_table(crtk_store *s, const char *name)
@@ -211,8 +217,10 @@ static gboolean has_table(crtk_store *s, const char *name)
         SQLITE_OK)
         return FALSE;
     sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-    gboolean yes = sqlite3_step(st) == SQLITE_ROW;
+    int rc = sqlite3_step(st);
+    gboolean yes = rc == SQLITE_ROW;
     sqlite3_finalize(st);
+    crtk_store_note_read_error(s, rc, "cannot read the store's tables");
     return yes;
 }
 
@@ -224,9 +232,11 @@ static char *recorded_status(crtk_store *s, gint64 tumor_id)
     if (has_table(s, "crtk_abstract") &&
         sqlite3_prepare_v2(s->db, "SELECT status FROM crtk_abstract WHERE tumor_id = ?1", -1, &st, NULL) == SQLITE_OK) {
         sqlite3_bind_int64(st, 1, tumor_id);
-        if (sqlite3_step(st) == SQLITE_ROW)
+        int rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW)
             v = col_text(st, 0);
         sqlite3_finalize(st);
+        crtk_store_note_read_error(s, rc, "cannot read an abstract's status");
     }
     return v;
 }
@@ -262,8 +272,11 @@ gboolean crtk_store_set_abstract_status(crtk_store *s, gint64 patient_id, gint64
     char *key = NULL;
     if (ok && crtk_store_prepare(s, "SELECT \"patientIdNumber\" FROM patient WHERE id = ?1", &k, NULL)) {
         sqlite3_bind_int64(k, 1, patient_id);
-        if (sqlite3_step(k) == SQLITE_ROW)
+        int rc = sqlite3_step(k);
+        if (rc == SQLITE_ROW)
             key = col_text(k, 0);
+        else
+            ok = !crtk_store_step_failed(s, rc, error, "cannot read the patient");
         sqlite3_finalize(k);
     }
     ok = ok && crtk_store_audit(s, patient_id, tumor_id, key, "abstractStatus", old, status, error) &&
@@ -297,16 +310,20 @@ gboolean crtk_store_abstract_queue(crtk_store *s, int limit, crtk_store_queue_fn
     if (!ok)
         return FALSE;
     sqlite3_bind_int(st, 1, limit);
-    while (sqlite3_step(st) == SQLITE_ROW) {
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         const char *v[9];
         for (int i = 0; i < 9; i++) {
             v[i] = (const char *)sqlite3_column_text(st, i + 2);
             if (!v[i])
                 v[i] = "";
         }
-        if (fn(sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1), v, data))
+        if (fn(sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1), v, data)) {
+            rc = SQLITE_DONE;
             break;
+        }
     }
+    gboolean failed = crtk_store_step_failed(s, rc, error, "cannot read the work queue");
     sqlite3_finalize(st);
-    return TRUE;
+    return !failed;
 }

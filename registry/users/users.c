@@ -248,7 +248,11 @@ crtk_login_result crtk_user_login(crtk_store *s, const char *name, const char *p
 gboolean crtk_user_set_actor(crtk_store *s, const char *user, const char *command, GError **error)
 {
     const char *os = g_get_user_name();
-    if (!crtk_users_exist(s)) {
+    gboolean exist = crtk_users_exist(s);
+    /* A failed read of the user table is SQLite's error, not "named users" nor "no users". */
+    if (!crtk_store_reads_ok(s, error))
+        return FALSE;
+    if (!exist) {
         crtk_store_set_actor(s, user, command);
         return TRUE;
     }

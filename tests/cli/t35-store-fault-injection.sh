@@ -9,9 +9,8 @@
 # submission must leave no file); the run without a fault must succeed and change the store.
 # Environment (set by ctest): CRTK, CRTK_SOURCE, CRTK_BUILD_DIR.
 . "$(dirname "$0")/lib.sh" t35
-# Opt-in for now (about 2,100 crtk runs; it still finds unfixed failure points, see the branch report):
-# set CRTK_FAULT_INJECTION=1 to run it.
-if [ "${CRTK_FAULT_INJECTION:-}" != 1 ]; then echo "SKIPPED: set CRTK_FAULT_INJECTION=1 to run the store fault injection"; exit 77; fi
+# About 2,000 crtk runs; CRTK_FAULT_OPS="submit delete" runs only those operations (default: all).
+# Registered in the normal build only (tests/CMakeLists.txt): the shim cannot be preloaded under ASan.
 : "${CRTK_SOURCE:?}" "${CRTK_BUILD_DIR:?}"
 SHIM=$CRTK_BUILD_DIR/tests/libcrtk_fault_shim.so
 [ "${CRTK_SANITIZE:-}" != ON ] || skip "sanitizer build: the LD_PRELOAD fault shim cannot go before the sanitizer runtime"
@@ -36,7 +35,7 @@ expect_rc 0 "the base store"
 sqlite3 base.db .dump >base.dump
 cat >returned.csv <<'CSV'
 patientIdNumber,date,vitalStatus,cancerStatus,source,causeOfDeath
-00000004,2026-03-05,1,1,3,
+00000007,2026-03-05,1,1,3,
 00000008,2026-03-06,0,,07,C509
 CSV
 
@@ -69,6 +68,17 @@ faulted() {
     check_failed "$name, COMMIT"
 }
 check_failed() {
+    # After a submission is recorded (its COMMIT done) only the QA summary can fail: exit 1, the
+    # submission file kept, no workbook (a text summary only when it was written whole, before the
+    # workbook failed), the transmission in the store.
+    if [ "$rc" -eq 1 ] && grep -q "only the QA summary failed" "$TMP/err"; then
+        ok
+        if grep -q "injected fault" "$TMP/err"; then ok; else fail "$1: stderr lacks SQLite's message"; cat "$TMP/err"; fi
+        if [ -s out.xml ] && [ ! -e out.xml.qa.xlsx ]; then ok; else fail "$1: after the commit: $(ls out.xml* 2>/dev/null)"; fi
+        if [ ! -e out.xml.qa.txt ] || grep -q "Audit chain head" out.xml.qa.txt; then ok; else fail "$1: a partial QA text"; fi
+        if [ "$(sqlite3 w.db 'SELECT count(*) FROM crtk_transmission')" = 1 ]; then ok; else fail "$1: the transmission is not recorded"; fi
+        return
+    fi
     if [ "$rc" -eq 2 ]; then ok; else fail "$1: exit $rc, expected 2"; cat "$TMP/out" "$TMP/err"; fi
     if grep -q "injected fault" "$TMP/err"; then ok; else fail "$1: stderr lacks SQLite's message"; cat "$TMP/err"; fi
     if sqlite3 w.db .dump | cmp -s - base.dump; then ok; else fail "$1: the store changed"; fi

@@ -3,6 +3,7 @@
  * one tumor. */
 #ifndef CRTK_FUZZ_STORE_FIXTURE_H
 #define CRTK_FUZZ_STORE_FIXTURE_H
+#include <stdio.h>
 #include <stdlib.h>
 #include <glib.h>
 #include <glib/gstdio.h>
@@ -27,6 +28,12 @@ static void fuzz_store_remove(void) /* at exit: nothing is left behind */
     g_rmdir(fuzz_store_dir);
 }
 
+static void fuzz_store_fail(GError *e) /* the fixture itself failed: say why, then stop */
+{
+    fprintf(stderr, "fuzz store fixture: %s\n", e ? e->message : "failed");
+    abort();
+}
+
 static crtk_store *fuzz_store(void)
 {
     static crtk_store *s;
@@ -35,19 +42,19 @@ static crtk_store *fuzz_store(void)
     GError *e = NULL;
     fuzz_store_dir = g_dir_make_tmp("crtk-fuzz-XXXXXX", &e);
     if (!fuzz_store_dir)
-        abort();
+        fuzz_store_fail(e);
     char *db = g_build_filename(fuzz_store_dir, "f.db", NULL);
     s = crtk_store_create(db, 260, NULL, &e);
     g_free(db);
     if (!s)
-        abort();
+        fuzz_store_fail(e);
     crtk_store_set_actor(s, "fuzz", "fuzz");
-    const char *items[] = {"patientIdNumber", "sex", "dateOfBirth", "primarySite", "dateOfDiagnosis",
+    const char *items[] = {"patientIdNumber", "sexAssignedAtBirth", "dateOfBirth", "primarySite", "dateOfDiagnosis",
                            "histologicTypeIcdO3", "behaviorCodeIcdO3"};
     const char *values[] = {"00000001", "2", "19500101", "C509", "20200115", "8500", "3"};
     crtk_case_created out;
     if (!crtk_case_create(s, 0, items, values, 7, &out, &e))
-        abort();
+        fuzz_store_fail(e);
     g_free(out.patient_id_number);
     fuzz_store_made = s;
     atexit(fuzz_store_remove);
