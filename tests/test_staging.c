@@ -372,6 +372,53 @@ static void test_bad_bundles(void)
     crtk_staging_free(a);
 }
 
+/* The JSON reader (staging_json.c) through the bundle loader: malformed text is refused naming
+ * its line and column (positions counted by hand), escapes decode to UTF-8. */
+static void test_bundle_json(void)
+{
+    struct {
+        const char *text, *message;
+    } bad[] = {
+        {"{\"algorithm\": \"x\", \"version\": \"1\"", "line 1, column 1: an object without its }"},
+        {"{\"a\": tru}", "line 1, column 7: not a JSON value"},
+        {"{\"a\": [1, 2,]}", "line 1, column 13: not a JSON value"},
+        {"{\"a\":\n \"\\ud800\"}", "line 2, column 3: a lone surrogate in a \\u escape"},
+        {"{\"a\": \"x\\q\"}", "line 1, column 9: an unknown escape in a string"},
+        {"{\"a\": \"tab\there\"}", "line 1, column 11: a control character in a string"},
+        {"{\"a\": 01}", "line 1, column 8: text after"}, /* never reached: "expected , or }" first */
+        {"{} x", "line 1, column 4: text after the JSON value"},
+        {"{\"a\": 1.}", "line 1, column 9: a number without digits after its point"},
+        {"{\"a\": \"\xc3\x28\"}", "line 1, column 8: a string that is not UTF-8"},
+    };
+    bad[6].message = "line 1, column 8: expected , or }";
+    for (gsize i = 0; i < G_N_ELEMENTS(bad); i++) {
+        GError *err = NULL;
+        g_assert_null(crtk_staging_load_bundle(bad[i].text, strlen(bad[i].text), &err));
+        g_assert_nonnull(err);
+        if (!strstr(err->message, bad[i].message))
+            g_error("bundle %" G_GSIZE_FORMAT ": \"%s\" lacks \"%s\"", i, err->message, bad[i].message);
+        g_error_free(err);
+    }
+    /* nesting is bounded (a hostile file cannot exhaust the stack) */
+    GString *deep = g_string_new("{\"a\":");
+    for (int i = 0; i < 100000; i++)
+        g_string_append_c(deep, '[');
+    GError *err = NULL;
+    g_assert_null(crtk_staging_load_bundle(deep->str, deep->len, &err));
+    g_assert_nonnull(strstr(err->message, "nested too deep"));
+    g_clear_error(&err);
+    g_string_free(deep, TRUE);
+    /* escapes: \u00e9 is é (2 bytes), the surrogate pair \ud83d\ude00 is U+1F600 (4 bytes), \" and \\ */
+    const char *ok = "{\"algorithm\":\"a\\u00e9\\\"\\\\b\\ud83d\\ude00\",\"version\":\"1\",\"tables\":["
+                     "{\"id\":\"primary_site\",\"definition\":[{\"key\":\"site\",\"type\":\"INPUT\"}],\"rows\":[[\"C000\"]]},"
+                     "{\"id\":\"histology\",\"definition\":[{\"key\":\"hist\",\"type\":\"INPUT\"}],\"rows\":[[\"8000\"]]}],"
+                     "\"schemas\":[]}";
+    crtk_staging *a = crtk_staging_load_bundle(ok, strlen(ok), &err);
+    g_assert_no_error(err);
+    g_assert_cmpstr(crtk_staging_algorithm(a), ==, "a\xc3\xa9\"\\b\xf0\x9f\x98\x80");
+    crtk_staging_free(a);
+}
+
 /* Schema-aware coding (staging_items.c) on the embedded EOD data, against values read by hand from
  * SEER's schemas/breast.json and tables/er_summary_44166.json, nodes_pos_fab.json (eod_public 3.3). */
 static void test_input_codes(void)
@@ -417,6 +464,7 @@ int main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/staging/ranges", test_ranges_by_hand);
     g_test_add_func("/staging/bundles", test_bad_bundles);
+    g_test_add_func("/staging/bundle-json", test_bundle_json);
     g_test_add_func("/staging/unit-expectations", test_unit_expectations);
     g_test_add_func("/staging/input-codes", test_input_codes);
     return g_test_run();

@@ -10,6 +10,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* ---------- keys, cells ---------- */
 
@@ -587,9 +588,9 @@ crtk_stage_run *crtk_stage_run_new(const crtk_staging *alg)
     r->unknown_val = g_ptr_array_new();
     r->ctx_keys = g_array_new(FALSE, FALSE, sizeof(int));
     r->ctx_vals = g_ptr_array_new_with_free_func(g_free);
-    GDateTime *now = g_date_time_new_now_local();
-    g_snprintf(r->year_now, sizeof r->year_now, "%d", g_date_time_get_year(now));
-    g_date_time_unref(now);
+    time_t now = time(NULL);
+    struct tm tm;
+    g_snprintf(r->year_now, sizeof r->year_now, "%d", localtime_r(&now, &tm) ? tm.tm_year + 1900 : 1970);
     r->arena = g_malloc(sizeof(arena_block) + (1 << 16));
     r->arena->next = NULL;
     r->arena->used = 0;
@@ -1220,16 +1221,39 @@ gboolean crtk_staging_code_valid(const crtk_staging *alg, const char *schema_id,
         return FALSE;
     if (s->inputs[ii].table < 0)
         return TRUE;
-    crtk_stage_run *r = crtk_stage_run_new(alg);
-    memset(r->st, ST_ABSENT, (size_t)r->nkeys);
+    /* No run is made: the schema edits ask this for every site-specific item of every tumor, and a
+     * run allocates per key.  The validation table sees the value, the version and the year only. */
+    enum { ON_STACK = 4096 };
+    guint8 st_stack[ON_STACK];
+    const char *val_stack[ON_STACK];
+    gboolean heap = alg->nkeys > ON_STACK;
+    guint8 *st = heap ? g_new(guint8, alg->nkeys) : st_stack;
+    const char **val = heap ? g_new(const char *, alg->nkeys) : val_stack;
+    memset(st, ST_ABSENT, (size_t)alg->nkeys);
     char year[16];
-    if (year_current)
-        g_snprintf(year, sizeof year, "%d", year_current);
-    ctx_put(r, alg->key_ctx_version, alg->version);
-    ctx_put(r, alg->key_ctx_year, year_current ? year : r->year_now);
-    ctx_put(r, k, value ? trim(r, value) : "");
-    gboolean ok = input_valid(r, &s->inputs[ii]);
-    crtk_stage_run_free(r);
+    if (!year_current) {
+        time_t now = time(NULL);
+        struct tm tm;
+        year_current = localtime_r(&now, &tm) ? tm.tm_year + 1900 : 1970;
+    }
+    g_snprintf(year, sizeof year, "%d", year_current);
+    const char *v = value ? value : "";
+    size_t a = 0, b = strlen(v);
+    while (a < b && (unsigned char)v[a] <= ' ')
+        a++;
+    while (b > a && (unsigned char)v[b - 1] <= ' ')
+        b--;
+    char *trimmed = g_strndup(v + a, b - a);
+    st[alg->key_ctx_version] = ST_SET, val[alg->key_ctx_version] = alg->version;
+    st[alg->key_ctx_year] = ST_SET, val[alg->key_ctx_year] = year;
+    st[k] = ST_SET, val[k] = trimmed;
+    view ctx = {val, st};
+    gboolean ok = find_row(alg->tables->pdata[s->inputs[ii].table], ctx, NULL) >= 0;
+    g_free(trimmed);
+    if (heap) {
+        g_free(st);
+        g_free(val);
+    }
     return ok;
 }
 

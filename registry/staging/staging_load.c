@@ -3,30 +3,26 @@
  * Sources: crtk's bundle (one JSON document {"algorithm","version","schemas":[],"tables":[]}, as
  * tools/dev/gen-staging.py writes it, optionally gzip-compressed; the embedded algorithms are bundles),
  * a SEER zip, or a directory holding schemas/ and tables/ (or one zip).  JSON is parsed with
- * json-glib; every table cell is parsed here once (README §3.6), the engine never parses text.
+ * staging_json.c (one arena per document); every table cell is parsed here once (README §3.6), the
+ * engine never parses text.
  */
 #include "staging_private.h"
 
-#include <json-glib/json-glib.h>
+#include "staging_json.h"
 #include <string.h>
 #include <zlib.h>
 
 #define LOAD_ERROR g_quark_from_static_string("crtk-staging-load")
 
-static const char *str_member(JsonObject *o, const char *name)
+static const char *str_member(const sj_node *o, const char *name)
 {
-    JsonNode *n = json_object_get_member(o, name);
-    if (!n || JSON_NODE_TYPE(n) != JSON_NODE_VALUE || json_node_get_value_type(n) != G_TYPE_STRING)
-        return NULL;
-    return json_node_get_string(n);
+    return sj_str(sj_get(o, name));
 }
 
-static JsonArray *array_member(JsonObject *o, const char *name)
+static const sj_node *array_member(const sj_node *o, const char *name)
 {
-    JsonNode *n = json_object_get_member(o, name);
-    if (!n || JSON_NODE_TYPE(n) != JSON_NODE_ARRAY)
-        return NULL;
-    return json_node_get_array(n);
+    const sj_node *n = sj_get(o, name);
+    return sj_is(n, SJ_ARR) ? n : NULL;
 }
 
 static const char *intern(crtk_staging *alg, const char *s)
@@ -34,7 +30,7 @@ static const char *intern(crtk_staging *alg, const char *s)
     return s ? g_string_chunk_insert_const(alg->strings, s) : NULL;
 }
 
-static gboolean check_header(crtk_staging *alg, JsonObject *o, const char *what, GError **error)
+static gboolean check_header(crtk_staging *alg, const sj_node *o, const char *what, GError **error)
 {
     const char *a = str_member(o, "algorithm"), *v = str_member(o, "version");
     if (!a || !v)
@@ -89,10 +85,10 @@ static st_endpoint parse_endpoint(crtk_staging *alg, const char *text, int col_k
     return e;
 }
 
-static gboolean load_table(crtk_staging *alg, JsonObject *o, GError **error)
+static gboolean load_table(crtk_staging *alg, const sj_node *o, GError **error)
 {
     const char *id = str_member(o, "id");
-    JsonArray *def = array_member(o, "definition");
+    const sj_node *def = array_member(o, "definition");
     if (!id || !def) {
         g_set_error(error, LOAD_ERROR, 1, "table %s: no id or definition", id ? id : "(no id)");
         return FALSE;
@@ -105,14 +101,14 @@ static gboolean load_table(crtk_staging *alg, JsonObject *o, GError **error)
     }
     st_table *t = g_new0(st_table, 1);
     t->id = intern(alg, id);
-    guint ncols = json_array_get_length(def);
+    guint ncols = sj_len(def);
     int *coltype = g_new0(int, ncols), *colkey = g_new0(int, ncols);
     t->in_keys = g_new0(int, ncols + 1);
     t->end_keys = g_new0(int, ncols + 1);
     GString *endcols = g_string_new(NULL);
     for (guint c = 0; c < ncols; c++) {
-        JsonNode *cn = json_array_get_element(def, c);
-        JsonObject *co = JSON_NODE_HOLDS_OBJECT(cn) ? json_node_get_object(cn) : NULL;
+        const sj_node *cn = sj_at(def, c);
+        const sj_node *co = sj_is(cn, SJ_OBJ) ? cn : NULL;
         const char *key = co ? str_member(co, "key") : NULL, *type = co ? str_member(co, "type") : NULL;
         if (!key || !type || (strcmp(type, "INPUT") && strcmp(type, "ENDPOINT") && strcmp(type, "DESCRIPTION"))) {
             g_set_error(error, LOAD_ERROR, 1, "table %s: column %u has no key or an unknown type", id, c + 1);
@@ -133,26 +129,26 @@ static gboolean load_table(crtk_staging *alg, JsonObject *o, GError **error)
     gboolean has_desc = FALSE; /* a DESCRIPTION column: keep the code texts (freed below if it is empty) */
     for (guint c = 0; c < ncols; c++)
         has_desc |= coltype[c] == 'D';
-    JsonArray *rows = array_member(o, "rows");
-    t->nrows = rows ? (int)json_array_get_length(rows) : 0;
+    const sj_node *rows = array_member(o, "rows");
+    t->nrows = rows ? (int)sj_len(rows) : 0;
     t->cells = g_new0(st_cell, (gsize)t->nrows * t->nin + 1);
     t->eps = g_new0(st_endpoint, (gsize)t->nrows * t->nend + 1);
     for (int r = 0; r < t->nrows; r++) {
-        JsonNode *rn = json_array_get_element(rows, r);
-        JsonArray *ra = JSON_NODE_HOLDS_ARRAY(rn) ? json_node_get_array(rn) : NULL;
-        if (!ra || json_array_get_length(ra) != ncols) {
+        const sj_node *rn = sj_at(rows, r);
+        const sj_node *ra = sj_is(rn, SJ_ARR) ? rn : NULL;
+        if (!ra || sj_len(ra) != ncols) {
             g_set_error(error, LOAD_ERROR, 1, "table %s: row %d has %u values but should have %u", id, r + 1,
-                        ra ? json_array_get_length(ra) : 0, ncols);
+                        ra ? sj_len(ra) : 0, ncols);
             goto fail;
         }
         int ii = 0, ei = 0;
         gboolean first_in = TRUE, first_desc = TRUE;
         for (guint c = 0; c < ncols; c++) {
-            JsonNode *vn = json_array_get_element(ra, c);
+            const sj_node *vn = sj_at(ra, c);
             const char *v = NULL;
-            if (vn && JSON_NODE_HOLDS_VALUE(vn) && json_node_get_value_type(vn) == G_TYPE_STRING)
-                v = json_node_get_string(vn);
-            else if (vn && !JSON_NODE_HOLDS_NULL(vn)) {
+            if (sj_is(vn, SJ_STR))
+                v = vn->u.str;
+            else if (vn && !sj_is(vn, SJ_NULL)) {
                 g_set_error(error, LOAD_ERROR, 1, "table %s: row %d column %u is not a string", id, r + 1, c + 1);
                 goto fail;
             }
@@ -229,16 +225,16 @@ static int table_ref(crtk_staging *alg, const char *id, const char *schema, GErr
     return i < 0 ? -2 : i;
 }
 
-static st_kv *load_kvs(crtk_staging *alg, JsonArray *a, int *n)
+static st_kv *load_kvs(crtk_staging *alg, const sj_node *a, int *n)
 {
-    *n = a ? (int)json_array_get_length(a) : 0;
+    *n = a ? (int)sj_len(a) : 0;
     st_kv *kv = g_new0(st_kv, *n + 1);
     int m = 0;
     for (int i = 0; i < *n; i++) {
-        JsonNode *e = json_array_get_element(a, i);
-        if (!JSON_NODE_HOLDS_OBJECT(e))
+        const sj_node *e = sj_at(a, i);
+        if (!sj_is(e, SJ_OBJ))
             continue;
-        JsonObject *o = json_node_get_object(e);
+        const sj_node *o = e;
         const char *k = str_member(o, "key");
         if (!k)
             continue;
@@ -250,17 +246,17 @@ static st_kv *load_kvs(crtk_staging *alg, JsonArray *a, int *n)
     return kv;
 }
 
-static st_keymap *load_keymaps(crtk_staging *alg, JsonArray *a, int *n)
+static st_keymap *load_keymaps(crtk_staging *alg, const sj_node *a, int *n)
 {
-    *n = a ? (int)json_array_get_length(a) : 0;
+    *n = a ? (int)sj_len(a) : 0;
     st_keymap *m = g_new0(st_keymap, *n + 1);
     int k = 0;
     for (int i = 0; i < *n; i++) {
-        JsonNode *e = json_array_get_element(a, i);
-        if (!JSON_NODE_HOLDS_OBJECT(e))
+        const sj_node *e = sj_at(a, i);
+        if (!sj_is(e, SJ_OBJ))
             continue;
-        const char *from = str_member(json_node_get_object(e), "from");
-        const char *to = str_member(json_node_get_object(e), "to");
+        const char *from = str_member(e, "from");
+        const char *to = str_member(e, "to");
         if (!from || !to)
             continue;
         m[k].from = crtk_staging_key(alg, from);
@@ -271,13 +267,13 @@ static st_keymap *load_keymaps(crtk_staging *alg, JsonArray *a, int *n)
     return m;
 }
 
-static st_tpath *load_paths(crtk_staging *alg, JsonArray *a, int *n, const char *schema, GError **error)
+static st_tpath *load_paths(crtk_staging *alg, const sj_node *a, int *n, const char *schema, GError **error)
 {
-    *n = a ? (int)json_array_get_length(a) : 0;
+    *n = a ? (int)sj_len(a) : 0;
     st_tpath *p = g_new0(st_tpath, *n + 1);
     for (int i = 0; i < *n; i++) {
-        JsonNode *e = json_array_get_element(a, i);
-        JsonObject *o = JSON_NODE_HOLDS_OBJECT(e) ? json_node_get_object(e) : NULL;
+        const sj_node *e = sj_at(a, i);
+        const sj_node *o = sj_is(e, SJ_OBJ) ? e : NULL;
         const char *id = o ? str_member(o, "id") : NULL;
         if (!id) {
             g_set_error(error, LOAD_ERROR, 1, "schema %s: a table path has no id", schema);
@@ -323,7 +319,7 @@ static void free_schema(st_schema *s)
     g_free(s);
 }
 
-static gboolean load_schema(crtk_staging *alg, JsonObject *o, GError **error_out)
+static gboolean load_schema(crtk_staging *alg, const sj_node *o, GError **error_out)
 {
     GError *local = NULL, **error = &local;
     const char *id = str_member(o, "id");
@@ -336,9 +332,9 @@ static gboolean load_schema(crtk_staging *alg, JsonObject *o, GError **error_out
     st_schema *s = g_new0(st_schema, 1);
     s->id = intern(alg, id);
     s->name = intern(alg, str_member(o, "name"));
-    JsonNode *num = json_object_get_member(o, "schema_num");
-    if (num && JSON_NODE_HOLDS_VALUE(num) && json_node_get_value_type(num) == G_TYPE_INT64)
-        s->schema_num = (int)json_node_get_int(num);
+    const sj_node *num = sj_get(o, "schema_num");
+    if (sj_is(num, SJ_INT))
+        s->schema_num = (int)num->u.i;
     s->sel_table = table_ref(alg, str_member(o, "schema_selection_table"), id, error);
     if (s->sel_table < 0) {
         if (s->sel_table == -1)
@@ -349,12 +345,12 @@ static gboolean load_schema(crtk_staging *alg, JsonObject *o, GError **error_out
     s->on_invalid = !oi || !strcmp(oi, "CONTINUE") ? ON_INVALID_CONTINUE
                     : !strcmp(oi, "FAIL")           ? ON_INVALID_FAIL
                                                     : ON_INVALID_FAIL_STAGING;
-    JsonArray *in = array_member(o, "inputs");
-    int nin = in ? (int)json_array_get_length(in) : 0;
+    const sj_node *in = array_member(o, "inputs");
+    int nin = in ? (int)sj_len(in) : 0;
     s->inputs = g_new0(st_input, nin + 1);
     for (int i = 0; i < nin; i++) {
-        JsonNode *e = json_array_get_element(in, i);
-        JsonObject *io = JSON_NODE_HOLDS_OBJECT(e) ? json_node_get_object(e) : NULL;
+        const sj_node *e = sj_at(in, i);
+        const sj_node *io = sj_is(e, SJ_OBJ) ? e : NULL;
         const char *key = io ? str_member(io, "key") : NULL;
         if (!key) {
             g_set_error(error, LOAD_ERROR, 1, "schema %s: input %d has no key", id, i + 1);
@@ -365,9 +361,7 @@ static gboolean load_schema(crtk_staging *alg, JsonObject *o, GError **error_out
         inp->table = table_ref(alg, str_member(io, "table"), id, error);
         if (inp->table == -2)
             goto fail;
-        inp->used_for_staging = json_object_has_member(io, "used_for_staging") &&
-                                JSON_NODE_HOLDS_VALUE(json_object_get_member(io, "used_for_staging")) &&
-                                json_object_get_boolean_member(io, "used_for_staging");
+        inp->used_for_staging = sj_truthy(sj_get(io, "used_for_staging"));
         inp->def = intern(alg, str_member(io, "default"));
         inp->naaccr_id = intern(alg, str_member(io, "naaccr_xml_id"));
         if (str_member(io, "default_table")) {
@@ -375,12 +369,12 @@ static gboolean load_schema(crtk_staging *alg, JsonObject *o, GError **error_out
             goto fail;
         }
     }
-    JsonArray *out = array_member(o, "outputs");
-    int nout = out ? (int)json_array_get_length(out) : 0;
+    const sj_node *out = array_member(o, "outputs");
+    int nout = out ? (int)sj_len(out) : 0;
     s->outputs = g_new0(st_output, nout + 1);
     for (int i = 0; i < nout; i++) {
-        JsonNode *e = json_array_get_element(out, i);
-        JsonObject *oo = JSON_NODE_HOLDS_OBJECT(e) ? json_node_get_object(e) : NULL;
+        const sj_node *e = sj_at(out, i);
+        const sj_node *oo = sj_is(e, SJ_OBJ) ? e : NULL;
         const char *key = oo ? str_member(oo, "key") : NULL;
         if (!key) {
             g_set_error(error, LOAD_ERROR, 1, "schema %s: output %d has no key", id, i + 1);
@@ -395,12 +389,12 @@ static gboolean load_schema(crtk_staging *alg, JsonObject *o, GError **error_out
         op->naaccr_id = intern(alg, str_member(oo, "naaccr_xml_id"));
     }
     s->init = load_kvs(alg, array_member(o, "initial_context"), &s->ninit);
-    JsonArray *maps = array_member(o, "mappings");
-    int nmap = maps ? (int)json_array_get_length(maps) : 0;
+    const sj_node *maps = array_member(o, "mappings");
+    int nmap = maps ? (int)sj_len(maps) : 0;
     s->mappings = g_new0(st_mapping, nmap + 1);
     for (int i = 0; i < nmap; i++) {
-        JsonNode *e = json_array_get_element(maps, i);
-        JsonObject *mo = JSON_NODE_HOLDS_OBJECT(e) ? json_node_get_object(e) : NULL;
+        const sj_node *e = sj_at(maps, i);
+        const sj_node *mo = sj_is(e, SJ_OBJ) ? e : NULL;
         const char *mid = mo ? str_member(mo, "id") : NULL;
         if (!mid) {
             g_set_error(error, LOAD_ERROR, 1, "schema %s: mapping %d has no id", id, i + 1);
@@ -488,32 +482,33 @@ void crtk_staging_free(crtk_staging *alg)
     g_free(alg);
 }
 
-/* Parses one JSON document; returns the root object node (caller unrefs the parser). */
-static JsonObject *parse_object(JsonParser *p, const char *data, gsize len, const char *what, GError **error)
+/* Parses one JSON document into *DOC; returns its root object (the caller frees *DOC). */
+static const sj_node *parse_object(sj_doc **doc, const char *data, gsize len, const char *what, GError **error)
 {
     GError *e = NULL;
-    if (!json_parser_load_from_data(p, data, (gssize)len, &e)) {
-        g_set_error(error, LOAD_ERROR, 1, "%s: %s", what, e->message);
+    *doc = sj_parse(data, len, what, &e);
+    if (!*doc) {
+        g_set_error(error, LOAD_ERROR, 1, "%s", e->message);
         g_error_free(e);
         return NULL;
     }
-    JsonNode *root = json_parser_get_root(p);
-    if (!root || !JSON_NODE_HOLDS_OBJECT(root)) {
+    const sj_node *root = sj_root(*doc);
+    if (!sj_is(root, SJ_OBJ)) {
         g_set_error(error, LOAD_ERROR, 1, "%s: not a JSON object", what);
         return NULL;
     }
-    return json_node_get_object(root);
+    return root;
 }
 
 static gboolean load_file_text(crtk_staging *alg, const char *data, gsize len, const char *name, gboolean table,
                                GError **error)
 {
-    JsonParser *p = json_parser_new_immutable();
-    JsonObject *o = parse_object(p, data, len, name, error);
+    sj_doc *doc = NULL;
+    const sj_node *o = parse_object(&doc, data, len, name, error);
     gboolean ok = o && (table ? load_table(alg, o, error) : load_schema(alg, o, error));
     if (!ok && error && *error && !strstr((*error)->message, name))
         g_prefix_error(error, "%s: ", name);
-    g_object_unref(p);
+    sj_doc_free(doc);
     return ok;
 }
 
@@ -577,12 +572,12 @@ crtk_staging *crtk_staging_load_bundle(const void *data, gsize len, GError **err
         data = plain;
     }
     crtk_staging *alg = alg_new();
-    JsonParser *p = json_parser_new_immutable();
-    JsonObject *o = parse_object(p, data, len, "staging bundle", error);
+    sj_doc *doc = NULL;
+    const sj_node *o = parse_object(&doc, data, len, "staging bundle", error);
     gboolean ok = o != NULL;
     if (ok) {
         const char *a = str_member(o, "algorithm"), *v = str_member(o, "version");
-        JsonArray *tables = array_member(o, "tables"), *schemas = array_member(o, "schemas");
+        const sj_node *tables = array_member(o, "tables"), *schemas = array_member(o, "schemas");
         if (!a || !v || !tables || !schemas) {
             g_set_error(error, LOAD_ERROR, 1, "staging bundle: needs algorithm, version, tables and schemas");
             ok = FALSE;
@@ -590,24 +585,24 @@ crtk_staging *crtk_staging_load_bundle(const void *data, gsize len, GError **err
             alg->algorithm = g_strdup(a);
             alg->version = g_strdup(v);
         }
-        for (guint i = 0; ok && i < json_array_get_length(tables); i++) {
-            JsonNode *n = json_array_get_element(tables, i);
-            if (!JSON_NODE_HOLDS_OBJECT(n)) {
+        for (guint i = 0; ok && i < sj_len(tables); i++) {
+            const sj_node *n = sj_at(tables, i);
+            if (!sj_is(n, SJ_OBJ)) {
                 g_set_error(error, LOAD_ERROR, 1, "staging bundle: table %u is not an object", i + 1);
                 ok = FALSE;
             } else
-                ok = load_table(alg, json_node_get_object(n), error);
+                ok = load_table(alg, n, error);
         }
-        for (guint i = 0; ok && i < json_array_get_length(schemas); i++) {
-            JsonNode *n = json_array_get_element(schemas, i);
-            if (!JSON_NODE_HOLDS_OBJECT(n)) {
+        for (guint i = 0; ok && i < sj_len(schemas); i++) {
+            const sj_node *n = sj_at(schemas, i);
+            if (!sj_is(n, SJ_OBJ)) {
                 g_set_error(error, LOAD_ERROR, 1, "staging bundle: schema %u is not an object", i + 1);
                 ok = FALSE;
             } else
-                ok = load_schema(alg, json_node_get_object(n), error);
+                ok = load_schema(alg, n, error);
         }
     }
-    g_object_unref(p);
+    sj_doc_free(doc);
     g_free(plain);
     return finish(alg, ok, error);
 }

@@ -1,4 +1,4 @@
-/* store_audit.c — the store's audit trail: appending entries to the SHA-256 hash chain, listing them,
+/* store_audit.c — the store's audit trail: appending entries to the hash chain, listing them,
  * and verifying the chain against the head crtk keeps in the settings (docs/store.md). */
 #include "store_private.h"
 #include "crtk/output.h"
@@ -82,7 +82,8 @@ static char *audit_hash_v2(const char *prev, gint64 id, const char *at, const ch
                            gint64 patient_id, gint64 tumor_id, const char *patient_key, const char *item,
                            const char *old_value, const char *new_value, const char *row_digest)
 {
-    GChecksum *c = g_checksum_new(G_CHECKSUM_SHA256);
+    /* one buffer, hashed once (the same bytes as field by field) */
+    GString *c = g_string_sized_new(512);
     crtk_digest_text(c, "crtk-audit/2");
     crtk_digest_text(c, prev);
     crtk_digest_int(c, id, FALSE);
@@ -96,8 +97,9 @@ static char *audit_hash_v2(const char *prev, gint64 id, const char *at, const ch
     crtk_digest_text(c, old_value);
     crtk_digest_text(c, new_value);
     crtk_digest_text(c, row_digest);
-    char *h = g_strdup(g_checksum_get_string(c));
-    g_checksum_free(c);
+    char hex[65];
+    char *h = g_strdup(crtk_digest_hex(c, hex));
+    g_string_free(c, TRUE);
     return h;
 }
 

@@ -1,4 +1,4 @@
-/* store_digest.c — row digests: every patient and tumor row carries a SHA-256 digest of its values
+/* store_digest.c — row digests: every patient and tumor row carries a BLAKE2b-256 digest of its values
  * (column crtk_digest), and the audit trail records each row's digest after every crtk write, so that
  * `crtk audit --verify` finds a value changed, a row added or a row deleted outside crtk.
  *
@@ -10,8 +10,8 @@
  * new digest and an audit entry stating it ("-" for a deleted row).  Rows inserted by import and case
  * entry get their digest at insert time and state it in their "added" entry (the fast path).
  *
- * The digest (docs/store.md): SHA-256 over "crtk-row/2", the table name, for a tumor its patient row
- * id, the table's signature (SHA-256 over its value columns' names in byte order; all these fields
+ * The digest (docs/store.md): BLAKE2b-256 over "crtk-row/2", the table name, for a tumor its patient
+ * row id, the table's signature (BLAKE2b-256 over its value columns' names in byte order; all these fields
  * length-prefixed as crtk_digest_field does), then for each value that is not NULL, by the columns'
  * name order: its ordinal in that order (2 bytes), its length (LEB128) and its bytes. */
 #include "store_private.h"
@@ -20,31 +20,41 @@
 #include <stdlib.h>
 #include <string.h>
 
-void crtk_digest_field(GChecksum *c, const void *data, gssize len)
+void crtk_digest_field(GString *b, const void *data, gssize len)
 {
-    guint8 n[8];
+    char n[8];
     guint64 v = len < 0 ? G_MAXUINT64 : (guint64)len;
     for (int i = 7; i >= 0; i--, v >>= 8)
-        n[i] = (guint8)(v & 0xff);
-    g_checksum_update(c, n, sizeof n);
+        n[i] = (char)(v & 0xff);
+    g_string_append_len(b, n, sizeof n);
     if (len > 0)
-        g_checksum_update(c, data, len);
+        g_string_append_len(b, data, len);
 }
 
-void crtk_digest_text(GChecksum *c, const char *text)
+void crtk_digest_text(GString *b, const char *text)
 {
-    crtk_digest_field(c, text, text ? (gssize)strlen(text) : -1);
+    crtk_digest_field(b, text, text ? (gssize)strlen(text) : -1);
 }
 
-void crtk_digest_int(GChecksum *c, gint64 v, gboolean null)
+void crtk_digest_int(GString *b, gint64 v, gboolean null)
 {
-    char b[32];
+    char n[32];
     if (null) {
-        crtk_digest_field(c, NULL, -1);
+        crtk_digest_field(b, NULL, -1);
         return;
     }
-    g_snprintf(b, sizeof b, "%" G_GINT64_FORMAT, v);
-    crtk_digest_text(c, b);
+    g_snprintf(n, sizeof n, "%" G_GINT64_FORMAT, v);
+    crtk_digest_text(b, n);
+}
+
+char *crtk_digest_hex(const GString *b, char hex[65])
+{
+    static gsize ready;
+    if (g_once_init_enter(&ready)) /* libsodium picks its fastest BLAKE2b for this CPU */
+        g_once_init_leave(&ready, sodium_init() >= 0 ? 1 : 2);
+    unsigned char h[32];
+    crypto_generichash(h, sizeof h, (const unsigned char *)b->str, b->len, NULL, 0);
+    return sodium_bin2hex(hex, 65, h, sizeof h);
 }
 
 /* ---- the layout of a SELECT * row ------------------------------------------------------------ */
@@ -53,7 +63,7 @@ typedef struct crtk_row_layout {
     int id, patient_id, digest; /* column numbers (-1: absent) */
     int n;
     int *order;                 /* the value columns, by name: order[k] is the column of ordinal k */
-    char signature[65];         /* SHA-256 over the value columns' names, length-prefixed, by name */
+    char signature[65];         /* BLAKE2b-256 over the value columns' names, length-prefixed, by name */
 } row_layout;
 
 static const char *const *sort_names; /* qsort has no user pointer: names of the layout being built */
@@ -81,11 +91,11 @@ static row_layout *layout_of_names(const char **names, int n)
     sort_names = names;
     qsort(l->order, (size_t)l->n, sizeof(int), by_name);
     sort_names = NULL;
-    GChecksum *c = g_checksum_new(G_CHECKSUM_SHA256);
+    GString *b = g_string_new(NULL);
     for (int k = 0; k < l->n; k++)
-        crtk_digest_text(c, names[l->order[k]]);
-    g_strlcpy(l->signature, g_checksum_get_string(c), sizeof l->signature);
-    g_checksum_free(c);
+        crtk_digest_text(b, names[l->order[k]]);
+    crtk_digest_hex(b, l->signature);
+    g_string_free(b, TRUE);
     return l;
 }
 
@@ -159,10 +169,8 @@ static inline void put_value(GString *b, int ordinal, const void *v, gsize len)
 
 static char *row_end(GString *b)
 {
-    unsigned char h[crypto_hash_sha256_BYTES];
-    char hex[crypto_hash_sha256_BYTES * 2 + 1];
-    crypto_hash_sha256(h, (const unsigned char *)b->str, b->len);
-    return g_strdup(sodium_bin2hex(hex, sizeof hex, h, sizeof h));
+    char hex[65];
+    return g_strdup(crtk_digest_hex(b, hex));
 }
 
 static char *digest_of_stmt_row(sqlite3_stmt *st, const row_layout *l, gboolean tumor, GString *b)

@@ -88,13 +88,13 @@ def row_digest(c, table, rowid):
     names = [d[0] for d in cur.description]
     row = dict(zip(names, cur.fetchone()))
     cols = sorted((n for n in names if n not in ("id", "patient_id", "crtk_digest")), key=lambda s: s.encode())
-    sig = hashlib.sha256(b"".join(f(n) for n in cols)).hexdigest()
+    sig = hashlib.blake2b(b"".join(f(n) for n in cols), digest_size=32).hexdigest()
     data = f("crtk-row/2") + f(table) + (f(row["patient_id"]) if table == "tumor" else b"") + f(sig)
     for k, n in enumerate(cols):
         if row[n] is not None:
             v = str(row[n]).encode()
             data += k.to_bytes(2, "big") + leb(len(v)) + v
-    return hashlib.sha256(data).hexdigest()
+    return hashlib.blake2b(data, digest_size=32).hexdigest()
 c = sqlite3.connect(sys.argv[1])
 table, rowid = sys.argv[2], int(sys.argv[3])
 print(row_digest(c, table, rowid))
@@ -182,7 +182,7 @@ c.execute("UPDATE audit SET new_value = ? WHERE id = ?", (sys.argv[3], n))
 prev = c.execute("SELECT hash FROM audit WHERE id = ?", (n - 1,)).fetchone()[0]
 for r in c.execute("SELECT id, at, user, command, patient_id, tumor_id, patient_key, item, old_value, new_value, row_digest "
                    "FROM audit WHERE id >= ? ORDER BY id", (n,)).fetchall():
-    h = hashlib.sha256(f("crtk-audit/2") + f(prev) + b"".join(f(v) for v in r)).hexdigest()
+    h = hashlib.blake2b(f("crtk-audit/2") + f(prev) + b"".join(f(v) for v in r), digest_size=32).hexdigest()
     c.execute("UPDATE audit SET hash = ? WHERE id = ?", (h, r[0])); prev = h
 c.execute("UPDATE crtk_setting SET value = ? WHERE key = 'auditHead'", (prev,))
 c.commit()

@@ -16,7 +16,6 @@
 #   libpango1.0-dev, libcairo2-dev       follow-up letters as PDF (text layout and drawing)
 #   poppler-utils                        tests: pdftotext reads the letters back
 #   libreoffice-calc-nogui               tests: LibreOffice (soffice) opens the Excel reports
-#   libjson-glib-dev                     reads SEER's staging algorithm JSON (a newer version from a directory)
 #   libsoup-3.0-dev, glib-networking     crtk serve: the HTTP(S) server of the web workspace
 #   libsodium-dev                        password hashing (Argon2id) and random session tokens
 #   chromium, chromium-driver,
@@ -26,7 +25,7 @@ set -euo pipefail
 PACKAGES=(build-essential cmake pkg-config libglib2.0-dev libsqlite3-dev zlib1g-dev libxlsxwriter-dev
           unzip libxml2-utils python3 libpango1.0-dev libcairo2-dev poppler-utils
           libreoffice-calc-nogui
-          libjson-glib-dev libsoup-3.0-dev glib-networking libsodium-dev
+          libsoup-3.0-dev glib-networking libsodium-dev
           chromium chromium-driver python3-selenium)
 for arg in "$@"; do
     case "$arg" in
