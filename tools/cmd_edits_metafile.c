@@ -153,7 +153,10 @@ static int store_patient(crtk_stored_patient *p, void *user)
 
 gboolean mf_edits_run_store(mf_edits_run *m, struct crtk_store *s, const char *where, GError **error)
 {
-    return crtk_store_foreach(s, where, store_patient, m, error);
+    if (!crtk_store_foreach(s, where, store_patient, m, error))
+        return FALSE;
+    /* the walk stopped because the edits could not be made ready (a lookup table not read) */
+    return m->error == NULL;
 }
 
 long mf_edits_run_failures(const mf_edits_run *m) { return m->failures + m->errors; }

@@ -110,7 +110,8 @@ typedef int (*crtk_mf_result_fn)(const crtk_mf_result *result, void *user);
 /* Compiles the edits of set (EditSetTag or name; NULL = every edit), restricted to the tags in
  * only (NULL-terminated, may be NULL), binding fields to dict through EE_Fields.FieldNumber.
  * Edits that do not compile, use a field the dictionary lacks, or call an unsupported external
- * DLL are skipped (see crtk_mf_runner_skipped).  NULL with error for an unknown set or tag. */
+ * DLL are skipped (see crtk_mf_runner_skipped).  NULL with error for an unknown set or tag, or
+ * when a lookup table of the metafile could not be read (a read error, or over 50 MB). */
 CRTK_API crtk_mf_runner *crtk_mf_runner_new(crtk_metafile *mf, const char *set, const char *const *only,
                                             crtk_dictionary *dict, GError **error);
 CRTK_API void crtk_mf_runner_free(crtk_mf_runner *r);

@@ -33,6 +33,7 @@ typedef struct mf_table {
     int n_rows;
     char **cells;            /* n_rows * n_cols, never NULL ("" for NULL) */
     gboolean loaded;
+    char *load_error;        /* why its rows could not be read (every later use fails with it) */
     GHashTable *indexes;     /* "COL1,COL2" -> mf_index* */
 } mf_table;
 

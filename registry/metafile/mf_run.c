@@ -163,6 +163,19 @@ crtk_mf_runner *crtk_mf_runner_new(crtk_metafile *mf, const char *set, const cha
         c->values = g_string_new(NULL);
         g_ptr_array_add(r->compiled, c);
     }
+    /* A lookup table that could not be read is the metafile's read error, not an edit to skip:
+     * running without it would give other verdicts than the state's. */
+    GHashTableIter it;
+    gpointer k, v;
+    g_hash_table_iter_init(&it, mf->tables);
+    while (g_hash_table_iter_next(&it, &k, &v)) {
+        const mf_table *t = v;
+        if (t->load_error) {
+            g_set_error(error, MF_ERROR, 1, "%s: %s", mf->base, t->load_error);
+            crtk_mf_runner_free(r);
+            return NULL;
+        }
+    }
     return r;
 }
 

@@ -42,22 +42,31 @@ static int iget(sqlite3_stmt *st, const char *name)
     return i < 0 ? 0 : sqlite3_column_int(st, i);
 }
 
-static gboolean table_exists(sqlite3 *db, const char *name)
+/* SQLite's message for the first failed read of a metafile being opened (with *read_rc). */
+static __thread char read_msg[256];
+
+/* Whether the metafile has table NAME; a failed read is kept in *READ_RC (never "no such table"). */
+static gboolean table_exists(sqlite3 *db, const char *name, int *read_rc)
 {
     sqlite3_stmt *st;
     gboolean ok = FALSE;
     if (sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_master WHERE type='table' AND upper(name)=upper(?)", -1, &st, NULL) == SQLITE_OK) {
         sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
-        ok = sqlite3_step(st) == SQLITE_ROW;
+        int rc = sqlite3_step(st);
+        ok = rc == SQLITE_ROW;
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE && *read_rc == SQLITE_OK) {
+            *read_rc = rc;
+            g_strlcpy(read_msg, sqlite3_errmsg(db), sizeof read_msg);
+        }
         sqlite3_finalize(st);
     }
     return ok;
 }
 
 /* Prepares "SELECT * FROM name" when the table exists (NULL otherwise). */
-static sqlite3_stmt *select_all(sqlite3 *db, const char *name)
+static sqlite3_stmt *select_all(sqlite3 *db, const char *name, int *read_rc)
 {
-    if (!table_exists(db, name))
+    if (!table_exists(db, name, read_rc))
         return NULL;
     char *q = sqlite3_mprintf("SELECT * FROM \"%w\"", name);
     sqlite3_stmt *st = NULL;
@@ -111,6 +120,7 @@ static void table_free(mf_table *t)
         for (size_t i = 0; i < (size_t)t->n_rows * (size_t)t->n_cols; i++) g_free(t->cells[i]);
     g_free(t->cells);
     if (t->indexes) g_hash_table_destroy(t->indexes);
+    g_free(t->load_error);
     g_free(t);
 }
 
@@ -175,8 +185,10 @@ static gboolean next_row(sqlite3_stmt *q, int *read_rc)
     int rc = sqlite3_step(q);
     if (rc == SQLITE_ROW)
         return TRUE;
-    if (rc != SQLITE_DONE && *read_rc == SQLITE_OK)
+    if (rc != SQLITE_DONE && *read_rc == SQLITE_OK) {
         *read_rc = rc;
+        g_strlcpy(read_msg, sqlite3_errmsg(sqlite3_db_handle(q)), sizeof read_msg);
+    }
     return FALSE;
 }
 
@@ -195,7 +207,8 @@ crtk_metafile *crtk_metafile_open(const char *path, GError **error)
     sqlite3_extended_result_codes(db, 1);
     /* a hostile file must not make crtk run long: bound SQLite's own work too */
     sqlite3_limit(db, SQLITE_LIMIT_LENGTH, 10 * 1000 * 1000);
-    sqlite3_stmt *st = select_all(db, "EE_Edits");
+    int read_rc = SQLITE_OK; /* the first failed read: the metafile is refused, never half loaded */
+    sqlite3_stmt *st = select_all(db, "EE_Edits", &read_rc);
     if (!st) {
         g_set_error(error, MF_ERROR, 1, "%s: not an EDITS metafile (no readable EE_Edits table%s%s)", path,
                     sqlite3_errcode(db) != SQLITE_OK ? ": " : "", sqlite3_errcode(db) != SQLITE_OK ? sqlite3_errmsg(db) : "");
@@ -206,13 +219,12 @@ crtk_metafile *crtk_metafile_open(const char *path, GError **error)
     mf->db = db;
     GHashTable *agency = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
     sqlite3_stmt *q;
-    int read_rc = SQLITE_OK; /* the first failed read: the metafile is refused, never half loaded */
-    if ((q = select_all(db, "EE_Control"))) {
+    if ((q = select_all(db, "EE_Control", &read_rc))) {
         while (next_row(q, &read_rc))
             g_hash_table_replace(mf->control, cget(q, "ItemName"), cget(q, "ItemValue"));
         sqlite3_finalize(q);
     }
-    if ((q = select_all(db, "EE_Agencies"))) {
+    if ((q = select_all(db, "EE_Agencies", &read_rc))) {
         while (next_row(q, &read_rc)) {
             char *code = cget(q, "AdminCode"), *org = cget(q, "OrgName");
             g_ptr_array_add(mf->agencies, g_strdup_printf("%s\t%s", code, org));
@@ -222,7 +234,7 @@ crtk_metafile *crtk_metafile_open(const char *path, GError **error)
         sqlite3_finalize(q);
     }
     g_ptr_array_add(mf->agencies, NULL);
-    if ((q = select_all(db, "EE_Messages"))) {
+    if ((q = select_all(db, "EE_Messages", &read_rc))) {
         while (next_row(q, &read_rc)) {
             int pk = iget(q, "PKey"), num = iget(q, "MessageNumber");
             /* A repeated PKey (a table without its primary key) keeps the first row: the number
@@ -237,7 +249,7 @@ crtk_metafile *crtk_metafile_open(const char *path, GError **error)
         }
         sqlite3_finalize(q);
     }
-    if ((q = select_all(db, "EE_Fields"))) {
+    if ((q = select_all(db, "EE_Fields", &read_rc))) {
         while (next_row(q, &read_rc)) {
             mf_field *f = g_new0(mf_field, 1);
             f->pkey = iget(q, "PKey");
@@ -256,7 +268,7 @@ crtk_metafile *crtk_metafile_open(const char *path, GError **error)
         }
         sqlite3_finalize(q);
     }
-    if ((q = select_all(db, "EE_LookupTables"))) {
+    if ((q = select_all(db, "EE_LookupTables", &read_rc))) {
         while (next_row(q, &read_rc)) {
             char *name = cget(q, "TableName"), *com = cget(q, "Comments");
             char *up = g_ascii_strup(name, -1);
@@ -304,7 +316,7 @@ crtk_metafile *crtk_metafile_open(const char *path, GError **error)
     }
     sqlite3_finalize(st);
     /* fields of each edit, in FieldOrder */
-    if (table_exists(db, "EE_EditFieldsPivot") &&
+    if (table_exists(db, "EE_EditFieldsPivot", &read_rc) &&
         sqlite3_prepare_v2(db, "SELECT EditPKey, FieldPKey FROM EE_EditFieldsPivot ORDER BY EditPKey, FieldOrder", -1, &q, NULL) == SQLITE_OK) {
         while (next_row(q, &read_rc)) {
             mf_edit *e = g_hash_table_lookup(edit_by_pk, GINT_TO_POINTER(sqlite3_column_int(q, 0)));
@@ -317,7 +329,7 @@ crtk_metafile *crtk_metafile_open(const char *path, GError **error)
         }
         sqlite3_finalize(q);
     }
-    if (table_exists(db, "EE_EditMessagesPivot") &&
+    if (table_exists(db, "EE_EditMessagesPivot", &read_rc) &&
         sqlite3_prepare_v2(db, "SELECT EditPKey, MessagePKey FROM EE_EditMessagesPivot", -1, &q, NULL) == SQLITE_OK) {
         while (next_row(q, &read_rc)) {
             mf_edit *e = g_hash_table_lookup(edit_by_pk, GINT_TO_POINTER(sqlite3_column_int(q, 0)));
@@ -327,7 +339,7 @@ crtk_metafile *crtk_metafile_open(const char *path, GError **error)
         }
         sqlite3_finalize(q);
     }
-    if (table_exists(db, "EE_EditTablesPivot") &&
+    if (table_exists(db, "EE_EditTablesPivot", &read_rc) &&
         sqlite3_prepare_v2(db, "SELECT p.EditPKey, t.TableName FROM EE_EditTablesPivot p JOIN EE_LookupTables t ON t.PKey = p.LookupTablePKey", -1, &q, NULL) == SQLITE_OK) {
         while (next_row(q, &read_rc)) {
             mf_edit *e = g_hash_table_lookup(edit_by_pk, GINT_TO_POINTER(sqlite3_column_int(q, 0)));
@@ -338,7 +350,7 @@ crtk_metafile *crtk_metafile_open(const char *path, GError **error)
     }
     /* edit sets */
     GHashTable *set_tags = g_hash_table_new(g_direct_hash, g_direct_equal);
-    if ((q = select_all(db, "EE_EditSets"))) {
+    if ((q = select_all(db, "EE_EditSets", &read_rc))) {
         while (next_row(q, &read_rc)) {
             crtk_mf_set_info *si = g_new0(crtk_mf_set_info, 1);
             char *tag = cget(q, "EditSetTag"), *name = cget(q, "EditSetName"), *desc = cget(q, "Description");
@@ -361,7 +373,7 @@ crtk_metafile *crtk_metafile_open(const char *path, GError **error)
         sqlite3_finalize(q);
     }
     GHashTable *edit_sets = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, NULL);
-    if (table_exists(db, "EE_EditSetEditsPivot") &&
+    if (table_exists(db, "EE_EditSetEditsPivot", &read_rc) &&
         sqlite3_prepare_v2(db, "SELECT EditSetPKey, EditPKey FROM EE_EditSetEditsPivot", -1, &q, NULL) == SQLITE_OK) {
         while (next_row(q, &read_rc)) {
             int sp = sqlite3_column_int(q, 0), ep = sqlite3_column_int(q, 1);
@@ -402,7 +414,7 @@ crtk_metafile *crtk_metafile_open(const char *path, GError **error)
     g_hash_table_destroy(edit_by_pk);
     g_hash_table_destroy(agency);
     if (read_rc != SQLITE_OK) {
-        g_set_error(error, MF_ERROR, 1, "%s: cannot read the metafile: %s", path, sqlite3_errstr(read_rc));
+        g_set_error(error, MF_ERROR, 1, "%s: cannot read the metafile: %s", path, read_msg);
         crtk_metafile_free(mf);
         return NULL;
     }
@@ -458,14 +470,20 @@ mf_table *mf_table_get(crtk_metafile *mf, const char *name, GError **error)
         g_set_error(error, MF_ERROR, 1, "no lookup table %s in the metafile", name);
         return NULL;
     }
+    if (t->loaded && t->load_error) {
+        g_set_error(error, MF_ERROR, 1, "%s", t->load_error);
+        return NULL;
+    }
     if (t->loaded)
         return t;
     t->loaded = TRUE;
     t->indexes = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)index_free);
-    sqlite3_stmt *st = select_all(mf->db, t->name);
+    int read_rc = SQLITE_OK;
+    sqlite3_stmt *st = select_all(mf->db, t->name, &read_rc);
     if (!st) {
-        g_set_error(error, MF_ERROR, 1, "lookup table %s is listed but cannot be read: %s", t->name, sqlite3_errmsg(mf->db));
-        return t;   /* an empty table */
+        t->load_error = g_strdup_printf("lookup table %s is listed but cannot be read: %s", t->name, sqlite3_errmsg(mf->db));
+        g_set_error(error, MF_ERROR, 1, "%s", t->load_error);
+        return NULL;
     }
     int nc = sqlite3_column_count(st);
     t->n_cols = nc > 1 ? nc - 1 : 0;
@@ -489,6 +507,14 @@ mf_table *mf_table_get(crtk_metafile *mf, const char *name, GError **error)
         if (budget < 0)
             break;
     }
+    /* a failed read is not the end of the table: the table stays empty and the error says why */
+    gboolean read_failed = budget >= 0 && rc != SQLITE_DONE;
+    if (read_failed) {
+        t->load_error = g_strdup_printf("lookup table %s cannot be read: %s", t->name, sqlite3_errmsg(mf->db));
+        g_ptr_array_set_free_func(cells, g_free);
+        g_ptr_array_set_size(cells, 0);
+        t->n_rows = 0;
+    }
     sqlite3_finalize(st);
     /* the longest value of a column of undeclared size */
     for (int i = 0; i < t->n_cols; i++)
@@ -498,8 +524,12 @@ mf_table *mf_table_get(crtk_metafile *mf, const char *name, GError **error)
                 if (l > t->col_size[i]) t->col_size[i] = l;
             }
     t->cells = (char **)g_ptr_array_free(cells, FALSE);
-    if (budget < 0)
-        g_set_error(error, MF_ERROR, 1, "lookup table %s is too large", t->name);
+    if (budget < 0 && !t->load_error)
+        t->load_error = g_strdup_printf("lookup table %s is too large (over 50 MB of values)", t->name);
+    if (t->load_error) { /* never a table with rows missing */
+        g_set_error(error, MF_ERROR, 1, "%s", t->load_error);
+        return NULL;
+    }
     return t;
 }
 

@@ -7,6 +7,7 @@
 # then the COMMIT is failed.  Every failed run must exit 2 with SQLite's message (the shim's
 # "disk I/O error (injected fault)") and leave the store identical by `sqlite3 DB .dump` (and
 # submission must leave no file); the run without a fault must succeed and change the store.
+# Then every step of `crtk edits DB --metafile M.smf` fails in turn: exit 2, never a partial verdict.
 # Environment (set by ctest): CRTK, CRTK_SOURCE, CRTK_BUILD_DIR.
 . "$(dirname "$0")/lib.sh" t35
 # About 2,000 crtk runs; CRTK_FAULT_OPS="submit delete" runs only those operations (default: all).
@@ -95,5 +96,55 @@ for op in $ops; do
     delete) faulted "case delete" case delete w.db 00000006 --yes ;;
     esac
 done
+# ---- a read-only command on the state's metafile: a failed read of the metafile (its edits, sets,
+# lookup tables) or of the store is an error, never a verdict with edits or rows missing ----
+if [ -z "${CRTK_FAULT_OPS:-}" ] || [[ " $CRTK_FAULT_OPS " == *" metafile "* ]]; then
+    python3 - m.smf <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+db.executescript("""
+CREATE TABLE EE_Control (ItemName, ItemValue);
+INSERT INTO EE_Control VALUES ('MFContentVersion', 'T35-1');
+CREATE TABLE EE_Agencies (PKey INTEGER PRIMARY KEY, AdminCode, OrgName, LastModDate, Comments);
+INSERT INTO EE_Agencies VALUES (1, 'T35', 'test', '', '');
+CREATE TABLE EE_Messages (PKey INTEGER PRIMARY KEY, AgencyPKey, MessageNumber, Message, LastModDate);
+INSERT INTO EE_Messages VALUES (1, 1, 7001, '%F1 (%V1) is not in SITES', '');
+CREATE TABLE EE_Fields (PKey INTEGER PRIMARY KEY, AgencyPKey, FieldNumber, FieldName, LocalName, FieldLength, DataType, LastModDate, Comments);
+INSERT INTO EE_Fields VALUES (1, 1, 400, 'Primary Site', '', 4, 'A', '', '');
+CREATE TABLE EE_EditSets (PKey INTEGER PRIMARY KEY, AgencyPKey, EditSetTag, EditSetName, LastModDate, Description);
+INSERT INTO EE_EditSets VALUES (1, 1, 'S1', 'Set', '', '');
+CREATE TABLE EE_LookupTables (PKey INTEGER PRIMARY KEY, AgencyPKey, TableName, RecCount, LastModDate, Comments);
+INSERT INTO EE_LookupTables VALUES (1, 1, 'SITES', 3, '', '');
+CREATE TABLE SITES ([PKey] INTEGER PRIMARY KEY, [S] CHAR(4));
+INSERT INTO SITES (S) VALUES ('C500'), ('C504'), ('C509');
+CREATE TABLE EE_Edits (PKey INTEGER PRIMARY KEY, AgencyPKey, EditTag, EditName, MessagePKey, LastModDate, Description, EditLogic, AdminNotes);
+INSERT INTO EE_Edits VALUES (1, 1, 'M1', 'Site in SITES (T35)', 1, '', '', 'if (LOOKUP(#S"Primary Site", "SITES.S")) return PASS; return FAIL;', '');
+CREATE TABLE EE_EditFieldsPivot (EditPKey, FieldPKey, FieldOrder);
+INSERT INTO EE_EditFieldsPivot VALUES (1, 1, 1);
+CREATE TABLE EE_EditMessagesPivot (EditPKey, MessagePKey);
+CREATE TABLE EE_EditTablesPivot (EditPKey, LookupTablePKey);
+INSERT INTO EE_EditTablesPivot VALUES (1, 1);
+CREATE TABLE EE_EditSetEditsPivot (EditSetPKey, EditPKey);
+INSERT INTO EE_EditSetEditsPivot VALUES (1, 1);
+""")
+db.commit()
+PY
+    "$CRTK" edits base.db --metafile m.smf --set S1 >"$TMP/mf-ref" 2>"$TMP/err"
+    rc=$?
+    if [ "$rc" -le 1 ] && grep -q "M1" "$TMP/mf-ref"; then ok; else fail "metafile edits without a fault (exit $rc)"; cat "$TMP/err"; fi
+    n=1
+    while :; do
+        CRTK_FAULT_STEP=$n CRTK_FAULT_REPORT=rep LD_PRELOAD=$SHIM "$CRTK" edits base.db --metafile m.smf --set S1 >"$TMP/out" 2>"$TMP/err"
+        rc=$?
+        total_runs=$((total_runs + 1))
+        read -r steps injected <rep
+        [ "$injected" = 0 ] && break
+        what="edits --metafile, step $n ($(sed -n 2p rep | cut -c1-80))"
+        if [ "$rc" -eq 2 ]; then ok; else fail "$what: exit $rc, expected 2"; head -3 "$TMP/out" "$TMP/err"; fi
+        if grep -q "injected fault" "$TMP/err"; then ok; else fail "$what: stderr lacks SQLite's message"; cat "$TMP/err"; fi
+        n=$((n + 1))
+    done
+    echo "edits --metafile: $((n - 1)) steps, each failed in turn"
+fi
 echo "$total_runs faulted runs"
 finish
