@@ -335,6 +335,48 @@ static void add_spec(GPtrArray *specs, const char *id)
     g_ptr_array_add(specs, (gpointer)id);
 }
 
+typedef struct algorithm_load {
+    const char *name;
+    const crtk_staging *alg;
+    GError *error;
+} algorithm_load;
+
+static gpointer load_one(gpointer user)
+{
+    algorithm_load *l = user;
+    l->alg = crtk_staging_get(l->name, &l->error);
+    return NULL;
+}
+
+/* Loads the N named algorithms into ALGS, each on its own thread (loading one is a few hundred
+ * milliseconds of JSON and table compiling, and they are independent). */
+static gboolean load_algorithms(const char *const *names, int n, const crtk_staging **algs, GError **error)
+{
+    algorithm_load loads[4] = {{0}};
+    GThread *threads[4] = {NULL};
+    for (int i = 0; i < n && i < 4; i++) {
+        loads[i].name = names[i];
+        if (i > 0)
+            threads[i] = g_thread_new("crtk-load", load_one, &loads[i]);
+    }
+    if (n > 0)
+        load_one(&loads[0]);
+    gboolean ok = TRUE;
+    for (int i = 0; i < n && i < 4; i++) {
+        if (threads[i])
+            g_thread_join(threads[i]);
+        algs[i] = loads[i].alg;
+        if (!loads[i].alg) {
+            if (ok)
+                g_propagate_error(error, loads[i].error);
+            else
+                g_clear_error(&loads[i].error);
+            ok = FALSE;
+        }
+    }
+    return ok;
+}
+
 /* Which columns to scan: the items of the algorithms the selected tumors need (the --algorithm one,
  * or those of their diagnosis years: only these are loaded). */
 static gboolean plan_scan(stager *s, const crtk_store_query *q, GError **error)
@@ -351,9 +393,11 @@ static gboolean plan_scan(stager *s, const crtk_store_query *q, GError **error)
         const char *spec = "dateOfDiagnosis:4";
         gboolean ok = crtk_store_aggregate(s->store, q, &spec, 1, on_year, need, error);
         static const char *const order[] = {"eod", "tnm", "cs"};
-        for (gsize i = 0; ok && i < G_N_ELEMENTS(order); i++)
-            if (g_hash_table_contains(need, order[i]) && !(algs[n++] = crtk_staging_get(order[i], error)))
-                ok = FALSE;
+        const char *names[G_N_ELEMENTS(order)];
+        for (gsize i = 0; i < G_N_ELEMENTS(order); i++)
+            if (g_hash_table_contains(need, order[i]))
+                names[n++] = order[i];
+        ok = ok && load_algorithms(names, n, algs, error);
         g_hash_table_destroy(need);
         if (!ok)
             return FALSE;
@@ -387,6 +431,106 @@ static void flush_saves(stager *s)
 
 #define SCAN_PATIENTS 4096 /* patients per range scanned between two batches of saves */
 
+/* ---- a scan read on one thread and staged on another -------------------------------------- *
+ * Without --save, the main thread steps the store's query and a second thread stages: SQLite's
+ * decoding of the rows and the staging runs take about as long as each other, and side by side
+ * they take the time of the longer one.  A fixed set of batches of copied rows goes round between
+ * the two (memory does not grow with the store); one stager thread keeps the output in order. */
+#define BATCH_ROWS 256
+#define BATCHES 4
+
+typedef struct row_batch {
+    int nrows;    /* -1: the scan has ended */
+    char *text;   /* the rows' values, each NUL-terminated */
+    gsize len, cap;
+    int *offsets; /* BATCH_ROWS * ncols: each value's offset in text, -1 for NULL */
+} row_batch;
+
+typedef struct scan_pipe {
+    stager *s;
+    int ncols;
+    GAsyncQueue *empty, *full;
+    row_batch *cur; /* being filled by the reading thread */
+} scan_pipe;
+
+static int copy_row(int ncols, const char *const *v, const char *const *names, void *user)
+{
+    (void)names;
+    scan_pipe *p = user;
+    if (!p->cur) {
+        p->cur = g_async_queue_pop(p->empty);
+        p->cur->nrows = 0;
+        p->cur->len = 0;
+    }
+    row_batch *b = p->cur;
+    int *off = b->offsets + (gsize)b->nrows * (gsize)ncols;
+    for (int c = 0; c < ncols; c++) {
+        if (!v[c]) {
+            off[c] = -1;
+            continue;
+        }
+        gsize n = strlen(v[c]) + 1;
+        if (b->len + n > b->cap) {
+            b->cap = MAX(b->cap * 2, b->len + n);
+            b->text = g_realloc(b->text, b->cap);
+        }
+        memcpy(b->text + b->len, v[c], n);
+        off[c] = (int)b->len;
+        b->len += n;
+    }
+    if (++b->nrows == BATCH_ROWS) {
+        g_async_queue_push(p->full, b);
+        p->cur = NULL;
+    }
+    return 0;
+}
+
+static gpointer stage_batches(gpointer user)
+{
+    scan_pipe *p = user;
+    const char **v = g_new(const char *, p->ncols);
+    for (;;) {
+        row_batch *b = g_async_queue_pop(p->full);
+        if (b->nrows < 0)
+            break;
+        for (int r = 0; r < b->nrows; r++) {
+            const int *off = b->offsets + (gsize)r * (gsize)p->ncols;
+            for (int c = 0; c < p->ncols; c++)
+                v[c] = off[c] >= 0 ? b->text + off[c] : NULL;
+            on_row(p->ncols, v, NULL, p->s);
+        }
+        g_async_queue_push(p->empty, b);
+    }
+    g_free(v);
+    return NULL;
+}
+
+static gboolean scan_on_two_threads(stager *s, const crtk_store_query *q, const char *const *specs, int nspecs,
+                                    GError **error)
+{
+    scan_pipe p = {.s = s, .ncols = nspecs + 2, .empty = g_async_queue_new(), .full = g_async_queue_new()};
+    row_batch batches[BATCHES] = {{0}};
+    for (int i = 0; i < BATCHES; i++) {
+        batches[i].offsets = g_new(int, (gsize)BATCH_ROWS * (gsize)p.ncols);
+        g_async_queue_push(p.empty, &batches[i]);
+    }
+    GThread *stager_thread = g_thread_new("crtk-stage", stage_batches, &p);
+    gboolean ok = crtk_store_scan_items(s->store, q, specs, nspecs, copy_row, &p, error);
+    if (p.cur)
+        g_async_queue_push(p.full, p.cur);
+    row_batch *end = g_async_queue_pop(p.empty);
+    end->nrows = -1;
+    g_async_queue_push(p.full, end);
+    g_thread_join(stager_thread);
+    for (int i = 0; i < BATCHES; i++) {
+        g_free(batches[i].text);
+        g_free(batches[i].offsets);
+    }
+    g_async_queue_unref(p.empty);
+    g_async_queue_unref(p.full);
+    return ok;
+}
+
 static gboolean stage_store(stager *s, const char *where, GError **error)
 {
     crtk_store_query q = {.where = where};
@@ -395,7 +539,7 @@ static gboolean stage_store(stager *s, const char *where, GError **error)
     const char *const *specs = (const char *const *)s->specs->pdata;
     int nspecs = (int)s->specs->len;
     if (!s->save)
-        return crtk_store_scan_items(s->store, &q, specs, nspecs, on_row, s, error);
+        return scan_on_two_threads(s, &q, specs, nspecs, error);
     gint64 first = 0, last = 0;
     if (!crtk_store_patient_range(s->store, &first, &last, error) || !crtk_store_begin(s->store, error))
         return FALSE;

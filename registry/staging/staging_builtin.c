@@ -13,8 +13,14 @@ static const struct {
 } aliases[] = {{"eod", "eod_public"}, {"eod_public", "eod_public"}, {"tnm", "tnm"},
                {"cs", "cs"},          {"pediatric", "pediatric"},    {"ped", "pediatric"}};
 
-static GMutex lock;
-static GHashTable *loaded; /* algorithm -> crtk_staging * */
+/* One slot per algorithm, each with its own lock: two threads asking for the same algorithm load it
+ * once, and different algorithms load at the same time (crtk stage loads those a store needs in
+ * parallel). */
+static struct {
+    const char *algorithm;
+    GMutex lock;
+    crtk_staging *alg;
+} slots[] = {{"eod_public", {0}, NULL}, {"tnm", {0}, NULL}, {"cs", {0}, NULL}, {"pediatric", {0}, NULL}};
 
 const crtk_staging *crtk_staging_get(const char *name, GError **error)
 {
@@ -22,23 +28,25 @@ const crtk_staging *crtk_staging_get(const char *name, GError **error)
     for (gsize i = 0; i < G_N_ELEMENTS(aliases); i++)
         if (!g_ascii_strcasecmp(name, aliases[i].name))
             algorithm = aliases[i].algorithm;
-    if (!algorithm) {
+    int slot = -1;
+    for (gsize i = 0; algorithm && i < G_N_ELEMENTS(slots); i++)
+        if (!strcmp(slots[i].algorithm, algorithm))
+            slot = (int)i;
+    if (slot < 0) {
         g_set_error(error, g_quark_from_static_string("crtk-staging"), 1,
                     "unknown staging algorithm '%s' (eod, tnm, cs or pediatric)", name);
         return NULL;
     }
-    g_mutex_lock(&lock);
-    if (!loaded)
-        loaded = g_hash_table_new(g_str_hash, g_str_equal);
-    crtk_staging *alg = g_hash_table_lookup(loaded, algorithm);
+    g_mutex_lock(&slots[slot].lock);
+    crtk_staging *alg = slots[slot].alg;
     if (!alg) {
         char *prefix = g_strdup_printf("staging/%s-", algorithm);
         for (const crtk_embedded_file *f = crtk_schema_files(); f->name; f++)
             if (g_str_has_prefix(f->name, prefix) && g_str_has_suffix(f->name, ".json.gz")) {
                 alg = crtk_staging_load_bundle(f->data, f->len, error);
-                if (alg) {
-                    g_hash_table_insert(loaded, (gpointer)algorithm, alg);
-                } else
+                if (alg)
+                    slots[slot].alg = alg;
+                else
                     g_prefix_error(error, "%s: ", f->name);
                 break;
             }
@@ -47,6 +55,6 @@ const crtk_staging *crtk_staging_get(const char *name, GError **error)
                         "staging algorithm %s is not built into this crtk", algorithm);
         g_free(prefix);
     }
-    g_mutex_unlock(&lock);
+    g_mutex_unlock(&slots[slot].lock);
     return alg;
 }

@@ -71,26 +71,90 @@ static int ref_key(crtk_staging *alg, const char *s)
     return id;
 }
 
+/* strtof for the cell bounds at load time: short plain integers (most bounds) are converted
+ * directly, which gives the same float as strtof (every integer below 2^24 is exact, and the
+ * int -> float conversion rounds to nearest as strtof does); anything else goes to strtof. */
+static float bound_float(const char *s, int len)
+{
+    int i = s[0] == '-';
+    if (len - i > 0 && len - i <= 9) {
+        long v = 0;
+        int j = i;
+        for (; j < len && s[j] >= '0' && s[j] <= '9'; j++)
+            v = v * 10 + (s[j] - '0');
+        if (j == len)
+            return (float)(i ? -v : v);
+    }
+    return strtof(s, NULL);
+}
+
 static void make_item(crtk_staging *alg, st_item *it, const char *lo, const char *hi)
 {
     memset(it, 0, sizeof *it);
     it->lo = g_string_chunk_insert_const(alg->strings, lo);
-    it->hi = g_string_chunk_insert_const(alg->strings, hi);
+    it->hi = lo == hi ? it->lo : g_string_chunk_insert_const(alg->strings, hi);
     it->lolen = (int)strlen(lo);
-    it->hilen = (int)strlen(hi);
+    it->hilen = lo == hi ? it->lolen : (int)strlen(hi);
     it->lo_ref = ref_key(alg, lo);
-    it->hi_ref = ref_key(alg, hi);
+    it->hi_ref = lo == hi ? it->lo_ref : ref_key(alg, hi);
     if (it->lo_ref < 0 && it->hi_ref < 0) {
         /* an unresolved {{x}} of 3 characters or fewer is kept literally, as upstream */
-        if (!strcmp(lo, hi))
+        if (lo == hi || !strcmp(lo, hi))
             it->exact = 1;
         else if (crtk_staging_parsable(lo, it->lolen) && crtk_staging_parsable(hi, it->hilen)) {
             it->numeric = 1;
-            it->lof = strtof(lo, NULL);
-            it->hif = strtof(hi, NULL);
+            it->lof = bound_float(lo, it->lolen);
+            it->hif = bound_float(hi, it->hilen);
         }
     }
-    it->has_dot = strchr(lo, '.') || strchr(hi, '.');
+    it->has_dot = memchr(lo, '.', (size_t)it->lolen) || memchr(hi, '.', (size_t)it->hilen);
+}
+
+/* Copies [p, q) with ASCII white space trimmed at both ends (g_strstrip's rule) into BUF (SIZE
+ * bytes) or, when longer, into a new string stored in *HEAP; returns the copy. */
+static char *trimmed_copy(const char *p, const char *q, char *buf, size_t size, char **heap)
+{
+    while (p < q && g_ascii_isspace(*p))
+        p++;
+    while (q > p && g_ascii_isspace(q[-1]))
+        q--;
+    size_t n = (size_t)(q - p);
+    char *d = n < size ? buf : (*heap = g_malloc(n + 1));
+    memcpy(d, p, n);
+    d[n] = 0;
+    return d;
+}
+
+/* One comma-separated item [p, q) of a cell: "lo-hi" or a single value.  Java's split("-") drops
+ * trailing empty parts, so a range is a text with exactly one '-' once its trailing '-'s are
+ * ignored ("1-2-" is 1..2, "-5" is ""..5, "5-" the value "5-"). */
+static void parse_item(crtk_staging *alg, st_item *it, const char *p, const char *q)
+{
+    const char *e = q, *dash = NULL;
+    while (e > p && e[-1] == '-')
+        e--;
+    int dashes = 0;
+    for (const char *c = p; c < e; c++)
+        if (*c == '-' && !dashes++)
+            dash = c;
+    char b1[128], b2[128], b3[128], *h1 = NULL, *h2 = NULL, *h3 = NULL;
+    if (dashes == 1) {
+        char *lo = trimmed_copy(p, dash, b1, sizeof b1, &h1), *hi = trimmed_copy(dash + 1, e, b2, sizeof b2, &h2);
+        size_t ll = strlen(lo), hl = strlen(hi);
+        if (ll == hl || (crtk_staging_parsable(lo, (int)ll) && crtk_staging_parsable(hi, (int)hl)) || is_ref(lo, ll) ||
+            is_ref(hi, hl))
+            make_item(alg, it, lo, hi);
+        else {
+            char *whole = trimmed_copy(p, q, b3, sizeof b3, &h3);
+            make_item(alg, it, whole, whole);
+        }
+    } else {
+        char *whole = trimmed_copy(p, q, b3, sizeof b3, &h3);
+        make_item(alg, it, whole, whole);
+    }
+    g_free(h1);
+    g_free(h2);
+    g_free(h3);
 }
 
 void crtk_staging_parse_cell(crtk_staging *alg, const char *text, st_cell *cell)
@@ -104,41 +168,22 @@ void crtk_staging_parse_cell(crtk_staging *alg, const char *text, st_cell *cell)
         cell->n = 1;
         return;
     }
-    char **parts = g_strsplit(text, ",", -1);
-    guint n = g_strv_length(parts);
-    if (n == 0) { /* g_strsplit("") gives no parts; Java's split gives one empty part */
-        g_strfreev(parts);
-        parts = g_new0(char *, 2);
-        parts[0] = g_strdup("");
-        n = 1;
+    /* Items are the text split at ','.  An empty cell is one empty item (Java's split); g_strsplit
+     * used to give none and was special-cased to the same. */
+    int n = 1;
+    for (const char *c = text; *c; c++)
+        n += *c == ',';
+    cell->items = g_new0(st_item, n);
+    const char *p = text;
+    for (;;) {
+        const char *q = strchr(p, ',');
+        if (!q)
+            q = p + strlen(p);
+        parse_item(alg, &cell->items[cell->n++], p, q);
+        if (!*q)
+            break;
+        p = q + 1;
     }
-    cell->items = g_new0(st_item, n ? n : 1);
-    for (guint i = 0; i < n; i++) {
-        char *item = parts[i];
-        /* Java String.split("-"): trailing empty strings dropped */
-        char **lh = g_strsplit(item, "-", -1);
-        guint m = g_strv_length(lh);
-        while (m > 0 && lh[m - 1][0] == 0) {
-            g_free(lh[m - 1]);
-            lh[--m] = NULL;
-        }
-        char *whole = g_strstrip(g_strdup(item));
-        if (m == 2) {
-            char *lo = g_strstrip(g_strdup(lh[0])), *hi = g_strstrip(g_strdup(lh[1]));
-            size_t ll = strlen(lo), hl = strlen(hi);
-            if (ll == hl || (crtk_staging_parsable(lo, (int)ll) && crtk_staging_parsable(hi, (int)hl)) || is_ref(lo, ll) ||
-                is_ref(hi, hl))
-                make_item(alg, &cell->items[cell->n++], lo, hi);
-            else
-                make_item(alg, &cell->items[cell->n++], whole, whole);
-            g_free(lo);
-            g_free(hi);
-        } else
-            make_item(alg, &cell->items[cell->n++], whole, whole);
-        g_free(whole);
-        g_strfreev(lh);
-    }
-    g_strfreev(parts);
 }
 
 /* ---------- matching ---------- */
@@ -226,6 +271,28 @@ static inline gboolean cell_contains(const st_cell *c, tval *v, view ctx)
     return FALSE;
 }
 
+/* Does row R of T match the values VALS (the first 16 INPUT columns; the others are read from CTX)? */
+static inline gboolean row_matches(const st_table *t, int r, tval *vals, view ctx, const guint8 *filter)
+{
+    int nin = t->nin;
+    const st_cell *row = &t->cells[(gsize)r * nin];
+    for (int c = 0; c < nin; c++) {
+        if (filter && filter[t->in_keys[c]] == ST_ABSENT)
+            continue;
+        tval tmp, *v = &tmp;
+        if (c < 16)
+            v = &vals[c];
+        else {
+            tmp.s = vget(ctx, t->in_keys[c]);
+            tmp.len = (int)strlen(tmp.s);
+            tmp.parsed = 0;
+        }
+        if (!cell_contains(&row[c], v, ctx))
+            return FALSE;
+    }
+    return TRUE;
+}
+
 /* Index of the first matching row, or -1.  FILTER (or NULL): test only columns whose key is supplied. */
 static int find_row(const st_table *t, view ctx, const guint8 *filter)
 {
@@ -251,28 +318,22 @@ static int find_row(const st_table *t, view ctx, const guint8 *filter)
         vals[c].len = (int)strlen(vals[c].s);
         vals[c].parsed = 0;
     }
-    for (int r = 0; r < t->nrows; r++) {
-        const st_cell *row = &t->cells[(gsize)r * nin];
-        gboolean all = TRUE;
-        for (int c = 0; c < nin; c++) {
-            if (filter && filter[t->in_keys[c]] == ST_ABSENT)
-                continue;
-            tval tmp, *v = &tmp;
-            if (c < 16)
-                v = &vals[c];
-            else {
-                tmp.s = vget(ctx, t->in_keys[c]);
-                tmp.len = (int)strlen(tmp.s);
-                tmp.parsed = 0;
-            }
-            if (!cell_contains(&row[c], v, ctx)) {
-                all = FALSE;
-                break;
-            }
+    if (t->idx_rows && !(filter && filter[t->in_keys[t->idx_col]] == ST_ABSENT)) {
+        /* candidates: the rows holding the value of the indexed column exactly, merged in row
+         * order with the rows whose cell there is a range or '*'; no other row can match */
+        const int *bucket = g_hash_table_lookup(t->idx_rows, vals[t->idx_col].s);
+        int nb = bucket ? bucket[0] : 0, i = 0, j = 0;
+        while (i < nb || j < t->idx_nothers) {
+            int r = j >= t->idx_nothers || (i < nb && bucket[1 + i] < t->idx_other_rows[j]) ? bucket[1 + i++]
+                                                                                           : t->idx_other_rows[j++];
+            if (row_matches(t, r, vals, ctx, filter))
+                return r;
         }
-        if (all)
-            return r;
+        return -1;
     }
+    for (int r = 0; r < t->nrows; r++)
+        if (row_matches(t, r, vals, ctx, filter))
+            return r;
     return -1;
 }
 
@@ -328,6 +389,82 @@ static void index_table(st_table *t)
             t->nothers++;
         }
     }
+}
+
+static gboolean cell_only_exact(const st_cell *c)
+{
+    for (int i = 0; i < c->n; i++)
+        if (!c->items[i].exact)
+            return FALSE;
+    return c->n > 0;
+}
+
+/* Tables with several INPUT columns are scanned row by row; a big one gets an index on the column
+ * with the fewest cells that are not plain values: per exact value the rows holding it, plus the
+ * rows whose cell in that column is a range, '*' or empty.  A column with a {{reference}} is not
+ * indexed, and an index that would leave a typical lookup a quarter of the rows is dropped. */
+static void index_multi_column_table(st_table *t)
+{
+    if (t->nin < 2 || t->nin > 16 || t->nrows < 16)
+        return;
+    int best = -1, best_others = t->nrows / 4;
+    for (int c = 0; c < t->nin; c++) {
+        int others = 0, refs = 0;
+        for (int r = 0; r < t->nrows && !refs && others < best_others; r++) {
+            const st_cell *cell = &t->cells[(gsize)r * t->nin + c];
+            for (int i = 0; i < cell->n; i++)
+                if (cell->items[i].lo_ref >= 0 || cell->items[i].hi_ref >= 0)
+                    refs = 1;
+            others += !cell_only_exact(cell);
+        }
+        if (!refs && others < best_others) {
+            best_others = others;
+            best = c;
+        }
+    }
+    if (best < 0)
+        return;
+    GHashTable *lists = g_hash_table_new(g_str_hash, g_str_equal); /* value -> GArray of rows */
+    int *other_rows = g_new(int, t->nrows), nothers = 0, entries = 0;
+    for (int r = 0; r < t->nrows; r++) {
+        const st_cell *cell = &t->cells[(gsize)r * t->nin + best];
+        if (!cell_only_exact(cell)) {
+            other_rows[nothers++] = r;
+            continue;
+        }
+        for (int i = 0; i < cell->n; i++) {
+            GArray *rows = g_hash_table_lookup(lists, cell->items[i].lo);
+            if (!rows)
+                g_hash_table_insert(lists, (gpointer)cell->items[i].lo, rows = g_array_new(FALSE, FALSE, sizeof(int)));
+            if (!rows->len || g_array_index(rows, int, rows->len - 1) != r) { /* a value twice in one cell */
+                g_array_append_val(rows, r);
+                entries++;
+            }
+        }
+    }
+    guint distinct = g_hash_table_size(lists);
+    gboolean worth = distinct > 0 && nothers + entries / (double)distinct < t->nrows / 4.0;
+    if (worth) {
+        t->idx_col = best;
+        t->idx_rows = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
+        t->idx_other_rows = other_rows;
+        t->idx_nothers = nothers;
+    } else
+        g_free(other_rows);
+    GHashTableIter it;
+    gpointer k, v;
+    g_hash_table_iter_init(&it, lists);
+    while (g_hash_table_iter_next(&it, &k, &v)) {
+        GArray *rows = v;
+        if (worth) {
+            int *list = g_new(int, rows->len + 1);
+            list[0] = (int)rows->len;
+            memcpy(list + 1, rows->data, rows->len * sizeof(int));
+            g_hash_table_insert(t->idx_rows, k, list);
+        }
+        g_array_free(rows, TRUE);
+    }
+    g_hash_table_destroy(lists);
 }
 
 static const st_table *table_by_id(const crtk_staging *alg, const char *id)
@@ -390,8 +527,7 @@ static GHashTable *selection_index(crtk_staging *alg, const char *table, int key
                 for (int k = 0; k < cell->n; k++)
                     if (cell->items[k].lo_ref >= 0 || cell->items[k].hi_ref >= 0)
                         refs = TRUE;
-                tv.parsed = 0;
-                if (refs || cell_contains(cell, &tv, ctx))
+                if (refs || cell_contains(cell, &tv, ctx)) /* tv keeps its number form from cell to cell */
                     may = TRUE;
             }
             if (may)
@@ -433,6 +569,7 @@ gboolean crtk_staging_compile(crtk_staging *alg, GError **error)
                 t->eps[e].jump = j;
             }
         index_table(t);
+        index_multi_column_table(t);
     }
     g_ptr_array_sort(alg->schemas, cmp_schema);
     alg->key_site = crtk_staging_key(alg, "site");

@@ -455,6 +455,9 @@ void crtk_staging_free(crtk_staging *alg)
         if (t->exact)
             g_hash_table_destroy(t->exact);
         g_free(t->others);
+        if (t->idx_rows)
+            g_hash_table_destroy(t->idx_rows);
+        g_free(t->idx_other_rows);
         g_free(t->raw);
         g_free(t->desc);
         g_free(t);

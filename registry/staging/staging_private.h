@@ -56,6 +56,12 @@ typedef struct st_table {
     GHashTable *exact;    /* value -> GINT_TO_POINTER(row + 1), first row holding it */
     st_other *others;     /* cells that are not only exact values, in row order */
     int nothers;
+    /* index of tables with several INPUT columns (NULL idx_rows: none): the rows by the exact
+     * values of their cell in column idx_col, and the rows whose cell there is anything else */
+    int idx_col;
+    GHashTable *idx_rows;   /* value -> int[1 + n]: n, then the rows holding it, ascending */
+    int *idx_other_rows;    /* ascending */
+    int idx_nothers;
     /* tables with a DESCRIPTION text (input-validation tables of EOD/TNM/Pediatric): per row the text
      * of the first INPUT cell and of the first DESCRIPTION cell (interned); NULL otherwise */
     const char **raw;
