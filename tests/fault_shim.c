@@ -6,6 +6,9 @@
  *                         running the statement (N counts every step crtk makes, reads included;
  *                         steps SQLite makes inside sqlite3_exec are not counted)
  *   CRTK_FAULT_COMMIT=1   every COMMIT run through sqlite3_exec returns SQLITE_IOERR unrun
+ *   CRTK_FAULT_SQL=TEXT   every step of a statement whose SQL contains TEXT returns SQLITE_IOERR
+ *                         unrun (a long-running process, e.g. crtk serve, failing one kind of
+ *                         statement each time it runs)
  *   CRTK_FAULT_REPORT=F   at exit, "STEPS INJECTED" is written to F: how many steps were called and
  *                         whether a fault was injected (1) or not (0); then a line with the SQL of
  *                         the statement whose step was failed
@@ -24,7 +27,7 @@ static long steps, fail_at = -1;
 static int fail_commit, injected;
 static sqlite3 *faulted_db;
 static char faulted_sql[200];
-static const char *report;
+static const char *report, *fail_sql;
 
 static void *next(const char *name)
 {
@@ -44,6 +47,9 @@ __attribute__((constructor)) static void shim_init(void)
     const char *c = getenv("CRTK_FAULT_COMMIT");
     fail_commit = c && *c == '1';
     report = getenv("CRTK_FAULT_REPORT");
+    fail_sql = getenv("CRTK_FAULT_SQL");
+    if (fail_sql && !*fail_sql)
+        fail_sql = NULL;
 }
 
 __attribute__((destructor)) static void shim_report(void)
@@ -67,12 +73,15 @@ int sqlite3_step(sqlite3_stmt *st)
     Dl_info caller;
     if (dladdr(__builtin_return_address(0), &caller) && caller.dli_fname && strstr(caller.dli_fname, "libsqlite3"))
         return real(st);
-    if (++steps == fail_at) {
+    const char *sql = sqlite3_sql(st);
+    if (++steps == fail_at || (fail_sql && sql && strstr(sql, fail_sql))) {
         injected = 1;
         faulted_db = sqlite3_db_handle(st);
-        snprintf(faulted_sql, sizeof faulted_sql, "%s", sqlite3_sql(st) ? sqlite3_sql(st) : "");
+        snprintf(faulted_sql, sizeof faulted_sql, "%s", sql ? sql : "");
         return SQLITE_IOERR;
     }
+    if (fail_sql) /* a process that goes on: the injected error is only that statement's */
+        injected = 0;
     return real(st);
 }
 

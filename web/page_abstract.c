@@ -341,8 +341,7 @@ void crtk_page_abstract(crtk_web_req *r, const char *key, int tumor)
         crtk_web_error(r, 404, "No such tumor");
     } else if (!strcmp(r->method, "POST")) {
         save(r, p, tumor - 1);
-    } else {
-        crtk_user_log_access(r->web->store, r->session->user, key, "view abstract", NULL);
+    } else if (crtk_web_log_view(r, key, "view abstract")) {
         render(r, p, tumor - 1, NULL, NULL, NULL, 200);
     }
     crtk_stored_patient_free(p);

@@ -132,7 +132,10 @@ void crtk_page_patient(crtk_web_req *r, const char *key)
     crtk_stored_patient *p = crtk_web_load_patient(r, key);
     if (!p)
         return;
-    crtk_user_log_access(r->web->store, r->session->user, key, "view patient", NULL);
+    if (!crtk_web_log_view(r, key, "view patient")) {
+        crtk_stored_patient_free(p);
+        return;
+    }
     char *ekey = g_uri_escape_string(key, NULL, FALSE);
     char *name = g_strdup_printf("%s, %s %s", pv(p, "nameLast"), pv(p, "nameFirst"), pv(p, "nameMiddle"));
     GString *o = crtk_html_page(r, name);
@@ -257,18 +260,28 @@ void crtk_page_history(crtk_web_req *r, const char *key)
     if (!p)
         return;
     crtk_stored_patient_free(p);
-    crtk_user_log_access(r->web->store, r->session->user, key, "view history", NULL);
+    if (!crtk_web_log_view(r, key, "view history"))
+        return;
     GString *o = crtk_html_page(r, "Audit history");
     char *ekey = g_uri_escape_string(key, NULL, FALSE);
     crtk_html_printf(o, "<h1>Audit history of patient <a href=\"/patients/%s\">%s</a></h1><h2>Changes</h2>"
                         "<table class=audit><thead><tr><th>When (UTC)</th><th>User</th><th>Command</th><th>Item</th>"
                         "<th>Old value</th><th>New value</th></tr></thead><tbody>", ekey, key);
-    crtk_store_audit_list(r->web->store, key, NULL, history_row, o, NULL);
+    GError *error = NULL;
+    gboolean ok = crtk_store_audit_list(r->web->store, key, NULL, history_row, o, &error);
     g_string_append(o, "</tbody></table><h2>Who viewed this patient</h2><table class=views><thead><tr><th>When (UTC)</th>"
                        "<th>User</th><th>What</th></tr></thead><tbody>");
-    crtk_store_access_list(r->web->store, key, access_row, o, NULL);
+    ok = ok && crtk_store_access_list(r->web->store, key, access_row, o, &error);
     g_string_append(o, "</tbody></table>");
     g_free(ekey);
+    if (!ok) { /* a history read in part would pass for the whole of it */
+        g_printerr("crtk serve: an audit history could not be read: %s\n", error->message);
+        g_error_free(error);
+        g_string_free(o, TRUE);
+        crtk_web_error(r, 503, "The audit history could not be read from the store. Try again; if it keeps "
+                               "happening, tell the registry's administrator.");
+        return;
+    }
     crtk_html_end(o);
     crtk_web_send(r, 200, "text/html; charset=utf-8", o);
 }

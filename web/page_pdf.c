@@ -34,7 +34,10 @@ void crtk_page_abstract_pdf(crtk_web_req *r, const char *key, int tumor)
         g_error_free(error);
         return;
     }
-    crtk_user_log_access(r->web->store, r->session->user, key, "print abstract", NULL);
+    if (!crtk_web_log_view(r, key, "print abstract")) {
+        g_bytes_unref(pdf);
+        return;
+    }
     gsize len = 0;
     const char *data = g_bytes_get_data(pdf, &len);
     GString *body = g_string_new_len(data, (gssize)len);

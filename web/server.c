@@ -59,6 +59,19 @@ void crtk_web_error(crtk_web_req *r, int status, const char *message)
     crtk_web_send(r, status, "text/html; charset=utf-8", o);
 }
 
+gboolean crtk_web_log_view(crtk_web_req *r, const char *patient_key, const char *action)
+{
+    GError *error = NULL;
+    if (crtk_user_log_access(r->web->store, r->session->user, patient_key, action, &error))
+        return TRUE;
+    /* the store's message only: the patient and the user stay out of the server's output */
+    g_printerr("crtk serve: a view was refused because it could not be recorded: %s\n", error->message);
+    g_error_free(error);
+    crtk_web_error(r, 503, "Not shown: this view could not be recorded in the audit trail. Try again; if it "
+                           "keeps happening, tell the registry's administrator.");
+    return FALSE;
+}
+
 gboolean crtk_web_require(crtk_web_req *r, crtk_permission what)
 {
     if (r->session && crtk_role_may(r->session->role, what))

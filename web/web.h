@@ -29,6 +29,9 @@ typedef struct crtk_web_req {
 void crtk_web_send(crtk_web_req *r, int status, const char *content_type, GString *body);
 void crtk_web_redirect(crtk_web_req *r, const char *to);
 void crtk_web_error(crtk_web_req *r, int status, const char *message);
+/* Records that the session's user sees PATIENT_KEY (ACTION: "view patient", ...).  TRUE when it is
+ * recorded; otherwise answers 503 (nothing of the patient is shown unrecorded) and returns FALSE. */
+gboolean crtk_web_log_view(crtk_web_req *r, const char *patient_key, const char *action);
 /* TRUE when the session's role may; otherwise answers 403 and returns FALSE. */
 gboolean crtk_web_require(crtk_web_req *r, crtk_permission what);
 const char *crtk_web_param(crtk_web_req *r, const char *name); /* form, then query; NULL if absent */
