@@ -56,9 +56,9 @@ typedef struct st_table {
     GHashTable *exact;    /* value -> GINT_TO_POINTER(row + 1), first row holding it */
     st_other *others;     /* cells that are not only exact values, in row order */
     int nothers;
-    /* tables with a DESCRIPTION text (input-validation tables of EOD/TNM/Pediatric): per row the text
-     * of the first INPUT cell and of the first DESCRIPTION cell (interned); NULL otherwise */
-    const char **raw;
+    const char **cell_text; /* nrows * nin: each INPUT cell as SEER wrote it (interned), NULL for no value */
+    /* tables with a DESCRIPTION text (input-validation tables of EOD/TNM/Pediatric): per row the text of
+     * the first DESCRIPTION cell (interned); NULL otherwise */
     const char **desc;
 } st_table;
 
@@ -99,6 +99,7 @@ typedef struct st_mapping {
     int ninit, nincl, nexcl, npaths;
     st_kv *init;
     st_tpath *incl, *excl, *paths;
+    gboolean has_paths; /* the mapping names a "tables" list (upstream tells an absent list from an empty one) */
 } st_mapping;
 
 typedef enum { ON_INVALID_CONTINUE, ON_INVALID_FAIL, ON_INVALID_FAIL_STAGING } st_on_invalid;
@@ -116,6 +117,9 @@ typedef struct st_schema {
     int *output_of_key;  /* nkeys entries */
     int *outputs_sorted; /* output indexes sorted by key name */
     st_on_invalid on_invalid;
+    gboolean has_outputs;          /* the schema names an "outputs" list */
+    const char **discriminators;   /* schema_discriminators (interned key names), in the schema's order */
+    int ndiscriminators;
 } st_schema;
 
 struct crtk_staging {
@@ -135,6 +139,7 @@ struct crtk_staging {
     GPtrArray *naaccr_keys;
     GHashTable *naaccr_of_key; /* key name -> naaccr id */
     guint8 *is_input;          /* per key: an input of some schema */
+    GPtrArray *glossary;       /* glossary term names (interned), sorted */
 };
 
 /* Interns a key name; returns its id (creating it while loading). */
@@ -145,6 +150,9 @@ int crtk_staging_key_lookup(const crtk_staging *alg, const char *name);
 gboolean crtk_staging_compile(crtk_staging *alg, GError **error);
 /* Parses an INPUT cell's text into items (README §3.6). */
 void crtk_staging_parse_cell(crtk_staging *alg, const char *text, st_cell *cell);
+/* Upstream isMappingInvolved for each mapping of schema S, with the context KV (NULL-terminated key,
+ * value pairs) taken as given, no context keys added: per mapping 1 = involved (g_free it). */
+guint8 *crtk_staging_mappings_involved(const crtk_staging *alg, const st_schema *s, const char *const *kv);
 /* Apache NumberUtils.isParsable. */
 gboolean crtk_staging_parsable(const char *s, int len);
 
