@@ -160,11 +160,15 @@ static gboolean load_table(crtk_staging *alg, const sj_node *o, GError **error)
             if (coltype[c] == 'I') {
                 gsize ci = (gsize)r * t->nin + ii++;
                 st_cell *cell = &t->cells[ci];
-                t->cell_text[ci] = intern(alg, v);
                 if (!v)
                     cell->n = -1;
                 else
                     crtk_staging_parse_cell(alg, v, cell);
+                /* most cells are one value written as is: its item's text is the cell's, interned already */
+                if (v && cell->n == 1 && cell->items[0].lo && !strcmp(cell->items[0].lo, v))
+                    t->cell_text[ci] = cell->items[0].lo;
+                else
+                    t->cell_text[ci] = intern(alg, v);
                 for (int k = 0; k < cell->n; k++)
                     if (cell->items[k].lo_ref >= 0 || cell->items[k].hi_ref >= 0)
                         t->has_refs = TRUE;
