@@ -194,6 +194,63 @@ CRTK_API const char *crtk_staging_schema_input_key(const crtk_staging *alg, int 
  * -1 when none or several match. */
 CRTK_API int crtk_staging_schema_of_items(const crtk_staging *alg, crtk_stage_item_fn get, void *user);
 
+/* ---- what an algorithm is made of (registry/staging/staging_introspect.c) ----
+ * The questions SEER's reference engine answers about its schemas and tables (upstream Staging.getInputs,
+ * getOutputs, getInvolvedTables, getInvolvedSchemas, Schema.getSchemaDiscriminators, getGlossaryTerms),
+ * with the same answers.  A set is a GPtrArray of const char * sorted by name, the strings owned by ALG
+ * (free the array with g_ptr_array_unref); NULL when there is no schema SCHEMA_ID.
+ *
+ *     const char *ctx[] = {"site", "C619", "hist", "8120", NULL, NULL};
+ *     GPtrArray *keys = crtk_staging_schema_inputs(alg, "prostate", ctx);
+ *     for (guint i = 0; keys && i < keys->len; i++)
+ *         puts(g_ptr_array_index(keys, i));
+ *     g_ptr_array_unref(keys);
+ */
+
+/* The keys a case may supply that schema SCHEMA_ID reads (upstream getInputs): the INPUT columns of its
+ * selection table and of every table its mappings reach (through JUMPs, input mappings applied), less the
+ * keys that an earlier table or a mapping's initial context writes, and less the context keys (ctx_*).
+ * CONTEXT (NULL-terminated key, value pairs; value NULL = null), when given, leaves out the tables of the
+ * mappings whose inclusion/exclusion tables rule them out for it (the inclusion and exclusion tables
+ * themselves are always read); NULL = every mapping. */
+CRTK_API GPtrArray *crtk_staging_schema_inputs(const crtk_staging *alg, const char *schema_id,
+                                               const char *const *context);
+/* The keys a run of schema SCHEMA_ID may write (upstream getOutputs): the outputs the schema declares; for
+ * a schema that declares none, the ENDPOINT columns of the tables its mappings reach (output mappings
+ * applied; CONTEXT as for crtk_staging_schema_inputs). */
+CRTK_API GPtrArray *crtk_staging_schema_outputs(const crtk_staging *alg, const char *schema_id,
+                                                const char *const *context);
+/* The ids of the tables schema SCHEMA_ID uses: its selection table, the tables validating its inputs and
+ * outputs, its mappings' inclusion, exclusion and path tables, and every table those JUMP to (the same as
+ * the involved_tables SEER's schema files list). */
+CRTK_API GPtrArray *crtk_staging_involved_tables(const crtk_staging *alg, const char *schema_id);
+/* The ids of the schemas whose involved tables include TABLE_ID (empty when none or no such table). */
+CRTK_API GPtrArray *crtk_staging_involved_schemas(const crtk_staging *alg, const char *table_id);
+/* The schema's discriminators: the keys besides site and histology its selection may need
+ * (schema_discriminators, e.g. "ssf25", "year_dx"); empty when it has none. */
+CRTK_API GPtrArray *crtk_staging_schema_discriminators(const crtk_staging *alg, const char *schema_id);
+/* Every key that is a discriminator of some schema of ALG. */
+CRTK_API GPtrArray *crtk_staging_all_discriminators(const crtk_staging *alg);
+/* The algorithm's glossary: the number of terms, and the i-th term (sorted; NULL past the end).  Only the
+ * terms are kept, not their definitions. */
+CRTK_API guint crtk_staging_glossary_count(const crtk_staging *alg);
+CRTK_API const char *crtk_staging_glossary_term(const crtk_staging *alg, guint i);
+
+/* One range of a parsed table cell: LOW..HIGH (equal for a single value, "{{key}}" for a reference);
+ * both NULL for the cell "*", which matches anything. */
+typedef struct crtk_staging_range {
+    const char *low, *high;
+} crtk_staging_range;
+/* INPUT cell KEY of row ROW (0-based) of table TABLE_ID as SEER wrote it ("p0I-", "001-988,999"); NULL when
+ * the cell has no value or there is no such table, row or INPUT column.  Owned by ALG. */
+CRTK_API const char *crtk_staging_table_cell(const crtk_staging *alg, const char *table_id, guint row,
+                                             const char *key);
+/* The ranges that cell was parsed into (README §3.6; "N0(mol-)" stays one value): GArray of
+ * crtk_staging_range in cell order (free with g_array_unref), empty for a cell with no value; NULL when
+ * there is no such cell. */
+CRTK_API GArray *crtk_staging_table_cell_ranges(const crtk_staging *alg, const char *table_id, guint row,
+                                                const char *key);
+
 CRTK_API const char *crtk_stage_result_name(crtk_stage_result r);
 CRTK_API const char *crtk_stage_error_type_name(crtk_stage_error_type t);
 

@@ -1469,6 +1469,16 @@ int crtk_staging_table_row(const crtk_staging *alg, const char *table_id, const 
     return row;
 }
 
+guint8 *crtk_staging_mappings_involved(const crtk_staging *alg, const st_schema *s, const char *const *kv)
+{
+    crtk_stage_run *r = scratch(alg, kv, FALSE, FALSE);
+    guint8 *involved = g_new0(guint8, s->nmappings + 1);
+    for (int m = 0; m < s->nmappings; m++)
+        involved[m] = mapping_involved(r, &s->mappings[m]);
+    crtk_stage_run_free(r);
+    return involved;
+}
+
 gboolean crtk_staging_context_valid(const crtk_staging *alg, const char *schema_id, const char *key,
                                     const char *const *kv)
 {

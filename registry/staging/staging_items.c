@@ -48,11 +48,12 @@ GArray *crtk_staging_input_codes(const crtk_staging *alg, int si, const char *ke
     if (!in || in->table < 0)
         return NULL;
     const st_table *t = alg->tables->pdata[in->table];
-    if (!t->raw)
+    if (!t->desc || t->nin == 0)
         return NULL; /* the bundle kept no code texts for this table (CS) */
     GArray *a = g_array_new(FALSE, TRUE, sizeof(crtk_staging_code));
     for (int r = 0; r < t->nrows; r++) {
-        crtk_staging_code c = {t->raw[r] ? t->raw[r] : "", t->desc[r]};
+        const char *code = t->cell_text[(gsize)r * t->nin]; /* the first INPUT column */
+        crtk_staging_code c = {code ? code : "", t->desc[r]};
         g_array_append_val(a, c);
     }
     return a;

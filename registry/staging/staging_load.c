@@ -1,8 +1,9 @@
 /* staging_load.c — reads SEER staging algorithm JSON (schemas and tables) into crtk's compiled form.
  *
- * Sources: crtk's bundle (one JSON document {"algorithm","version","schemas":[],"tables":[]}, as
- * tools/dev/gen-staging.py writes it, optionally gzip-compressed; the embedded algorithms are bundles),
- * a SEER zip, or a directory holding schemas/ and tables/ (or one zip).  JSON is parsed with
+ * Sources: crtk's bundle (one JSON document {"algorithm","version","schemas":[],"tables":[],"glossary":[terms]},
+ * as tools/dev/gen-staging.py writes it, optionally gzip-compressed; the embedded algorithms are bundles),
+ * a SEER zip, or a directory holding schemas/ and tables/ (or one zip).  Of the glossary/ entries only the
+ * terms are kept.  JSON is parsed with
  * staging_json.c (one arena per document); every table cell is parsed here once (README §3.6), the
  * engine never parses text.
  */
@@ -126,12 +127,10 @@ static gboolean load_table(crtk_staging *alg, const sj_node *o, GError **error)
         }
     }
     t->end_columns = intern(alg, endcols->str);
-    gboolean has_desc = FALSE; /* a DESCRIPTION column: keep the code texts (freed below if it is empty) */
-    for (guint c = 0; c < ncols; c++)
-        has_desc |= coltype[c] == 'D';
     const sj_node *rows = array_member(o, "rows");
     t->nrows = rows ? (int)sj_len(rows) : 0;
     t->cells = g_new0(st_cell, (gsize)t->nrows * t->nin + 1);
+    t->cell_text = g_new0(const char *, (gsize)t->nrows * t->nin + 1);
     t->eps = g_new0(st_endpoint, (gsize)t->nrows * t->nend + 1);
     for (int r = 0; r < t->nrows; r++) {
         const sj_node *rn = sj_at(rows, r);
@@ -142,7 +141,7 @@ static gboolean load_table(crtk_staging *alg, const sj_node *o, GError **error)
             goto fail;
         }
         int ii = 0, ei = 0;
-        gboolean first_in = TRUE, first_desc = TRUE;
+        gboolean first_desc = TRUE;
         for (guint c = 0; c < ncols; c++) {
             const sj_node *vn = sj_at(ra, c);
             const char *v = NULL;
@@ -152,13 +151,6 @@ static gboolean load_table(crtk_staging *alg, const sj_node *o, GError **error)
                 g_set_error(error, LOAD_ERROR, 1, "table %s: row %d column %u is not a string", id, r + 1, c + 1);
                 goto fail;
             }
-            if (coltype[c] == 'I' && first_in && has_desc) {
-                first_in = FALSE;
-                if (v && !t->raw)
-                    t->raw = g_new0(const char *, t->nrows + 1);
-                if (v)
-                    t->raw[r] = intern(alg, v);
-            }
             if (coltype[c] == 'D' && first_desc && v && *v) {
                 first_desc = FALSE;
                 if (!t->desc)
@@ -166,11 +158,17 @@ static gboolean load_table(crtk_staging *alg, const sj_node *o, GError **error)
                 t->desc[r] = intern(alg, v);
             }
             if (coltype[c] == 'I') {
-                st_cell *cell = &t->cells[(gsize)r * t->nin + ii++];
+                gsize ci = (gsize)r * t->nin + ii++;
+                st_cell *cell = &t->cells[ci];
                 if (!v)
                     cell->n = -1;
                 else
                     crtk_staging_parse_cell(alg, v, cell);
+                /* most cells are one value written as is: its item's text is the cell's, interned already */
+                if (v && cell->n == 1 && cell->items[0].lo && !strcmp(cell->items[0].lo, v))
+                    t->cell_text[ci] = cell->items[0].lo;
+                else
+                    t->cell_text[ci] = intern(alg, v);
                 for (int k = 0; k < cell->n; k++)
                     if (cell->items[k].lo_ref >= 0 || cell->items[k].hi_ref >= 0)
                         t->has_refs = TRUE;
@@ -190,8 +188,6 @@ static gboolean load_table(crtk_staging *alg, const sj_node *o, GError **error)
             }
         }
     }
-    if (!t->desc)
-        g_clear_pointer(&t->raw, g_free);
     g_free(coltype);
     g_free(colkey);
     g_string_free(endcols, TRUE);
@@ -206,10 +202,10 @@ fail:
     for (gsize i = 0; i < (gsize)t->nrows * t->nin; i++)
         g_free(t->cells[i].items);
     g_free(t->cells);
+    g_free(t->cell_text);
     g_free(t->eps);
     g_free(t->in_keys);
     g_free(t->end_keys);
-    g_free(t->raw);
     g_free(t->desc);
     g_free(t);
     return FALSE;
@@ -316,6 +312,7 @@ static void free_schema(st_schema *s)
     g_free(s->input_of_key);
     g_free(s->output_of_key);
     g_free(s->outputs_sorted);
+    g_free(s->discriminators);
     g_free(s);
 }
 
@@ -369,7 +366,18 @@ static gboolean load_schema(crtk_staging *alg, const sj_node *o, GError **error_
             goto fail;
         }
     }
+    const sj_node *disc = array_member(o, "schema_discriminators");
+    s->discriminators = g_new0(const char *, (disc ? sj_len(disc) : 0) + 1);
+    for (guint i = 0; disc && i < sj_len(disc); i++) {
+        const char *key = sj_str(sj_at(disc, i));
+        if (!key) {
+            g_set_error(error, LOAD_ERROR, 1, "schema %s: schema_discriminators holds a value that is not a key", id);
+            goto fail;
+        }
+        s->discriminators[s->ndiscriminators++] = intern(alg, key);
+    }
     const sj_node *out = array_member(o, "outputs");
+    s->has_outputs = out != NULL;
     int nout = out ? (int)sj_len(out) : 0;
     s->outputs = g_new0(st_output, nout + 1);
     for (int i = 0; i < nout; i++) {
@@ -409,6 +417,7 @@ static gboolean load_schema(crtk_staging *alg, const sj_node *o, GError **error_
         m->excl = load_paths(alg, array_member(mo, "exclusion_tables"), &m->nexcl, id, error);
         if (*error)
             goto fail;
+        m->has_paths = array_member(mo, "tables") != NULL;
         m->paths = load_paths(alg, array_member(mo, "tables"), &m->npaths, id, error);
         if (*error)
             goto fail;
@@ -432,6 +441,7 @@ static crtk_staging *alg_new(void)
     alg->tables = g_ptr_array_new();
     alg->table_ids = g_hash_table_new(g_str_hash, g_str_equal);
     alg->schemas = g_ptr_array_new();
+    alg->glossary = g_ptr_array_new();
     crtk_staging_key(alg, "site");
     crtk_staging_key(alg, "hist");
     crtk_staging_key(alg, "year_dx");
@@ -458,7 +468,7 @@ void crtk_staging_free(crtk_staging *alg)
         if (t->idx_rows)
             g_hash_table_destroy(t->idx_rows);
         g_free(t->idx_other_rows);
-        g_free(t->raw);
+        g_free(t->cell_text);
         g_free(t->desc);
         g_free(t);
     }
@@ -466,6 +476,7 @@ void crtk_staging_free(crtk_staging *alg)
         free_schema(alg->schemas->pdata[i]);
     g_ptr_array_free(alg->tables, TRUE);
     g_ptr_array_free(alg->schemas, TRUE);
+    g_ptr_array_free(alg->glossary, TRUE);
     g_hash_table_destroy(alg->table_ids);
     g_hash_table_destroy(alg->key_ids);
     g_ptr_array_free(alg->key_names, TRUE);
@@ -503,12 +514,30 @@ static const sj_node *parse_object(sj_doc **doc, const char *data, gsize len, co
     return root;
 }
 
-static gboolean load_file_text(crtk_staging *alg, const char *data, gsize len, const char *name, gboolean table,
+/* The parts of a SEER zip, each a folder of JSON files, in the order they are loaded (schemas name tables). */
+typedef enum { PART_TABLES, PART_SCHEMAS, PART_GLOSSARY, N_PARTS } alg_part;
+static const char *const part_folders[N_PARTS] = {"tables", "schemas", "glossary"};
+
+/* A glossary entry: only its term is kept (crtk_staging_glossary_count); an entry without a name is skipped. */
+static void load_glossary_entry(crtk_staging *alg, const sj_node *o)
+{
+    const char *term = str_member(o, "name");
+    if (term)
+        g_ptr_array_add(alg->glossary, (gpointer)intern(alg, term));
+}
+
+static gboolean load_file_text(crtk_staging *alg, const char *data, gsize len, const char *name, alg_part part,
                                GError **error)
 {
     sj_doc *doc = NULL;
     const sj_node *o = parse_object(&doc, data, len, name, error);
-    gboolean ok = o && (table ? load_table(alg, o, error) : load_schema(alg, o, error));
+    gboolean ok = o != NULL;
+    if (ok && part == PART_TABLES)
+        ok = load_table(alg, o, error);
+    else if (ok && part == PART_SCHEMAS)
+        ok = load_schema(alg, o, error);
+    else if (ok)
+        load_glossary_entry(alg, o);
     if (!ok && error && *error && !strstr((*error)->message, name))
         g_prefix_error(error, "%s: ", name);
     sj_doc_free(doc);
@@ -550,8 +579,23 @@ static guint8 *gunzip(const guint8 *data, gsize len, gsize *out_len, GError **er
     return g_byte_array_free(out, FALSE);
 }
 
+static int cmp_term(gconstpointer a, gconstpointer b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+/* Upstream keeps one glossary entry per term: sorted, each term once (interned, so equal terms are one pointer). */
+static void sort_glossary(GPtrArray *terms)
+{
+    g_ptr_array_sort(terms, cmp_term);
+    guint kept = 0;
+    for (guint i = 0; i < terms->len; i++)
+        if (kept == 0 || terms->pdata[i] != terms->pdata[kept - 1])
+            terms->pdata[kept++] = terms->pdata[i];
+    g_ptr_array_set_size(terms, kept);
+}
+
 static crtk_staging *finish(crtk_staging *alg, gboolean ok, GError **error)
 {
+    if (ok)
+        sort_glossary(alg->glossary);
     if (ok && !alg->algorithm) {
         g_set_error(error, LOAD_ERROR, 1, "no algorithm/version in the data");
         ok = FALSE;
@@ -603,6 +647,16 @@ crtk_staging *crtk_staging_load_bundle(const void *data, gsize len, GError **err
                 ok = FALSE;
             } else
                 ok = load_schema(alg, n, error);
+        }
+        /* "glossary": the terms of the zip's glossary entries (absent when it has none) */
+        const sj_node *glossary = array_member(o, "glossary");
+        for (guint i = 0; ok && glossary && i < sj_len(glossary); i++) {
+            const char *term = sj_str(sj_at(glossary, i));
+            if (!term) {
+                g_set_error(error, LOAD_ERROR, 1, "staging bundle: glossary term %u is not a string", i + 1);
+                ok = FALSE;
+            } else
+                g_ptr_array_add(alg->glossary, (gpointer)intern(alg, term));
         }
     }
     sj_doc_free(doc);
@@ -674,43 +728,52 @@ static gboolean load_zip_data(crtk_staging *alg, const guint8 *z, gsize zlen, co
     }
     guint16 n = rd16(z + eocd + 10);
     guint32 cd = rd32(z + eocd + 16);
-    for (int pass = 0; pass < 2; pass++) {
+    for (alg_part part = 0; part < N_PARTS; part++) {
+        char *want = g_strconcat(part_folders[part], "/", NULL);
         gsize p = cd;
         for (guint16 i = 0; i < n; i++) {
             if (p + 46 > zlen || rd32(z + p) != 0x02014b50) {
                 g_set_error(error, LOAD_ERROR, 1, "%s: bad zip directory", path);
+                g_free(want);
                 return FALSE;
             }
             guint16 method = rd16(z + p + 10), nlen = rd16(z + p + 28), xlen = rd16(z + p + 30), clen = rd16(z + p + 32);
             guint32 csize = rd32(z + p + 20), usize = rd32(z + p + 24), off = rd32(z + p + 42);
             if (p + 46 + nlen > zlen) {
                 g_set_error(error, LOAD_ERROR, 1, "%s: bad zip directory", path);
+                g_free(want);
                 return FALSE;
             }
             char *name = g_strndup((const char *)z + p + 46, nlen);
             p += 46 + (gsize)nlen + xlen + clen;
-            const char *want = pass == 0 ? "tables/" : "schemas/";
             const char *slash = strstr(name, want);
             gboolean take = slash && (slash == name || slash[-1] == '/') && g_str_has_suffix(name, ".json");
             if (take) {
                 char *text = zip_entry(z, zlen, off, method, csize, usize, name, error);
-                gboolean ok = text && load_file_text(alg, text, strlen(text), name, pass == 0, error);
+                gboolean ok = text && load_file_text(alg, text, strlen(text), name, part, error);
                 g_free(text);
                 if (!ok) {
                     g_prefix_error(error, "%s: ", path);
                     g_free(name);
+                    g_free(want);
                     return FALSE;
                 }
             }
             g_free(name);
         }
+        g_free(want);
     }
     return TRUE;
 }
 
-static gboolean load_dir_files(crtk_staging *alg, const char *dir, gboolean table, GError **error)
+/* Loads the JSON files of folder PART of DIR (an unpacked zip); the glossary folder is optional. */
+static gboolean load_dir_files(crtk_staging *alg, const char *dir, alg_part part, GError **error)
 {
-    char *sub = g_build_filename(dir, table ? "tables" : "schemas", NULL);
+    char *sub = g_build_filename(dir, part_folders[part], NULL);
+    if (part == PART_GLOSSARY && !g_file_test(sub, G_FILE_TEST_IS_DIR)) {
+        g_free(sub);
+        return TRUE;
+    }
     GDir *d = g_dir_open(sub, 0, error);
     if (!d) {
         g_free(sub);
@@ -728,7 +791,7 @@ static gboolean load_dir_files(crtk_staging *alg, const char *dir, gboolean tabl
         char *path = g_build_filename(sub, (char *)names->pdata[i], NULL);
         char *text = NULL;
         gsize len = 0;
-        ok = g_file_get_contents(path, &text, &len, error) && load_file_text(alg, text, len, path, table, error);
+        ok = g_file_get_contents(path, &text, &len, error) && load_file_text(alg, text, len, path, part, error);
         g_free(text);
         g_free(path);
     }
@@ -746,7 +809,9 @@ crtk_staging *crtk_staging_load(const char *path, GError **error)
         gboolean unpacked = g_file_test(tables, G_FILE_TEST_IS_DIR);
         g_free(tables);
         if (unpacked) {
-            ok = load_dir_files(alg, path, TRUE, error) && load_dir_files(alg, path, FALSE, error);
+            ok = TRUE;
+            for (alg_part part = 0; ok && part < N_PARTS; part++)
+                ok = load_dir_files(alg, path, part, error);
         } else {
             /* a directory holding one zip */
             GDir *d = g_dir_open(path, 0, error);

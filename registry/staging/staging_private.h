@@ -62,9 +62,9 @@ typedef struct st_table {
     GHashTable *idx_rows;   /* value -> int[1 + n]: n, then the rows holding it, ascending */
     int *idx_other_rows;    /* ascending */
     int idx_nothers;
-    /* tables with a DESCRIPTION text (input-validation tables of EOD/TNM/Pediatric): per row the text
-     * of the first INPUT cell and of the first DESCRIPTION cell (interned); NULL otherwise */
-    const char **raw;
+    const char **cell_text; /* nrows * nin: each INPUT cell as SEER wrote it (interned), NULL for no value */
+    /* tables with a DESCRIPTION text (input-validation tables of EOD/TNM/Pediatric): per row the text of
+     * the first DESCRIPTION cell (interned); NULL otherwise */
     const char **desc;
 } st_table;
 
@@ -105,6 +105,7 @@ typedef struct st_mapping {
     int ninit, nincl, nexcl, npaths;
     st_kv *init;
     st_tpath *incl, *excl, *paths;
+    gboolean has_paths; /* the mapping names a "tables" list (upstream tells an absent list from an empty one) */
 } st_mapping;
 
 typedef enum { ON_INVALID_CONTINUE, ON_INVALID_FAIL, ON_INVALID_FAIL_STAGING } st_on_invalid;
@@ -122,6 +123,9 @@ typedef struct st_schema {
     int *output_of_key;  /* nkeys entries */
     int *outputs_sorted; /* output indexes sorted by key name */
     st_on_invalid on_invalid;
+    gboolean has_outputs;          /* the schema names an "outputs" list */
+    const char **discriminators;   /* schema_discriminators (interned key names), in the schema's order */
+    int ndiscriminators;
 } st_schema;
 
 struct crtk_staging {
@@ -141,6 +145,7 @@ struct crtk_staging {
     GPtrArray *naaccr_keys;
     GHashTable *naaccr_of_key; /* key name -> naaccr id */
     guint8 *is_input;          /* per key: an input of some schema */
+    GPtrArray *glossary;       /* glossary term names (interned), sorted */
 };
 
 /* Interns a key name; returns its id (creating it while loading). */
@@ -151,6 +156,9 @@ int crtk_staging_key_lookup(const crtk_staging *alg, const char *name);
 gboolean crtk_staging_compile(crtk_staging *alg, GError **error);
 /* Parses an INPUT cell's text into items (README §3.6). */
 void crtk_staging_parse_cell(crtk_staging *alg, const char *text, st_cell *cell);
+/* Upstream isMappingInvolved for each mapping of schema S, with the context KV (NULL-terminated key,
+ * value pairs) taken as given, no context keys added: per mapping 1 = involved (g_free it). */
+guint8 *crtk_staging_mappings_involved(const crtk_staging *alg, const st_schema *s, const char *const *kv);
 /* Apache NumberUtils.isParsable. */
 gboolean crtk_staging_parsable(const char *s, int len);
 

@@ -1,5 +1,6 @@
 /* fuzz_staging_bundle.c — libFuzzer target: the staging algorithm loader (crtk's bundle, SEER JSON
- * shape) on any bytes; an algorithm that loads is asked for a lookup and a staging run. */
+ * shape) on any bytes; an algorithm that loads is asked for a lookup, a staging run and what its schemas
+ * read and write (the introspection walks follow JUMPs, so cycles and long chains are theirs to survive). */
 #include "crtk/staging.h"
 
 #include <stdint.h>
@@ -30,6 +31,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 __builtin_trap();
     }
     crtk_stage_run_free(run);
+    static const char *context[] = {"site", "C000", "hist", "8000", "year_dx", NULL, NULL, NULL};
+    for (guint i = 0; i < crtk_staging_schema_count(alg); i++) {
+        const char *id = crtk_staging_schema_id(alg, i);
+        GPtrArray *sets[] = {crtk_staging_schema_inputs(alg, id, NULL), crtk_staging_schema_inputs(alg, id, context),
+                             crtk_staging_schema_outputs(alg, id, context), crtk_staging_involved_tables(alg, id),
+                             crtk_staging_schema_discriminators(alg, id)};
+        for (size_t s = 0; s < sizeof sets / sizeof *sets; s++) {
+            if (!sets[s])
+                __builtin_trap(); /* the schema exists */
+            g_ptr_array_unref(sets[s]);
+        }
+    }
+    g_ptr_array_unref(crtk_staging_involved_schemas(alg, "primary_site"));
+    g_ptr_array_unref(crtk_staging_all_discriminators(alg));
+    GArray *ranges = crtk_staging_table_cell_ranges(alg, "primary_site", 0, "site");
+    if (ranges)
+        g_array_unref(ranges);
     crtk_staging_free(alg);
     return 0;
 }

@@ -6,8 +6,9 @@ Usage: tools/dev/gen-staging.py [SHARED_STAGING_DIR] [OUT_DIR]
 
 For every algorithms/*.zip writes OUT_DIR/<algorithm>-<version>.json.gz: one JSON document
 {"algorithm","version","tables":[...],"schemas":[...]} holding what the engine uses (ids, column
-definitions, rows, inputs, outputs, mappings, NAACCR ids, defaults, flags) and none of the text
-(notes, glossary).  DESCRIPTION cells are kept only in the tables that validate a schema input
+definitions, rows, inputs, outputs, mappings, NAACCR ids, defaults, flags, schema discriminators) and
+none of the text (notes, glossary definitions): of the glossary only the terms are kept, as "glossary"
+(left out when the zip has no glossary entry).  DESCRIPTION cells are kept only in the tables that validate a schema input
 (EOD, TNM, Pediatric: the meanings `crtk codes ITEM --schema S` and `crtk case show` print); elsewhere
 they are blanked.  The output is deterministic (sorted, gzip mtime 0) so a
 re-run on the same zip changes nothing.  Run it when SEER publishes a new version, and commit.
@@ -59,6 +60,7 @@ def convert(zpath, out_dir):
     schemas, tables = [], []
     alg = ver = None
     input_tables = set()
+    glossary = set()
     for name in sorted(z.namelist()):
         if name.startswith("schemas/") and name.endswith(".json"):
             d = json.loads(z.read(name))
@@ -72,7 +74,13 @@ def convert(zpath, out_dir):
             alg, ver = d["algorithm"], d["version"]
             (schemas if name.startswith("schemas/") else tables).append(
                 strip_schema(d) if name.startswith("schemas/") else strip_table(d, d["id"] in input_tables))
+        elif name.startswith("glossary/"):
+            term = json.loads(z.read(name)).get("name")
+            if term:
+                glossary.add(term)
     bundle = {"algorithm": alg, "version": ver, "tables": tables, "schemas": schemas}
+    if glossary:
+        bundle["glossary"] = sorted(glossary)
     text = json.dumps(bundle, separators=(",", ":"), ensure_ascii=False, sort_keys=True).encode()
     buf = io.BytesIO()
     with gzip.GzipFile(fileobj=buf, mode="wb", compresslevel=9, mtime=0, filename="") as g:
