@@ -186,6 +186,66 @@ void crtk_staging_parse_cell(crtk_staging *alg, const char *text, st_cell *cell)
     }
 }
 
+static int cmp_text(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static int cmp_interval(const void *a, const void *b)
+{
+    float x = *(const float *)a, y = *(const float *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* A cell of many items that are all plain values or ranges of whole numbers (no '*', no
+ * {{reference}}, no text range, no '.') is matched by binary search: its values sorted, its ranges
+ * merged into disjoint intervals (a union: the same values match), kept after its items. */
+static void sort_cell(st_cell *c)
+{
+    if (c->n < 6 || c->n > 60000)
+        return;
+    int nt = 0, ni = 0;
+    for (int i = 0; i < c->n; i++) {
+        const st_item *it = &c->items[i];
+        if (it->exact)
+            nt++;
+        else if (it->numeric && !it->has_dot)
+            ni++;
+        else
+            return;
+    }
+    gsize base = (gsize)c->n * sizeof(st_item);
+    c->items = g_realloc(c->items, base + (gsize)nt * sizeof(char *) + (gsize)ni * 2 * sizeof(float));
+    const char **texts = (const char **)(void *)((char *)c->items + base);
+    float *iv = (float *)(void *)(texts + nt);
+    int t = 0, k = 0;
+    for (int i = 0; i < c->n; i++) {
+        const st_item *it = &c->items[i];
+        if (it->exact)
+            texts[t++] = it->lo;
+        else {
+            iv[2 * k] = it->lof;
+            iv[2 * k + 1] = it->hif;
+            k++;
+        }
+    }
+    qsort(texts, (size_t)nt, sizeof *texts, cmp_text);
+    qsort(iv, (size_t)ni, 2 * sizeof(float), cmp_interval);
+    int m = 0;
+    for (int i = 0; i < ni; i++) {
+        if (m > 0 && iv[2 * i] <= iv[2 * (m - 1) + 1]) {
+            if (iv[2 * i + 1] > iv[2 * (m - 1) + 1])
+                iv[2 * (m - 1) + 1] = iv[2 * i + 1];
+        } else {
+            iv[2 * m] = iv[2 * i];
+            iv[2 * m + 1] = iv[2 * i + 1];
+            m++;
+        }
+    }
+    c->nsorted = (guint16)nt;
+    c->nintervals = (guint16)m;
+}
+
 /* ---------- matching ---------- */
 
 typedef struct view {
@@ -220,6 +280,16 @@ static inline gboolean tval_number(tval *v)
     return v->parsed == 1;
 }
 
+/* memcmp for the short codes of staging tables, inline (a call per comparison was a fifth of a
+ * schema selection's time) */
+static inline int short_cmp(const char *a, const char *b, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (a[i] != b[i])
+            return (unsigned char)a[i] < (unsigned char)b[i] ? -1 : 1;
+    return 0;
+}
+
 static gboolean range_generic(const char *lo, const char *hi, tval *v)
 {
     int ll = (int)strlen(lo), hl = (int)strlen(hi);
@@ -241,7 +311,7 @@ static inline gboolean item_contains(const st_item *it, tval *v, view ctx)
     if (it->star)
         return TRUE;
     if (it->exact)
-        return v->len == it->lolen && v->s[0] == it->lo[0] && !memcmp(v->s, it->lo, (size_t)v->len);
+        return v->len == it->lolen && v->s[0] == it->lo[0] && !short_cmp(v->s, it->lo, v->len);
     if (it->lo_ref >= 0 || it->hi_ref >= 0) {
         const char *lo = it->lo_ref >= 0 ? vget(ctx, it->lo_ref) : it->lo;
         const char *hi = it->hi_ref >= 0 ? vget(ctx, it->hi_ref) : it->hi;
@@ -258,13 +328,45 @@ static inline gboolean item_contains(const st_item *it, tval *v, view ctx)
         return FALSE;
     if ((unsigned char)v->s[0] < (unsigned char)it->lo[0] || (unsigned char)v->s[0] > (unsigned char)it->hi[0])
         return FALSE;
-    return memcmp(it->lo, v->s, (size_t)v->len) <= 0 && memcmp(it->hi, v->s, (size_t)v->len) >= 0;
+    return short_cmp(it->lo, v->s, v->len) <= 0 && short_cmp(it->hi, v->s, v->len) >= 0;
+}
+
+/* A sorted cell (see st_cell): the value is one of the texts, or a whole number in an interval. */
+static gboolean sorted_cell_contains(const st_cell *c, tval *v)
+{
+    const char *const *texts = (const char *const *)(const void *)(c->items + c->n);
+    int lo = 0, hi = c->nsorted - 1;
+    while (lo <= hi) {
+        int mid = (lo + hi) / 2, d = strcmp(v->s, texts[mid]);
+        if (!d)
+            return TRUE;
+        if (d < 0)
+            hi = mid - 1;
+        else
+            lo = mid + 1;
+    }
+    if (!c->nintervals || !tval_number(v) || v->dot)
+        return FALSE; /* every interval is of whole numbers: a value with a '.' is in none (item_contains) */
+    const float *iv = (const float *)(const void *)(texts + c->nsorted);
+    lo = 0, hi = c->nintervals - 1;
+    int last = -1; /* the last interval starting at or below the value */
+    while (lo <= hi) {
+        int mid = (lo + hi) / 2;
+        if (iv[2 * mid] <= v->f) {
+            last = mid;
+            lo = mid + 1;
+        } else
+            hi = mid - 1;
+    }
+    return last >= 0 && v->f <= iv[2 * last + 1];
 }
 
 static inline gboolean cell_contains(const st_cell *c, tval *v, view ctx)
 {
     if (c->n <= 0)
         return TRUE; /* no value: not tested (an empty list matches too) */
+    if (c->nsorted || c->nintervals)
+        return sorted_cell_contains(c, v);
     for (int i = 0; i < c->n; i++)
         if (item_contains(&c->items[i], v, ctx))
             return TRUE;
@@ -276,7 +378,8 @@ static inline gboolean row_matches(const st_table *t, int r, tval *vals, view ct
 {
     int nin = t->nin;
     const st_cell *row = &t->cells[(gsize)r * nin];
-    for (int c = 0; c < nin; c++) {
+    for (int o = 0; o < nin; o++) {
+        int c = nin <= 16 ? t->test_order[o] : o;
         if (filter && filter[t->in_keys[c]] == ST_ABSENT)
             continue;
         tval tmp, *v = &tmp;
@@ -467,6 +570,24 @@ static void index_multi_column_table(st_table *t)
     g_hash_table_destroy(lists);
 }
 
+static void order_tests(st_table *t)
+{
+    if (t->nin > 16)
+        return;
+    double items[16] = {0};
+    for (int c = 0; c < t->nin; c++) {
+        t->test_order[c] = (guint8)c;
+        for (int r = 0; r < t->nrows; r++)
+            items[c] += MAX(t->cells[(gsize)r * t->nin + c].n, 0);
+    }
+    for (int i = 1; i < t->nin; i++) /* a stable insertion sort: most items first */
+        for (int j = i; j > 0 && items[t->test_order[j]] > items[t->test_order[j - 1]]; j--) {
+            guint8 x = t->test_order[j];
+            t->test_order[j] = t->test_order[j - 1];
+            t->test_order[j - 1] = x;
+        }
+}
+
 static const st_table *table_by_id(const crtk_staging *alg, const char *id)
 {
     int i = GPOINTER_TO_INT(g_hash_table_lookup(alg->table_ids, id)) - 1;
@@ -568,8 +689,11 @@ gboolean crtk_staging_compile(crtk_staging *alg, GError **error)
                 }
                 t->eps[e].jump = j;
             }
+        for (gsize c = 0; c < (gsize)t->nrows * t->nin; c++)
+            sort_cell(&t->cells[c]);
         index_table(t);
         index_multi_column_table(t);
+        order_tests(t);
     }
     g_ptr_array_sort(alg->schemas, cmp_schema);
     alg->key_site = crtk_staging_key(alg, "site");

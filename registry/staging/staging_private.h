@@ -27,6 +27,10 @@ typedef struct st_item {
 typedef struct st_cell {
     st_item *items;
     int n; /* -1: no value (not tested) */
+    /* a long list of plain values and whole-number ranges is also kept sorted after items[n], in
+     * the same block: nsorted value texts (sorted by strcmp), then nintervals disjoint [lo, hi]
+     * float pairs in order (sort_cell in staging_engine.c); both 0 for other cells */
+    guint16 nsorted, nintervals;
 } st_cell;
 
 typedef struct st_endpoint {
@@ -62,6 +66,9 @@ typedef struct st_table {
     GHashTable *idx_rows;   /* value -> int[1 + n]: n, then the rows holding it, ascending */
     int *idx_other_rows;    /* ascending */
     int idx_nothers;
+    /* the order in which a row's INPUT columns are tested (nin <= 16): the columns with the longest
+     * lists first, as they are the likeliest to rule a row out (a row matches only if all do) */
+    guint8 test_order[16];
     const char **cell_text; /* nrows * nin: each INPUT cell as SEER wrote it (interned), NULL for no value */
     /* tables with a DESCRIPTION text (input-validation tables of EOD/TNM/Pediatric): per row the text of
      * the first DESCRIPTION cell (interned); NULL otherwise */
