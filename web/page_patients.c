@@ -44,6 +44,25 @@ static char *ssn_shown(crtk_web_req *r, const char *ssn)
     return g_strdup_printf("***-**-%s", n >= 4 ? ssn + n - 4 : ssn);
 }
 
+typedef struct result_rows {
+    crtk_web_req *r;
+    GString *o;
+} result_rows;
+
+/* A line of the search results. */
+static void result_row(const crtk_patient_summary *p, void *data)
+{
+    result_rows *rr = data;
+    char *key = g_uri_escape_string(p->key, NULL, FALSE);
+    char *dob = pretty_date(p->birth_date);
+    char *ssn = ssn_shown(rr->r, p->ssn);
+    char *name = g_strdup_printf("%s, %s", p->name_last, p->name_first);
+    crtk_html_printf(rr->o, "<tr><td><a href=\"/patients/%s\">%s</a></td><td>%s</td><td>%s</td><td>%s</td>", key, p->key,
+                     name, dob, ssn);
+    crtk_html_printf(rr->o, "<td>%s</td><td>%s</td><td>%d</td></tr>", p->mrn, p->accession, p->tumors);
+    g_free(key), g_free(dob), g_free(ssn), g_free(name);
+}
+
 void crtk_page_patients(crtk_web_req *r)
 {
     if (!crtk_web_require(r, CRTK_MAY_READ_CASES))
@@ -74,22 +93,13 @@ void crtk_page_patients(crtk_web_req *r)
             if (ids->len) {
                 g_string_append(o, "<table class=results><thead><tr><th>Patient id</th><th>Name</th><th>Born</th>"
                                    "<th>SSN</th><th>MRN</th><th>Accession</th><th>Tumors</th></tr></thead><tbody>");
-                crtk_stored_patient *p = crtk_stored_patient_new(r->web->store);
-                for (guint i = 0; i < ids->len; i++) {
-                    if (!crtk_store_load_patient(r->web->store, g_array_index(ids, gint64, i), p, NULL))
-                        continue;
-                    char *key = g_uri_escape_string(pv(p, "patientIdNumber"), NULL, FALSE);
-                    char *dob = pretty_date(pv(p, "dateOfBirth"));
-                    char *ssn = ssn_shown(r, pv(p, "socialSecurityNumber"));
-                    char *name = g_strdup_printf("%s, %s", pv(p, "nameLast"), pv(p, "nameFirst"));
-                    crtk_html_printf(o, "<tr><td><a href=\"/patients/%s\">%s</a></td><td>%s</td><td>%s</td><td>%s</td>", key,
-                                     pv(p, "patientIdNumber"), name, dob, ssn);
-                    crtk_html_printf(o, "<td>%s</td><td>%s</td><td>%d</td></tr>", p->record->n_tumors ? tv(p, 0, "medicalRecordNumber") : "",
-                                     p->record->n_tumors ? tv(p, 0, "accessionNumberHosp") : "", p->record->n_tumors);
-                    g_free(key), g_free(dob), g_free(ssn), g_free(name);
-                }
-                crtk_stored_patient_free(p);
+                result_rows rows = {r, o};
+                gboolean read = crtk_store_patient_summaries(r->web->store, ids, result_row, &rows, &error);
                 g_string_append(o, "</tbody></table>");
+                if (!read) { /* a list read in part would pass for the whole of it */
+                    crtk_html_printf(o, "<p class=error>The patients found could not all be read: %s</p>", error->message);
+                    g_clear_error(&error);
+                }
             }
             g_string_append_printf(o, "<p class=timing>%.1f ms</p>", (double)(g_get_monotonic_time() - t0) / 1000.0);
             g_array_free(ids, TRUE);

@@ -167,6 +167,54 @@ GArray *crtk_store_search_patients(crtk_store *s, const crtk_patient_query *q, i
     return ids;
 }
 
+/* "col" when the store has item ID, else '' (a column of the result either way) */
+static void append_column(GString *sql, crtk_store *s, const char *table, const char *id)
+{
+    if (has(s, id))
+        g_string_append_printf(sql, "%s.\"%s\"", table, id);
+    else
+        g_string_append(sql, "''");
+}
+
+gboolean crtk_store_patient_summaries(crtk_store *s, const GArray *ids, crtk_patient_summary_fn fn, void *data,
+                                      GError **error)
+{
+    static const char *const patient_items[] = {"patientIdNumber", "nameLast", "nameFirst", "dateOfBirth",
+                                                "socialSecurityNumber"};
+    GString *sql = g_string_new("SELECT ");
+    for (unsigned i = 0; i < G_N_ELEMENTS(patient_items); i++) {
+        append_column(sql, s, "p", patient_items[i]);
+        g_string_append(sql, ", ");
+    }
+    g_string_append(sql, "(SELECT ");
+    append_column(sql, s, "t", "medicalRecordNumber");
+    g_string_append(sql, " FROM tumor t WHERE t.patient_id = p.id ORDER BY t.id LIMIT 1), (SELECT ");
+    append_column(sql, s, "t", "accessionNumberHosp");
+    g_string_append(sql, " FROM tumor t WHERE t.patient_id = p.id ORDER BY t.id LIMIT 1), "
+                         "(SELECT count(*) FROM tumor t WHERE t.patient_id = p.id) FROM patient p WHERE p.id = ?1");
+    sqlite3_stmt *st = NULL;
+    gboolean ok = crtk_store_prepare(s, sql->str, &st, error);
+    g_string_free(sql, TRUE);
+    for (guint i = 0; ok && i < ids->len; i++) {
+        sqlite3_reset(st);
+        sqlite3_bind_int64(st, 1, g_array_index(ids, gint64, i));
+        int rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW) {
+            const char *c[7];
+            for (int k = 0; k < 7; k++) {
+                c[k] = (const char *)sqlite3_column_text(st, k);
+                if (!c[k])
+                    c[k] = "";
+            }
+            crtk_patient_summary ps = {c[0], c[1], c[2], c[3], c[4], c[5], c[6], sqlite3_column_int(st, 7)};
+            fn(&ps, data);
+        } else if (crtk_store_step_failed(s, rc, error, "cannot read the patients found"))
+            ok = FALSE;
+    }
+    sqlite3_finalize(st);
+    return ok;
+}
+
 gboolean crtk_store_persons_by(crtk_store *s, const char *by, const char *value, int limit, crtk_store_person_fn fn,
                                void *data, GError **error)
 {

@@ -16,6 +16,18 @@ typedef struct crtk_patient_query {
 
 /* Row ids of matching patients (at most limit), names in alphabetical order first. */
 CRTK_API GArray *crtk_store_search_patients(crtk_store *s, const crtk_patient_query *q, int limit, GError **error);
+/* One line of the patient index: what the result list shows of a patient, read without loading
+ * the abstract (texts are "" when the item is blank or not in the store's dictionary). */
+typedef struct crtk_patient_summary {
+    const char *key, *name_last, *name_first, *birth_date, *ssn;
+    const char *mrn, *accession; /* of the patient's first tumor */
+    int tumors;
+} crtk_patient_summary;
+typedef void (*crtk_patient_summary_fn)(const crtk_patient_summary *p, void *data);
+/* Calls fn for each id of IDS that is a patient, in the order of IDS.  FALSE with ERROR when a
+ * read failed (fn may have been called for the ones before). */
+CRTK_API gboolean crtk_store_patient_summaries(crtk_store *s, const GArray *ids, crtk_patient_summary_fn fn, void *data,
+                                               GError **error);
 /* Creates the indexes of the look-ups when missing (called by crtk_store_ensure_indexes). */
 CRTK_API gboolean crtk_store_ensure_search_indexes(crtk_store *s, GError **error);
 /* Lower-case text with accented Latin letters replaced by their base letter (newly allocated). */
