@@ -6,6 +6,7 @@
  * Skips (77) when ../shared is absent, fails then when CI=true.
  */
 #include "crtk/staging.h"
+#include "crtk/naaccr_read.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -641,6 +642,81 @@ static void test_input_codes(void)
     g_assert_false(used);
 }
 
+/* ---- the record reader against the by-name path ---- */
+
+typedef struct reader_check {
+    crtk_stage_record_reader *rr[2]; /* EOD, CS */
+    const crtk_staging *alg[2];
+    const crtk_record *rec;
+    int tumor;
+    int tumors, staged;
+} reader_check;
+
+static const char *record_item(const char *id, void *user)
+{
+    const reader_check *c = user;
+    const crtk_item *it = crtk_dictionary_find(c->rec->dict, id);
+    if (!it)
+        return NULL;
+    return crtk_element_get(it->level == CRTK_LEVEL_PATIENT ? &c->rec->patient : &c->rec->tumors[c->tumor], it->index, NULL);
+}
+
+static int check_patient(crtk_record *rec, void *user)
+{
+    reader_check *c = user;
+    c->rec = rec;
+    for (int t = 0; t < rec->n_tumors; t++) {
+        c->tumor = t;
+        c->tumors++;
+        for (int a = 0; a < 2; a++) {
+            g_assert_cmpint(crtk_stage_record_schema(c->rr[a], rec, t), ==,
+                            crtk_staging_schema_of_items(c->alg[a], record_item, c));
+            crtk_stage_run *by_name = crtk_stage_run_new(c->alg[a]);
+            crtk_stage_result want = crtk_stage_run_stage_items(by_name, record_item, c);
+            crtk_stage_result got = crtk_stage_record_stage(c->rr[a], rec, t);
+            crtk_stage_run *run = crtk_stage_record_run(c->rr[a]);
+            g_assert_cmpint(got, ==, want);
+            c->staged += got == CRTK_STAGE_STAGED;
+            g_assert_cmpint(crtk_stage_run_output_count(run), ==, crtk_stage_run_output_count(by_name));
+            for (guint i = 0; i < crtk_stage_run_output_count(run); i++) {
+                const char *v1, *v2;
+                g_assert_cmpstr(crtk_stage_run_output(run, i, &v1), ==, crtk_stage_run_output(by_name, i, &v2));
+                g_assert_cmpstr(v1, ==, v2);
+            }
+            g_assert_cmpint(crtk_stage_run_error_count(run), ==, crtk_stage_run_error_count(by_name));
+            crtk_stage_run_free(by_name);
+        }
+    }
+    return 0;
+}
+
+/* crtk_stage_record_reader (keys mapped to the dictionary once, the schema edits' path) gives the
+ * schema, result, outputs and errors of crtk_staging_schema_of_items / crtk_stage_run_stage_items
+ * (items by name, the path the oracle replays check) for every tumor of the sample registry, with EOD
+ * and with CS (each tumor staged with both: most are not of the algorithm's years, which tests the
+ * failures too). */
+static void test_record_reader(void)
+{
+    reader_check c = {0};
+    GError *err = NULL;
+    c.alg[0] = crtk_staging_get("eod", &err);
+    g_assert_no_error(err);
+    c.alg[1] = crtk_staging_get("cs", &err);
+    g_assert_no_error(err);
+    for (int a = 0; a < 2; a++)
+        c.rr[a] = crtk_stage_record_reader_new(c.alg[a]);
+    crtk_read_options o;
+    crtk_read_options_init(&o);
+    crtk_read_handlers h = {.patient = check_patient};
+    crtk_read_stats st;
+    g_assert_cmpint(crtk_naaccr_read_file(CRTK_SOURCE_DIR "/sample-data/sample-registry.xml", CRTK_FORMAT_UNKNOWN, &o, &h, &c,
+                                          &st), ==, 0);
+    g_assert_cmpint(c.tumors, >, 100);
+    g_assert_cmpint(c.staged, >, 20);
+    for (int a = 0; a < 2; a++)
+        crtk_stage_record_reader_free(c.rr[a]);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -648,6 +724,7 @@ int main(int argc, char **argv)
     g_test_add_func("/staging/bundles", test_bad_bundles);
     g_test_add_func("/staging/bundle-json", test_bundle_json);
     g_test_add_func("/staging/unit-expectations", test_unit_expectations);
+    g_test_add_func("/staging/record-reader", test_record_reader);
     g_test_add_func("/staging/input-codes", test_input_codes);
     g_test_add_func("/staging/introspection", test_introspection_by_hand);
     g_test_add_func("/staging/introspection-algorithms", test_introspection_algorithms);

@@ -158,6 +158,21 @@ CRTK_API gboolean crtk_staging_key_is_input(const crtk_staging *alg, const char 
 CRTK_API crtk_stage_result crtk_stage_run_stage_row(crtk_stage_run *run, const crtk_stage_item_map *map,
                                                     const char *const *values);
 
+/* Staging the tumors of NAACCR records (crtk/record.h) one after the other, e.g. the schema edits:
+ * the algorithm's keys are mapped to the items of the records' dictionary once (again when a record
+ * of another dictionary comes), and one run is reused, so a tumor costs no lookup by name and no
+ * allocation.  Same answers as crtk_staging_schema_of_items / crtk_stage_run_stage_items.  A reader
+ * belongs to one thread at a time; the dictionary must outlive its use by the reader. */
+typedef struct crtk_stage_record_reader crtk_stage_record_reader;
+struct crtk_record;
+CRTK_API crtk_stage_record_reader *crtk_stage_record_reader_new(const crtk_staging *alg);
+CRTK_API void crtk_stage_record_reader_free(crtk_stage_record_reader *rr);
+/* The schema of tumor T of REC (its patient's items included); -1 when none or several match. */
+CRTK_API int crtk_stage_record_schema(crtk_stage_record_reader *rr, const struct crtk_record *rec, int t);
+/* Stages tumor T of REC; the outcome is in crtk_stage_record_run(rr) until the next call. */
+CRTK_API crtk_stage_result crtk_stage_record_stage(crtk_stage_record_reader *rr, const struct crtk_record *rec, int t);
+CRTK_API crtk_stage_run *crtk_stage_record_run(crtk_stage_record_reader *rr);
+
 /* ---- schema-aware coding (registry/staging/staging_items.c) ----
  * The code lists registrars see for the SSDI, grade and EOD items of a schema: the rows of the table
  * that validates the schema's input, with SEER's description of each code. */

@@ -46,6 +46,12 @@ typedef struct edit_ctx {
     int today_y, today_m, today_d;
     edit_state *state;
     GString *detail;         /* words a function adds for {$detail} in the message */
+    /* the EOD schema of tumor schema_of - 1 (edit_schema.c; 0: none selected yet): a record does not
+     * change while its edits run, so the schema edits of a tumor select its schema once */
+    int schema_of, schema_index;
+    /* where the edits object keeps its staging reader (created on first use, freed with the
+     * object); NULL: the schema functions look items up by name */
+    struct crtk_stage_record_reader **stage_reader;
 } edit_ctx;
 
 /* Compiles text; NULL with error (naming the column) on a syntax error, an unknown function or

@@ -30,6 +30,28 @@ static const char *tumor_item(const char *naaccr_id, void *user)
     return crtk_element_get(e, it->index, NULL);
 }
 
+/* SEER's EOD algorithm, loaded once (NULL when it cannot be) */
+static const crtk_staging *eod_algorithm(void)
+{
+    static const crtk_staging *eod;
+    static gsize once;
+    if (g_once_init_enter(&once)) {
+        eod = crtk_staging_get("eod", NULL);
+        g_once_init_leave(&once, 1);
+    }
+    return eod;
+}
+
+/* The edits object's staging reader (made on first use), or NULL when the context has none. */
+static crtk_stage_record_reader *reader(edit_ctx *c, const crtk_staging *alg)
+{
+    if (!c->stage_reader)
+        return NULL;
+    if (!*c->stage_reader)
+        *c->stage_reader = crtk_stage_record_reader_new(alg);
+    return *c->stage_reader;
+}
+
 /* The EOD algorithm and the tumor's schema index; FALSE when the edit does not apply. */
 static gboolean tumor_schema(edit_ctx *c, const crtk_staging **alg, int *si)
 {
@@ -42,31 +64,15 @@ static gboolean tumor_schema(edit_ctx *c, const crtk_staging **alg, int *si)
         g_strlcpy(year, dx, sizeof year);
     if (strlen(year) < 4 || !g_ascii_isdigit(year[0]) || atoi(year) < 2018 || atoi(year) > 9998)
         return FALSE;
-    *alg = crtk_staging_get("eod", NULL);
+    *alg = eod_algorithm();
     if (!*alg)
         return FALSE;
-    /* one selection per tumor, not one per item checked: the last answer is kept (per thread), keyed
-     * by the items EOD schema selection reads (site, histology, year, behavior, discriminators, sex) */
-    static const char *const sel[] = {"primarySite", "histologicTypeIcdO3", "behaviorCodeIcdO3",
-                                      "schemaDiscriminator1", "schemaDiscriminator2", "schemaDiscriminator3",
-                                      "sexAssignedAtBirth", "sex", "ageAtDiagnosis"};
-    static __thread char last_key[160];
-    static __thread int last_si = -2;
-    char key[160];
-    g_strlcpy(key, year, sizeof key);
-    for (unsigned i = 0; i < G_N_ELEMENTS(sel); i++) {
-        const char *v = tumor_item(sel[i], &t);
-        g_strlcat(key, "|", sizeof key);
-        if (v)
-            g_strlcat(key, v, sizeof key);
+    if (c->schema_of != c->tumor + 1) {
+        crtk_stage_record_reader *rr = reader(c, *alg);
+        c->schema_index = rr ? crtk_stage_record_schema(rr, c->rec, c->tumor) : crtk_staging_schema_of_items(*alg, tumor_item, &t);
+        c->schema_of = c->tumor + 1;
     }
-    if (last_si != -2 && !strcmp(key, last_key)) {
-        *si = last_si;
-        return *si >= 0;
-    }
-    *si = crtk_staging_schema_of_items(*alg, tumor_item, &t);
-    g_strlcpy(last_key, key, sizeof last_key);
-    last_si = *si;
+    *si = c->schema_index;
     return *si >= 0;
 }
 
@@ -173,7 +179,7 @@ gboolean edit_schema_call(int fn, const node *item, edit_ctx *c)
         gboolean ok;
         if (fn == F_SCHEMA_CODE_VALID) {
             char *trimmed = g_strstrip(g_strdup(v));
-            ok = crtk_staging_code_valid(alg, sid, key, trimmed, 0);
+            ok = crtk_staging_code_valid(alg, sid, key, trimmed, c->today_y); /* {{ctx_year_current}}: --today's */
             g_free(trimmed);
         } else {
             gboolean used = FALSE;
@@ -198,11 +204,12 @@ gboolean edit_schema_call(int fn, const node *item, edit_ctx *c)
         if (used && id && blank_str(tumor_item(id, &t)))
             return TRUE;
     }
-    crtk_stage_run *run = crtk_stage_run_new(alg);
+    crtk_stage_record_reader *rr = reader(c, alg);
+    crtk_stage_run *run = rr ? crtk_stage_record_run(rr) : crtk_stage_run_new(alg);
+    crtk_stage_result res = rr ? crtk_stage_record_stage(rr, c->rec, c->tumor) : crtk_stage_run_stage_items(run, tumor_item, &t);
     gboolean ok = TRUE;
     const char *derived = NULL;
-    if (crtk_stage_run_stage_items(run, tumor_item, &t) == CRTK_STAGE_STAGED &&
-        crtk_stage_run_get_output(run, "ss2018_derived", &derived) && derived && *derived) {
+    if (res == CRTK_STAGE_STAGED && crtk_stage_run_get_output(run, "ss2018_derived", &derived) && derived && *derived) {
         char *a = g_strstrip(g_strdup(coded));
         ok = !strcmp(a, derived);
         if (!ok && c->detail) {
@@ -211,6 +218,7 @@ gboolean edit_schema_call(int fn, const node *item, edit_ctx *c)
         }
         g_free(a);
     }
-    crtk_stage_run_free(run);
+    if (!rr)
+        crtk_stage_run_free(run);
     return ok;
 }

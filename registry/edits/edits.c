@@ -5,6 +5,7 @@
 #include "schemas.h"
 #include "generated_edits.h"
 #include "date.h"
+#include "crtk/staging.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -64,6 +65,7 @@ struct crtk_edits {
     int n_dict_items;
     unsigned *mark;             /* per instance: stamp of the last element where one of its items was set */
     unsigned stamp;
+    struct crtk_stage_record_reader *stage_reader; /* the schema edits' (edit_schema.c) */
 };
 
 static gint cmp_strp(gconstpointer a, gconstpointer b)
@@ -657,6 +659,7 @@ void crtk_edits_free(crtk_edits *e)
     g_free(e->mark);
     g_ptr_array_free(e->insts, TRUE);
     edit_state_free(e->state);
+    crtk_stage_record_reader_free(e->stage_reader);
     g_string_free(e->detail, TRUE);
     g_string_free(e->msg, TRUE);
     if (e->fail_items)
@@ -742,7 +745,8 @@ int crtk_edits_run_record(crtk_edits *e, const crtk_record *r, crtk_edit_fn fn, 
     if (!pid)
         pid = "";
     edit_ctx ctx = {.rec = r, .patient_id = pid, .tumor = -1, .other = -1, .today_y = e->today_y, .today_m = e->today_m,
-                    .today_d = e->today_d, .state = e->cross_record_off ? NULL : e->state, .detail = e->detail};
+                    .today_d = e->today_d, .state = e->cross_record_off ? NULL : e->state, .detail = e->detail,
+                    .stage_reader = &e->stage_reader};
     int failures = 0;
     gboolean patient_failed = FALSE, stop = FALSE;
     e->stats.patients++;

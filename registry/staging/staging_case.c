@@ -7,6 +7,8 @@
  */
 #include "staging_private.h"
 
+#include "crtk/record.h"
+
 #include <string.h>
 
 const char *crtk_staging_algorithm_for_year(int year)
@@ -113,11 +115,10 @@ static const char *row_value(const crtk_stage_item_map *m, int k, const char *co
     return v;
 }
 
-crtk_stage_result crtk_stage_run_stage_row(crtk_stage_run *run, const crtk_stage_item_map *map, const char *const *values)
+/* Resets RUN to every mapped input of the row (the schema selection's inputs); YEAR holds year_dx. */
+static void set_row_inputs(crtk_stage_run *run, const crtk_stage_item_map *map, const char *const *values, char *year)
 {
     const crtk_staging *alg = map->alg;
-    g_return_val_if_fail(crtk_stage_run_algorithm(run) == alg, CRTK_STAGE_FAILED_NO_MATCHING_SCHEMA);
-    char year[8];
     crtk_stage_run_reset(run);
     for (int k = 0; k < alg->nkeys; k++) {
         if (!alg->is_input[k])
@@ -126,6 +127,14 @@ crtk_stage_result crtk_stage_run_stage_row(crtk_stage_run *run, const crtk_stage
         if (v)
             crtk_stage_run_set_id(run, k, v);
     }
+}
+
+crtk_stage_result crtk_stage_run_stage_row(crtk_stage_run *run, const crtk_stage_item_map *map, const char *const *values)
+{
+    const crtk_staging *alg = map->alg;
+    g_return_val_if_fail(crtk_stage_run_algorithm(run) == alg, CRTK_STAGE_FAILED_NO_MATCHING_SCHEMA);
+    char year[8];
+    set_row_inputs(run, map, values, year);
     if (crtk_stage_run_lookup(run) == 1) {
         const st_schema *s = alg->schemas->pdata[crtk_stage_run_candidate(run, 0)];
         crtk_stage_run_reset(run);
@@ -137,4 +146,83 @@ crtk_stage_result crtk_stage_run_stage_row(crtk_stage_run *run, const crtk_stage
         }
     }
     return crtk_stage_run_stage(run);
+}
+
+/* ---- tumors of records: keys mapped to a dictionary's items once ------------------------ */
+
+struct crtk_stage_record_reader {
+    const crtk_staging *alg;
+    crtk_stage_run *run;
+    const crtk_dictionary *dict; /* the dictionary the map was made for */
+    crtk_stage_item_map map;     /* col[k] = k when key k's item is in dict, else -1 */
+    const crtk_item **item_of;   /* per key: the dictionary's item, or NULL */
+    const char **values;         /* per key: the value of the tumor read last */
+    char year[8];
+};
+
+crtk_stage_record_reader *crtk_stage_record_reader_new(const crtk_staging *alg)
+{
+    crtk_stage_record_reader *rr = g_new0(crtk_stage_record_reader, 1);
+    rr->alg = alg;
+    rr->run = crtk_stage_run_new(alg);
+    rr->map.alg = alg;
+    int n = alg->nkeys > 0 ? alg->nkeys : 1;
+    rr->map.col = g_new(int, n);
+    rr->item_of = g_new0(const crtk_item *, n);
+    rr->values = g_new0(const char *, n);
+    return rr;
+}
+
+void crtk_stage_record_reader_free(crtk_stage_record_reader *rr)
+{
+    if (!rr)
+        return;
+    crtk_stage_run_free(rr->run);
+    g_free(rr->map.col);
+    g_free(rr->item_of);
+    g_free(rr->values);
+    g_free(rr);
+}
+
+crtk_stage_run *crtk_stage_record_run(crtk_stage_record_reader *rr)
+{
+    return rr->run;
+}
+
+/* Points values[] at tumor T's items (mapping the keys first when the dictionary is new). */
+static void read_tumor(crtk_stage_record_reader *rr, const crtk_record *rec, int t)
+{
+    const crtk_staging *alg = rr->alg;
+    if (rec->dict != rr->dict) {
+        for (int k = 0; k < alg->nkeys; k++) {
+            const char *id = alg->is_input[k] ? g_hash_table_lookup(alg->naaccr_of_key, alg->key_names->pdata[k]) : NULL;
+            rr->item_of[k] = id ? crtk_dictionary_find(rec->dict, id) : NULL;
+            rr->map.col[k] = rr->item_of[k] ? k : -1;
+        }
+        rr->dict = rec->dict;
+    }
+    for (int k = 0; k < alg->nkeys; k++) {
+        const crtk_item *it = rr->item_of[k];
+        rr->values[k] =
+            it ? crtk_element_get(it->level == CRTK_LEVEL_PATIENT ? &rec->patient : &rec->tumors[t], it->index, NULL) : NULL;
+    }
+}
+
+int crtk_stage_record_schema(crtk_stage_record_reader *rr, const crtk_record *rec, int t)
+{
+    if (t < 0 || t >= rec->n_tumors)
+        return -1;
+    read_tumor(rr, rec, t);
+    set_row_inputs(rr->run, &rr->map, rr->values, rr->year);
+    return crtk_stage_run_lookup(rr->run) == 1 ? crtk_stage_run_candidate(rr->run, 0) : -1;
+}
+
+crtk_stage_result crtk_stage_record_stage(crtk_stage_record_reader *rr, const crtk_record *rec, int t)
+{
+    if (t < 0 || t >= rec->n_tumors) {
+        crtk_stage_run_reset(rr->run);
+        return CRTK_STAGE_FAILED_NO_MATCHING_SCHEMA;
+    }
+    read_tumor(rr, rec, t);
+    return crtk_stage_run_stage_row(rr->run, &rr->map, rr->values);
 }

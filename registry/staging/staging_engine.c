@@ -670,6 +670,20 @@ static int cmp_key_name(const void *a, const void *b, void *user)
                   alg->key_names->pdata[s->outputs[*(const int *)b].key]);
 }
 
+/* NAACCR XML ids are looked up case-insensitively (crtk_staging_schema_input) */
+static guint ascii_case_hash(gconstpointer p)
+{
+    guint h = 5381;
+    for (const char *s = p; *s; s++)
+        h = h * 33 + (guint)g_ascii_tolower(*s);
+    return h;
+}
+
+static gboolean ascii_case_equal(gconstpointer a, gconstpointer b)
+{
+    return !g_ascii_strcasecmp(a, b);
+}
+
 gboolean crtk_staging_compile(crtk_staging *alg, GError **error)
 {
     if (!table_by_id(alg, "primary_site") || !table_by_id(alg, "histology")) {
@@ -716,8 +730,11 @@ gboolean crtk_staging_compile(crtk_staging *alg, GError **error)
         s->output_of_key = g_new(int, nkeys);
         for (int k = 0; k < nkeys; k++)
             s->input_of_key[k] = s->output_of_key[k] = -1;
+        s->input_of_naaccr = g_hash_table_new(ascii_case_hash, ascii_case_equal);
         for (int k = 0; k < s->ninputs; k++) {
             s->input_of_key[s->inputs[k].key] = k;
+            if (s->inputs[k].naaccr_id && !g_hash_table_contains(s->input_of_naaccr, s->inputs[k].naaccr_id))
+                g_hash_table_insert(s->input_of_naaccr, (gpointer)s->inputs[k].naaccr_id, GINT_TO_POINTER(k + 1));
             alg->is_input[s->inputs[k].key] = 1;
             const char *name = alg->key_names->pdata[s->inputs[k].key];
             if (s->inputs[k].naaccr_id && !g_hash_table_contains(alg->naaccr_of_key, name)) {
@@ -1497,7 +1514,12 @@ gboolean crtk_staging_code_valid(const crtk_staging *alg, const char *schema_id,
         struct tm tm;
         year_current = localtime_r(&now, &tm) ? tm.tm_year + 1900 : 1970;
     }
-    g_snprintf(year, sizeof year, "%d", year_current);
+    if (year_current >= 1000 && year_current <= 9999) { /* the usual case, without printf's cost */
+        for (int i = 3, y = year_current; i >= 0; i--, y /= 10)
+            year[i] = (char)('0' + y % 10);
+        year[4] = 0;
+    } else
+        g_snprintf(year, sizeof year, "%d", year_current);
     const char *v = value ? value : "";
     size_t a = 0, b = strlen(v);
     while (a < b && (unsigned char)v[a] <= ' ')

@@ -30,10 +30,8 @@ static const st_input *schema_input(const crtk_staging *alg, int si, const char 
     int k = crtk_staging_key_lookup(alg, key);
     if (k >= 0 && s->input_of_key[k] >= 0)
         return &s->inputs[s->input_of_key[k]];
-    for (int i = 0; i < s->ninputs; i++)
-        if (s->inputs[i].naaccr_id && !g_ascii_strcasecmp(s->inputs[i].naaccr_id, key))
-            return &s->inputs[i];
-    return NULL;
+    int i = GPOINTER_TO_INT(g_hash_table_lookup(s->input_of_naaccr, key)) - 1; /* the first, any case */
+    return i >= 0 ? &s->inputs[i] : NULL;
 }
 
 const char *crtk_staging_schema_input(const crtk_staging *alg, int si, const char *item)

@@ -310,6 +310,8 @@ static void free_schema(st_schema *s)
     g_free(s->outputs);
     g_free(s->init);
     g_free(s->input_of_key);
+    if (s->input_of_naaccr)
+        g_hash_table_destroy(s->input_of_naaccr);
     g_free(s->output_of_key);
     g_free(s->outputs_sorted);
     g_free(s->discriminators);

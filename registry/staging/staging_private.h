@@ -127,6 +127,7 @@ typedef struct st_schema {
     st_mapping *mappings;
     st_kv *init;
     int *input_of_key;   /* nkeys entries: index into inputs, or -1 */
+    GHashTable *input_of_naaccr; /* NAACCR XML id, any case -> index into inputs + 1 (the first) */
     int *output_of_key;  /* nkeys entries */
     int *outputs_sorted; /* output indexes sorted by key name */
     st_on_invalid on_invalid;
