@@ -655,10 +655,7 @@ typedef struct reader_check {
 static const char *record_item(const char *id, void *user)
 {
     const reader_check *c = user;
-    const crtk_item *it = crtk_dictionary_find(c->rec->dict, id);
-    if (!it)
-        return NULL;
-    return crtk_element_get(it->level == CRTK_LEVEL_PATIENT ? &c->rec->patient : &c->rec->tumors[c->tumor], it->index, NULL);
+    return crtk_record_tumor_item(c->rec, c->tumor, id);
 }
 
 static int check_patient(crtk_record *rec, void *user)

@@ -60,6 +60,9 @@ CRTK_API crtk_element *crtk_record_add_tumor(crtk_record *r);
 CRTK_API void crtk_record_copy(crtk_record *dst, const crtk_record *src);
 /* The patientIdNumber value, "" when absent. */
 CRTK_API const char *crtk_record_patient_id(const crtk_record *r);
+/* The value of item NAACCR_ID for tumor T: a patient-level item from the patient, any other from
+ * tumor T (T must be a tumor of R); NULL when absent or not in the dictionary. */
+CRTK_API const char *crtk_record_tumor_item(const crtk_record *r, int t, const char *naaccr_id);
 
 CRTK_API crtk_header *crtk_header_new(crtk_dictionary *dict, unsigned record_type);
 CRTK_API void crtk_header_free(crtk_header *h);

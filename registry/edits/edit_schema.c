@@ -20,14 +20,11 @@ typedef struct {
     int tumor;
 } tumor_ref;
 
+/* crtk_stage_item_fn over a tumor of a record */
 static const char *tumor_item(const char *naaccr_id, void *user)
 {
     const tumor_ref *t = user;
-    const crtk_item *it = crtk_dictionary_find(t->rec->dict, naaccr_id);
-    if (!it)
-        return NULL;
-    const crtk_element *e = it->level == CRTK_LEVEL_PATIENT ? &t->rec->patient : &t->rec->tumors[t->tumor];
-    return crtk_element_get(e, it->index, NULL);
+    return crtk_record_tumor_item(t->rec, t->tumor, naaccr_id);
 }
 
 /* SEER's EOD algorithm, loaded once (NULL when it cannot be) */

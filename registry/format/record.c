@@ -183,6 +183,14 @@ void crtk_record_copy(crtk_record *dst, const crtk_record *src)
     dst->ordinal = src->ordinal;
 }
 
+const char *crtk_record_tumor_item(const crtk_record *r, int t, const char *naaccr_id)
+{
+    const crtk_item *it = crtk_dictionary_find(r->dict, naaccr_id);
+    if (!it)
+        return NULL;
+    return crtk_element_get(it->level == CRTK_LEVEL_PATIENT ? &r->patient : &r->tumors[t], it->index, NULL);
+}
+
 const char *crtk_record_patient_id(const crtk_record *r)
 {
     const char *v = crtk_element_get_id(&r->patient, r->dict, "patientIdNumber");
