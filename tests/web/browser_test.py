@@ -6,6 +6,7 @@ names and disappear when fixed; save and find the change under the user's name i
 history; post a follow-up contact; and (SHORT_URL, a server with a 3-second idle timeout) be sent
 back to the log-in page after the idle time.  Screenshots of the main pages go to SCREENSHOT_DIR."""
 import datetime
+import re
 import os
 import sqlite3
 import subprocess
@@ -230,6 +231,9 @@ try:
     shot(d, "09c-patient-with-pdf-link")
 
     # 10. work queue: the completed abstract is not in it, the sample's incomplete ones are
+    # (one physician in the directory: the follow-up lists name her, the others say they are not in it)
+    subprocess.run([os.environ["CRTK"], "physician", "set", DB, "10000003", "name=Anna Nguyen, MD", "--user", "ada"],
+                   capture_output=True, text=True, check=True)
     d.get(URL + "/queues")
     q = d.find_element(By.ID, "queue-incomplete").text
     check(f"{new_key} / 1" not in q and "00000001 / 1" in q, "queue of incomplete abstracts (completed one left out)")
@@ -244,6 +248,13 @@ try:
         got = {r.get_attribute("data-patient") for r in rows}
         check(got == want and len(want) > 0, f"follow-up {status} list: {len(got)} patients, as crtk followup due says")
         check("00000001" not in got, f"patient 00000001, contacted today, not {status}")
+        cells = [[c.text for c in r.find_elements(By.TAG_NAME, "td")] for r in rows]
+        check(all(not c[5] or re.fullmatch(r"\d — \S.*", c[5]) for c in cells) and any(c[5] for c in cells),
+              f"follow-up {status} list: next source with its meaning (e.g. {cells[0][5] if cells else ''!r})")
+        check(all(c[6] in ("", "Anna Nguyen, MD (10000003)") or c[6].endswith("(not in the physician directory)")
+                  for c in cells), f"follow-up {status} list: physicians by name from the directory, or said to be missing")
+        if status == "due":
+            check(any(c[6] == "Anna Nguyen, MD (10000003)" for c in cells), "the due list names the directory's physician")
     d.find_element(By.ID, "followup").location_once_scrolled_into_view
     shot(d, "10b-followup-lists")
 
