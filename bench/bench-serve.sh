@@ -65,7 +65,11 @@ def get(path, cookie=None, body=None, extra=None):
     t = time.perf_counter()
     conn.request("POST" if body is not None else "GET", path, body=body, headers=h)
     r = conn.getresponse(); data = r.read()
-    return r, data.decode(), (time.perf_counter() - t) * 1000
+    ms = (time.perf_counter() - t) * 1000
+    # a page timed must be the page: a redirect to the login or an error page would be fast and wrong
+    if cookie and body is None and r.status != 200:
+        sys.exit(f"bench-serve: GET {path} answered {r.status}, not the page")
+    return r, data.decode(), ms
 r, page, _ = get("/login")
 lc = re.search(r"crtk_login=([0-9a-f]+)", r.getheader("Set-Cookie")).group(1)
 tok = re.search(r'csrf_token value="([0-9a-f]+)"', page).group(1)
@@ -91,7 +95,10 @@ kinds = {"name prefix (3 letters)": lambda r: r[1][:3].lower(), "name prefix (fu
          "SSN last four": lambda r: (r[2] or "0000")[-4:], "birth date MM/DD/YYYY": lambda r: f"{r[3][4:6]}/{r[3][6:8]}/{r[3][:4]}"}
 for label, f in kinds.items():
     ts = []
+    found = 0
     for r in rows[:100]:
-        _, _, ms = get("/patients?q=" + urllib.parse.quote(f(r)), cookie); ts.append(ms)
+        _, page, ms = get("/patients?q=" + urllib.parse.quote(f(r)), cookie); ts.append(ms)
+        found += ("/patients/" + r[0] + '"') in page  # the patient searched for is among the results
     report("search: " + label, ts)
+    print(f"{'':34s} the patient searched for found in {found} of {len(ts)} (a list stops at 50 patients)")
 PY

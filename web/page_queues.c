@@ -14,19 +14,49 @@ crtk_stored_patient *crtk_web_load_patient(crtk_web_req *r, const char *key);
 typedef struct {
     crtk_web_req *r;
     GString *o;
-    int today, n, late, failing;
+    int today, n, late, failing, unread;
     crtk_stored_patient *p;
 } queue_ctx;
 
-/* Commission on Cancer timeliness: abstracted within six months of the first contact. */
-static gboolean past_window(int first_contact, int today)
+/* A coded date as people read it: MM/DD/YYYY (MM/YYYY, YYYY when partial). */
+static char *date_words(const char *d)
 {
-    if (first_contact < 18000101)
-        return FALSE;
-    int y = first_contact / 10000, m = first_contact / 100 % 100 + 6, d = first_contact % 100;
+    size_t n = strlen(d);
+    if (n >= 8)
+        return g_strdup_printf("%.2s/%.2s/%.4s", d + 4, d + 6, d);
+    if (n == 6)
+        return g_strdup_printf("%.2s/%.4s", d + 4, d);
+    return g_strdup(d);
+}
+
+/* Commission on Cancer timeliness: abstracted within six months of the first contact.  The last
+ * day of the window (YYYYMMDD), 0 when the first contact is not a full date. */
+static int window_end(const char *first_contact)
+{
+    int fc = strlen(first_contact) >= 8 ? atoi(first_contact) : 0;
+    if (fc < 18000101 || fc % 100 == 0 || fc / 100 % 100 == 0)
+        return 0;
+    int y = fc / 10000, m = fc / 100 % 100 + 6, d = fc % 100;
     if (m > 12)
         y++, m -= 12;
-    return today > y * 10000 + m * 100 + d;
+    if (m >= 1 && m <= 12 && g_date_valid_year((GDateYear)y)) /* Aug 31 + 6 months: the last of February */
+        d = MIN(d, (int)g_date_get_days_in_month((GDateMonth)m, (GDateYear)y));
+    return y * 10000 + m * 100 + d;
+}
+
+/* What the registrar reads in the Timeliness column. */
+static char *timeliness_words(const char *first_contact, int today, gboolean *late)
+{
+    int end = window_end(first_contact);
+    *late = end && today > end;
+    if (!end)
+        return g_strdup(*first_contact ? "first contact not a full date" : "no date of first contact");
+    char ends[16];
+    g_snprintf(ends, sizeof ends, "%08d", end);
+    char *w = date_words(ends);
+    char *s = g_strdup_printf(*late ? "past 6 months (ended %s)" : "due by %s", w);
+    g_free(w);
+    return s;
 }
 
 static int count_failures(const crtk_edit_failure *f, void *user)
@@ -40,16 +70,19 @@ static int queue_row(gint64 tumor_id, gint64 patient_id, const char *const *v, v
 {
     queue_ctx *c = data;
     int ordinal = 0, fails = 0;
-    if (crtk_store_load_patient(c->r->web->store, patient_id, c->p, NULL)) {
-        for (int i = 0; i < c->p->record->n_tumors; i++)
-            if (c->p->tumor_ids[i] == tumor_id)
-                ordinal = i + 1;
-        if (c->r->web->edits) {
-            c->p->record->ordinal = 1;
-            crtk_edits_run_record(c->r->web->edits, c->p->record, count_failures, &fails);
-        }
+    if (!crtk_store_load_patient(c->r->web->store, patient_id, c->p, NULL)) {
+        c->unread++; /* said under the table: a row without its tumor number and edits would mislead */
+        return 0;
     }
-    gboolean late = past_window(atoi(v[7]), c->today);
+    for (int i = 0; i < c->p->record->n_tumors; i++)
+        if (c->p->tumor_ids[i] == tumor_id)
+            ordinal = i + 1;
+    if (c->r->web->edits) {
+        c->p->record->ordinal = 1;
+        crtk_edits_run_record(c->r->web->edits, c->p->record, count_failures, &fails);
+    }
+    gboolean late;
+    char *timely = timeliness_words(v[7], c->today, &late), *dx = date_words(v[6]);
     c->n++;
     c->late += late;
     c->failing += fails > 0;
@@ -58,9 +91,9 @@ static int queue_row(gint64 tumor_id, gint64 patient_id, const char *const *v, v
     g_snprintf(name, sizeof name, "%s, %s", v[1], v[2]);
     crtk_html_printf(c->o, "<tr><td><a href=\"/patients/%s/tumors/%d\">%s / %d</a></td><td>%s</td><td>%s</td><td>%s</td>",
                      e, ordinal, v[0], ordinal, name, v[3], v[4]);
-    crtk_html_printf(c->o, "<td>%s</td><td>%s</td><td>%s</td><td class=fails>%d</td><td>%s</td></tr>", v[5], v[6], v[8], fails,
-                     late ? "past 6 months" : "");
-    g_free(e);
+    crtk_html_printf(c->o, "<td>%s</td><td>%s</td><td>%s</td><td class=fails>%d</td><td%R>%s</td></tr>", v[5], dx, v[8], fails,
+                     late ? " class=late" : "", timely);
+    g_free(e), g_free(timely), g_free(dx);
     return 0;
 }
 
@@ -70,7 +103,7 @@ void crtk_page_queues(crtk_web_req *r)
         return;
     GString *o = crtk_html_page(r, "Work queues");
     char *today = crtk_today();
-    queue_ctx c = {r, o, atoi(today), 0, 0, 0, crtk_stored_patient_new(r->web->store)};
+    queue_ctx c = {.r = r, .o = o, .today = atoi(today), .p = crtk_stored_patient_new(r->web->store)};
     g_free(today);
     g_string_append(o, "<h1>Work queues</h1><h2>Abstracts not complete</h2>"
                        "<p>Incomplete and held abstracts, oldest first (200 at most), with the number of edits their "
@@ -85,6 +118,9 @@ void crtk_page_queues(crtk_web_req *r)
     }
     crtk_html_printf(o, "</tbody></table><p>%d abstracts shown; %d with failing edits; %d past the timeliness window.</p>",
                      c.n, c.failing, c.late);
+    if (c.unread)
+        crtk_html_printf(o, "<p class=error>%d abstracts of the queue could not be read from the store and are not "
+                            "shown. Try again; if it keeps happening, tell the registry's administrator.</p>", c.unread);
     crtk_page_followup_lists(r, o);
     crtk_stored_patient_free(c.p);
     crtk_html_end(o);

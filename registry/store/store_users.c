@@ -291,7 +291,7 @@ gboolean crtk_store_set_abstract_status(crtk_store *s, gint64 patient_id, gint64
 gboolean crtk_store_abstract_queue(crtk_store *s, int limit, crtk_store_queue_fn fn, void *data, GError **error)
 {
     static const char *const need[] = {"patientIdNumber", "nameLast", "nameFirst", "medicalRecordNumber",
-                                       "accessionNumberHosp", "primarySite", "dateOfDiagnosis", "dateOfFirstContact"};
+                                       "accessionNumberHosp", "primarySite", "dateOfDiagnosis", "dateOf1stContact"};
     GString *cols = g_string_new(NULL);
     for (unsigned i = 0; i < G_N_ELEMENTS(need); i++) {
         const crtk_item *it = crtk_dictionary_find(s->dict, need[i]);

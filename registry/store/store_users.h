@@ -50,7 +50,7 @@ CRTK_API gboolean crtk_store_set_abstract_status(crtk_store *s, gint64 patient_i
 
 /* Tumors whose abstract is not complete (at most limit, oldest first).  fn gets the tumor and patient
  * row ids and v[]: patientIdNumber, nameLast, nameFirst, medicalRecordNumber, accessionNumberHosp,
- * primarySite, dateOfDiagnosis, dateOfFirstContact, status ("" when the store lacks an item). */
+ * primarySite, dateOfDiagnosis, dateOf1stContact (NAACCR 580), status ("" when the store lacks an item). */
 typedef int (*crtk_store_queue_fn)(gint64 tumor_id, gint64 patient_id, const char *const *v, void *data);
 CRTK_API gboolean crtk_store_abstract_queue(crtk_store *s, int limit, crtk_store_queue_fn fn, void *data, GError **error);
 #endif
