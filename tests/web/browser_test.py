@@ -238,7 +238,8 @@ try:
     # five months; one without a first-contact date says so
     recent = datetime.date.today() - datetime.timedelta(days=31)
     end = datetime.date(recent.year + (recent.month + 6 > 12), (recent.month + 6 - 1) % 12 + 1, recent.day)
-    for case, first in (("00000002/1", "20200115"), ("00000003/1", recent.strftime("%Y%m%d")), ("00000004/1", "")):
+    for case, first in (("00000002/1", "20200115"), ("00000003/1", recent.strftime("%Y%m%d")), ("00000004/1", ""),
+                        ("00000005/1", "20200831")):
         res = subprocess.run([os.environ["CRTK"], "case", "set", DB, case, "dateOf1stContact=" + first, "--user", "abby"],
                              capture_output=True, text=True)
         check(res.returncode in (0, 1), f"case set {case} dateOf1stContact saved (exit 1: it fails an edit) {res.stderr}")
@@ -250,6 +251,8 @@ try:
     check(rows.get("00000003 / 1", [""])[-1] == "due by " + end.strftime("%m/%d/%Y"),
           f"timeliness within the window ({rows.get('00000003 / 1', [''])[-1]!r})")
     check(rows.get("00000004 / 1", [""])[-1] == "no date of first contact", "timeliness without a first contact says so")
+    check(rows.get("00000005 / 1", [""])[-1] == "past 6 months (ended 02/28/2021)",
+          f"a window from August 31 ends on the last day of February ({rows.get('00000005 / 1', [''])[-1]!r})")
     check(rows.get("00000002 / 1", ["", "", "", "", "", ""])[5] == "07/11/2016", "diagnosis date as MM/DD/YYYY")
     q = d.find_element(By.ID, "queue-incomplete").text
     check(f"{new_key} / 1" not in q and "00000001 / 1" in q, "queue of incomplete abstracts (completed one left out)")
