@@ -71,15 +71,55 @@ static gboolean section_first(int i)
 
 /* Calls show for each item of the level that has a value, section by section, with the
  * section's name when it is the first item shown in that section (NULL otherwise). */
-typedef void (*item_fn)(GString *out, const char *section, const crtk_item *it, const char *value);
+typedef void (*item_fn)(GString *out, const char *section, const crtk_item *it, const char *value, const char *meaning);
 
+/* The meaning of a county code (countyAtDx..., countyCurrent) read with the state of the same
+ * address in the same record: the code lists hold a county code once for every state that has it. */
+static const char *county_meaning(const crtk_dictionary *d, const crtk_element *e, const crtk_item *it, const char *v,
+                                  char *buf, size_t size)
+{
+    const char *state_id = g_str_has_prefix(it->id, "countyAtDx") ? "addrAtDxState"
+                           : g_str_has_prefix(it->id, "countyCurrent") ? "addrCurrentState"
+                                                                        : NULL;
+    if (!state_id)
+        return NULL;
+    if (!strcmp(v, "999"))
+        return "county unknown";
+    if (!strcmp(v, "998"))
+        return "residence outside the reporting state, county not known";
+    const crtk_item *st = crtk_dictionary_find(d, state_id);
+    const char *state = st && st->level == it->level ? crtk_element_get(e, st->index, NULL) : NULL;
+    if (!state || !crtk_state_has_counties(state, strlen(state)))
+        return NULL;
+    g_snprintf(buf, size, crtk_county_valid(state, strlen(state), v, strlen(v)) ? "a county of %s" : "not a county of %s",
+               state);
+    return buf;
+}
+
+static int cmp_item_number(const void *a, const void *b, void *user)
+{
+    const crtk_dictionary *d = user;
+    const crtk_item *x = crtk_dictionary_item(d, *(const int *)a), *y = crtk_dictionary_item(d, *(const int *)b);
+    if (x->number != y->number) /* user-dictionary items without a number (0) come last */
+        return x->number == 0 ? 1 : y->number == 0 ? -1 : x->number < y->number ? -1 : 1;
+    return *(const int *)a - *(const int *)b;
+}
+
+/* Within a section, items come in NAACCR item-number order: the order of the standard's layout,
+ * which keeps an address, a date and its flag, a treatment and its date together. */
 static void each_item(GString *out, const crtk_dictionary *d, const crtk_element *e, crtk_level level, item_fn show)
 {
+    int n = crtk_dictionary_count(d);
+    int *order = g_new(int, n > 0 ? n : 1);
+    for (int i = 0; i < n; i++)
+        order[i] = i;
+    g_qsort_with_data(order, n, sizeof *order, cmp_item_number, (gpointer)d);
     for (unsigned s = 0; s < G_N_ELEMENTS(sections); s++) {
         if (!section_first((int)s))
             continue;
         gboolean header = FALSE;
-        for (int i = 0; i < crtk_dictionary_count(d); i++) {
+        for (int k = 0; k < n; k++) {
+            int i = order[k];
             const crtk_item *it = crtk_dictionary_item(d, i);
             if (strcmp(crtk_item_section(it), sections[s].name) != 0)
                 continue;
@@ -88,17 +128,19 @@ static void each_item(GString *out, const crtk_dictionary *d, const crtk_element
             const char *v = crtk_element_get(e, i, NULL);
             if (!v)
                 continue;
-            show(out, header ? NULL : sections[s].name, it, v);
+            char buf[64];
+            const char *m = county_meaning(d, e, it, v, buf, sizeof buf);
+            show(out, header ? NULL : sections[s].name, it, v, m ? m : crtk_value_meaning(it, v));
             header = TRUE;
         }
     }
+    g_free(order);
 }
 
-static void view_item(GString *out, const char *section, const crtk_item *it, const char *v)
+static void view_item(GString *out, const char *section, const crtk_item *it, const char *v, const char *m)
 {
     if (section)
         g_string_append_printf(out, "  %s\n", section);
-    const char *m = crtk_value_meaning(it, v);
     if (strchr(v, '\n')) {
         g_string_append_printf(out, "    %-34.34s %4d %-32s |\n", it->name, it->number, it->id);
         gchar **lines = g_strsplit(v, "\n", -1);
@@ -117,11 +159,10 @@ void crtk_case_view_element(GString *out, const crtk_dictionary *d, const crtk_e
     each_item(out, d, e, level, view_item);
 }
 
-static void form_item(GString *out, const char *section, const crtk_item *it, const char *v)
+static void form_item(GString *out, const char *section, const crtk_item *it, const char *v, const char *m)
 {
     if (section)
         g_string_append_printf(out, "\n# --- %s ---\n", section);
-    const char *m = crtk_value_meaning(it, v);
     char *flat = g_strdup(v);
     gboolean multiline = strchr(flat, '\n') != NULL;
     if (multiline)

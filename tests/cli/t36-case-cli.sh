@@ -20,6 +20,18 @@ expect_out "^Patient 00000160 " "160 finds patient 00000160"
 expect_out "^    Primary Site +400 primarySite +C" "items labelled by NAACCR name and number"
 awk '/^  [A-Z]/ {sec=$0} /rxSummChemo|rxHospSurgPrimSite|phase1TotalDose/ {print sec}' "$TMP/out" | sort -u >"$TMP/rxsec"
 expect_eq "$(cat "$TMP/rxsec")" "  Treatment" "treatment items (rxSumm*, rxHosp*, radiation phases) under Treatment"
+# within a section, NAACCR item-number order (Race 1 [160] before Date of Birth [240] before Birthplace [252])
+grep -o -E " (race1|dateOfBirth|birthplaceState) " "$TMP/out" | tr -d ' ' | tr '\n' ' ' >"$TMP/order"
+expect_eq "$(cat "$TMP/order")" "race1 dateOfBirth birthplaceState " "items of a section in NAACCR item-number order"
+# a county code read with the state of its address (the sample patient lives in MD)
+state=$(sql "$DB" "SELECT addrCurrentState FROM patient WHERE patientIdNumber = '00000160'")
+expect_out "^    County--Current +1840 countyCurrent +[0-9]{3} +a county of $state\$" "county with the state of its address ($state)"
+run case set "$DB" 160 countyCurrent=999
+run case show "$DB" 160
+expect_out "countyCurrent +999 +county unknown" "county 999: unknown"
+run case set "$DB" 160 countyCurrent=998
+run case show "$DB" 160
+expect_out "countyCurrent +998 +residence outside the reporting state" "county 998: outside the state"
 run case show "$DB" 99160
 expect_rc 1 "no such patient"
 
