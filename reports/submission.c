@@ -169,6 +169,10 @@ gboolean crtk_submit(crtk_store *s, const crtk_submission_options *o, crtk_submi
     crtk_qa_init(&r->qa);
     g_free(r->qa.title);
     r->qa.title = g_strdup("Submission QA summary");
+    /* one pass over the tumors sent, one over them again to stamp them: a small page cache does as
+     * well as a large one, and keeps a submission under 64 MiB however many tumors it sends */
+    if (!crtk_store_set_cache(s, 8192, error))
+        return FALSE;
     const char *since = o->since && *o->since ? o->since : "last";
     char *where = crtk_store_submission_where(s, since, error);
     if (!where)

@@ -35,6 +35,10 @@ CRTK_API void crtk_store_set_actor(crtk_store *s, const char *user, const char *
 CRTK_API const char *crtk_store_path(const crtk_store *s);
 CRTK_API crtk_dictionary *crtk_store_dictionary(const crtk_store *s);
 CRTK_API int crtk_store_version(const crtk_store *s);
+/* Limits this connection's page cache to KIB kibibytes (32 MiB for a writable store, 8 MiB read-only,
+ * by default): a command that passes over the whole store once gains nothing from a larger one and
+ * keeps its memory down.  FALSE with SQLite's error. */
+CRTK_API gboolean crtk_store_set_cache(crtk_store *s, int kib, GError **error);
 /* FALSE, with SQLite's error, when a read that has no error of its own (a setting, the users, a
  * status) failed since the store was opened: what it returned ("unset", "none") cannot be trusted.
  * Writes refuse to start or commit after such a failure; a command that only reads checks here

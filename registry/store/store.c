@@ -111,6 +111,14 @@ gboolean crtk_store_exec(crtk_store *s, const char *sql, GError **error)
     return TRUE;
 }
 
+gboolean crtk_store_set_cache(crtk_store *s, int kib, GError **error)
+{
+    char *sql = g_strdup_printf("PRAGMA cache_size = -%d;", kib > 0 ? kib : 1);
+    gboolean ok = crtk_store_exec(s, sql, error);
+    g_free(sql);
+    return ok;
+}
+
 gboolean crtk_store_prepare(crtk_store *s, const char *sql, sqlite3_stmt **stmt, GError **error)
 {
     if (sqlite3_prepare_v2(s->db, sql, -1, stmt, NULL) != SQLITE_OK) {
