@@ -15,6 +15,7 @@ enum { LIST_MAX = 200 };
 
 typedef struct {
     crtk_store *store;
+    GHashTable *physicians; /* code -> the words shown: each physician read from the store once */
     GString *rows[2]; /* due, lost */
     int count[2];
 } lists;
@@ -28,15 +29,19 @@ static char *source_words(const char *code)
     return meaning ? g_strdup_printf("%s — %s", code, meaning) : g_strdup(code);
 }
 
-/* "Anna Nguyen, MD (10000003)", or the code and that the directory does not hold it */
-static char *physician_words(crtk_store *s, const char *code)
+/* "Anna Nguyen, MD (10000003)", or the code and that the directory does not hold it (owned by L) */
+static const char *physician_words(lists *l, const char *code)
 {
     if (!code)
-        return g_strdup("");
-    crtk_physician *ph = crtk_store_physician_get(s, code);
+        return "";
+    const char *known = g_hash_table_lookup(l->physicians, code);
+    if (known)
+        return known;
+    crtk_physician *ph = crtk_store_physician_get(l->store, code);
     char *w = ph && ph->name ? g_strdup_printf("%s (%s)", ph->name, code)
                              : g_strdup_printf("%s (not in the physician directory)", code);
     crtk_physician_free(ph);
+    g_hash_table_insert(l->physicians, g_strdup(code), w);
     return w;
 }
 
@@ -54,13 +59,14 @@ static int on_patient(crtk_followup_patient *p, void *user)
     const char *id = p->item[CRTK_FU_PATIENT_ID_NUMBER] ? p->item[CRTK_FU_PATIENT_ID_NUMBER] : "";
     char *e = g_uri_escape_string(id, NULL, FALSE);
     char *last = date_words(p->last_contact), *due = date_words(p->due_date);
-    char *src = source_words(crtk_followup_next_source(p)), *doc = physician_words(l->store, crtk_followup_physician(p));
+    char *src = source_words(crtk_followup_next_source(p));
+    const char *doc = physician_words(l, crtk_followup_physician(p));
     crtk_html_printf(l->rows[k], "<tr data-patient=\"%s\"><td><a href=\"/patients/%s#followup\">%s</a></td><td>%s, %s</td>"
                                  "<td>%s</td><td>%s</td><td>%d</td><td>%s</td><td>%s</td></tr>",
                      id, e, id, p->item[CRTK_FU_NAME_LAST] ? p->item[CRTK_FU_NAME_LAST] : "",
                      p->item[CRTK_FU_NAME_FIRST] ? p->item[CRTK_FU_NAME_FIRST] : "", last, due, p->months_since_contact,
                      src, doc);
-    g_free(e), g_free(last), g_free(due), g_free(src), g_free(doc);
+    g_free(e), g_free(last), g_free(due), g_free(src);
     return 0;
 }
 
@@ -68,7 +74,8 @@ void crtk_page_followup_lists(crtk_web_req *r, GString *o)
 {
     crtk_followup_rules rules;
     GError *error = NULL;
-    lists l = {r->web->store, {g_string_new(NULL), g_string_new(NULL)}, {0, 0}};
+    lists l = {r->web->store, g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free),
+               {g_string_new(NULL), g_string_new(NULL)}, {0, 0}};
     gboolean ok = crtk_followup_rules_from_store(r->web->store, NULL, &rules, &error) &&
                   crtk_followup_scan(r->web->store, &rules, CRTK_FU_SCAN_LIST, on_patient, &l, &error) &&
                   crtk_store_reads_ok(r->web->store, &error); /* a physician not read is not "not in the directory" */
@@ -88,4 +95,5 @@ void crtk_page_followup_lists(crtk_web_req *r, GString *o)
                          l.count[k] > LIST_MAX ? " (the first 200 shown)" : "");
         g_string_free(l.rows[k], TRUE);
     }
+    g_hash_table_destroy(l.physicians);
 }

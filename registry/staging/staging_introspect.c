@@ -214,8 +214,6 @@ GPtrArray *crtk_staging_schema_inputs(const crtk_staging *alg, const char *schem
             continue;
         for (int i = 0; i < mp->ninit; i++)
             w.excluded[mp->init[i].key] = 1;
-        walk_paths_inputs(&w, mp->incl, mp->nincl);
-        walk_paths_inputs(&w, mp->excl, mp->nexcl);
         walk_paths_inputs(&w, mp->paths, mp->npaths);
     }
     /* context keys are never supplied */
