@@ -946,6 +946,73 @@ static void test_trim(void)
     crtk_dictionary_unref(d);
 }
 
+/* A plain ASCII line is read by skipping its blank runs (naaccr_flat.c's fast path); any other line
+ * field by field.  Both must give the same values: every field of the NAACCR 18 A layout gets a
+ * value placed differently (flush left, flush right, with inner and surrounding blanks, filling the
+ * field), and the line is read as it is and with one Latin-1 byte in the last field (which sends it
+ * down the field-by-field path). */
+static void test_fast_and_general_paths_agree(void)
+{
+    crtk_dictionary *d = dict(180);
+    GString *l = blank_line(d, CRTK_RT_A, 'A');
+    const crtk_item *last = NULL;
+    int filled = 0;
+    for (int i = 0; i < crtk_dictionary_count(d); i++) {
+        const crtk_item *it = crtk_dictionary_item(d, i);
+        if (!it->start_column || !(it->record_types & CRTK_RT_A) || it->start_column == 1 ||
+            it->start_column == 17)
+            continue; /* recordType and naaccrRecordVersion say what the line is */
+        if (!last || it->start_column > last->start_column)
+            last = it;
+        char v[64] = "";
+        int w = it->length < 40 ? it->length : 40;
+        switch (i % 5) {
+        case 0: /* flush left, one character */
+            v[0] = (char)('A' + i % 26);
+            break;
+        case 1: /* flush right */
+            g_snprintf(v, sizeof v, "%*d", w, i % 10);
+            break;
+        case 2: /* blanks around and inside */
+            if (w >= 5)
+                g_snprintf(v, sizeof v, " %c %c", 'A' + i % 26, '0' + i % 10);
+            else
+                v[0] = '9';
+            break;
+        case 3: /* the whole field */
+            for (int k = 0; k < w; k++)
+                v[k] = (char)('0' + (i + k) % 10);
+            break;
+        default: /* left blank */
+            continue;
+        }
+        put(l, it->start_column, v);
+        filled++;
+    }
+    g_assert_cmpint(filled, >, 500);
+    result fast, general;
+    read_flat_str(l, NULL, &fast);
+    l->str[last->start_column - 1 + last->length - 1] = '\xe9'; /* Latin-1 e acute */
+    read_flat_str(l, NULL, &general);
+    g_assert_cmpuint(fast.records->len, ==, 1);
+    g_assert_cmpuint(general.records->len, ==, 1);
+    crtk_record *a = RECORD(&fast, 0), *b = RECORD(&general, 0);
+    g_assert_cmpint(a->n_tumors, ==, 1);
+    /* Only the last field differs. */
+    const char *changed = crtk_element_get(&b->tumors[0], last->index, NULL);
+    g_assert_nonnull(changed);
+    g_assert_true(g_str_has_suffix(changed, "\xc3\xa9")); /* read as Latin-1 */
+    crtk_element_unset(&a->tumors[0], last->index);
+    crtk_element_unset(&b->tumors[0], last->index);
+    assert_records_equal(a, b);
+    assert_elements_equal(d, &fast.header->root, &general.header->root, "header");
+    g_assert_cmpuint(fast.problems->len, ==, general.problems->len);
+    result_clear(&fast);
+    result_clear(&general);
+    g_string_free(l, TRUE);
+    crtk_dictionary_unref(d);
+}
+
 static void test_check_values(void)
 {
     crtk_dictionary *d = dict(180);
@@ -1205,6 +1272,7 @@ int main(int argc, char **argv)
     g_test_add_func("/flat/read/line-length", test_line_length_error);
     g_test_add_func("/flat/read/line-endings", test_line_endings);
     g_test_add_func("/flat/read/trim", test_trim);
+    g_test_add_func("/flat/read/fast-and-general-paths-agree", test_fast_and_general_paths_agree);
     g_test_add_func("/flat/read/check-values", test_check_values);
     g_test_add_func("/flat/read/version-and-record-type", test_version_and_type);
     g_test_add_func("/flat/read/abort", test_abort);

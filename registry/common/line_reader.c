@@ -2,6 +2,7 @@
  * and CSV readers (naaccr_flat.c, naaccr_csv.c).  See line_reader.h for what each step does.
  */
 #include "line_reader.h"
+#include "record_private.h"
 
 #include <string.h>
 
@@ -76,10 +77,15 @@ void crtk_line_reader_end(crtk_line_reader *r)
     g_string_free(r->conv, TRUE);
     g_free(r->items);
     g_free(r->root_reported);
-    if (r->vals_arena) {
-        crtk_element_free(&r->vals);
-        g_string_free(r->vals_arena, TRUE);
-    }
+    g_free(r->pos_of);
+    g_free(r->shared);
+    g_free(r->level_at);
+    g_free(r->val_ptr);
+    g_free(r->val_off);
+    g_free(r->val_len);
+    g_free(r->val_set);
+    if (r->val_arena)
+        g_string_free(r->val_arena, TRUE);
     crtk_record_free(r->rec);
     crtk_header_free(r->header);
     if (r->dict)
@@ -149,11 +155,28 @@ void crtk_line_reader_prepare(crtk_line_reader *r, long header_line)
     if (r->pid_item && !crtk_line_reader_column(r, r->pid_item))
         r->pid_item = NULL;
     r->root_reported = g_new0(guint8, n);
+    r->pos_of = g_new(int, n);
+    for (int i = 0; i < n; i++)
+        r->pos_of[i] = -1;
+    r->shared = g_new(int, r->n_items ? r->n_items : 1);
+    r->level_at = g_new(guint8, r->n_items ? r->n_items : 1);
+    r->n_shared = 0;
+    for (int k = 0; k < r->n_items; k++) {
+        r->pos_of[r->items[k]->index] = k;
+        r->level_at[k] = (guint8)r->items[k]->level;
+        if (r->items[k]->level != CRTK_LEVEL_TUMOR)
+            r->shared[r->n_shared++] = k;
+    }
     r->header = crtk_header_new(r->dict, r->record_type);
     r->header->root.line = header_line;
     r->rec = crtk_record_new(r->dict);
-    r->vals_arena = g_string_sized_new(8192);
-    crtk_element_init(&r->vals, n, r->vals_arena);
+    size_t slots = r->n_items ? (size_t)r->n_items : 1;
+    r->val_ptr = g_new0(const char *, slots);
+    r->val_off = g_new0(guint32, slots);
+    r->val_len = g_new0(guint32, slots);
+    r->val_set = g_new(int, slots);
+    r->n_val_set = 0;
+    r->val_arena = g_string_sized_new(8192);
 }
 
 /* A value as shown in a message: at most 60 bytes. */
@@ -167,22 +190,56 @@ static gboolean same_value(const char *a, size_t la, const char *b, size_t lb)
     return la == lb && (la == 0 || memcmp(a, b, la) == 0);
 }
 
-void crtk_line_reader_set_value(crtk_line_reader *r, const crtk_item *it, const char *v, size_t len, long line,
-                                long col)
+void crtk_line_reader_clear_values(crtk_line_reader *r)
 {
+    for (int i = 0; i < r->n_val_set; i++)
+        r->val_len[r->val_set[i]] = 0;
+    r->n_val_set = 0;
+    r->val_unordered = FALSE;
+    g_string_truncate(r->val_arena, 0);
+}
+
+/* The line's value at position k, NULL when blank. */
+static inline const char *line_value(const crtk_line_reader *r, int k, size_t *len)
+{
+    *len = r->val_len[k];
+    if (!*len)
+        return NULL;
+    return r->val_ptr[k] ? r->val_ptr[k] : r->val_arena->str + r->val_off[k];
+}
+
+void crtk_line_reader_set_value(crtk_line_reader *r, const crtk_item *it, const char *v, size_t len, gboolean stable,
+                                long line, long col)
+{
+    int k = r->pos_of[it->index];
+    g_return_if_fail(k >= 0 && len < G_MAXUINT32);
+    char *copy = NULL;
     if (memchr(v, 0, len)) {
         /* A NUL byte cannot be kept in NAACCR XML or in crtk's text values: it becomes a blank. */
         crtk_line_reader_problem(r, CRTK_SEVERITY_ERROR, CRTK_PROBLEM_BAD_VALUE, line, col, TRUE, it->id,
                                  "the value holds a NUL byte (0x00), which is not text; it is read as a blank");
-        char *copy = g_strndup(v, len);
+        v = copy = g_strndup(v, len);
         for (size_t i = 0; i < len; i++)
             if (!copy[i])
                 copy[i] = ' ';
-        crtk_element_set(&r->vals, it->index, copy, len);
-        g_free(copy);
-        return;
+        stable = FALSE;
     }
-    crtk_element_set(&r->vals, it->index, v, len);
+    if (!len)
+        return;
+    if (stable) {
+        r->val_ptr[k] = v;
+    } else {
+        r->val_ptr[k] = NULL;
+        r->val_off[k] = (guint32)r->val_arena->len;
+        g_string_append_len(r->val_arena, v, (gssize)len);
+    }
+    if (!r->val_len[k]) {
+        if (r->n_val_set && k < r->val_set[r->n_val_set - 1])
+            r->val_unordered = TRUE;
+        r->val_set[r->n_val_set++] = k;
+    }
+    r->val_len[k] = (guint32)len;
+    g_free(copy);
 }
 
 const char *crtk_line_reader_latin1(crtk_line_reader *r, const char *v, size_t *len)
@@ -196,11 +253,12 @@ const char *crtk_line_reader_latin1(crtk_line_reader *r, const char *v, size_t *
 
 void crtk_line_reader_take_root(crtk_line_reader *r)
 {
-    for (int k = 0; k < r->n_items; k++) {
+    for (int i = 0; i < r->n_val_set; i++) {
+        int k = r->val_set[i];
         const crtk_item *it = r->items[k];
         size_t vl;
-        const char *v;
-        if (it->level == CRTK_LEVEL_ROOT && (v = crtk_element_get(&r->vals, it->index, &vl)))
+        const char *v = line_value(r, k, &vl);
+        if (it->level == CRTK_LEVEL_ROOT)
             crtk_element_set(&r->header->root, it->index, v, vl);
     }
 }
@@ -237,7 +295,7 @@ void crtk_line_reader_emit_patient(crtk_line_reader *r)
 void crtk_line_reader_group(crtk_line_reader *r, long line)
 {
     size_t plen = 0, clen = 0;
-    const char *pid = r->pid_item ? crtk_element_get(&r->vals, r->pid_item->index, &plen) : NULL;
+    const char *pid = r->pid_item ? line_value(r, r->pos_of[r->pid_item->index], &plen) : NULL;
     const char *cur = r->have_patient && r->pid_item ? crtk_element_get(&r->rec->patient, r->pid_item->index, &clen) : NULL;
     gboolean same = !r->o->no_grouping && r->have_patient && pid && cur && same_value(pid, plen, cur, clen);
     if (!same) {
@@ -250,11 +308,13 @@ void crtk_line_reader_group(crtk_line_reader *r, long line)
         r->have_patient = TRUE;
         r->lines_in_group = 0;
         r->group_line = line;
-        for (int k = 0; k < r->vals.n_set; k++) {
-            int idx = r->vals.set[k];
-            const crtk_item *it = crtk_dictionary_item(r->dict, idx);
+        for (int i = 0; i < r->n_val_set; i++) {
+            int k = r->val_set[i];
+            const crtk_item *it = r->items[k];
+            size_t vl;
+            const char *v = line_value(r, k, &vl);
             if (it->level == CRTK_LEVEL_PATIENT)
-                crtk_element_set(&r->rec->patient, idx, r->vals.arena->str + r->vals.off[idx], r->vals.len[idx]);
+                crtk_element_set(&r->rec->patient, it->index, v, vl);
         }
     }
     r->lines_in_group++;
@@ -264,64 +324,103 @@ void crtk_line_reader_group(crtk_line_reader *r, long line)
     r->ctx_tumor = r->lines_in_group;
 }
 
+/* Checks one item of the line (the value v, or NULL when the line leaves it blank) and puts a Tumor
+ * value into the tumor, which it adds on the first Tumor value. */
+static void fill_item(crtk_line_reader *r, int k, long line, gboolean first, crtk_element **tumor)
+{
+    const crtk_item *it = r->items[k];
+    const char *unit = r->rows ? "row" : "line";
+    long col = crtk_line_reader_column(r, it);
+    size_t len;
+    const char *v = line_value(r, k, &len);
+    if (it->level == CRTK_LEVEL_ROOT) {
+        if (first) {
+            if (v)
+                check_value(r, it, v, len, line, col, FALSE);
+        } else if (!r->root_reported[it->index]) {
+            size_t hlen;
+            const char *h = crtk_element_get(&r->header->root, it->index, &hlen);
+            if (!same_value(v, len, h, hlen)) {
+                r->root_reported[it->index] = 1;
+                char *a = shown(v ? v : "", len), *b = shown(h ? h : "", hlen);
+                crtk_line_reader_problem(r, CRTK_SEVERITY_WARNING, CRTK_PROBLEM_INCONSISTENT, line, col, TRUE, it->id,
+                                         "the file-level item %s is \"%s\" here but \"%s\" on the first %s; the "
+                                         "first value is kept (later differences in %s are not reported)",
+                                         it->id, a, b, unit, it->id);
+                g_free(a);
+                g_free(b);
+            }
+        }
+    } else if (it->level == CRTK_LEVEL_PATIENT) {
+        if (r->lines_in_group == 1) {
+            if (v)
+                check_value(r, it, v, len, line, col, TRUE);
+        } else {
+            size_t plen;
+            const char *pv = crtk_element_get(&r->rec->patient, it->index, &plen);
+            if (!same_value(v, len, pv, plen)) {
+                char *a = shown(v ? v : "", len), *b = shown(pv ? pv : "", plen);
+                /* flat: "first line 12"; CSV: "first row (line 12)" */
+                char *where = r->rows ? g_strdup_printf("row (line %ld)", r->group_line)
+                                      : g_strdup_printf("line %ld", r->group_line);
+                crtk_line_reader_problem(r, CRTK_SEVERITY_WARNING, CRTK_PROBLEM_INCONSISTENT, line, col, TRUE, it->id,
+                                         "patient item %s is \"%s\" on this %s but \"%s\" on the patient's "
+                                         "first %s; the first value is kept",
+                                         it->id, a, unit, b, where);
+                g_free(where);
+                g_free(a);
+                g_free(b);
+            }
+        }
+    } else if (v) {
+        check_value(r, it, v, len, line, col, TRUE);
+        if (!*tumor) {
+            *tumor = crtk_record_add_tumor(r->rec);
+            (*tumor)->line = line;
+            r->st->tumors++;
+        }
+        crtk_element_set(*tumor, it->index, v, len);
+    }
+}
+
 void crtk_line_reader_fill(crtk_line_reader *r, long line, gboolean first)
 {
-    const char *unit = r->rows ? "row" : "line";
     crtk_element *tumor = NULL;
-    for (int k = 0; k < r->n_items && !r->aborted; k++) {
-        const crtk_item *it = r->items[k];
-        long col = crtk_line_reader_column(r, it);
-        size_t len;
-        const char *v = crtk_element_get(&r->vals, it->index, &len);
-        if (it->level == CRTK_LEVEL_ROOT) {
-            if (first) {
-                if (v)
-                    check_value(r, it, v, len, line, col, FALSE);
-            } else if (!r->root_reported[it->index]) {
-                size_t hlen;
-                const char *h = crtk_element_get(&r->header->root, it->index, &hlen);
-                if (!same_value(v, len, h, hlen)) {
-                    r->root_reported[it->index] = 1;
-                    char *a = shown(v ? v : "", len), *b = shown(h ? h : "", hlen);
-                    crtk_line_reader_problem(r, CRTK_SEVERITY_WARNING, CRTK_PROBLEM_INCONSISTENT, line, col, TRUE,
-                                             it->id,
-                                             "the file-level item %s is \"%s\" here but \"%s\" on the first %s; the "
-                                             "first value is kept (later differences in %s are not reported)",
-                                             it->id, a, b, unit, it->id);
-                    g_free(a);
-                    g_free(b);
-                }
-            }
-        } else if (it->level == CRTK_LEVEL_PATIENT) {
-            if (r->lines_in_group == 1) {
-                if (v)
-                    check_value(r, it, v, len, line, col, TRUE);
-            } else {
-                size_t plen;
-                const char *pv = crtk_element_get(&r->rec->patient, it->index, &plen);
-                if (!same_value(v, len, pv, plen)) {
-                    char *a = shown(v ? v : "", len), *b = shown(pv ? pv : "", plen);
-                    /* flat: "first line 12"; CSV: "first row (line 12)" */
-                    char *where = r->rows ? g_strdup_printf("row (line %ld)", r->group_line)
-                                          : g_strdup_printf("line %ld", r->group_line);
-                    crtk_line_reader_problem(r, CRTK_SEVERITY_WARNING, CRTK_PROBLEM_INCONSISTENT, line, col, TRUE,
-                                             it->id,
-                                             "patient item %s is \"%s\" on this %s but \"%s\" on the patient's "
-                                             "first %s; the first value is kept",
-                                             it->id, a, unit, b, where);
-                    g_free(where);
-                    g_free(a);
-                    g_free(b);
-                }
-            }
-        } else if (v) {
-            check_value(r, it, v, len, line, col, TRUE);
-            if (!tumor) {
-                tumor = crtk_record_add_tumor(r->rec);
-                tumor->line = line;
-                r->st->tumors++;
-            }
-            crtk_element_set(tumor, it->index, v, len);
+    if (r->val_unordered) {
+        for (int k = 0; k < r->n_items && !r->aborted; k++)
+            fill_item(r, k, line, first, &tumor);
+        return;
+    }
+    /* The same items in the same order as above, without visiting the Tumor items the line leaves
+     * blank: the NaaccrData and Patient items (all of them: a blank one may disagree with the first
+     * line) merged with the Tumor values the line holds, both ascending by position. */
+    int i = 0, j = 0;
+    const gboolean check = r->o->check_values;
+    while (!r->aborted) {
+        while (j < r->n_val_set && r->level_at[r->val_set[j]] != CRTK_LEVEL_TUMOR)
+            j++;
+        int a = i < r->n_shared ? r->shared[i] : G_MAXINT;
+        int b = j < r->n_val_set ? r->val_set[j] : G_MAXINT;
+        if (a == G_MAXINT && b == G_MAXINT)
+            break;
+        if (a < b) {
+            fill_item(r, a, line, first, &tumor);
+            i++;
+            continue;
         }
+        /* A Tumor value: fill_item's last branch, inline. */
+        j++;
+        const crtk_item *it = r->items[b];
+        size_t len = r->val_len[b];
+        const char *v = r->val_ptr[b] ? r->val_ptr[b] : r->val_arena->str + r->val_off[b];
+        crtk_problem_code code;
+        if (check && crtk_item_check_value(it, v, len, &code))
+            check_value(r, it, v, len, line, crtk_line_reader_column(r, it), TRUE);
+        if (!tumor) {
+            tumor = crtk_record_add_tumor(r->rec);
+            tumor->line = line;
+            r->st->tumors++;
+        }
+        crtk_element_put(tumor, it->index, v, len);
     }
 }

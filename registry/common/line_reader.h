@@ -51,9 +51,20 @@ typedef struct crtk_line_reader {
     int n_items;
     const int *col_of;           /* per item index: its column (CSV); NULL: the item's start column (flat) */
     const crtk_item *pid_item;   /* NULL when lines do not hold patientIdNumber */
-    /* the current line's values */
-    crtk_element vals;
-    GString *vals_arena;
+    int *pos_of;                 /* per item index: its position in items (-1: none); made by prepare */
+    guint8 *level_at;            /* per position: the item's crtk_level */
+    int *shared;                 /* positions of the NaaccrData and Patient items in items, ascending */
+    int n_shared;
+    /* The current line's values, by position in items.  A value stays where the reader has it (the
+     * line, the CSV row) when it is stable until the next line; otherwise it is copied into
+     * val_arena. */
+    const char **val_ptr;        /* the value, or NULL when it is in val_arena */
+    guint32 *val_off;            /* offset in val_arena of a copied value */
+    guint32 *val_len;            /* 0: the line leaves the item blank */
+    int *val_set;                /* positions that hold a value, in the order they were set */
+    int n_val_set;
+    gboolean val_unordered;      /* a value was set before one at a lower position */
+    GString *val_arena;
     GString *conv;               /* text converted from Latin-1 */
     /* grouping */
     gboolean have_patient;       /* rec holds a patient not yet handed over */
@@ -85,9 +96,21 @@ void crtk_line_reader_prepare(crtk_line_reader *r, long header_line);
 
 /* The item's column in messages. */
 long crtk_line_reader_column(const crtk_line_reader *r, const crtk_item *it);
-/* Puts a value into r->vals; a NUL byte becomes a blank (reported as an error). */
-void crtk_line_reader_set_value(crtk_line_reader *r, const crtk_item *it, const char *v, size_t len, long line,
-                                long col);
+/* Forgets the previous line's values. */
+void crtk_line_reader_clear_values(crtk_line_reader *r);
+/* Sets the line's value of it (an item of r->items).  stable: v stays valid and unchanged until the
+ * next line (it is not copied).  A NUL byte becomes a blank (reported as an error).  Filling is
+ * fastest when values are set in the order of r->items. */
+void crtk_line_reader_set_value(crtk_line_reader *r, const crtk_item *it, const char *v, size_t len, gboolean stable,
+                                long line, long col);
+/* crtk_line_reader_set_value() for a reader that knows more: the value at position k (len > 0, no NUL
+ * byte, stable), set in the order of r->items. */
+static inline void crtk_line_reader_put(crtk_line_reader *r, int k, const char *v, size_t len)
+{
+    r->val_ptr[k] = v;
+    r->val_len[k] = (guint32)len;
+    r->val_set[r->n_val_set++] = k;
+}
 /* Converts Latin-1 text to UTF-8 in r->conv and returns it. */
 const char *crtk_line_reader_latin1(crtk_line_reader *r, const char *v, size_t *len);
 /* Copies the NaaccrData values of the current line into the header (for the file's first line). */

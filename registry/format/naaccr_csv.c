@@ -209,7 +209,7 @@ static gboolean setup(reader *r, char **names, const csv_row *first)
     return !r->b.aborted;
 }
 
-/* Puts a row's values into r->b.vals.  FALSE (reported) when the row has the wrong number of fields. */
+/* Puts a row's values into the line reader's values.  FALSE (reported) when the row has the wrong number of fields. */
 static gboolean split_row(reader *r, const csv_row *row)
 {
     if ((int)row->start->len != r->n_columns) {
@@ -219,17 +219,19 @@ static gboolean split_row(reader *r, const csv_row *row)
             row->start->len, r->n_columns);
         return FALSE;
     }
-    crtk_element_clear(&r->b.vals);
-    g_string_truncate(r->b.vals_arena, 0);
+    crtk_line_reader_clear_values(&r->b);
     for (int c = 0; c < r->n_columns; c++) {
         const crtk_item *it = r->col_item[c];
         size_t len = 0;
         const char *v = field(row, c, &len);
         if (!it || !len)
             continue;
-        if (!g_utf8_validate_len(v, len, NULL))
+        gboolean stable = TRUE; /* the row's text stays until the next row */
+        if (!g_utf8_validate_len(v, len, NULL)) {
             v = crtk_line_reader_latin1(&r->b, v, &len); /* not UTF-8: taken as Latin-1 */
-        crtk_line_reader_set_value(&r->b, it, v, len, row->line, c + 1);
+            stable = FALSE;                               /* (into a buffer the next field reuses) */
+        }
+        crtk_line_reader_set_value(&r->b, it, v, len, stable, row->line, c + 1);
     }
     return TRUE;
 }

@@ -40,6 +40,9 @@
 
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 /* ======================================================================== */
 /* Reading                                                                  */
@@ -50,6 +53,16 @@ typedef struct {
     crtk_line_reader b;
     int line_length;             /* expected, in characters */
     GArray *offs;                /* byte offset of each character of a non-ASCII line */
+    gboolean plain;              /* the current line is ASCII without NUL bytes */
+    guint64 *nonblank;           /* bit per column of a plain line: not a blank */
+    size_t n_nonblank;
+    /* The fast path for plain lines, when no two items share a column (NULL when they do): */
+    int *item_at;                /* per column (0-based): position in b.items of the item there, -1 none */
+    int n_cols;
+    struct field {               /* per position in b.items, packed: */
+        guint16 start, end;      /* 0-based columns [start, end) */
+        gboolean trim;           /* blanks around the value are not part of it */
+    } *fields;
 } reader;
 
 /* Eight bytes at a time: most columns of a flat line are blank and most lines are plain ASCII. */
@@ -83,11 +96,46 @@ static size_t ascii_prefix(const char *line, size_t len)
     return i;
 }
 
+/* Looks at every byte of the line once: TRUE when all are ASCII and none is NUL (the common case,
+ * read fastest), and then r->nonblank has a bit set for each byte that is not a blank. */
+static gboolean plain_line(reader *r, const char *line, size_t len)
+{
+    size_t words = len / 64 + 1;
+    if (words > r->n_nonblank) {
+        r->n_nonblank = words;
+        r->nonblank = g_renew(guint64, r->nonblank, words);
+    }
+    guint64 *bm = r->nonblank;
+    memset(bm, 0, words * sizeof *bm);
+    size_t i = 0;
+#ifdef __SSE2__
+    /* A byte is NUL or not ASCII when, as a signed byte, it is below 1. */
+    const __m128i one = _mm_set1_epi8(1), blanks = _mm_set1_epi8(' ');
+    __m128i bad = _mm_setzero_si128();
+    for (; i + 16 <= len; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(line + i));
+        bad = _mm_or_si128(bad, _mm_cmplt_epi8(v, one));
+        guint64 m = (guint16) ~(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, blanks));
+        bm[i / 64] |= m << (i % 64);
+    }
+    if (_mm_movemask_epi8(bad))
+        return FALSE;
+#endif
+    for (; i < len; i++) {
+        if (!line[i] || ((unsigned char)line[i] & 0x80))
+            return FALSE;
+        if (line[i] != ' ')
+            bm[i / 64] |= G_GUINT64_CONSTANT(1) << (i % 64);
+    }
+    return TRUE;
+}
+
 /* Prepares a line for column access: *chars gets its length in characters; returns the (UTF-8) text. */
 static const char *decode_line(reader *r, const char *line, size_t len, size_t *out_len, size_t *chars)
 {
-    size_t i = ascii_prefix(line, len);
     g_array_set_size(r->offs, 0);
+    r->plain = plain_line(r, line, len);
+    size_t i = r->plain ? len : ascii_prefix(line, len);
     if (i == len) {
         *out_len = len;
         *chars = len;
@@ -107,12 +155,61 @@ static const char *decode_line(reader *r, const char *line, size_t len, size_t *
     return text;
 }
 
-/* Reads the line's fields into r->b.vals. */
+/* The first column in [c, end) whose byte is not a blank (end when none), from the bitmap. */
+static inline size_t next_nonblank(const guint64 *bm, size_t c, size_t end)
+{
+    while (c < end) {
+        guint64 w = bm[c / 64] >> (c % 64);
+        if (w) {
+            c += (size_t)__builtin_ctzll(w);
+            return c < end ? c : end;
+        }
+        c = (c / 64 + 1) * 64;
+    }
+    return end;
+}
+
+/* The last column in [from, c] whose byte is not a blank; from itself must be one. */
+static inline size_t last_nonblank(const guint64 *bm, size_t from, size_t c)
+{
+    for (;;) {
+        guint64 w = bm[c / 64] << (63 - c % 64);
+        if (w) {
+            size_t last = c - (size_t)__builtin_clzll(w);
+            return last > from ? last : from;
+        }
+        if (c / 64 == from / 64)
+            return from;
+        c = c / 64 * 64 - 1;
+    }
+}
+
+/* Reads the line's fields into the line reader's values, in the order of r->b.items. */
 static void split_line(reader *r, const char *text, size_t chars, long line)
 {
-    crtk_element_clear(&r->b.vals);
-    g_string_truncate(r->b.vals_arena, 0);
+    crtk_line_reader_clear_values(&r->b);
     const guint *offs = r->offs->len ? (const guint *)(void *)r->offs->data : NULL;
+    if (r->plain && r->item_at) {
+        /* A plain ASCII line is mostly blank: go from one non-blank byte to the next and take the
+         * field there (it is not blank, and holds no NUL byte). */
+        const guint64 *bm = r->nonblank;
+        size_t end = chars < (size_t)r->n_cols ? chars : (size_t)r->n_cols;
+        for (size_t c = next_nonblank(bm, 0, end); c < end;) {
+            int k = r->item_at[c];
+            if (k < 0) {
+                c = next_nonblank(bm, c + 1, end); /* text outside every field is not read */
+                continue;
+            }
+            const struct field *f = &r->fields[k];
+            size_t e = f->end < chars ? f->end : chars;
+            if (f->trim) /* the field's blanks before c are leading blanks */
+                crtk_line_reader_put(&r->b, k, text + c, last_nonblank(bm, c, e - 1) - c + 1);
+            else
+                crtk_line_reader_put(&r->b, k, text + f->start, e - f->start);
+            c = next_nonblank(bm, e, end);
+        }
+        return;
+    }
     for (int k = 0; k < r->b.n_items; k++) {
         const crtk_item *it = r->b.items[k];
         size_t s = (size_t)it->start_column - 1, e = s + (size_t)it->length;
@@ -130,7 +227,7 @@ static void split_line(reader *r, const char *text, size_t chars, long line)
             while (n && p[n - 1] == ' ')
                 n--;
         }
-        crtk_line_reader_set_value(&r->b, it, p, n, line, it->start_column);
+        crtk_line_reader_set_value(&r->b, it, p, n, TRUE, line, it->start_column);
     }
 }
 
@@ -230,6 +327,30 @@ static gboolean setup(reader *r, const char *text, size_t chars, long line)
     }
     qsort(b->items, (size_t)b->n_items, sizeof *b->items, cmp_start);
     crtk_line_reader_prepare(b, line);
+    /* The fast path's tables, when no two items share a column. */
+    int cols = 0;
+    gboolean overlap = FALSE;
+    for (int k = 0; k < b->n_items; k++) {
+        const crtk_item *it = b->items[k];
+        if (it->start_column <= cols)
+            overlap = TRUE;
+        if (it->start_column + it->length - 1 > cols)
+            cols = it->start_column + it->length - 1;
+    }
+    if (!overlap && cols <= G_MAXUINT16) {
+        r->n_cols = cols;
+        r->item_at = g_new(int, cols > 0 ? cols : 1);
+        for (int c = 0; c < cols; c++)
+            r->item_at[c] = -1;
+        r->fields = g_new(struct field, b->n_items ? b->n_items : 1);
+        for (int k = 0; k < b->n_items; k++) {
+            const crtk_item *it = b->items[k];
+            r->fields[k] = (struct field){(guint16)(it->start_column - 1),
+                                          (guint16)(it->start_column - 1 + it->length), !it->trim_none};
+            for (int c = it->start_column - 1; c < it->start_column - 1 + it->length; c++)
+                r->item_at[c] = k;
+        }
+    }
     return TRUE;
 }
 
@@ -310,6 +431,9 @@ int crtk_naaccr_flat_read(crtk_in *in, const char *name, const crtk_read_options
         result = 1;
     b->st->aborted = result == 1;
     g_array_free(r.offs, TRUE);
+    g_free(r.item_at);
+    g_free(r.fields);
+    g_free(r.nonblank);
     crtk_line_reader_end(b);
     return result;
 }

@@ -1,5 +1,6 @@
 /* record.c — patients, tumors and file headers with values by item index (see record.h). */
 #include "record.h"
+#include "record_private.h"
 
 #include <string.h>
 
@@ -41,22 +42,7 @@ void crtk_element_set(crtk_element *e, int index, const char *value, size_t len)
         crtk_element_unset(e, index);
         return;
     }
-    if (e->len[index] == 0) {
-        if (e->n_set == e->cap_set) {
-            e->cap_set *= 2;
-            e->set = g_renew(int, e->set, e->cap_set);
-        }
-        e->set[e->n_set++] = index;
-    }
-    GString *a = e->arena;
-    size_t at = a->len;
-    if (at + len + 1 >= a->allocated_len)
-        g_string_set_size(a, at + len + 1);
-    memcpy(a->str + at, value, len);
-    a->str[at + len] = 0;
-    a->len = at + len + 1;
-    e->off[index] = (uint32_t)at;
-    e->len[index] = (uint32_t)len;
+    crtk_element_put(e, index, value, len);
 }
 
 void crtk_element_set_str(crtk_element *e, int index, const char *value)
