@@ -449,6 +449,8 @@ typedef struct {
     gunichar *cells;           /* the line being built, one character per column */
     gunichar *value;           /* one value's characters (room for the longest field) */
     GString *buf;
+    int *slot_of;              /* per item index: its position in items, -1 when not written; NULL when
+                                * items share columns (then every line takes the general path) */
 } flat_state;
 
 static int cmp_longest(const void *a, const void *b)
@@ -483,6 +485,24 @@ static gboolean flat_begin(crtk_writer *w, GError **error)
             s->items[s->n_items++] = it;
     }
     qsort(s->items, (size_t)s->n_items, sizeof *s->items, cmp_longest);
+    /* Lines whose values are plain ASCII are written byte by byte, in any order, when no two items
+     * share a column. */
+    guint8 *used = g_new0(guint8, (size_t)s->length + 1);
+    gboolean overlap = FALSE;
+    for (int k = 0; k < s->n_items && !overlap; k++)
+        for (int c = s->items[k]->start_column - 1; c < s->items[k]->start_column - 1 + s->items[k]->length; c++) {
+            if (used[c])
+                overlap = TRUE;
+            used[c] = 1;
+        }
+    g_free(used);
+    if (!overlap) {
+        s->slot_of = g_new(int, n);
+        for (int i = 0; i < n; i++)
+            s->slot_of[i] = -1;
+        for (int k = 0; k < s->n_items; k++)
+            s->slot_of[s->items[k]->index] = k;
+    }
     s->value = g_new(gunichar, s->n_items ? (size_t)s->items[0]->length : 1);
     s->cells = g_new(gunichar, (size_t)s->length);
     s->buf = g_string_sized_new((gsize)s->length * 2 + 2);
@@ -584,9 +604,87 @@ static gboolean put_element(crtk_writer *w, flat_state *s, const crtk_element *e
     return TRUE;
 }
 
+/* Puts the element's values of its level into line (blank where nothing is put), as put_element
+ * does.  FALSE when a value is not plain ASCII, holds a line break or is too long for its field: the
+ * general path then writes the line (and reports what is wrong). */
+static gboolean put_element_plain(const flat_state *s, const crtk_element *e, crtk_level level, char *line)
+{
+    for (int i = 0; i < e->n_set; i++) {
+        int k = s->slot_of[e->set[i]];
+        if (k < 0)
+            continue;
+        const crtk_item *it = s->items[k];
+        if (it->level != level)
+            continue;
+        const char *v = e->arena->str + e->off[it->index];
+        size_t n = e->len[it->index], width = (size_t)it->length;
+        if (n > width)
+            return FALSE;
+        gboolean digits = TRUE;
+        for (size_t j = 0; j < n; j++) {
+            unsigned char c = (unsigned char)v[j];
+            if (c >= 0x80 || c == '\n' || c == '\r')
+                return FALSE;
+            if (c < '0' || c > '9')
+                digits = FALSE;
+        }
+        char *field = line + it->start_column - 1;
+        size_t pad = width - n;
+        switch (it->padding) {
+        case CRTK_PAD_LEFT_BLANK:
+            memcpy(field + pad, v, n); /* the field is blank already */
+            break;
+        case CRTK_PAD_LEFT_ZERO:
+            if (digits) {
+                memset(field, '0', pad);
+                memcpy(field + pad, v, n);
+            } else {
+                memcpy(field, v, n);
+            }
+            break;
+        case CRTK_PAD_RIGHT_ZERO:
+            memcpy(field, v, n);
+            memset(field + n, '0', pad);
+            break;
+        default:
+            memcpy(field, v, n);
+            break;
+        }
+    }
+    return TRUE;
+}
+
+/* Appends the line of one tumor (or of a patient without tumors) to s->buf when every value is plain
+ * ASCII; FALSE (nothing appended) otherwise. */
+static gboolean write_line_plain(crtk_writer *w, flat_state *s, const crtk_record *r, const crtk_element *tumor)
+{
+    gsize at = s->buf->len;
+    g_string_set_size(s->buf, at + (gsize)s->length + 1);
+    char *line = s->buf->str + at;
+    memset(line, ' ', (size_t)s->length);
+    if (!put_element_plain(s, &w->header->root, CRTK_LEVEL_ROOT, line) ||
+        !put_element_plain(s, &r->patient, CRTK_LEVEL_PATIENT, line) ||
+        (tumor && !put_element_plain(s, tumor, CRTK_LEVEL_TUMOR, line))) {
+        g_string_truncate(s->buf, at);
+        return FALSE;
+    }
+    /* Record type and version always say what the file is. */
+    line[0] = crtk_record_type_letter(w->record_type);
+    if (s->length >= 19) {
+        int v = crtk_dictionary_version(w->dict);
+        line[16] = (char)('0' + v / 100 % 10);
+        line[17] = (char)('0' + v / 10 % 10);
+        line[18] = (char)('0' + v % 10);
+    }
+    line[s->length] = '\n';
+    return TRUE;
+}
+
 static gboolean write_line(crtk_writer *w, flat_state *s, const crtk_record *r, const crtk_element *tumor, int tumor_no,
                            GError **error)
 {
+    if (s->slot_of && write_line_plain(w, s, r, tumor))
+        return TRUE;
     for (int i = 0; i < s->length; i++)
         s->cells[i] = ' ';
     if (!put_element(w, s, &w->header->root, CRTK_LEVEL_ROOT, r, 0, error) ||
@@ -647,6 +745,7 @@ static void flat_free(crtk_writer *w)
     if (!s)
         return;
     g_free(s->items);
+    g_free(s->slot_of);
     g_free(s->cells);
     g_free(s->value);
     g_string_free(s->buf, TRUE);
