@@ -520,25 +520,26 @@ static void test_simple_item(void)
     const char *id, *v;
     size_t id_len, v_len;
     long line, col;
+    bool expected;
     crtk_xml_token t;
     /* Not before the root element. */
-    g_assert_false(crtk_xml_simple_item(sc, &id, &id_len, &v, &v_len, &line, &col));
+    g_assert_false(crtk_xml_simple_item(sc, NULL, 0, &expected, &id, &id_len, &v, &v_len, &line, &col));
     g_assert_cmpint(crtk_xml_next(sc, &t), ==, CRTK_XML_START);
     g_assert_cmpstr(crtk_xml_scanner_default_ns(sc), ==, "urn:n");
-    g_assert_true(crtk_xml_simple_item(sc, &id, &id_len, &v, &v_len, &line, &col));
+    g_assert_true(crtk_xml_simple_item(sc, NULL, 0, &expected, &id, &id_len, &v, &v_len, &line, &col));
     g_assert_cmpmem(id, id_len, "patientIdNumber", 15);
     g_assert_cmpmem(v, v_len, "00000001", 8);
     g_assert_cmpint(line, ==, 2);
     g_assert_cmpint(col, ==, 3);
     for (int l = 3; l <= 4; l++) {
-        g_assert_false(crtk_xml_simple_item(sc, &id, &id_len, &v, &v_len, &line, &col));
+        g_assert_false(crtk_xml_simple_item(sc, NULL, 0, &expected, &id, &id_len, &v, &v_len, &line, &col));
         g_assert_cmpint(crtk_xml_next(sc, &t), ==, CRTK_XML_START);
         g_assert_cmpint(t.line, ==, l);
         g_assert_cmpint(crtk_xml_next(sc, &t), ==, CRTK_XML_TEXT);
         g_assert_cmpint(crtk_xml_next(sc, &t), ==, CRTK_XML_END);
     }
     /* Regression: line 5's id is not UTF-8; the fast path took it, now the slow path says so. */
-    g_assert_false(crtk_xml_simple_item(sc, &id, &id_len, &v, &v_len, &line, &col));
+    g_assert_false(crtk_xml_simple_item(sc, NULL, 0, &expected, &id, &id_len, &v, &v_len, &line, &col));
     g_assert_cmpint(crtk_xml_next(sc, &t), ==, CRTK_XML_ERROR);
     long el, ec;
     g_assert_nonnull(strstr(crtk_xml_scanner_error(sc, &el, &ec), "invalid UTF-8"));
@@ -555,9 +556,15 @@ static void test_simple_item(void)
     sc = crtk_xml_scanner_new(in);
     crtk_xml_scanner_skip_space(sc, true);
     g_assert_cmpint(crtk_xml_next(sc, &t), ==, CRTK_XML_START);
-    int fast = 0, slow = 0;
+    int fast = 0, slow = 0, guessed = 0;
     for (;;) {
-        if (crtk_xml_simple_item(sc, &id, &id_len, &v, &v_len, &line, &col)) {
+        /* The guess is said to be expected exactly when it is the id; a guess that is a prefix of
+         * the id is not the id. */
+        const char *guess = fast == 0 ? "patientId" : fast == 1 ? "sex" : "primarySite";
+        if (crtk_xml_simple_item(sc, guess, strlen(guess), &expected, &id, &id_len, &v, &v_len, &line, &col)) {
+            gboolean is = id_len == strlen(guess) && memcmp(id, guess, id_len) == 0;
+            g_assert_cmpint(expected, ==, is);
+            guessed += expected;
             fast++;
             continue;
         }
@@ -569,6 +576,7 @@ static void test_simple_item(void)
             slow++;
     }
     g_assert_cmpint(fast, ==, 3);
+    g_assert_cmpint(guessed, ==, 2);
     g_assert_cmpint(slow, ==, 5);
     crtk_xml_scanner_free(sc);
     crtk_in_close(in);

@@ -15,6 +15,7 @@
  */
 #include "naaccr_read.h"
 #include "xml_scan.h"
+#include "record_private.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -397,24 +398,27 @@ static void unknown_item(reader *r, long line, long column, const char *id, size
     g_free(key);
 }
 
-/* Finds the item of an Item element and checks where it stands; sets r->item when its value is kept. */
-static void item_begin(reader *r, const char *id, size_t id_len, const char *num, size_t num_len)
+/* Most files write items in the same order every time: the item that followed the previous one
+ * last time (or came first in this kind of element), the slot that remembers it. */
+static inline int *guess_slot(reader *r)
 {
-    long line = r->item_line, column = r->item_col;
-    /* Most files write items in the same order every time: try the item that followed last time. */
     crtk_level lv = r->where == IN_ROOT ? CRTK_LEVEL_ROOT : r->where == IN_PATIENT ? CRTK_LEVEL_PATIENT
                                                                                    : CRTK_LEVEL_TUMOR;
-    int *slot = r->prev_item >= 0 ? &r->next_item[r->prev_item] : &r->first_item[lv];
-    const crtk_item *it = NULL;
-    if (*slot >= 0) {
+    return r->prev_item >= 0 ? &r->next_item[r->prev_item] : &r->first_item[lv];
+}
+
+/* Finds the item of an Item element (known: the caller found it already) and checks where it stands;
+ * sets r->item when its value is kept. */
+static void item_begin(reader *r, const crtk_item *known, const char *id, size_t id_len, const char *num,
+                       size_t num_len)
+{
+    long line = r->item_line, column = r->item_col;
+    int *slot = guess_slot(r);
+    const crtk_item *it = known;
+    if (!it && *slot >= 0) {
         const crtk_item *guess = r->items[*slot];
-        if (guess->id_len == id_len) {
-            size_t i = 0;
-            while (i < id_len && guess->id[i] == id[i])
-                i++;
-            if (i == id_len)
-                it = guess;
-        }
+        if (guess->id_len == id_len && memcmp(guess->id, id, id_len) == 0)
+            it = guess;
     }
     if (!it) {
         it = crtk_dictionary_find_len(r->dict, id, id_len);
@@ -497,8 +501,24 @@ static void item_start(reader *r, const crtk_xml_token *t)
                 "Item without naaccrId; its value is ignored");
         return;
     }
-    item_begin(r, id, id_len, num, num_len);
+    item_begin(r, NULL, id, id_len, num, num_len);
 }
+/* Checks the value kept for it (v, vlen bytes) against its data type and length. */
+static void check_kept_value(reader *r, const crtk_item *it, const char *v, size_t vlen)
+{
+    crtk_problem_code code;
+    const char *why = crtk_item_check_value(it, v, vlen, &code);
+    if (!why)
+        return;
+    char *shown = vlen > 60 ? g_strdup_printf("%.57s...", v) : g_strndup(v, vlen);
+    if (code == CRTK_PROBLEM_TOO_LONG)
+        problem(r, CRTK_SEVERITY_ERROR, code, r->item_line, r->item_col, it->id, "value \"%s\" is %lu characters; %s allows %d",
+                shown, (unsigned long)g_utf8_strlen(v, (gssize)vlen), it->id, it->length);
+    else
+        problem(r, CRTK_SEVERITY_ERROR, code, r->item_line, r->item_col, it->id, "value \"%s\": %s", shown, why);
+    g_free(shown);
+}
+
 static void item_end(reader *r)
 {
     r->in_item = FALSE;
@@ -510,21 +530,8 @@ static void item_end(reader *r)
         crtk_element_set(r->cur, it->index, r->value->str, r->value->len);
     size_t vlen;
     const char *v = crtk_element_get(r->cur, it->index, &vlen);
-    if (v && r->o->check_values) {
-        crtk_problem_code code;
-        const char *why = crtk_item_check_value(it, v, vlen, &code);
-        if (why) {
-            char *shown = vlen > 60 ? g_strdup_printf("%.57s...", v) : g_strdup(v);
-            if (code == CRTK_PROBLEM_TOO_LONG)
-                problem(r, CRTK_SEVERITY_ERROR, code, r->item_line, r->item_col, it->id,
-                        "value \"%s\" is %lu characters; %s allows %d", shown,
-                        (unsigned long)g_utf8_strlen(v, (gssize)vlen), it->id, it->length);
-            else
-                problem(r, CRTK_SEVERITY_ERROR, code, r->item_line, r->item_col, it->id, "value \"%s\": %s", shown,
-                        why);
-            g_free(shown);
-        }
-    }
+    if (v && r->o->check_values)
+        check_kept_value(r, it, v, vlen);
 }
 
 static void begin_subtree(reader *r, const crtk_xml_token *t, gboolean keep, crtk_element *target)
@@ -700,19 +707,26 @@ int crtk_naaccr_xml_read(crtk_in *in, const char *name, const crtk_read_options 
             const char *id, *value;
             size_t id_len, value_len;
             long line, column;
-            if (crtk_xml_simple_item(r.sc, &id, &id_len, &value, &value_len, &line, &column)) {
+            int g = *guess_slot(&r);
+            const crtk_item *guess = g >= 0 ? r.items[g] : NULL;
+            bool expected;
+            if (crtk_xml_simple_item(r.sc, guess ? guess->id : NULL, guess ? guess->id_len : 0, &expected, &id,
+                                     &id_len, &value, &value_len, &line, &column)) {
                 order_check_at(&r, line, column);
                 r.in_item = TRUE;
                 r.item = NULL;
                 r.pieces = 0;
                 r.item_line = line;
                 r.item_col = column;
-                item_begin(&r, id, id_len, NULL, 0);
+                item_begin(&r, expected ? guess : NULL, id, id_len, NULL, 0);
+                /* item_end, with the value at hand */
+                r.in_item = FALSE;
+                crtk_xml_scanner_skip_space(r.sc, true);
                 if (r.item && value_len) {
-                    r.pieces = 1;
-                    crtk_element_set(r.cur, r.item->index, value, value_len);
+                    crtk_element_put(r.cur, r.item->index, value, value_len);
+                    if (r.o->check_values)
+                        check_kept_value(&r, r.item, value, value_len);
                 }
-                item_end(&r);
                 continue;
             }
         }

@@ -41,6 +41,10 @@ static unsigned char attr_cls[256];
 static unsigned char fast_cls[256];
 /* Name characters: 1 = may start a name, 2 = may continue a name. */
 static unsigned char name_cls[256];
+/* The bytes of an id the fast path takes (ASCII letters, digits, '_'); the rest go the slow way. */
+static unsigned char fast_id_cls[256];
+/* White space between elements: 1 blank, tab or CR, 2 newline. */
+static unsigned char space_cls[256];
 
 static void init_tables(void)
 {
@@ -59,7 +63,10 @@ static void init_tables(void)
             else if ((c >= '0' && c <= '9') || c == '-' || c == '.')
                 n = 2;
             name_cls[c] = n;
+            fast_id_cls[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
         }
+        space_cls[' '] = space_cls['\t'] = space_cls['\r'] = 1;
+        space_cls['\n'] = 2;
         cls['\n'] = C_NL;
         cls['\r'] = C_CR;
         cls['\t'] = C_TAB;
@@ -1314,8 +1321,30 @@ const char *crtk_xml_scanner_default_ns(const crtk_xml_scanner *sc)
     return sc->default_ns;
 }
 
-bool crtk_xml_simple_item(crtk_xml_scanner *sc, const char **id, size_t *id_len, const char **value,
-                          size_t *value_len, long *line, long *column)
+/* memcmp(a, b, n) == 0 for short strings, inline: eight bytes at a time, the last eight overlapping. */
+static inline bool same_bytes(const char *a, const char *b, size_t n)
+{
+    if (n < 8) {
+        for (size_t i = 0; i < n; i++)
+            if (a[i] != b[i])
+                return false;
+        return true;
+    }
+    guint64 x, y;
+    for (size_t i = 0; i + 8 < n; i += 8) {
+        memcpy(&x, a + i, 8);
+        memcpy(&y, b + i, 8);
+        if (x != y)
+            return false;
+    }
+    memcpy(&x, a + n - 8, 8);
+    memcpy(&y, b + n - 8, 8);
+    return x == y;
+}
+
+bool crtk_xml_simple_item(crtk_xml_scanner *sc, const char *expect, size_t expect_len, bool *expected,
+                          const char **id, size_t *id_len, const char **value, size_t *value_len, long *line,
+                          long *column)
 {
     if (sc->failed || sc->pending_end || !sc->started || sc->n_open == 0)
         return false;
@@ -1324,8 +1353,22 @@ bool crtk_xml_simple_item(crtk_xml_scanner *sc, const char **id, size_t *id_len,
     if (sc->skip_space) {
         long l = sc->line;
         long long ls = sc->line_start;
-        while (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r') {
-            if (*p == '\n') {
+        for (;;) {
+            if (e - p >= 8) { /* runs of indentation, eight bytes at a time */
+                guint64 w;
+                memcpy(&w, p, 8);
+                w ^= G_GUINT64_CONSTANT(0x2020202020202020);
+                if (!w) {
+                    p += 8;
+                    continue;
+                }
+                if (G_BYTE_ORDER == G_LITTLE_ENDIAN)
+                    p += __builtin_ctzll(w) / 8;
+            }
+            unsigned k = space_cls[(unsigned char)*p]; /* the NUL sentinel stops it */
+            if (!k)
+                break;
+            if (k == 2) {
                 l++;
                 ls = sc->buf_abs + (p + 1 - sc->buf);
             }
@@ -1340,10 +1383,17 @@ bool crtk_xml_simple_item(crtk_xml_scanner *sc, const char **id, size_t *id_len,
     }
     if (e - p < 32 || memcmp(p, "<Item naaccrId=\"", 16) != 0)
         return false;
-    const char *i = p + 16, *q = i;
-    /* ASCII only: an id with other bytes takes the slow path, which checks its UTF-8. */
-    while (name_cls[(unsigned char)*q] && (unsigned char)*q < 0x80 && *q != ':' && *q != '.' && *q != '-')
-        q++;
+    const char *i = p + 16, *q;
+    /* The id the caller expects is compared as a whole; any other is scanned.  ASCII only: an id
+     * with other bytes takes the slow path, which checks its UTF-8. */
+    if (expect && (size_t)(e - i) > expect_len + 2 && same_bytes(i, expect, expect_len) && i[expect_len] == '"') {
+        q = i + expect_len;
+        *expected = true;
+    } else {
+        for (q = i; fast_id_cls[(unsigned char)*q]; q++)
+            ;
+        *expected = false;
+    }
     if (q == i || *q != '"' || q[1] != '>')
         return false;
     const char *v = q + 2, *r = v;

@@ -82,9 +82,12 @@ const char *crtk_xml_scanner_encoding(const crtk_xml_scanner *sc);
  * consumes them and returns true with ID and VALUE pointing into the buffer
  * (valid until the next call) and the place of the '<'.  Otherwise consumes
  * nothing but skippable white space and returns false: use crtk_xml_next().
- * The element's namespace is the default one (crtk_xml_scanner_default_ns()). */
-bool crtk_xml_simple_item(crtk_xml_scanner *sc, const char **id, size_t *id_len, const char **value,
-                          size_t *value_len, long *line, long *column);
+ * The element's namespace is the default one (crtk_xml_scanner_default_ns()).
+ * expect (expect_len bytes, may be NULL): the id the caller guesses comes next; *expected says
+ * whether it did (then ID is that id, compared at once instead of scanned). */
+bool crtk_xml_simple_item(crtk_xml_scanner *sc, const char *expect, size_t expect_len, bool *expected,
+                          const char **id, size_t *id_len, const char **value, size_t *value_len, long *line,
+                          long *column);
 const char *crtk_xml_scanner_default_ns(const crtk_xml_scanner *sc);
 
 /* Bytes consumed so far (for progress and speed figures). */
