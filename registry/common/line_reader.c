@@ -84,6 +84,7 @@ void crtk_line_reader_end(crtk_line_reader *r)
     g_free(r->val_off);
     g_free(r->val_len);
     g_free(r->val_set);
+    g_free(r->tum_set);
     if (r->val_arena)
         g_string_free(r->val_arena, TRUE);
     crtk_record_free(r->rec);
@@ -175,7 +176,8 @@ void crtk_line_reader_prepare(crtk_line_reader *r, long header_line)
     r->val_off = g_new0(guint32, slots);
     r->val_len = g_new0(guint32, slots);
     r->val_set = g_new(int, slots);
-    r->n_val_set = 0;
+    r->tum_set = g_new(int, slots);
+    r->n_val_set = r->n_tum_set = 0;
     r->val_arena = g_string_sized_new(8192);
 }
 
@@ -194,7 +196,9 @@ void crtk_line_reader_clear_values(crtk_line_reader *r)
 {
     for (int i = 0; i < r->n_val_set; i++)
         r->val_len[r->val_set[i]] = 0;
-    r->n_val_set = 0;
+    for (int i = 0; i < r->n_tum_set; i++)
+        r->val_len[r->tum_set[i]] = 0;
+    r->n_val_set = r->n_tum_set = 0;
     r->val_unordered = FALSE;
     g_string_truncate(r->val_arena, 0);
 }
@@ -234,9 +238,13 @@ void crtk_line_reader_set_value(crtk_line_reader *r, const crtk_item *it, const 
         g_string_append_len(r->val_arena, v, (gssize)len);
     }
     if (!r->val_len[k]) {
-        if (r->n_val_set && k < r->val_set[r->n_val_set - 1])
-            r->val_unordered = TRUE;
-        r->val_set[r->n_val_set++] = k;
+        if (r->level_at[k] != CRTK_LEVEL_TUMOR) {
+            r->val_set[r->n_val_set++] = k;
+        } else {
+            if (r->n_tum_set && k < r->tum_set[r->n_tum_set - 1])
+                r->val_unordered = TRUE;
+            r->tum_set[r->n_tum_set++] = k;
+        }
     }
     r->val_len[k] = (guint32)len;
     g_free(copy);
@@ -394,22 +402,13 @@ void crtk_line_reader_fill(crtk_line_reader *r, long line, gboolean first)
     /* The same items in the same order as above, without visiting the Tumor items the line leaves
      * blank: the NaaccrData and Patient items (all of them: a blank one may disagree with the first
      * line) merged with the Tumor values the line holds, both ascending by position. */
-    int i = 0, j = 0;
+    int i = 0;
     const gboolean check = r->o->check_values;
-    while (!r->aborted) {
-        while (j < r->n_val_set && r->level_at[r->val_set[j]] != CRTK_LEVEL_TUMOR)
-            j++;
-        int a = i < r->n_shared ? r->shared[i] : G_MAXINT;
-        int b = j < r->n_val_set ? r->val_set[j] : G_MAXINT;
-        if (a == G_MAXINT && b == G_MAXINT)
-            break;
-        if (a < b) {
-            fill_item(r, a, line, first, &tumor);
-            i++;
-            continue;
-        }
+    for (int j = 0; j < r->n_tum_set && !r->aborted; j++) {
+        int b = r->tum_set[j];
+        for (; i < r->n_shared && r->shared[i] < b && !r->aborted; i++)
+            fill_item(r, r->shared[i], line, first, &tumor);
         /* A Tumor value: fill_item's last branch, inline. */
-        j++;
         const crtk_item *it = r->items[b];
         size_t len = r->val_len[b];
         const char *v = r->val_ptr[b] ? r->val_ptr[b] : r->val_arena->str + r->val_off[b];
@@ -423,4 +422,6 @@ void crtk_line_reader_fill(crtk_line_reader *r, long line, gboolean first)
         }
         crtk_element_put(tumor, it->index, v, len);
     }
+    for (; i < r->n_shared && !r->aborted; i++)
+        fill_item(r, r->shared[i], line, first, &tumor);
 }

@@ -61,9 +61,11 @@ typedef struct crtk_line_reader {
     const char **val_ptr;        /* the value, or NULL when it is in val_arena */
     guint32 *val_off;            /* offset in val_arena of a copied value */
     guint32 *val_len;            /* 0: the line leaves the item blank */
-    int *val_set;                /* positions that hold a value, in the order they were set */
+    int *val_set;                /* NaaccrData and Patient positions that hold a value */
     int n_val_set;
-    gboolean val_unordered;      /* a value was set before one at a lower position */
+    int *tum_set;                /* Tumor positions that hold a value, in the order they were set */
+    int n_tum_set;
+    gboolean val_unordered;      /* a Tumor value was set before one at a lower position */
     GString *val_arena;
     GString *conv;               /* text converted from Latin-1 */
     /* grouping */
@@ -109,7 +111,12 @@ static inline void crtk_line_reader_put(crtk_line_reader *r, int k, const char *
 {
     r->val_ptr[k] = v;
     r->val_len[k] = (guint32)len;
-    r->val_set[r->n_val_set++] = k;
+    /* onto one list or the other, without a branch */
+    int tumor = r->level_at[k] == CRTK_LEVEL_TUMOR;
+    r->tum_set[r->n_tum_set] = k;
+    r->val_set[r->n_val_set] = k;
+    r->n_tum_set += tumor;
+    r->n_val_set += !tumor;
 }
 /* Converts Latin-1 text to UTF-8 in r->conv and returns it. */
 const char *crtk_line_reader_latin1(crtk_line_reader *r, const char *v, size_t *len);

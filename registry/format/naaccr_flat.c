@@ -49,6 +49,7 @@
 /* ======================================================================== */
 
 /* Grouping, problems and filling the record are line_reader.c's; this reader adds the columns. */
+#define NO_ITEM G_MAXUINT32
 typedef struct {
     crtk_line_reader b;
     int line_length;             /* expected, in characters */
@@ -57,7 +58,9 @@ typedef struct {
     guint64 *nonblank;           /* bit per column of a plain line: not a blank */
     size_t n_nonblank;
     /* The fast path for plain lines, when no two items share a column (NULL when they do): */
-    int *item_at;                /* per column (0-based): position in b.items of the item there, -1 none */
+    guint32 *item_at;            /* per column (0-based): the item there, as its position in b.items << 17
+                                  * | 1 << 16 when its value is trimmed | the column after its field;
+                                  * NO_ITEM when none */
     int n_cols;
     struct field {               /* per position in b.items, packed: */
         guint16 start, end;      /* 0-based columns [start, end) */
@@ -109,14 +112,17 @@ static gboolean plain_line(reader *r, const char *line, size_t len)
     memset(bm, 0, words * sizeof *bm);
     size_t i = 0;
 #ifdef __SSE2__
-    /* A byte is NUL or not ASCII when, as a signed byte, it is below 1. */
+    /* A byte is NUL or not ASCII when, as a signed byte, it is below 1.  64 bytes make a word. */
     const __m128i one = _mm_set1_epi8(1), blanks = _mm_set1_epi8(' ');
     __m128i bad = _mm_setzero_si128();
-    for (; i + 16 <= len; i += 16) {
-        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(line + i));
-        bad = _mm_or_si128(bad, _mm_cmplt_epi8(v, one));
-        guint64 m = (guint16) ~(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, blanks));
-        bm[i / 64] |= m << (i % 64);
+    for (; i + 64 <= len; i += 64) {
+        guint64 m = 0;
+        for (int j = 0; j < 4; j++) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(line + i + 16 * j));
+            bad = _mm_or_si128(bad, _mm_cmplt_epi8(v, one));
+            m |= (guint64)(guint16) ~(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, blanks)) << (16 * j);
+        }
+        bm[i / 64] = m;
     }
     if (_mm_movemask_epi8(bad))
         return FALSE;
@@ -195,17 +201,19 @@ static void split_line(reader *r, const char *text, size_t chars, long line)
         const guint64 *bm = r->nonblank;
         size_t end = chars < (size_t)r->n_cols ? chars : (size_t)r->n_cols;
         for (size_t c = next_nonblank(bm, 0, end); c < end;) {
-            int k = r->item_at[c];
-            if (k < 0) {
+            guint32 at = r->item_at[c];
+            if (at == NO_ITEM) {
                 c = next_nonblank(bm, c + 1, end); /* text outside every field is not read */
                 continue;
             }
-            const struct field *f = &r->fields[k];
-            size_t e = f->end < chars ? f->end : chars;
-            if (f->trim) /* the field's blanks before c are leading blanks */
+            int k = (int)(at >> 17);
+            size_t e = at & 0xFFFF; /* the next column depends on this load only */
+            if (e > chars)
+                e = chars;
+            if (at & 0x10000) /* trimmed: the field's blanks before c are leading blanks */
                 crtk_line_reader_put(&r->b, k, text + c, last_nonblank(bm, c, e - 1) - c + 1);
             else
-                crtk_line_reader_put(&r->b, k, text + f->start, e - f->start);
+                crtk_line_reader_put(&r->b, k, text + r->fields[k].start, e - r->fields[k].start);
             c = next_nonblank(bm, e, end);
         }
         return;
@@ -337,18 +345,18 @@ static gboolean setup(reader *r, const char *text, size_t chars, long line)
         if (it->start_column + it->length - 1 > cols)
             cols = it->start_column + it->length - 1;
     }
-    if (!overlap && cols <= G_MAXUINT16) {
+    if (!overlap && cols <= G_MAXUINT16 && b->n_items < 1 << 15) {
         r->n_cols = cols;
-        r->item_at = g_new(int, cols > 0 ? cols : 1);
+        r->item_at = g_new(guint32, cols > 0 ? cols : 1);
         for (int c = 0; c < cols; c++)
-            r->item_at[c] = -1;
+            r->item_at[c] = NO_ITEM;
         r->fields = g_new(struct field, b->n_items ? b->n_items : 1);
         for (int k = 0; k < b->n_items; k++) {
             const crtk_item *it = b->items[k];
             r->fields[k] = (struct field){(guint16)(it->start_column - 1),
                                           (guint16)(it->start_column - 1 + it->length), !it->trim_none};
             for (int c = it->start_column - 1; c < it->start_column - 1 + it->length; c++)
-                r->item_at[c] = k;
+                r->item_at[c] = (guint32)k << 17 | (guint32)r->fields[k].trim << 16 | r->fields[k].end;
         }
     }
     return TRUE;
