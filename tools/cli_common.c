@@ -4,8 +4,45 @@
 #include "crtk/store.h"
 #include "crtk/users.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <string.h>
+#include <unistd.h>
+
+static int main_argc;
+static char **main_argv;
+
+void crtk_cli_set_main_args(int argc, char **argv)
+{
+    main_argc = argc;
+    main_argv = argv;
+}
+
+int crtk_cli_run_full(void)
+{
+    char *self = g_file_read_link("/proc/self/exe", NULL);
+    char *dir = self ? g_path_get_dirname(self) : g_strdup(".");
+    char *beside = g_build_filename(dir, "crtk-full", NULL);
+    char *installed = g_build_filename(dir, "..", "libexec", "crtk", "crtk-full", NULL);
+    const char *full = g_file_test(beside, G_FILE_TEST_IS_EXECUTABLE) ? beside : installed;
+    char **args = g_new0(char *, (gsize)main_argc + 1);
+    args[0] = (char *)full;
+    for (int i = 1; i < main_argc; i++)
+        args[i] = main_argv[i];
+    fflush(stdout);
+    fflush(stderr);
+    execv(full, args);
+    int e = errno;
+    crtk_cli_error("%s needs crtk-full (the build of crtk with the web server and PDF output), which "
+                   "cannot be run from %s or %s: %s",
+                   main_argc > 1 ? main_argv[1] : "this command", beside, installed, g_strerror(e));
+    g_free(args);
+    g_free(beside);
+    g_free(installed);
+    g_free(dir);
+    g_free(self);
+    return EXIT_USAGE;
+}
 
 gboolean crtk_cli_parse(GOptionContext *ctx, int *argc, char ***argv, int *exit_code)
 {

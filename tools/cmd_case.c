@@ -8,7 +8,9 @@
  */
 #include "commands.h"
 #include "crtk/duplicates.h"
+#ifndef CRTK_LIGHT
 #include "crtk/abstract_pdf.h"
+#endif
 #include "crtk/followup.h"
 #include "crtk/users.h"
 #include "crtk/case_view.h"
@@ -128,6 +130,7 @@ static void show(crtk_store *s, crtk_case_ref *ref, gboolean json)
     g_string_free(o, TRUE);
 }
 
+#ifndef CRTK_LIGHT
 /* The printable abstract (abstract_pdf.h) of the patient, or of one tumor, to path. */
 static int show_pdf(crtk_store *s, crtk_case_ref *ref, const char *path, const char *user, gboolean full_ssn)
 {
@@ -144,6 +147,7 @@ static int show_pdf(crtk_store *s, crtk_case_ref *ref, const char *path, const c
     g_free(name), g_free(status);
     return rc;
 }
+#endif
 
 /* Splits ITEM=VALUE arguments. */
 static gboolean parse_assignments(int argc, char **argv, GPtrArray *items, GPtrArray *values)
@@ -466,6 +470,13 @@ int cmd_case(int argc, char **argv)
         g_ptr_array_free(args, TRUE);
         return EXIT_USAGE;
     }
+#ifdef CRTK_LIGHT
+    (void)full_ssn;
+    if (!strcmp(sub, "show") && pdf) { /* the printable abstract is PDF: crtk-full writes it */
+        g_ptr_array_free(args, TRUE);
+        return crtk_cli_run_full();
+    }
+#endif
     json_messages = format && !strcmp(format, "json") && strcmp(sub, "show") != 0;
     int n = (int)args->len;
     char **a = (char **)args->pdata;
@@ -499,7 +510,9 @@ int cmd_case(int argc, char **argv)
             crtk_cli_error("--pdf needs -o FILE (and -o goes with --pdf)");
             rc = EXIT_USAGE;
         } else {
+#ifndef CRTK_LIGHT
             rc = show_pdf(s, &ref, out_path, user, full_ssn);
+#endif
         }
     } else if (!strcmp(sub, "show")) {
         show(s, &ref, format && !strcmp(format, "json"));

@@ -151,7 +151,11 @@ int cmd_followup(int argc, char **argv)
     else if (!strcmp(sub, "rate") || !strcmp(sub, "rates"))
         rc = cmd_followup_rate(argc - 1, argv + 1);
     else if (!strcmp(sub, "letters"))
+#ifdef CRTK_LIGHT
+        rc = crtk_cli_run_full(); /* letters are PDF: crtk-full writes them */
+#else
         rc = cmd_followup_letters(argc - 1, argv + 1);
+#endif
     else if (!strcmp(sub, "settings"))
         rc = cmd_followup_settings(argc - 1, argv + 1);
     else {

@@ -4,6 +4,7 @@
  * physician, patient or contact) and writes the PDF and, beside it, the same letters as CSV for
  * mail merge; reports the patients that got no letter.
  */
+#ifndef CRTK_LIGHT /* crtk leaves letters (PDF) to crtk-full */
 #include "cmd_followup.h"
 #include "crtk/letters.h"
 #include "crtk/store.h"
@@ -160,3 +161,4 @@ out:
     g_option_context_free(ctx);
     return rc;
 }
+#endif

@@ -1,5 +1,14 @@
 /* cmd_serve.c — `crtk serve DB`: the registrar's workspace in a browser (thin: web/server.c). */
 #include "commands.h"
+
+#ifdef CRTK_LIGHT
+/* crtk without the HTTP libraries: crtk-full serves. */
+int cmd_serve(int argc, char **argv)
+{
+    (void)argc, (void)argv;
+    return crtk_cli_run_full();
+}
+#else
 #include "server.h"
 
 #include <string.h>
@@ -43,3 +52,4 @@ out:
     g_option_context_free(ctx);
     return rc;
 }
+#endif

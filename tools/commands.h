@@ -48,6 +48,14 @@ int cmd_serve(int argc, char **argv);
 int cmd_stage(int argc, char **argv);
 int cmd_physician(int argc, char **argv);
 
+/* The command line as main() got it (crtk_cli_run_full() hands it on). */
+void crtk_cli_set_main_args(int argc, char **argv);
+/* Runs the whole command line again in crtk-full, the build of crtk with the web server and PDF
+ * output (`crtk` itself leaves out the HTTP and font libraries, which take most of a command's start
+ * time).  crtk-full is looked for beside this program (a build tree), then in
+ * ../libexec/crtk/ (an installed tree).  Returns only when it cannot be run (EXIT_USAGE, said why);
+ * in crtk-full itself it is never called. */
+int crtk_cli_run_full(void);
 /* Parses options with GOption; prints the error and returns FALSE on bad usage.
  * When --help is asked, prints help and sets *exit_now (returns FALSE). */
 gboolean crtk_cli_parse(GOptionContext *ctx, int *argc, char ***argv, int *exit_code);

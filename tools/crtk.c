@@ -57,6 +57,7 @@ int main(int argc, char **argv)
 {
     /* Registry data is about people: every file crtk creates is readable by its owner only. */
     umask(077);
+    crtk_cli_set_main_args(argc, argv);
     if (argc < 2) {
         usage(stderr);
         return 2;

@@ -24,6 +24,14 @@ LIBDIR=$(ls -d "$PREFIX"/lib* | head -1)
 for f in include/crtk/crtk.h include/crtk/store.h include/crtk/version.h include/crtk/crtk-reports.h bin/crtk; do
     [ -e "$PREFIX/$f" ] && ok || fail "installed $f"
 done
+[ -x "$PREFIX/libexec/crtk/crtk-full" ] && ok || fail "installed libexec/crtk/crtk-full"
+# The installed crtk runs the web server and PDF output in crtk-full, and loads neither itself.
+out=$("$PREFIX/bin/crtk" serve --help 2>&1) && [[ "$out" == *"--listen"* ]] && ok || fail "installed crtk serve --help: $out"
+out=$("$PREFIX/bin/crtk" followup letters --help 2>&1) && [[ "$out" == *"--to"* ]] && ok || fail "installed crtk followup letters --help: $out"
+if command -v readelf >/dev/null; then
+    needed=$(readelf -d "$PREFIX/bin/crtk" | grep NEEDED)
+    [[ "$needed" != *soup* && "$needed" != *pango* && "$needed" != *cairo* ]] && ok || fail "crtk loads the web or PDF libraries: $needed"
+fi
 [ -e "$LIBDIR/pkgconfig/crtk.pc" ] && ok || fail "installed crtk.pc"
 [ -e "$LIBDIR/pkgconfig/crtk-reports.pc" ] && ok || fail "installed crtk-reports.pc"
 ls "$LIBDIR"/libcrtk.* >/dev/null 2>&1 && ok || fail "installed libcrtk"
