@@ -9,6 +9,7 @@
 #include "excel_common.h"
 #include "problem.h"
 #include "derived.h"
+#include "distinct_keys.h"
 
 #include <errno.h>
 #include <math.h>
@@ -129,8 +130,8 @@ typedef struct {
     GHashTable *counts[4];    /* code -> group_acc, for year, site, facility, class */
     gint64 last_pid;          /* the patient row id counted last, 0 none */
     long patients;            /* patients seen */
-    GHashTable *keys;         /* duplicate keys seen */
-    GHashTable *persons;      /* person keys seen */
+    crtk_distinct_keys *seen; /* set 0: duplicate keys seen; set 1: person keys seen (bounded memory) */
+    GError *error;            /* from seen */
     long tumors, dco, sex, age, race, county, micro, dup_tumors;
 } scan_acc;
 
@@ -204,16 +205,14 @@ static int scan_row(int ncols, const char *const *row, const char *const *names,
         person = g_strconcat("P", row[0], NULL);
     char *key = g_strdup_printf("%s|%.3s|%.3s|%s|%.4s", person, v[9] ? v[9] : "", v[10] ? v[10] : "",
                                 v[12] ? v[12] : "", v[5] ? v[5] : "");
-    if (g_hash_table_contains(a->keys, key)) {
-        a->dup_tumors++;
-        g_free(key);
-    } else
-        g_hash_table_add(a->keys, key);
+    int fresh_key = crtk_distinct_keys_add(a->seen, 0, key, strlen(key), &a->error);
     /* distinct person keys: patient records minus these share identifiers with another record */
-    if (!g_hash_table_contains(a->persons, person))
-        g_hash_table_add(a->persons, person);
-    else
-        g_free(person);
+    int fresh_person = fresh_key < 0 ? -1 : crtk_distinct_keys_add(a->seen, 1, person, strlen(person), &a->error);
+    g_free(key);
+    g_free(person);
+    if (fresh_key < 0 || fresh_person < 0)
+        return CRTK_ABORT;
+    a->dup_tumors += fresh_key == 0;
     return CRTK_CONTINUE;
 }
 
@@ -258,14 +257,18 @@ gboolean crtk_qa_compute(crtk_store *s, const crtk_store_query *q, crtk_qa *qa, 
     scan_acc a = {0};
     for (int i = 0; i < 4; i++)
         a.counts[i] = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-    a.keys = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    a.persons = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    gboolean ok = crtk_store_scan_items(s, q, specs, G_N_ELEMENTS(specs), scan_row, &a, error);
+    a.seen = crtk_distinct_keys_new(2, error);
+    gboolean ok = a.seen && crtk_store_scan_items(s, q, specs, G_N_ELEMENTS(specs), scan_row, &a, error);
+    if (ok && a.error) {
+        g_propagate_error(error, a.error);
+        a.error = NULL;
+        ok = FALSE;
+    }
     if (ok) {
         qa->tumors = a.tumors;
         qa->patients = a.patients;
         /* distinct persons among the patient records */
-        qa->duplicate_patients = qa->patients - (long)g_hash_table_size(a.persons);
+        qa->duplicate_patients = qa->patients - crtk_distinct_keys_count(a.seen, 1);
         int n = 0;
         crtk_qa_measure *ms = qa->measures;
         long t = a.tumors;
@@ -299,8 +302,9 @@ gboolean crtk_qa_compute(crtk_store *s, const crtk_store_query *q, crtk_qa *qa, 
     }
     for (int i = 0; i < 4; i++)
         g_hash_table_destroy(a.counts[i]);
-    g_hash_table_destroy(a.keys);
-    g_hash_table_destroy(a.persons);
+    crtk_distinct_keys_free(a.seen);
+    if (a.error)
+        g_error_free(a.error);
     return ok;
 }
 

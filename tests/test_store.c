@@ -139,6 +139,22 @@ int cb(int n, const char *const *v, const char *const *names, void *u)
     return 0;
 }
 
+/* Regression: a store opened with a 60 s limit on every query, so `crtk report quality` stopped
+ * after 60 s on a store of a million tumors.  A store now opens without one (crtk sql and the
+ * workspace set their own). */
+static void test_no_default_time_limit(fixture *f, gconstpointer data)
+{
+    (void)data;
+    g_assert_cmpint(crtk_store_query_time_limit(f->s), ==, 0);
+    GError *error = NULL;
+    crtk_store *ro = crtk_store_open(f->db, TRUE, &error);
+    g_assert_no_error(error);
+    g_assert_cmpint(crtk_store_query_time_limit(ro), ==, 0);
+    crtk_store_set_query_time_limit(ro, 60);
+    g_assert_cmpint(crtk_store_query_time_limit(ro), ==, 60);
+    crtk_store_close(ro);
+}
+
 static void test_create(fixture *f, gconstpointer data)
 {
     (void)data;
@@ -822,6 +838,7 @@ int main(int argc, char **argv)
     tu_init(&argc, &argv);
 #define T(name, fn) g_test_add("/store/" name, fixture, NULL, setup, fn, teardown)
     T("create", test_create);
+    T("no-default-time-limit", test_no_default_time_limit);
     T("import-twice", test_import_twice);
     T("import-update-and-match", test_import_update_and_match);
     T("import-conflict-modes", test_import_conflict_modes);

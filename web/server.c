@@ -379,6 +379,8 @@ gboolean crtk_web_serve(const crtk_web_options *o, GError **error)
     crtk_web web = {0};
     web.tls = tls;
     web.store = crtk_store_open(o->store_path, FALSE, error);
+    if (web.store) /* a page waits on its queries: none may run past a minute */
+        crtk_store_set_query_time_limit(web.store, 60);
     if (!web.store) {
         g_object_unref(addr);
         return FALSE;

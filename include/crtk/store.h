@@ -218,8 +218,12 @@ CRTK_API char *crtk_store_checkpoint_path(const char *store_path);
 CRTK_API char *crtk_store_audit_head(crtk_store *s, gint64 *count);
 /* Runs SQLite's PRAGMA quick_check over the whole file.  Returns TRUE when it ran; *healthy says
  * whether the store is sound and *report (caller frees) lists what SQLite found (at most 20 lines). */
-/* The time limit of read-only queries (crtk_store_select and what uses it); default 60 s, 0 none. */
+/* The time limit of read-only queries (crtk_store_select and what uses it) in seconds, 0 none.  A
+ * store opens without one: reports, edits and exports scan every tumor however long that takes (a
+ * 60 s default stopped `crtk report quality` on a store of a million tumors).  `crtk sql` and the
+ * workspace set 60 s for the queries people write or wait on. */
 CRTK_API void crtk_store_set_query_time_limit(crtk_store *s, int seconds);
+CRTK_API int crtk_store_query_time_limit(const crtk_store *s);
 CRTK_API gboolean crtk_store_quick_check(crtk_store *s, gboolean *healthy, char **report, GError **error);
 
 /* ---- maintenance ------------------------------------------------------------------------ */

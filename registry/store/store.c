@@ -274,7 +274,7 @@ static crtk_store *store_alloc(const char *path)
 {
     crtk_store *s = g_new0(crtk_store, 1);
     s->path = g_strdup(path);
-    s->query_seconds = 60;
+    s->query_seconds = 0; /* crtk's own scans run as long as the store is large; `crtk sql` sets a limit */
     crtk_output_protect(path); /* no output of this process may replace the store */
     return s;
 }

@@ -123,6 +123,11 @@ void crtk_store_set_query_time_limit(crtk_store *s, int seconds)
     s->query_seconds = seconds;
 }
 
+int crtk_store_query_time_limit(const crtk_store *s)
+{
+    return s->query_seconds;
+}
+
 gboolean crtk_store_select(crtk_store *s, const char *sql, const char *const *params, int n_params,
                            crtk_store_row_fn fn, void *user, GError **error)
 {
