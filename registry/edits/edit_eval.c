@@ -10,8 +10,6 @@
 
 #include <math.h>
 #include <stdlib.h>
-#include <sodium.h>
-#include <sqlite3.h>
 #include <string.h>
 
 /* ---- values ------------------------------------------------------------------ */
@@ -158,137 +156,29 @@ typedef struct {
     guint32 h[];
 } seen_entry;
 
-/* Every patient id of a run is remembered with the hashes of its items, so memory would grow with
- * the file or store (about 100 bytes a patient: 150 MiB for a million).  So the entries go into a
- * private SQLite database that SQLite keeps in a temporary file (deleted as it is opened,
- * owner-only; made only when the 2 MiB page cache fills), keyed by a 64-bit SipHash of the patient
- * id under a key drawn at random for the run (the file says nothing about the ids without it).
- * Two ids share a hash with a chance of about n^2 / 2^65.  When SQLite cannot make the database,
- * the entries stay in memory. */
 struct edit_state {
-    sqlite3 *db;            /* NULL until first used */
-    sqlite3_stmt *get, *put, *clear;
-    unsigned char hash_key[crypto_shorthash_KEYBYTES];
-    GHashTable *seen;       /* the fallback: patientIdNumber -> seen_entry* */
-    gboolean tried;
+    GHashTable *seen; /* patientIdNumber -> seen_entry* */
 };
 
 edit_state *edit_state_new(void)
 {
-    return g_new0(edit_state, 1);
-}
-
-static void state_close_db(edit_state *s)
-{
-    sqlite3_finalize(s->get);
-    sqlite3_finalize(s->put);
-    sqlite3_finalize(s->clear);
-    sqlite3_close(s->db);
-    s->get = s->put = s->clear = NULL;
-    s->db = NULL;
+    edit_state *s = g_new0(edit_state, 1);
+    s->seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    return s;
 }
 
 void edit_state_free(edit_state *s)
 {
     if (!s)
         return;
-    state_close_db(s);
-    if (s->seen)
-        g_hash_table_destroy(s->seen);
-    sodium_memzero(s->hash_key, sizeof s->hash_key);
+    g_hash_table_destroy(s->seen);
     g_free(s);
 }
 
 void edit_state_reset(edit_state *s)
 {
-    if (!s)
-        return;
-    if (s->db) {
-        sqlite3_step(s->clear);
-        sqlite3_reset(s->clear);
-    }
-    if (s->seen)
+    if (s)
         g_hash_table_remove_all(s->seen);
-}
-
-/* Opens the database on first use; FALSE: use the in-memory table. */
-static gboolean state_open(edit_state *s)
-{
-    if (s->db || s->tried)
-        return s->db != NULL;
-    s->tried = TRUE;
-    if (sodium_init() < 0)
-        return FALSE;
-    randombytes_buf(s->hash_key, sizeof s->hash_key);
-    if (sqlite3_open_v2("", &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK ||
-        sqlite3_exec(s->db,
-                     "PRAGMA cache_size=-2048; PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
-                     "CREATE TABLE seen(h INTEGER PRIMARY KEY, ordinal INTEGER, hashes BLOB); BEGIN;",
-                     NULL, NULL, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(s->db, "SELECT ordinal, hashes FROM seen WHERE h = ?", -1, &s->get, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(s->db, "INSERT OR REPLACE INTO seen(h, ordinal, hashes) VALUES(?, ?, ?)", -1, &s->put,
-                           NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(s->db, "DELETE FROM seen", -1, &s->clear, NULL) != SQLITE_OK) {
-        state_close_db(s);
-        return FALSE;
-    }
-    return TRUE;
-}
-
-static sqlite3_int64 state_key(const edit_state *s, const char *pid)
-{
-    unsigned char h[crypto_shorthash_BYTES];
-    crypto_shorthash(h, (const unsigned char *)pid, strlen(pid), s->hash_key);
-    sqlite3_int64 v;
-    memcpy(&v, h, sizeof v);
-    return v;
-}
-
-/* The entry of pid into e (room for 64 hashes); FALSE when there is none. */
-static gboolean state_get(edit_state *s, const char *pid, seen_entry *e)
-{
-    if (state_open(s)) {
-        sqlite3_bind_int64(s->get, 1, state_key(s, pid));
-        gboolean found = FALSE;
-        if (sqlite3_step(s->get) == SQLITE_ROW) {
-            e->ordinal = (long)sqlite3_column_int64(s->get, 0);
-            int bytes = sqlite3_column_bytes(s->get, 1);
-            e->n = MIN(bytes / (int)sizeof(guint32), 64);
-            if (e->n)
-                memcpy(e->h, sqlite3_column_blob(s->get, 1), sizeof(guint32) * (size_t)e->n);
-            found = TRUE;
-        }
-        sqlite3_reset(s->get);
-        return found;
-    }
-    const seen_entry *m = s->seen ? g_hash_table_lookup(s->seen, pid) : NULL;
-    if (!m)
-        return FALSE;
-    e->ordinal = m->ordinal;
-    e->n = m->n;
-    memcpy(e->h, m->h, sizeof(guint32) * (size_t)m->n);
-    return TRUE;
-}
-
-static void state_put(edit_state *s, const char *pid, long ordinal, const guint32 *h, int n)
-{
-    if (state_open(s)) {
-        sqlite3_bind_int64(s->put, 1, state_key(s, pid));
-        sqlite3_bind_int64(s->put, 2, ordinal);
-        sqlite3_bind_blob(s->put, 3, h, (int)(sizeof(guint32) * (size_t)n), SQLITE_TRANSIENT);
-        int rc = sqlite3_step(s->put);
-        sqlite3_reset(s->put);
-        if (rc == SQLITE_DONE)
-            return;
-        /* the temporary file cannot grow (a full disk): remember this one in memory */
-    }
-    if (!s->seen)
-        s->seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-    seen_entry *e = g_malloc(sizeof(seen_entry) + sizeof(guint32) * (size_t)n);
-    e->ordinal = ordinal;
-    e->n = n;
-    memcpy(e->h, h, sizeof(guint32) * (size_t)n);
-    g_hash_table_replace(s->seen, g_strdup(pid), e);
 }
 
 static guint32 hash_bytes(const char *s, size_t len)
@@ -567,15 +457,15 @@ static val call(const node *n, edit_ctx *c)
             val v = item_val(k[i], c);
             h[i] = hash_bytes(v.s, v.len);
         }
-        union {
-            seen_entry e;
-            char room[sizeof(seen_entry) + sizeof(guint32) * 64];
-        } stored;
-        seen_entry *e = &stored.e;
-        gboolean found = state_get(c->state, pid, e);
-        if (!found || e->ordinal == c->rec->ordinal) {
-            /* the first record of this patient id (or the same record again): remember it */
-            state_put(c->state, pid, c->rec->ordinal, h, m);
+        seen_entry *e = g_hash_table_lookup(c->state->seen, pid);
+        if (!e || e->ordinal == c->rec->ordinal) {
+            if (!e) {
+                e = g_malloc(sizeof(seen_entry) + sizeof(guint32) * (size_t)m);
+                g_hash_table_insert(c->state->seen, g_strdup(pid), e);
+            }
+            e->ordinal = c->rec->ordinal;
+            e->n = m;
+            memcpy(e->h, h, sizeof(guint32) * (size_t)m);
             return v_bool(TRUE);
         }
         gboolean same = TRUE;
