@@ -9,6 +9,7 @@
 #include "derived.h"
 #include "followup.h"
 #include "qa_summary.h"
+#include "distinct_keys.h"
 #include "store.h"
 #include "edits.h"
 
@@ -1070,6 +1071,32 @@ static void test_quality_tumor_rows(void)
     g_array_free(ids, TRUE);
 }
 
+/* distinct_keys.c: a key is new once per set, sets are separate, and the count is of distinct keys;
+ * 50,000 keys make SQLite spill its 2 MiB cache to the temporary file. */
+static void test_distinct_keys(void)
+{
+    GError *error = NULL;
+    crtk_distinct_keys *k = crtk_distinct_keys_new(2, &error);
+    g_assert_no_error(error);
+    g_assert_cmpint(crtk_distinct_keys_add(k, 0, "S123456789", 10, &error), ==, 1);
+    g_assert_cmpint(crtk_distinct_keys_add(k, 0, "S123456789", 10, &error), ==, 0);
+    g_assert_cmpint(crtk_distinct_keys_add(k, 1, "S123456789", 10, &error), ==, 1); /* another set */
+    g_assert_cmpint(crtk_distinct_keys_add(k, 0, "S12345678", 9, &error), ==, 1);   /* a prefix is another key */
+    long repeats = 0;
+    for (int i = 0; i < 50000; i++) {
+        char key[32];
+        int n = g_snprintf(key, sizeof key, "N%d", i % 40000); /* 10,000 keys come twice */
+        int r = crtk_distinct_keys_add(k, 1, key, (size_t)n, &error);
+        g_assert_cmpint(r, >=, 0);
+        repeats += r == 0;
+    }
+    g_assert_no_error(error);
+    g_assert_cmpint(repeats, ==, 10000);
+    g_assert_cmpint(crtk_distinct_keys_count(k, 0), ==, 2);
+    g_assert_cmpint(crtk_distinct_keys_count(k, 1), ==, 1 + 40000);
+    crtk_distinct_keys_free(k);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -1089,6 +1116,7 @@ int main(int argc, char **argv)
     g_test_add_func("/reports/suppression-not-derivable", test_suppression_not_derivable);
     g_test_add_func("/reports/print-setup", test_print_setup);
     g_test_add_func("/reports/print-pdf", test_print_pdf);
+    g_test_add_func("/reports/distinct-keys", test_distinct_keys);
     int rc = g_test_run();
     crtk_store_close(store);
     char *cmd = g_strdup_printf("rm -rf '%s'", tmpdir);
