@@ -491,6 +491,9 @@ static gpointer edits_worker(gpointer data)
     j->ed = crtk_edits_load(j->set, NULL, crtk_store_dictionary(j->store), &j->error);
     if (!j->ed)
         return NULL;
+    /* a store holds each patient once (import matches by patientIdNumber): P01 has nothing to
+       compare across records, and remembering every patient would grow with the store */
+    crtk_edits_set_cross_record(j->ed, FALSE);
     if (run_edits_rows(j->store, j->ed, &j->query, &j->error))
         j->st = crtk_edits_stats_get(j->ed);
     return NULL;

@@ -216,6 +216,7 @@ gboolean crtk_submit(crtk_store *s, const crtk_submission_options *o, crtk_submi
         c.edits = crtk_edits_load(set, o->edits_dir, to, error);
         if (!c.edits)
             goto out;
+        crtk_edits_set_cross_record(c.edits, FALSE); /* one record per stored patient: nothing to remember */
     }
     /* The state metafile recorded in the store (crtk metafile use), with its recorded edit set: a
      * file changed since it was recorded is refused (open_for_store checks its SHA-256). */

@@ -121,6 +121,47 @@ static void test_create_numbers_and_set(fixture *f, gconstpointer data)
     g_unsetenv("CRTK_TODAY");
 }
 
+/* patientIdNumber finds a patient: case set may not give a patient another's number (the store would
+ * then hold two patients under one key) nor clear it; a number of its own is fine. */
+static void test_set_patient_key(fixture *f, gconstpointer data)
+{
+    (void)data;
+    GError *err = NULL;
+    crtk_case_created made = {0};
+    const char *ia[] = {"patientIdNumber", "nameLast"}, *va[] = {"00000001", "Ames"}, *vb[] = {"00000002", "Baker"};
+    g_assert_true(crtk_case_create(f->s, 0, ia, va, 2, &made, &err));
+    g_free(made.patient_id_number);
+    g_assert_true(crtk_case_create(f->s, 0, ia, vb, 2, &made, &err));
+    g_free(made.patient_id_number);
+
+    crtk_case_ref ref;
+    g_assert_true(crtk_case_resolve(f->s, "00000002", &ref, &err));
+    const char *ik[] = {"nameLast", "patientIdNumber"}, *taken[] = {"Bakker", "00000001"}, *blank[] = {"Bakker", ""};
+    g_assert_false(crtk_case_set(f->s, &ref, ik, taken, 2, &err));
+    g_assert_error(err, CRTK_ERROR, CRTK_ERROR_DATA);
+    g_assert_nonnull(strstr(err->message, "patientIdNumber 00000001 belongs to another patient (#1)"));
+    g_clear_error(&err);
+    g_assert_false(crtk_case_set(f->s, &ref, ik, blank, 2, &err));
+    g_assert_error(err, CRTK_ERROR, CRTK_ERROR_DATA);
+    g_assert_nonnull(strstr(err->message, "cannot be blank"));
+    g_clear_error(&err);
+    crtk_case_ref_clear(&ref);
+    /* nothing was changed, not even the name set beside it */
+    g_assert_cmpstr(value(f, "00000002", "nameLast"), ==, "Baker");
+    g_assert_cmpstr(value(f, "00000001", "nameLast"), ==, "Ames");
+
+    const char *own[] = {"Bakker", "00000002"}, *fresh[] = {"Bakker", "00000009"};
+    g_assert_true(crtk_case_resolve(f->s, "00000002", &ref, &err));
+    g_assert_true(crtk_case_set(f->s, &ref, ik, own, 2, &err)); /* its own number again */
+    g_assert_no_error(err);
+    crtk_case_ref_clear(&ref);
+    g_assert_true(crtk_case_resolve(f->s, "00000002", &ref, &err));
+    g_assert_true(crtk_case_set(f->s, &ref, ik, fresh, 2, &err));
+    g_assert_no_error(err);
+    crtk_case_ref_clear(&ref);
+    g_assert_cmpstr(value(f, "00000009", "nameLast"), ==, "Bakker");
+}
+
 static void test_form_changes(fixture *f, gconstpointer data)
 {
     (void)data;
@@ -204,6 +245,7 @@ int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add("/case/create-numbers-set", fixture, NULL, setup, test_create_numbers_and_set, teardown);
+    g_test_add("/case/set-patient-key", fixture, NULL, setup, test_set_patient_key, teardown);
     g_test_add("/case/form-changes", fixture, NULL, setup, test_form_changes, teardown);
     g_test_add("/convert/file", fixture, NULL, setup, test_convert_file, teardown);
     return g_test_run();

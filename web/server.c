@@ -400,6 +400,8 @@ gboolean crtk_web_serve(const crtk_web_options *o, GError **error)
     if (!web.edits) {
         fprintf(stderr, "crtk serve: edits are not run: %s\n", e2->message);
         g_error_free(e2);
+    } else {
+        crtk_edits_set_cross_record(web.edits, FALSE); /* one record per stored patient: nothing to remember */
     }
     g_free(set);
     web.sessions = crtk_sessions_new((gint64)(o->idle_seconds * G_USEC_PER_SEC));

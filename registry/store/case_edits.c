@@ -90,6 +90,8 @@ int crtk_case_run_edits_as(crtk_store *s, gint64 patient_id, const char *const *
         ids[i] = items[i];
     crtk_edits *some = crtk_edits_involving(all, ids);
     g_free(ids);
+    if (some)
+        crtk_edits_set_cross_record(some, FALSE); /* one record per stored patient */
     shown sh = {out, 0, json};
     crtk_stored_patient *p = crtk_stored_patient_new(s);
     if (some && crtk_store_load_patient(s, patient_id, p, &error)) {

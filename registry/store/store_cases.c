@@ -464,6 +464,36 @@ static gboolean touch_tumors(crtk_store *s, gint64 patient_id, gint64 tumor_id, 
     return ok;
 }
 
+/* patientIdNumber is the key a patient is found by (case commands, import matching, the workspace):
+ * a patient may not take another's number, nor lose its own. */
+static gboolean patient_key_free(crtk_store *s, gint64 patient_id, const char *value, GError **error)
+{
+    if (!*value) {
+        g_set_error_literal(error, CRTK_ERROR, CRTK_ERROR_DATA,
+                            "patientIdNumber cannot be blank: it is the number the patient is found by");
+        return FALSE;
+    }
+    sqlite3_stmt *st;
+    if (!crtk_store_prepare(s, "SELECT id FROM patient WHERE \"patientIdNumber\" = ?1 AND id <> ?2 LIMIT 1", &st,
+                            error))
+        return FALSE;
+    sqlite3_bind_text(st, 1, value, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, patient_id);
+    int rc = sqlite3_step(st);
+    gint64 other = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_finalize(st);
+    if (crtk_store_step_failed(s, rc, error, "cannot look up the patient number"))
+        return FALSE;
+    if (other) {
+        g_set_error(error, CRTK_ERROR, CRTK_ERROR_DATA,
+                    "patientIdNumber %s belongs to another patient (#%" G_GINT64_FORMAT
+                    "); a patient's number must be its own",
+                    value, other);
+        return FALSE;
+    }
+    return TRUE;
+}
+
 gboolean crtk_store_set_items(crtk_store *s, gint64 patient_id, gint64 tumor_id, const char *const *items,
                               const char *const *values, int n, GError **error)
 {
@@ -479,6 +509,9 @@ gboolean crtk_store_set_items(crtk_store *s, gint64 patient_id, gint64 tumor_id,
     }
     char *key = crtk_store_patient_key(s, patient_id);
     gboolean ok = TRUE, any = FALSE, explicit_dclc = FALSE, resequence = FALSE;
+    for (int i = 0; ok && i < n; i++)
+        if (!tumor_id && its[i]->level == CRTK_LEVEL_PATIENT && !strcmp(its[i]->id, "patientIdNumber"))
+            ok = patient_key_free(s, patient_id, values[i], error);
     for (int i = 0; ok && i < n; i++) {
         gboolean changed = FALSE;
         ok = crtk_store_set_one(s, tumor_id ? "tumor" : "patient", tumor_id ? tumor_id : patient_id, patient_id, tumor_id, key,
