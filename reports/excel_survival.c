@@ -19,23 +19,24 @@
 #include <string.h>
 
 #define DAYS_PER_YEAR 365.24
+/* The last time any estimate is made at: 5 years (crtk_km_point at floor(5 * 365.24) days).  A
+ * group counts its cases by survival day up to it; later times all count in one last bucket,
+ * which only adds to the numbers at risk.  So a group's memory is fixed whatever the store holds. */
+#define HORIZON_DAYS 1826L
+#define BUCKETS (HORIZON_DAYS + 2)
 
 typedef struct {
-    long *t;
-    int *e;
-    long n, cap;
+    guint32 (*h)[2];   /* [day][0] deaths, [day][1] censored; day HORIZON_DAYS + 1 = any later time */
+    long n;
     long deaths, lost;
 } group;
 
 static void group_add(group *g, long t, int e, gboolean lost)
 {
-    if (g->n == g->cap) {
-        g->cap = g->cap ? g->cap * 2 : 64;
-        g->t = g_renew(long, g->t, g->cap);
-        g->e = g_renew(int, g->e, g->cap);
-    }
-    g->t[g->n] = t;
-    g->e[g->n] = e;
+    if (!g->h)
+        g->h = g_malloc0(sizeof *g->h * BUCKETS);
+    long b = t < 0 ? 0 : t > HORIZON_DAYS ? HORIZON_DAYS + 1 : t;
+    g->h[b][e ? 0 : 1]++;
     g->n++;
     g->deaths += e;
     g->lost += lost;
@@ -44,12 +45,45 @@ static void group_add(group *g, long t, int e, gboolean lost)
 static void group_free(gpointer p)
 {
     group *g = p;
-    g_free(g->t);
-    g_free(g->e);
+    g_free(g->h);
     g_free(g);
 }
 
 /* ---- Kaplan-Meier ---------------------------------------------------------------------- */
+
+void crtk_km_counts(const long *time, const long *deaths, const long *censored, long n_times, const long *at,
+                    int n_at, crtk_km_point *out)
+{
+    long n = 0;
+    for (long i = 0; i < n_times; i++)
+        n += deaths[i] + censored[i];
+    for (int k = 0; k < n_at; k++) {
+        double s = 1.0, gw = 0.0;
+        long before = 0, risk_before = 0; /* cases with time < at[k] */
+        for (long i = 0; i < n_times && time[i] <= at[k]; i++) {
+            long at_risk = n - before, d = deaths[i];
+            if (d > 0) {
+                s *= 1.0 - (double)d / (double)at_risk;
+                if (at_risk > d)
+                    gw += (double)d / ((double)at_risk * (double)(at_risk - d));
+            }
+            before += deaths[i] + censored[i];
+            if (time[i] < at[k])
+                risk_before = before;
+        }
+        out[k].survival = s;
+        out[k].greenwood = gw;
+        out[k].at_risk = n - risk_before;
+        if (n > 0 && s > 0.0 && s < 1.0) {
+            double se = sqrt(gw) / fabs(log(s));
+            double ll = log(-log(s));
+            out[k].ci_low = exp(-exp(ll + 1.96 * se));
+            out[k].ci_high = exp(-exp(ll - 1.96 * se));
+        } else {
+            out[k].ci_low = out[k].ci_high = NAN;
+        }
+    }
+}
 
 typedef struct { long t; int e; } obs;
 
@@ -67,45 +101,36 @@ void crtk_km(long *times, int *events, long n, const long *at, int n_at, crtk_km
     for (long i = 0; i < n; i++)
         o[i] = (obs){times[i], events[i] ? 1 : 0};
     qsort(o, (size_t)n, sizeof *o, cmp_obs);
-    for (long i = 0; i < n; i++)
+    long *tm = g_new(long, n ? n : 1), *d = g_new0(long, n ? n : 1), *c = g_new0(long, n ? n : 1);
+    long k = -1;
+    for (long i = 0; i < n; i++) {
         times[i] = o[i].t, events[i] = o[i].e;
-    for (int k = 0; k < n_at; k++) {
-        double s = 1.0, gw = 0.0;
-        long i = 0;
-        while (i < n && o[i].t <= at[k]) {
-            long tt = o[i].t, d = 0, at_risk = n - i;
-            long j = i;
-            while (j < n && o[j].t == tt) {
-                d += o[j].e;
-                j++;
-            }
-            if (d > 0) {
-                s *= 1.0 - (double)d / (double)at_risk;
-                if (at_risk > d)
-                    gw += (double)d / ((double)at_risk * (double)(at_risk - d));
-            }
-            i = j;
-        }
-        long risk = 0;
-        for (long m = 0; m < n; m++)
-            if (o[m].t >= at[k])
-                risk++;
-        out[k].survival = s;
-        out[k].greenwood = gw;
-        out[k].at_risk = risk;
-        if (n > 0 && s > 0.0 && s < 1.0) {
-            double se = sqrt(gw) / fabs(log(s));
-            double ll = log(-log(s));
-            out[k].ci_low = exp(-exp(ll + 1.96 * se));
-            out[k].ci_high = exp(-exp(ll - 1.96 * se));
-        } else if (n > 0 && s >= 1.0) {
-            out[k].ci_low = NAN;
-            out[k].ci_high = NAN;
-        } else {
-            out[k].ci_low = out[k].ci_high = NAN;
-        }
+        if (k < 0 || tm[k] != o[i].t)
+            tm[++k] = o[i].t;
+        if (o[i].e)
+            d[k]++;
+        else
+            c[k]++;
     }
+    crtk_km_counts(tm, d, c, k + 1, at, n_at, out);
+    g_free(tm);
+    g_free(d);
+    g_free(c);
     g_free(o);
+}
+
+/* The estimate of a group from its counts by day. */
+static void km_group(const group *g, const long *at, int n_at, crtk_km_point *out)
+{
+    long tm[BUCKETS], d[BUCKETS], c[BUCKETS], k = 0;
+    for (long b = 0; g->h && b < BUCKETS; b++)
+        if (g->h[b][0] || g->h[b][1]) {
+            tm[k] = b;
+            d[k] = g->h[b][0];
+            c[k] = g->h[b][1];
+            k++;
+        }
+    crtk_km_counts(tm, d, c, k, at, n_at, out);
 }
 
 /* ---- collecting cases ------------------------------------------------------------------ */
@@ -190,7 +215,7 @@ static void km_of(group *g, crtk_km_point out[4])
     long at[4];
     for (int k = 0; k < 4; k++)
         at[k] = (long)floor(years[k] * DAYS_PER_YEAR);
-    crtk_km(g->t, g->e, g->n, at, 4, out);
+    km_group(g, at, 4, out);
 }
 
 #define FEW_CASES 10
@@ -339,7 +364,7 @@ gboolean crtk_report_survival(crtk_report *r, GError **error)
         group *gs[8];
         for (int s = 0; s < 7; s++) {
             gs[s] = get_group(&c, "", s < 6 ? (char)('0' + s) : 'A');
-            crtk_km(gs[s]->t, gs[s]->e, gs[s]->n, at, 6, pts[s]);
+            km_group(gs[s], at, 6, pts[s]);
         }
         for (int k = 0; k < 6; k++) {
             int row = head2 + 1 + k;

@@ -546,6 +546,24 @@ static void test_km(void)
     g_assert_cmpint(p[3].at_risk, ==, 0);
     g_assert_cmpfloat_with_epsilon(p[1].greenwood, 1.0 / (5 * 4) + 1.0 / (4 * 3), 1e-12);
     g_assert_true(p[1].ci_low < p[1].survival && p[1].survival < p[1].ci_high);
+
+    /* the same cases as counts by time (what the report keeps): the same estimates */
+    long tm[] = {1, 2, 3, 4}, d[] = {1, 1, 1, 0}, c[] = {0, 1, 0, 1};
+    crtk_km_point q[4];
+    crtk_km_counts(tm, d, c, 4, at, 4, q);
+    for (int k = 0; k < 4; k++) {
+        g_assert_cmpfloat_with_epsilon(q[k].survival, p[k].survival, 1e-12);
+        g_assert_cmpfloat_with_epsilon(q[k].greenwood, p[k].greenwood, 1e-12);
+        g_assert_cmpint(q[k].at_risk, ==, p[k].at_risk);
+    }
+    /* at 3: 2 at risk (times 3 and 4), at 2: 4 (a death and a censoring at 2 are still at risk) */
+    long at2[] = {2, 3, 4, 9};
+    crtk_km_counts(tm, d, c, 4, at2, 4, q);
+    g_assert_cmpint(q[0].at_risk, ==, 4);
+    g_assert_cmpint(q[1].at_risk, ==, 2);
+    g_assert_cmpint(q[2].at_risk, ==, 1);
+    g_assert_cmpint(q[3].at_risk, ==, 0);
+    g_assert_cmpfloat_with_epsilon(q[3].survival, 0.3, 1e-12);
 }
 
 static void test_survival(void)
@@ -563,6 +581,10 @@ static void test_survival(void)
     g_assert_cmpint(num(w, 0, 'F', all), ==, sql_long("SELECT count(*)" FROM "%s AND julianday(substr(p.dateOfLastContact,1,4)||'-'||"
         "substr(p.dateOfLastContact,5,2)||'-'||substr(p.dateOfLastContact,7,2)) - julianday(substr(t.dateOfDiagnosis,1,4)||'-'||"
         "substr(t.dateOfDiagnosis,5,2)||'-'||substr(t.dateOfDiagnosis,7,2)) >= 365", eligible));
+    /* and at 5 years (1826 days): the report counts days past 5 years together */
+    g_assert_cmpint(num(w, 0, 'N', all), ==, sql_long("SELECT count(*)" FROM "%s AND julianday(substr(p.dateOfLastContact,1,4)||'-'||"
+        "substr(p.dateOfLastContact,5,2)||'-'||substr(p.dateOfLastContact,7,2)) - julianday(substr(t.dateOfDiagnosis,1,4)||'-'||"
+        "substr(t.dateOfDiagnosis,5,2)||'-'||substr(t.dateOfDiagnosis,7,2)) >= 1826", eligible));
     double s1 = g_ascii_strtod(cell_at(w, 0, 'G', all), NULL);
     g_assert_true(s1 > 0.3 && s1 <= 1.0);
     double s5 = g_ascii_strtod(cell_at(w, 0, 'O', all), NULL);

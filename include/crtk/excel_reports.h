@@ -36,5 +36,9 @@ typedef struct crtk_km_point {
 } crtk_km_point;
 /* times[] and events[] are sorted by the function (in place, together). */
 CRTK_API void crtk_km(long *times, int *events, long n, const long *at, int n_at, crtk_km_point *out);
+/* The same estimate from counts by distinct time: time[] ascending, deaths[i] and censored[i] the
+ * cases of time[i] (memory that does not grow with the cases). */
+CRTK_API void crtk_km_counts(const long *time, const long *deaths, const long *censored, long n_times,
+                             const long *at, int n_at, crtk_km_point *out);
 #endif
 #endif
