@@ -30,7 +30,10 @@ static int on_patient(crtk_record *record, void *user)
         if (!r->edits)
             return CRTK_ABORT;
     }
-    crtk_edits_run_record(r->edits, record, on_failure, NULL);
+    if (crtk_edits_run_record(r->edits, record, on_failure, NULL) == -2) { /* P01 could not keep its state */
+        r->error = g_error_copy(crtk_edits_error(r->edits));
+        return CRTK_ABORT;
+    }
     return CRTK_CONTINUE;
 }
 

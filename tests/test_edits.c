@@ -400,6 +400,40 @@ static void run_case(gconstpointer data)
     crtk_edits_free(e);
 }
 
+/* P01 keeps the patients it has seen in a temporary database, not in memory: a patient that comes
+ * back after 60,000 others (more than the database's 2 MiB cache holds) is still compared with its
+ * first record, and patients are told apart by their whole id. */
+static void test_p01_many_patients(void)
+{
+    crtk_edits *all = load("all", NULL, dict260);
+    const char *ids[] = {"race2", NULL};
+    crtk_edits *e = crtk_edits_involving(all, ids);
+    g_assert_nonnull(crtk_edits_find(e, "P01"));
+    crtk_record *r = good_record(dict260);
+    char pid[16];
+    for (long i = 1; i <= 60000; i++) {
+        g_snprintf(pid, sizeof pid, "%08ld", i);
+        put(r, 0, "patientIdNumber", pid);
+        r->ordinal = i;
+        g_assert_cmpint(crtk_edits_run_record(e, r, NULL, NULL), ==, 0);
+    }
+    seen s;
+    seen_init(&s);
+    put(r, 0, "race2", "02");
+    put(r, 0, "patientIdNumber", "00000001");
+    r->ordinal = 60001;
+    g_assert_cmpint(crtk_edits_run_record(e, r, collect, &s), ==, 1);
+    g_assert_nonnull(strstr(s.msgs->pdata[0], "race2 differ from patient 1"));
+    put(r, 0, "patientIdNumber", "0000000"); /* a prefix of an id seen: a new patient */
+    r->ordinal = 60002;
+    g_assert_cmpint(crtk_edits_run_record(e, r, collect, &s), ==, 0);
+    g_assert_null(crtk_edits_error(e));
+    seen_clear(&s);
+    crtk_record_free(r);
+    crtk_edits_free(e);
+    crtk_edits_free(all);
+}
+
 static void test_p01_repeated_patient(void)
 {
     crtk_edits *e = load("all", NULL, dict260);
@@ -996,6 +1030,7 @@ int main(int argc, char **argv)
         g_free(name);
     }
     g_test_add_func("/edits/P01/repeated-patient", test_p01_repeated_patient);
+    g_test_add_func("/edits/P01/many-patients", test_p01_many_patients);
     g_test_add_func("/edits/messages-and-items", test_messages_and_items);
     g_test_add_func("/edits/sets", test_sets);
     g_test_add_func("/edits/required-items", test_required_items);

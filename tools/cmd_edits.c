@@ -136,7 +136,10 @@ static int on_patient(crtk_record *rec, void *user)
     crtk_edits *e = edits_for(r, rec->dict);
     if (!e)
         return CRTK_ABORT;
-    crtk_edits_run_record(e, rec, on_failure, r);
+    if (crtk_edits_run_record(e, rec, on_failure, r) == -2) {
+        r->error = g_error_copy(crtk_edits_error(e));
+        return CRTK_ABORT;
+    }
     return CRTK_CONTINUE;
 }
 

@@ -92,14 +92,18 @@ CRTK_API void crtk_edits_free(crtk_edits *edits);
 CRTK_API crtk_edits *crtk_edits_involving(const crtk_edits *edits, const char *const *item_ids);
 
 /* Runs the edits on one patient and its tumors; calls fn (may be NULL) for each failure.  Returns
- * the number of failures, -1 if the record's dictionary is not the one the edits were loaded for.
- * Edit P01 remembers the patients it has seen (by patientIdNumber) to compare a patient that
- * comes again with another ordinal; running the same record again (same ordinal) is not a repeat. */
+ * the number of failures, -1 if the record's dictionary is not the one the edits were loaded for,
+ * -2 if edit P01 could not keep what it remembers (crtk_edits_error says why): stop, the run has
+ * no verdict.  P01 remembers the patients it has seen (by patientIdNumber, in a private temporary
+ * file, so memory does not grow with the file) to compare a patient that comes again with another
+ * ordinal; running the same record again (same ordinal) is not a repeat. */
 CRTK_API int crtk_edits_run_record(crtk_edits *edits, const crtk_record *record, crtk_edit_fn fn, void *user);
+/* Why the last crtk_edits_run_record returned -2 (NULL otherwise); crtk_edits_reset clears it. */
+CRTK_API const GError *crtk_edits_error(const crtk_edits *edits);
 
 /* Statistics since load or the last reset. */
 CRTK_API crtk_edits_stats crtk_edits_stats_get(const crtk_edits *edits);
-/* Clears the statistics and the patients remembered by P01. */
+/* Clears the statistics and the patients remembered by P01 (and its error). */
 CRTK_API void crtk_edits_reset(crtk_edits *edits);
 
 /* The active edits (after set selection and skipping), in load order. */

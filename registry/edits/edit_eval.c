@@ -148,38 +148,7 @@ static double age_max(date3 b, date3 x)
     return age_between(crtk_date_bound(b.d, FALSE), crtk_date_bound(x.d, TRUE));
 }
 
-/* ---- state: patients seen more than once (P01) ------------------------------------------- */
-
-typedef struct {
-    long ordinal;
-    int n;
-    guint32 h[];
-} seen_entry;
-
-struct edit_state {
-    GHashTable *seen; /* patientIdNumber -> seen_entry* */
-};
-
-edit_state *edit_state_new(void)
-{
-    edit_state *s = g_new0(edit_state, 1);
-    s->seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-    return s;
-}
-
-void edit_state_free(edit_state *s)
-{
-    if (!s)
-        return;
-    g_hash_table_destroy(s->seen);
-    g_free(s);
-}
-
-void edit_state_reset(edit_state *s)
-{
-    if (s)
-        g_hash_table_remove_all(s->seen);
-}
+/* ---- P01: the state it keeps across records is edit_state.c ------------------------------ */
 
 static guint32 hash_bytes(const char *s, size_t len)
 {
@@ -451,26 +420,22 @@ static val call(const node *n, edit_ctx *c)
         const char *pid = c->patient_id ? c->patient_id : crtk_record_patient_id(c->rec);
         if (!*pid)
             return v_bool(TRUE);
-        guint32 h[64];
-        int m = n->n < 64 ? n->n : 64;
+        guint32 h[EDIT_STATE_MAX_HASHES];
+        int m = n->n < EDIT_STATE_MAX_HASHES ? n->n : EDIT_STATE_MAX_HASHES;
         for (int i = 0; i < m; i++) {
             val v = item_val(k[i], c);
             h[i] = hash_bytes(v.s, v.len);
         }
-        seen_entry *e = g_hash_table_lookup(c->state->seen, pid);
-        if (!e || e->ordinal == c->rec->ordinal) {
-            if (!e) {
-                e = g_malloc(sizeof(seen_entry) + sizeof(guint32) * (size_t)m);
-                g_hash_table_insert(c->state->seen, g_strdup(pid), e);
-            }
-            e->ordinal = c->rec->ordinal;
-            e->n = m;
-            memcpy(e->h, h, sizeof(guint32) * (size_t)m);
+        long prev_ordinal = 0;
+        guint32 prev[EDIT_STATE_MAX_HASHES];
+        int n_prev = 0;
+        /* first seen (or the same record again): remembered, passes; a failure to keep the state
+           is the engine's error (crtk_edits_run_record returns -2), not a verdict */
+        if (edit_state_check(c->state, pid, c->rec->ordinal, h, m, &prev_ordinal, prev, &n_prev) != 1)
             return v_bool(TRUE);
-        }
         gboolean same = TRUE;
-        for (int i = 0; i < m && i < e->n; i++) {
-            if (e->h[i] != h[i]) {
+        for (int i = 0; i < m && i < n_prev; i++) {
+            if (prev[i] != h[i]) {
                 if (c->detail) {
                     if (!same)
                         g_string_append(c->detail, ", ");
@@ -480,7 +445,7 @@ static val call(const node *n, edit_ctx *c)
             }
         }
         if (!same && c->detail)
-            g_string_append_printf(c->detail, " differ from patient %ld", e->ordinal);
+            g_string_append_printf(c->detail, " differ from patient %ld", prev_ordinal);
         return v_bool(same);
     }
     case F_SCHEMA_CODE_VALID:

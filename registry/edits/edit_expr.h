@@ -32,11 +32,20 @@ typedef struct edit_env {
 void edit_env_init(edit_env *env, const crtk_dictionary *dict);
 void edit_env_clear(edit_env *env);
 
-/* State kept across records (edit P01: patients seen more than once). */
+/* State kept across records (edit P01: patients seen more than once; edit_state.c). */
 typedef struct edit_state edit_state;
+#define EDIT_STATE_MAX_HASHES 64
 edit_state *edit_state_new(void);
 void edit_state_free(edit_state *s);
+/* Forgets every patient, and a previous error. */
 void edit_state_reset(edit_state *s);
+/* pid seen in a record of another ordinal: fills *prev_ordinal, prev[] (room for
+ * EDIT_STATE_MAX_HASHES) and *n_prev with what that record had, returns 1.  Otherwise remembers
+ * (ordinal, h[0..n)) for pid and returns 0.  -1 when the state cannot be kept (edit_state_error). */
+int edit_state_check(edit_state *s, const char *pid, long ordinal, const guint32 *h, int n, long *prev_ordinal,
+                     guint32 *prev, int *n_prev);
+/* Why the state could not be kept, NULL while it can. */
+const GError *edit_state_error(const edit_state *s);
 
 typedef struct edit_ctx {
     const crtk_record *rec;

@@ -812,7 +812,14 @@ int crtk_edits_run_record(crtk_edits *e, const crtk_record *r, crtk_edit_fn fn, 
             }
         }
     }
+    if (ctx.state && edit_state_error(ctx.state))
+        return -2; /* P01 could not be checked: not a verdict */
     return failures;
+}
+
+const GError *crtk_edits_error(const crtk_edits *e)
+{
+    return e ? edit_state_error(e->state) : NULL;
 }
 
 crtk_edits_stats crtk_edits_stats_get(const crtk_edits *e)

@@ -7,7 +7,8 @@
 # then the COMMIT is failed.  Every failed run must exit 2 with SQLite's message (the shim's
 # "disk I/O error (injected fault)") and leave the store identical by `sqlite3 DB .dump` (and
 # submission must leave no file); the run without a fault must succeed and change the store.
-# Then every step of `crtk edits DB --metafile M.smf` fails in turn: exit 2, never a partial verdict.
+# Then every step of `crtk edits DB --metafile M.smf` fails in turn: exit 2, never a partial verdict;
+# and every step of `crtk edits FILE` (P01's temporary database): exit 2, never a summary.
 # Environment (set by ctest): CRTK, CRTK_SOURCE, CRTK_BUILD_DIR.
 . "$(dirname "$0")/lib.sh" t35
 # About 2,000 crtk runs; CRTK_FAULT_OPS="submit delete" runs only those operations (default: all).
@@ -145,6 +146,38 @@ PY
         n=$((n + 1))
     done
     echo "edits --metafile: $((n - 1)) steps, each failed in turn"
+fi
+# ---- edits on a file: P01 keeps the patients it has seen in a private temporary database; a failed
+# step of it is an error (exit 2, SQLite's message, no summary), never a file that passes P01 ----
+if [ -z "${CRTK_FAULT_OPS:-}" ] || [[ " $CRTK_FAULT_OPS " == *" file-edits "* ]]; then
+    # the first patient of base.xml again at the end, born a year later: P01 fails once
+    python3 - base.xml twice.xml <<'PY'
+import re, sys
+text = open(sys.argv[1], encoding="iso-8859-1").read()
+pats = list(re.finditer(r"<Patient>.*?</Patient>\s*", text, re.S))
+again = re.sub(r'(<Item naaccrId="dateOfBirth">)(\d{4})', lambda m: m.group(1) + str(int(m.group(2)) + 1), pats[0].group(0))
+assert again != pats[0].group(0), "no dateOfBirth in the first patient"
+end = pats[-1].end()
+open(sys.argv[2], "w", encoding="iso-8859-1").write(text[:end] + again + text[end:])
+PY
+    "$CRTK" edits twice.xml --set hospital >"$TMP/out" 2>"$TMP/err"
+    rc=$?
+    if [ "$rc" -eq 1 ] && grep -q "^  P01 " "$TMP/out"; then ok; else fail "file edits without a fault: exit $rc, P01 expected"; cat "$TMP/out" "$TMP/err" | tail -5; fi
+    n=1
+    while :; do
+        CRTK_FAULT_STEP=$n CRTK_FAULT_REPORT=rep LD_PRELOAD=$SHIM "$CRTK" edits twice.xml --set hospital >"$TMP/out" 2>"$TMP/err"
+        rc=$?
+        total_runs=$((total_runs + 1))
+        read -r steps injected <rep
+        [ "$injected" = 0 ] && break
+        what="edits on a file, step $n ($(sed -n 2p rep | cut -c1-80))"
+        if [ "$rc" -eq 2 ]; then ok; else fail "$what: exit $rc, expected 2"; tail -3 "$TMP/out" "$TMP/err"; fi
+        if grep -q "injected fault" "$TMP/err"; then ok; else fail "$what: stderr lacks SQLite's message"; cat "$TMP/err"; fi
+        if grep -q "pass every edit" "$TMP/out"; then fail "$what: a summary after the failure"; else ok; fi
+        n=$((n + 1))
+    done
+    if [ "$n" -gt 2 ]; then ok; else fail "edits on a file made $((n - 1)) SQLite steps: P01 kept nothing in its database?"; fi
+    echo "edits on a file: $((n - 1)) steps, each failed in turn"
 fi
 echo "$total_runs faulted runs"
 finish
