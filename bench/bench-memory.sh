@@ -1,14 +1,15 @@
 #!/bin/bash
-# bench-memory.sh — peak memory (max RSS) of the commands that read a whole store, at two store sizes:
-# `crtk report site-table`, `crtk report quality`, `crtk followup due` and `crtk submit`.  Each must stay
-# under 64 MiB whatever the size (crtk issue 14); the two sizes show whether memory grows with the store.
+# bench-memory.sh — peak memory (max RSS) of the commands that read a whole store or file, at two or
+# more sizes: `crtk report site-table`, `report quality`, `report survival`, `followup due`, `submit`
+# and `crtk edits` on the generated XML file.  Each must stay under 64 MiB whatever the size (crtk
+# issue 14); the sizes show whether memory grows with the store.
 #
-# Usage: bench/bench-memory.sh [BUILD_DIR] [SMALL] [LARGE]     (patients; default 10000 100000)
+# Usage: bench/bench-memory.sh [BUILD_DIR] [SMALL] [LARGE] [MORE...]   (patients; default 10000 100000)
 # Data in bench/data/ (not committed).  Needs GNU time (/usr/bin/time).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${1:-build}
-SIZES="${2:-10000} ${3:-100000}"
+SIZES="${2:-10000} ${3:-100000} ${*:4}"
 CRTK=$BUILD/crtk
 GEN=$BUILD/crtk-generate
 DATA=bench/data
@@ -34,9 +35,11 @@ for n in $SIZES; do
     echo "== $n patients ($(grep -c '<Tumor>' "$IN") tumors)"
     peak "report site-table" "$CRTK" report site-table "$DB" -o "$OUT/site.xlsx"
     peak "report quality" "$CRTK" report quality "$DB" -o "$OUT/quality.xlsx"
+    peak "report survival" "$CRTK" report survival "$DB" -o "$OUT/survival.xlsx"
     peak "followup due" "$CRTK" followup due "$DB" --as-of 20260701 -o "$OUT/due.csv"
     # submit records the transmission: run it on a copy so the store stays as generated
     cp "$DB" "$OUT/submit.db"
     peak "submit (every tumor)" "$CRTK" submit "$OUT/submit.db" -o "$OUT/submit.xml" --force
     rm -f "$OUT"/submit.*
+    peak "edits (the XML file, set hospital)" "$CRTK" edits "$IN" --set hospital
 done

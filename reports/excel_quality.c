@@ -148,7 +148,12 @@ static void write_edits(crtk_report *r, const crtk_qa *qa)
 static void write_failures(crtk_report *r, const crtk_qa *qa)
 {
     int y;
-    lxw_worksheet *ws = crtk_report_sheet(r, "Failures", "Failing cases", NULL, &y);
+    char *note = qa->failures_unlisted
+                     ? g_strdup_printf("The first %u failures are listed; %ld more are not (crtk edits lists them all).",
+                                       qa->failures->len, qa->failures_unlisted)
+                     : NULL;
+    lxw_worksheet *ws = crtk_report_sheet(r, "Failures", "Failing cases", note, &y);
+    g_free(note);
     const char *hdr[] = {"Patient", "Tumor", "Edit", "Message"};
     int head = y;
     crtk_report_header(r, ws, head, hdr, 4);

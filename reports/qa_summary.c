@@ -359,6 +359,10 @@ void crtk_qa_add_edit(crtk_qa *qa, const char *id, const char *name, const char 
 
 void crtk_qa_add_failure(crtk_qa *qa, const char *patient_id, int tumor, const char *edit_id, const char *message)
 {
+    if (qa->failures->len >= CRTK_QA_FAILURES_LISTED) {
+        qa->failures_unlisted++;
+        return;
+    }
     crtk_qa_failure *f = g_new0(crtk_qa_failure, 1);
     f->patient_id = g_strdup(patient_id ? patient_id : "");
     f->tumor = tumor;
@@ -695,12 +699,15 @@ gboolean crtk_qa_write_text(const crtk_qa *qa, const char *path, GError **error)
         g_string_append_printf(o, "  (%ld other edits of the set found no failure)\n", passing_edits);
     }
     if (qa->failures->len) {
-        g_string_append_printf(o, "\nFailing cases (%u failures)\n  %-12s %5s  %-16s %s\n", qa->failures->len,
+        g_string_append_printf(o, "\nFailing cases (%u failures listed)\n  %-12s %5s  %-16s %s\n", qa->failures->len,
                                "Patient", "Tumor", "Edit", "Message");
         for (guint i = 0; i < qa->failures->len; i++) {
             crtk_qa_failure *f = g_ptr_array_index(qa->failures, i);
             g_string_append_printf(o, "  %-12s %5d  %-16s %s\n", f->patient_id, f->tumor, f->edit_id, f->message);
         }
+        if (qa->failures_unlisted)
+            g_string_append_printf(o, "  ... and %ld more failures, not listed here (crtk edits lists them all)\n",
+                                   qa->failures_unlisted);
     }
     gboolean ok = crtk_output_write_file(path, o->str, o->len, error);
     g_string_free(o, TRUE);

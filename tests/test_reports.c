@@ -1095,6 +1095,36 @@ static void test_quality_tumor_rows(void)
 
 /* distinct_keys.c: a key is new once per set, sets are separate, and the count is of distinct keys;
  * 50,000 keys make SQLite spill its 2 MiB cache to the temporary file. */
+/* A QA summary lists the first CRTK_QA_FAILURES_LISTED failing cases and counts the rest, so a
+ * submission of a million failing tumors does not hold them all in memory; the text says so. */
+static void test_qa_failures_listed(void)
+{
+    crtk_qa qa;
+    crtk_qa_init(&qa);
+    for (int i = 0; i < CRTK_QA_FAILURES_LISTED + 5; i++) {
+        char pid[16];
+        g_snprintf(pid, sizeof pid, "%08d", i + 1);
+        crtk_qa_add_failure(&qa, pid, 1, "N0001", "a message");
+    }
+    g_assert_cmpuint(qa.failures->len, ==, 10000);
+    g_assert_cmpint(qa.failures_unlisted, ==, 5);
+    g_assert_cmpstr(((crtk_qa_failure *)g_ptr_array_index(qa.failures, 9999))->patient_id, ==, "00010000");
+    char *dir = g_dir_make_tmp("crtk-qa-XXXXXX", NULL), *path = g_build_filename(dir, "qa.txt", NULL);
+    GError *err = NULL;
+    g_assert_true(crtk_qa_write_text(&qa, path, &err));
+    char *text = NULL;
+    g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
+    g_assert_nonnull(strstr(text, "Failing cases (10000 failures listed)"));
+    g_assert_nonnull(strstr(text, "  00010000         1  N0001            a message\n  ... and 5 more failures, not listed"));
+    g_assert_null(strstr(text, "00010001"));
+    g_free(text);
+    g_unlink(path);
+    g_rmdir(dir);
+    g_free(path);
+    g_free(dir);
+    crtk_qa_clear(&qa);
+}
+
 static void test_distinct_keys(void)
 {
     GError *error = NULL;
@@ -1139,6 +1169,7 @@ int main(int argc, char **argv)
     g_test_add_func("/reports/print-setup", test_print_setup);
     g_test_add_func("/reports/print-pdf", test_print_pdf);
     g_test_add_func("/reports/distinct-keys", test_distinct_keys);
+    g_test_add_func("/reports/qa-failures-listed", test_qa_failures_listed);
     int rc = g_test_run();
     crtk_store_close(store);
     char *cmd = g_strdup_printf("rm -rf '%s'", tmpdir);

@@ -73,9 +73,15 @@ typedef struct crtk_qa {
     char *edit_set;
     long tumors_checked, tumors_passing;
     GPtrArray *edits;          /* crtk_qa_edit*, those with failures first, by failures */
-    GPtrArray *failures;       /* crtk_qa_failure* (may be empty) */
+    GPtrArray *failures;       /* crtk_qa_failure*, the first CRTK_QA_FAILURES_LISTED (may be empty) */
     long failures_total;
+    long failures_unlisted;    /* failures added after the first CRTK_QA_FAILURES_LISTED */
 } crtk_qa;
+
+/* The failing cases a QA summary lists one by one: the first 10,000.  More would not be read on
+ * paper, and keeping them all would make memory grow with the submission; the summary says how
+ * many more there are and that `crtk edits` lists them all. */
+#define CRTK_QA_FAILURES_LISTED 10000
 
 CRTK_API void crtk_qa_init(crtk_qa *qa);
 CRTK_API void crtk_qa_clear(crtk_qa *qa);
@@ -95,6 +101,7 @@ CRTK_API void crtk_qa_take_edits(crtk_qa *qa, const crtk_edits *edits, const cha
 /* Adds one edit's failure count to the edits summary (the edits of a state metafile, run beside
  * crtk's own) and marks the edits as run; crtk_qa_finish orders the list. */
 CRTK_API void crtk_qa_add_edit(crtk_qa *qa, const char *id, const char *name, const char *agency, long failures);
+/* Adds a failing case to the list (only counted in failures_unlisted once the list is full). */
 CRTK_API void crtk_qa_add_failure(crtk_qa *qa, const char *patient_id, int tumor, const char *edit_id, const char *message);
 /* Computes the "passing all edits" measure; call after the edits. */
 CRTK_API void crtk_qa_finish(crtk_qa *qa);
