@@ -181,26 +181,38 @@ void crtk_report_pct(crtk_report *r, lxw_worksheet *ws, int row, int col, long n
 /* Print setup of every sheet, in one place: fit to the page width (as many pages down as
  * needed), centred, narrow margins, and a footer with the registry name, the date and
  * "Page N of M".  Orientation and repeated header rows come with the header row. */
-void crtk_report_print_setup(crtk_report *r, lxw_worksheet *ws)
+void crtk_sheet_print_setup(lxw_worksheet *ws, const char *left, const char *as_of, gboolean landscape, int header_row)
 {
-    worksheet_set_portrait(ws);
+    if (landscape)
+        worksheet_set_landscape(ws);
+    else
+        worksheet_set_portrait(ws);
     worksheet_fit_to_pages(ws, 1, 0);
     worksheet_center_horizontally(ws);
     worksheet_set_margins(ws, 0.5, 0.5, 0.6, 0.7);
     worksheet_set_paper(ws, 1); /* Letter */
-    /* "&" starts a code in a footer: double it in the registry's name */
+    if (header_row >= 0)
+        worksheet_repeat_rows(ws, (lxw_row_t)header_row, (lxw_row_t)header_row);
+    /* "&" starts a code in a footer: double it in the registry's name; a footer holds 255 characters */
     GString *reg = g_string_new(NULL);
-    for (const char *p = r->registry && *r->registry ? r->registry : "crtk"; *p; p++) {
+    for (const char *p = left && *left ? left : "crtk"; *p && reg->len < 120; p++) {
         if (*p == '&')
             g_string_append_c(reg, '&');
         g_string_append_c(reg, *p);
     }
-    char *footer = g_strdup_printf("&L&8%s&C&8As of %.4s-%.2s-%.2s&R&8Page &P of &N", reg->str, r->as_of, r->as_of + 4,
-                                   r->as_of + 6);
+    char date[32] = "";
+    if (as_of && strlen(as_of) >= 8)
+        g_snprintf(date, sizeof date, "&C&8As of %.4s-%.2s-%.2s", as_of, as_of + 4, as_of + 6);
+    char *footer = g_strdup_printf("&L&8%s%s&R&8Page &P of &N", reg->str, date);
     lxw_header_footer_options fo = {.margin = 0.3};
     worksheet_set_footer_opt(ws, footer, &fo);
     g_free(footer);
     g_string_free(reg, TRUE);
+}
+
+void crtk_report_print_setup(crtk_report *r, lxw_worksheet *ws)
+{
+    crtk_sheet_print_setup(ws, r->registry, r->as_of, FALSE, -1);
 }
 
 void crtk_report_print_layout(lxw_worksheet *ws, int header_row, double table_width)

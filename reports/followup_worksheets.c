@@ -6,6 +6,7 @@
  */
 #include "followup_worksheets.h"
 #include "crtk/output.h"
+#include "excel_common.h"
 #include "codes.h"
 #include "json.h"
 #include "physicians.h"
@@ -77,6 +78,7 @@ struct crtk_due_list {
     long counts[CRTK_FU_N_STATUS];
     crtk_followup_rules rules;
     GHashTable *physician_names; /* code -> name, from the directory (crtk/physicians.h) */
+    char *registry;              /* registryName setting ("" when unset): the printed footer */
 };
 typedef struct crtk_due_list due_ctx;
 
@@ -179,6 +181,9 @@ crtk_due_list *crtk_due_list_build(crtk_store *s, const crtk_followup_rules *rul
     c->rules = *rules;
     c->rows = g_ptr_array_new_with_free_func((GDestroyNotify)due_row_free);
     c->physician_names = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    c->registry = crtk_store_get_setting(s, "registryName");
+    if (!c->registry)
+        c->registry = g_strdup("");
     GPtrArray *dir = crtk_store_physicians(s, error);
     if (!dir) {
         crtk_due_list_free(c);
@@ -204,6 +209,7 @@ void crtk_due_list_free(crtk_due_list *l)
     g_ptr_array_free(l->rows, TRUE);
     if (l->physician_names)
         g_hash_table_destroy(l->physician_names);
+    g_free(l->registry);
     g_free(l);
 }
 
@@ -399,6 +405,85 @@ void crtk_due_list_write_json(const crtk_due_list *c, FILE *f)
     g_string_free(s, TRUE);
 }
 
+/* The tumors as a clerk reads them, codes with their names: "C50.4 Breast, upper outer quadrant;
+ * 8500/3 Infiltrating duct carcinoma, NOS; dx 2021-03-01", one tumor a line. */
+static char *tumors_words(const due_row *r)
+{
+    GString *s = g_string_new(NULL);
+    for (guint i = 0; i < r->tumors->len; i++) {
+        char **t = r->tumors->pdata[i];
+        if (s->len)
+            g_string_append_c(s, '\n');
+        const char *site = t[T_SITE];
+        if (*site) {
+            const char *label = crtk_topography_label(site);
+            if (strlen(site) == 4)
+                g_string_append_printf(s, "%.3s.%s", site, site + 3);
+            else
+                g_string_append(s, site);
+            if (label)
+                g_string_append_printf(s, " %s", label);
+        } else {
+            g_string_append(s, "site not coded");
+        }
+        if (*t[T_HIST]) {
+            const crtk_morphology *m = crtk_morphology_find(atoi(t[T_HIST]), *t[T_BEH] ? atoi(t[T_BEH]) : 3);
+            g_string_append_printf(s, "; %s/%s", t[T_HIST], *t[T_BEH] ? t[T_BEH] : "?");
+            if (m && m->label) {
+                const char *cut = strpbrk(m->label, "([");
+                char *w = cut ? g_strndup(m->label, (gsize)(cut - m->label)) : g_strdup(m->label);
+                g_string_append_printf(s, " %s", g_strstrip(w));
+                g_free(w);
+            }
+        }
+        char *dx = pretty_coded(t[T_DX]);
+        if (*dx)
+            g_string_append_printf(s, "; dx %s", dx);
+        g_free(dx);
+        if (*t[T_REASON])
+            g_string_append_printf(s, " (not followed: %s)", t[T_REASON]);
+    }
+    return g_string_free(s, FALSE);
+}
+
+/* Lines a wrapped cell of width characters needs for text (its own line breaks kept): the row
+ * height is set from it, as a spreadsheet does not size rows when it opens the file. */
+static int wrapped_lines(const char *text, double width)
+{
+    int lines = 0, per = width > 4 ? (int)(width * 1.1) : 4;
+    for (const char *p = text; p;) {
+        const char *nl = strchr(p, '\n');
+        long n = nl ? g_utf8_pointer_to_offset(p, nl) : g_utf8_strlen(p, -1);
+        lines += n ? (int)((n + per - 1) / per) : 1;
+        p = nl ? nl + 1 : NULL;
+    }
+    return lines ? lines : 1;
+}
+
+/* A NAACCR date written as a date cell when it is whole (YYYYMMDD), as text "YYYY-MM" or "YYYY"
+ * when only part is known (kept as coded, never made up), nothing when blank. */
+static void write_date_cell(lxw_worksheet *ws, lxw_row_t row, lxw_col_t col, const char *v, lxw_format *date,
+                            lxw_format *text)
+{
+    if (!v || !*v)
+        return;
+    int n = (int)strlen(v);
+    gboolean digits = TRUE;
+    for (int i = 0; i < n; i++)
+        digits &= g_ascii_isdigit(v[i]) != 0;
+    if (n == 8 && digits) {
+        int y = (v[0] - '0') * 1000 + (v[1] - '0') * 100 + (v[2] - '0') * 10 + (v[3] - '0'), m = (v[4] - '0') * 10 + (v[5] - '0'), d = (v[6] - '0') * 10 + (v[7] - '0');
+        if (g_date_valid_dmy((GDateDay)d, (GDateMonth)m, (GDateYear)y)) {
+            lxw_datetime dt = {y, m, d, 0, 0, 0};
+            worksheet_write_datetime(ws, row, col, &dt, date);
+            return;
+        }
+    }
+    char *t = pretty_coded(v);
+    worksheet_write_string(ws, row, col, *t ? t : v, text);
+    g_free(t);
+}
+
 gboolean crtk_due_list_write_xlsx(const crtk_due_list *c, const char *output, GError **error)
 {
     const crtk_followup_rules *r = &c->rules;
@@ -407,36 +492,114 @@ gboolean crtk_due_list_write_xlsx(const crtk_due_list *c, const char *output, GE
     if (!wb)
         return FALSE;
     lxw_worksheet *ws = workbook_add_worksheet(wb, "Follow-up list");
-    lxw_format *bold = workbook_add_format(wb);
-    format_set_bold(bold);
+    lxw_format *title = workbook_add_format(wb), *head = workbook_add_format(wb), *date = workbook_add_format(wb),
+               *text = workbook_add_format(wb), *wrap = workbook_add_format(wb), *group = workbook_add_format(wb);
+    format_set_bold(title);
+    format_set_font_size(title, 13);
+    format_set_bold(head);
+    format_set_text_wrap(head);
+    format_set_align(head, LXW_ALIGN_VERTICAL_TOP);
+    format_set_bg_color(head, 0xDDE4EE);
+    format_set_bottom(head, LXW_BORDER_THIN);
+    format_set_num_format(date, "mm/dd/yyyy");
+    format_set_align(date, LXW_ALIGN_LEFT);
+    format_set_align(date, LXW_ALIGN_VERTICAL_TOP);
+    format_set_num_format(text, "@"); /* ids and codes stay text: leading zeros kept */
+    format_set_align(text, LXW_ALIGN_VERTICAL_TOP);
+    format_set_text_wrap(wrap);
+    format_set_align(wrap, LXW_ALIGN_VERTICAL_TOP);
+    format_set_bold(group);
+    format_set_align(group, LXW_ALIGN_VERTICAL_TOP);
+    lxw_format *number = workbook_add_format(wb);
+    format_set_align(number, LXW_ALIGN_VERTICAL_TOP);
+
     char *asof = pretty(r->as_of);
-    char *title = g_strdup_printf("Follow-up list as of %s (due %d-%d months after the last contact)", asof,
-                                  r->due_months, r->lost_months);
-    worksheet_write_string(ws, 0, 0, title, bold);
-    g_free(title), g_free(asof);
-    int first_col = c->group_by ? 0 : 1;
-    for (int i = first_col; due_columns[i]; i++)
-        worksheet_write_string(ws, 2, (lxw_col_t)(i - first_col), due_columns[i], bold);
+    char *t = g_strdup_printf("Follow-up list%s%s as of %s", *c->registry ? " of " : "", c->registry, asof);
+    worksheet_write_string(ws, 0, 0, t, title);
+    g_free(t);
+    t = g_strdup_printf("Patients due %d to %d months after the last contact; lost after %d months. "
+                        "Oldest last contact first%s.",
+                        r->due_months, r->lost_months, r->lost_months,
+                        c->group_by == 1 ? ", by next follow-up source" : c->group_by == 2 ? ", by physician" : "");
+    worksheet_write_string(ws, 1, 0, t, NULL);
+    g_free(t);
+    g_free(asof);
+
+    /* friendly headers, widths in characters: a landscape Letter page at about 75% (the group
+       column only when grouped) */
+    static const struct { const char *head; double width; } cols[] = {
+        {"Group", 18},       {"Patient ID", 10},         {"Name", 20},         {"Status", 9},
+        {"Last contact", 10}, {"Months since", 7},       {"Next follow-up source", 16},
+        {"Physician", 18},   {"Medical record no.", 14}, {"Telephone", 13},    {"Tumors", 44},
+    };
+    int first = c->group_by ? 0 : 1, ncols = (int)G_N_ELEMENTS(cols) - first;
+    const lxw_row_t head_row = 3;
+    for (int i = 0; i < ncols; i++) {
+        worksheet_write_string(ws, head_row, (lxw_col_t)i, cols[first + i].head, head);
+        worksheet_set_column(ws, (lxw_col_t)i, (lxw_col_t)i, cols[first + i].width, NULL);
+    }
+    worksheet_set_row(ws, head_row, 30, NULL);
     for (guint k = 0; k < c->rows->len; k++) {
         const due_row *x = c->rows->pdata[k];
-        char **v = due_values(x, TRUE);
-        for (int i = first_col; due_columns[i]; i++) {
-            lxw_row_t row = (lxw_row_t)(k + 3);
-            lxw_col_t col = (lxw_col_t)(i - first_col);
-            if ((!strcmp(due_columns[i], "monthsSinceContact") || !strcmp(due_columns[i], "age")) && *v[i])
-                worksheet_write_number(ws, row, col, atof(v[i]), NULL);
-            else if (*v[i])
-                worksheet_write_string(ws, row, col, v[i], NULL);
+        lxw_row_t row = (lxw_row_t)(head_row + 1 + k);
+        lxw_col_t col = 0;
+        int lines = 1; /* the row's height: its wrapped cell with the most lines */
+        if (c->group_by) {
+            worksheet_write_string(ws, row, col, x->group, group);
+            lines = MAX(lines, wrapped_lines(x->group, cols[col].width));
+            col++;
         }
-        g_strfreev(v);
+        worksheet_write_string(ws, row, col++, x->pid, text);
+        worksheet_write_string(ws, row, col, x->name, wrap);
+        lines = MAX(lines, wrapped_lines(x->name, cols[first + col].width));
+        col++;
+        char *st = x->status == CRTK_FU_EXCLUDED
+                       ? g_strdup_printf("excluded: %s", crtk_followup_reason_text(x->reason))
+                       : g_strdup(crtk_followup_status_name(x->status));
+        worksheet_write_string(ws, row, col, st, wrap);
+        lines = MAX(lines, wrapped_lines(st, cols[first + col].width));
+        col++;
+        g_free(st);
+        write_date_cell(ws, row, col++, x->dlc, date, text);
+        if (x->last_contact)
+            worksheet_write_number(ws, row, col, x->months, number);
+        col++;
+        if (*x->next) {
+            const char *l = crtk_code_label("nextFollowUpSource", x->next);
+            char *v = l ? g_strdup_printf("%s \u2014 %s", x->next, l) : g_strdup(x->next);
+            worksheet_write_string(ws, row, col, v, wrap);
+            lines = MAX(lines, wrapped_lines(v, cols[first + col].width));
+            g_free(v);
+        }
+        col++;
+        if (*x->physician) {
+            char *v = *x->physician_name ? g_strdup_printf("%s (%s)", x->physician_name, x->physician)
+                                         : g_strdup_printf("%s (not in the directory)", x->physician);
+            worksheet_write_string(ws, row, col, v, wrap);
+            lines = MAX(lines, wrapped_lines(v, cols[first + col].width));
+            g_free(v);
+        }
+        col++;
+        if (*x->mrn)
+            worksheet_write_string(ws, row, col, x->mrn, text);
+        col++;
+        if (*x->phone)
+            worksheet_write_string(ws, row, col, x->phone, text);
+        col++;
+        char *tu = tumors_words(x);
+        worksheet_write_string(ws, row, col, tu, wrap);
+        lines = MAX(lines, wrapped_lines(tu, cols[first + col].width));
+        g_free(tu);
+        worksheet_set_row(ws, row, 13.5 * lines, NULL);
     }
-    int ncols = 0;
-    while (due_columns[first_col + ncols])
-        ncols++;
-    worksheet_freeze_panes(ws, 3, 0);
-    worksheet_autofilter(ws, 2, 0, (lxw_row_t)(c->rows->len + 2), (lxw_col_t)(ncols - 1));
-    worksheet_set_column(ws, 0, (lxw_col_t)(ncols - 2), 14, NULL);
-    worksheet_set_column(ws, (lxw_col_t)(ncols - 1), (lxw_col_t)(ncols - 1), 60, NULL);
+    lxw_row_t last = (lxw_row_t)(head_row + (c->rows->len ? c->rows->len : 1));
+    if (!c->rows->len)
+        worksheet_write_string(ws, head_row + 1, 0, "No patient of the statuses asked for.", NULL);
+    worksheet_freeze_panes(ws, head_row + 1, 0);
+    worksheet_autofilter(ws, head_row, 0, last, (lxw_col_t)(ncols - 1));
+    char as_of[16];
+    g_snprintf(as_of, sizeof as_of, "%08d", r->as_of);
+    crtk_sheet_print_setup(ws, c->registry, as_of, TRUE, head_row);
     return xlsx_close(wb, out, output, error);
 }
 

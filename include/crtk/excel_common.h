@@ -70,6 +70,13 @@ CRTK_API gboolean crtk_report_scan(crtk_report *r, const char *const *specs, int
  * note when given).  Returns the sheet; *row is set to the first free row. */
 CRTK_API lxw_worksheet *crtk_report_sheet(crtk_report *r, const char *sheet_name, const char *title, const char *note,
                                  int *row);
+/* Print setup of any crtk worksheet (the reports', the follow-up list and rates, the edits
+ * workbook): Letter paper, fit to the page width (as many pages down as needed), centred, narrow
+ * margins, landscape or portrait, the header row repeated on every page (header_row < 0: none), and
+ * a footer with left (the registry name; NULL: "crtk"), "As of YYYY-MM-DD" from as_of (YYYYMMDD;
+ * NULL: none) and "Page N of M". */
+CRTK_API void crtk_sheet_print_setup(lxw_worksheet *ws, const char *left, const char *as_of, gboolean landscape,
+                                     int header_row);
 /* Print setup shared by every sheet (called by crtk_report_sheet): fit to page width, footer
  * with the registry name, the report date and "Page N of M". */
 CRTK_API void crtk_report_print_setup(crtk_report *r, lxw_worksheet *ws);

@@ -97,6 +97,22 @@ expect_out '"patientIdNumber":"00000001","status":"due"' "a month later patient 
 run followup due "$DB" --status all -o "$TMP/list.xlsx"
 expect_rc 0 "due xlsx"
 expect_eq "$(python3 -c 'import zipfile,sys; print("xl/worksheets/sheet1.xml" in zipfile.ZipFile(sys.argv[1]).namelist())' "$TMP/list.xlsx")" True "xlsx is a workbook"
+# on paper: landscape, fit to the page width, the header row on every page, footer with the date
+# and page N of M; friendly headers; ids as text, last contact as a date, meanings beside codes
+got=$(python3 "$CRTK_SOURCE/tests/cli/xlsx_print.py" "$TMP/list.xlsx" --cell 'Follow-up list!A4' --cell 'Follow-up list!D4' \
+      --cell 'Follow-up list!F4' --cell 'Follow-up list!J4' --cell 'Follow-up list!A5' --cell 'Follow-up list!D5' --cell 'Follow-up list!F5')
+expect_eq "$(echo "$got" | sed -n 1p | sed 's/footer=[^|]*|/footer=/')" "Follow-up list orientation=landscape fit=1x0 titles=\$4:\$4 footer=as-of|page-n-of-m" "due list prints landscape, fit to width, header repeated"
+expect_eq "$(echo "$got" | sed -n 2,5p | cut -d' ' -f4- | tr '\n' '|')" "Patient ID|Last contact|Next follow-up source|Tumors|" "due list headers for people"
+echo "$got" | sed -n 6p | grep -Eq "A5 s [0-9]{8}$" && ok || fail "patient id as text: $(echo "$got" | sed -n 6p)"
+echo "$got" | sed -n 7p | grep -Eq "D5 (d [0-9]+|s [0-9]{4}(-[0-9]{2})?)$" && ok || fail "last contact a date (or the known part): $(echo "$got" | sed -n 7p)"
+echo "$got" | sed -n 8p | grep -Eq "F5 s [0-9] — .+" && ok || fail "next source with its meaning: $(echo "$got" | sed -n 8p)"
+if have_program soffice "printing the due list with LibreOffice" && have_program pdftotext "reading the printed due list"; then
+    (cd "$TMP" && timeout 300 soffice --headless -env:UserInstallation=file://$TMP/lo --convert-to pdf --outdir "$TMP/pdf" list.xlsx >/dev/null 2>&1)
+    page1=$(pdftotext -f 1 -l 1 -layout "$TMP/pdf/list.pdf" - 2>/dev/null)
+    for h in "Patient ID" "Next follow-up" "Physician" "Tumors" "Page 1 of"; do
+        echo "$page1" | grep -q "$h" && ok || fail "printed due list: '$h' not on page 1"
+    done
+fi
 
 run followup due "$DB" --status sometimes
 expect_rc 2 "bad --status"
