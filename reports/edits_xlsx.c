@@ -1,15 +1,18 @@
 /* edits_xlsx.c — edit failures and their summary as an .xlsx workbook (see edits_xlsx.h). */
 #include "edits_xlsx.h"
 #include "crtk/output.h"
+#include "excel_common.h"
 
 #include <xlsxwriter.h>
 #include <string.h>
 #include <sys/stat.h>
 
+#define N_COLS 12
+
 struct crtk_edits_xlsx {
     lxw_workbook *wb;
     lxw_worksheet *fails;
-    lxw_format *bold, *head, *title;
+    lxw_format *bold, *head, *title, *text, *wrap, *num;
     char *path;
     crtk_output *out; /* the workbook is written to its temporary file, then committed */
     lxw_row_t row;
@@ -44,14 +47,28 @@ crtk_edits_xlsx *crtk_edits_xlsx_open(const char *path, const char *title, GErro
     format_set_bottom(x->head, LXW_BORDER_THIN);
     x->fails = workbook_add_worksheet(wb, "Failures");
     worksheet_write_string(x->fails, 0, 0, title, x->title);
-    static const char *const cols[] = {"File or store", "Patient", "patientIdNumber", "Tumor", "Edit", "Edit name",
-                                       "Items", "Message", "Over-ride after review"};
-    static const double widths[] = {28, 8, 16, 7, 12, 40, 40, 90, 22};
-    for (int c = 0; c < 9; c++) {
+    /* who, and the chart to pull (name, medical record number, accession), then what failed */
+    static const char *const cols[] = {"File or store", "Patient", "Patient ID", "Name", "Medical record no.",
+                                       "Accession no.", "Tumor", "Edit", "Edit name", "Message",
+                                       "Items", "Over-ride after review"};
+    static const double widths[] = {16, 7, 10, 20, 13, 12, 6, 11, 28, 60, 24, 14};
+    x->text = workbook_add_format(wb);
+    format_set_num_format(x->text, "@");
+    format_set_align(x->text, LXW_ALIGN_VERTICAL_TOP);
+    x->num = workbook_add_format(wb);
+    format_set_align(x->num, LXW_ALIGN_VERTICAL_TOP);
+    x->wrap = workbook_add_format(wb);
+    format_set_text_wrap(x->wrap);
+    format_set_align(x->wrap, LXW_ALIGN_VERTICAL_TOP);
+    format_set_text_wrap(x->head);
+    format_set_align(x->head, LXW_ALIGN_VERTICAL_TOP);
+    for (int c = 0; c < N_COLS; c++) {
         worksheet_write_string(x->fails, 2, (lxw_col_t)c, cols[c], x->head);
         worksheet_set_column(x->fails, (lxw_col_t)c, (lxw_col_t)c, widths[c], NULL);
     }
+    worksheet_set_row(x->fails, 2, 30, NULL);
     worksheet_freeze_panes(x->fails, 3, 0);
+    crtk_sheet_print_setup(x->fails, title, NULL, TRUE, 2);
     x->row = 3;
     return x;
 }
@@ -61,25 +78,50 @@ void crtk_edits_xlsx_add(crtk_edits_xlsx *x, const char *file, const crtk_edit_f
     if (x->row >= MAX_ROWS)
         return;
     lxw_row_t r = x->row++;
-    worksheet_write_string(x->fails, r, 0, file, NULL);
-    worksheet_write_number(x->fails, r, 1, (double)f->patient, NULL);
-    worksheet_write_string(x->fails, r, 2, f->patient_id, NULL);
+    lxw_format *top = x->text;
+    worksheet_write_string(x->fails, r, 0, file, x->wrap);
+    worksheet_write_number(x->fails, r, 1, (double)f->patient, x->num);
+    worksheet_write_string(x->fails, r, 2, f->patient_id, top);
+    const crtk_record *rec = f->record;
+    if (rec) {
+        const char *last = crtk_element_get_id(&rec->patient, rec->dict, "nameLast");
+        const char *first = crtk_element_get_id(&rec->patient, rec->dict, "nameFirst");
+        if (last || first) {
+            char *name = g_strdup_printf("%s%s%s", last ? last : "", last && first ? ", " : "", first ? first : "");
+            worksheet_write_string(x->fails, r, 3, name, x->wrap);
+            g_free(name);
+        }
+        /* the tumor's chart; for a patient-level edit, the first tumor's */
+        int t = f->tumor > 0 && f->tumor <= rec->n_tumors ? f->tumor - 1 : rec->n_tumors ? 0 : -1;
+        if (t >= 0) {
+            const char *mrn = crtk_element_get_id(&rec->tumors[t], rec->dict, "medicalRecordNumber");
+            const char *acc = crtk_element_get_id(&rec->tumors[t], rec->dict, "accessionNumberHosp");
+            if (mrn)
+                worksheet_write_string(x->fails, r, 4, mrn, top);
+            if (acc)
+                worksheet_write_string(x->fails, r, 5, acc, top);
+        }
+    }
     if (f->tumor)
-        worksheet_write_number(x->fails, r, 3, f->tumor, NULL);
-    worksheet_write_string(x->fails, r, 4, f->edit_id, NULL);
-    worksheet_write_string(x->fails, r, 5, f->edit_name, NULL);
+        worksheet_write_number(x->fails, r, 6, f->tumor, x->num);
+    worksheet_write_string(x->fails, r, 7, f->edit_id, top);
+    worksheet_write_string(x->fails, r, 8, f->edit_name, x->wrap);
+    worksheet_write_string(x->fails, r, 9, f->message, x->wrap);
     char *items = g_strjoinv(" ", (char **)f->items);
-    worksheet_write_string(x->fails, r, 6, items, NULL);
+    worksheet_write_string(x->fails, r, 10, items, x->wrap);
     g_free(items);
-    worksheet_write_string(x->fails, r, 7, f->message, NULL);
     if (f->override_item)
-        worksheet_write_string(x->fails, r, 8, f->override_item, NULL);
+        worksheet_write_string(x->fails, r, 11, f->override_item, x->wrap);
+    /* rows are sized here (a spreadsheet does not size them when it opens the file): the message
+       and the items wrap in their columns */
+    size_t longest = MAX(strlen(f->message) / 60, strlen(f->edit_name) / 28);
+    worksheet_set_row(x->fails, r, 13.5 * (double)(1 + MIN(longest, 8)), NULL);
 }
 
 gboolean crtk_edits_xlsx_close_rows(crtk_edits_xlsx *x, const crtk_edits_xlsx_row *rows, int n_rows, long tumors,
                                     long passing, const char *what, GError **error)
 {
-    worksheet_autofilter(x->fails, 2, 0, x->row > 3 ? x->row - 1 : 3, 8);
+    worksheet_autofilter(x->fails, 2, 0, x->row > 3 ? x->row - 1 : 3, N_COLS - 1);
     lxw_worksheet *s = workbook_add_worksheet(x->wb, "Summary");
     worksheet_write_string(s, 0, 0, "Edits summary", x->title);
     if (what)
@@ -119,6 +161,7 @@ gboolean crtk_edits_xlsx_close_rows(crtk_edits_xlsx *x, const crtk_edits_xlsx_ro
     if (r > 5)
         worksheet_autofilter(s, 4, 0, r - 1, 4);
     worksheet_freeze_panes(s, 5, 0);
+    crtk_sheet_print_setup(s, what, NULL, FALSE, 4);
     lxw_error rc = workbook_close(x->wb);
     gboolean ok = rc == LXW_NO_ERROR;
     if (!ok) {

@@ -790,10 +790,22 @@ gboolean crtk_followup_rate_write_xlsx(const crtk_followup_rate *rate, const cha
         }
         row += 2;
     }
-    worksheet_write_string(ws, row, 0, cohort_year_note, NULL);
+    /* the note wraps across the table's width instead of running off the page */
+    lxw_format *note = workbook_add_format(wb);
+    format_set_text_wrap(note);
+    format_set_align(note, LXW_ALIGN_VERTICAL_TOP);
+    worksheet_merge_range(ws, row, 0, row, 6, cohort_year_note, note);
+    worksheet_set_row(ws, row, 58, NULL);
     worksheet_set_column(ws, 0, 0, 18, NULL);
     worksheet_set_column(ws, 1, 1, 44, NULL);
     worksheet_set_column(ws, 2, 6, 10, NULL);
+    /* labels and numbers on one portrait page: the whole sheet fits, with the store and date below */
+    char as_of[16];
+    g_snprintf(as_of, sizeof as_of, "%08d", r->as_of);
+    char *base = db ? g_path_get_basename(db) : g_strdup("crtk");
+    crtk_sheet_print_setup(ws, base, as_of, FALSE, -1);
+    worksheet_fit_to_pages(ws, 1, 1);
+    g_free(base);
     return xlsx_close(wb, out, output, error);
 }
 

@@ -123,6 +123,7 @@ static int on_result(const crtk_mf_result *res, void *user)
     f.items = res->items;
     f.n_items = res->n_items;
     f.message = msg->str;
+    f.record = m->rec;
     int rc = m->on_failure ? m->on_failure(&f, m->user) : CRTK_CONTINUE;
     g_string_free(msg, TRUE);
     return rc;

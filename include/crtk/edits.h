@@ -68,6 +68,7 @@ typedef struct crtk_edit_failure {
     int n_items;
     const char *message;        /* with the record's values filled in */
     const char *override_item;  /* over-ride flag that would accept the case after review, or NULL */
+    const crtk_record *record;  /* the record checked (name, medical record number...), or NULL */
 } crtk_edit_failure;
 
 /* Return CRTK_CONTINUE (0) to go on, CRTK_ABORT (1) to stop checking the record. */

@@ -800,6 +800,7 @@ int crtk_edits_run_record(crtk_edits *e, const crtk_record *r, crtk_edit_fn fn, 
                         .n_items = in->n_items,
                         .message = e->msg->str,
                         .override_item = in->override ? in->override->id : NULL,
+                        .record = r,
                     };
                     if (fn(&f, user) == CRTK_ABORT)
                         stop = TRUE;

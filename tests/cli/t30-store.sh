@@ -143,6 +143,25 @@ if have_program unzip "looking inside the workbook"; then
     unzip -p "$TMP/edits.xlsx" xl/workbook.xml | grep -q 'name="Failures"' && ok || fail "workbook lacks the Failures sheet"
     unzip -p "$TMP/edits.xlsx" xl/worksheets/sheet1.xml | grep -q '00000001\|00000002' && ok || fail "workbook lacks the failing patients"
 fi
+# what pulls the chart (name, medical record number, accession) beside the patient, and the page
+# setup; on a copy whose patients have names and whose tumors have medical record numbers
+cp "$DB" "$TMP/chart.db"
+for p in 00000001 00000002; do
+    run case set "$TMP/chart.db" "$p" nameLast="LAST$p" nameFirst=ANN --user alice
+    n=$(sql "$TMP/chart.db" "SELECT count(*) FROM tumor t JOIN patient p ON p.id = t.patient_id WHERE patientIdNumber = '$p'")
+    for t in $(seq 1 "$n"); do run case set "$TMP/chart.db" "$p/$t" medicalRecordNumber="M$p-$t" --user alice; done
+done
+run edits "$TMP/chart.db" --format xlsx -o "$TMP/edits.xlsx"
+expect_rc 1 "edits as a workbook (names and record numbers)"
+got=$(python3 "$CRTK_SOURCE/tests/cli/xlsx_print.py" "$TMP/edits.xlsx" --cell 'Failures!C3' --cell 'Failures!D3' \
+      --cell 'Failures!E3' --cell 'Failures!F3' --cell 'Failures!C4' --cell 'Failures!D4' --cell 'Failures!E4')
+expect_eq "$(echo "$got" | grep '^Failures orientation')" "Failures orientation=landscape fit=1x0 titles=\$3:\$3 footer=Edit failures||page-n-of-m" "failures print landscape, fit to width, header repeated"
+expect_eq "$(echo "$got" | grep '^Summary orientation' | cut -d' ' -f1-4)" "Summary orientation=portrait fit=1x0 titles=\$5:\$5" "summary prints portrait"
+expect_eq "$(echo "$got" | grep 'Failures![CDEF]3' | cut -d' ' -f3- | tr '\n' '|')" "Patient ID|Name|Medical record no.|Accession no.|" "chart columns"
+pid=$(echo "$got" | grep 'Failures!C4' | cut -d' ' -f3)
+expect_eq "$(echo "$got" | grep 'Failures!D4' | cut -d' ' -f3-)" "LAST$pid, ANN" "the failing patient's name"
+tumor=$(python3 "$CRTK_SOURCE/tests/cli/xlsx_print.py" "$TMP/edits.xlsx" --cell 'Failures!G4' | grep 'Failures!G4' | cut -d' ' -f3)
+expect_eq "$(echo "$got" | grep 'Failures!E4' | cut -d' ' -f2-)" "s M$pid-${tumor:-1}" "the failing tumor's medical record number (the first tumor's for a patient edit)"
 run edits "$DB" --where "patientIdNumber = 'nobody'"
 expect_rc 0 "no case selected, no failure"
 run edits "$DB" --where "1); DROP TABLE tumor; SELECT (1"

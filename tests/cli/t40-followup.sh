@@ -153,6 +153,12 @@ expect_eq "$(echo "$got" | grep '^five-year 2023')" "five-year 2023 2 1 1" "pati
 run followup rate "$DB" --format xlsx -o "$TMP/rate.xlsx"
 expect_rc 0 "rate xlsx"
 [ -s "$TMP/rate.xlsx" ] && ok || fail "rate.xlsx written"
+expect_eq "$(python3 "$CRTK_SOURCE/tests/cli/xlsx_print.py" "$TMP/rate.xlsx" | sed 's/footer=[^|]*|/footer=/')" \
+    "Follow-up rates orientation=portrait fit=1x1 titles=none footer=as-of|page-n-of-m" "the rate sheet prints on one page"
+if have_program soffice "printing the rate sheet with LibreOffice" && have_program pdfinfo "counting its pages"; then
+    (cd "$TMP" && timeout 300 soffice --headless -env:UserInstallation=file://$TMP/lo --convert-to pdf --outdir "$TMP/pdf" rate.xlsx >/dev/null 2>&1)
+    expect_eq "$(pdfinfo "$TMP/pdf/rate.pdf" 2>/dev/null | awk '/^Pages:/ {print $2}')" 1 "the printed rate sheet is one page"
+fi
 
 # letters for the due list: to physicians (one letter for NPI 1111111111), to patients
 # no physician directory yet: no letter addressed to a bare code, the physician is listed instead

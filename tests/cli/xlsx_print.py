@@ -66,7 +66,9 @@ def main():
             a, body = m.group(1), m.group(2) or ""
             v = re.search(r"<v>(.*?)</v>", body)
             style = int(re.search(r's="(\d+)"', a).group(1)) if 's="' in a else 0
-            if 't="s"' in a:
+            if 't="inlineStr"' in a:
+                print("%s!%s s %s" % (name, ref, re.sub(r"<[^>]+>", "", body)))
+            elif 't="s"' in a:
                 print("%s!%s s %s" % (name, ref, strings[int(v.group(1))]))
             elif v:
                 print("%s!%s %s %s" % (name, ref, "d" if is_date(style) else "n", v.group(1)))
