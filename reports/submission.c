@@ -249,7 +249,12 @@ gboolean crtk_submit(crtk_store *s, const crtk_submission_options *o, crtk_submi
     const crtk_item *exp = crtk_dictionary_find(c.from, "dateCaseReportExported");
     c.exported_index = exp ? exp->index : -1;
     c.today = today;
-    c.tumor_ids = g_array_new(FALSE, FALSE, sizeof(gint64));
+    /* room for the tumors the selection holds, taken at once: growing by doubling would hold the
+       old and the new array together (24 MiB for a million tumors) */
+    gint64 expect_tumors = 0;
+    if (!crtk_store_query_count(s, &(crtk_store_query){.where = where}, NULL, &expect_tumors, error))
+        goto out;
+    c.tumor_ids = g_array_sized_new(FALSE, FALSE, sizeof(gint64), (guint)MAX(expect_tumors, 16));
     c.qa = &r->qa;
 
     crtk_write_options wo;

@@ -4,6 +4,8 @@
 #include "crtk/derived.h"
 #include "crtk/naaccr_write.h"
 #include "crtk/store.h"
+#include "crtk/codes.h"
+#include "crtk/listing_xlsx.h"
 
 #include <string.h>
 
@@ -31,14 +33,122 @@ static int export_one(crtk_stored_patient *p, void *user)
     return CRTK_CONTINUE;
 }
 
+/* ---- a listing a person opens: --format xlsx --columns ITEM,... ------------------------------- */
+
+typedef struct {
+    crtk_listing_xlsx *x;
+    int n_items;
+    const crtk_item **items;
+    gboolean *meaning;   /* a column of meanings after this item's */
+    const char **row;
+    int n_cols;
+} listing_ctx;
+
+static int listing_row(int ncols, const char *const *v, const char *const *names, void *user)
+{
+    (void)ncols, (void)names;
+    listing_ctx *c = user;
+    int k = 0;
+    for (int i = 0; i < c->n_items; i++) {
+        const char *val = v[2 + i]; /* after the patient and tumor row ids */
+        c->row[k++] = val;
+        if (c->meaning[i])
+            c->row[k++] = val && *val ? crtk_code_label(c->items[i]->id, val) : NULL;
+    }
+    return crtk_listing_xlsx_row(c->x, c->row, c->n_cols) ? CRTK_CONTINUE : CRTK_ABORT;
+}
+
+/* One row per tumor of the selection with the columns asked for (patient items repeated on each of
+ * the patient's tumors), as text cells; --meanings adds the code's meaning beside each coded item. */
+static int export_listing(crtk_store *s, const char *db, const char *output, const char *columns, const char *where,
+                          gboolean meanings)
+{
+    crtk_dictionary *d = crtk_store_dictionary(s);
+    char **names = g_strsplit(columns, ",", -1);
+    int n = (int)g_strv_length(names), rc = EXIT_OK;
+    listing_ctx c = {.items = g_new0(const crtk_item *, n + 1), .meaning = g_new0(gboolean, n + 1)};
+    GPtrArray *heads = g_ptr_array_new_with_free_func(g_free);
+    GArray *widths = g_array_new(FALSE, FALSE, sizeof(double));
+    const char **specs = g_new0(const char *, n + 1);
+    for (int i = 0; i < n; i++) {
+        g_strstrip(names[i]);
+        const crtk_item *it = *names[i] ? crtk_dictionary_lookup(d, names[i]) : NULL;
+        if (!it || it->level == CRTK_LEVEL_ROOT) {
+            GPtrArray *sug = *names[i] ? crtk_dictionary_suggest(d, names[i], 3) : g_ptr_array_new();
+            crtk_cli_error("export: --columns: NAACCR %d has no %s item %s%s%s%s", crtk_store_version(s),
+                           it ? "patient or tumor" : "", names[i], sug->len ? "; did you mean " : "",
+                           sug->len ? (char *)sug->pdata[0] : "", sug->len ? "?" : "");
+            g_ptr_array_free(sug, TRUE);
+            rc = EXIT_USAGE;
+            goto out;
+        }
+        c.items[i] = it;
+        specs[i] = it->id;
+        double w = it->length + 2 < 10 ? 10 : it->length + 2 > 30 ? 30 : it->length + 2;
+        g_ptr_array_add(heads, g_strdup_printf("%s [%d]", it->name, it->number));
+        g_array_append_val(widths, w);
+        int nl = 0;
+        c.meaning[i] = meanings && crtk_code_list(it->id, &nl) != NULL;
+        if (c.meaning[i]) {
+            double mw = 30;
+            g_ptr_array_add(heads, g_strdup_printf("%s: meaning", it->name));
+            g_array_append_val(widths, mw);
+        }
+    }
+    c.n_items = n;
+    c.n_cols = (int)heads->len;
+    c.row = g_new0(const char *, c.n_cols + 1);
+    GError *error = NULL;
+    char *base = g_path_get_basename(db);
+    char *title = g_strdup_printf("Cases of %s%s%s", base, where && *where ? " where " : "", where ? where : "");
+    c.x = crtk_listing_xlsx_open(output, title, base, (const char *const *)heads->pdata, (const double *)(void *)widths->data,
+                                 c.n_cols, &error);
+    g_free(title);
+    g_free(base);
+    if (!c.x) {
+        crtk_cli_error("export: %s", error->message);
+        g_error_free(error);
+        rc = EXIT_USAGE;
+        goto out;
+    }
+    crtk_store_query q = {.where = where};
+    gboolean scanned = crtk_store_scan_items(s, &q, specs, n, listing_row, &c, &error);
+    long rows = crtk_listing_xlsx_rows(c.x);
+    if (!scanned) {
+        crtk_cli_error("export: %s", error->message);
+        g_error_free(error);
+        crtk_listing_xlsx_abandon(c.x);
+        rc = EXIT_USAGE;
+    } else if (!crtk_listing_xlsx_close(c.x, &error)) {
+        crtk_cli_error("export: %s", error->message);
+        g_error_free(error);
+        rc = EXIT_USAGE;
+    } else {
+        fprintf(stderr, "crtk: %s: %ld tumor%s listed, %d column%s\n", output, rows, rows == 1 ? "" : "s", c.n_cols,
+                c.n_cols == 1 ? "" : "s");
+    }
+out:
+    g_strfreev(names);
+    g_free(c.items);
+    g_free(c.meaning);
+    g_free(c.row);
+    g_free(specs);
+    g_ptr_array_free(heads, TRUE);
+    g_array_free(widths, TRUE);
+    return rc;
+}
+
 int cmd_export(int argc, char **argv)
 {
     char *output = NULL, *format = NULL, *record_type = NULL, *version = NULL, *where = NULL, *spec = NULL;
-    gboolean derived = FALSE;
+    char *columns = NULL;
+    gboolean derived = FALSE, meanings = FALSE;
     gint endpoint = 0;
     GOptionEntry entries[] = {
         {"output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "file to write (.xml, .xml.gz, .csv, .txt for flat)", "FILE"},
-        {"format", 0, 0, G_OPTION_ARG_STRING, &format, "xml, flat or csv (default: from the file name)", "FMT"},
+        {"format", 0, 0, G_OPTION_ARG_STRING, &format, "xml, flat, csv, or xlsx for a listing (default: from the file name)", "FMT"},
+        {"columns", 0, 0, G_OPTION_ARG_STRING, &columns, "with xlsx: the items to list, naaccrIds or item numbers, comma-separated", "ITEM,..."},
+        {"meanings", 0, 0, G_OPTION_ARG_NONE, &meanings, "with xlsx: the meaning of each code beside its column", NULL},
         {"record-type", 0, 0, G_OPTION_ARG_STRING, &record_type, "A (default), M, C or I (I leaves out confidential items)", "T"},
         {"naaccr-version", 0, 0, G_OPTION_ARG_STRING, &version, "write another NAACCR version (converted)", "V"},
         {"where", 0, 0, G_OPTION_ARG_STRING, &where, "SQL condition over tumor and patient columns (read-only)", "SQL"},
@@ -48,7 +158,9 @@ int cmd_export(int argc, char **argv)
         {NULL}};
     GOptionContext *ctx = g_option_context_new("DB -o FILE - write cases of a store as a NAACCR file");
     g_option_context_add_main_entries(ctx, entries, NULL);
-    g_option_context_set_description(ctx, "Example: crtk export reg.db -o breast.xml --where \"primarySite LIKE 'C50%'\"");
+    g_option_context_set_description(ctx, "Example: crtk export reg.db -o breast.xml --where \"primarySite LIKE 'C50%'\"\n"
+                                          "A listing to open in a spreadsheet (one row per tumor, every value as text):\n"
+                                          "  crtk export reg.db -o breast.xlsx --columns patientIdNumber,nameLast,primarySite,400 --meanings");
     int rc = EXIT_OK;
     crtk_store *s = NULL;
     export_ctx c = {0};
@@ -62,6 +174,28 @@ int cmd_export(int argc, char **argv)
     }
     s = crtk_cli_open_store(argv[1], TRUE, NULL, "export");
     if (!s) {
+        rc = EXIT_USAGE;
+        goto out;
+    }
+    gboolean xlsx = (format && !g_ascii_strcasecmp(format, "xlsx")) || g_str_has_suffix(output, ".xlsx") ||
+                    g_str_has_suffix(output, ".XLSX");
+    if (xlsx) {
+        if ((format && g_ascii_strcasecmp(format, "xlsx")) || !(g_str_has_suffix(output, ".xlsx") || g_str_has_suffix(output, ".XLSX"))) {
+            crtk_cli_error("export: a listing is a workbook: name it .xlsx and use --format xlsx (or leave --format out)");
+            rc = EXIT_USAGE;
+        } else if (!columns || !*columns) {
+            crtk_cli_error("export: a listing names its columns: --columns ITEM,... (naaccrIds or item numbers)");
+            rc = EXIT_USAGE;
+        } else if (record_type || version || spec || derived) {
+            crtk_cli_error("export: --record-type, --naaccr-version, --specification-version and --derived are for NAACCR files, not a listing");
+            rc = EXIT_USAGE;
+        } else {
+            rc = export_listing(s, argv[1], output, columns, where, meanings);
+        }
+        goto out;
+    }
+    if (columns || meanings) {
+        crtk_cli_error("export: --columns and --meanings make a listing: -o FILE.xlsx");
         rc = EXIT_USAGE;
         goto out;
     }
@@ -163,7 +297,7 @@ out:
     if (to)
         crtk_dictionary_unref(to);
     crtk_store_close(s);
-    g_free(output), g_free(format), g_free(record_type), g_free(version), g_free(where), g_free(spec);
+    g_free(output), g_free(format), g_free(record_type), g_free(version), g_free(where), g_free(spec), g_free(columns);
     g_option_context_free(ctx);
     return rc;
 }

@@ -5,18 +5,37 @@
 #include "crtk/json.h"
 #include "crtk/csv.h"
 #include "crtk/store.h"
+#include "crtk/listing_xlsx.h"
 
 #include <string.h>
 
 typedef struct {
-    int format; /* 0 csv, 1 json, 2 text */
+    int format; /* 0 csv, 1 json, 2 text, 3 xlsx */
     gboolean header_done;
     long rows;
+    const char *output, *title, *footer; /* xlsx */
+    crtk_listing_xlsx *x;
+    GError *error;
 } sql_ctx;
+
+/* --format xlsx: the columns as text cells (codes and ids keep their leading zeros); the workbook
+ * is made at the first row, when the column names are known. */
+static int xlsx_row(int n, const char *const *v, const char *const *names, sql_ctx *c)
+{
+    if (!c->x) {
+        c->x = crtk_listing_xlsx_open(c->output, c->title, c->footer, names, NULL, n, &c->error);
+        if (!c->x)
+            return CRTK_ABORT;
+    }
+    c->rows++;
+    return crtk_listing_xlsx_row(c->x, v, n) ? CRTK_CONTINUE : CRTK_ABORT;
+}
 
 static int print_row(int n, const char *const *v, const char *const *names, void *user)
 {
     sql_ctx *c = user;
+    if (c->format == 3)
+        return xlsx_row(n, v, names, c);
     GString *s = g_string_new(NULL);
     if (c->format != 1 && !c->header_done) {
         for (int i = 0; i < n; i++) {
@@ -58,12 +77,13 @@ static int print_row(int n, const char *const *v, const char *const *names, void
 
 int cmd_sql(int argc, char **argv)
 {
-    char *format = NULL;
+    char *format = NULL, *output = NULL;
     int time_limit = 60;
     GOptionEntry entries[] = {
         {"time-limit", 0, 0, G_OPTION_ARG_INT, &time_limit, "stop a query after SECONDS (default 60; 0 none)",
          "SECONDS"},
-        {"format", 0, 0, G_OPTION_ARG_STRING, &format, "csv (default), json (JSON Lines) or text", "FMT"},
+        {"format", 0, 0, G_OPTION_ARG_STRING, &format, "csv (default), json (JSON Lines), text, or xlsx (with -o)", "FMT"},
+        {"output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "with --format xlsx: the workbook to write (.xlsx)", "FILE"},
         {NULL}};
     GOptionContext *ctx = g_option_context_new("DB \"SELECT ...\" - a read-only query with crtk's SQL functions");
     g_option_context_add_main_entries(ctx, entries, NULL);
@@ -89,8 +109,17 @@ int cmd_sql(int argc, char **argv)
         c.format = 1;
     else if (!strcmp(format, "text"))
         c.format = 2;
+    else if (!strcmp(format, "xlsx"))
+        c.format = 3;
     else {
-        crtk_cli_error("sql: --format must be csv, json or text");
+        crtk_cli_error("sql: --format must be csv, json, text or xlsx");
+        rc = EXIT_USAGE;
+        goto out;
+    }
+    if ((c.format == 3) != (output != NULL) ||
+        (output && !(g_str_has_suffix(output, ".xlsx") || g_str_has_suffix(output, ".XLSX")))) {
+        crtk_cli_error(c.format == 3 ? "sql: --format xlsx writes a workbook: -o FILE.xlsx"
+                                     : "sql: -o is for --format xlsx (FILE.xlsx); other formats go to standard output");
         rc = EXIT_USAGE;
         goto out;
     }
@@ -101,14 +130,34 @@ int cmd_sql(int argc, char **argv)
     }
     GError *error = NULL;
     crtk_store_set_query_time_limit(s, time_limit < 0 ? 0 : time_limit);
-    if (!crtk_store_select(s, argv[2], NULL, 0, print_row, &c, &error)) {
-        crtk_cli_error("%s", error->message);
-        g_error_free(error);
+    char *base = g_path_get_basename(argv[1]);
+    c.output = output;
+    c.footer = base;
+    c.title = argv[2];
+    if (!crtk_store_select(s, argv[2], NULL, 0, print_row, &c, &error) || c.error) {
+        crtk_cli_error("%s", c.error ? c.error->message : error->message);
+        g_clear_error(&error);
+        g_clear_error(&c.error);
+        crtk_listing_xlsx_abandon(c.x);
+        c.x = NULL;
         rc = EXIT_USAGE;
+    } else if (c.format == 3) {
+        if (!c.x) /* no row: the header still tells what was asked */
+            c.x = crtk_listing_xlsx_open(output, argv[2], base, (const char *const[]){"(no rows)"}, NULL, 1, &error);
+        if (!c.x || !crtk_listing_xlsx_close(c.x, &error)) {
+            crtk_cli_error("sql: %s", error->message);
+            g_error_free(error);
+            rc = EXIT_USAGE;
+        } else {
+            fprintf(stderr, "crtk: %s: %ld row%s\n", output, c.rows, c.rows == 1 ? "" : "s");
+        }
+        c.x = NULL;
     }
+    g_free(base);
 out:
     crtk_store_close(s);
     g_free(format);
+    g_free(output);
     g_option_context_free(ctx);
     return rc;
 }

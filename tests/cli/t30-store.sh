@@ -162,6 +162,34 @@ pid=$(echo "$got" | grep 'Failures!C4' | cut -d' ' -f3)
 expect_eq "$(echo "$got" | grep 'Failures!D4' | cut -d' ' -f3-)" "LAST$pid, ANN" "the failing patient's name"
 tumor=$(python3 "$CRTK_SOURCE/tests/cli/xlsx_print.py" "$TMP/edits.xlsx" --cell 'Failures!G4' | grep 'Failures!G4' | cut -d' ' -f3)
 expect_eq "$(echo "$got" | grep 'Failures!E4' | cut -d' ' -f2-)" "s M$pid-${tumor:-1}" "the failing tumor's medical record number (the first tumor's for a patient edit)"
+# a listing a person opens: the chosen columns as text cells (leading zeros kept), meanings beside codes
+site=$(sql "$DB" "SELECT primarySite FROM tumor WHERE primarySite IS NOT NULL ORDER BY id LIMIT 1")
+run export "$DB" -o "$TMP/list.xlsx" --columns patientIdNumber,400,sequenceNumberCentral --meanings --where "primarySite = '$site'"
+expect_rc 0 "export a listing"
+got=$(python3 "$CRTK_SOURCE/tests/cli/xlsx_print.py" "$TMP/list.xlsx" --cell 'Listing!A3' --cell 'Listing!B3' --cell 'Listing!C3' \
+      --cell 'Listing!A4' --cell 'Listing!B4' --cell 'Listing!C4' --cell 'Listing!E4')
+expect_eq "$(echo "$got" | grep -c 'titles=\$3:\$3 footer=reg.db|as-of|page-n-of-m')" 1 "the listing prints with its header on every page"
+expect_eq "$(echo "$got" | grep 'Listing![ABC]3' | cut -d' ' -f3- | tr '\n' '|')" "Patient ID Number [20]|Primary Site [400]|Primary Site: meaning|" "listing headers: names and item numbers"
+echo "$got" | grep -Eq "Listing!A4 s 0000000[0-9]$" && ok || fail "patient id as text with its zeros: $got"
+expect_eq "$(echo "$got" | grep 'Listing!B4' | cut -d' ' -f3-)" "$site" "the site as coded"
+expect_eq "$(echo "$got" | grep 'Listing!C4' | cut -d' ' -f3-)" "$("$CRTK" codes primarySite "$site" | head -1 | sed 's/^[^ ]* *//')" "the site's meaning beside it"
+echo "$got" | grep -Eq "Listing!E4 (s [0-9]{2}|empty)$" && ok || fail "sequence number as two-digit text: $got"
+run export "$DB" -o "$TMP/nocols.xlsx"
+expect_rc 2 "a listing needs --columns"
+expect_err "names its columns" "says which option"
+[ ! -e "$TMP/nocols.xlsx" ] && ok || fail "nothing written without --columns"
+run export "$DB" -o "$TMP/list.xml" --columns patientIdNumber
+expect_rc 2 "--columns is for a listing (.xlsx)"
+run export "$DB" -o "$TMP/bad.xlsx" --columns patientIdNumbr
+expect_rc 2 "an unknown column"
+expect_err "did you mean patientIdNumber" "suggests the item"
+run sql "$DB" "SELECT p.patientIdNumber, t.primarySite FROM tumor t JOIN patient p ON p.id = t.patient_id ORDER BY t.id" --format xlsx -o "$TMP/q.xlsx"
+expect_rc 0 "sql as a workbook"
+got=$(python3 "$CRTK_SOURCE/tests/cli/xlsx_print.py" "$TMP/q.xlsx" --cell 'Listing!A3' --cell 'Listing!A4')
+expect_eq "$(echo "$got" | grep 'Listing!A' | cut -d' ' -f3- | tr '\n' '|')" "patientIdNumber|$(sql "$DB" "SELECT p.patientIdNumber FROM tumor t JOIN patient p ON p.id = t.patient_id ORDER BY t.id LIMIT 1")|" "sql workbook: column names, ids as text"
+run sql "$DB" "SELECT 1" -o "$TMP/q2.xlsx"
+expect_rc 2 "-o without --format xlsx"
+
 run edits "$DB" --where "patientIdNumber = 'nobody'"
 expect_rc 0 "no case selected, no failure"
 run edits "$DB" --where "1); DROP TABLE tumor; SELECT (1"
