@@ -7,6 +7,7 @@
 #include "qa_summary.h"
 #include "crtk/output.h"
 #include "excel_common.h"
+#include "excel_reports.h"
 #include "problem.h"
 #include "derived.h"
 #include "distinct_keys.h"
@@ -77,6 +78,31 @@ void crtk_qa_info(crtk_qa *qa, const char *label, const char *fmt, ...)
     va_end(ap);
 }
 
+static gboolean is_analytic(const char *code)
+{
+    static const char *const analytic[] = {"00", "10", "11", "12", "13", "14", "20", "21", "22"};
+    for (size_t i = 0; code && i < G_N_ELEMENTS(analytic); i++)
+        if (!strcmp(code, analytic[i]))
+            return TRUE;
+    return FALSE;
+}
+
+/* Days between two whole NAACCR dates (YYYYMMDD), or G_MININT when either is not a whole date. */
+static int days_between(const char *from, const char *to)
+{
+    GDate a, b;
+    for (int k = 0; k < 2; k++) {
+        const char *v = k ? to : from;
+        if (!v || strlen(v) != 8 || strspn(v, "0123456789") != 8)
+            return G_MININT;
+        int y = (v[0] - '0') * 1000 + (v[1] - '0') * 100 + (v[2] - '0') * 10 + (v[3] - '0'), m = (v[4] - '0') * 10 + (v[5] - '0'), d = (v[6] - '0') * 10 + (v[7] - '0');
+        if (!g_date_valid_dmy((GDateDay)d, (GDateMonth)m, (GDateYear)y))
+            return G_MININT;
+        g_date_set_dmy(k ? &b : &a, (GDateDay)d, (GDateMonth)m, (GDateYear)y);
+    }
+    return g_date_days_between(&a, &b);
+}
+
 static const char *class_label(const char *code)
 {
     static const char *const analytic[] = {"00", "10", "11", "12", "13", "14", "20", "21", "22"};
@@ -133,6 +159,8 @@ typedef struct {
     crtk_distinct_keys *seen; /* set 0: duplicate keys seen; set 1: person keys seen (bounded memory) */
     GError *error;            /* from seen */
     long tumors, dco, sex, age, race, county, micro, dup_tumors;
+    long analytic, staged, timely, timed; /* hospital measures: analytic tumors, with a stage; with both
+                                             dates, abstracted within 6 months of first contact */
 } scan_acc;
 
 typedef struct {
@@ -165,8 +193,12 @@ static gboolean eq(const char *v, const char *code)
     return v && !strcmp(v, code);
 }
 
+/* Six months from the date of first contact, as the Commission on Cancer counts abstracting time. */
+#define TIMELY_DAYS 183
+
 /* columns (crtk_store_scan_items): patient row, tumor row, then 1 trs, 2 sex, 3 age, 4 dob, 5 dx, 6 race1,
- * 7 county, 8 dxconf, 9 site, 10 hist, 11 beh, 12 laterality, 13 facility, 14 class, 15 ssn, 16 last, 17 first
+ * 7 county, 8 dxconf, 9 site, 10 hist, 11 beh, 12 laterality, 13 facility, 14 class, 15 ssn, 16 last, 17 first,
+ * 18 first contact, 19 case completed, 20 stage
  * (v below starts one column after the patient row, so the item numbers above index it) */
 static int scan_row(int ncols, const char *const *row, const char *const *names, void *user)
 {
@@ -186,6 +218,16 @@ static int scan_row(int ncols, const char *const *row, const char *const *names,
     a->race += blank(v[6]) || eq(v[6], "99");
     a->county += blank(v[7]) || eq(v[7], "999");
     a->micro += eq(v[8], "1") || eq(v[8], "2") || eq(v[8], "3") || eq(v[8], "4");
+    if (is_analytic(v[14])) {
+        a->analytic++;
+        int g = crtk_report_stage_group(v[20]);
+        a->staged += g != CRTK_STAGE_UNKNOWN;
+        int days = days_between(v[18], v[19]);
+        if (days != G_MININT && days >= 0) {
+            a->timed++;
+            a->timely += days <= TIMELY_DAYS;
+        }
+    }
     char year[5] = "";
     if (v[5] && strlen(v[5]) >= 4)
         memcpy(year, v[5], 4), year[4] = 0;
@@ -253,7 +295,8 @@ gboolean crtk_qa_compute(crtk_store *s, const crtk_store_query *q, crtk_qa *qa, 
                                         "dateOfBirth", "dateOfDiagnosis", "race1", "countyAtDx",
                                         "diagnosticConfirmation", "primarySite", "histologicTypeIcdO3",
                                         "behaviorCodeIcdO3", "laterality", "reportingFacility", "classOfCase",
-                                        "socialSecurityNumber", "nameLast", "nameFirst"};
+                                        "socialSecurityNumber", "nameLast", "nameFirst", "dateOf1stContact",
+                                        "dateCaseCompletedCoc|dateCaseCompleted", CRTK_REPORT_STAGE_SPEC};
     scan_acc a = {0};
     for (int i = 0; i < 4; i++)
         a.counts[i] = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
@@ -292,6 +335,17 @@ gboolean crtk_qa_compute(crtk_store *s, const crtk_store_query *q, crtk_qa *qa, 
         n++;
         set_measure(&ms[n], "microscopic", "Microscopically confirmed (information)", "%", a.micro, t,
                     "no standard; commonly reported");
+        ms[n].higher_is_better = TRUE;
+        n++;
+        /* what a hospital's cancer committee looks at beside the certification measures */
+        set_measure(&ms[n], "staged", "Analytic cases staged (hospital)", "%", a.staged, a.analytic,
+                    "hospital measure: Summary Stage 2018 (or SS2000) coded and not unknown; class of case 00-22");
+        ms[n].higher_is_better = TRUE;
+        n++;
+        set_measure(&ms[n], "timeliness", "Abstracted within 6 months (hospital)",
+                    "%", a.timely, a.timed,
+                    "hospital measure (Commission on Cancer timeliness): Date Case Completed - CoC (or Date Case "
+                    "Completed) within 183 days of Date of 1st Contact; cases with both dates");
         ms[n].higher_is_better = TRUE;
         n++;
         qa->n_measures = n;

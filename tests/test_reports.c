@@ -1095,6 +1095,56 @@ static void test_quality_tumor_rows(void)
 
 /* distinct_keys.c: a key is new once per set, sets are separate, and the count is of distinct keys;
  * 50,000 keys make SQLite spill its 2 MiB cache to the temporary file. */
+/* The hospital measures beside the certification ones, against plain SQL over the store: analytic
+ * cases (class of case 00-22) with a stage that is not unknown, and those abstracted within 183 days
+ * of the date of first contact (julianday arithmetic, not crtk's dates). */
+static void test_quality_hospital_measures(void)
+{
+    crtk_qa qa;
+    crtk_qa_init(&qa);
+    g_assert_true(crtk_qa_compute(store, NULL, &qa, NULL));
+    const crtk_qa_measure *staged = NULL, *timely = NULL;
+    for (int i = 0; i < qa.n_measures; i++) {
+        if (!strcmp(qa.measures[i].id, "staged"))
+            staged = &qa.measures[i];
+        if (!strcmp(qa.measures[i].id, "timeliness"))
+            timely = &qa.measures[i];
+    }
+    g_assert_nonnull(staged);
+    g_assert_nonnull(timely);
+    const char *analytic = "t.classOfCase IN ('00','10','11','12','13','14','20','21','22')";
+    /* the stage the reports read: the first of these columns the store has and the tumor holds */
+    GString *stage = g_string_new("coalesce(");
+    const char *cols[] = {"summaryStage2018", "derivedSummaryStage2018", "seerSummaryStage2000", "derivedSs2000"};
+    int have = 0;
+    for (size_t i = 0; i < G_N_ELEMENTS(cols); i++)
+        if (sql_long("SELECT count(*) FROM pragma_table_info('tumor') WHERE name = '%s'", cols[i]))
+            g_string_append_printf(stage, "%st.%s", have++ ? ", " : "", cols[i]);
+    g_string_append(stage, have == 1 ? ", NULL)" : ")");
+    g_assert_cmpint(staged->denominator, ==, sql_long("SELECT count(*)" FROM "WHERE %s", analytic));
+    g_assert_cmpint(staged->denominator, >, 0);
+    g_assert_cmpint(staged->numerator, ==, sql_long("SELECT count(*)" FROM "WHERE %s AND %s IN ('0','1','2','3','4','5','7','8')",
+                                                    analytic, stage->str));
+    g_assert_cmpint(staged->numerator, >, 0);
+    const char *days = "julianday(substr(t.dateCaseCompleted,1,4)||'-'||substr(t.dateCaseCompleted,5,2)||'-'||"
+                       "substr(t.dateCaseCompleted,7,2)) - julianday(substr(t.dateOf1stContact,1,4)||'-'||"
+                       "substr(t.dateOf1stContact,5,2)||'-'||substr(t.dateOf1stContact,7,2))";
+    const char *both = "length(t.dateCaseCompleted) = 8 AND length(t.dateOf1stContact) = 8";
+    if (!sql_long("SELECT count(*) FROM pragma_table_info('tumor') WHERE name = 'dateCaseCompletedCoc'") ||
+        !sql_long("SELECT count(dateCaseCompletedCoc) FROM tumor")) {
+        g_assert_cmpint(timely->denominator, ==, sql_long("SELECT count(*)" FROM "WHERE %s AND %s AND %s >= 0", analytic, both, days));
+        g_assert_cmpint(timely->denominator, >, 0);
+        g_assert_cmpint(timely->numerator, ==, sql_long("SELECT count(*)" FROM "WHERE %s AND %s AND %s BETWEEN 0 AND 183",
+                                                        analytic, both, days));
+        if (timely->numerator == timely->denominator)
+            g_test_message("timeliness: every generated case was abstracted within 183 days");
+    } else {
+        g_test_message("timeliness not compared: the store has Date Case Completed - CoC values");
+    }
+    g_string_free(stage, TRUE);
+    crtk_qa_clear(&qa);
+}
+
 /* A QA summary lists the first CRTK_QA_FAILURES_LISTED failing cases and counts the rest, so a
  * submission of a million failing tumors does not hold them all in memory; the text says so. */
 static void test_qa_failures_listed(void)
@@ -1170,6 +1220,7 @@ int main(int argc, char **argv)
     g_test_add_func("/reports/print-pdf", test_print_pdf);
     g_test_add_func("/reports/distinct-keys", test_distinct_keys);
     g_test_add_func("/reports/qa-failures-listed", test_qa_failures_listed);
+    g_test_add_func("/reports/quality-hospital-measures", test_quality_hospital_measures);
     int rc = g_test_run();
     crtk_store_close(store);
     char *cmd = g_strdup_printf("rm -rf '%s'", tmpdir);

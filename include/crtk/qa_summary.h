@@ -38,7 +38,8 @@ typedef struct crtk_qa_standard {
 enum { CRTK_QA_STANDARDS = 3 };
 
 typedef struct crtk_qa_measure {
-    const char *id;        /* "dco", "sex", "age", "race", "county", "duplicates", "edits", "microscopic" */
+    const char *id;        /* "dco", "sex", "age", "race", "county", "duplicates", "microscopic", the hospital
+                              measures "staged" and "timeliness", then "edits" */
     const char *name;
     const char *unit;      /* "%" or "per 1,000" */
     gboolean higher_is_better;
@@ -65,7 +66,7 @@ typedef struct crtk_qa {
     GPtrArray *info;       /* char*: label, value, label, value... shown first */
     long patients, tumors;
     GPtrArray *by_year, *by_site, *by_facility, *by_class; /* crtk_qa_count* */
-    crtk_qa_measure measures[8];
+    crtk_qa_measure measures[12];
     int n_measures;
     long duplicate_patients;   /* patient rows sharing identifiers with another row */
     /* edits */
