@@ -738,6 +738,9 @@ gboolean crtk_followup_rate_write_xlsx(const crtk_followup_rate *rate, const cha
         return FALSE;
     lxw_worksheet *ws = workbook_add_worksheet(wb, "Follow-up rates");
     lxw_format *bold = workbook_add_format(wb), *pc = workbook_add_format(wb), *title = workbook_add_format(wb);
+    lxw_format *bold_right = workbook_add_format(wb);
+    format_set_bold(bold_right);
+    format_set_align(bold_right, LXW_ALIGN_RIGHT);
     format_set_bold(bold);
     format_set_num_format(pc, "0.0%");
     format_set_bold(title);
@@ -777,8 +780,8 @@ gboolean crtk_followup_rate_write_xlsx(const crtk_followup_rate *rate, const cha
         worksheet_write_string(ws, row++, 3, crtk_followup_rate_pass(c, &c->total) ? "PASS" : "FAIL", bold);
         row++;
         static const char *const heads[] = {"Year of diagnosis", "A", "B", "C", "D", "E", "Rate"};
-        for (int i = 0; i < 7; i++)
-            worksheet_write_string(ws, row, (lxw_col_t)i, heads[i], bold);
+        for (int i = 0; i < 7; i++) /* the letters over their numbers */
+            worksheet_write_string(ws, row, (lxw_col_t)i, heads[i], i ? bold_right : bold);
         row++;
         for (guint y = 0; y < c->years->len; y++, row++) {
             const crtk_followup_rate_line *l = &g_array_index(c->years, crtk_followup_rate_line, y);
