@@ -22,16 +22,10 @@ struct crtk_edits_xlsx {
 
 crtk_edits_xlsx *crtk_edits_xlsx_open(const char *path, const char *title, GError **error)
 {
-    lxw_workbook_options o = {.constant_memory = LXW_TRUE, .tmpdir = NULL};
-    crtk_output *out = crtk_output_begin(path, error);
-    if (!out)
+    crtk_output *out;
+    lxw_workbook *wb = crtk_xlsx_begin(path, TRUE, &out, error);
+    if (!wb)
         return NULL;
-    lxw_workbook *wb = workbook_new_opt(crtk_output_temp_path(out), &o);
-    if (!wb) {
-        g_set_error(error, CRTK_ERROR, CRTK_ERROR_IO, "%s: cannot create the workbook", path);
-        crtk_output_abort(out);
-        return NULL;
-    }
     crtk_edits_xlsx *x = g_new0(crtk_edits_xlsx, 1);
     x->out = out;
     x->wb = wb;
@@ -162,14 +156,7 @@ gboolean crtk_edits_xlsx_close_rows(crtk_edits_xlsx *x, const crtk_edits_xlsx_ro
         worksheet_autofilter(s, 4, 0, r - 1, 4);
     worksheet_freeze_panes(s, 5, 0);
     crtk_sheet_print_setup(s, what, NULL, FALSE, 4);
-    lxw_error rc = workbook_close(x->wb);
-    gboolean ok = rc == LXW_NO_ERROR;
-    if (!ok) {
-        g_set_error(error, CRTK_ERROR, CRTK_ERROR_IO, "%s: cannot write the workbook: %s", x->path, lxw_strerror(rc));
-        crtk_output_abort(x->out);
-    } else {
-        ok = crtk_output_commit(x->out, error);
-    }
+    gboolean ok = crtk_xlsx_commit(x->wb, x->out, x->path, error);
     g_free(x->path);
     g_free(x);
     return ok;
@@ -200,8 +187,7 @@ void crtk_edits_xlsx_abandon(crtk_edits_xlsx *x)
 {
     if (!x)
         return;
-    workbook_close(x->wb);
-    crtk_output_abort(x->out);
+    crtk_xlsx_abandon(x->wb, x->out);
     g_free(x->path);
     g_free(x);
 }

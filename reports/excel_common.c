@@ -181,6 +181,40 @@ void crtk_report_pct(crtk_report *r, lxw_worksheet *ws, int row, int col, long n
 /* Print setup of every sheet, in one place: fit to the page width (as many pages down as
  * needed), centred, narrow margins, and a footer with the registry name, the date and
  * "Page N of M".  Orientation and repeated header rows come with the header row. */
+lxw_workbook *crtk_xlsx_begin(const char *path, gboolean constant_memory, crtk_output **out, GError **error)
+{
+    *out = crtk_output_begin(path, error);
+    if (!*out)
+        return NULL;
+    lxw_workbook_options o = {.constant_memory = constant_memory ? LXW_TRUE : LXW_FALSE, .tmpdir = NULL};
+    lxw_workbook *wb = workbook_new_opt(crtk_output_temp_path(*out), &o);
+    if (!wb) {
+        g_set_error(error, CRTK_ERROR, CRTK_ERROR_IO, "%s: cannot create the workbook", path);
+        crtk_output_abort(*out);
+        *out = NULL;
+    }
+    return wb;
+}
+
+gboolean crtk_xlsx_commit(lxw_workbook *wb, crtk_output *out, const char *path, GError **error)
+{
+    lxw_error e = workbook_close(wb);
+    if (e != LXW_NO_ERROR) {
+        g_set_error(error, CRTK_ERROR, CRTK_ERROR_IO, "%s: cannot write the workbook: %s", path, lxw_strerror(e));
+        crtk_output_abort(out);
+        return FALSE;
+    }
+    return crtk_output_commit(out, error);
+}
+
+void crtk_xlsx_abandon(lxw_workbook *wb, crtk_output *out)
+{
+    if (wb)
+        workbook_close(wb);
+    if (out)
+        crtk_output_abort(out);
+}
+
 void crtk_sheet_print_setup(lxw_worksheet *ws, const char *left, const char *as_of, gboolean landscape, int header_row)
 {
     if (landscape)
@@ -816,17 +850,8 @@ gboolean crtk_report_run(crtk_store *s, const crtk_report_def *def, const char *
     gboolean ok = o->qa ? TRUE : check_where(&r, error);
     crtk_output *out = NULL;
     if (ok) {
-        lxw_workbook_options wo = {.constant_memory = LXW_FALSE, .tmpdir = NULL};
-        out = crtk_output_begin(path, error);
-        r.wb = out ? workbook_new_opt(crtk_output_temp_path(out), &wo) : NULL;
-        if (!out) {
-            ok = FALSE;
-        } else if (!r.wb) {
-            g_set_error(error, CRTK_ERROR, CRTK_ERROR_IO, "%s: cannot create the workbook", path);
-            crtk_output_abort(out);
-            out = NULL;
-            ok = FALSE;
-        }
+        r.wb = crtk_xlsx_begin(path, FALSE, &out, error);
+        ok = r.wb != NULL;
     }
     if (ok) {
         lxw_doc_properties props = {0};
@@ -838,16 +863,11 @@ gboolean crtk_report_run(crtk_store *s, const crtk_report_def *def, const char *
         make_formats(&r);
         ok = def->build(&r, error);
         g_free(title);
-        lxw_error e = workbook_close(r.wb);
-        if (ok && e != LXW_NO_ERROR) {
-            g_set_error(error, CRTK_ERROR, CRTK_ERROR_IO, "%s: cannot write the workbook: %s", path, lxw_strerror(e));
-            ok = FALSE;
-        }
         /* the output module writes data about people owner-only (0600), whole or not at all */
-        if (!ok)
-            crtk_output_abort(out);
+        if (ok)
+            ok = crtk_xlsx_commit(r.wb, out, path, error);
         else
-            ok = crtk_output_commit(out, error);
+            crtk_xlsx_abandon(r.wb, out);
         out = NULL;
     }
     g_free(r.selection);

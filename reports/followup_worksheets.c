@@ -29,34 +29,6 @@ static char *plain(int d)
     return d ? g_strdup_printf("%08d", d) : g_strdup("");
 }
 
-/* Closes a workbook; the file is readable by its owner only (it names patients). */
-/* Workbooks go through the output module: libxlsxwriter writes the temporary file, which is
- * renamed into place (owner-only, whole or not at all) when it closed cleanly. */
-static lxw_workbook *xlsx_new(const char *output, crtk_output **out, GError **error)
-{
-    *out = crtk_output_begin(output, error);
-    if (!*out)
-        return NULL;
-    lxw_workbook *wb = workbook_new(crtk_output_temp_path(*out));
-    if (!wb) {
-        g_set_error(error, CRTK_ERROR, CRTK_ERROR_IO, "%s: cannot write", output);
-        crtk_output_abort(*out);
-        *out = NULL;
-    }
-    return wb;
-}
-
-static gboolean xlsx_close(lxw_workbook *wb, crtk_output *out, const char *output, GError **error)
-{
-    lxw_error e = workbook_close(wb);
-    if (e != LXW_NO_ERROR) {
-        g_set_error(error, CRTK_ERROR, CRTK_ERROR_IO, "%s: cannot write: %s", output, lxw_strerror(e));
-        crtk_output_abort(out);
-        return FALSE;
-    }
-    return crtk_output_commit(out, error);
-}
-
 /* ---- the due list ------------------------------------------------------------------------------ */
 
 enum { T_NUMBER, T_SITE, T_HIST, T_BEH, T_DX, T_CLASS, T_REASON, T_N };
@@ -488,7 +460,7 @@ gboolean crtk_due_list_write_xlsx(const crtk_due_list *c, const char *output, GE
 {
     const crtk_followup_rules *r = &c->rules;
     crtk_output *out;
-    lxw_workbook *wb = xlsx_new(output, &out, error);
+    lxw_workbook *wb = crtk_xlsx_begin(output, FALSE, &out, error);
     if (!wb)
         return FALSE;
     lxw_worksheet *ws = workbook_add_worksheet(wb, "Follow-up list");
@@ -600,7 +572,7 @@ gboolean crtk_due_list_write_xlsx(const crtk_due_list *c, const char *output, GE
     char as_of[16];
     g_snprintf(as_of, sizeof as_of, "%08d", r->as_of);
     crtk_sheet_print_setup(ws, c->registry, as_of, TRUE, head_row);
-    return xlsx_close(wb, out, output, error);
+    return crtk_xlsx_commit(wb, out, output, error);
 }
 
 /* ---- the rate worksheet ------------------------------------------------------------------------ */
@@ -733,7 +705,7 @@ void crtk_followup_rate_write_json(const crtk_followup_rate *rate, FILE *f)
 gboolean crtk_followup_rate_write_xlsx(const crtk_followup_rate *rate, const char *output, const char *db, GError **error)
 {
     crtk_output *out;
-    lxw_workbook *wb = xlsx_new(output, &out, error);
+    lxw_workbook *wb = crtk_xlsx_begin(output, FALSE, &out, error);
     if (!wb)
         return FALSE;
     lxw_worksheet *ws = workbook_add_worksheet(wb, "Follow-up rates");
@@ -809,6 +781,6 @@ gboolean crtk_followup_rate_write_xlsx(const crtk_followup_rate *rate, const cha
     crtk_sheet_print_setup(ws, base, as_of, FALSE, -1);
     worksheet_fit_to_pages(ws, 1, 1);
     g_free(base);
-    return xlsx_close(wb, out, output, error);
+    return crtk_xlsx_commit(wb, out, output, error);
 }
 

@@ -24,16 +24,10 @@ struct crtk_listing_xlsx {
 crtk_listing_xlsx *crtk_listing_xlsx_open(const char *path, const char *title, const char *footer,
                                           const char *const *heads, const double *widths, int n, GError **error)
 {
-    crtk_output *out = crtk_output_begin(path, error);
-    if (!out)
+    crtk_output *out;
+    lxw_workbook *wb = crtk_xlsx_begin(path, TRUE, &out, error);
+    if (!wb)
         return NULL;
-    lxw_workbook_options o = {.constant_memory = LXW_TRUE, .tmpdir = NULL};
-    lxw_workbook *wb = workbook_new_opt(crtk_output_temp_path(out), &o);
-    if (!wb) {
-        g_set_error(error, CRTK_ERROR, CRTK_ERROR_IO, "%s: cannot create the workbook", path);
-        crtk_output_abort(out);
-        return NULL;
-    }
     crtk_listing_xlsx *x = g_new0(crtk_listing_xlsx, 1);
     x->out = out;
     x->wb = wb;
@@ -96,14 +90,7 @@ gboolean crtk_listing_xlsx_close(crtk_listing_xlsx *x, GError **error)
         return FALSE;
     }
     worksheet_autofilter(x->ws, 2, 0, x->row > x->first ? x->row - 1 : x->first, (lxw_col_t)(x->n_cols - 1));
-    lxw_error rc = workbook_close(x->wb);
-    gboolean ok = rc == LXW_NO_ERROR;
-    if (!ok) {
-        g_set_error(error, CRTK_ERROR, CRTK_ERROR_IO, "%s: cannot write the workbook: %s", x->path, lxw_strerror(rc));
-        crtk_output_abort(x->out);
-    } else {
-        ok = crtk_output_commit(x->out, error);
-    }
+    gboolean ok = crtk_xlsx_commit(x->wb, x->out, x->path, error);
     g_free(x->path);
     g_free(x);
     return ok;
@@ -113,8 +100,7 @@ void crtk_listing_xlsx_abandon(crtk_listing_xlsx *x)
 {
     if (!x)
         return;
-    workbook_close(x->wb);
-    crtk_output_abort(x->out);
+    crtk_xlsx_abandon(x->wb, x->out);
     g_free(x->path);
     g_free(x);
 }

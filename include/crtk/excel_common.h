@@ -16,6 +16,7 @@
 
 #include <glib.h>
 #include "store.h"
+#include "output.h"
 
 typedef struct crtk_report_options {
     const char *where;   /* SQL condition over tumor t and patient p (read-only), or NULL */
@@ -70,6 +71,17 @@ CRTK_API gboolean crtk_report_scan(crtk_report *r, const char *const *specs, int
  * note when given).  Returns the sheet; *row is set to the first free row. */
 CRTK_API lxw_worksheet *crtk_report_sheet(crtk_report *r, const char *sheet_name, const char *title, const char *note,
                                  int *row);
+/* A workbook written through crtk/output.h: libxlsxwriter writes a temporary file beside path,
+ * which crtk_xlsx_commit renames into place (owner-only) when the workbook closed cleanly; on any
+ * error, and in crtk_xlsx_abandon, nothing is left.  constant_memory: rows are written as they come
+ * (each row before the next; memory does not grow with the sheet).  NULL with error when the file
+ * cannot be made. */
+CRTK_API lxw_workbook *crtk_xlsx_begin(const char *path, gboolean constant_memory, crtk_output **out,
+                                       GError **error);
+/* Closes wb and puts the file in place; FALSE with error (and no file) otherwise.  Frees both. */
+CRTK_API gboolean crtk_xlsx_commit(lxw_workbook *wb, crtk_output *out, const char *path, GError **error);
+CRTK_API void crtk_xlsx_abandon(lxw_workbook *wb, crtk_output *out);
+
 /* Print setup of any crtk worksheet (the reports', the follow-up list and rates, the edits
  * workbook): Letter paper, fit to the page width (as many pages down as needed), centred, narrow
  * margins, landscape or portrait, the header row repeated on every page (header_row < 0: none), and

@@ -716,7 +716,6 @@ void crtk_store_rollback(crtk_store *s)
         return;
     s->in_transaction = 0;
     sqlite3_exec(s->db, "ROLLBACK;", NULL, NULL, NULL);
-    s->query_rows_ready = FALSE; /* a query's rows written in the transaction are gone with it */
     for (guint i = 0; s->used_new && i < s->used_new->len; i++)
         s->used[g_array_index(s->used_new, int, i)] = 0;
     if (s->used_new)

@@ -54,52 +54,6 @@ static gboolean append_spec(crtk_store *s, GString *sql, const char *spec, GErro
     return TRUE;
 }
 
-/* A long list of tumor rows is not spelt into the SQL (an IN list of a million numbers costs the
- * parser memory that grows with it: 130 MiB for a submission of 1.2 million tumors).  Aggregates
- * and counts put it in a table of the connection's temporary database (row ids only, nothing of a
- * patient), filled once for a list and kept until another list comes; the scan of items filters
- * in C instead (crtk_store_scan_items). */
-#define SCAN_IN_LIST_MAX 5000
-
-static gint64 rows_fingerprint(const GArray *rows)
-{
-    guint64 h = 1469598103934665603ull;
-    for (guint i = 0; i < rows->len; i++)
-        h = (h ^ (guint64)g_array_index(rows, gint64, i)) * 1099511628211ull;
-    return (gint64)h;
-}
-
-static gboolean rows_table(crtk_store *s, const GArray *rows, GError **error)
-{
-    gint64 fp = rows_fingerprint(rows);
-    if (s->query_rows_ready && s->query_rows_len == rows->len && s->query_rows_fp == fp)
-        return TRUE;
-    s->query_rows_ready = FALSE;
-    if (!crtk_store_exec(s, "CREATE TEMP TABLE IF NOT EXISTS crtk_query_rows(id INTEGER PRIMARY KEY); "
-                            "DELETE FROM temp.crtk_query_rows;", error))
-        return FALSE;
-    sqlite3_stmt *st;
-    if (!crtk_store_prepare(s, "INSERT OR IGNORE INTO temp.crtk_query_rows(id) VALUES(?1)", &st, error))
-        return FALSE;
-    gboolean ok = TRUE;
-    for (guint i = 0; ok && i < rows->len; i++) {
-        sqlite3_bind_int64(st, 1, g_array_index(rows, gint64, i));
-        int rc = sqlite3_step(st);
-        sqlite3_reset(st);
-        if (rc != SQLITE_DONE) {
-            crtk_store_step_failed(s, rc, error, "cannot list the tumors of the query");
-            ok = FALSE;
-        }
-    }
-    sqlite3_finalize(st);
-    if (ok) {
-        s->query_rows_ready = TRUE;
-        s->query_rows_len = rows->len;
-        s->query_rows_fp = fp;
-    }
-    return ok;
-}
-
 /* FROM ... WHERE ... for the query (the user's where stays a read-only condition: crtk_store_select
  * checks the statement). */
 static gboolean append_from_where(crtk_store *s, GString *sql, const crtk_store_query *q, GError **error)
@@ -119,11 +73,7 @@ static gboolean append_from_where(crtk_store *s, GString *sql, const crtk_store_
     }
     if (q && q->patient_from > 0)
         g_string_append_printf(sql, " AND p.id >= %" G_GINT64_FORMAT, q->patient_from);
-    if (q && q->tumor_rows && q->tumor_rows->len > SCAN_IN_LIST_MAX) {
-        if (!rows_table(s, q->tumor_rows, error))
-            return FALSE;
-        g_string_append(sql, " AND t.id IN (SELECT id FROM temp.crtk_query_rows)");
-    } else if (q && q->tumor_rows) {
+    if (q && q->tumor_rows) {
         g_string_append(sql, " AND t.id IN (");
         for (guint i = 0; i < q->tumor_rows->len; i++)
             g_string_append_printf(sql, "%s%" G_GINT64_FORMAT, i ? "," : "", g_array_index(q->tumor_rows, gint64, i));
@@ -156,8 +106,10 @@ gboolean crtk_store_aggregate(crtk_store *s, const crtk_store_query *q, const ch
     return ok;
 }
 
-/* The scan of items reads the query without a long list of tumor rows and keeps the rows whose
- * tumor id is in the sorted list. */
+/* A long list of tumor rows is not spelt into the SQL (an IN list of hundreds of thousands of
+ * numbers costs the parser memory and time that grow with it): the scan reads the query without it
+ * and keeps the rows whose tumor id is in the sorted list. */
+#define SCAN_IN_LIST_MAX 5000
 
 typedef struct {
     const gint64 *ids;

@@ -37,10 +37,6 @@ struct crtk_store {
     gint64 last_patient_id;  /* the patient last added, and its key (for audit rows of its tumors) */
     char *last_patient_key;
     GError *read_error;      /* the first failed read of a reader without GError (store_read_error.c) */
-    /* the tumor rows of a query in temp.crtk_query_rows (store_aggregate.c): which list they are */
-    gboolean query_rows_ready;
-    guint query_rows_len;
-    gint64 query_rows_fp;
 };
 
 gboolean crtk_store_exec(crtk_store *s, const char *sql, GError **error);
