@@ -11,6 +11,7 @@
 #include "json.h"
 #include "physicians.h"
 #include "csv.h"
+#include "due_order.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -44,13 +45,17 @@ typedef struct {
 } due_row;
 
 struct crtk_due_list {
+    crtk_store *store;           /* borrowed: each patient is read again from it as it is written */
+    gboolean reading;            /* our read transaction is open on store (crtk_store_read_begin) */
     gboolean want[CRTK_FU_N_STATUS];
     int group_by; /* crtk_due_group */
-    GPtrArray *rows;
+    due_order *order;            /* the listed patients' sort keys, out of memory (due_order.h) */
+    long n_rows;
     long counts[CRTK_FU_N_STATUS];
     crtk_followup_rules rules;
     GHashTable *physician_names; /* code -> name, from the directory (crtk/physicians.h) */
     char *registry;              /* registryName setting ("" when unset): the printed footer */
+    GError *error;               /* the first failure of a scan callback */
 };
 typedef struct crtk_due_list due_ctx;
 
@@ -81,12 +86,26 @@ static char *next_source_label(const char *code)
     return g_strdup_printf("%s %s", code, l ? l : "");
 }
 
-static int due_one(crtk_followup_patient *p, void *user)
+/* The group a patient is listed under (NULL when the list is not grouped): a next follow-up
+ * source or a physician, never anything of the patient's own. */
+static char *group_label(const due_ctx *c, const crtk_followup_patient *p)
 {
-    due_ctx *c = user;
-    c->counts[p->status]++;
-    if (!c->want[p->status])
-        return CRTK_CONTINUE;
+    if (c->group_by == CRTK_DUE_GROUP_NEXT_SOURCE)
+        return next_source_label(crtk_followup_next_source(p));
+    if (c->group_by != CRTK_DUE_GROUP_PHYSICIAN)
+        return NULL;
+    const char *code = crtk_followup_physician(p);
+    const char *name = code ? g_hash_table_lookup(c->physician_names, code) : NULL;
+    if (name && *name)
+        return g_strdup_printf("%s (%s)", name, code);
+    if (code && *code)
+        return g_strdup_printf("%s %s", strlen(code) == 10 ? "NPI" : "physician", code);
+    return g_strdup("(no follow-up physician)");
+}
+
+/* The row of the list for a classified patient. */
+static due_row *due_row_new(const due_ctx *c, const crtk_followup_patient *p)
+{
     due_row *r = g_new0(due_row, 1);
     r->pid = dup0(p->item[CRTK_FU_PATIENT_ID_NUMBER]);
     const char *la = p->item[CRTK_FU_NAME_LAST], *f = p->item[CRTK_FU_NAME_FIRST], *m = p->item[CRTK_FU_NAME_MIDDLE];
@@ -108,13 +127,7 @@ static int due_one(crtk_followup_patient *p, void *user)
     const crtk_followup_tumor *pt = p->principal >= 0 ? &p->tumors[p->principal] : NULL;
     r->mrn = dup0(pt ? pt->item[CRTK_FU_MEDICAL_RECORD_NUMBER] : NULL);
     r->accession = dup0(pt ? pt->item[CRTK_FU_ACCESSION_NUMBER] : NULL);
-    if (c->group_by == 1)
-        r->group = next_source_label(crtk_followup_next_source(p));
-    else if (c->group_by == 2)
-        r->group = *r->physician_name ? g_strdup_printf("%s (%s)", r->physician_name, r->physician)
-                   : *r->physician ? g_strdup_printf("%s %s", strlen(r->physician) == 10 ? "NPI" : "physician",
-                                                     r->physician)
-                                   : g_strdup("(no follow-up physician)");
+    r->group = group_label(c, p);
     r->tumors = g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);
     for (int i = 0; i < p->n_tumors; i++) {
         const crtk_followup_tumor *t = &p->tumors[i];
@@ -128,34 +141,68 @@ static int due_one(crtk_followup_patient *p, void *user)
         v[T_REASON] = g_strdup(crtk_followup_reason_code(t->reason));
         g_ptr_array_add(r->tumors, v);
     }
-    g_ptr_array_add(c->rows, r);
+    return r;
+}
+
+/* First pass: count every status, and keep the sort keys of the patients listed. */
+static int due_one(crtk_followup_patient *p, void *user)
+{
+    due_ctx *c = user;
+    c->counts[p->status]++;
+    if (!c->want[p->status])
+        return CRTK_CONTINUE;
+    char *group = group_label(c, p);
+    gboolean ok = due_order_add(c->order, p->patient_id, group, p->last_contact, &c->error);
+    g_free(group);
+    if (!ok)
+        return CRTK_ABORT;
+    c->n_rows++;
     return CRTK_CONTINUE;
 }
 
-static int due_cmp(gconstpointer a, gconstpointer b)
+/* Second pass: every patient's place in patientIdNumber order (the patient_key index). */
+typedef struct {
+    due_ctx *c;
+    gint64 rank;
+} rank_ctx;
+
+static int rank_one(int n, const char *const *v, const char *const *names, void *user)
 {
-    const due_row *x = *(due_row *const *)a, *y = *(due_row *const *)b;
-    int k = g_strcmp0(x->group, y->group);
-    if (k)
-        return k;
-    if (x->last_contact != y->last_contact)
-        return x->last_contact < y->last_contact ? -1 : 1;
-    k = strcmp(x->pid, y->pid);
-    return k ? k : (x->row < y->row ? -1 : x->row > y->row);
+    (void)n, (void)names;
+    rank_ctx *k = user;
+    return due_order_rank(k->c->order, g_ascii_strtoll(v[0], NULL, 10), ++k->rank, &k->c->error) ? CRTK_CONTINUE
+                                                                                                    : CRTK_ABORT;
+}
+
+/* A scan's error, or the callback's when it stopped the scan. */
+static gboolean scan_result(due_ctx *c, gboolean ok, GError **error)
+{
+    if (c->error) {
+        g_clear_error(error);
+        g_propagate_error(error, c->error);
+        c->error = NULL;
+        return FALSE;
+    }
+    return ok;
 }
 
 crtk_due_list *crtk_due_list_build(crtk_store *s, const crtk_followup_rules *rules,
                                   const gboolean want[CRTK_FU_N_STATUS], crtk_due_group group, GError **error)
 {
     crtk_due_list *c = g_new0(crtk_due_list, 1);
+    c->store = s;
     memcpy(c->want, want, sizeof c->want);
     c->group_by = group;
     c->rules = *rules;
-    c->rows = g_ptr_array_new_with_free_func((GDestroyNotify)due_row_free);
     c->physician_names = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     c->registry = crtk_store_get_setting(s, "registryName");
     if (!c->registry)
         c->registry = g_strdup("");
+    /* both passes and the writing read one state of the store */
+    if (!crtk_store_read_begin(s, &c->reading, error) || !(c->order = due_order_new(error))) {
+        crtk_due_list_free(c);
+        return NULL;
+    }
     GPtrArray *dir = crtk_store_physicians(s, error);
     if (!dir) {
         crtk_due_list_free(c);
@@ -166,11 +213,18 @@ crtk_due_list *crtk_due_list_build(crtk_store *s, const crtk_followup_rules *rul
         g_hash_table_replace(c->physician_names, g_strdup(ph->code), g_strdup(ph->name ? ph->name : ""));
     }
     g_ptr_array_free(dir, TRUE);
-    if (!crtk_followup_scan(s, &c->rules, CRTK_FU_SCAN_LIST, due_one, c, error)) {
+    gboolean ok = scan_result(c, crtk_followup_scan(s, &c->rules, CRTK_FU_SCAN_LIST, due_one, c, error), error);
+    if (ok && c->n_rows) {
+        rank_ctx k = {c, 0};
+        ok = scan_result(c,
+                         crtk_store_select(s, "SELECT id FROM patient ORDER BY \"patientIdNumber\", id", NULL, 0,
+                                           rank_one, &k, error),
+                         error);
+    }
+    if (!ok || !due_order_finish(c->order, error)) {
         crtk_due_list_free(c);
         return NULL;
     }
-    g_ptr_array_sort(c->rows, due_cmp);
     return c;
 }
 
@@ -178,21 +232,94 @@ void crtk_due_list_free(crtk_due_list *l)
 {
     if (!l)
         return;
-    g_ptr_array_free(l->rows, TRUE);
+    if (l->reading)
+        crtk_store_read_end(l->store);
+    due_order_free(l->order);
     if (l->physician_names)
         g_hash_table_destroy(l->physician_names);
     g_free(l->registry);
+    g_clear_error(&l->error);
     g_free(l);
 }
 
 long crtk_due_list_rows(const crtk_due_list *l)
 {
-    return (long)l->rows->len;
+    return l->n_rows;
 }
 
 long crtk_due_list_count(const crtk_due_list *l, crtk_followup_status status)
 {
     return l->counts[status];
+}
+
+/* ---- reading the list back, in order ---------------------------------------------------------- */
+
+/* Patients read from the store at once: one query per batch instead of one per patient. */
+#define DUE_BATCH 256
+
+typedef gboolean (*due_row_fn)(const due_row *r, long index, void *user, GError **error);
+
+typedef struct {
+    due_ctx *c;
+    due_row_fn fn;
+    void *user;
+    GArray *rows;       /* gint64 row ids of the batch, in list order */
+    GHashTable *made;   /* row id -> due_row, of the batch */
+    long index;
+} each_ctx;
+
+static int make_one(crtk_followup_patient *p, void *user)
+{
+    each_ctx *e = user;
+    due_row *r = due_row_new(e->c, p);
+    g_hash_table_replace(e->made, &r->row, r);
+    return CRTK_CONTINUE;
+}
+
+static gboolean flush_batch(each_ctx *e, GError **error)
+{
+    if (!e->rows->len)
+        return TRUE;
+    GString *where = g_string_new("p.id IN (");
+    for (guint i = 0; i < e->rows->len; i++)
+        g_string_append_printf(where, "%s%" G_GINT64_FORMAT, i ? "," : "", g_array_index(e->rows, gint64, i));
+    g_string_append_c(where, ')');
+    crtk_store_query q = {.where = where->str};
+    gboolean ok = crtk_followup_scan_query(e->c->store, &e->c->rules, CRTK_FU_SCAN_LIST, &q, make_one, e, error);
+    g_string_free(where, TRUE);
+    for (guint i = 0; ok && i < e->rows->len; i++) {
+        gint64 row = g_array_index(e->rows, gint64, i);
+        const due_row *r = g_hash_table_lookup(e->made, &row);
+        if (!r) {
+            g_set_error(error, CRTK_ERROR, CRTK_ERROR_IO,
+                        "patient row %" G_GINT64_FORMAT " of the follow-up list is no longer in the store", row);
+            ok = FALSE;
+        } else {
+            ok = e->fn(r, e->index++, e->user, error);
+        }
+    }
+    g_array_set_size(e->rows, 0);
+    g_hash_table_remove_all(e->made);
+    return ok;
+}
+
+static gboolean collect(gint64 row, const char *group, void *user, GError **error)
+{
+    (void)group;
+    each_ctx *e = user;
+    g_array_append_val(e->rows, row);
+    return e->rows->len < DUE_BATCH || flush_batch(e, error);
+}
+
+/* Calls fn for every patient of the list, in its order, read again from the store. */
+static gboolean due_each(const crtk_due_list *list, due_row_fn fn, void *user, GError **error)
+{
+    each_ctx e = {(due_ctx *)list, fn, user, g_array_sized_new(FALSE, FALSE, sizeof(gint64), DUE_BATCH),
+                  g_hash_table_new_full(g_int64_hash, g_int64_equal, NULL, (GDestroyNotify)due_row_free), 0};
+    gboolean ok = due_order_each(list->order, collect, &e, error) && flush_batch(&e, error);
+    g_array_free(e.rows, TRUE);
+    g_hash_table_destroy(e.made);
+    return ok;
 }
 
 static char *status_word(const due_row *r)
@@ -220,43 +347,60 @@ static char *tumors_text(const due_row *r)
     return g_string_free(s, FALSE);
 }
 
-void crtk_due_list_write_text(const crtk_due_list *c, FILE *f, const char *db)
+typedef struct {
+    const due_ctx *c;
+    FILE *f;
+    char *group; /* of the previous row */
+} text_ctx;
+
+static gboolean text_row(const due_row *x, long index, void *user, GError **error)
+{
+    text_ctx *t = user;
+    FILE *f = t->f;
+    if (!index || (x->group && g_strcmp0(t->group, x->group))) {
+        if (x->group) {
+            long n = due_order_group_count(t->c->order, x->group, error);
+            if (n < 0)
+                return FALSE;
+            fprintf(f, "\n== %s (%ld patient%s) ==\n", x->group, n, n == 1 ? "" : "s");
+        } else {
+            fputc('\n', f);
+        }
+        fprintf(f, "%-10s %-26s %-12s %6s  %-24s %-4s %-10s %s\n", "PATIENT", "NAME", "LAST CONTACT", "MONTHS",
+                "STATUS", "NEXT", "PHYSICIAN", "TUMORS");
+        g_free(t->group);
+        t->group = g_strdup(x->group);
+    }
+    char *dlc = pretty_coded(x->dlc), *st = status_word(x), *tu = tumors_text(x);
+    char months[16] = "?";
+    if (x->months >= 0 || x->last_contact)
+        g_snprintf(months, sizeof months, "%d", x->months);
+    char name[27 * 4];
+    g_utf8_strncpy(name, g_utf8_validate(x->name, -1, NULL) ? x->name : "?", 26);
+    fprintf(f, "%-10s %-26s %-12s %6s  %-24s %-4s %-10s %s\n", x->pid, name, *dlc ? dlc : "(none)", months, st,
+            x->next, *x->physician_name ? x->physician_name : x->physician, tu);
+    g_free(dlc), g_free(st), g_free(tu);
+    return TRUE;
+}
+
+gboolean crtk_due_list_write_text(const crtk_due_list *c, FILE *f, const char *db, GError **error)
 {
     const crtk_followup_rules *r = &c->rules;
     char *asof = pretty(r->as_of);
     fprintf(f, "Follow-up list of %s as of %s: due %d to %d months after the last contact, lost after %d\n", db,
             asof, r->due_months, r->lost_months, r->lost_months);
     g_free(asof);
-    for (guint i = 0; i < c->rows->len; i++) {
-        const due_row *x = c->rows->pdata[i];
-        const due_row *prev = i ? c->rows->pdata[i - 1] : NULL;
-        if (!prev || (x->group && strcmp(prev->group, x->group))) {
-            if (x->group) {
-                long n = 0;
-                for (guint k = i; k < c->rows->len && !strcmp(((due_row *)c->rows->pdata[k])->group, x->group); k++)
-                    n++;
-                fprintf(f, "\n== %s (%ld patient%s) ==\n", x->group, n, n == 1 ? "" : "s");
-            } else {
-                fputc('\n', f);
-            }
-            fprintf(f, "%-10s %-26s %-12s %6s  %-24s %-4s %-10s %s\n", "PATIENT", "NAME", "LAST CONTACT", "MONTHS",
-                    "STATUS", "NEXT", "PHYSICIAN", "TUMORS");
-        }
-        char *dlc = pretty_coded(x->dlc), *st = status_word(x), *tu = tumors_text(x);
-        char months[16] = "?";
-        if (x->months >= 0 || x->last_contact)
-            g_snprintf(months, sizeof months, "%d", x->months);
-        char name[27 * 4];
-        g_utf8_strncpy(name, g_utf8_validate(x->name, -1, NULL) ? x->name : "?", 26);
-        fprintf(f, "%-10s %-26s %-12s %6s  %-24s %-4s %-10s %s\n", x->pid, name, *dlc ? dlc : "(none)", months, st,
-                x->next, *x->physician_name ? x->physician_name : x->physician, tu);
-        g_free(dlc), g_free(st), g_free(tu);
-    }
-    long shown = (long)c->rows->len;
+    text_ctx t = {c, f, NULL};
+    gboolean ok = due_each(c, text_row, &t, error);
+    g_free(t.group);
+    if (!ok)
+        return FALSE;
+    long shown = c->n_rows;
     fprintf(f, "\n%ld patient%s listed.  All patients: ", shown, shown == 1 ? "" : "s");
     for (int s = 0; s < CRTK_FU_N_STATUS; s++)
         fprintf(f, "%s%s %ld", s ? ", " : "", crtk_followup_status_name(s), c->counts[s]);
     fputc('\n', f);
+    return TRUE;
 }
 
 static const char *const due_columns[] = {"group", "patientIdNumber", "name", "status", "reason",
@@ -290,26 +434,45 @@ static char **due_values(const due_row *x, gboolean nice)
     return v;
 }
 
-void crtk_due_list_write_csv(const crtk_due_list *c, FILE *f)
+typedef struct {
+    const due_ctx *c;
+    FILE *f;
+    GString *s; /* written out every 64 KiB */
+} stream_ctx;
+
+static void stream_flush(stream_ctx *t, gboolean all)
 {
-    GString *s = g_string_new(NULL);
+    if (all || t->s->len > 1 << 16) {
+        fwrite(t->s->str, 1, t->s->len, t->f);
+        g_string_truncate(t->s, 0);
+    }
+}
+
+static gboolean csv_row(const due_row *x, long index, void *user, GError **error)
+{
+    (void)index, (void)error;
+    stream_ctx *t = user;
+    int first_col = t->c->group_by ? 0 : 1;
+    char **v = due_values(x, FALSE);
+    for (int i = first_col; due_columns[i]; i++)
+        crtk_csv_append_for_people(t->s, v[i], i == first_col);
+    g_string_append(t->s, "\r\n");
+    g_strfreev(v);
+    stream_flush(t, FALSE);
+    return TRUE;
+}
+
+gboolean crtk_due_list_write_csv(const crtk_due_list *c, FILE *f, GError **error)
+{
+    stream_ctx t = {c, f, g_string_new(NULL)};
     int first_col = c->group_by ? 0 : 1;
     for (int i = first_col; due_columns[i]; i++)
-        crtk_csv_append_for_people(s, due_columns[i], i == first_col);
-    g_string_append(s, "\r\n");
-    for (guint k = 0; k < c->rows->len; k++) {
-        char **v = due_values(c->rows->pdata[k], FALSE);
-        for (int i = first_col; due_columns[i]; i++)
-            crtk_csv_append_for_people(s, v[i], i == first_col);
-        g_string_append(s, "\r\n");
-        g_strfreev(v);
-        if (s->len > 1 << 16) {
-            fwrite(s->str, 1, s->len, f);
-            g_string_truncate(s, 0);
-        }
-    }
-    fwrite(s->str, 1, s->len, f);
-    g_string_free(s, TRUE);
+        crtk_csv_append_for_people(t.s, due_columns[i], i == first_col);
+    g_string_append(t.s, "\r\n");
+    gboolean ok = due_each(c, csv_row, &t, error);
+    stream_flush(&t, TRUE);
+    g_string_free(t.s, TRUE);
+    return ok;
 }
 
 static void json_opt(GString *s, const char *name, const char *v)
@@ -320,61 +483,65 @@ static void json_opt(GString *s, const char *name, const char *v)
         g_string_append_printf(s, ",\"%s\":null", name);
 }
 
-void crtk_due_list_write_json(const crtk_due_list *c, FILE *f)
+static gboolean json_row(const due_row *x, long index, void *user, GError **error)
 {
-    GString *s = g_string_new(NULL);
-    for (guint k = 0; k < c->rows->len; k++) {
-        const due_row *x = c->rows->pdata[k];
-        g_string_append_c(s, '{');
-        crtk_json_field_str(s, "patientIdNumber", x->pid, TRUE);
-        crtk_json_field_str(s, "status", crtk_followup_status_name(x->status), FALSE);
-        json_opt(s, "reason", x->status == CRTK_FU_EXCLUDED ? crtk_followup_reason_code(x->reason) : NULL);
-        if (x->status == CRTK_FU_EXCLUDED)
-            crtk_json_field_str(s, "reasonText", crtk_followup_reason_text(x->reason), FALSE);
-        json_opt(s, "name", x->name);
-        json_opt(s, "dateOfLastContact", x->dlc);
-        if (x->last_contact)
-            crtk_json_field_int(s, "monthsSinceContact", x->months, FALSE);
-        else
-            g_string_append(s, ",\"monthsSinceContact\":null");
-        char *d = plain(x->due_date), *l = plain(x->lost_after);
-        json_opt(s, "dueDate", d);
-        json_opt(s, "lostAfter", l);
-        g_free(d), g_free(l);
-        json_opt(s, "nextFollowUpSource", x->next);
-        json_opt(s, "physician", x->physician);
+    (void)index, (void)error;
+    stream_ctx *out = user;
+    GString *s = out->s;
+    g_string_append_c(s, '{');
+    crtk_json_field_str(s, "patientIdNumber", x->pid, TRUE);
+    crtk_json_field_str(s, "status", crtk_followup_status_name(x->status), FALSE);
+    json_opt(s, "reason", x->status == CRTK_FU_EXCLUDED ? crtk_followup_reason_code(x->reason) : NULL);
+    if (x->status == CRTK_FU_EXCLUDED)
+        crtk_json_field_str(s, "reasonText", crtk_followup_reason_text(x->reason), FALSE);
+    json_opt(s, "name", x->name);
+    json_opt(s, "dateOfLastContact", x->dlc);
+    if (x->last_contact)
+        crtk_json_field_int(s, "monthsSinceContact", x->months, FALSE);
+    else
+        g_string_append(s, ",\"monthsSinceContact\":null");
+    char *d = plain(x->due_date), *l = plain(x->lost_after);
+    json_opt(s, "dueDate", d);
+    json_opt(s, "lostAfter", l);
+    g_free(d), g_free(l);
+    json_opt(s, "nextFollowUpSource", x->next);
+    json_opt(s, "physician", x->physician);
     json_opt(s, "physicianName", x->physician_name);
-        json_opt(s, "medicalRecordNumber", x->mrn);
-        json_opt(s, "accessionNumberHosp", x->accession);
-        json_opt(s, "telephone", x->phone);
-        if (x->age >= 0)
-            crtk_json_field_int(s, "age", x->age, FALSE);
-        if (x->group)
-            crtk_json_field_str(s, "group", x->group, FALSE);
-        crtk_json_field_int(s, "patientRow", x->row, FALSE);
-        g_string_append(s, ",\"tumors\":[");
-        for (guint i = 0; i < x->tumors->len; i++) {
-            char **t = x->tumors->pdata[i];
-            g_string_append_printf(s, "%s{", i ? "," : "");
-            static const char *const names[T_N] = {"tumorRecordNumber", "primarySite", "histologicTypeIcdO3",
-                                                   "behaviorCodeIcdO3", "dateOfDiagnosis", "classOfCase", "notFollowed"};
-            gboolean first = TRUE;
-            for (int j = 0; j < T_N; j++) {
-                if (!*t[j])
-                    continue;
-                crtk_json_field_str(s, names[j], t[j], first);
-                first = FALSE;
-            }
-            g_string_append_c(s, '}');
+    json_opt(s, "medicalRecordNumber", x->mrn);
+    json_opt(s, "accessionNumberHosp", x->accession);
+    json_opt(s, "telephone", x->phone);
+    if (x->age >= 0)
+        crtk_json_field_int(s, "age", x->age, FALSE);
+    if (x->group)
+        crtk_json_field_str(s, "group", x->group, FALSE);
+    crtk_json_field_int(s, "patientRow", x->row, FALSE);
+    g_string_append(s, ",\"tumors\":[");
+    for (guint i = 0; i < x->tumors->len; i++) {
+        char **t = x->tumors->pdata[i];
+        g_string_append_printf(s, "%s{", i ? "," : "");
+        static const char *const names[T_N] = {"tumorRecordNumber", "primarySite", "histologicTypeIcdO3",
+                                               "behaviorCodeIcdO3", "dateOfDiagnosis", "classOfCase", "notFollowed"};
+        gboolean first = TRUE;
+        for (int j = 0; j < T_N; j++) {
+            if (!*t[j])
+                continue;
+            crtk_json_field_str(s, names[j], t[j], first);
+            first = FALSE;
         }
-        g_string_append(s, "]}\n");
-        if (s->len > 1 << 16) {
-            fwrite(s->str, 1, s->len, f);
-            g_string_truncate(s, 0);
-        }
+        g_string_append_c(s, '}');
     }
-    fwrite(s->str, 1, s->len, f);
-    g_string_free(s, TRUE);
+    g_string_append(s, "]}\n");
+    stream_flush(out, FALSE);
+    return TRUE;
+}
+
+gboolean crtk_due_list_write_json(const crtk_due_list *c, FILE *f, GError **error)
+{
+    stream_ctx t = {c, f, g_string_new(NULL)};
+    gboolean ok = due_each(c, json_row, &t, error);
+    stream_flush(&t, TRUE);
+    g_string_free(t.s, TRUE);
+    return ok;
 }
 
 /* The tumors as a clerk reads them, codes with their names: "C50.4 Breast, upper outer quadrant;
@@ -456,11 +623,99 @@ static void write_date_cell(lxw_worksheet *ws, lxw_row_t row, lxw_col_t col, con
     g_free(t);
 }
 
+/* The due list's sheet as its rows are written (constant memory: each row before the next). */
+typedef struct {
+    const due_ctx *c;
+    lxw_worksheet *ws;
+    lxw_format *date, *text, *wrap, *group, *number;
+    lxw_row_t head_row;
+    int first; /* the first of due_sheet_columns shown (1 when not grouped) */
+} xlsx_ctx;
+
+/* friendly headers, widths in characters: a landscape Letter page at about 75% (the group column
+   only when grouped) */
+static const struct {
+    const char *head;
+    double width;
+} due_sheet_columns[] = {
+    {"Group", 18},        {"Patient ID", 10},         {"Name", 20},         {"Status", 9},
+    {"Last contact", 10}, {"Months since", 7},        {"Next follow-up source", 16},
+    {"Physician", 18},    {"Medical record no.", 14}, {"Telephone", 13},    {"Tumors", 44},
+};
+
+static gboolean xlsx_row(const due_row *x, long index, void *user, GError **error)
+{
+    (void)error;
+    xlsx_ctx *w = user;
+    const due_ctx *c = w->c;
+    lxw_worksheet *ws = w->ws;
+    lxw_format *date = w->date, *text = w->text, *wrap = w->wrap, *group = w->group, *number = w->number;
+    const int first = w->first;
+    lxw_row_t row = (lxw_row_t)(w->head_row + 1 + index);
+    lxw_col_t col = 0;
+    int lines = 1; /* the row's height: its wrapped cell with the most lines */
+    if (c->group_by) {
+        worksheet_write_string(ws, row, col, x->group, group);
+        lines = MAX(lines, wrapped_lines(x->group, due_sheet_columns[col].width));
+        col++;
+    }
+    worksheet_write_string(ws, row, col++, x->pid, text);
+    worksheet_write_string(ws, row, col, x->name, wrap);
+    lines = MAX(lines, wrapped_lines(x->name, due_sheet_columns[first + col].width));
+    col++;
+    char *st = x->status == CRTK_FU_EXCLUDED
+                   ? g_strdup_printf("excluded: %s", crtk_followup_reason_text(x->reason))
+                   : g_strdup(crtk_followup_status_name(x->status));
+    worksheet_write_string(ws, row, col, st, wrap);
+    lines = MAX(lines, wrapped_lines(st, due_sheet_columns[first + col].width));
+    col++;
+    g_free(st);
+    write_date_cell(ws, row, col++, x->dlc, date, text);
+    if (x->last_contact)
+        worksheet_write_number(ws, row, col, x->months, number);
+    col++;
+    if (*x->next) {
+        const char *l = crtk_code_label("nextFollowUpSource", x->next);
+        char *v = l ? g_strdup_printf("%s \u2014 %s", x->next, l) : g_strdup(x->next);
+        worksheet_write_string(ws, row, col, v, wrap);
+        lines = MAX(lines, wrapped_lines(v, due_sheet_columns[first + col].width));
+        g_free(v);
+    }
+    col++;
+    if (*x->physician) {
+        char *v = *x->physician_name ? g_strdup_printf("%s (%s)", x->physician_name, x->physician)
+                                     : g_strdup_printf("%s (not in the directory)", x->physician);
+        worksheet_write_string(ws, row, col, v, wrap);
+        lines = MAX(lines, wrapped_lines(v, due_sheet_columns[first + col].width));
+        g_free(v);
+    }
+    col++;
+    if (*x->mrn)
+        worksheet_write_string(ws, row, col, x->mrn, text);
+    col++;
+    if (*x->phone)
+        worksheet_write_string(ws, row, col, x->phone, text);
+    col++;
+    char *tu = tumors_words(x);
+    worksheet_write_string(ws, row, col, tu, wrap);
+    lines = MAX(lines, wrapped_lines(tu, due_sheet_columns[first + col].width));
+    g_free(tu);
+    worksheet_set_row(ws, row, 13.5 * lines, NULL);
+    return TRUE;
+}
+
 gboolean crtk_due_list_write_xlsx(const crtk_due_list *c, const char *output, GError **error)
 {
     const crtk_followup_rules *r = &c->rules;
     crtk_output *out;
-    lxw_workbook *wb = crtk_xlsx_begin(output, FALSE, &out, error);
+    const lxw_row_t head_row = 3;
+    if (c->n_rows > (long)LXW_ROW_MAX - head_row - 1) {
+        g_set_error(error, CRTK_ERROR, CRTK_ERROR_USAGE,
+                    "%s: %ld patients are more than a sheet holds (%ld); write CSV or narrow --status", output,
+                    c->n_rows, (long)LXW_ROW_MAX - head_row - 1);
+        return FALSE;
+    }
+    lxw_workbook *wb = crtk_xlsx_begin(output, TRUE, &out, error);
     if (!wb)
         return FALSE;
     lxw_worksheet *ws = workbook_add_worksheet(wb, "Follow-up list");
@@ -497,75 +752,19 @@ gboolean crtk_due_list_write_xlsx(const crtk_due_list *c, const char *output, GE
     g_free(t);
     g_free(asof);
 
-    /* friendly headers, widths in characters: a landscape Letter page at about 75% (the group
-       column only when grouped) */
-    static const struct { const char *head; double width; } cols[] = {
-        {"Group", 18},       {"Patient ID", 10},         {"Name", 20},         {"Status", 9},
-        {"Last contact", 10}, {"Months since", 7},       {"Next follow-up source", 16},
-        {"Physician", 18},   {"Medical record no.", 14}, {"Telephone", 13},    {"Tumors", 44},
-    };
-    int first = c->group_by ? 0 : 1, ncols = (int)G_N_ELEMENTS(cols) - first;
-    const lxw_row_t head_row = 3;
+    int first = c->group_by ? 0 : 1, ncols = (int)G_N_ELEMENTS(due_sheet_columns) - first;
     for (int i = 0; i < ncols; i++) {
-        worksheet_write_string(ws, head_row, (lxw_col_t)i, cols[first + i].head, head);
-        worksheet_set_column(ws, (lxw_col_t)i, (lxw_col_t)i, cols[first + i].width, NULL);
+        worksheet_write_string(ws, head_row, (lxw_col_t)i, due_sheet_columns[first + i].head, head);
+        worksheet_set_column(ws, (lxw_col_t)i, (lxw_col_t)i, due_sheet_columns[first + i].width, NULL);
     }
     worksheet_set_row(ws, head_row, 30, NULL);
-    for (guint k = 0; k < c->rows->len; k++) {
-        const due_row *x = c->rows->pdata[k];
-        lxw_row_t row = (lxw_row_t)(head_row + 1 + k);
-        lxw_col_t col = 0;
-        int lines = 1; /* the row's height: its wrapped cell with the most lines */
-        if (c->group_by) {
-            worksheet_write_string(ws, row, col, x->group, group);
-            lines = MAX(lines, wrapped_lines(x->group, cols[col].width));
-            col++;
-        }
-        worksheet_write_string(ws, row, col++, x->pid, text);
-        worksheet_write_string(ws, row, col, x->name, wrap);
-        lines = MAX(lines, wrapped_lines(x->name, cols[first + col].width));
-        col++;
-        char *st = x->status == CRTK_FU_EXCLUDED
-                       ? g_strdup_printf("excluded: %s", crtk_followup_reason_text(x->reason))
-                       : g_strdup(crtk_followup_status_name(x->status));
-        worksheet_write_string(ws, row, col, st, wrap);
-        lines = MAX(lines, wrapped_lines(st, cols[first + col].width));
-        col++;
-        g_free(st);
-        write_date_cell(ws, row, col++, x->dlc, date, text);
-        if (x->last_contact)
-            worksheet_write_number(ws, row, col, x->months, number);
-        col++;
-        if (*x->next) {
-            const char *l = crtk_code_label("nextFollowUpSource", x->next);
-            char *v = l ? g_strdup_printf("%s \u2014 %s", x->next, l) : g_strdup(x->next);
-            worksheet_write_string(ws, row, col, v, wrap);
-            lines = MAX(lines, wrapped_lines(v, cols[first + col].width));
-            g_free(v);
-        }
-        col++;
-        if (*x->physician) {
-            char *v = *x->physician_name ? g_strdup_printf("%s (%s)", x->physician_name, x->physician)
-                                         : g_strdup_printf("%s (not in the directory)", x->physician);
-            worksheet_write_string(ws, row, col, v, wrap);
-            lines = MAX(lines, wrapped_lines(v, cols[first + col].width));
-            g_free(v);
-        }
-        col++;
-        if (*x->mrn)
-            worksheet_write_string(ws, row, col, x->mrn, text);
-        col++;
-        if (*x->phone)
-            worksheet_write_string(ws, row, col, x->phone, text);
-        col++;
-        char *tu = tumors_words(x);
-        worksheet_write_string(ws, row, col, tu, wrap);
-        lines = MAX(lines, wrapped_lines(tu, cols[first + col].width));
-        g_free(tu);
-        worksheet_set_row(ws, row, 13.5 * lines, NULL);
+    xlsx_ctx w = {c, ws, date, text, wrap, group, number, head_row, first};
+    if (!due_each(c, xlsx_row, &w, error)) {
+        crtk_xlsx_abandon(wb, out);
+        return FALSE;
     }
-    lxw_row_t last = (lxw_row_t)(head_row + (c->rows->len ? c->rows->len : 1));
-    if (!c->rows->len)
+    lxw_row_t last = (lxw_row_t)(head_row + (c->n_rows ? c->n_rows : 1));
+    if (!c->n_rows)
         worksheet_write_string(ws, head_row + 1, 0, "No patient of the statuses asked for.", NULL);
     worksheet_freeze_panes(ws, head_row + 1, 0);
     worksheet_autofilter(ws, head_row, 0, last, (lxw_col_t)(ncols - 1));

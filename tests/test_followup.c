@@ -9,6 +9,8 @@
  * letters' words (through pdftotext: skipped when it is absent, a failure under CI=true).
  */
 #include "followup.h"
+#include "followup_worksheets.h"
+#include "csv.h"
 #include "letters.h"
 #include "store.h"
 #include "test_util.h"
@@ -898,6 +900,118 @@ static void test_letters_contact(fixture *f, gconstpointer data)
     crtk_letters_free(l);
 }
 
+/* ---- the due list ------------------------------------------------------------------------------ */
+
+static void add_patient(fixture *f, const char *patient, const char *tumor)
+{
+    crtk_dictionary *d = crtk_store_dictionary(f->s);
+    crtk_record *r = crtk_record_new(d);
+    GError *error = NULL;
+    g_assert_true(crtk_store_begin(f->s, &error));
+    set_items(&r->patient, d, patient);
+    gint64 pid = crtk_store_insert_patient(f->s, &r->patient, &error);
+    g_assert_no_error(error);
+    crtk_element *t = crtk_record_add_tumor(r);
+    set_items(t, d, tumor);
+    g_assert_cmpint(crtk_store_insert_tumor(f->s, pid, t, &error), >, 0);
+    g_assert_true(crtk_store_commit(f->s, &error));
+    g_assert_no_error(error);
+    crtk_record_free(r);
+}
+
+/* The list as CSV, read back with crtk's CSV reader: "patientIdNumber,dateOfLastContact\n" a patient. */
+static char *due_csv(fixture *f, const crtk_due_list *l)
+{
+    char *path = g_build_filename(f->dir, "due.csv", NULL);
+    FILE *out = fopen(path, "w");
+    GError *error = NULL;
+    g_assert_true(crtk_due_list_write_csv(l, out, &error));
+    g_assert_no_error(error);
+    g_assert_cmpint(fclose(out), ==, 0);
+    crtk_csv_reader *r = crtk_csv_reader_open(path, &error);
+    g_assert_no_error(error);
+    GString *s = g_string_new(NULL);
+    int rc, line = 0;
+    while ((rc = crtk_csv_reader_next(r, &error)) > 0) {
+        if (line++ == 0) { /* the header names the columns */
+            g_assert_cmpstr(crtk_csv_reader_field(r, 0, NULL), ==, "patientIdNumber");
+            g_assert_cmpstr(crtk_csv_reader_field(r, 4, NULL), ==, "dateOfLastContact");
+            continue;
+        }
+        g_string_append_printf(s, "%s,%s\n", crtk_csv_reader_field(r, 0, NULL), crtk_csv_reader_field(r, 4, NULL));
+    }
+    g_assert_no_error(error);
+    crtk_csv_reader_free(r);
+    g_unlink(path);
+    g_free(path);
+    return g_string_free(s, FALSE);
+}
+
+/* Patients with the same last contact are listed in patientIdNumber order whatever the order they
+ * were stored in; the list reads one state of the store from build to free, however the store
+ * changes meanwhile (its rows are read again as they are written, so a list that did not hold its
+ * read transaction would show the change). */
+static void test_due_list(fixture *f, gconstpointer data)
+{
+    (void)data;
+    /* stored 99, 97, 98: all last seen 2023-02-01, lost as of 2026-03-15 */
+    add_patient(f, "patientIdNumber=00000099;nameLast=NINETYNINE;dateOfLastContact=20230201;" ALIVE,
+                BREAST ";tumorRecordNumber=01;dateOfDiagnosis=20220101");
+    add_patient(f, "patientIdNumber=00000097;nameLast=NINETYSEVEN;dateOfLastContact=20230201;" ALIVE,
+                BREAST ";tumorRecordNumber=01;dateOfDiagnosis=20220101");
+    add_patient(f, "patientIdNumber=00000098;nameLast=NINETYEIGHT;dateOfLastContact=20230201;" ALIVE,
+                BREAST ";tumorRecordNumber=01;dateOfDiagnosis=20220101");
+    gboolean want[CRTK_FU_N_STATUS] = {0};
+    want[CRTK_FU_LOST] = want[CRTK_FU_DUE] = TRUE;
+    GError *error = NULL;
+    crtk_due_list *l = crtk_due_list_build(f->s, &f->rules, want, CRTK_DUE_GROUP_NONE, &error);
+    g_assert_no_error(error);
+    char *before = due_csv(f, l);
+    /* as many rows as the patients classified due or lost one by one (crtk_followup_scan) */
+    GHashTable *h = classify_all(f, &f->rules);
+    long expected = 0;
+    GHashTableIter it;
+    gpointer k, v;
+    g_hash_table_iter_init(&it, h);
+    while (g_hash_table_iter_next(&it, &k, &v))
+        expected += want[((result *)v)->status];
+    g_hash_table_destroy(h);
+    g_assert_cmpint(crtk_due_list_rows(l), ==, expected);
+    g_assert_nonnull(strstr(before, "00000097,20230201\n00000098,20230201\n00000099,20230201\n"));
+    char **lines = g_strsplit(before, "\n", -1);
+    g_assert_cmpint(g_strv_length(lines) - 1, ==, expected);
+    for (char **p = lines + 1; *p && **p; p++)
+        g_assert_cmpint(strcmp(p[-1] + 9, *p + 9), <=, 0); /* oldest last contact first */
+    g_strfreev(lines);
+
+    /* another connection posts a contact for 97: it is current now */
+    crtk_store *other = crtk_store_open(f->db, FALSE, &error);
+    g_assert_no_error(error);
+    crtk_store_set_actor(other, "clerk", "test");
+    crtk_followup_contact c = {.date = "20260301", .vital_status = "1"};
+    g_assert_true(crtk_followup_post(other, &f->rules, "00000097", &c, &error));
+    g_assert_no_error(error);
+    /* this connection cannot write while its list reads */
+    g_assert_false(crtk_store_begin(f->s, &error));
+    g_assert_error(error, CRTK_ERROR, CRTK_ERROR_USAGE);
+    g_clear_error(&error);
+    char *again = due_csv(f, l);
+    g_assert_cmpstr(again, ==, before);
+    crtk_due_list_free(l);
+    crtk_store_close(other);
+
+    l = crtk_due_list_build(f->s, &f->rules, want, CRTK_DUE_GROUP_NONE, &error);
+    g_assert_no_error(error);
+    char *after = due_csv(f, l);
+    g_assert_null(strstr(after, "00000097"));
+    g_assert_nonnull(strstr(after, "00000098,20230201\n00000099,20230201\n"));
+    g_assert_cmpint(crtk_due_list_rows(l), ==, expected - 1);
+    crtk_due_list_free(l);
+    g_assert_true(crtk_store_begin(f->s, &error));
+    crtk_store_rollback(f->s);
+    g_free(before), g_free(again), g_free(after);
+}
+
 int main(int argc, char **argv)
 {
     g_setenv("CRTK_TODAY", TODAY, TRUE);
@@ -915,5 +1029,6 @@ int main(int argc, char **argv)
     T("letters-patient", test_letters_patient);
     T("letters-physician", test_letters_physician);
     T("letters-contact", test_letters_contact);
+    T("due-list", test_due_list);
     return tu_finish(g_test_run());
 }

@@ -108,6 +108,17 @@ gboolean fu_close_output(FILE *f, const char *output)
     return ok;
 }
 
+void fu_abandon_output(FILE *f)
+{
+    if (f == stdout) {
+        fflush(f);
+        return;
+    }
+    fclose(f);
+    crtk_output_abort(fu_out);
+    fu_out = NULL;
+}
+
 gboolean fu_parse_statuses(const char *list, gboolean want[CRTK_FU_N_STATUS])
 {
     memset(want, 0, sizeof(gboolean) * CRTK_FU_N_STATUS);

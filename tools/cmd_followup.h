@@ -30,6 +30,9 @@ const char *fu_output_format(const char *cmd, const char *format, const char *ou
 FILE *fu_open_output(const char *output);
 /* Closes (or flushes) what fu_open_output gave; FALSE, reported, on a write error. */
 gboolean fu_close_output(FILE *f, const char *output);
+/* Closes what fu_open_output gave after a failure: a file is removed (nothing half-written is
+ * left); standard output is flushed. */
+void fu_abandon_output(FILE *f);
 /* Parses a --status list ("due,lost", "all") into want; FALSE, reported, on an unknown status. */
 gboolean fu_parse_statuses(const char *list, gboolean want[CRTK_FU_N_STATUS]);
 

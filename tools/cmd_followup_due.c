@@ -82,17 +82,18 @@ int cmd_followup_due(int argc, char **argv)
         rc = EXIT_USAGE;
         goto out;
     }
-    if (!strcmp(fmt, "csv"))
-        crtk_due_list_write_csv(list, f);
-    else if (!strcmp(fmt, "json"))
-        crtk_due_list_write_json(list, f);
-    else
-        crtk_due_list_write_text(list, f, argv[1]);
-    if (!fu_close_output(f, output))
+    gboolean ok = !strcmp(fmt, "csv")    ? crtk_due_list_write_csv(list, f, &error)
+                  : !strcmp(fmt, "json") ? crtk_due_list_write_json(list, f, &error)
+                                         : crtk_due_list_write_text(list, f, argv[1], &error);
+    if (!ok) {
+        fu_abandon_output(f);
+        rc = fu_error_exit(error);
+    } else if (!fu_close_output(f, output)) {
         rc = EXIT_USAGE;
+    }
 out:
+    crtk_due_list_free(list); /* before the store: the list reads it until freed */
     crtk_store_close(s);
-    crtk_due_list_free(list);
     g_free(as_of), g_free(status), g_free(group_by), g_free(format), g_free(output);
     g_option_context_free(ctx);
     return rc;

@@ -168,6 +168,10 @@ typedef int (*crtk_followup_fn)(crtk_followup_patient *p, void *user);
 /* One read-only query over patient JOIN tumor; items the store's version lacks stay blank. */
 CRTK_API gboolean crtk_followup_scan(crtk_store *s, const crtk_followup_rules *r, int what, crtk_followup_fn fn,
                             void *user, GError **error);
+/* The same over the patients of a query (q->where may name p.id; a patient's tumors outside the
+ * query are left out of it). */
+CRTK_API gboolean crtk_followup_scan_query(crtk_store *s, const crtk_followup_rules *r, int what,
+                                          const crtk_store_query *q, crtk_followup_fn fn, void *user, GError **error);
 
 /* ---- follow-up rates (SEER Training "Follow-up Calculations" worksheet) ------------------------ */
 

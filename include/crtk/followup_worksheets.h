@@ -29,7 +29,12 @@ typedef struct crtk_due_list crtk_due_list;
 /* Classifies every patient of the store under rules (crtk_followup_scan) and keeps those whose
  * status is wanted (want[status] TRUE), ordered by group, then the oldest last contact first, then
  * patientIdNumber.  Returns a new list (crtk_due_list_free) or NULL with error when the store
- * cannot be read. */
+ * cannot be read.
+ *
+ * The list holds no patient's data, only its order (in a private temporary file when large):
+ * the writers read each patient again from s, so memory does not grow with the store.  s must
+ * stay open until crtk_due_list_free; from build to free the list reads one state of the store
+ * (crtk_store_read_begin), and s cannot be written meanwhile. */
 CRTK_API crtk_due_list *crtk_due_list_build(crtk_store *s, const crtk_followup_rules *rules,
                                             const gboolean want[CRTK_FU_N_STATUS], crtk_due_group group,
                                             GError **error);
@@ -38,13 +43,16 @@ CRTK_API void crtk_due_list_free(crtk_due_list *list);
 CRTK_API long crtk_due_list_rows(const crtk_due_list *list);
 CRTK_API long crtk_due_list_count(const crtk_due_list *list, crtk_followup_status status);
 
-/* Text for people: a title naming db and the windows, a table per group, and the counts. */
-CRTK_API void crtk_due_list_write_text(const crtk_due_list *list, FILE *f, const char *db);
+/* The writers read the patients from the store: FALSE with error when that fails (what was
+ * written to f is then incomplete; the caller discards it).
+ * Text for people: a title naming db and the windows, a table per group, and the counts. */
+CRTK_API gboolean crtk_due_list_write_text(const crtk_due_list *list, FILE *f, const char *db, GError **error);
 /* CSV (RFC 4180, CRLF), one row per patient, dates as YYYYMMDD; the group column only when grouped. */
-CRTK_API void crtk_due_list_write_csv(const crtk_due_list *list, FILE *f);
+CRTK_API gboolean crtk_due_list_write_csv(const crtk_due_list *list, FILE *f, GError **error);
 /* JSON Lines, one object per patient with its tumors. */
-CRTK_API void crtk_due_list_write_json(const crtk_due_list *list, FILE *f);
-/* An Excel workbook with one sheet "Follow-up list" (frozen header, filter). */
+CRTK_API gboolean crtk_due_list_write_json(const crtk_due_list *list, FILE *f, GError **error);
+/* An Excel workbook with one sheet "Follow-up list" (frozen header, filter), written in constant
+ * memory; more patients than a sheet holds is an error (CRTK_ERROR_USAGE) and writes nothing. */
 CRTK_API gboolean crtk_due_list_write_xlsx(const crtk_due_list *list, const char *path, GError **error);
 
 /* ---- the rate worksheet ------------------------------------------------------------------------ */

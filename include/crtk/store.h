@@ -57,6 +57,12 @@ CRTK_API GPtrArray *crtk_store_list_settings(crtk_store *s);
 CRTK_API gboolean crtk_store_begin(crtk_store *s, GError **error);
 CRTK_API gboolean crtk_store_commit(crtk_store *s, GError **error);
 CRTK_API void crtk_store_rollback(crtk_store *s);
+/* A read transaction: every read until crtk_store_read_end sees the store as it was when it began,
+ * whatever other connections commit meanwhile (a list read in two passes agrees with itself).
+ * *began is FALSE when a transaction was already open (its reads are already of one state; then
+ * do not call crtk_store_read_end).  crtk_store_begin fails while it lasts. */
+CRTK_API gboolean crtk_store_read_begin(crtk_store *s, gboolean *began, GError **error);
+CRTK_API void crtk_store_read_end(crtk_store *s);
 
 /* ---- cases --------------------------------------------------------------------- */
 

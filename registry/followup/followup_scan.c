@@ -73,6 +73,12 @@ static int scan_row(int n, const char *const *v, const char *const *names, void 
 gboolean crtk_followup_scan(crtk_store *s, const crtk_followup_rules *r, int what, crtk_followup_fn fn,
                             void *user, GError **error)
 {
+    return crtk_followup_scan_query(s, r, what, NULL, fn, user, error);
+}
+
+gboolean crtk_followup_scan_query(crtk_store *s, const crtk_followup_rules *r, int what, const crtk_store_query *q,
+                                  crtk_followup_fn fn, void *user, GError **error)
+{
     scan_ctx c;
     memset(&c, 0, sizeof c);
     c.rules = r;
@@ -93,7 +99,7 @@ gboolean crtk_followup_scan(crtk_store *s, const crtk_followup_rules *r, int wha
         specs[nspec] = fu_items[i].id;
         c.col[i] = 2 + nspec++;
     }
-    gboolean ok = crtk_store_scan_items(s, NULL, specs, nspec, scan_row, &c, error);
+    gboolean ok = crtk_store_scan_items(s, q, specs, nspec, scan_row, &c, error);
     if (ok && !c.aborted)
         flush(&c);
     g_array_free(c.tumors, TRUE);

@@ -659,10 +659,41 @@ GPtrArray *crtk_store_list_settings(crtk_store *s)
 
 /* ---- transactions ------------------------------------------------------------------------ */
 
+gboolean crtk_store_read_begin(crtk_store *s, gboolean *began, GError **error)
+{
+    *began = FALSE;
+    if (crtk_store_read_failed(s, error))
+        return FALSE;
+    if (s->in_transaction || s->reading)
+        return TRUE; /* the open transaction already reads one state of the store */
+    /* WAL: the snapshot is taken by the first read inside the transaction */
+    if (!crtk_store_exec(s, "BEGIN DEFERRED; SELECT count(*) FROM crtk_setting;", error)) {
+        sqlite3_exec(s->db, "ROLLBACK;", NULL, NULL, NULL);
+        return FALSE;
+    }
+    s->reading = TRUE;
+    *began = TRUE;
+    return TRUE;
+}
+
+void crtk_store_read_end(crtk_store *s)
+{
+    if (!s->reading)
+        return;
+    s->reading = FALSE;
+    if (sqlite3_exec(s->db, "COMMIT;", NULL, NULL, NULL) != SQLITE_OK)
+        sqlite3_exec(s->db, "ROLLBACK;", NULL, NULL, NULL);
+}
+
 gboolean crtk_store_begin(crtk_store *s, GError **error)
 {
     if (crtk_store_read_failed(s, error))
         return FALSE;
+    if (s->reading) {
+        g_set_error_literal(error, CRTK_ERROR, CRTK_ERROR_USAGE,
+                            "the store is being read (crtk_store_read_begin): it cannot be written until that ends");
+        return FALSE;
+    }
     if (s->in_transaction++)
         return TRUE;
     if (!crtk_store_exec(s, "BEGIN IMMEDIATE;", error)) {

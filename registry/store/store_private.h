@@ -31,6 +31,7 @@ struct crtk_store {
     char *audit_head;      /* hash of the last audit entry */
     gint64 audit_last_id;
     int in_transaction;
+    gboolean reading; /* crtk_store_read_begin: a read transaction is open */
     guint8 *used;            /* per item index: the item has a value somewhere (see crtk_used_item) */
     GArray *used_new;        /* item indexes first used in the open transaction */
     gboolean used_known;     /* the store keeps crtk_used_item (older stores: read every column) */
