@@ -14,6 +14,7 @@
 #include "naaccr_write.h"
 #include "problem.h"
 #include "store_submission.h"
+#include "row_spool.h"
 
 #include <errno.h>
 #include <math.h>
@@ -71,7 +72,7 @@ typedef struct {
     crtk_dictionary *from;
     const char *today;
     int exported_index;        /* dateCaseReportExported in the store's dictionary, -1 if none */
-    GArray *tumor_ids;         /* gint64: the tumors written */
+    row_spool *sent;           /* the tumor row ids written, in a temporary file */
     gboolean *failing;         /* per tumor of the current record */
     int n_failing_cap;
     long failing_tumors;
@@ -130,7 +131,8 @@ static int submit_one(crtk_stored_patient *p, void *user)
     if (c->exported_index >= 0)
         for (int i = 0; i < rec->n_tumors; i++)
             crtk_element_set_str(&rec->tumors[i], c->exported_index, c->today);
-    g_array_append_vals(c->tumor_ids, p->tumor_ids, (guint)rec->n_tumors);
+    if (!row_spool_add(c->sent, p->tumor_ids, (gsize)rec->n_tumors, &c->error))
+        return CRTK_ABORT;
     const crtk_record *r = rec;
     if (c->conv) {
         crtk_converter_record(c->conv, rec, c->out);
@@ -173,10 +175,18 @@ gboolean crtk_submit(crtk_store *s, const crtk_submission_options *o, crtk_submi
      * well as a large one, and keeps a submission under 64 MiB however many tumors it sends */
     if (!crtk_store_set_cache(s, 8192, error))
         return FALSE;
+    /* The file, its edits and its QA summary are made from one state of the store: the QA counts
+       select the same tumors as the file by the same condition, and none can change in between. */
+    gboolean reading = FALSE;
+    if (!crtk_store_read_begin(s, &reading, error))
+        return FALSE;
     const char *since = o->since && *o->since ? o->since : "last";
     char *where = crtk_store_submission_where(s, since, error);
-    if (!where)
+    if (!where) {
+        if (reading)
+            crtk_store_read_end(s);
         return FALSE;
+    }
     if (!o->include_incomplete) {
         /* abstracts not finished in the workspace wait; say how many */
         char *held = crtk_store_unfinished_where(s);
@@ -184,6 +194,8 @@ gboolean crtk_submit(crtk_store *s, const crtk_submission_options *o, crtk_submi
         gint64 np = 0, nt = 0;
         if (!crtk_store_count(s, both, &np, &nt, error)) {
             g_free(held), g_free(both), g_free(where);
+            if (reading)
+                crtk_store_read_end(s);
             return FALSE;
         }
         r->left_out = (long)nt;
@@ -249,12 +261,11 @@ gboolean crtk_submit(crtk_store *s, const crtk_submission_options *o, crtk_submi
     const crtk_item *exp = crtk_dictionary_find(c.from, "dateCaseReportExported");
     c.exported_index = exp ? exp->index : -1;
     c.today = today;
-    /* room for the tumors the selection holds, taken at once: growing by doubling would hold the
-       old and the new array together (24 MiB for a million tumors) */
-    gint64 expect_tumors = 0;
-    if (!crtk_store_query_count(s, &(crtk_store_query){.where = where}, NULL, &expect_tumors, error))
+    /* the tumors sent, to stamp once the file is accepted: in a temporary file, as in memory they
+       grew with the submission (8 bytes a tumor) */
+    c.sent = row_spool_new(error);
+    if (!c.sent)
         goto out;
-    c.tumor_ids = g_array_sized_new(FALSE, FALSE, sizeof(gint64), (guint)MAX(expect_tumors, 16));
     c.qa = &r->qa;
 
     crtk_write_options wo;
@@ -301,8 +312,8 @@ gboolean crtk_submit(crtk_store *s, const crtk_submission_options *o, crtk_submi
     r->failing_tumors = c.failing_tumors;
     r->error_rate = r->tumors ? 100.0 * (double)c.failing_tumors / (double)r->tumors : 0.0;
 
-    /* QA counts over the tumors written (by row id: no second pass over the whole store) */
-    crtk_store_query written = {.tumor_rows = c.tumor_ids};
+    /* QA counts over the tumors written: the selection's condition, in the same read transaction */
+    crtk_store_query written = {.where = where};
     gboolean counted = crtk_qa_compute(s, &written, &r->qa, error);
     if (!counted) {
         remove(o->output);
@@ -366,11 +377,16 @@ gboolean crtk_submit(crtk_store *s, const crtk_submission_options *o, crtk_submi
                  r->error_rate, o->max_error_rate);
     g_free(base);
 
+    if (reading) {
+        crtk_store_read_end(s);
+        reading = FALSE;
+    }
     if (!r->refused) {
         gboolean stored = crtk_store_begin(s, error);
-        if (stored)
-            stored = crtk_store_mark_exported(s, (const gint64 *)(void *)c.tumor_ids->data, c.tumor_ids->len, today,
-                                              error);
+        gint64 chunk[4096];
+        gssize got;
+        while (stored && (got = row_spool_read(c.sent, chunk, G_N_ELEMENTS(chunk), error)) != 0)
+            stored = got > 0 && crtk_store_mark_exported(s, chunk, (gsize)got, today, error);
         if (stored) {
             char *name = g_path_get_basename(o->output);
             char vbuf[8];
@@ -436,8 +452,9 @@ out:
     g_free(c.mf_failures);
     crtk_metafile_free(mf);
     g_free(mf_set), g_free(mf_what), g_free(edits_what);
-    if (c.tumor_ids)
-        g_array_free(c.tumor_ids, TRUE);
+    row_spool_free(c.sent);
+    if (reading)
+        crtk_store_read_end(s);
     g_free(c.failing);
     if (to)
         crtk_dictionary_unref(to);

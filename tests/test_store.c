@@ -833,6 +833,62 @@ static void test_rehash_behind_checkpoint(fixture *f, gconstpointer data)
     g_free(cp);
 }
 
+static int first_value(int n, const char *const *v, const char *const *names, void *user)
+{
+    (void)n, (void)names;
+    *(gint64 *)user = g_ascii_strtoll(v[0] ? v[0] : "0", NULL, 10);
+    return CRTK_CONTINUE;
+}
+
+/* A transaction that changes many rows gives them their digests as it goes, at safe points between
+ * rows, instead of keeping every changed row in memory until commit; the trail stays intact. */
+static void test_digest_interim_flush(fixture *f, gconstpointer data)
+{
+    (void)data;
+    enum { N = 12000 };
+    crtk_dictionary *d = crtk_store_dictionary(f->s);
+    crtk_record *r = crtk_record_new(d);
+    GError *error = NULL;
+    gint64 *ids = g_new(gint64, N);
+    g_assert_true(crtk_store_begin(f->s, &error));
+    for (int i = 0; i < N; i++) {
+        crtk_record_clear(r);
+        char key[16];
+        g_snprintf(key, sizeof key, "%08d", i + 1);
+        g_assert_true(crtk_element_set_id(&r->patient, d, "patientIdNumber", key));
+        ids[i] = crtk_store_insert_patient(f->s, &r->patient, &error);
+        g_assert_no_error(error);
+    }
+    g_assert_true(crtk_store_commit(f->s, &error));
+    crtk_record_free(r);
+
+    /* one transaction around N changes, each a nested unit (as `followup post` of a CSV does) */
+    g_assert_true(crtk_store_begin(f->s, &error));
+    const char *items[] = {"nameLast"}, *values[] = {"SMITH"};
+    for (int i = 0; i < N; i++) {
+        g_assert_true(crtk_store_set_items(f->s, ids[i], 0, items, values, 1, &error));
+        g_assert_no_error(error);
+    }
+    gint64 noted = -1;
+    g_assert_true(crtk_store_select(f->s, "SELECT count(*) FROM temp.crtk_dirty", NULL, 0, first_value, &noted,
+                                    &error));
+    g_assert_no_error(error);
+    /* every change writes the row and notes it at least: no more than half the interim's changes
+       are noted rows (without interim flushes all N would be) */
+    g_assert_cmpint(noted, >=, 0);
+    g_assert_cmpint(noted, <=, 16384 / 2);
+    g_assert_true(crtk_store_commit(f->s, &error));
+    g_assert_no_error(error);
+
+    crtk_audit_check c;
+    g_assert_true(crtk_store_audit_check(f->s, NULL, NULL, &c, &error));
+    g_assert_no_error(error);
+    g_assert_null(c.why);
+    g_assert_cmpint(c.rows, ==, N);
+    crtk_audit_check_clear(&c);
+    g_free(ids);
+}
+
 int main(int argc, char **argv)
 {
     tu_init(&argc, &argv);
@@ -859,5 +915,6 @@ int main(int argc, char **argv)
     T("digest-row-deleted", test_digest_row_deleted);
     T("truncation-then-write", test_truncation_then_write);
     T("rehash-behind-checkpoint", test_rehash_behind_checkpoint);
+    T("digest-interim-flush", test_digest_interim_flush);
     return tu_finish(g_test_run());
 }

@@ -714,8 +714,16 @@ gboolean crtk_store_begin(crtk_store *s, GError **error)
 
 gboolean crtk_store_commit(crtk_store *s, GError **error)
 {
-    if (s->in_transaction == 0 || --s->in_transaction > 0)
+    if (s->in_transaction == 0)
         return TRUE;
+    if (--s->in_transaction > 0) {
+        /* the end of a nested unit (a patient's items, a contact): a safe point to flush digests */
+        if (!crtk_store_digest_interim(s, error)) {
+            crtk_store_rollback(s);
+            return FALSE;
+        }
+        return TRUE;
+    }
     /* The rows changed in the transaction get their digests (and entries stating them). */
     if (!crtk_store_digest_flush(s, error)) {
         s->in_transaction = 1;

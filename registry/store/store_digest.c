@@ -7,7 +7,10 @@
  * digest, updated or deleted is noted in temp.crtk_dirty; before it is first changed in a transaction
  * its old values are checked against the trail (crtk_row_intact), so a row forged outside crtk is
  * never absorbed by a later crtk write.  At commit (crtk_store_digest_flush) each noted row gets its
- * new digest and an audit entry stating it ("-" for a deleted row).  Rows inserted by import and case
+ * new digest and an audit entry stating it ("-" for a deleted row).  A long transaction (an import
+ * that updates a million cases, a submission stamping its tumors) flushes before commit too, at
+ * safe points between rows (crtk_store_digest_interim: a nested commit, an imported patient, a
+ * stamped tumor) once enough has changed, so that crtk_dirty, kept in memory, stays small.  Rows inserted by import and case
  * entry get their digest at insert time and state it in their "added" entry (the fast path).
  *
  * The digest (docs/store.md): BLAKE2b-256 over "crtk-row/2", the table name, for a tumor its patient
@@ -450,7 +453,18 @@ gboolean crtk_store_digest_flush(crtk_store *s, GError **error)
     }
     g_array_free(rows, TRUE);
     /* The digests written above were noted again when they equalled the old ones: nothing left to do. */
-    return ok && crtk_store_exec(s, "DELETE FROM temp.crtk_dirty;", error);
+    ok = ok && crtk_store_exec(s, "DELETE FROM temp.crtk_dirty;", error);
+    s->changes_at_flush = sqlite3_total_changes64(s->db);
+    return ok;
+}
+
+gboolean crtk_store_digest_interim(crtk_store *s, GError **error)
+{
+    if (!s->in_transaction || !s->digest_installed)
+        return TRUE;
+    if (sqlite3_total_changes64(s->db) - s->changes_at_flush < CRTK_DIGEST_INTERIM_CHANGES)
+        return TRUE;
+    return crtk_store_digest_flush(s, error);
 }
 
 gboolean crtk_store_digest_all(crtk_store *s, GError **error)

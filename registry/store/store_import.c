@@ -278,6 +278,9 @@ static int import_patient(crtk_record *r, void *user)
             c->st->tumors_updated++;
     }
     g_free(taken);
+    /* between two patients: the updated rows get their digests before they are many */
+    if (!crtk_store_digest_interim(s, &c->error))
+        goto fail;
     return CRTK_CONTINUE;
 fail:
     c->failed = TRUE;

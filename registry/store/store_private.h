@@ -32,6 +32,7 @@ struct crtk_store {
     gint64 audit_last_id;
     int in_transaction;
     gboolean reading; /* crtk_store_read_begin: a read transaction is open */
+    sqlite3_int64 changes_at_flush; /* sqlite3_total_changes64 after the last digest flush */
     guint8 *used;            /* per item index: the item has a value somewhere (see crtk_used_item) */
     GArray *used_new;        /* item indexes first used in the open transaction */
     gboolean used_known;     /* the store keeps crtk_used_item (older stores: read every column) */
@@ -122,6 +123,13 @@ gboolean crtk_store_digest_install(crtk_store *s, GError **error);
 /* At commit: digests of the rows changed in the transaction, each stated in an audit entry; fails
  * (nothing written) when a row was changed outside crtk before this transaction changed it. */
 gboolean crtk_store_digest_flush(crtk_store *s, GError **error);
+/* Changes (rows written, as sqlite3_total_changes64 counts them, audit entries included) after
+ * which an interim flush is made: a few thousand noted rows at most. */
+#define CRTK_DIGEST_INTERIM_CHANGES 16384
+/* Inside a transaction, at a point between two rows' changes: flushes (as at commit) once
+ * CRTK_DIGEST_INTERIM_CHANGES changes were made since the last flush, so that the rows noted
+ * for it do not grow with the transaction. */
+gboolean crtk_store_digest_interim(crtk_store *s, GError **error);
 /* Computes and records the digest of every row (after the schema upgrade and NAACCR upgrades). */
 gboolean crtk_store_digest_all(crtk_store *s, GError **error);
 /* Brings a store of schema 1 forward: digest columns, the chain marker, every row's digest. */

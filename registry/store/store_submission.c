@@ -130,10 +130,8 @@ gboolean crtk_store_mark_exported(crtk_store *s, const gint64 *tumor_ids, gsize 
         }
         g_free(old_copy);
         g_free(pkey);
-        /* the rows changed so far get their digests now, not all at commit: the list of changed
-           rows (kept in memory) would otherwise grow with the submission (130 MiB at a million) */
-        if (ok && (i + 1) % 4096 == 0)
-            ok = crtk_store_digest_flush(s, error);
+        if (ok)
+            ok = crtk_store_digest_interim(s, error); /* between two tumors: a safe point */
     }
     sqlite3_finalize(get);
     sqlite3_finalize(put);

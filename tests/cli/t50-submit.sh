@@ -101,6 +101,16 @@ run submit "$DB" -o "$TMP/x.xml" --max-error-rate 200
 expect_rc 2 "bad rate"
 run submit "$DB" -o "$TMP/x.xml" --set nosuchset --since all
 expect_rc 2 "unknown edit set"
+# the tumors sent are listed in a temporary file until they are stamped: when it cannot be made,
+# the submission stops before writing anything (no file, nothing recorded, the store unchanged)
+N_TX=$(sql "$DB" "SELECT count(*) FROM crtk_transmission")
+N_AUDIT=$(sql "$DB" "SELECT count(*) FROM audit")
+TMPDIR="$TMP/no-such-directory" run submit "$DB" -o "$TMP/notmp.xml" --since all --force --user tester
+expect_rc 2 "no temporary directory"
+expect_err "cannot keep the list of tumors" "says why"
+[ ! -e "$TMP/notmp.xml" ] && ok || fail "no file without the list of tumors"
+expect_eq "$(sql "$DB" "SELECT count(*) FROM crtk_transmission")" "$N_TX" "nothing recorded without the list"
+expect_eq "$(sql "$DB" "SELECT count(*) FROM audit")" "$N_AUDIT" "no change without the list"
 run audit "$DB" --verify
 expect_rc 0 "audit trail intact"
 
