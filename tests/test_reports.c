@@ -12,6 +12,7 @@
 #include "distinct_keys.h"
 #include "store.h"
 #include "edits.h"
+#include "test_util.h"
 
 #include <glib.h>
 #include <glib/gstdio.h>
@@ -1145,6 +1146,65 @@ static void test_quality_hospital_measures(void)
     crtk_qa_clear(&qa);
 }
 
+/* The timeliness measure on cases worked by hand (the generated data has no late case): Date Case
+ * Completed - CoC when coded, else Date Case Completed, within 183 days of Date of 1st Contact,
+ * over analytic cases with both dates whole and in order. */
+static void test_quality_timeliness_by_hand(void)
+{
+    static const char *const cases[][4] = {
+        /* class, first contact, completed, completed - CoC */
+        {"14", "20240101", "20240702", ""},         /* 183 days (2024 is a leap year): timely */
+        {"14", "20240101", "20240703", ""},         /* 184 days: late */
+        {"14", "20240101", "20250101", "20240301"}, /* CoC's date counts: 60 days, timely */
+        {"22", "20240101", "20240201", "20241231"}, /* CoC's date counts: 365 days, late */
+        {"00", "20240601", "20240601", ""},         /* the same day: timely */
+        {"30", "20240101", "20240105", ""},         /* not analytic: not counted */
+        {"14", "20240101", "", ""},                 /* not completed: not counted */
+        {"14", "20240101", "2024", ""},             /* a partial date: not counted */
+        {"14", "20240301", "20240201", ""},         /* completed before first contact: not counted */
+    };
+    char *dir = g_dir_make_tmp("crtk-timely-XXXXXX", NULL), *path = g_build_filename(dir, "t.db", NULL);
+    GError *error = NULL;
+    crtk_store *s = crtk_store_create(path, 260, NULL, &error);
+    g_assert_no_error(error);
+    crtk_store_set_actor(s, "tester", "test");
+    crtk_dictionary *d = crtk_store_dictionary(s);
+    crtk_record *r = crtk_record_new(d);
+    g_assert_true(crtk_store_begin(s, &error));
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        crtk_record_clear(r);
+        char key[16];
+        g_snprintf(key, sizeof key, "%08zu", i + 1);
+        g_assert_true(crtk_element_set_id(&r->patient, d, "patientIdNumber", key));
+        gint64 pid = crtk_store_insert_patient(s, &r->patient, &error);
+        g_assert_no_error(error);
+        crtk_element *t = crtk_record_add_tumor(r);
+        const char *ids[] = {"classOfCase", "dateOf1stContact", "dateCaseCompleted", "dateCaseCompletedCoc"};
+        for (int k = 0; k < 4; k++)
+            if (*cases[i][k])
+                g_assert_true(crtk_element_set_id(t, d, ids[k], cases[i][k]));
+        g_assert_cmpint(crtk_store_insert_tumor(s, pid, t, &error), >, 0);
+        g_assert_no_error(error);
+    }
+    g_assert_true(crtk_store_commit(s, &error));
+    crtk_record_free(r);
+    crtk_qa qa;
+    crtk_qa_init(&qa);
+    g_assert_true(crtk_qa_compute(s, NULL, &qa, &error));
+    g_assert_no_error(error);
+    const crtk_qa_measure *timely = NULL;
+    for (int i = 0; i < qa.n_measures; i++)
+        if (!strcmp(qa.measures[i].id, "timeliness"))
+            timely = &qa.measures[i];
+    g_assert_nonnull(timely);
+    g_assert_cmpint(timely->numerator, ==, 3);
+    g_assert_cmpint(timely->denominator, ==, 5);
+    crtk_qa_clear(&qa);
+    crtk_store_close(s);
+    tu_remove_tree(dir);
+    g_free(path), g_free(dir);
+}
+
 /* A QA summary lists the first CRTK_QA_FAILURES_LISTED failing cases and counts the rest, so a
  * submission of a million failing tumors does not hold them all in memory; the text says so. */
 static void test_qa_failures_listed(void)
@@ -1221,6 +1281,7 @@ int main(int argc, char **argv)
     g_test_add_func("/reports/distinct-keys", test_distinct_keys);
     g_test_add_func("/reports/qa-failures-listed", test_qa_failures_listed);
     g_test_add_func("/reports/quality-hospital-measures", test_quality_hospital_measures);
+    g_test_add_func("/reports/quality-timeliness-by-hand", test_quality_timeliness_by_hand);
     int rc = g_test_run();
     crtk_store_close(store);
     char *cmd = g_strdup_printf("rm -rf '%s'", tmpdir);
