@@ -487,7 +487,9 @@ int cmd_case(int argc, char **argv)
         rc = usage();
         goto out;
     }
-    gboolean ro = !strcmp(sub, "show");
+    /* show is a read, but every view of a patient is recorded (who, when, which patient): the store
+       is opened for writing, and once it has users --user must name one */
+    gboolean ro = FALSE;
     char *cmdname = g_strconcat("case ", sub, NULL);
     s = crtk_cli_open_store(a[0], ro, user, cmdname);
     g_free(cmdname);
@@ -505,6 +507,16 @@ int cmd_case(int argc, char **argv)
     }
     if ((rc = resolve(s, a[1], &ref)) != EXIT_OK)
         goto out;
+    if (!strcmp(sub, "show")) {
+        GError *error = NULL;
+        if (!crtk_user_log_access(s, crtk_store_actor(s), crtk_record_patient_id(ref.stored->record),
+                                  pdf ? "print" : "view", &error)) {
+            crtk_cli_error("case show: nothing shown: the view cannot be recorded: %s", error->message);
+            g_error_free(error);
+            rc = EXIT_USAGE;
+            goto out;
+        }
+    }
     if (!strcmp(sub, "show") && (pdf || out_path)) {
         if (!pdf || !out_path) {
             crtk_cli_error("--pdf needs -o FILE (and -o goes with --pdf)");

@@ -32,6 +32,8 @@ CRTK_API void crtk_store_close(crtk_store *s);
 
 /* Who is working, and with which command: recorded in the audit trail. */
 CRTK_API void crtk_store_set_actor(crtk_store *s, const char *user, const char *command);
+/* The user the trail names for this connection's changes and views (the OS login when none was set). */
+CRTK_API const char *crtk_store_actor(const crtk_store *s);
 CRTK_API const char *crtk_store_path(const crtk_store *s);
 CRTK_API crtk_dictionary *crtk_store_dictionary(const crtk_store *s);
 CRTK_API int crtk_store_version(const crtk_store *s);

@@ -574,6 +574,11 @@ crtk_store *crtk_store_open(const char *path, gboolean read_only, GError **error
     return s;
 }
 
+const char *crtk_store_actor(const crtk_store *s)
+{
+    return s->user ? s->user : g_get_user_name();
+}
+
 void crtk_store_set_actor(crtk_store *s, const char *user, const char *command)
 {
     if (user) {

@@ -87,4 +87,25 @@ expect_rc 2 "an unknown --format is refused"
 run submit "$DB" -o "$TMP/s.xml" --format json
 expect_rc 2 "submit --format json"
 expect_err "history only" "submit says where --format json applies"
+# every view of a patient is recorded (who, which patient, when); a printed abstract as "print"
+views() { sql "$DB" "SELECT count(*) FROM crtk_access WHERE patient_key = '00000160' AND action = '$1'"; }
+last_user() { sql "$DB" "SELECT user FROM crtk_access ORDER BY id DESC LIMIT 1"; }
+before=$(views view)
+run case show "$DB" 160
+expect_rc 0 "case show"
+expect_eq "$(views view)" "$((before + 1))" "case show records a view of 00000160"
+expect_eq "$(last_user)" "$(id -un)" "under the OS login while the store has no users"
+run case show "$DB" 160 --format json
+expect_eq "$(views view)" "$((before + 2))" "case show --format json records a view too"
+# once the store has users, a view needs --user naming one, and is recorded under that name
+echo "admin-pass-1" | "$CRTK" user add "$DB" ada --role admin >/dev/null 2>&1 || fail "user add"
+run case show "$DB" 160
+expect_rc 2 "case show without --user once the store has users"
+expect_eq "$(views view)" "$((before + 2))" "nothing shown, nothing recorded"
+run case show "$DB" 160 --user ada
+expect_rc 0 "case show --user ada"
+expect_out "^Patient 00000160 " "shown"
+expect_eq "$(views view)" "$((before + 3))" "the view recorded"
+expect_eq "$(last_user)" "ada" "under the named user"
+
 finish

@@ -21,6 +21,8 @@ expect_eq "$SITE/$HIST" "C211/8070" "the sample's first tumor (anal canal, squam
 run case show "$DB" 00000001/1 --pdf -o "$TMP/a.pdf"
 expect_rc 0 "case show --pdf"
 expect_eq "$(stat -c %a "$TMP/a.pdf")" 600 "the PDF is owner-only"
+expect_eq "$(sql "$DB" "SELECT action || ' ' || patient_key FROM crtk_access ORDER BY id DESC LIMIT 1")" \
+    "print 00000001" "the print is recorded as an access to the patient"
 pdftotext -layout "$TMP/a.pdf" "$TMP/a.txt"
 PAGES=$(pdfinfo "$TMP/a.pdf" | sed -n 's/^Pages: *//p')
 FLAT=$(tr -s ' \n' ' ' <"$TMP/a.txt")
