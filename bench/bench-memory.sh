@@ -37,6 +37,8 @@ for n in $SIZES; do
     peak "report quality" "$CRTK" report quality "$DB" -o "$OUT/quality.xlsx"
     peak "report survival" "$CRTK" report survival "$DB" -o "$OUT/survival.xlsx"
     peak "followup due" "$CRTK" followup due "$DB" --as-of 20260701 -o "$OUT/due.csv"
+    peak "followup due, every status, workbook" "$CRTK" followup due "$DB" --as-of 20260701 --status all \
+        --group-by physician -o "$OUT/due.xlsx"
     # submit records the transmission: run it on a copy so the store stays as generated
     cp "$DB" "$OUT/submit.db"
     peak "submit (every tumor)" "$CRTK" submit "$OUT/submit.db" -o "$OUT/submit.xml" --force
