@@ -217,11 +217,12 @@ crtk_due_list *crtk_due_list_build(crtk_store *s, const crtk_followup_rules *rul
     if (ok && c->n_rows) {
         rank_ctx k = {c, 0};
         ok = scan_result(c,
-                         crtk_store_select(s, "SELECT id FROM patient ORDER BY \"patientIdNumber\", id", NULL, 0,
+                         crtk_store_select(s, "SELECT id FROM patient ORDER BY coalesce(\"patientIdNumber\", ''), id", NULL, 0,
                                            rank_one, &k, error),
                          error);
     }
-    if (!ok || !due_order_finish(c->order, error)) {
+    /* a read that failed on the way (the physician directory) is an error, not a list without it */
+    if (!ok || !crtk_store_reads_ok(s, error) || !due_order_finish(c->order, error)) {
         crtk_due_list_free(c);
         return NULL;
     }

@@ -507,7 +507,12 @@ int cmd_case(int argc, char **argv)
     }
     if ((rc = resolve(s, a[1], &ref)) != EXIT_OK)
         goto out;
-    if (!strcmp(sub, "show")) {
+    if (!strcmp(sub, "show") && (pdf || out_path) && (!pdf || !out_path)) {
+        crtk_cli_error("--pdf needs -o FILE (and -o goes with --pdf)");
+        rc = EXIT_USAGE;
+        goto out;
+    }
+    if (!strcmp(sub, "show")) { /* recorded before anything is shown or printed */
         GError *error = NULL;
         if (!crtk_user_log_access(s, crtk_store_actor(s), crtk_record_patient_id(ref.stored->record),
                                   pdf ? "print" : "view", &error)) {

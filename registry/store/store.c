@@ -705,6 +705,7 @@ gboolean crtk_store_begin(crtk_store *s, GError **error)
         s->in_transaction = 0;
         return FALSE;
     }
+    s->changes_at_flush = sqlite3_total_changes64(s->db); /* interim flushes count this transaction's changes */
     /* Another process may have written since this one opened the store: chain from the real head. */
     g_free(s->audit_head);
     s->audit_head = NULL;

@@ -46,8 +46,10 @@ grep -q "$SSN" "$TMP/all.txt" && ok || fail "--full-ssn shows the SSN"
 N=$(sql "$DB" "SELECT count(*) FROM tumor t JOIN patient p ON p.id = t.patient_id WHERE p.patientIdNumber = '00000001'")
 expect_eq "$(grep -c '^Tumor [0-9]*$' "$TMP/all.txt")" "$N" "one part per tumor"
 
+PRINTS=$(sql "$DB" "SELECT count(*) FROM crtk_access")
 run case show "$DB" 00000001 --pdf
 expect_rc 2 "--pdf without -o"
+expect_eq "$(sql "$DB" "SELECT count(*) FROM crtk_access")" "$PRINTS" "a refused print is not recorded"
 run case show "$DB" 00000001/9 --pdf -o "$TMP/x.pdf"
 expect_rc 1 "a tumor that does not exist"
 [ -e "$TMP/x.pdf" ] && fail "file written for a missing tumor" || ok
