@@ -124,6 +124,43 @@ const char *crtk_cli_known_versions(void)
     return text;
 }
 
+const char *crtk_cli_format_of_name(const char *path)
+{
+    static const struct {
+        const char *ext, *format;
+    } names[] = {{".xlsx", "xlsx"}, {".csv", "csv"},   {".json", "json"}, {".jsonl", "json"}, {".ndjson", "json"},
+                 {".xml", "xml"},   {".pdf", "pdf"},   {".txt", "text"},  {".text", "text"},  {".dat", "flat"},
+                 {".fwf", "flat"},  {".xls", "xls"},   {".ods", "ods"},   {".xlsm", "xlsm"},  {".html", "html"},
+                 {".doc", "doc"},   {".docx", "docx"}, {".db", "db"},     {".sqlite", "db"}};
+    if (!path)
+        return NULL;
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    size_t n = strlen(base);
+    if (n > 3 && !g_ascii_strcasecmp(base + n - 3, ".gz"))
+        n -= 3;
+    for (size_t i = 0; i < G_N_ELEMENTS(names); i++) {
+        size_t e = strlen(names[i].ext);
+        if (n > e && !g_ascii_strncasecmp(base + n - e, names[i].ext, e))
+            return names[i].format;
+    }
+    return NULL;
+}
+
+gboolean crtk_cli_output_name_fits(const char *cmd, const char *path, const char *format)
+{
+    if (!path || !strcmp(path, "-"))
+        return TRUE;
+    const char *named = crtk_cli_format_of_name(path);
+    if (!named || !strcmp(named, format) || (!strcmp(format, "flat") && !strcmp(named, "text")))
+        return TRUE;
+    const char *ext = !strcmp(format, "text") ? "txt" : format;
+    crtk_cli_error("%s: %s: the name says %s but the output is %s; name it .%s (or choose the format that "
+                   "fits the name)",
+                   cmd, path, named, format, ext);
+    return FALSE;
+}
+
 static int print_problem(const crtk_problem *p, void *user)
 {
     (void)user;

@@ -512,6 +512,10 @@ int cmd_case(int argc, char **argv)
         rc = EXIT_USAGE;
         goto out;
     }
+    if (!strcmp(sub, "show") && out_path && !crtk_cli_output_name_fits("case show --pdf", out_path, "pdf")) {
+        rc = EXIT_USAGE;
+        goto out;
+    }
     if (!strcmp(sub, "show")) { /* recorded before anything is shown or printed */
         GError *error = NULL;
         if (!crtk_user_log_access(s, crtk_store_actor(s), crtk_record_patient_id(ref.stored->record),

@@ -81,8 +81,21 @@ int cmd_convert(int argc, char **argv)
         rc = EXIT_USAGE;
         goto out;
     }
+    if (o.write.format == CRTK_FORMAT_UNKNOWN && crtk_cli_format_of_name(out_path)) {
+        /* a name crtk knows as something else (.xlsx, .pdf, .json): not a NAACCR file */
+        crtk_cli_error("convert: %s: convert writes NAACCR XML, flat or CSV files: name the output .xml, "
+                       ".xml.gz, .csv or .txt (flat)%s", out_path,
+                       !strcmp(crtk_cli_format_of_name(out_path), "xlsx")
+                           ? " (a workbook of chosen items is crtk export DB --columns ... -o FILE.xlsx)" : "");
+        rc = EXIT_USAGE;
+        goto out;
+    }
     if (o.write.format == CRTK_FORMAT_UNKNOWN)
         o.write.format = CRTK_FORMAT_XML;
+    if (to && !crtk_cli_output_name_fits("convert", out_path, crtk_format_name(o.write.format))) {
+        rc = EXIT_USAGE;
+        goto out;
+    }
     o.write.write_item_numbers = numbers;
     o.write.zero_padding = zero;
     o.write.drop_extensions = drop_ext;

@@ -360,6 +360,10 @@ int cmd_edits(int argc, char **argv)
     r.set = set;
     r.dir = dir;
     r.max = max;
+    /* without --format, a -o FILE named .csv, .json or .xlsx says the format */
+    const char *named = crtk_cli_format_of_name(output);
+    if (!format && named && (!strcmp(named, "csv") || !strcmp(named, "json") || !strcmp(named, "xlsx")))
+        format = g_strdup(named);
     if (!format || !strcmp(format, "text"))
         r.format = OUT_TEXT;
     else if (!strcmp(format, "json"))
@@ -370,6 +374,10 @@ int cmd_edits(int argc, char **argv)
         r.format = OUT_XLSX;
     else {
         crtk_cli_error("edits: --format must be text, json, csv or xlsx");
+        rc = EXIT_USAGE;
+        goto out;
+    }
+    if (!crtk_cli_output_name_fits("edits", output, format ? format : "text")) {
         rc = EXIT_USAGE;
         goto out;
     }

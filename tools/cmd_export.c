@@ -181,7 +181,7 @@ int cmd_export(int argc, char **argv)
                     g_str_has_suffix(output, ".XLSX");
     if (xlsx) {
         if ((format && g_ascii_strcasecmp(format, "xlsx")) || !(g_str_has_suffix(output, ".xlsx") || g_str_has_suffix(output, ".XLSX"))) {
-            crtk_cli_error("export: a listing is a workbook: name it .xlsx and use --format xlsx (or leave --format out)");
+            crtk_cli_error("export: %s: a listing is a workbook: name it .xlsx and use --format xlsx (or leave --format out)", output);
             rc = EXIT_USAGE;
         } else if (!columns || !*columns) {
             crtk_cli_error("export: a listing names its columns: --columns ITEM,... (naaccrIds or item numbers)");

@@ -68,6 +68,8 @@ const char *fu_output_format(const char *cmd, const char *format, const char *ou
         crtk_cli_error("%s: --format %s: expected %s", cmd, fmt, allowed);
         return NULL;
     }
+    if (!crtk_cli_output_name_fits(cmd, output, fmt))
+        return NULL;
     if (!strcmp(fmt, "xlsx") && !output) {
         crtk_cli_error("%s: xlsx needs -o FILE.xlsx", cmd);
         return NULL;

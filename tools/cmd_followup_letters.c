@@ -71,6 +71,10 @@ int cmd_followup_letters(int argc, char **argv)
         rc = EXIT_USAGE;
         goto out;
     }
+    if (!crtk_cli_output_name_fits("followup letters", output, "pdf")) {
+        rc = EXIT_USAGE;
+        goto out;
+    }
     int who = to ? crtk_letter_to_parse(to) : CRTK_LETTER_PHYSICIAN;
     if (who < 0) {
         crtk_cli_error("followup letters: --to %s: expected physician, patient or contact", to);

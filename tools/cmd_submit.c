@@ -133,7 +133,7 @@ int cmd_submit(int argc, char **argv)
         goto out;
     }
     if (!g_str_has_suffix(output, ".xml") && !g_str_has_suffix(output, ".xml.gz")) {
-        crtk_cli_error("submit: the file must be NAACCR XML: name it .xml or .xml.gz");
+        crtk_cli_error("submit: %s: a submission is NAACCR XML: name it .xml or .xml.gz", output);
         rc = EXIT_USAGE;
         goto out;
     }

@@ -77,6 +77,14 @@ struct crtk_store *crtk_cli_open_store(const char *path, gboolean read_only, con
 char *crtk_cli_did_you_mean(const char *word, const char *const *candidates);
 /* The NAACCR versions crtk knows, for messages: "14, 15, 16, 18, 21, 22, 23, 24, 25, 26" (static). */
 const char *crtk_cli_known_versions(void);
+/* The format an output file's name says (".xlsx" "xlsx", ".csv" "csv", ".json"/".jsonl" "json",
+ * ".xml" "xml", ".pdf" "pdf", ".txt" "text", ".dat"/".fwf" "flat", ".xls"/".ods" themselves; a
+ * trailing ".gz" is looked through), NULL when the name has no extension crtk knows (static). */
+const char *crtk_cli_format_of_name(const char *path);
+/* Refuses (prints why, returns FALSE) an output file whose name says another format than FORMAT
+ * (one of the names above; "flat" also takes ".txt").  A name with no known extension, "-" and NULL
+ * are accepted.  CMD prefixes the message. */
+gboolean crtk_cli_output_name_fits(const char *cmd, const char *path, const char *format);
 /* Prints a problem as "crtk: FILE:LINE:COL: ..." on stderr (a crtk_problem_fn). */
 int crtk_cli_print_problem(const void *problem, void *user);
 
