@@ -5,7 +5,6 @@
 #include "crtk/users.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -54,16 +53,6 @@ gboolean crtk_cli_parse(GOptionContext *ctx, int *argc, char ***argv, int *exit_
         return FALSE;
     }
     return TRUE;
-}
-
-void crtk_cli_error(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("crtk: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
-    va_end(ap);
 }
 
 int crtk_cli_exit_for(const GError *error, int otherwise)
@@ -161,21 +150,12 @@ gboolean crtk_cli_output_name_fits(const char *cmd, const char *path, const char
     return FALSE;
 }
 
-static int print_problem(const crtk_problem *p, void *user)
-{
-    (void)user;
-    char *s = crtk_problem_format(p);
-    fprintf(stderr, "crtk: %s\n", s);
-    g_free(s);
-    return CRTK_CONTINUE;
-}
-
 GPtrArray *crtk_cli_load_user_dictionaries(char **paths)
 {
     GPtrArray *dicts = g_ptr_array_new_with_free_func((GDestroyNotify)crtk_user_dictionary_free);
     for (char **p = paths; p && *p; p++) {
         GError *error = NULL;
-        crtk_user_dictionary *ud = crtk_user_dictionary_load(*p, print_problem, NULL, &error);
+        crtk_user_dictionary *ud = crtk_user_dictionary_load(*p, (crtk_problem_fn)crtk_cli_print_problem, NULL, &error);
         if (!ud) {
             crtk_cli_error("%s", error->message);
             g_error_free(error);
@@ -204,9 +184,4 @@ struct crtk_store *crtk_cli_open_store(const char *path, gboolean read_only, con
         return NULL;
     }
     return s;
-}
-
-int crtk_cli_print_problem(const void *problem, void *user)
-{
-    return print_problem(problem, user);
 }

@@ -72,7 +72,12 @@ static int checkpoint(crtk_store *s, const char *db, const char *key)
         rc = error->code == CRTK_ERROR_DATA ? EXIT_DATA : EXIT_USAGE;
         g_error_free(error);
     } else {
-        printf("%s: checkpoint appended to %s: %s\n", db, file, line);
+        GString *f = g_string_new(NULL);
+        crtk_json_field_str(f, "store", db, FALSE);
+        crtk_json_field_str(f, "checkpointFile", file, FALSE);
+        crtk_json_field_str(f, "checkpoint", line, FALSE);
+        crtk_cli_message("info", TRUE, f, "%s: checkpoint appended to %s: %s", db, file, line);
+        g_string_free(f, TRUE);
     }
     g_free(line);
     g_free(file);
@@ -107,6 +112,14 @@ int cmd_audit(int argc, char **argv)
     crtk_store *s = NULL;
     if (!crtk_cli_parse(ctx, &argc, &argv, &rc))
         goto out;
+    if (format && strcmp(format, "text") && strcmp(format, "json")) {
+        crtk_cli_error("audit: --format must be text or json, not %s", format);
+        rc = EXIT_USAGE;
+        goto out;
+    }
+    gboolean json = format && !strcmp(format, "json");
+    if (json) /* errors and the --verify verdicts as JSON Lines too */
+        crtk_cli_messages_json(stdout);
     if (argc != 2) {
         crtk_cli_error("audit: name the store DB (see --help)");
         rc = EXIT_USAGE;
@@ -131,40 +144,62 @@ int cmd_audit(int argc, char **argv)
             rc = EXIT_USAGE;
             goto out;
         }
+        GString *f = g_string_new(NULL);
+        crtk_json_field_str(f, "store", argv[1], FALSE);
+        crtk_json_field_str(f, "check", "storeHealth", FALSE);
         if (!healthy) {
-            printf("%s: store DAMAGED (SQLite quick_check):\n%s\n", argv[1], report);
-            printf("%s: restore it from a backup (crtk backup); do not write to it\n", argv[1]);
+            g_string_append(f, ",\"ok\":false");
+            crtk_json_field_str(f, "quickCheck", report, FALSE);
+            crtk_cli_message("error", TRUE, f, "%s: store DAMAGED (SQLite quick_check):\n%s\n%s: restore it from a backup "
+                             "(crtk backup); do not write to it", argv[1], report, argv[1]);
+            g_string_free(f, TRUE);
             g_free(report);
             rc = EXIT_DATA;
             goto out;
         }
-        printf("%s: store healthy (SQLite quick_check: ok)\n", argv[1]);
+        g_string_append(f, ",\"ok\":true");
+        crtk_cli_message("info", TRUE, f, "%s: store healthy (SQLite quick_check: ok)", argv[1]);
+        g_string_truncate(f, 0);
         g_free(report);
         crtk_audit_check r;
+        crtk_json_field_str(f, "store", argv[1], FALSE);
+        crtk_json_field_str(f, "check", "auditTrail", FALSE);
         if (!crtk_store_audit_check(s, against, key, &r, &error)) {
             crtk_cli_error("%s", error->message);
             g_error_free(error);
             rc = EXIT_USAGE;
         } else if (r.why) {
-            printf("%s: audit trail BROKEN: %s\n", argv[1], r.why);
+            g_string_append(f, ",\"ok\":false");
+            crtk_json_field_str(f, "why", r.why, FALSE);
+            crtk_cli_message("error", TRUE, f, "%s: audit trail BROKEN: %s", argv[1], r.why);
             rc = EXIT_DATA;
         } else {
-            printf("%s: audit trail intact: %" G_GINT64_FORMAT " entries", argv[1], r.entries);
-            if (r.rows_covered)
-                printf(", %" G_GINT64_FORMAT " rows match their digests", r.rows);
-            if (against)
-                printf(", %" G_GINT64_FORMAT " checkpoint%s matched", r.checkpoints, r.checkpoints == 1 ? "" : "s");
-            putchar('\n');
+            GString *t = g_string_new(NULL);
+            g_string_printf(t, "%s: audit trail intact: %" G_GINT64_FORMAT " entries", argv[1], r.entries);
+            g_string_append(f, ",\"ok\":true");
+            crtk_json_field_int(f, "entries", r.entries, FALSE);
+            if (r.rows_covered) {
+                g_string_append_printf(t, ", %" G_GINT64_FORMAT " rows match their digests", r.rows);
+                crtk_json_field_int(f, "rows", r.rows, FALSE);
+            }
+            g_string_append_printf(f, ",\"rowsChecked\":%s", r.rows_covered ? "true" : "false");
+            if (against) {
+                g_string_append_printf(t, ", %" G_GINT64_FORMAT " checkpoint%s matched", r.checkpoints,
+                                       r.checkpoints == 1 ? "" : "s");
+                crtk_json_field_int(f, "checkpoints", r.checkpoints, FALSE);
+            }
             if (!r.rows_covered)
-                printf("%s: rows not checked: the store predates row digests (opening it for writing, e.g. crtk "
-                       "upgrade, adds them)\n", argv[1]);
+                g_string_append_printf(t, "\n%s: rows not checked: the store predates row digests (opening it for "
+                                          "writing, e.g. crtk upgrade, adds them)", argv[1]);
+            crtk_cli_message("info", TRUE, f, "%s", t->str);
+            g_string_free(t, TRUE);
         }
+        g_string_free(f, TRUE);
         crtk_audit_check_clear(&r);
         if (rc == EXIT_OK && checkpoint_wanted)
             rc = checkpoint(s, argv[1], key);
         goto out;
     }
-    gboolean json = format && !strcmp(format, "json");
     char *since_norm = since ? g_strdup(since) : NULL;
     if (!crtk_store_audit_list(s, patient, since_norm, print_entry, &json, &error)) {
         crtk_cli_error("%s", error->message);
@@ -177,6 +212,7 @@ out:
     g_free(patient), g_free(since), g_free(format), g_free(against), g_free(key);
     g_free(checkpoint_file);
     checkpoint_file = NULL;
+    crtk_cli_messages_json(NULL);
     g_option_context_free(ctx);
     return rc;
 }

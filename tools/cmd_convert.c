@@ -9,6 +9,7 @@
  */
 #include "commands.h"
 #include "crtk/convert_file.h"
+#include "crtk/json.h"
 
 #include <string.h>
 
@@ -25,16 +26,13 @@ static int on_problem(const crtk_problem *p, void *user)
     if (c->max_problems > 0 && c->problems_shown >= c->max_problems)
         return CRTK_CONTINUE;
     c->problems_shown++;
-    char *s = crtk_problem_format(p);
-    fprintf(stderr, "crtk: %s\n", s);
-    g_free(s);
-    return CRTK_CONTINUE;
+    return crtk_cli_print_problem(p, NULL);
 }
 
 int cmd_convert(int argc, char **argv)
 {
     char **user_dicts = NULL;
-    char *from = NULL, *to = NULL, *version = NULL, *record_type = NULL, *spec = NULL;
+    char *from = NULL, *to = NULL, *version = NULL, *record_type = NULL, *spec = NULL, *messages = NULL;
     gboolean relaxed = FALSE, ignore_unknown = FALSE, no_grouping = FALSE, numbers = FALSE, zero = FALSE;
     gboolean drop_ext = FALSE, quiet = FALSE;
     gint max_problems = 100;
@@ -53,6 +51,8 @@ int cmd_convert(int argc, char **argv)
         {"specification-version", 0, 0, G_OPTION_ARG_STRING, &spec, "XML output: specificationVersion (default 1.8)", "S"},
         {"max-problems", 0, 0, G_OPTION_ARG_INT, &max_problems, "print at most N input problems (default 100; 0 = all)", "N"},
         {"quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "do not print warnings", NULL},
+        {"messages", 0, 0, G_OPTION_ARG_STRING, &messages, "text (default) or json: problems and the summary as "
+         "JSON Lines on standard output (standard error when OUT is -)", "FMT"},
         {NULL}};
     GOptionContext *ctx = g_option_context_new("IN OUT - convert a NAACCR file between XML, flat and CSV and between versions");
     g_option_context_add_main_entries(ctx, entries, NULL);
@@ -67,8 +67,15 @@ int cmd_convert(int argc, char **argv)
     convert_ctx c = {.max_problems = max_problems, .quiet = quiet};
     crtk_convert_options o;
     crtk_convert_options_init(&o);
+    gboolean json = FALSE;
     if (!crtk_cli_parse(ctx, &argc, &argv, &rc))
         goto out;
+    if (!crtk_cli_messages_parse("convert", messages, &json)) {
+        rc = EXIT_USAGE;
+        goto out;
+    }
+    if (json)
+        crtk_cli_messages_json(argc == 3 && !strcmp(argv[2], "-") ? stderr : stdout);
     if (argc != 3) {
         crtk_cli_error("convert: give IN and OUT (see --help)");
         rc = EXIT_USAGE;
@@ -148,19 +155,32 @@ int cmd_convert(int argc, char **argv)
         goto out;
     }
     if (res.removed_controls && !quiet)
-        fprintf(stderr, "crtk: warning: %ld control character%s left out of values (XML 1.0 cannot hold them)\n",
-                res.removed_controls, res.removed_controls == 1 ? "" : "s");
-    fprintf(stderr, "crtk: %s -> %s: %ld patient%s, %ld tumor%s (NAACCR %d, record type %c, %s); input: %ld error%s, %ld warning%s\n",
+        crtk_cli_message("warning", FALSE, NULL, "%ld control character%s left out of values (XML 1.0 cannot hold them)",
+                         res.removed_controls, res.removed_controls == 1 ? "" : "s");
+    GString *f = g_string_new(NULL);
+    crtk_json_field_str(f, "input", in_path, FALSE);
+    crtk_json_field_str(f, "output", out_path, FALSE);
+    crtk_json_field_int(f, "patients", res.patients, FALSE);
+    crtk_json_field_int(f, "tumors", res.tumors, FALSE);
+    crtk_json_field_int(f, "naaccrVersion", res.version, FALSE);
+    char rt[2] = {crtk_record_type_letter(res.record_type), 0};
+    crtk_json_field_str(f, "recordType", rt, FALSE);
+    crtk_json_field_str(f, "format", crtk_format_name(res.format), FALSE);
+    crtk_json_field_int(f, "inputErrors", res.input.errors, FALSE);
+    crtk_json_field_int(f, "inputWarnings", res.input.warnings, FALSE);
+    crtk_cli_message("info", FALSE, f, "%s -> %s: %ld patient%s, %ld tumor%s (NAACCR %d, record type %c, %s); input: %ld error%s, %ld warning%s",
             in_path, out_path, res.patients, res.patients == 1 ? "" : "s", res.tumors, res.tumors == 1 ? "" : "s",
             res.version, crtk_record_type_letter(res.record_type), crtk_format_name(res.format),
             res.input.errors, res.input.errors == 1 ? "" : "s", res.input.warnings, res.input.warnings == 1 ? "" : "s");
+    g_string_free(f, TRUE);
     if (res.input.errors)
         rc = EXIT_DATA;
 out:
     if (dicts)
         g_ptr_array_free(dicts, TRUE);
     g_strfreev(user_dicts);
-    g_free(from), g_free(to), g_free(version), g_free(record_type), g_free(spec);
+    g_free(from), g_free(to), g_free(version), g_free(record_type), g_free(spec), g_free(messages);
+    crtk_cli_messages_json(NULL);
     g_option_context_free(ctx);
     return rc;
 }

@@ -2,6 +2,7 @@
 #include "commands.h"
 #include "crtk/convert.h"
 #include "crtk/derived.h"
+#include "crtk/json.h"
 #include "crtk/naaccr_write.h"
 #include "crtk/store.h"
 #include "crtk/codes.h"
@@ -124,8 +125,13 @@ static int export_listing(crtk_store *s, const char *db, const char *output, con
         g_error_free(error);
         rc = EXIT_USAGE;
     } else {
-        fprintf(stderr, "crtk: %s: %ld tumor%s listed, %d column%s\n", output, rows, rows == 1 ? "" : "s", c.n_cols,
-                c.n_cols == 1 ? "" : "s");
+        GString *f = g_string_new(NULL);
+        crtk_json_field_str(f, "output", output, FALSE);
+        crtk_json_field_int(f, "tumors", rows, FALSE);
+        crtk_json_field_int(f, "columns", c.n_cols, FALSE);
+        crtk_cli_message("info", FALSE, f, "%s: %ld tumor%s listed, %d column%s", output, rows, rows == 1 ? "" : "s",
+                         c.n_cols, c.n_cols == 1 ? "" : "s");
+        g_string_free(f, TRUE);
     }
 out:
     g_strfreev(names);
@@ -141,7 +147,7 @@ out:
 int cmd_export(int argc, char **argv)
 {
     char *output = NULL, *format = NULL, *record_type = NULL, *version = NULL, *where = NULL, *spec = NULL;
-    char *columns = NULL;
+    char *columns = NULL, *messages = NULL;
     gboolean derived = FALSE, meanings = FALSE;
     gint endpoint = 0;
     GOptionEntry entries[] = {
@@ -155,6 +161,8 @@ int cmd_export(int argc, char **argv)
         {"specification-version", 0, 0, G_OPTION_ARG_STRING, &spec, "XML specificationVersion (default 1.8)", "S"},
         {"derived", 0, 0, G_OPTION_ARG_NONE, &derived, "fill derived items: Age at Diagnosis (when empty), survival months and flags, Vital Status Recode", NULL},
         {"study-cutoff", 0, 0, G_OPTION_ARG_INT, &endpoint, "with --derived: survival study cut-off year (default: this year)", "YEAR"},
+        {"messages", 0, 0, G_OPTION_ARG_STRING, &messages, "text (default) or json: messages as JSON Lines on "
+         "standard output (standard error when -o is -)", "FMT"},
         {NULL}};
     GOptionContext *ctx = g_option_context_new("DB -o FILE - write cases of a store as a NAACCR file");
     g_option_context_add_main_entries(ctx, entries, NULL);
@@ -165,8 +173,15 @@ int cmd_export(int argc, char **argv)
     crtk_store *s = NULL;
     export_ctx c = {0};
     crtk_dictionary *to = NULL;
+    gboolean json = FALSE;
     if (!crtk_cli_parse(ctx, &argc, &argv, &rc))
         goto out;
+    if (!crtk_cli_messages_parse("export", messages, &json)) {
+        rc = EXIT_USAGE;
+        goto out;
+    }
+    if (json)
+        crtk_cli_messages_json(output && !strcmp(output, "-") ? stderr : stdout);
     if (argc != 2 || !output) {
         crtk_cli_error("export: give DB and -o FILE (see --help)");
         rc = EXIT_USAGE;
@@ -287,8 +302,17 @@ int cmd_export(int argc, char **argv)
     c.w = NULL;
     if (c.conv)
         crtk_converter_report(c.conv, argv[1], (crtk_problem_fn)crtk_cli_print_problem, NULL);
-    fprintf(stderr, "crtk: %s: %ld patient%s, %ld tumor%s written (NAACCR %d, record type %c)\n", output, patients,
-            patients == 1 ? "" : "s", tumors, tumors == 1 ? "" : "s", v, crtk_record_type_letter(wo.record_type));
+    GString *f = g_string_new(NULL);
+    crtk_json_field_str(f, "output", output, FALSE);
+    crtk_json_field_int(f, "patients", patients, FALSE);
+    crtk_json_field_int(f, "tumors", tumors, FALSE);
+    crtk_json_field_int(f, "naaccrVersion", v, FALSE);
+    char rt[2] = {crtk_record_type_letter(wo.record_type), 0};
+    crtk_json_field_str(f, "recordType", rt, FALSE);
+    crtk_cli_message("info", FALSE, f, "%s: %ld patient%s, %ld tumor%s written (NAACCR %d, record type %c)", output,
+                     patients, patients == 1 ? "" : "s", tumors, tumors == 1 ? "" : "s", v,
+                     crtk_record_type_letter(wo.record_type));
+    g_string_free(f, TRUE);
 out:
     if (c.w)
         crtk_writer_abandon(c.w);
@@ -297,7 +321,8 @@ out:
     if (to)
         crtk_dictionary_unref(to);
     crtk_store_close(s);
-    g_free(output), g_free(format), g_free(record_type), g_free(version), g_free(where), g_free(spec), g_free(columns);
+    g_free(output), g_free(format), g_free(record_type), g_free(version), g_free(where), g_free(spec), g_free(columns), g_free(messages);
+    crtk_cli_messages_json(NULL);
     g_option_context_free(ctx);
     return rc;
 }

@@ -1,12 +1,13 @@
 /* cmd_import.c — `crtk import DB FILE...`: load NAACCR XML, flat or CSV files, one transaction per file. */
 #include "commands.h"
+#include "crtk/json.h"
 #include "crtk/store.h"
 
 #include <string.h>
 
 int cmd_import(int argc, char **argv)
 {
-    char *conflict = NULL, *user = NULL, *version = NULL;
+    char *conflict = NULL, *user = NULL, *version = NULL, *messages = NULL;
     int csv_version = 0;
     char **user_dicts = NULL;
     gboolean force = FALSE, relaxed = FALSE, ignore_unknown = FALSE, no_grouping = FALSE;
@@ -19,6 +20,8 @@ int cmd_import(int argc, char **argv)
         {"no-grouping", 0, 0, G_OPTION_ARG_NONE, &no_grouping, "flat/CSV: each line is its own patient", NULL},
         {"user", 0, 0, G_OPTION_ARG_STRING, &user, "who is working (audit trail)", "NAME"},
         {"naaccr-version", 0, 0, G_OPTION_ARG_STRING, &version, "NAACCR version of CSV files (default: the store's)", "V"},
+        {"messages", 0, 0, G_OPTION_ARG_STRING, &messages, "text (default) or json: problems and the summary of "
+         "each file as JSON Lines on standard output", "FMT"},
         {NULL}};
     GOptionContext *ctx = g_option_context_new("DB FILE... - load NAACCR files into a store");
     g_option_context_add_main_entries(ctx, entries, NULL);
@@ -30,8 +33,15 @@ int cmd_import(int argc, char **argv)
     int rc = EXIT_OK;
     crtk_store *s = NULL;
     GPtrArray *dicts = NULL;
+    gboolean json = FALSE;
     if (!crtk_cli_parse(ctx, &argc, &argv, &rc))
         goto out;
+    if (!crtk_cli_messages_parse("import", messages, &json)) {
+        rc = EXIT_USAGE;
+        goto out;
+    }
+    if (json)
+        crtk_cli_messages_json(stdout);
     if (argc < 3) {
         crtk_cli_error("import: give DB and at least one FILE (see --help)");
         rc = EXIT_USAGE;
@@ -92,18 +102,31 @@ int cmd_import(int argc, char **argv)
             rc = EXIT_DATA;
             continue;
         }
-        printf("%s: %ld patient%s, %ld tumor%s read; added %ld patients, %ld tumors; updated %ld patients, %ld "
-               "tumors (%ld values); skipped %ld patients\n",
-               argv[i], st.patients_read, st.patients_read == 1 ? "" : "s", st.tumors_read,
-               st.tumors_read == 1 ? "" : "s", st.patients_added, st.tumors_added, st.patients_updated,
-               st.tumors_updated, st.values_changed, st.patients_skipped);
+        GString *f = g_string_new(NULL);
+        crtk_json_field_str(f, "file", argv[i], FALSE);
+        crtk_json_field_int(f, "patientsRead", st.patients_read, FALSE);
+        crtk_json_field_int(f, "tumorsRead", st.tumors_read, FALSE);
+        crtk_json_field_int(f, "patientsAdded", st.patients_added, FALSE);
+        crtk_json_field_int(f, "tumorsAdded", st.tumors_added, FALSE);
+        crtk_json_field_int(f, "patientsUpdated", st.patients_updated, FALSE);
+        crtk_json_field_int(f, "tumorsUpdated", st.tumors_updated, FALSE);
+        crtk_json_field_int(f, "valuesChanged", st.values_changed, FALSE);
+        crtk_json_field_int(f, "patientsSkipped", st.patients_skipped, FALSE);
+        crtk_cli_message("info", TRUE, f,
+                         "%s: %ld patient%s, %ld tumor%s read; added %ld patients, %ld tumors; updated %ld patients, "
+                         "%ld tumors (%ld values); skipped %ld patients",
+                         argv[i], st.patients_read, st.patients_read == 1 ? "" : "s", st.tumors_read,
+                         st.tumors_read == 1 ? "" : "s", st.patients_added, st.tumors_added, st.patients_updated,
+                         st.tumors_updated, st.values_changed, st.patients_skipped);
+        g_string_free(f, TRUE);
     }
 out:
     crtk_store_close(s);
     if (dicts)
         g_ptr_array_free(dicts, TRUE);
     g_strfreev(user_dicts);
-    g_free(conflict), g_free(user), g_free(version);
+    g_free(conflict), g_free(user), g_free(version), g_free(messages);
+    crtk_cli_messages_json(NULL);
     g_option_context_free(ctx);
     return rc;
 }

@@ -83,7 +83,7 @@ int cmd_report(int argc, char **argv)
         {"current-year", 0, 0, G_OPTION_ARG_NONE, &current_year, "trends: keep the current, incomplete year of diagnosis", NULL},
         {"all-edits", 0, 0, G_OPTION_ARG_NONE, &all_edits, "quality: list every edit of the set, not only the failing ones", NULL},
         {"list", 'l', 0, G_OPTION_ARG_NONE, &list, "describe the reports", NULL},
-        {"format", 'f', 0, G_OPTION_ARG_STRING, &format, "--list output: text (default) or json (JSON Lines)", "FMT"},
+        {"format", 'f', 0, G_OPTION_ARG_STRING, &format, "text (default) or json: the --list, or the messages of a report, as JSON Lines on standard output", "FMT"},
         {NULL}};
     GOptionContext *ctx = g_option_context_new("NAME DB -o FILE.xlsx - Excel reports of a store");
     g_option_context_add_main_entries(ctx, entries, NULL);
@@ -96,12 +96,14 @@ int cmd_report(int argc, char **argv)
     crtk_store *s = NULL;
     if (!crtk_cli_parse(ctx, &argc, &argv, &rc))
         goto out;
+    if (format && strcmp(format, "json") && strcmp(format, "text")) {
+        crtk_cli_error("report: --format must be text or json (the workbook is always .xlsx)");
+        rc = EXIT_USAGE;
+        goto out;
+    }
+    if (format && !strcmp(format, "json") && !list)
+        crtk_cli_messages_json(stdout);
     if (list) {
-        if (format && strcmp(format, "json") && strcmp(format, "text")) {
-            crtk_cli_error("report: --format must be text or json");
-            rc = EXIT_USAGE;
-            goto out;
-        }
         list_reports(format && !strcmp(format, "json"));
         goto out;
     }
@@ -170,11 +172,17 @@ int cmd_report(int argc, char **argv)
         goto out;
     }
     clock_gettime(CLOCK_MONOTONIC, &t1);
-    fprintf(stderr, "crtk: %s: %s written (%.2f s)\n", output, def->title,
-            (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+    double seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    GString *f = g_string_new(NULL);
+    crtk_json_field_str(f, "report", def->name, FALSE);
+    crtk_json_field_str(f, "output", output, FALSE);
+    g_string_append_printf(f, ",\"seconds\":%.2f", seconds);
+    crtk_cli_message("info", FALSE, f, "%s: %s written (%.2f s)", output, def->title, seconds);
+    g_string_free(f, TRUE);
 out:
     crtk_store_close(s);
     g_free(output), g_free(where), g_free(years), g_free(as_of), g_free(format), g_free(set);
+    crtk_cli_messages_json(NULL);
     g_option_context_free(ctx);
     return rc;
 }

@@ -59,8 +59,22 @@ int crtk_cli_run_full(void);
 /* Parses options with GOption; prints the error and returns FALSE on bad usage.
  * When --help is asked, prints help and sets *exit_now (returns FALSE). */
 gboolean crtk_cli_parse(GOptionContext *ctx, int *argc, char ***argv, int *exit_code);
-/* Prints "crtk: message" to stderr. */
+/* Prints "crtk: message" to stderr (with JSON messages on: {"level":"error","message":...}). */
 void crtk_cli_error(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
+/* Messages as JSON Lines (tools/cli_messages.c): after this, crtk_cli_error, crtk_cli_print_problem
+ * and crtk_cli_message write one JSON object a line to STREAM (NULL: back to text).  Commands take it
+ * from --messages json, or --format json where --format names no data format. */
+void crtk_cli_messages_json(FILE *stream);
+/* TRUE when JSON messages are on. */
+gboolean crtk_cli_messages_are_json(void);
+/* Checks a --messages value ("text" or "json"; NULL is text): FALSE, reported, for anything else. */
+gboolean crtk_cli_messages_parse(const char *cmd, const char *value, gboolean *json);
+/* A message at LEVEL ("info" for a command's summary, "warning"): as text, "crtk: TEXT" on stderr
+ * ("crtk: warning: TEXT" for a warning), or TEXT alone on stdout when TO_STDOUT; as JSON,
+ * {"level":LEVEL,"message":TEXT FIELDS} where FIELDS (may be NULL) holds more members, each
+ * starting with a comma (crtk_json_field_* with first FALSE). */
+void crtk_cli_message(const char *level, gboolean to_stdout, const GString *fields, const char *fmt, ...)
+    G_GNUC_PRINTF(4, 5);
 /* The exit code for a failure with ERROR: 2 (EXIT_USAGE) when the store or a file could not be read
  * or written (CRTK_ERROR_IO: an I/O error, corruption, a full disk), else OTHERWISE (the
  * command's code for refused data, usually EXIT_DATA). */
