@@ -527,11 +527,13 @@ static const char *sender_address(const crtk_letters *l)
     return l->to == CRTK_LETTER_PHYSICIAN ? l->reg_address : l->letter_address;
 }
 
+/* The registry's telephone as people write it, or NULL when the store has none (then no sentence of
+ * a letter asks the reader to call). */
 static char *phone_words(const crtk_letters *l)
 {
     const char *p = l->reg_phone;
     if (!p || !*p)
-        return g_strdup("the telephone number above");
+        return NULL;
     if (strlen(p) == 10 && strspn(p, "0123456789") == 10)
         return g_strdup_printf("(%.3s) %.3s-%s", p, p + 3, p + 6);
     return g_strdup(p);
@@ -576,8 +578,9 @@ static void compose_body(const crtk_letters *l, const crtk_letter *letter, GArra
         add(b, B_TEXT,
             g_strdup_printf("Please complete the enclosed reply form for %s: the date last seen, whether the patient "
                             "is alive, and whether there is evidence of the disease. Return it in the enclosed "
-                            "envelope, or call us at %s. If you no longer follow %s, please tell us who does.",
-                            n == 1 ? "this patient" : "each patient", phone, n == 1 ? "this patient" : "a patient"));
+                            "envelope%s%s. If you no longer follow %s, please tell us who does.",
+                            n == 1 ? "this patient" : "each patient", phone ? ", or call us at " : "",
+                            phone ? phone : "", n == 1 ? "this patient" : "a patient"));
         break;
     }
     case CRTK_LETTER_PATIENT:
@@ -593,8 +596,9 @@ static void compose_body(const crtk_letters *l, const crtk_letter *letter, GArra
                                 "they are doing. What you tell us helps doctors improve care for future patients.",
                                 reg));
         add(b, B_TEXT, g_strdup_printf("Please take a few minutes to fill in the short form that comes with this "
-                                       "letter, and return it in the enclosed envelope. If it is easier, call us "
-                                       "at %s. Your answers are kept confidential.", phone));
+                                       "letter, and return it in the enclosed envelope.%s%s%s Your answers are kept "
+                                       "confidential.", phone ? " If it is easier, call us at " : "",
+                                       phone ? phone : "", phone ? "." : ""));
         add(b, B_TEXT, g_strdup("If you have seen your doctor recently, just tell us the date and the doctor's name. "
                                 "If this letter has reached the family of someone who has died, we are sorry for "
                                 "your loss; please let us know the date, so that we do not write again."));
@@ -615,13 +619,14 @@ static void compose_body(const crtk_letters *l, const crtk_letter *letter, GArra
         add(b, B_TEXT,
             g_strdup_printf("Each year the %s asks the people we have cared for how they are doing, to help doctors "
                             "improve care. We have not been able to reach %s. Could you tell us how %s, or how we can "
-                            "reach %s? Please fill in the enclosed form and return it in the envelope provided, or "
-                            "call us at %s.", reg, n == 1 ? first->name : "them", n == 1 ? "this person is" : "they are",
-                            n == 1 ? "this person" : "them", phone));
+                            "reach %s? Please fill in the enclosed form and return it in the envelope provided%s%s.",
+                            reg, n == 1 ? first->name : "them", n == 1 ? "this person is" : "they are",
+                            n == 1 ? "this person" : "them", phone ? ", or call us at " : "", phone ? phone : ""));
         break;
     }
     add(b, B_TEXT, g_strdup("Thank you for your help."));
-    add(b, B_TEXT, g_strdup_printf("Sincerely,\n\nFollow-up staff\n%s\nTelephone %s", reg, phone));
+    add(b, B_TEXT, g_strdup_printf("Sincerely,\n\nFollow-up staff\n%s%s%s", reg, phone ? "\nTelephone " : "",
+                                   phone ? phone : ""));
     g_free(phone);
 }
 
@@ -642,8 +647,9 @@ static void compose_form(const crtk_letters *l, const crtk_letter *letter, GArra
         g_strfreev(parts);
     }
     add(b, B_HEAD, g_strdup("Reply form"));
-    add(b, B_SMALL, g_strdup_printf("Please return this form in the enclosed envelope to: %s%s%s. Telephone %s.", reg,
-                                    addr ? ", " : "", addr ? addr : "", phone));
+    add(b, B_SMALL, g_strdup_printf("Please return this form in the enclosed envelope to: %s%s%s.%s%s%s", reg,
+                                    addr ? ", " : "", addr ? addr : "", phone ? " Telephone " : "",
+                                    phone ? phone : "", phone ? "." : ""));
     add(b, B_GAP, NULL);
     g_free(addr);
     for (guint i = 0; i < letter->patients->len; i++) {
@@ -767,7 +773,8 @@ static GArray *compose(const crtk_letters *l, const crtk_letter *letter)
     char *addr = address_lines(sender_address(l));
     if (addr)
         add(b, B_SMALL, addr);
-    add(b, B_SMALL, g_strdup_printf("Telephone %s", phone));
+    if (phone)
+        add(b, B_SMALL, g_strdup_printf("Telephone %s", phone));
     add(b, B_GAP, NULL);
     add(b, B_TEXT, long_date(l->date));
     add(b, B_GAP, NULL);

@@ -172,7 +172,10 @@ int cmd_followup(int argc, char **argv)
     else if (!strcmp(sub, "settings"))
         rc = cmd_followup_settings(argc - 1, argv + 1);
     else {
-        crtk_cli_error("followup: unknown command '%s' (due, post, letters, rate, settings)", sub);
+        static const char *const subs[] = {"due", "post", "letters", "rate", "settings", NULL};
+        char *hint = crtk_cli_did_you_mean(sub, subs);
+        crtk_cli_error("followup: unknown command '%s'%s (due, post, letters, rate, settings)", sub, hint);
+        g_free(hint);
         rc = EXIT_USAGE;
     }
     return rc;

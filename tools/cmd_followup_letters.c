@@ -137,10 +137,15 @@ int cmd_followup_letters(int argc, char **argv)
     fputs(c.skipped_list->str, stderr);
     if (c.skipped > 20)
         fprintf(stderr, "crtk: ... and %ld more patients without a letter\n", c.skipped - 20);
-    guint n = crtk_letters_count(c.letters) - crtk_letters_unaddressed(c.letters);
-    fprintf(stderr, "crtk: %s: %u letter%s to %s%s for %ld patient%s; %s: the same letters for mail merge\n", output, n,
-            n == 1 ? "" : "s", crtk_letter_to_name(who), n == 1 ? "" : "s", c.patients, c.patients == 1 ? "" : "s",
-            csv);
+    guint n = crtk_letters_count(c.letters) - crtk_letters_unaddressed(c.letters), in_letters = 0;
+    for (guint i = 0; i < crtk_letters_count(c.letters); i++) { /* the patients the printed letters name */
+        const crtk_letter *letter = crtk_letters_get(c.letters, i);
+        if (!letter->unaddressed)
+            in_letters += letter->patients->len;
+    }
+    fprintf(stderr, "crtk: %s: %u letter%s to %s%s, naming %u of the %ld patient%s listed; %s: the same letters for "
+                    "mail merge\n", output, n, n == 1 ? "" : "s", crtk_letter_to_name(who), n == 1 ? "" : "s",
+            in_letters, c.patients, c.patients == 1 ? "" : "s", csv);
     if (c.skipped)
         fprintf(stderr, "crtk: %ld patient%s on the list got no letter (see above)\n", c.skipped,
                 c.skipped == 1 ? "" : "s");

@@ -286,6 +286,9 @@ int cmd_metafile(int argc, char **argv)
         return do_eval(argc - 1, argv + 1);
     if (strcmp(sub, "use") == 0)
         return do_use(argc - 1, argv + 1);
-    crtk_cli_error("unknown metafile command \"%s\" (list, describe, eval, use)", sub);
+    static const char *const subs[] = {"list", "describe", "eval", "use", NULL};
+    char *hint = crtk_cli_did_you_mean(sub, subs);
+    crtk_cli_error("metafile: unknown command \"%s\"%s (list, describe, eval, use)", sub, hint);
+    g_free(hint);
     return EXIT_USAGE;
 }

@@ -91,7 +91,8 @@ int cmd_report(int argc, char **argv)
         "Reports: site-table, stage, trends, age, followup, quality, survival (crtk report --list describes them).\n"
         "Each workbook has a title and the selection on top, frozen headers, filters, totals and charts.\n"
         "Example: crtk report site-table reg.db -o sites-2023.xlsx --years 2023 --suppress-below 16\n"
-        "Exit status: 0 written, 2 usage, selection or file error.");
+        "Exit status: 0 written; 1 no tumor matches the selection (nothing is written); 2 usage error, a bad\n"
+        "--where, or a file that cannot be read or written.");
     int rc = EXIT_OK;
     crtk_store *s = NULL;
     if (!crtk_cli_parse(ctx, &argc, &argv, &rc))

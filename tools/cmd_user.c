@@ -106,6 +106,16 @@ int cmd_user(int argc, char **argv)
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
         return argc < 2 ? usage() : (usage(), EXIT_OK);
     const char *sub = argv[1], *role = NULL, *user = NULL, *format = NULL;
+    static const char *const subs[] = {"add", "list", "passwd", "disable", "enable", NULL};
+    gboolean known = FALSE;
+    for (const char *const *k = subs; *k; k++)
+        known = known || !strcmp(sub, *k);
+    if (!known) { /* named before any store is opened */
+        char *hint = crtk_cli_did_you_mean(sub, subs);
+        crtk_cli_error("user: unknown subcommand %s%s (add, list, passwd, disable, enable)", sub, hint);
+        g_free(hint);
+        return EXIT_USAGE;
+    }
     GPtrArray *args = g_ptr_array_new();
     for (int i = 2; i < argc; i++) {
         if (!strcmp(argv[i], "--role") && i + 1 < argc)

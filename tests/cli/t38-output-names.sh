@@ -3,7 +3,8 @@
 # every command that writes a file checks the name against what it writes (convert, followup due,
 # rate and letters, case show --pdf, edits, export, report, submit, sql), exits 2 naming the file,
 # writes nothing and records nothing; a name that says a format the command can write picks it
-# (edits -o x.csv writes CSV).
+# (edits -o x.csv writes CSV).  Also: a mistyped subcommand gets a did-you-mean before any store is
+# opened (followup, user, metafile), and report --help states the exit status as it is.
 # Environment (set by ctest): CRTK.  Needs python3 (sqlite3) to look inside the store.
 . "$(dirname "$0")/lib.sh" t38
 
@@ -54,4 +55,17 @@ if head -1 due.csv | grep -q ','; then ok; else fail "followup due -o due.csv wr
 run convert "$SAMPLE" plain.out
 expect_rc 0 "convert to a name with no known extension (XML by default)"
 if head -c 200 plain.out | grep -q '<?xml'; then ok; else fail "plain.out holds XML"; fi
+
+# did-you-mean for subcommands, before the store is touched (the store named does not exist)
+for typo in "followup dew:due" "user lst:list" "user disabel:disable" "metafile descibe:describe"; do
+    cmd=${typo%%:*} want=${typo##*:}
+    # shellcheck disable=SC2086
+    run $cmd "$TMP/no-such.db" x
+    expect_rc 2 "crtk $cmd"
+    expect_err "did you mean $want" "crtk $cmd suggests $want"
+    if grep -q "no-such.db" "$TMP/err"; then fail "crtk $cmd opened the store before naming the subcommand"; else ok; fi
+done
+[ ! -e "$TMP/no-such.db" ] && ok || fail "a mistyped subcommand created a store"
+run report --help
+expect_out "1 no tumor matches the selection" "report --help: exit 1 when nothing matches"
 finish

@@ -166,7 +166,7 @@ run followup letters "$DB" -o "$TMP/phys.pdf"
 expect_rc 0 "letters to physicians without a directory"
 expect_err "1 physician could not be addressed" "the unaddressed physicians are counted"
 expect_err "physician 1111111111: 3 patients" "and listed with their patients"
-expect_err "0 letters to physicians for 3 patients" "no letter to a bare code"
+expect_err "0 letters to physicians, naming 0 of the 3 patients listed" "no letter to a bare code"
 # the directory in the store (crtk physician), one transaction: a bad row refuses the file
 printf 'id,name,address1,city,state,postalCode\n1111111111,"Anna Nguyen, MD",9 Clinic Rd,Lakeside,MI,49116\n,No Code,1 A St,Lakeside,MI,49116\n' >"$TMP/phys.csv.in"
 run physician import "$DB" "$TMP/phys.csv.in" --user clerk
@@ -196,12 +196,12 @@ expect_rc 2 "unknown physician subcommand"
 expect_err "did you mean list" "did-you-mean"
 run followup letters "$DB" -o "$TMP/phys.pdf"
 expect_rc 0 "letters to physicians"
-expect_err "1 letter to physician for 3 patients" "one physician letter"
+expect_err "1 letter to physician, naming 3 of the 3 patients listed" "one physician letter"
 if grep -q "could not be addressed" "$TMP/err"; then fail "the physician is in the directory now"; else ok; fi
 [ -s "$TMP/phys.pdf" ] && [ -s "$TMP/phys.csv" ] && ok || fail "PDF and CSV written"
 run followup letters "$DB" --to patient --status due,lost -o "$TMP/patients.pdf"
 expect_rc 0 "letters to patients"
-expect_err "5 letters to patients for 5 patients" "five patient letters"
+expect_err "5 letters to patients, naming 5 of the 5 patients listed" "five patient letters"
 expect_eq "$(python3 -c 'import csv,sys; r=list(csv.DictReader(open(sys.argv[1]))); print(len(r), r[0]["recipient"], r[0]["cityStateZip"], sorted(x["variant"] for x in r)[0])' "$TMP/patients.csv")" \
     "5 Ben Two Lakeside, MI 49116 in-situ-or-benign" "mail-merge CSV"
 if grep -qi cancer "$TMP/patients.csv"; then fail "the word cancer in patient letters (CSV)"; else ok; fi
@@ -228,6 +228,22 @@ if have_program pdftotext "reading the PDF letters back"; then
     case "$(tr -s ' \n' '  ' <"$TMP/page2.txt")" in "Reply form"*) ok ;; *) fail "page 2 is not the reply form" ;; esac
     expect_eq "$(grep -c 'Dear Dr' "$TMP/phys.txt")" 1 "one letter"
 fi
+# a registry with no telephone: no letter asks the reader to call, and none prints a placeholder
+cp "$DB" "$TMP/nophone.db"
+sql "$TMP/nophone.db" "DELETE FROM crtk_setting WHERE key = 'registryPhone'" >/dev/null
+for to in patient physician contact; do
+    run followup letters "$TMP/nophone.db" --to $to --status due,lost -o "$TMP/np-$to.pdf"
+    expect_err "warning: the store has no registryPhone" "letters to $to without a phone: warned"
+    grep -q ": 0 letters" "$TMP/err" && continue # (no contact on the list has an address)
+    if [ -s "$TMP/np-$to.pdf" ] && have_program pdftotext "reading the PDF letters back"; then
+        pdftotext "$TMP/np-$to.pdf" "$TMP/np.txt"
+        text=$(tr -s ' \n' '  ' <"$TMP/np.txt")
+        for never in "telephone number above" "call us" "Telephone (" "Telephone ."; do
+            case "$text" in *"$never"*) fail "letters to $to without a phone say '$never'" ;; *) ok ;; esac
+        done
+        case "$text" in *"Reply form"*) ok ;; *) fail "letters to $to without a phone: no reply form" ;; esac
+    fi
+done
 run followup letters "$DB" --to nobody -o "$TMP/x.pdf"
 expect_rc 2 "letters --to nobody"
 
