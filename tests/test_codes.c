@@ -174,6 +174,23 @@ static void test_counties(void)
     g_assert_true(crtk_state_has_counties("PR", 2));
     g_assert_false(crtk_state_has_counties("XX", 2));
     g_assert_false(crtk_state_has_counties("GB", 2)); /* SEER registry areas are not states */
+    /* names, as the Census writes them (independent cities, boroughs, census areas) */
+    g_assert_cmpstr(crtk_county_name("MD", 2, "033", 3), ==, "Prince George's County");
+    g_assert_cmpstr(crtk_county_name("md", 2, "510", 3), ==, "Baltimore city");
+    g_assert_cmpstr(crtk_county_name("VA", 2, "510", 3), ==, "Alexandria city");
+    g_assert_cmpstr(crtk_county_name("AK", 2, "020", 3), ==, "Anchorage Municipality");
+    g_assert_cmpstr(crtk_county_name("CA", 2, "037", 3), ==, "Los Angeles County");
+    g_assert_cmpstr(crtk_county_name("NM", 2, "013", 3), ==, "Do\xc3\xb1" "a Ana County");
+    g_assert_cmpstr(crtk_county_name("SD", 2, "113", 3), ==, "Shannon County"); /* a former code */
+    g_assert_null(crtk_county_name("MD", 2, "999", 3));
+    g_assert_null(crtk_county_name("MD", 2, "002", 3));
+    g_assert_null(crtk_county_name("MD", 2, "03", 2));
+    g_assert_null(crtk_county_name(NULL, 0, "033", 3));
+    size_t n = 0;
+    const crtk_county *all = crtk_counties(&n);
+    g_assert_cmpuint(n, >, 3100); /* every county of the 50 states and DC */
+    for (size_t i = 1; i < n; i++) /* by state, then code */
+        g_assert_cmpint(strcmp(all[i - 1].state, all[i].state) * 1000 + strcmp(all[i - 1].county, all[i].county), <, 0);
 }
 
 static void test_site_morphology(void)

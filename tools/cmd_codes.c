@@ -49,6 +49,71 @@ static void print_code(const char *item, const crtk_code *c, gboolean json, gboo
     }
 }
 
+/* A county item (countyAtDx, countyCurrent, ...): its codes are 3-digit FIPS codes of many states. */
+static gboolean is_county_item(const char *item)
+{
+    const char *label = g_str_has_prefix(item, "county") ? crtk_code_label(item, "001") : NULL;
+    return label && g_str_has_prefix(label, "county of ");
+}
+
+/* TRUE when every word of words (lower case) is in text, case-insensitive. */
+static gboolean has_words(const char *text, char **words)
+{
+    char *t = g_utf8_strdown(text, -1);
+    gboolean all = TRUE;
+    for (char **w = words; *w && all; w++)
+        all = !**w || strstr(t, *w) != NULL;
+    g_free(t);
+    return all;
+}
+
+/* The counties of a county item by name: those of STATE (NULL: of every state) whose code starts
+ * with SEARCH or whose "name, ST" holds every word of it (NULL: all); then the item's special codes
+ * (998, 999) that match.  Returns how many were printed. */
+static int print_counties(const char *item, const char *state, const char *search, gboolean json)
+{
+    size_t n = 0;
+    const crtk_county *all = crtk_counties(&n);
+    char *low = search ? g_utf8_strdown(search, -1) : NULL;
+    char **words = low ? g_strsplit_set(low, " ,", -1) : NULL;
+    gboolean digits = search && *search && strspn(search, "0123456789") == strlen(search);
+    int shown = 0;
+    for (size_t i = 0; i < n; i++) {
+        const crtk_county *c = &all[i];
+        if (state && g_ascii_strcasecmp(state, c->state))
+            continue;
+        char *place = g_strdup_printf("%s, %s", c->name, c->state);
+        gboolean match = !search || (digits ? g_str_has_prefix(c->county, search) : has_words(place, words));
+        if (match) {
+            shown++;
+            if (json) {
+                GString *s = g_string_new("{");
+                crtk_json_field_str(s, "item", item, TRUE);
+                crtk_json_field_str(s, "code", c->county, FALSE);
+                crtk_json_field_str(s, "label", c->name, FALSE);
+                crtk_json_field_str(s, "state", c->state, FALSE);
+                g_string_append_c(s, '}');
+                puts(s->str);
+                g_string_free(s, TRUE);
+            } else {
+                printf("%-8s %s\n", c->county, place);
+            }
+        }
+        g_free(place);
+    }
+    /* the codes that name no county (the words of case show, registry/store/case_view.c) */
+    static const crtk_code special[] = {{"998", "residence outside the reporting state, county not known", NULL},
+                                        {"999", "county unknown", NULL}};
+    for (size_t i = 0; i < G_N_ELEMENTS(special); i++)
+        if (!search || (digits ? g_str_has_prefix(special[i].code, search) : has_words(special[i].label, words))) {
+            print_code(item, &special[i], json, FALSE);
+            shown++;
+        }
+    g_strfreev(words);
+    g_free(low);
+    return shown;
+}
+
 static const char *canonical_item(const char *arg)
 {
     if (crtk_code_table_get(arg))
@@ -78,6 +143,7 @@ static const char *canonical_item(const char *arg)
 int cmd_codes(int argc, char **argv)
 {
     char *format = NULL, *schema = NULL, *algorithm = NULL, *site = NULL, *hist = NULL, *store = NULL, *tumor = NULL;
+    char *state = NULL;
     int year = 0;
     GOptionEntry entries[] = {
         {"format", 0, 0, G_OPTION_ARG_STRING, &format, "output: text (default) or json (JSON Lines)", "FMT"},
@@ -89,6 +155,7 @@ int cmd_codes(int argc, char **argv)
         {"year", 0, 0, G_OPTION_ARG_INT, &year, "surgery codes: the diagnosis year (chooses the coding manual)", "YEAR"},
         {"store", 0, 0, G_OPTION_ARG_STRING, &store, "with --tumor: the registry database", "DB"},
         {"tumor", 0, 0, G_OPTION_ARG_STRING, &tumor, "the codes for this tumor's schema or site table: PATIENT/TUMOR of --store", "P/T"},
+        {"state", 0, 0, G_OPTION_ARG_STRING, &state, "county items: the counties of this state (USPS code), with their names", "ST"},
         {NULL}};
     GOptionContext *ctx = g_option_context_new("[ITEM [SEARCH...]] - look up the codes of a coded item");
     g_option_context_add_main_entries(ctx, entries, NULL);
@@ -102,6 +169,8 @@ int cmd_codes(int argc, char **argv)
         "of the schema's table: crtk codes estrogenReceptorSummary --schema breast.  Surgery of the\n"
         "primary site: crtk codes rxSummSurgPrimSite2023 --site C504 --year 2024.  Or from a stored\n"
         "tumor: crtk codes gradeClinical --store DB --tumor 00000001/1.\n"
+        "County items (countyAtDx, countyCurrent, ...) list counties by name: crtk codes countyCurrent\n"
+        "--state MD, or crtk codes countyAtDx prince george (every state), or crtk codes countyAtDx 033.\n"
         "Examples: crtk codes primarySite breast; crtk codes morphology 8140; crtk codes laterality\n"
         "Exit status: 0 codes shown, 1 nothing matches, 2 usage error.");
     int rc = EXIT_OK;
@@ -148,6 +217,27 @@ int cmd_codes(int argc, char **argv)
         rc = EXIT_USAGE;
         goto out;
     }
+    if (state && !is_county_item(item)) {
+        crtk_cli_error("codes: --state goes with a county item (countyAtDx, countyCurrent, ...), not %s", item);
+        rc = EXIT_USAGE;
+        goto out;
+    }
+    for (char *c = state; c && *c; c++)
+        *c = g_ascii_toupper(*c);
+    if (state && !crtk_state_has_counties(state, strlen(state))) {
+        crtk_cli_error("codes: --state %s: not a state with counties (a USPS code: MD, PR, DC, ...)", state);
+        rc = EXIT_USAGE;
+        goto out;
+    }
+    if (is_county_item(item) && (state || argc > 2)) {
+        char *text = argc > 2 ? g_strjoinv(" ", argv + 2) : NULL;
+        if (!print_counties(item, state, text, json)) {
+            fprintf(stderr, "crtk: codes: no county%s%s matches\n", state ? " of " : "", state ? state : "");
+            rc = EXIT_DATA;
+        }
+        g_free(text);
+        goto out;
+    }
     gboolean morph = !strcmp(item, "morphology");
     GPtrArray *hits;
     if (argc > 2) {
@@ -176,6 +266,7 @@ out:
     g_free(hist);
     g_free(store);
     g_free(tumor);
+    g_free(state);
     g_option_context_free(ctx);
     return rc;
 }

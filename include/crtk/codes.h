@@ -103,6 +103,18 @@ CRTK_API const char *crtk_laterality_rule_name(crtk_laterality_rule rule); /* ""
 CRTK_API gboolean crtk_county_valid(const char *state, size_t slen, const char *county, size_t clen);
 /* TRUE when the state has a county list (US states, DC, PR). */
 CRTK_API gboolean crtk_state_has_counties(const char *state, size_t slen);
+/* A county with its name (county_names.c; schemas/codes/county-names.tsv, from the US Census
+ * Bureau's FIPS county list). */
+typedef struct crtk_county {
+    const char *state;  /* USPS code, "MD" */
+    const char *county; /* 3-digit FIPS code, "033" */
+    const char *name;   /* as the Census writes it, "Prince George's County", "Baltimore city" */
+} crtk_county;
+/* The name of county (3-digit FIPS) in state (USPS code, either case), or NULL when the table has
+ * none (a code that is no county of the state, 998, 999). */
+CRTK_API const char *crtk_county_name(const char *state, size_t slen, const char *county, size_t clen);
+/* Every named county, by state and then code; *n gets how many. */
+CRTK_API const crtk_county *crtk_counties(size_t *n);
 
 /* SEER site/histology validation list (edit IF25): 1 when the histology/behavior is listed for
  * the site's group, 0 when not, -1 when the site is not valid.  Diagnosis years up to 2017 use

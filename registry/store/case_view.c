@@ -91,8 +91,12 @@ static const char *county_meaning(const crtk_dictionary *d, const crtk_element *
     const char *state = st && st->level == it->level ? crtk_element_get(e, st->index, NULL) : NULL;
     if (!state || !crtk_state_has_counties(state, strlen(state)))
         return NULL;
-    g_snprintf(buf, size, crtk_county_valid(state, strlen(state), v, strlen(v)) ? "a county of %s" : "not a county of %s",
-               state);
+    gboolean valid = crtk_county_valid(state, strlen(state), v, strlen(v));
+    const char *name = valid ? crtk_county_name(state, strlen(state), v, strlen(v)) : NULL;
+    if (name)
+        g_snprintf(buf, size, "%s, %s", name, state);
+    else
+        g_snprintf(buf, size, valid ? "a county of %s" : "not a county of %s", state);
     return buf;
 }
 
@@ -128,7 +132,7 @@ static void each_item(GString *out, const crtk_dictionary *d, const crtk_element
             const char *v = crtk_element_get(e, i, NULL);
             if (!v)
                 continue;
-            char buf[64];
+            char buf[96];
             const char *m = county_meaning(d, e, it, v, buf, sizeof buf);
             show(out, header ? NULL : sections[s].name, it, v, m ? m : crtk_value_meaning(it, v));
             header = TRUE;

@@ -53,9 +53,31 @@ run codes tumorSizeSummary 025
 expect_rc 0 "range"
 expect_out "^002-988 " "range entry"
 
-# --- counties (from the state/county table)
+# --- counties (from the state/county table), by name
+run codes countyAtDx
+expect_out "^510 +county of .*MD" "without SEARCH: each code with the states that have it"
 run codes countyAtDx 510
-expect_out "^510 +county of .*MD" "Baltimore city"
+expect_out "^510 +Baltimore city, MD$" "Baltimore city"
+expect_out "^510 +Alexandria city, VA$" "a code searched lists it in every state, by name"
+run codes countyCurrent prince george
+expect_rc 0 "counties found by name"
+expect_out "^033 +Prince George's County, MD$" "Prince George's County, MD by its name"
+run codes countyCurrent --state va 999
+expect_out "^999 +county unknown$" "999 with --state"
+run codes countyCurrent --state XX
+expect_rc 2 "--state XX"
+run codes sex --state MD
+expect_rc 2 "--state with an item that is not a county"
+# every Maryland county of the NAACCR lookup (../shared/codes/naaccr-lookups/countyCurrent.csv, names in
+# capitals without "County") has the same name here
+LOOKUP=${CRTK_SHARED:-/nonexistent}/codes/naaccr-lookups/countyCurrent.csv
+if have_reference "$LOOKUP"; then
+    run codes countyCurrent --state MD
+    got=$(awk '{code=$1; $1=""; sub(/^ /, ""); sub(/, MD$/, ""); print code "," $0}' "$TMP/out" | grep -v '^99[89],' |
+          python3 -c 'import sys; [print(l.split(",")[0] + "," + l.split(",",1)[1].strip().upper().replace(" COUNTY","").replace("\x27","")) for l in sys.stdin]' | sort)
+    want=$(grep -v '^99[89],' "$LOOKUP" | tr -d '\r' | sort)
+    expect_eq "$got" "$want" "Maryland county names agree with the NAACCR lookup"
+fi
 
 # --- items with lists
 run codes

@@ -25,7 +25,15 @@ grep -o -E " (race1|dateOfBirth|birthplaceState) " "$TMP/out" | tr -d ' ' | tr '
 expect_eq "$(cat "$TMP/order")" "race1 dateOfBirth birthplaceState " "items of a section in NAACCR item-number order"
 # a county code read with the state of its address (the sample patient lives in MD)
 state=$(sql "$DB" "SELECT addrCurrentState FROM patient WHERE patientIdNumber = '00000160'")
-expect_out "^    County--Current +1840 countyCurrent +[0-9]{3} +a county of $state\$" "county with the state of its address ($state)"
+county=$(sql "$DB" "SELECT countyCurrent FROM patient WHERE patientIdNumber = '00000160'")
+LOOKUP=${CRTK_SHARED:-/nonexistent}/codes/naaccr-lookups/countyCurrent.csv
+if [ "$state" = MD ] && have_reference "$LOOKUP"; then # the county's name, as in the NAACCR lookup of Maryland
+    name=$(awk -F, -v c="$county" '$1 == c {print $2}' "$LOOKUP" | tr -d '\r')
+    grep -E "^    County--Current +1840 countyCurrent +$county " "$TMP/out" | tr a-z A-Z | sed "s/'//g; s/ COUNTY,/,/" >"$TMP/cline"
+    if grep -q " $name, MD\$" "$TMP/cline"; then ok; else fail "county $county of MD shown as '$name, MD': $(cat "$TMP/cline")"; fi
+else
+    expect_out "^    County--Current +1840 countyCurrent +[0-9]{3} +.*, $state\$" "county with the state of its address ($state)"
+fi
 run case set "$DB" 160 countyCurrent=999
 run case show "$DB" 160
 expect_out "countyCurrent +999 +county unknown" "county 999: unknown"
