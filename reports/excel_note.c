@@ -18,13 +18,11 @@ int crtk_report_note_block(crtk_report *r, lxw_worksheet *ws, int y, int last_co
         format_set_text_wrap(r->f_note_wrap);
         format_set_align(r->f_note_wrap, LXW_ALIGN_VERTICAL_TOP);
     }
-    /* a column width counts the digit "0"; italic text averages a little less, and words do not
-     * break evenly: take 0.95 of the width per line, and a line more for a long note */
-    double per_line = width * 0.95 > 10 ? width * 0.95 : 10;
+    /* a column width counts digits ("0"); text of the default font averages about 0.85 of a
+     * digit, so a line holds about 1.1 characters per unit of width, words wrapping unevenly */
+    double per_line = width * 1.1 > 10 ? width * 1.1 : 10;
     long len = g_utf8_strlen(text, -1);
-    int lines = (int)ceil((double)len / per_line);
-    if (lines > 2)
-        lines++;
+    int lines = (int)ceil((double)len / per_line + 0.25); /* a quarter line spare for the wrapping */
     if (lines < 1)
         lines = 1;
     if (last_col > 0)

@@ -311,14 +311,15 @@ static void write_estimate(crtk_report *r, lxw_worksheet *ws, int y, int col, co
 }
 
 /* ---- printing: the survival table on one landscape page wide ---------------------------------
- * Column widths in characters (165 in all: Letter landscape at about 83%); a site group's name
- * wraps in its column (the row made tall enough), so no name is cut off. */
+ * Column widths in characters (162 in all, 174 as written with each column's padding: Letter
+ * landscape at about 80%); a site group's name wraps in its column (the row made tall enough), so
+ * no name is cut off. */
 #define W_SITE 26.0
 #define W_STAGE 17.0
 #define W_COUNT 7.0
 #define W_LOST 9.0
 #define W_RISK 8.0
-#define W_EST 8.5
+#define W_EST 8.0
 #define N_COLS 17
 #define TABLE_WIDTH (W_SITE + W_STAGE + 2 * W_COUNT + W_LOST + 3 * (W_RISK + 3 * W_EST))
 
@@ -526,14 +527,15 @@ gboolean crtk_report_survival(crtk_report *r, GError **error)
         int ncol = (int)G_N_ELEMENTS(hdr);
         int head = y;
         crtk_report_header(r, ws, head, hdr, ncol);
-        /* one landscape page wide (about 83% on Letter): narrow number columns, names wrapped */
-        worksheet_set_column(ws, 0, 0, W_SITE, NULL);
-        worksheet_set_column(ws, 1, 1, W_STAGE, NULL);
-        worksheet_set_column(ws, 2, 3, W_COUNT, NULL);
-        worksheet_set_column(ws, 4, 4, W_LOST, NULL);
+        /* one landscape page wide (about 80% on Letter): narrow number columns, names wrapped */
+        /* one column at a time (crtk_report_columns): overlapping ranges make a workbook invalid */
+        crtk_report_columns(ws, 0, 0, W_SITE);
+        crtk_report_columns(ws, 1, 1, W_STAGE);
+        crtk_report_columns(ws, 2, 3, W_COUNT);
+        crtk_report_columns(ws, 4, 4, W_LOST);
         for (int k = 0; k < 3; k++) {
-            worksheet_set_column(ws, (lxw_col_t)(5 + 4 * k), (lxw_col_t)(5 + 4 * k), W_RISK, NULL);
-            worksheet_set_column(ws, (lxw_col_t)(6 + 4 * k), (lxw_col_t)(8 + 4 * k), W_EST, NULL);
+            crtk_report_columns(ws, 5 + 4 * k, 5 + 4 * k, W_RISK);
+            crtk_report_columns(ws, 6 + 4 * k, 8 + 4 * k, W_EST);
         }
         worksheet_set_row(ws, (lxw_row_t)head, 45, NULL); /* "Lost to follow-up" in three lines */
         worksheet_set_landscape(ws);
@@ -588,6 +590,7 @@ gboolean crtk_report_survival(crtk_report *r, GError **error)
         worksheet_write_string(cs, (lxw_row_t)(risk_head - 1), 1, "Numbers at risk", r->f_section);
         for (int i = 0; i < 8; i++)
             worksheet_write_string(cs, (lxw_row_t)risk_head, (lxw_col_t)i, hdr2[i], r->f_header);
+        worksheet_set_row(cs, (lxw_row_t)risk_head, 45, NULL); /* "Benign/borderline or N/A" in three lines */
         for (int k = 0; k < 6; k++) {
             int row = risk_head + 1 + k;
             worksheet_write_number(cs, (lxw_row_t)row, 0, k, NULL);

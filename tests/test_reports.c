@@ -634,6 +634,96 @@ static void test_survival(void)
     g_free(path);
 }
 
+/* The survival sheet prints on pages one wide (landscape, fit to the width, the header row on
+ * every page) at a readable scale: its columns add up to no more than 180 characters as written
+ * (Letter landscape holds about 137 at 100%, so the scale stays near 80%; it was 60%); no two column ranges overlap
+ * (Excel would call the workbook damaged); the note above the table is one merged, wrapped cell
+ * across the table in a row tall enough for it; a site group's name longer than its column wraps
+ * in a taller row, so nothing is cut off. */
+static const char *xml_attr(const char *el, const char *name, char *buf, gsize size)
+{
+    char key[64];
+    g_snprintf(key, sizeof key, " %s=\"", name);
+    const char *end = strchr(el, '>'), *p = strstr(el, key);
+    if (!p || p > end)
+        return NULL;
+    p += strlen(key);
+    g_strlcpy(buf, p, MIN(size, (gsize)(strchr(p, '"') - p) + 1));
+    return buf;
+}
+
+static void test_survival_print(void)
+{
+    char *path = run_report("survival", NULL);
+    workbook *w = workbook_read(path);
+    GBytes *b = g_hash_table_lookup(w->zip, "xl/worksheets/sheet1.xml");
+    char *x = g_strndup(g_bytes_get_data(b, NULL), g_bytes_get_size(b));
+    g_assert_nonnull(strstr(x, "orientation=\"landscape\""));
+    g_assert_nonnull(strstr(x, "fitToHeight=\"0\""));
+    g_assert_nonnull(strstr(x, "<pageSetUpPr fitToPage=\"1\"/>"));
+    GBytes *wbx = g_hash_table_lookup(w->zip, "xl/workbook.xml");
+    g_assert_nonnull(strstr(g_bytes_get_data(wbx, NULL), "name=\"_xlnm.Print_Titles\" localSheetId=\"0\""));
+    /* the columns: no overlap, A-Q within 175 characters */
+    double width[32] = {0};
+    gboolean seen[32] = {FALSE};
+    char buf[64];
+    for (const char *p = x; (p = strstr(p, "<col ")); p++) {
+        int lo = atoi(xml_attr(p, "min", buf, sizeof buf)), hi = atoi(xml_attr(p, "max", buf, sizeof buf));
+        double wd = g_ascii_strtod(xml_attr(p, "width", buf, sizeof buf), NULL);
+        for (int c = lo; c <= hi && c < 32; c++) {
+            if (seen[c])
+                g_error("column %d is in two <col> ranges", c);
+            seen[c] = TRUE;
+            width[c] = wd;
+        }
+    }
+    double total = 0;
+    for (int c = 1; c <= 17; c++)
+        total += width[c];
+    g_test_message("survival: columns A-Q %.1f characters wide", total);
+    g_assert_cmpfloat(total, <=, 180);
+    /* the note: merged across A-Q, wrapped, in a tall row */
+    g_assert_nonnull(strstr(x, "<mergeCell ref=\"A4:Q4\"/>"));
+    g_assert_nonnull(strstr(cell(w, 0, "A4"), "fewer than 10 cases"));
+    GBytes *st = g_hash_table_lookup(w->zip, "xl/styles.xml");
+    const char *styles = g_bytes_get_data(st, NULL);
+    GPtrArray *xfs = g_ptr_array_new_with_free_func(g_free);
+    const char *xf0 = strstr(styles, "<cellXfs"), *xf1 = strstr(xf0, "</cellXfs>");
+    for (const char *p = xf0; (p = strstr(p + 1, "<xf ")) && p < xf1;) {
+        const char *e = strstr(p, "<xf ") == p ? strstr(p + 1, "<xf ") : NULL;
+        if (!e || e > xf1)
+            e = xf1;
+        g_ptr_array_add(xfs, g_strndup(p, (gsize)(e - p)));
+    }
+    /* a cell's row height (0 when not set) and whether its style wraps */
+#define ROW_HT(y) (g_snprintf(buf, sizeof buf, "<row r=\"%d\" ", (y)), \
+                   strstr(x, buf) && xml_attr(strstr(x, buf), "ht", buf, sizeof buf) ? g_ascii_strtod(buf, NULL) : 0.0)
+    g_assert_cmpfloat(ROW_HT(4), >=, 30);
+    int head = find_row(w, 0, "Site group", FALSE), last = find_row(w, 0, "All sites", TRUE);
+    int wrapped = 0;
+    for (int y = head + 1; y <= last; y++) {
+        const char *label = cell_at(w, 0, 'A', y);
+        if ((double)g_utf8_strlen(label, -1) <= width[1] - 1)
+            continue;
+        g_snprintf(buf, sizeof buf, "<c r=\"A%d\"", y);
+        const char *c = strstr(x, buf);
+        g_assert_nonnull(c);
+        int s = atoi(xml_attr(c, "s", buf, sizeof buf));
+        g_assert_cmpint(s, <, (int)xfs->len);
+        if (!strstr(xfs->pdata[s], "wrapText=\"1\""))
+            g_error("row %d: \"%s\" is longer than its column and does not wrap", y, label);
+        if (ROW_HT(y) < 29)
+            g_error("row %d: \"%s\" wraps in a row too low for two lines", y, label);
+        wrapped++;
+    }
+#undef ROW_HT
+    g_test_message("survival: %d site group names wrapped in their column", wrapped);
+    g_ptr_array_free(xfs, TRUE);
+    g_free(x);
+    workbook_free(w);
+    g_free(path);
+}
+
 static void test_followup(void)
 {
     char *path = run_report("followup", NULL);
@@ -1924,6 +2014,7 @@ int main(int argc, char **argv)
     g_test_add_func("/reports/quality-tumor-rows", test_quality_tumor_rows);
     g_test_add_func("/reports/km", test_km);
     g_test_add_func("/reports/survival", test_survival);
+    g_test_add_func("/reports/survival-print", test_survival_print);
     g_test_add_func("/reports/followup", test_followup);
     g_test_add_func("/reports/suppression-selection", test_suppression_and_selection);
     g_test_add_func("/reports/suppression-not-derivable", test_suppression_not_derivable);
