@@ -123,9 +123,19 @@ CRTK_API gboolean crtk_report_suppressed(const crtk_report *r, long n);
 /* ---- small-cell suppression that cannot be undone ----
  * A table of counts (nrows x ncols, totals included as ordinary cells) and the sums it
  * publishes ("this cell is the sum of those").  crtk_supp_run hides the counts from 1 to
- * below-1 (primary) and then further cells (complementary: the smallest counts of the same
- * sums) until no hidden cell can be worked out from the shown cells and the sums — checked
- * by linear algebra over all the sums together, not one sum at a time. */
+ * below-1 (primary) and then further cells (complementary: the smallest positive counts of the
+ * same sums; never a zero) until no hidden cell can be worked out from the shown cells and the
+ * sums — checked by linear algebra over all the sums together, not one sum at a time — and last
+ * shows again each complementary cell, the largest first, that the protection does not need.
+ * A count written in two places is written from one cell (crtk_report_supp_count with the same
+ * row and column), so that it is hidden or shown in both.
+ *
+ *   crtk_supp *sp = crtk_supp_new(3, 3);            // two rows and their total row
+ *   ... crtk_supp_set(sp, row, col, n) for every cell ...
+ *   crtk_supp_row_sums(sp, 0, 1, 2);                // column 0 = columns 1 + 2, every row
+ *   crtk_supp_col_sums(sp, 2, 0, 1, 0, 2);          // row 2 = rows 0 + 1, every column
+ *   crtk_supp_run(sp, 11);
+ *   crtk_report_supp_count(r, ws, y, x, sp, row, col, NULL);   // "<11", "x" or the count */
 typedef struct crtk_supp crtk_supp;
 typedef enum { CRTK_SUPP_SHOWN = 0, CRTK_SUPP_PRIMARY, CRTK_SUPP_COMPLEMENT } crtk_supp_state;
 
