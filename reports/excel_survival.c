@@ -208,21 +208,91 @@ static int row_fn(int ncols, const char *const *row, const char *const *names, v
     return CRTK_CONTINUE;
 }
 
-static const long years[] = {0, 1, 3, 5};
+/* ---- the table as published, for suppression ----------------------------------------------
+ * One row per group written (the stages of each top site and the site, then all sites by stage
+ * and in all), plus the rows of the sites left out ("other sites" = all sites minus the top
+ * sites, by stage and in all), which the sheet does not show but a reader can work out.  Columns:
+ * the counts of a group.  Every count adds up over stages and over sites (numbers at risk too). */
+enum { M_CASES, M_DEATHS, M_LOST, M_RISK1, M_RISK3, M_RISK5, M_RISK2, M_RISK4, N_MEASURES };
+/* the measure holding the number at risk at year k (0-5): at 0 years, every case */
+static const int risk_of_year[6] = {M_CASES, M_RISK1, M_RISK2, M_RISK3, M_RISK4, M_RISK5};
+enum { ROW_SITE, ROW_ALL, ROW_OTHER };
+#define ALL_STAGES CRTK_STAGE_COUNT
 
-static void km_of(group *g, crtk_km_point out[4])
+typedef struct {
+    int kind;            /* ROW_SITE (a top site), ROW_ALL (all sites), ROW_OTHER (not written) */
+    int site;            /* index in the top sites (ROW_SITE) */
+    int stage;           /* 0..CRTK_STAGE_COUNT-1, or ALL_STAGES */
+    group *g;            /* NULL for ROW_OTHER */
+    long v[N_MEASURES];
+    long deaths_by[6];   /* deaths up to year k (the estimate at year k counts them) */
+    crtk_km_point p[6];  /* the estimate at years 0-5 */
+} srow;
+
+static long at_day(int year)
 {
-    long at[4];
-    for (int k = 0; k < 4; k++)
-        at[k] = (long)floor(years[k] * DAYS_PER_YEAR);
-    km_group(g, at, 4, out);
+    return (long)floor(year * DAYS_PER_YEAR);
+}
+
+static void srow_fill(srow *w)
+{
+    long at[6];
+    for (int k = 0; k < 6; k++)
+        at[k] = at_day(k);
+    km_group(w->g, at, 6, w->p);
+    w->v[M_CASES] = w->g->n;
+    w->v[M_DEATHS] = w->g->deaths;
+    w->v[M_LOST] = w->g->lost;
+    for (int k = 0; k < 6; k++) {
+        if (k > 0)
+            w->v[risk_of_year[k]] = w->p[k].at_risk;
+        long d = 0;
+        for (long b = 0; w->g->h && b <= at[k] && b < BUCKETS; b++)
+            d += w->g->h[b][0];
+        w->deaths_by[k] = d;
+    }
+}
+
+static int find_srow(GArray *rows, int kind, int site, int stage)
+{
+    for (guint i = 0; i < rows->len; i++) {
+        const srow *w = &g_array_index(rows, srow, i);
+        if (w->kind == kind && w->stage == stage && (kind != ROW_SITE || w->site == site))
+            return (int)i;
+    }
+    return -1;
+}
+
+/* Publishes (t, col) = sum of (members[k], col) for the columns first..last. */
+static void sum_rows(crtk_supp *sp, int t, const GArray *members, int first, int last)
+{
+    int n = (int)members->len;
+    int *cols = g_new(int, n > 0 ? n : 1);
+    for (int c = first; c <= last; c++) {
+        for (int k = 0; k < n; k++)
+            cols[k] = c;
+        crtk_supp_sum(sp, t, c, (const int *)(void *)members->data, cols, n);
+    }
+    g_free(cols);
+}
+
+/* An estimate at year k is shown when the group's cases and its number at risk then are shown,
+ * and the deaths it counts are none or not small: with the cases, survival without censoring
+ * gives deaths = cases x (1 - survival) and at risk = cases x survival back. */
+static gboolean estimate_shown(const crtk_report *r, const crtk_supp *sp, GArray *rows, int i, int k)
+{
+    const srow *w = &g_array_index(rows, srow, i);
+    return crtk_supp_state_of(sp, i, M_CASES) == CRTK_SUPP_SHOWN &&
+           crtk_supp_state_of(sp, i, risk_of_year[k]) == CRTK_SUPP_SHOWN &&
+           !crtk_report_suppressed(r, w->deaths_by[k]);
 }
 
 #define FEW_CASES 10
 
-static void write_estimate(crtk_report *r, lxw_worksheet *ws, int y, int col, const group *g, const crtk_km_point *p)
+static void write_estimate(crtk_report *r, lxw_worksheet *ws, int y, int col, const group *g, const crtk_km_point *p,
+                           gboolean shown)
 {
-    if (crtk_report_suppressed(r, g->n) || g->n == 0) {
+    if (!shown || g->n == 0) {
         for (int i = 0; i < 3; i++)
             worksheet_write_string(ws, (lxw_row_t)y, (lxw_col_t)(col + i), g->n ? "*" : "", r->f_text_right);
         return;
@@ -240,24 +310,66 @@ static void write_estimate(crtk_report *r, lxw_worksheet *ws, int y, int col, co
         worksheet_write_number(ws, (lxw_row_t)y, (lxw_col_t)(col + 2), p->ci_high, f);
 }
 
-static int write_group_row(crtk_report *r, lxw_worksheet *ws, int y, const char *site_label, const char *stage_label,
-                           group *g, gboolean total)
+/* ---- printing: the survival table on one landscape page wide ---------------------------------
+ * Column widths in characters (162 in all, 174 as written with each column's padding: Letter
+ * landscape at about 80%); a site group's name wraps in its column (the row made tall enough), so
+ * no name is cut off. */
+#define W_SITE 26.0
+#define W_STAGE 17.0
+#define W_COUNT 7.0
+#define W_LOST 9.0
+#define W_RISK 8.0
+#define W_EST 8.0
+#define N_COLS 17
+#define TABLE_WIDTH (W_SITE + W_STAGE + 2 * W_COUNT + W_LOST + 3 * (W_RISK + 3 * W_EST))
+
+typedef struct {
+    lxw_format *wrap, *wrap_bold;
+} surv_formats;
+
+/* Lines a label takes in a column width characters wide, its words wrapped as a spreadsheet
+ * does (a character spare for the cell's margins). */
+static int lines_for(const char *text, double width)
 {
-    static group empty;
-    if (!g)
-        g = &empty;
-    crtk_km_point p[4];
-    km_of(g, p);
+    int per = (int)width - 1, lines = 1, used = 0;
+    char **words = g_strsplit(text, " ", -1);
+    for (char **w = words; *w; w++) {
+        int n = (int)g_utf8_strlen(*w, -1);
+        if (used > 0 && used + 1 + n > per) {
+            lines++;
+            used = 0;
+        }
+        used += (used > 0 ? 1 : 0) + n;
+        while (used > per) { /* a word longer than the line breaks inside */
+            lines++;
+            used -= per;
+        }
+    }
+    g_strfreev(words);
+    return lines;
+}
+
+static int write_group_row(crtk_report *r, lxw_worksheet *ws, int y, const char *site_label, const char *stage_label,
+                           const crtk_supp *sp, GArray *rows, int i, const surv_formats *sf)
+{
+    srow *w = &g_array_index(rows, srow, i);
+    gboolean total = w->kind == ROW_ALL && w->stage == ALL_STAGES;
     lxw_format *fc = total ? r->f_count_total : r->f_count;
-    worksheet_write_string(ws, (lxw_row_t)y, 0, site_label, total ? r->f_label_bold : r->f_label);
-    worksheet_write_string(ws, (lxw_row_t)y, 1, stage_label, total ? r->f_label_bold : r->f_label);
-    crtk_report_count(r, ws, y, 2, g->n, fc);
-    crtk_report_count(r, ws, y, 3, g->deaths, fc);
-    crtk_report_pct(r, ws, y, 4, g->lost, g->n, r->f_pct);
-    for (int k = 1; k < 4; k++) {
-        int col = 5 + (k - 1) * 4;
-        crtk_report_count(r, ws, y, col, p[k].at_risk, fc);
-        write_estimate(r, ws, y, col + 1, g, &p[k]);
+    int lines = MAX(lines_for(site_label, W_SITE), lines_for(stage_label, W_STAGE));
+    lxw_format *fl = total ? sf->wrap_bold : sf->wrap;
+    worksheet_write_string(ws, (lxw_row_t)y, 0, site_label, fl);
+    worksheet_write_string(ws, (lxw_row_t)y, 1, stage_label, fl);
+    if (lines > 1)
+        worksheet_set_row(ws, (lxw_row_t)y, 15.0 * lines, NULL);
+    gboolean n_shown = crtk_report_supp_count(r, ws, y, 2, sp, i, M_CASES, fc);
+    crtk_report_supp_count(r, ws, y, 3, sp, i, M_DEATHS, fc);
+    crtk_report_supp_pct(r, ws, y, 4, w->v[M_LOST], crtk_supp_state_of(sp, i, M_LOST) == CRTK_SUPP_SHOWN,
+                         w->v[M_CASES], n_shown, total ? r->f_pct_total : r->f_pct);
+    static const int years[] = {1, 3, 5};
+    for (int k = 0; k < 3; k++) {
+        int col = 5 + k * 4;
+        crtk_report_supp_count(r, ws, y, col, sp, i, risk_of_year[years[k]], fc);
+        write_estimate(r, ws, y, col + 1, w->g, &w->p[years[k]], estimate_shown(r, sp, rows, i, years[k]));
     }
     return y + 1;
 }
@@ -309,6 +421,93 @@ gboolean crtk_report_survival(crtk_report *r, GError **error)
         }
         g_ptr_array_free(sites, TRUE);
 
+        /* the rows of the table, and the sites left out */
+        GArray *rows = g_array_new(FALSE, TRUE, sizeof(srow));
+        for (guint a = 0; a < top->len; a++) {
+            const char *site = g_ptr_array_index(top, a);
+            for (int st = 0; st <= ALL_STAGES; st++) {
+                group *g = get_group(&c, site, st < ALL_STAGES ? (char)('0' + st) : 'A');
+                if (g->n == 0 && st < ALL_STAGES)
+                    continue;
+                srow w = {.kind = ROW_SITE, .site = (int)a, .stage = st, .g = g};
+                srow_fill(&w);
+                g_array_append_val(rows, w);
+            }
+        }
+        for (int st = 0; st <= ALL_STAGES; st++) {
+            group *g = get_group(&c, "", st < ALL_STAGES ? (char)('0' + st) : 'A');
+            if (g->n == 0 && st < ALL_STAGES)
+                continue;
+            srow w = {.kind = ROW_ALL, .stage = st, .g = g};
+            srow_fill(&w);
+            g_array_append_val(rows, w);
+        }
+        int n_written = (int)rows->len;
+        for (int i = 0; i < n_written; i++) {
+            srow all = g_array_index(rows, srow, i);
+            if (all.kind != ROW_ALL)
+                continue;
+            srow w = {.kind = ROW_OTHER, .stage = all.stage};
+            for (int m = 0; m < N_MEASURES; m++)
+                w.v[m] = all.v[m];
+            for (int j = 0; j < n_written; j++) {
+                const srow *x = &g_array_index(rows, srow, j);
+                if (x->kind == ROW_SITE && x->stage == all.stage)
+                    for (int m = 0; m < N_MEASURES; m++)
+                        w.v[m] -= x->v[m];
+            }
+            g_array_append_val(rows, w);
+        }
+        crtk_supp *sp = crtk_supp_new((int)rows->len, N_MEASURES);
+        for (guint i = 0; i < rows->len; i++) {
+            const srow *w = &g_array_index(rows, srow, i);
+            /* the other sites' rows are not written; nor are numbers at risk at 2 and 4 years,
+             * but for all sites (the curves sheet) */
+            int last = w->kind == ROW_ALL ? N_MEASURES - 1 : M_RISK5;
+            for (int m = 0; m <= last; m++) {
+                crtk_supp_set(sp, (int)i, m, w->v[m]);
+                if (w->kind == ROW_OTHER)
+                    crtk_supp_unpublished(sp, (int)i, m);
+            }
+        }
+        GArray *mb = g_array_new(FALSE, FALSE, sizeof(int));
+        /* over the stages: each top site, all sites (every measure), the other sites */
+        for (int kind = ROW_SITE; kind <= ROW_OTHER; kind++)
+            for (guint a = 0; a < (kind == ROW_SITE ? top->len : 1); a++) {
+                int t = find_srow(rows, kind, (int)a, ALL_STAGES);
+                g_array_set_size(mb, 0);
+                for (int st = 0; st < ALL_STAGES; st++) {
+                    int i = find_srow(rows, kind, (int)a, st);
+                    if (i >= 0)
+                        g_array_append_val(mb, i);
+                }
+                if (t >= 0)
+                    sum_rows(sp, t, mb, 0, kind == ROW_ALL ? N_MEASURES - 1 : M_RISK5);
+            }
+        /* over the sites: each stage and all stages = the top sites + the other sites */
+        for (int st = 0; st <= ALL_STAGES; st++) {
+            int t = find_srow(rows, ROW_ALL, 0, st);
+            if (t < 0)
+                continue;
+            g_array_set_size(mb, 0);
+            for (guint a = 0; a < top->len; a++) {
+                int i = find_srow(rows, ROW_SITE, (int)a, st);
+                if (i >= 0)
+                    g_array_append_val(mb, i);
+            }
+            int o = find_srow(rows, ROW_OTHER, 0, st);
+            g_array_append_val(mb, o);
+            sum_rows(sp, t, mb, 0, M_RISK5);
+        }
+        g_array_free(mb, TRUE);
+        crtk_supp_run(sp, r->opt->suppress_below);
+
+        surv_formats sf = {workbook_add_format(r->wb), workbook_add_format(r->wb)};
+        format_set_text_wrap(sf.wrap);
+        format_set_text_wrap(sf.wrap_bold);
+        format_set_bold(sf.wrap_bold);
+        format_set_top(sf.wrap_bold, LXW_BORDER_THIN);
+
         int y;
         char *note = g_strdup_printf(
             "Observed (all causes) Kaplan-Meier survival from diagnosis to last contact or death, as of the date above. "
@@ -317,7 +516,9 @@ gboolean crtk_report_survival(crtk_report *r, GError **error)
             "CoC policy does not permit public reporting of a facility's survival compared with NCDB data. "
             "\u2020 estimate from fewer than 10 cases: unreliable.",
             c.excluded_dco, c.excluded_unknown);
-        lxw_worksheet *ws = crtk_report_sheet(r, "Survival", "Observed survival by stage at diagnosis", note, &y);
+        lxw_worksheet *ws = crtk_report_sheet(r, "Survival", "Observed survival by stage at diagnosis", NULL, &y);
+        /* the note where the title block would have put it, wrapped across the table so it prints */
+        y = crtk_report_note_block(r, ws, y - 1, N_COLS - 1, TABLE_WIDTH, note) + 1;
         g_free(note);
         const char *hdr[] = {"Site group", "Stage", "Cases", "Deaths", "Lost to follow-up",
                              "At risk 1 year", "1-year survival", "95% CI low", "95% CI high",
@@ -326,28 +527,32 @@ gboolean crtk_report_survival(crtk_report *r, GError **error)
         int ncol = (int)G_N_ELEMENTS(hdr);
         int head = y;
         crtk_report_header(r, ws, head, hdr, ncol);
-        worksheet_set_column(ws, 0, 0, 36, NULL);
-        worksheet_set_column(ws, 1, 1, 22, NULL);
-        crtk_report_columns(ws, 2, ncol - 1, 10);
+        /* one landscape page wide (about 80% on Letter): narrow number columns, names wrapped */
+        /* one column at a time (crtk_report_columns): overlapping ranges make a workbook invalid */
+        crtk_report_columns(ws, 0, 0, W_SITE);
+        crtk_report_columns(ws, 1, 1, W_STAGE);
+        crtk_report_columns(ws, 2, 3, W_COUNT);
+        crtk_report_columns(ws, 4, 4, W_LOST);
+        for (int k = 0; k < 3; k++) {
+            crtk_report_columns(ws, 5 + 4 * k, 5 + 4 * k, W_RISK);
+            crtk_report_columns(ws, 6 + 4 * k, 8 + 4 * k, W_EST);
+        }
+        worksheet_set_row(ws, (lxw_row_t)head, 45, NULL); /* "Lost to follow-up" in three lines */
+        worksheet_set_landscape(ws);
         y++;
-        for (guint a = 0; a < top->len; a++) {
-            const char *site = g_ptr_array_index(top, a);
-            const char *label = crtk_report_site_label(site);
-            for (int s = 0; s < CRTK_STAGE_COUNT; s++) {
-                group *g = get_group(&c, site, (char)('0' + s));
-                if (g->n == 0)
-                    continue;
-                y = write_group_row(r, ws, y, label, crtk_stage_labels[s], g, FALSE);
-            }
-            y = write_group_row(r, ws, y, label, "All stages", get_group(&c, site, 'A'), FALSE);
+        for (int i = 0; i < n_written; i++) {
+            const srow *w = &g_array_index(rows, srow, i);
+            if (w->kind == ROW_ALL && i > 0 && g_array_index(rows, srow, i - 1).kind == ROW_SITE)
+                crtk_report_filter(ws, head, y - 1, ncol);
+            const char *label = w->kind == ROW_ALL ? "All sites" : crtk_report_site_label(g_ptr_array_index(top, (guint)w->site));
+            y = write_group_row(r, ws, y, label, w->stage == ALL_STAGES ? "All stages" : crtk_stage_labels[w->stage], sp,
+                                rows, i, &sf);
         }
-        crtk_report_filter(ws, head, y - 1, ncol);
-        for (int s = 0; s < CRTK_STAGE_COUNT; s++) {
-            group *g = get_group(&c, "", (char)('0' + s));
-            if (g->n)
-                y = write_group_row(r, ws, y, "All sites", crtk_stage_labels[s], g, FALSE);
-        }
-        y = write_group_row(r, ws, y, "All sites", "All stages", get_group(&c, "", 'A'), TRUE);
+        y = crtk_report_supp_note_block(
+            r, ws, y + 1, sp, N_COLS - 1, TABLE_WIDTH,
+            "A survival estimate and its interval are shown only when the group's cases and its number at risk at "
+            "that time are shown and the deaths before it are none or not fewer than the threshold (\"*\" otherwise): "
+            "with the cases, an estimate gives the deaths and the number at risk back.");
 
         /* curves: all selected sites by stage, yearly points with numbers at risk */
         int y2;
@@ -357,51 +562,62 @@ gboolean crtk_report_survival(crtk_report *r, GError **error)
         int head2 = y2;
         crtk_report_header(r, cs, head2, hdr2, 8);
         worksheet_write_string(cs, (lxw_row_t)(head2 - 1), 1, "Survival (Kaplan-Meier)", r->f_section);
-        long at[6];
-        for (int k = 0; k < 6; k++)
-            at[k] = (long)floor(k * DAYS_PER_YEAR);
-        crtk_km_point pts[8][6];
-        group *gs[8];
-        for (int s = 0; s < 7; s++) {
-            gs[s] = get_group(&c, "", s < 6 ? (char)('0' + s) : 'A');
-            km_group(gs[s], at, 6, pts[s]);
-        }
+        int ri[7];
+        for (int st = 0; st < 7; st++)
+            ri[st] = find_srow(rows, ROW_ALL, 0, st);
+        /* chart data beside the table (hidden columns): the points shown, gaps for the others */
+        enum { CHART_COL = 9 };
+        int series = 0;
+        gboolean has_points[7] = {FALSE};
         for (int k = 0; k < 6; k++) {
             int row = head2 + 1 + k;
             worksheet_write_number(cs, (lxw_row_t)row, 0, k, NULL);
-            for (int s = 0; s < 7; s++) {
-                if (gs[s]->n == 0)
-                    worksheet_write_blank(cs, (lxw_row_t)row, (lxw_col_t)(1 + s), NULL);
-                else if (crtk_report_suppressed(r, gs[s]->n))
-                    worksheet_write_string(cs, (lxw_row_t)row, (lxw_col_t)(1 + s), "*", r->f_text_right);
-                else
-                    worksheet_write_number(cs, (lxw_row_t)row, (lxw_col_t)(1 + s), pts[s][k].survival, r->f_pct);
+            for (int st = 0; st < 7; st++) {
+                int i = ri[st];
+                if (i < 0) {
+                    worksheet_write_blank(cs, (lxw_row_t)row, (lxw_col_t)(1 + st), NULL);
+                } else if (!estimate_shown(r, sp, rows, i, k)) {
+                    worksheet_write_string(cs, (lxw_row_t)row, (lxw_col_t)(1 + st), "*", r->f_text_right);
+                } else {
+                    double v = g_array_index(rows, srow, i).p[k].survival;
+                    worksheet_write_number(cs, (lxw_row_t)row, (lxw_col_t)(1 + st), v, r->f_pct);
+                    worksheet_write_number(cs, (lxw_row_t)row, (lxw_col_t)(CHART_COL + st), v, r->f_pct);
+                    has_points[st] = TRUE;
+                }
             }
         }
         int risk_head = head2 + 8;
         worksheet_write_string(cs, (lxw_row_t)(risk_head - 1), 1, "Numbers at risk", r->f_section);
         for (int i = 0; i < 8; i++)
             worksheet_write_string(cs, (lxw_row_t)risk_head, (lxw_col_t)i, hdr2[i], r->f_header);
+        worksheet_set_row(cs, (lxw_row_t)risk_head, 45, NULL); /* "Benign/borderline or N/A" in three lines */
         for (int k = 0; k < 6; k++) {
             int row = risk_head + 1 + k;
             worksheet_write_number(cs, (lxw_row_t)row, 0, k, NULL);
-            for (int s = 0; s < 7; s++)
-                crtk_report_count(r, cs, row, 1 + s, pts[s][k].at_risk, r->f_count);
+            for (int st = 0; st < 7; st++) {
+                if (ri[st] < 0)
+                    worksheet_write_number(cs, (lxw_row_t)row, (lxw_col_t)(1 + st), 0, r->f_count);
+                else
+                    crtk_report_supp_count(r, cs, row, 1 + st, sp, ri[st], risk_of_year[k], r->f_count);
+            }
         }
+        int yn = crtk_report_supp_note_block(r, cs, risk_head + 8, sp, 7, 42 + 7 * 12,
+                                             "Survival points are shown as on the survival sheet.");
         lxw_chart *ch = workbook_add_chart(r->wb, LXW_CHART_LINE);
         chart_title_set_name(ch, "Observed survival by stage");
-        int series = 0;
-        for (int s = 0; s < 7; s++) {
-            if (gs[s]->n == 0 || crtk_report_suppressed(r, gs[s]->n))
-                continue;
+        for (int st = 0; st < 7; st++) {
+            if (!has_points[st])
+                continue; /* a curve with nothing shown is left out, with its name */
             series++;
+            worksheet_write_string(cs, (lxw_row_t)head2, (lxw_col_t)(CHART_COL + st), hdr2[1 + st], r->f_header);
             lxw_chart_series *se = chart_add_series(ch, NULL, NULL);
             chart_series_set_categories(se, "Curves", (lxw_row_t)(head2 + 1), 0, (lxw_row_t)(head2 + 6), 0);
-            chart_series_set_values(se, "Curves", (lxw_row_t)(head2 + 1), (lxw_col_t)(1 + s), (lxw_row_t)(head2 + 6),
-                                    (lxw_col_t)(1 + s));
-            chart_series_set_name_range(se, "Curves", (lxw_row_t)head2, (lxw_col_t)(1 + s));
+            chart_series_set_values(se, "Curves", (lxw_row_t)(head2 + 1), (lxw_col_t)(CHART_COL + st),
+                                    (lxw_row_t)(head2 + 6), (lxw_col_t)(CHART_COL + st));
+            chart_series_set_name_range(se, "Curves", (lxw_row_t)head2, (lxw_col_t)(CHART_COL + st));
             chart_series_set_marker_type(se, LXW_CHART_MARKER_AUTOMATIC);
         }
+        crtk_report_chart_data(cs, CHART_COL, CHART_COL + 6, ch);
         chart_axis_set_name(ch->x_axis, "Years since diagnosis");
         chart_axis_set_name(ch->y_axis, "Surviving");
         chart_axis_set_num_format(ch->y_axis, "0%");
@@ -409,8 +625,10 @@ gboolean crtk_report_survival(crtk_report *r, GError **error)
         chart_axis_set_max(ch->y_axis, 1);
         chart_legend_set_position(ch, LXW_CHART_LEGEND_RIGHT);
         lxw_chart_options co = {.x_scale = 2.0, .y_scale = 1.6};
-        if (series) /* an empty selection has no curve to draw */
-            worksheet_insert_chart_opt(cs, (lxw_row_t)(risk_head + 9), 0, ch, &co);
+        if (series) /* nothing shown: no chart */
+            worksheet_insert_chart_opt(cs, (lxw_row_t)(yn > risk_head + 8 ? yn + 1 : risk_head + 9), 0, ch, &co);
+        crtk_supp_free(sp);
+        g_array_free(rows, TRUE);
         worksheet_activate(ws);
     }
     if (top)

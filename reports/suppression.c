@@ -2,6 +2,12 @@
  * from 1 to below the threshold are hidden ("<N"), then complementary cells ("x") until no hidden
  * count can be worked out from the row and column totals (crtk_supp_derivable checks that by
  * solving the table's sums), and the cells, shares and note are written to a sheet.
+ *
+ * A table may hold cells that are not written on the sheet but follow from what is, such as the
+ * cases of the site groups a report leaves out ("All sites" minus the rows shown)
+ * (crtk_supp_unpublished).  They are taken as known to the reader, which can only ask for more
+ * hiding, never less; a small one is protected like a hidden count, and hiding one costs the
+ * reader nothing, so they are the first complementary cells chosen.  The note does not count them.
  */
 #include "excel_common.h"
 #include "excel_reports.h"
@@ -14,6 +20,7 @@ struct crtk_supp {
     int nrows, ncols;
     long *v;
     unsigned char *state;
+    unsigned char *unpub;  /* 1: not written on the sheet (crtk_supp_unpublished) */
     GArray *sums;  /* int: total index, n, member indexes ... */
 };
 
@@ -24,6 +31,7 @@ crtk_supp *crtk_supp_new(int nrows, int ncols)
     s->ncols = ncols;
     s->v = g_new0(long, (gsize)(nrows * ncols > 0 ? nrows * ncols : 1));
     s->state = g_new0(unsigned char, (gsize)(nrows * ncols > 0 ? nrows * ncols : 1));
+    s->unpub = g_new0(unsigned char, (gsize)(nrows * ncols > 0 ? nrows * ncols : 1));
     s->sums = g_array_new(FALSE, FALSE, sizeof(int));
     return s;
 }
@@ -34,6 +42,7 @@ void crtk_supp_free(crtk_supp *s)
         return;
     g_free(s->v);
     g_free(s->state);
+    g_free(s->unpub);
     g_array_free(s->sums, TRUE);
     g_free(s);
 }
@@ -91,6 +100,11 @@ void crtk_supp_col_sums(crtk_supp *s, int trow, int r0, int r1, int c0, int c1)
     g_free(cols);
 }
 
+void crtk_supp_unpublished(crtk_supp *s, int row, int col)
+{
+    s->unpub[row * s->ncols + col] = 1;
+}
+
 crtk_supp_state crtk_supp_state_of(const crtk_supp *s, int row, int col)
 {
     return (crtk_supp_state)s->state[row * s->ncols + col];
@@ -100,7 +114,7 @@ int crtk_supp_count(const crtk_supp *s, crtk_supp_state st)
 {
     int n = 0;
     for (int i = 0; i < s->nrows * s->ncols; i++)
-        n += s->state[i] == st;
+        n += s->state[i] == st && !s->unpub[i];
     return n;
 }
 
@@ -194,38 +208,58 @@ gboolean crtk_supp_derivable(const crtk_supp *s, int *cell)
     return found;
 }
 
-/* Hides one more cell of a sum containing cell i: the smallest positive shown member (a
- * total only when no member is left; a zero only when nothing positive is).  FALSE if none. */
+/* Hides one more cell to protect cell i, among the shown cells of the sums that hold i (only
+ * sum `only` when only >= 0): a positive unpublished cell (which the reader does not see anyway),
+ * else the smallest positive member, else the smallest positive total.  A zero is never hidden:
+ * a reader may know it for other reasons, and a hidden value worked out through zeros alone would
+ * be zero.  When those sums have no such cell (and only < 0), every sum holding a hidden cell is
+ * looked at: a hidden cell can be worked out only through a sum that shows a positive count.
+ * FALSE if there is none. */
 static gboolean hide_partner(crtk_supp *s, int i, int only)
 {
     const int *a = (const int *)(void *)s->sums->data;
     int best = -1, best_rank = 0;
     long best_v = 0;
-    for (guint p = 0; p < s->sums->len;) {
-        int t = a[p], n = a[p + 1];
-        gboolean has = (only < 0 || (int)p == only) && t == i;
-        for (int k = 0; k < n && !has && (only < 0 || (int)p == only); k++)
-            has = a[p + 2 + k] == i;
-        if (has) {
-            for (int k = -1; k < n; k++) {
+    for (int wide = 0; wide < 2 && best < 0; wide++) {
+        if (wide && only >= 0)
+            break;
+        for (guint p = 0; p < s->sums->len;) {
+            int t = a[p], n = a[p + 1];
+            gboolean has = FALSE;
+            if (only < 0 || (int)p == only)
+                for (int k = -1; k < n && !has; k++) {
+                    int m = k < 0 ? t : a[p + 2 + k];
+                    has = wide ? s->state[m] != CRTK_SUPP_SHOWN : m == i;
+                }
+            for (int k = -1; has && k < n; k++) {
                 int m = k < 0 ? t : a[p + 2 + k];
-                if (m == i || s->state[m])
+                if (m == i || s->state[m] || s->v[m] <= 0)
                     continue;
                 long v = s->v[m];
-                int rank = (v > 0 ? 0 : 2) + (k < 0 ? 1 : 0); /* positive member < positive total < zero */
+                int rank = s->unpub[m] ? -1 : k < 0 ? 1 : 0; /* unpublished < member < total */
                 if (best < 0 || rank < best_rank || (rank == best_rank && v < best_v)) {
                     best = m;
                     best_rank = rank;
                     best_v = v;
                 }
             }
+            p += 2 + (guint)n;
         }
-        p += 2 + (guint)n;
     }
     if (best < 0)
         return FALSE;
     s->state[best] = CRTK_SUPP_COMPLEMENT;
     return TRUE;
+}
+
+/* Cell indexes by value, largest first (then in table order). */
+static gint cmp_larger(gconstpointer a, gconstpointer b, gpointer user)
+{
+    const crtk_supp *s = user;
+    int i = *(const int *)a, j = *(const int *)b;
+    if (s->v[i] != s->v[j])
+        return s->v[i] > s->v[j] ? -1 : 1;
+    return i - j;
 }
 
 void crtk_supp_run(crtk_supp *s, int below)
@@ -261,6 +295,24 @@ void crtk_supp_run(crtk_supp *s, int below)
     while (guard-- > 0 && crtk_supp_derivable(s, &cell))
         if (!hide_partner(s, cell, -1))
             break;
+    if (crtk_supp_derivable(s, NULL))
+        return;
+    /* last, give back what the greedy steps hid without need: each complementary cell that is
+     * written on the sheet, the largest first, is shown again when no hidden cell can then be
+     * worked out (a table's cells hidden one after the other often end up hiding more than the
+     * protection needs) */
+    GArray *comp = g_array_new(FALSE, FALSE, sizeof(int));
+    for (int i = 0; i < ncell; i++)
+        if (s->state[i] == CRTK_SUPP_COMPLEMENT && !s->unpub[i])
+            g_array_append_val(comp, i);
+    g_array_sort_with_data(comp, cmp_larger, s);
+    for (guint k = 0; k < comp->len; k++) {
+        int i = g_array_index(comp, int, k);
+        s->state[i] = CRTK_SUPP_SHOWN;
+        if (crtk_supp_derivable(s, NULL))
+            s->state[i] = CRTK_SUPP_COMPLEMENT;
+    }
+    g_array_free(comp, TRUE);
 }
 
 gboolean crtk_report_supp_count(crtk_report *r, lxw_worksheet *ws, int y, int x, const crtk_supp *s, int row, int col,
@@ -294,17 +346,39 @@ void crtk_report_supp_pct(crtk_report *r, lxw_worksheet *ws, int y, int x, long 
     worksheet_write_number(ws, (lxw_row_t)y, (lxw_col_t)x, (double)n / (double)d, f ? f : r->f_pct);
 }
 
-void crtk_report_supp_note(crtk_report *r, lxw_worksheet *ws, int y, const crtk_supp *s)
+/* The words of the note, or NULL when nothing was suppressed. */
+static char *supp_note_text(const crtk_report *r, const crtk_supp *s)
 {
     int p = crtk_supp_count(s, CRTK_SUPP_PRIMARY), c = crtk_supp_count(s, CRTK_SUPP_COMPLEMENT);
     if (p + c == 0)
-        return;
-    char *line = g_strdup_printf(
+        return NULL;
+    return g_strdup_printf(
         "Suppressed: %d count%s from 1 to %d (\"<%d\"), to protect the people counted; and %d further count%s "
         "(\"x\") so that none of them can be worked out from the row and column totals. Shares built on a "
         "suppressed count are not shown (\"*\"); charts leave suppressed values out.",
         p, p == 1 ? "" : "s", r->opt->suppress_below - 1, r->opt->suppress_below, c, c == 1 ? "" : "s");
-    worksheet_write_string(ws, (lxw_row_t)y, 0, line, r->f_note);
+}
+
+void crtk_report_supp_note(crtk_report *r, lxw_worksheet *ws, int y, const crtk_supp *s)
+{
+    char *line = supp_note_text(r, s);
+    if (line)
+        worksheet_write_string(ws, (lxw_row_t)y, 0, line, r->f_note);
     g_free(line);
 }
 
+int crtk_report_supp_note_block(crtk_report *r, lxw_worksheet *ws, int y, const crtk_supp *s, int last_col,
+                                double width, const char *extra)
+{
+    char *line = supp_note_text(r, s);
+    if (!line)
+        return y;
+    if (extra) {
+        char *t = g_strconcat(line, " ", extra, NULL);
+        g_free(line);
+        line = t;
+    }
+    y = crtk_report_note_block(r, ws, y, last_col, width, line);
+    g_free(line);
+    return y;
+}

@@ -51,7 +51,8 @@ typedef struct crtk_report {
     /* formats */
     lxw_format *f_title, *f_subtitle, *f_note, *f_header, *f_label, *f_label_bold, *f_count, *f_count_total,
         *f_pct, *f_pct_total, *f_dec, *f_text_right, *f_ok, *f_bad, *f_section,
-        *f_pct_few;  /* a share from fewer than 10 cases: "45.0%†" in grey italics */
+        *f_pct_few,  /* a share from fewer than 10 cases: "45.0%†" in grey italics */
+        *f_note_wrap; /* a note wrapped in its merged cell (made by crtk_report_note_block when first used) */
 } crtk_report;
 
 /* Item specs (crtk_store_aggregate) reports share: the sex item of any NAACCR version
@@ -100,6 +101,13 @@ CRTK_API void crtk_report_columns(lxw_worksheet *ws, int first_col, int last_col
 /* Hides the columns holding a chart's data (so they are not printed) and lets the chart plot
  * hidden cells. */
 CRTK_API void crtk_report_chart_data(lxw_worksheet *ws, int first_col, int last_col, lxw_chart *chart);
+/* Writes text as a note that prints whole: in row y, in one cell merged over columns 0..last_col
+ * (width characters wide in all), wrapped, the row tall enough for its lines.  Returns y + 1.
+ *
+ *   y = crtk_report_note_block(r, ws, y, 16, 180, "Left out: 3 death-certificate-only cases.");
+ */
+CRTK_API int crtk_report_note_block(crtk_report *r, lxw_worksheet *ws, int y, int last_col, double width,
+                                    const char *text);
 /* Writes a header row (wrapped, tall enough for its longest label), freezes the panes below it
  * and right of the first column, repeats it on every printed page and picks the orientation. */
 CRTK_API void crtk_report_header(crtk_report *r, lxw_worksheet *ws, int row, const char *const *labels, int n);
@@ -115,9 +123,19 @@ CRTK_API gboolean crtk_report_suppressed(const crtk_report *r, long n);
 /* ---- small-cell suppression that cannot be undone ----
  * A table of counts (nrows x ncols, totals included as ordinary cells) and the sums it
  * publishes ("this cell is the sum of those").  crtk_supp_run hides the counts from 1 to
- * below-1 (primary) and then further cells (complementary: the smallest counts of the same
- * sums) until no hidden cell can be worked out from the shown cells and the sums — checked
- * by linear algebra over all the sums together, not one sum at a time. */
+ * below-1 (primary) and then further cells (complementary: the smallest positive counts of the
+ * same sums; never a zero) until no hidden cell can be worked out from the shown cells and the
+ * sums — checked by linear algebra over all the sums together, not one sum at a time — and last
+ * shows again each complementary cell, the largest first, that the protection does not need.
+ * A count written in two places is written from one cell (crtk_report_supp_count with the same
+ * row and column), so that it is hidden or shown in both.
+ *
+ *   crtk_supp *sp = crtk_supp_new(3, 3);            // two rows and their total row
+ *   ... crtk_supp_set(sp, row, col, n) for every cell ...
+ *   crtk_supp_row_sums(sp, 0, 1, 2);                // column 0 = columns 1 + 2, every row
+ *   crtk_supp_col_sums(sp, 2, 0, 1, 0, 2);          // row 2 = rows 0 + 1, every column
+ *   crtk_supp_run(sp, 11);
+ *   crtk_report_supp_count(r, ws, y, x, sp, row, col, NULL);   // "<11", "x" or the count */
 typedef struct crtk_supp crtk_supp;
 typedef enum { CRTK_SUPP_SHOWN = 0, CRTK_SUPP_PRIMARY, CRTK_SUPP_COMPLEMENT } crtk_supp_state;
 
@@ -127,6 +145,12 @@ CRTK_API void crtk_supp_set(crtk_supp *s, int row, int col, long n);
 CRTK_API long crtk_supp_get(const crtk_supp *s, int row, int col);
 /* Publishes: cell (trow, tcol) = sum of the n cells (rows[k], cols[k]). */
 CRTK_API void crtk_supp_sum(crtk_supp *s, int trow, int tcol, const int *rows, const int *cols, int n);
+/* Marks cell (row, col) as not written on the sheet, though it follows from what is (such as the
+ * cases of the site groups a table leaves out: "All sites" minus the rows shown).  It is taken as
+ * known to the reader unless hidden; a small one (1 to below-1) is hidden and protected like the
+ * others, and a positive one is the first choice of complementary cell (hiding it costs the
+ * reader nothing).  crtk_supp_count does not count it. */
+CRTK_API void crtk_supp_unpublished(crtk_supp *s, int row, int col);
 /* Publishes, for every row, (row, tcol) = sum of columns c0..c1 of that row. */
 CRTK_API void crtk_supp_row_sums(crtk_supp *s, int tcol, int c0, int c1);
 /* Publishes, for every column c in c0..c1, (trow, c) = sum of rows r0..r1 of that column. */
@@ -147,6 +171,11 @@ CRTK_API void crtk_report_supp_pct(crtk_report *r, lxw_worksheet *ws, int y, int
                           gboolean d_shown, lxw_format *f);
 /* The note under the table saying what was suppressed and why (nothing when none was). */
 CRTK_API void crtk_report_supp_note(crtk_report *r, lxw_worksheet *ws, int y, const crtk_supp *s);
+/* The same note followed by extra (NULL: nothing more), written so that it prints whole
+ * (crtk_report_note_block over columns 0..last_col, width characters).  Returns the row after it,
+ * or y when nothing was suppressed. */
+CRTK_API int crtk_report_supp_note_block(crtk_report *r, lxw_worksheet *ws, int y, const crtk_supp *s, int last_col,
+                                         double width, const char *extra);
 
 /* TRUE for an analytic case (class of case 00, 10-14, 20-22). */
 CRTK_API gboolean crtk_report_is_analytic(const char *class_of_case);
