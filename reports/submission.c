@@ -377,12 +377,17 @@ gboolean crtk_submit(crtk_store *s, const crtk_submission_options *o, crtk_submi
                  r->error_rate, o->max_error_rate);
     g_free(base);
 
-    if (reading) {
+    if (reading && r->refused) {
         crtk_store_read_end(s);
         reading = FALSE;
     }
     if (!r->refused) {
-        gboolean stored = crtk_store_begin(s, error);
+        /* The tumors are stamped in the state of the store the file was made from: a change saved by
+           another user meanwhile would otherwise be stamped as sent although the file lacks it.  When
+           the store moved, nothing is stamped and the file is removed (run submit again). */
+        gboolean stored = reading ? crtk_store_read_to_write(s, error) : crtk_store_begin(s, error);
+        if (stored)
+            reading = FALSE;
         gint64 chunk[4096];
         gssize got;
         while (stored && (got = row_spool_read(c.sent, chunk, G_N_ELEMENTS(chunk), error)) != 0)

@@ -840,6 +840,13 @@ static int first_value(int n, const char *const *v, const char *const *names, vo
     return CRTK_CONTINUE;
 }
 
+static int first_text(int n, const char *const *v, const char *const *names, void *user)
+{
+    (void)n, (void)names;
+    *(char **)user = g_strdup(v[0] ? v[0] : "");
+    return CRTK_CONTINUE;
+}
+
 /* A transaction that changes many rows gives them their digests as it goes, at safe points between
  * rows, instead of keeping every changed row in memory until commit; the trail stays intact. */
 static void test_digest_interim_flush(fixture *f, gconstpointer data)
@@ -889,6 +896,80 @@ static void test_digest_interim_flush(fixture *f, gconstpointer data)
     g_free(ids);
 }
 
+/* crtk_store_read_to_write: what is written follows from what was read (submit stamps the tumors
+ * of the file it wrote).  A change committed by another connection after the read began refuses the
+ * upgrade (CRTK_ERROR_CONFLICT) and nothing is written; without one, the write lands on the same
+ * snapshot; a writer holding the lock makes it wait, then fail after the busy timeout. */
+static void test_read_to_write(fixture *f, gconstpointer data)
+{
+    (void)data;
+    crtk_dictionary *d = crtk_store_dictionary(f->s);
+    crtk_record *r = crtk_record_new(d);
+    GError *error = NULL;
+    g_assert_true(crtk_element_set_id(&r->patient, d, "patientIdNumber", "00000001"));
+    g_assert_true(crtk_store_begin(f->s, &error));
+    gint64 id = crtk_store_insert_patient(f->s, &r->patient, &error);
+    g_assert_no_error(error);
+    g_assert_true(crtk_store_commit(f->s, &error));
+    crtk_record_free(r);
+    crtk_store *other = crtk_store_open(f->db, FALSE, &error);
+    g_assert_no_error(error);
+    crtk_store_set_actor(other, "colleague", "test");
+    const char *items[] = {"nameLast"}, *smith[] = {"SMITH"}, *jones[] = {"JONES"}, *brown[] = {"BROWN"};
+
+    /* another connection commits between the read and the write: refused, nothing written */
+    gboolean began = FALSE;
+    g_assert_true(crtk_store_read_begin(f->s, &began, &error));
+    g_assert_true(began);
+    gint64 before = count(f->s, "patients");
+    g_assert_true(crtk_store_set_items(other, id, 0, items, smith, 1, &error));
+    g_assert_no_error(error);
+    g_assert_false(crtk_store_read_to_write(f->s, &error));
+    g_assert_error(error, CRTK_ERROR, CRTK_ERROR_CONFLICT);
+    g_assert_nonnull(strstr(error->message, "changed while it was being read"));
+    g_clear_error(&error);
+    g_assert_cmpint(count(f->s, "patients"), ==, before); /* still reading the old state */
+    crtk_store_read_end(f->s);
+
+    /* no change in between: the write lands, and the trail verifies */
+    g_assert_true(crtk_store_read_begin(f->s, &began, &error));
+    g_assert_true(crtk_store_read_to_write(f->s, &error));
+    g_assert_no_error(error);
+    g_assert_true(crtk_store_set_items(f->s, id, 0, items, jones, 1, &error));
+    g_assert_true(crtk_store_commit(f->s, &error));
+    g_assert_no_error(error);
+    char *v = NULL;
+    g_assert_true(crtk_store_select(other, "SELECT nameLast FROM patient", NULL, 0, first_text, &v, &error));
+    g_assert_cmpstr(v, ==, "JONES");
+    g_free(v);
+
+    /* another connection holds the write lock: wait up to the busy timeout, then fail (I/O) */
+    g_setenv("CRTK_BUSY_TIMEOUT", "0.2", TRUE);
+    g_assert_true(crtk_store_read_begin(f->s, &began, &error));
+    g_assert_true(crtk_store_begin(other, &error));
+    g_assert_true(crtk_store_set_items(other, id, 0, items, brown, 1, &error));
+    g_assert_false(crtk_store_read_to_write(f->s, &error));
+    g_assert_error(error, CRTK_ERROR, CRTK_ERROR_IO);
+    g_clear_error(&error);
+    crtk_store_rollback(other);
+    g_assert_true(crtk_store_read_to_write(f->s, &error)); /* the other gave up: no change was committed */
+    g_assert_no_error(error);
+    crtk_store_rollback(f->s);
+    g_unsetenv("CRTK_BUSY_TIMEOUT");
+
+    /* not inside a read of this caller: a usage error */
+    g_assert_false(crtk_store_read_to_write(f->s, &error));
+    g_assert_error(error, CRTK_ERROR, CRTK_ERROR_USAGE);
+    g_clear_error(&error);
+
+    crtk_audit_check c;
+    g_assert_true(crtk_store_audit_check(f->s, NULL, NULL, &c, &error));
+    g_assert_no_error(error);
+    g_assert_null(c.why);
+    crtk_audit_check_clear(&c);
+    crtk_store_close(other);
+}
+
 int main(int argc, char **argv)
 {
     tu_init(&argc, &argv);
@@ -916,5 +997,6 @@ int main(int argc, char **argv)
     T("truncation-then-write", test_truncation_then_write);
     T("rehash-behind-checkpoint", test_rehash_behind_checkpoint);
     T("digest-interim-flush", test_digest_interim_flush);
+    T("read-to-write", test_read_to_write);
     return tu_finish(g_test_run());
 }

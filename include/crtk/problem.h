@@ -68,7 +68,8 @@ CRTK_API char *crtk_problem_to_json(const crtk_problem *problem);
 /* A GError domain for failures of crtk's own functions (bad arguments, I/O). */
 #define CRTK_ERROR crtk_error_quark()
 CRTK_API GQuark crtk_error_quark(void);
-typedef enum { CRTK_ERROR_IO, CRTK_ERROR_DATA, CRTK_ERROR_USAGE, CRTK_ERROR_UNSUPPORTED } crtk_error_code;
+/* CONFLICT: another connection changed the store while this one read it (run the command again). */
+typedef enum { CRTK_ERROR_IO, CRTK_ERROR_DATA, CRTK_ERROR_USAGE, CRTK_ERROR_UNSUPPORTED, CRTK_ERROR_CONFLICT } crtk_error_code;
 
 /* A value as shown in a message: whole when short, else its first 60 characters, "…" and its
  * size ("ABC…" (120,000 bytes)), always quoted.  Caller frees. */

@@ -65,6 +65,13 @@ CRTK_API void crtk_store_rollback(crtk_store *s);
  * do not call crtk_store_read_end).  crtk_store_begin fails while it lasts. */
 CRTK_API gboolean crtk_store_read_begin(crtk_store *s, gboolean *began, GError **error);
 CRTK_API void crtk_store_read_end(crtk_store *s);
+/* Turns the read transaction this caller began (crtk_store_read_begin set *began) into a write
+ * transaction on the same state of the store, as crtk_store_begin had opened it (end it with
+ * crtk_store_commit or crtk_store_rollback): what is written follows from exactly what was read.
+ * Fails with CRTK_ERROR_CONFLICT when another connection committed since the read began (nothing
+ * is written; the read transaction stays open for crtk_store_read_end), or CRTK_ERROR_IO when the
+ * write lock is not free within the busy timeout. */
+CRTK_API gboolean crtk_store_read_to_write(crtk_store *s, GError **error);
 
 /* ---- cases --------------------------------------------------------------------- */
 

@@ -690,6 +690,49 @@ void crtk_store_read_end(crtk_store *s)
         sqlite3_exec(s->db, "ROLLBACK;", NULL, NULL, NULL);
 }
 
+gboolean crtk_store_read_to_write(crtk_store *s, GError **error)
+{
+    if (!s->reading || s->in_transaction) {
+        g_set_error_literal(error, CRTK_ERROR, CRTK_ERROR_USAGE,
+                            "crtk_store_read_to_write: no read transaction of this caller is open");
+        return FALSE;
+    }
+    if (crtk_store_read_failed(s, error))
+        return FALSE;
+    /* The first write of a read transaction takes the write lock on the snapshot read so far: SQLite
+     * refuses (SQLITE_BUSY_SNAPSHOT) when another connection has committed since.  While another
+     * connection holds the lock, SQLite does not wait inside a read transaction: try again until the
+     * busy timeout, as crtk_store_begin would wait. */
+    gint64 give_up = g_get_monotonic_time() + (gint64)crtk_store_busy_timeout_ms() * 1000;
+    int rc;
+    while ((rc = sqlite3_exec(s->db, "UPDATE crtk_setting SET key = key WHERE 0;", NULL, NULL, NULL)) != SQLITE_OK) {
+        int ext = sqlite3_extended_errcode(s->db);
+        if (ext == SQLITE_BUSY_SNAPSHOT) {
+            g_set_error(error, CRTK_ERROR, CRTK_ERROR_CONFLICT,
+                        "%s: the store changed while it was being read (another user or process saved a change): "
+                        "nothing was written; run the command again", s->path);
+            return FALSE;
+        }
+        if ((rc & 0xff) != SQLITE_BUSY || g_get_monotonic_time() > give_up) {
+            crtk_store_set_sqlite_error(s, error, "taking the write lock");
+            return FALSE;
+        }
+        g_usleep(20000);
+    }
+    s->reading = FALSE;
+    s->in_transaction = 1;
+    s->changes_at_flush = sqlite3_total_changes64(s->db);
+    g_free(s->audit_head);
+    s->audit_head = NULL;
+    s->audit_last_id = 0;
+    if (!crtk_store_load_audit_head(s, error) || !crtk_store_audit_head_agrees(s, error)) {
+        sqlite3_exec(s->db, "ROLLBACK;", NULL, NULL, NULL);
+        s->in_transaction = 0;
+        return FALSE;
+    }
+    return TRUE;
+}
+
 gboolean crtk_store_begin(crtk_store *s, GError **error)
 {
     if (crtk_store_read_failed(s, error))
