@@ -414,8 +414,7 @@ lxw_worksheet *crtk_report_sheet(crtk_report *r, const char *sheet_name, const c
     return ws;
 }
 
-/* Width (in widths of "0") of the longest word of text that a wrapped cell cannot break. */
-static double longest_word(const char *text, gboolean bold)
+double crtk_xlsx_longest_word(const char *text, gboolean bold)
 {
     double longest = 0, w = 0;
     for (const char *p = text; p && *p; p = g_utf8_next_char(p)) {
@@ -441,7 +440,7 @@ void crtk_report_header(crtk_report *r, lxw_worksheet *ws, int row, const char *
     double width = 0;
     for (int i = 0; i < n; i++) {
         double w = i == 0 ? CRTK_REPORT_LABEL_WIDTH : 12;
-        double word = longest_word(labels[i], TRUE) + 1.0;
+        double word = crtk_xlsx_longest_word(labels[i], TRUE) + 1.0;
         if (word > w) {
             w = ceil(word);
             worksheet_set_column(ws, (lxw_col_t)i, (lxw_col_t)i, w, NULL);

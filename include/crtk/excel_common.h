@@ -104,6 +104,10 @@ CRTK_API char *crtk_print_source_name_of_file(const char *path);
  * sized from it, since a spreadsheet does not size rows when it opens a file, and a row too short
  * clips its text on paper.  bold: the text is bold (wider). */
 CRTK_API int crtk_xlsx_wrapped_lines(const char *text, double width, gboolean bold);
+/* Width, in the same units, of the longest word of text that a wrapped cell cannot break (words
+ * end at spaces and after hyphens; "Benign/borderline" is one word): a column narrower than it
+ * breaks the word in the middle. */
+CRTK_API double crtk_xlsx_longest_word(const char *text, gboolean bold);
 /* Print setup shared by every sheet (called by crtk_report_sheet): fit to page width, footer
  * with the registry name (crtk_print_source_name when the store has none), the report date and
  * "Page N of M". */
