@@ -59,11 +59,14 @@ run followup rate reg.db --format xlsx -o rate.xlsx
 expect_rc 0 "followup rate --format xlsx"
 run edits reg.db --format xlsx -o edits.xlsx
 expect_rc 1 "edits --format xlsx (the sample data fails some edits)"
+# edits on a NAACCR file: no registry name to give, the footer names the file
+run edits "$CRTK_SOURCE/sample-data/sample-registry.xml" --format xlsx -o xml-edits.xlsx
+expect_rc 1 "edits of a NAACCR file --format xlsx"
 run export reg.db -o listing.xlsx --columns patientIdNumber,nameLast,primarySite,dateOfDiagnosis --meanings
 expect_rc 0 "export a listing"
 run sql reg.db "SELECT patientIdNumber, nameLast, nameFirst FROM patient ORDER BY patientIdNumber" --format xlsx -o sql.xlsx
 expect_rc 0 "sql --format xlsx"
-BOOKS="site-table stage quality due rate edits listing sql"
+BOOKS="site-table stage quality due rate edits xml-edits listing sql"
 
 # ---- printed by LibreOffice, in a profile of its own (runs in parallel do not share one) ----------
 mkdir -p pdf
@@ -204,6 +207,8 @@ expect_eq "$(orientation edits "$n")" portrait "edits: the summary (last page) p
 if [ "${n:-0}" -gt 2 ]; then
     page_has edits 2 "Edit name" && ok || fail "edits: the header row is not repeated on page 2"
 fi
+
+footer xml-edits sample-registry.xml
 
 # ---- the listings: text cells, the header on every page, the footer ---------------------------------
 # The listing's footer names what the command passes (crtk_listing_xlsx_open's footer): the
