@@ -91,7 +91,8 @@ page_has() { local t; t=$(page_text "$1" "$2"); grep -Eq -- "$3" <<<"$t"; }
 # whole BOOK TEXT...: each text is printed whole somewhere in the PDF: its words in order, on one
 # line or wrapped in its cell (each next line starting at the cell's left edge; anywhere near it
 # with CENTRED=1, for centred headers), never cut off by the next cell (LibreOffice leaves out
-# what a cell clips: a clipped name ends mid-word).  ROW=1: the text is a row's label, followed
+# what a cell clips: a clipped name ends mid-word).  "NAME => TEXT": TEXT starts on the line of
+# NAME (in the row of that patient).  ROW=1: the text is a row's label, followed
 # on its line by the row's counts (so a chart's axis label does not count)
 whole() {
     local book=$1
@@ -136,9 +137,17 @@ def follows(words, prev, left, rest, first_col):
 centred, row = bool(os.environ.get("CENTRED")), bool(os.environ.get("ROW"))
 tol = 8 if centred else 0.5  # a centred cell's lines start anywhere near it
 bad = 0
+def on_line_of(words, w, anchor):
+    """True without an anchor, else when the anchor's first word is on w's line, left of it."""
+    if not anchor:
+        return True
+    h = w[3] - w[1]
+    return any(anchor.startswith(v[4]) and v[4] and abs(v[1] - w[1]) < h / 3 and v[0] < w[0] for v in words)
+
 for needle in sys.argv[2:]:
-    found = any(w[4] and needle.startswith(w[4]) and
-                follows(words, w, w[0], needle[len(w[4]):], min(v[0] for v in words))
+    anchor, _, text = needle.rpartition(" => ")  # "ROW'S NAME => TEXT": TEXT is in that row
+    found = any(w[4] and text.startswith(w[4]) and on_line_of(words, w, anchor) and
+                follows(words, w, w[0], text[len(w[4]):], min(v[0] for v in words))
                 for words in pages for w in words)
     if not found:
         print("not printed whole: %r" % needle)
@@ -182,8 +191,8 @@ expect_eq "$(pages quality)" 6 "quality: each of its six sheets on one page"
 footer quality
 
 # ---- the due list: the status whole, landscape, the header on every page ----------------------------
-whole due "excluded: non-analytic class of case" "excluded: in-situ or localized basal/squamous cell skin carcinoma only" \
-    "OUTSIDE, OLGA" "SKINNER, SAM" && ok || fail "due list: a status is cut off"
+whole due "OUTSIDE, OLGA => excluded: non-analytic class of case" \
+    "SKINNER, SAM => excluded: in-situ or localized basal/squamous cell skin carcinoma only" && ok || fail "due list: a status is cut off"
 expect_eq "$(orientation due 1)" landscape "due list: landscape"
 footer due
 n=$(pages due)
