@@ -1,4 +1,10 @@
-/* edits_xlsx.c — edit failures and their summary as an .xlsx workbook (see edits_xlsx.h). */
+/* edits_xlsx.c — edit failures and their summary as an .xlsx workbook (see edits_xlsx.h).
+ *
+ * The failures are written as they come (constant memory).  The printed footer is set when the
+ * workbook closes, once the source is known: the name given with crtk_edits_xlsx_set_source, else
+ * the registry name of the store the failures came from, else the file's name (a NAACCR file has
+ * no registry name), with the date of the run and "Page N of M".
+ */
 #include "edits_xlsx.h"
 #include "crtk/output.h"
 #include "excel_common.h"
@@ -16,6 +22,10 @@ struct crtk_edits_xlsx {
     char *path;
     crtk_output *out; /* the workbook is written to its temporary file, then committed */
     lxw_row_t row;
+    char *source;     /* crtk_edits_xlsx_set_source, or NULL */
+    char *file;       /* the first file or store with a failure, or NULL */
+    char *last_file;  /* the file of the last failure */
+    int n_files;      /* files or stores with failures */
 };
 
 #define MAX_ROWS 1048575 /* Excel's limit, less the header */
@@ -45,11 +55,12 @@ crtk_edits_xlsx *crtk_edits_xlsx_open(const char *path, const char *title, GErro
     static const char *const cols[] = {"File or store", "Patient", "Patient ID", "Name", "Medical record no.",
                                        "Accession no.", "Tumor", "Edit", "Edit name", "Message",
                                        "Items", "Over-ride after review"};
-    static const double widths[] = {16, 7, 10, 20, 13, 12, 6, 11, 28, 60, 24, 14};
+    static const double widths[] = {16, 8, 10, 20, 13, 12, 7, 14, 28, 60, 28, 16};
     x->text = workbook_add_format(wb);
     format_set_num_format(x->text, "@");
     format_set_align(x->text, LXW_ALIGN_VERTICAL_TOP);
-    x->num = workbook_add_format(wb);
+    x->num = workbook_add_format(wb); /* the ordinals centred, apart from the ids beside them */
+    format_set_align(x->num, LXW_ALIGN_CENTER);
     format_set_align(x->num, LXW_ALIGN_VERTICAL_TOP);
     x->wrap = workbook_add_format(wb);
     format_set_text_wrap(x->wrap);
@@ -62,7 +73,6 @@ crtk_edits_xlsx *crtk_edits_xlsx_open(const char *path, const char *title, GErro
     }
     worksheet_set_row(x->fails, 2, 30, NULL);
     worksheet_freeze_panes(x->fails, 3, 0);
-    crtk_sheet_print_setup(x->fails, title, NULL, TRUE, 2);
     x->row = 3;
     return x;
 }
@@ -73,16 +83,25 @@ void crtk_edits_xlsx_add(crtk_edits_xlsx *x, const char *file, const crtk_edit_f
         return;
     lxw_row_t r = x->row++;
     lxw_format *top = x->text;
+    if (file && g_strcmp0(file, x->last_file)) {
+        if (!x->file)
+            x->file = g_strdup(file);
+        g_free(x->last_file);
+        x->last_file = g_strdup(file);
+        x->n_files++;
+    }
     worksheet_write_string(x->fails, r, 0, file, x->wrap);
     worksheet_write_number(x->fails, r, 1, (double)f->patient, x->num);
     worksheet_write_string(x->fails, r, 2, f->patient_id, top);
     const crtk_record *rec = f->record;
+    int name_lines = 1;
     if (rec) {
         const char *last = crtk_element_get_id(&rec->patient, rec->dict, "nameLast");
         const char *first = crtk_element_get_id(&rec->patient, rec->dict, "nameFirst");
         if (last || first) {
             char *name = g_strdup_printf("%s%s%s", last ? last : "", last && first ? ", " : "", first ? first : "");
             worksheet_write_string(x->fails, r, 3, name, x->wrap);
+            name_lines = crtk_xlsx_wrapped_lines(name, 20, FALSE);
             g_free(name);
         }
         /* the tumor's chart; for a patient-level edit, the first tumor's */
@@ -98,18 +117,54 @@ void crtk_edits_xlsx_add(crtk_edits_xlsx *x, const char *file, const crtk_edit_f
     }
     if (f->tumor)
         worksheet_write_number(x->fails, r, 6, f->tumor, x->num);
-    worksheet_write_string(x->fails, r, 7, f->edit_id, top);
+    worksheet_write_string(x->fails, r, 7, f->edit_id, x->wrap);
     worksheet_write_string(x->fails, r, 8, f->edit_name, x->wrap);
     worksheet_write_string(x->fails, r, 9, f->message, x->wrap);
     char *items = g_strjoinv(" ", (char **)f->items);
     worksheet_write_string(x->fails, r, 10, items, x->wrap);
+    int item_lines = MAX(crtk_xlsx_wrapped_lines(items, 28, FALSE), crtk_xlsx_wrapped_lines(f->edit_id, 14, FALSE));
+    if (f->override_item)
+        item_lines = MAX(item_lines, crtk_xlsx_wrapped_lines(f->override_item, 16, FALSE));
     g_free(items);
     if (f->override_item)
         worksheet_write_string(x->fails, r, 11, f->override_item, x->wrap);
     /* rows are sized here (a spreadsheet does not size them when it opens the file): the message
        and the items wrap in their columns */
-    size_t longest = MAX(strlen(f->message) / 60, strlen(f->edit_name) / 28);
-    worksheet_set_row(x->fails, r, 13.5 * (double)(1 + MIN(longest, 8)), NULL);
+    int lines = MAX(crtk_xlsx_wrapped_lines(f->message, 60, FALSE), crtk_xlsx_wrapped_lines(f->edit_name, 28, FALSE));
+    lines = MAX(MAX(lines, name_lines), MAX(item_lines, crtk_xlsx_wrapped_lines(file, 16, FALSE)));
+    worksheet_set_row(x->fails, r, 15.0 * MIN(lines, 12), NULL);
+}
+
+void crtk_edits_xlsx_set_source(crtk_edits_xlsx *x, const char *name)
+{
+    g_free(x->source);
+    x->source = name && *name ? g_strdup(name) : NULL;
+}
+
+/* The footer's name: the one given, else the registry name of the (first) store or file the
+ * failures came from, "and N more" when they came from several. */
+static char *footer_name(const crtk_edits_xlsx *x)
+{
+    if (x->source)
+        return g_strdup(x->source);
+    if (!x->file)
+        return g_strdup("crtk");
+    char *name = crtk_print_source_name_of_file(x->file);
+    if (x->n_files > 1) {
+        char *more = g_strdup_printf("%s and %d more", name, x->n_files - 1);
+        g_free(name);
+        name = more;
+    }
+    return name;
+}
+
+static void free_x(crtk_edits_xlsx *x)
+{
+    g_free(x->path);
+    g_free(x->source);
+    g_free(x->file);
+    g_free(x->last_file);
+    g_free(x);
 }
 
 gboolean crtk_edits_xlsx_close_rows(crtk_edits_xlsx *x, const crtk_edits_xlsx_row *rows, int n_rows, long tumors,
@@ -155,10 +210,15 @@ gboolean crtk_edits_xlsx_close_rows(crtk_edits_xlsx *x, const crtk_edits_xlsx_ro
     if (r > 5)
         worksheet_autofilter(s, 4, 0, r - 1, 4);
     worksheet_freeze_panes(s, 5, 0);
-    crtk_sheet_print_setup(s, what, NULL, FALSE, 4);
+    /* the footers, now that the source is known (a footer is written when the workbook closes,
+     * even in constant-memory mode) */
+    char *name = footer_name(x), *today = crtk_today();
+    crtk_sheet_print_setup(x->fails, name, today, TRUE, 2);
+    crtk_sheet_print_setup(s, name, today, FALSE, 4);
+    g_free(name);
+    g_free(today);
     gboolean ok = crtk_xlsx_commit(x->wb, x->out, x->path, error);
-    g_free(x->path);
-    g_free(x);
+    free_x(x);
     return ok;
 }
 
@@ -188,6 +248,5 @@ void crtk_edits_xlsx_abandon(crtk_edits_xlsx *x)
     if (!x)
         return;
     crtk_xlsx_abandon(x->wb, x->out);
-    g_free(x->path);
-    g_free(x);
+    free_x(x);
 }

@@ -245,9 +245,118 @@ void crtk_sheet_print_setup(lxw_worksheet *ws, const char *left, const char *as_
     g_string_free(reg, TRUE);
 }
 
+char *crtk_print_source_name(crtk_store *s, const char *path)
+{
+    char *name = s ? crtk_store_get_setting(s, "registryName") : NULL;
+    if (name && *g_strstrip(name))
+        return name;
+    g_free(name);
+    char *id = s ? crtk_store_get_setting(s, "registryId") : NULL;
+    if (id && *g_strstrip(id)) {
+        name = g_strdup_printf("Registry %s", id);
+        g_free(id);
+        return name;
+    }
+    g_free(id);
+    if (!path && s)
+        path = crtk_store_path(s);
+    return path && *path ? g_path_get_basename(path) : g_strdup("crtk");
+}
+
+char *crtk_print_source_name_of_file(const char *path)
+{
+    if (!path)
+        return g_strdup("crtk");
+    /* a registry store is an SQLite file: it starts with "SQLite format 3" */
+    char head[16] = "";
+    FILE *f = fopen(path, "rb");
+    gboolean store = f && fread(head, 1, sizeof head, f) == sizeof head && !memcmp(head, "SQLite format 3", 16);
+    if (f)
+        fclose(f);
+    crtk_store *s = store ? crtk_store_open(path, TRUE, NULL) : NULL;
+    char *name = crtk_print_source_name(s, path);
+    if (s)
+        crtk_store_close(s);
+    return name;
+}
+
+/* Width of one character of the default font (11-point Calibri), in widths of "0": what a
+ * column width counts.  Rounded up, so that the lines counted are never too few. */
+static double char_width(gunichar c, gboolean bold)
+{
+    double w;
+    if (c < 128 && strchr(" il.,:;'|!()[]/-", (int)c))
+        w = 0.55;
+    else if (c == 'f' || c == 't' || c == 'r' || c == 'j' || c == 'I' || c == 'J')
+        w = 0.7;
+    else if (c == 'm' || c == 'w')
+        w = 1.45;
+    else if (c == 'M' || c == 'W')
+        w = 1.6;
+    else if (g_unichar_isupper(c))
+        w = 1.15;
+    else if (g_unichar_isdigit(c))
+        w = 1.0;
+    else
+        w = 0.95;
+    return bold ? w * 1.08 : w;
+}
+
+int crtk_xlsx_wrapped_lines(const char *text, double width, gboolean bold)
+{
+    /* a cell keeps a little padding on each side */
+    double room = width > 2 ? width - 0.8 : 1.2;
+    int lines = 1;
+    double used = 0;      /* width used on the current line */
+    if (!text)
+        return 1;
+    for (const char *p = text; *p;) {
+        if (*p == '\n') {
+            lines++, used = 0, p++;
+            continue;
+        }
+        if (*p == ' ') {
+            used += char_width(' ', bold), p++;
+            continue;
+        }
+        /* a word runs to the next space or line break, or just past a hyphen (LibreOffice and
+         * Excel break there, not at a slash: "Benign/borderline" is one word) */
+        const char *e = p;
+        double w = 0;
+        while (*e && *e != ' ' && *e != '\n') {
+            gunichar c = g_utf8_get_char(e);
+            w += char_width(c, bold);
+            e = g_utf8_next_char(e);
+            if (c == '-')
+                break;
+        }
+        if (used > 0 && used + w > room) {
+            lines++;
+            used = 0;
+        }
+        while (w > room) { /* a word wider than the cell is broken where it reaches the edge */
+            lines++;
+            w -= room;
+        }
+        used += w;
+        p = e;
+    }
+    return lines;
+}
+
 void crtk_report_print_setup(crtk_report *r, lxw_worksheet *ws)
 {
-    crtk_sheet_print_setup(ws, r->registry, r->as_of, FALSE, -1);
+    char *name = *r->registry ? g_strdup(r->registry) : crtk_print_source_name(r->store, NULL);
+    crtk_sheet_print_setup(ws, name, r->as_of, FALSE, -1);
+    g_free(name);
+}
+
+void crtk_report_label(crtk_report *r, lxw_worksheet *ws, int row, const char *text, gboolean bold)
+{
+    worksheet_write_string(ws, (lxw_row_t)row, 0, text, bold ? r->f_label_bold_wrap : r->f_label_wrap);
+    int lines = crtk_xlsx_wrapped_lines(text, CRTK_REPORT_LABEL_WIDTH, bold);
+    if (lines > 1)
+        worksheet_set_row(ws, (lxw_row_t)row, 15.0 * lines, NULL);
 }
 
 void crtk_report_print_layout(lxw_worksheet *ws, int header_row, double table_width)
@@ -305,17 +414,39 @@ lxw_worksheet *crtk_report_sheet(crtk_report *r, const char *sheet_name, const c
     return ws;
 }
 
+double crtk_xlsx_longest_word(const char *text, gboolean bold)
+{
+    double longest = 0, w = 0;
+    for (const char *p = text; p && *p; p = g_utf8_next_char(p)) {
+        gunichar c = g_utf8_get_char(p);
+        if (c == ' ' || c == '\n') {
+            w = 0;
+            continue;
+        }
+        w += char_width(c, bold);
+        longest = MAX(longest, w);
+        if (c == '-')
+            w = 0;
+    }
+    return longest;
+}
+
 void crtk_report_header(crtk_report *r, lxw_worksheet *ws, int row, const char *const *labels, int n)
 {
-    /* wrapped headers get the height of their longest label (columns 12 wide, the first 42) */
+    /* wrapped headers get the height of their longest label (columns 12 wide, the first 42); a
+     * column is widened to its label's longest word ("Benign/borderline"), which would otherwise
+     * be broken in the middle */
     int lines = 2;
-    double width = 42;
+    double width = 0;
     for (int i = 0; i < n; i++) {
-        int w = i == 0 ? 42 : 12;
-        if (i)
-            width += 12;
-        int len = (int)g_utf8_strlen(labels[i], -1);
-        int l = (len + w - 3) / (w - 2) + 1; /* words do not break evenly: one line spare */
+        double w = i == 0 ? CRTK_REPORT_LABEL_WIDTH : 12;
+        double word = crtk_xlsx_longest_word(labels[i], TRUE) + 1.0;
+        if (word > w) {
+            w = ceil(word);
+            worksheet_set_column(ws, (lxw_col_t)i, (lxw_col_t)i, w, NULL);
+        }
+        width += w;
+        int l = crtk_xlsx_wrapped_lines(labels[i], w, TRUE);
         if (l > lines)
             lines = l;
         worksheet_write_string(ws, (lxw_row_t)row, (lxw_col_t)i, labels[i], r->f_header);
@@ -467,6 +598,14 @@ static void make_formats(crtk_report *r)
     r->f_label_bold = workbook_add_format(wb);
     format_set_bold(r->f_label_bold);
     format_set_top(r->f_label_bold, LXW_BORDER_THIN);
+    r->f_label_wrap = workbook_add_format(wb);
+    format_set_text_wrap(r->f_label_wrap); /* bottom-aligned: its last line beside the counts */
+    r->f_label_bold_wrap = workbook_add_format(wb);
+    format_set_text_wrap(r->f_label_bold_wrap);
+    format_set_bold(r->f_label_bold_wrap);
+    format_set_top(r->f_label_bold_wrap, LXW_BORDER_THIN);
+    r->f_chart_label = workbook_add_format(wb);
+    format_set_text_wrap(r->f_chart_label); /* wrapped text never spills out of its cell */
     r->f_count = workbook_add_format(wb);
     format_set_num_format(r->f_count, "#,##0");
     r->f_count_total = workbook_add_format(wb);

@@ -25,7 +25,7 @@ static void write_groups(crtk_report *r, const char *sheet, const char *title, c
     y++;
     for (guint i = 0; i < a->len; i++, y++) {
         crtk_qa_count *c = g_ptr_array_index(a, i);
-        worksheet_write_string(ws, (lxw_row_t)y, 0, c->label, r->f_label);
+        crtk_report_label(r, ws, y, c->label, FALSE);
         crtk_report_count(r, ws, y, 1, c->patients, r->f_count);
         crtk_report_count(r, ws, y, 2, c->tumors, r->f_count);
         crtk_report_pct(r, ws, y, 3, c->tumors, tumors, r->f_pct);

@@ -117,8 +117,7 @@ gboolean crtk_report_site_table(crtk_report *r, GError **error)
             crtk_report_filter(ws, head, y - 1, ncol);
             worksheet_write_string(ws, (lxw_row_t)y, 0, "All sites", r->f_label_bold);
         } else {
-            worksheet_write_string(ws, (lxw_row_t)y, 0, crtk_report_site_label(g_ptr_array_index(c->row_keys, i)),
-                                   r->f_label);
+            crtk_report_label(r, ws, y, crtk_report_site_label(g_ptr_array_index(c->row_keys, i)), FALSE);
         }
         lxw_format *fc = last ? r->f_count_total : r->f_count;
         gboolean shown = crtk_report_supp_count(r, ws, y, 1, sp, (int)i, 0, fc);
@@ -148,15 +147,15 @@ gboolean crtk_report_site_table(crtk_report *r, GError **error)
     for (guint k = 0; k < m; k++, y2++) {
         int i = rk[k].row;
         const char *label = crtk_report_site_label(g_ptr_array_index(c->row_keys, (guint)i));
-        worksheet_write_string(ts, (lxw_row_t)y2, 0, label, r->f_label);
+        crtk_report_label(r, ts, y2, label, FALSE);
         gboolean shown = crtk_report_supp_count(r, ts, y2, 1, sp, i, 0, r->f_count);
         crtk_report_supp_pct(r, ts, y2, 2, rk[k].n, shown, grand, grand_shown, r->f_pct);
         crtk_report_supp_count(r, ts, y2, 3, sp, i, 1 + C_MALE, r->f_count);
         crtk_report_supp_count(r, ts, y2, 4, sp, i, 1 + C_FEMALE, r->f_count);
         if (shown) { /* chart data: shown counts only, beside the table */
             if (!charted)
-                worksheet_write_string(ts, (lxw_row_t)head2, 7, "Chart data (shown counts only)", r->f_header);
-            worksheet_write_string(ts, (lxw_row_t)(head2 + 1 + charted), 7, label, r->f_label);
+                worksheet_write_string(ts, (lxw_row_t)head2, 7, "Chart data (shown counts only)", r->f_chart_label);
+            worksheet_write_string(ts, (lxw_row_t)(head2 + 1 + charted), 7, label, r->f_chart_label);
             worksheet_write_number(ts, (lxw_row_t)(head2 + 1 + charted), 8, (double)rk[k].n, r->f_count);
             charted++;
         }
@@ -175,6 +174,9 @@ gboolean crtk_report_site_table(crtk_report *r, GError **error)
         chart_legend_set_position(ch, LXW_CHART_LEGEND_NONE);
         lxw_chart_options co = {.x_scale = 1.6, .y_scale = 1.5};
         worksheet_insert_chart_opt(ts, (lxw_row_t)(y2 + 3), 0, ch, &co);
+        /* printed: the table and the chart (480 x 288 pixels scaled, over rows of 20 pixels and
+         * columns A-G), not the hidden chart data, which LibreOffice would let show at the edge */
+        worksheet_print_area(ts, 0, 0, (lxw_row_t)(y2 + 3 + (int)(288 * co.y_scale / 20) + 1), 6);
     }
     crtk_supp_free(sp);
     g_free(rk);

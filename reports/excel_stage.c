@@ -113,7 +113,7 @@ gboolean crtk_report_stage(crtk_report *r, GError **error)
         if (last)
             crtk_report_filter(ws, head, y - 1, ncol);
         const char *label = !last ? crtk_report_site_label(g_ptr_array_index(c->row_keys, (guint)i)) : "All sites";
-        worksheet_write_string(ws, (lxw_row_t)y, 0, label, !last ? r->f_label : r->f_label_bold);
+        crtk_report_label(r, ws, y, label, last);
         long tot = crtk_supp_get(sp, k, 0);
         gboolean tot_shown = crtk_report_supp_count(r, ws, y, 1, sp, k, 0, fc);
         gboolean all_shown = tot_shown;
@@ -127,12 +127,13 @@ gboolean crtk_report_stage(crtk_report *r, GError **error)
         if (!last && all_shown && tot > 0) {
             int cy = head + 1 + charted;
             if (!charted) {
-                worksheet_write_string(ws, (lxw_row_t)head, (lxw_col_t)chart_col, "Chart data (shown only)", r->f_header);
+                worksheet_write_string(ws, (lxw_row_t)head, (lxw_col_t)chart_col, "Chart data (shown only)",
+                                       r->f_chart_label);
                 for (int j = 0; j < CRTK_STAGE_COUNT; j++)
                     worksheet_write_string(ws, (lxw_row_t)head, (lxw_col_t)(chart_col + 1 + j), crtk_stage_labels[j],
-                                           r->f_header);
+                                           r->f_chart_label);
             }
-            worksheet_write_string(ws, (lxw_row_t)cy, (lxw_col_t)chart_col, label, r->f_label);
+            worksheet_write_string(ws, (lxw_row_t)cy, (lxw_col_t)chart_col, label, r->f_chart_label);
             for (int j = 0; j < CRTK_STAGE_COUNT; j++)
                 worksheet_write_number(ws, (lxw_row_t)cy, (lxw_col_t)(chart_col + 1 + j),
                                        (double)crtk_supp_get(sp, k, 1 + j) / (double)tot, r->f_pct);
@@ -156,8 +157,18 @@ gboolean crtk_report_stage(crtk_report *r, GError **error)
         chart_axis_set_num_format(ch->x_axis, "0%");
         chart_axis_set_max(ch->x_axis, 1.0);
         chart_legend_set_position(ch, LXW_CHART_LEGEND_BOTTOM);
-        lxw_chart_options co = {.x_scale = 2.0, .y_scale = 1.6};
-        worksheet_insert_chart_opt(ws, (lxw_row_t)(y + 3), 0, ch, &co);
+        /* a bar of each group stays readable with many groups (--top 40): the chart grows with
+         * them, and starts a page of its own when the table above it already fills most of one
+         * (a chart cut across two pages cannot be read) */
+        lxw_chart_options co = {.x_scale = 2.0, .y_scale = charted > 10 ? MIN(1.6 * charted / 10.0, 4.5) : 1.6};
+        lxw_row_t at = (lxw_row_t)(y + 3);
+        if (nr > 12) {
+            lxw_row_t breaks[] = {at - 1, 0};
+            worksheet_set_h_pagebreaks(ws, breaks);
+        }
+        worksheet_insert_chart_opt(ws, at, 0, ch, &co);
+        /* printed: the table and the chart below it, not the hidden chart data beside the table */
+        worksheet_print_area(ws, 0, 0, at + (lxw_row_t)(288 * co.y_scale / 20) + 1, (lxw_col_t)(ncol - 1));
     }
     crtk_supp_free(sp);
     for (int j = 0; j < CRTK_STAGE_COUNT; j++)

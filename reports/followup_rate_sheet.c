@@ -220,13 +220,14 @@ gboolean crtk_followup_rate_write_xlsx(const crtk_followup_rate *rate, const cha
     worksheet_set_column(ws, 0, 0, 18, NULL);
     worksheet_set_column(ws, 1, 1, 44, NULL);
     worksheet_set_column(ws, 2, 6, 10, NULL);
-    /* labels and numbers on one portrait page: the whole sheet fits, with the store and date below */
+    /* labels and numbers on one portrait page: the whole sheet fits, with the registry and date
+     * below (the store's registry name, read from db; its file name when it has none) */
     char as_of[16];
     g_snprintf(as_of, sizeof as_of, "%08d", r->as_of);
-    char *base = db ? g_path_get_basename(db) : g_strdup("crtk");
-    crtk_sheet_print_setup(ws, base, as_of, FALSE, -1);
+    char *name = crtk_print_source_name_of_file(db);
+    crtk_sheet_print_setup(ws, name, as_of, FALSE, -1);
     worksheet_fit_to_pages(ws, 1, 1);
-    g_free(base);
+    g_free(name);
     return crtk_xlsx_commit(wb, out, output, error);
 }
 

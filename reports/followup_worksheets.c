@@ -53,7 +53,8 @@ struct crtk_due_list {
     long counts[CRTK_FU_N_STATUS];
     crtk_followup_rules rules;
     GHashTable *physician_names; /* code -> name, from the directory (crtk/physicians.h) */
-    char *registry;              /* registryName setting ("" when unset): the printed footer */
+    char *registry;              /* registryName setting ("" when unset): the title */
+    char *footer;                /* the printed footer's name (crtk_print_source_name) */
     GError *error;               /* the first failure of a scan callback */
 };
 typedef struct crtk_due_list due_ctx;
@@ -197,6 +198,7 @@ crtk_due_list *crtk_due_list_build(crtk_store *s, const crtk_followup_rules *rul
     c->registry = crtk_store_get_setting(s, "registryName");
     if (!c->registry)
         c->registry = g_strdup("");
+    c->footer = crtk_print_source_name(s, NULL);
     /* both passes and the writing read one state of the store */
     if (!crtk_store_read_begin(s, &c->reading, error) || !(c->order = due_order_new(error))) {
         crtk_due_list_free(c);
@@ -238,6 +240,7 @@ void crtk_due_list_free(crtk_due_list *l)
     if (l->physician_names)
         g_hash_table_destroy(l->physician_names);
     g_free(l->registry);
+    g_free(l->footer);
     g_clear_error(&l->error);
     g_free(l);
 }
@@ -585,18 +588,11 @@ static char *tumors_words(const due_row *r)
     return g_string_free(s, FALSE);
 }
 
-/* Lines a wrapped cell of width characters needs for text (its own line breaks kept): the row
+/* Lines a wrapped cell of width characters needs for text (crtk_xlsx_wrapped_lines): the row
  * height is set from it, as a spreadsheet does not size rows when it opens the file. */
 static int wrapped_lines(const char *text, double width)
 {
-    int lines = 0, per = width > 4 ? (int)(width * 1.1) : 4;
-    for (const char *p = text; p;) {
-        const char *nl = strchr(p, '\n');
-        long n = nl ? g_utf8_pointer_to_offset(p, nl) : g_utf8_strlen(p, -1);
-        lines += n ? (int)((n + per - 1) / per) : 1;
-        p = nl ? nl + 1 : NULL;
-    }
-    return lines ? lines : 1;
+    return crtk_xlsx_wrapped_lines(text, width, FALSE);
 }
 
 /* A NAACCR date written as a date cell when it is whole (YYYYMMDD), as text "YYYY-MM" or "YYYY"
@@ -633,14 +629,15 @@ typedef struct {
 } xlsx_ctx;
 
 /* friendly headers, widths in characters: a landscape Letter page at about 75% (the group column
-   only when grouped) */
+   only when grouped).  Status is wide enough for its longest word ("basal/squamous"), so that
+   "excluded: in-situ or localized basal/squamous cell skin carcinoma only" wraps at its spaces. */
 static const struct {
     const char *head;
     double width;
 } due_sheet_columns[] = {
-    {"Group", 18},        {"Patient ID", 10},         {"Name", 20},         {"Status", 9},
+    {"Group", 18},        {"Patient ID", 10},         {"Name", 20},         {"Status", 16},
     {"Last contact", 10}, {"Months since", 7},        {"Next follow-up source", 16},
-    {"Physician", 18},    {"Medical record no.", 14}, {"Telephone", 13},    {"Tumors", 44},
+    {"Physician", 18},    {"Medical record no.", 14}, {"Telephone", 13},    {"Tumors", 40},
 };
 
 static gboolean xlsx_row(const due_row *x, long index, void *user, GError **error)
@@ -656,7 +653,7 @@ static gboolean xlsx_row(const due_row *x, long index, void *user, GError **erro
     int lines = 1; /* the row's height: its wrapped cell with the most lines */
     if (c->group_by) {
         worksheet_write_string(ws, row, col, x->group, group);
-        lines = MAX(lines, wrapped_lines(x->group, due_sheet_columns[col].width));
+        lines = MAX(lines, crtk_xlsx_wrapped_lines(x->group, due_sheet_columns[col].width, TRUE));
         col++;
     }
     worksheet_write_string(ws, row, col++, x->pid, text);
@@ -736,6 +733,7 @@ gboolean crtk_due_list_write_xlsx(const crtk_due_list *c, const char *output, GE
     format_set_text_wrap(wrap);
     format_set_align(wrap, LXW_ALIGN_VERTICAL_TOP);
     format_set_bold(group);
+    format_set_text_wrap(group);
     format_set_align(group, LXW_ALIGN_VERTICAL_TOP);
     lxw_format *number = workbook_add_format(wb);
     format_set_align(number, LXW_ALIGN_VERTICAL_TOP);
@@ -752,12 +750,14 @@ gboolean crtk_due_list_write_xlsx(const crtk_due_list *c, const char *output, GE
     g_free(t);
     g_free(asof);
 
-    int first = c->group_by ? 0 : 1, ncols = (int)G_N_ELEMENTS(due_sheet_columns) - first;
+    int first = c->group_by ? 0 : 1, ncols = (int)G_N_ELEMENTS(due_sheet_columns) - first, head_lines = 2;
     for (int i = 0; i < ncols; i++) {
         worksheet_write_string(ws, head_row, (lxw_col_t)i, due_sheet_columns[first + i].head, head);
         worksheet_set_column(ws, (lxw_col_t)i, (lxw_col_t)i, due_sheet_columns[first + i].width, NULL);
+        head_lines = MAX(head_lines, crtk_xlsx_wrapped_lines(due_sheet_columns[first + i].head,
+                                                             due_sheet_columns[first + i].width, TRUE));
     }
-    worksheet_set_row(ws, head_row, 30, NULL);
+    worksheet_set_row(ws, head_row, 15.0 * head_lines, NULL);
     xlsx_ctx w = {c, ws, date, text, wrap, group, number, head_row, first};
     if (!due_each(c, xlsx_row, &w, error)) {
         crtk_xlsx_abandon(wb, out);
@@ -770,6 +770,6 @@ gboolean crtk_due_list_write_xlsx(const crtk_due_list *c, const char *output, GE
     worksheet_autofilter(ws, head_row, 0, last, (lxw_col_t)(ncols - 1));
     char as_of[16];
     g_snprintf(as_of, sizeof as_of, "%08d", r->as_of);
-    crtk_sheet_print_setup(ws, c->registry, as_of, TRUE, head_row);
+    crtk_sheet_print_setup(ws, c->footer, as_of, TRUE, head_row);
     return crtk_xlsx_commit(wb, out, output, error);
 }

@@ -52,7 +52,9 @@ typedef struct crtk_report {
     lxw_format *f_title, *f_subtitle, *f_note, *f_header, *f_label, *f_label_bold, *f_count, *f_count_total,
         *f_pct, *f_pct_total, *f_dec, *f_text_right, *f_ok, *f_bad, *f_section,
         *f_pct_few,  /* a share from fewer than 10 cases: "45.0%†" in grey italics */
-        *f_note_wrap; /* a note wrapped in its merged cell (made by crtk_report_note_block when first used) */
+        *f_note_wrap, /* a note wrapped in its merged cell (made by crtk_report_note_block when first used) */
+        *f_label_wrap, *f_label_bold_wrap, /* row labels that wrap (crtk_report_label) */
+        *f_chart_label; /* labels of a chart's data in hidden columns: shrunk, never spilling into a printed cell */
 } crtk_report;
 
 /* Item specs (crtk_store_aggregate) reports share: the sex item of any NAACCR version
@@ -90,8 +92,26 @@ CRTK_API void crtk_xlsx_abandon(lxw_workbook *wb, crtk_output *out);
  * NULL: none) and "Page N of M". */
 CRTK_API void crtk_sheet_print_setup(lxw_worksheet *ws, const char *left, const char *as_of, gboolean landscape,
                                      int header_row);
+/* The name a printed footer gives the source of a workbook (free with g_free): the store's
+ * registryName setting, else "Registry " and its registryId setting, else the base name of path
+ * (NULL: the store's own file), else "crtk".  s may be NULL (then the base name of path). */
+CRTK_API char *crtk_print_source_name(crtk_store *s, const char *path);
+/* The same for a file named on the command line: a registry store is opened read-only for its
+ * settings; any other file (a NAACCR XML or flat file) is named by its base name. */
+CRTK_API char *crtk_print_source_name_of_file(const char *path);
+/* Lines a cell width characters wide (a column width as Excel counts it: widths of "0" in the
+ * default font) needs for text wrapped at its spaces and hyphens, its own line breaks kept; words
+ * wider than the cell take the lines they are broken into.  Errs towards more lines: rows are
+ * sized from it, since a spreadsheet does not size rows when it opens a file, and a row too short
+ * clips its text on paper.  bold: the text is bold (wider). */
+CRTK_API int crtk_xlsx_wrapped_lines(const char *text, double width, gboolean bold);
+/* Width, in the same units, of the longest word of text that a wrapped cell cannot break (words
+ * end at spaces and after hyphens; "Benign/borderline" is one word): a column narrower than it
+ * breaks the word in the middle. */
+CRTK_API double crtk_xlsx_longest_word(const char *text, gboolean bold);
 /* Print setup shared by every sheet (called by crtk_report_sheet): fit to page width, footer
- * with the registry name, the report date and "Page N of M". */
+ * with the registry name (crtk_print_source_name when the store has none), the report date and
+ * "Page N of M". */
 CRTK_API void crtk_report_print_setup(crtk_report *r, lxw_worksheet *ws);
 /* Orientation for a table table_width characters wide (landscape past a portrait page) and the
  * header row repeated on every printed page (header_row < 0: none). */
@@ -108,6 +128,11 @@ CRTK_API void crtk_report_chart_data(lxw_worksheet *ws, int first_col, int last_
  */
 CRTK_API int crtk_report_note_block(crtk_report *r, lxw_worksheet *ws, int y, int last_col, double width,
                                     const char *text);
+/* Width of the label column (column 0) of a report sheet, in characters. */
+#define CRTK_REPORT_LABEL_WIDTH 42
+/* Writes a row label (a site group's name) in column 0, wrapped when it is wider than the column,
+ * with the row made tall enough for it: long names print whole, never cut off by the next cell. */
+CRTK_API void crtk_report_label(crtk_report *r, lxw_worksheet *ws, int row, const char *text, gboolean bold);
 /* Writes a header row (wrapped, tall enough for its longest label), freezes the panes below it
  * and right of the first column, repeats it on every printed page and picks the orientation. */
 CRTK_API void crtk_report_header(crtk_report *r, lxw_worksheet *ws, int row, const char *const *labels, int n);

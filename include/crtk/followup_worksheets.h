@@ -61,7 +61,9 @@ CRTK_API gboolean crtk_due_list_write_xlsx(const crtk_due_list *list, const char
 CRTK_API void crtk_followup_rate_write_text(const crtk_followup_rate *rate, FILE *f, const char *db);
 /* JSON Lines: per cohort one total line (year null, from, to, target, pass) and one line per year. */
 CRTK_API void crtk_followup_rate_write_json(const crtk_followup_rate *rate, FILE *f);
-/* An Excel workbook with one sheet "Follow-up rates"; db names the store in the title. */
+/* An Excel workbook with one sheet "Follow-up rates" that prints on one portrait page; db (the
+ * store's file) names the store in the title, and its registry name (crtk_print_source_name_of_file)
+ * is in the printed footer with the as-of date and "Page 1 of 1". */
 CRTK_API gboolean crtk_followup_rate_write_xlsx(const crtk_followup_rate *rate, const char *path, const char *db,
                                                 GError **error);
 

@@ -8,7 +8,8 @@
  * the listing.  The file is written whole or not at all (crtk/output.h), readable by its owner
  * only.  A sheet holds at most 1,048,575 rows; more is an error, never a listing cut short.
  *
- *   crtk_listing_xlsx *x = crtk_listing_xlsx_open("breast.xlsx", "Breast cases", "reg.db", heads, 3, &err);
+ *   char *name = crtk_print_source_name(store, "reg.db");   // "Lakeside Cancer Registry"
+ *   crtk_listing_xlsx *x = crtk_listing_xlsx_open("breast.xlsx", "Breast cases", name, heads, NULL, 3, &err);
  *   crtk_listing_xlsx_row(x, values, 3);          // for each row
  *   crtk_listing_xlsx_close(x, &err);             // or crtk_listing_xlsx_abandon(x)
  */
@@ -23,7 +24,9 @@ typedef struct crtk_listing_xlsx crtk_listing_xlsx;
 
 /* Creates the workbook's temporary file with a title line and the header row (heads[n], n >= 1);
  * widths (may be NULL) are column widths in characters.  footer names the source in the printed
- * footer.  NULL with error when the file cannot be made. */
+ * footer: the registry, as the reports name it (crtk_print_source_name(store, path) of
+ * excel_common.h: its registryName, else its registryId, else the file's name).  NULL with error
+ * when the file cannot be made. */
 CRTK_API crtk_listing_xlsx *crtk_listing_xlsx_open(const char *path, const char *title, const char *footer,
                                                    const char *const *heads, const double *widths, int n,
                                                    GError **error);

@@ -155,7 +155,7 @@ run edits "$TMP/chart.db" --format xlsx -o "$TMP/edits.xlsx"
 expect_rc 1 "edits as a workbook (names and record numbers)"
 got=$(python3 "$CRTK_SOURCE/tests/cli/xlsx_print.py" "$TMP/edits.xlsx" --cell 'Failures!C3' --cell 'Failures!D3' \
       --cell 'Failures!E3' --cell 'Failures!F3' --cell 'Failures!C4' --cell 'Failures!D4' --cell 'Failures!E4')
-expect_eq "$(echo "$got" | grep '^Failures orientation')" "Failures orientation=landscape fit=1x0 titles=\$3:\$3 footer=Edit failures||page-n-of-m" "failures print landscape, fit to width, header repeated"
+expect_eq "$(echo "$got" | grep '^Failures orientation')" "Failures orientation=landscape fit=1x0 titles=\$3:\$3 footer=Test Registry|as-of|page-n-of-m" "failures print landscape, fit to width, header repeated, the registry and the date in the footer"
 expect_eq "$(echo "$got" | grep '^Summary orientation' | cut -d' ' -f1-4)" "Summary orientation=portrait fit=1x0 titles=\$5:\$5" "summary prints portrait"
 expect_eq "$(echo "$got" | grep 'Failures![CDEF]3' | cut -d' ' -f3- | tr '\n' '|')" "Patient ID|Name|Medical record no.|Accession no.|" "chart columns"
 pid=$(echo "$got" | grep 'Failures!C4' | cut -d' ' -f3)
