@@ -245,41 +245,6 @@ void crtk_sheet_print_setup(lxw_worksheet *ws, const char *left, const char *as_
     g_string_free(reg, TRUE);
 }
 
-char *crtk_print_source_name(crtk_store *s, const char *path)
-{
-    char *name = s ? crtk_store_get_setting(s, "registryName") : NULL;
-    if (name && *g_strstrip(name))
-        return name;
-    g_free(name);
-    char *id = s ? crtk_store_get_setting(s, "registryId") : NULL;
-    if (id && *g_strstrip(id)) {
-        name = g_strdup_printf("Registry %s", id);
-        g_free(id);
-        return name;
-    }
-    g_free(id);
-    if (!path && s)
-        path = crtk_store_path(s);
-    return path && *path ? g_path_get_basename(path) : g_strdup("crtk");
-}
-
-char *crtk_print_source_name_of_file(const char *path)
-{
-    if (!path)
-        return g_strdup("crtk");
-    /* a registry store is an SQLite file: it starts with "SQLite format 3" */
-    char head[16] = "";
-    FILE *f = fopen(path, "rb");
-    gboolean store = f && fread(head, 1, sizeof head, f) == sizeof head && !memcmp(head, "SQLite format 3", 16);
-    if (f)
-        fclose(f);
-    crtk_store *s = store ? crtk_store_open(path, TRUE, NULL) : NULL;
-    char *name = crtk_print_source_name(s, path);
-    if (s)
-        crtk_store_close(s);
-    return name;
-}
-
 /* Width of one character of the default font (11-point Calibri), in widths of "0": what a
  * column width counts.  Rounded up, so that the lines counted are never too few. */
 static double char_width(gunichar c, gboolean bold)
@@ -717,6 +682,42 @@ gboolean crtk_report_run(crtk_store *s, const crtk_report_def *def, const char *
 }
 
 #endif
+
+/* The footer's name for the source of a workbook (excel_common.h): needs no libxlsxwriter. */
+char *crtk_print_source_name(crtk_store *s, const char *path)
+{
+    char *name = s ? crtk_store_get_setting(s, "registryName") : NULL;
+    if (name && *g_strstrip(name))
+        return name;
+    g_free(name);
+    char *id = s ? crtk_store_get_setting(s, "registryId") : NULL;
+    if (id && *g_strstrip(id)) {
+        name = g_strdup_printf("Registry %s", id);
+        g_free(id);
+        return name;
+    }
+    g_free(id);
+    if (!path && s)
+        path = crtk_store_path(s);
+    return path && *path ? g_path_get_basename(path) : g_strdup("crtk");
+}
+
+char *crtk_print_source_name_of_file(const char *path)
+{
+    if (!path)
+        return g_strdup("crtk");
+    /* a registry store is an SQLite file: it starts with "SQLite format 3" */
+    char head[16] = "";
+    FILE *f = fopen(path, "rb");
+    gboolean store = f && fread(head, 1, sizeof head, f) == sizeof head && !memcmp(head, "SQLite format 3", 16);
+    if (f)
+        fclose(f);
+    crtk_store *s = store ? crtk_store_open(path, TRUE, NULL) : NULL;
+    char *name = crtk_print_source_name(s, path);
+    if (s)
+        crtk_store_close(s);
+    return name;
+}
 
 #ifdef CRTK_HAVE_XLSXWRITER
 /* ---- stage and top sites ----------------------------------------------------------------------- */

@@ -6,6 +6,7 @@
  * Exit 0 when every edit passes, 1 when any fails, 2 on usage or read errors.
  */
 #include "commands.h"
+#include "crtk/excel_common.h"
 #include "crtk/output.h"
 #include "crtk/store_edits.h"
 #include "crtk/edits_xlsx.h"
@@ -503,6 +504,11 @@ int cmd_edits(int argc, char **argv)
             if (!s) {
                 rc = EXIT_USAGE;
                 goto out;
+            }
+            if (r.xlsx && argc == 2) { /* the footer names the registry, even when nothing fails */
+                char *source = crtk_print_source_name(s, argv[i]);
+                crtk_edits_xlsx_set_source(r.xlsx, source);
+                g_free(source);
             }
             GError *error = NULL;
             if (!metafile && !r.mf && !list) {

@@ -2,6 +2,7 @@
 #include "commands.h"
 #include "crtk/convert.h"
 #include "crtk/derived.h"
+#include "crtk/excel_common.h"
 #include "crtk/json.h"
 #include "crtk/naaccr_write.h"
 #include "crtk/store.h"
@@ -102,8 +103,10 @@ static int export_listing(crtk_store *s, const char *db, const char *output, con
     GError *error = NULL;
     char *base = g_path_get_basename(db);
     char *title = g_strdup_printf("Cases of %s%s%s", base, where && *where ? " where " : "", where ? where : "");
-    c.x = crtk_listing_xlsx_open(output, title, base, (const char *const *)heads->pdata, (const double *)(void *)widths->data,
-                                 c.n_cols, &error);
+    char *source = crtk_print_source_name(s, db); /* the footer: the registry's name */
+    c.x = crtk_listing_xlsx_open(output, title, source, (const char *const *)heads->pdata,
+                                 (const double *)(void *)widths->data, c.n_cols, &error);
+    g_free(source);
     g_free(title);
     g_free(base);
     if (!c.x) {

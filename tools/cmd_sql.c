@@ -2,6 +2,7 @@
  * (derived variables: crtk_seer_site_recode, crtk_iccc, crtk_aya, crtk_age_at_dx, crtk_age_group, ...),
  * printed as CSV (default), JSON Lines or aligned text. */
 #include "commands.h"
+#include "crtk/excel_common.h"
 #include "crtk/json.h"
 #include "crtk/csv.h"
 #include "crtk/store.h"
@@ -130,9 +131,9 @@ int cmd_sql(int argc, char **argv)
     }
     GError *error = NULL;
     crtk_store_set_query_time_limit(s, time_limit < 0 ? 0 : time_limit);
-    char *base = g_path_get_basename(argv[1]);
+    char *source = crtk_print_source_name(s, argv[1]); /* the footer: the registry's name */
     c.output = output;
-    c.footer = base;
+    c.footer = source;
     c.title = argv[2];
     if (!crtk_store_select(s, argv[2], NULL, 0, print_row, &c, &error) || c.error) {
         crtk_cli_error("%s", c.error ? c.error->message : error->message);
@@ -143,7 +144,7 @@ int cmd_sql(int argc, char **argv)
         rc = EXIT_USAGE;
     } else if (c.format == 3) {
         if (!c.x) /* no row: the header still tells what was asked */
-            c.x = crtk_listing_xlsx_open(output, argv[2], base, (const char *const[]){"(no rows)"}, NULL, 1, &error);
+            c.x = crtk_listing_xlsx_open(output, argv[2], source, (const char *const[]){"(no rows)"}, NULL, 1, &error);
         if (!c.x || !crtk_listing_xlsx_close(c.x, &error)) {
             crtk_cli_error("sql: %s", error->message);
             g_error_free(error);
@@ -153,7 +154,7 @@ int cmd_sql(int argc, char **argv)
         }
         c.x = NULL;
     }
-    g_free(base);
+    g_free(source);
 out:
     crtk_store_close(s);
     g_free(format);

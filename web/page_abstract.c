@@ -85,7 +85,8 @@ static char *shown_value(const crtk_item *it, const char *v)
     return g_strdup(v);
 }
 
-static void item_control(GString *o, const crtk_item *it, const char *value, gboolean may_change)
+/* The control of an item; meaning: the words for its value (NULL: none). */
+static void item_control(GString *o, const crtk_item *it, const char *value, const char *meaning, gboolean may_change)
 {
     int n = 0;
     crtk_code_list(it->id, &n);
@@ -114,8 +115,7 @@ static void item_control(GString *o, const crtk_item *it, const char *value, gbo
     } else {
         crtk_html_printf(o, "<input id=\"f-%s\" name=\"%s\" value=\"%s\" size=%d maxlength=%d%R%R>", it->id, it->id, value,
                          it->length < 40 ? it->length + 2 : 40, it->length, n > 0 ? " data-codes" : "", ro);
-        const char *meaning = n > 0 && *value ? crtk_code_label(it->id, value) : NULL;
-        if (meaning)
+        if (n > 0 && *value && meaning)
             crtk_html_printf(o, " <span class=meaning>%s</span>", meaning);
     }
 }
@@ -203,7 +203,9 @@ static void render(crtk_web_req *r, crtk_stored_patient *p, int t, GHashTable *t
             g_snprintf(num, sizeof num, "%d", it->number);
             crtk_html_printf(o, "<div class=\"item%R\" data-item=\"%s\"><label for=\"f-%s\">%s <span class=num>[%s]</span></label> ",
                              ierr ? " bad" : "", it->id, it->id, it->name, num);
-            item_control(o, it, v, crtk_role_may_change_item(r->session->role, it));
+            char mbuf[96];
+            item_control(o, it, v, *v ? crtk_value_meaning_in(d, e, it, v, mbuf, sizeof mbuf) : NULL,
+                         crtk_role_may_change_item(r->session->role, it));
             crtk_html_printf(o, " <span class=check aria-live=polite>%s</span>", ierr ? ierr : "");
             for (guint k = 0; k < fails->len; k++) {
                 failure *f = fails->pdata[k];
@@ -396,7 +398,8 @@ void crtk_page_abstract_check(crtk_web_req *r, const char *key, int tumor)
         first = FALSE;
         crtk_json_field_str(o, "item", it->id, TRUE);
         crtk_json_field_str(o, "problem", problem ? problem : "", FALSE);
-        const char *meaning = value && *value ? crtk_code_label(it->id, value) : NULL;
+        char mbuf[96];
+        const char *meaning = value && *value ? crtk_value_meaning_in(d, e, it, value, mbuf, sizeof mbuf) : NULL;
         crtk_json_field_str(o, "meaning", meaning ? meaning : "", FALSE);
         g_string_append_c(o, '}');
         g_free(value);

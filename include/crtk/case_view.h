@@ -17,6 +17,10 @@ CRTK_API int crtk_section_count(void);
 CRTK_API const char *crtk_section_name(int i);
 /* Words for a code ("Upper-outer quadrant of breast"), or NULL when unknown. */
 CRTK_API const char *crtk_value_meaning(const crtk_item *item, const char *value);
+/* The same, read with the rest of the element: a county code with the state of its address
+ * ("Prince George's County, MD", "not a county of MD"); buf (96 bytes is enough) may hold the words. */
+CRTK_API const char *crtk_value_meaning_in(const crtk_dictionary *d, const crtk_element *e, const crtk_item *item,
+                                           const char *value, char *buf, size_t size);
 /* Appends the element's items, grouped by section, as "    id  value  meaning" lines. */
 CRTK_API void crtk_case_view_element(GString *out, const crtk_dictionary *d, const crtk_element *e, crtk_level level);
 /* The edit form: "item: value  # meaning" lines, with comments. */

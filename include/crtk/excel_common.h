@@ -35,6 +35,14 @@ typedef struct crtk_report_options {
 
 CRTK_API void crtk_report_options_init(crtk_report_options *o);
 
+/* The name a printed footer gives the source of a workbook (free with g_free): the store's
+ * registryName setting, else "Registry " and its registryId setting, else the base name of path
+ * (NULL: the store's own file), else "crtk".  s may be NULL (then the base name of path). */
+CRTK_API char *crtk_print_source_name(crtk_store *s, const char *path);
+/* The same for a file named on the command line: a registry store is opened read-only for its
+ * settings; any other file (a NAACCR XML or flat file) is named by its base name. */
+CRTK_API char *crtk_print_source_name_of_file(const char *path);
+
 #ifdef CRTK_HAVE_XLSXWRITER
 #include <xlsxwriter.h>
 
@@ -92,13 +100,6 @@ CRTK_API void crtk_xlsx_abandon(lxw_workbook *wb, crtk_output *out);
  * NULL: none) and "Page N of M". */
 CRTK_API void crtk_sheet_print_setup(lxw_worksheet *ws, const char *left, const char *as_of, gboolean landscape,
                                      int header_row);
-/* The name a printed footer gives the source of a workbook (free with g_free): the store's
- * registryName setting, else "Registry " and its registryId setting, else the base name of path
- * (NULL: the store's own file), else "crtk".  s may be NULL (then the base name of path). */
-CRTK_API char *crtk_print_source_name(crtk_store *s, const char *path);
-/* The same for a file named on the command line: a registry store is opened read-only for its
- * settings; any other file (a NAACCR XML or flat file) is named by its base name. */
-CRTK_API char *crtk_print_source_name_of_file(const char *path);
 /* Lines a cell width characters wide (a column width as Excel counts it: widths of "0" in the
  * default font) needs for text wrapped at its spaces and hyphens, its own line breaks kept; words
  * wider than the cell take the lines they are broken into.  Errs towards more lines: rows are

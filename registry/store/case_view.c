@@ -100,6 +100,13 @@ static const char *county_meaning(const crtk_dictionary *d, const crtk_element *
     return buf;
 }
 
+const char *crtk_value_meaning_in(const crtk_dictionary *d, const crtk_element *e, const crtk_item *item,
+                                  const char *value, char *buf, size_t size)
+{
+    const char *m = value ? county_meaning(d, e, item, value, buf, size) : NULL;
+    return m ? m : crtk_value_meaning(item, value);
+}
+
 static int cmp_item_number(const void *a, const void *b, void *user)
 {
     const crtk_dictionary *d = user;
@@ -133,8 +140,7 @@ static void each_item(GString *out, const crtk_dictionary *d, const crtk_element
             if (!v)
                 continue;
             char buf[96];
-            const char *m = county_meaning(d, e, it, v, buf, sizeof buf);
-            show(out, header ? NULL : sections[s].name, it, v, m ? m : crtk_value_meaning(it, v));
+            show(out, header ? NULL : sections[s].name, it, v, crtk_value_meaning_in(d, e, it, v, buf, sizeof buf));
             header = TRUE;
         }
     }

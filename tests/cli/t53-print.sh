@@ -220,11 +220,9 @@ fi
 footer xml-edits sample-registry.xml
 
 # ---- the listings: text cells, the header on every page, the footer ---------------------------------
-# The listing's footer names what the command passes (crtk_listing_xlsx_open's footer): the
-# store's file name until `crtk export` and `crtk sql` pass the registry name
-# (crtk_print_source_name); either is accepted, the date and the page are required.
+# The listing's footer names the registry (crtk export and crtk sql pass crtk_print_source_name).
 for b in listing sql; do
-    if page_has "$b" 1 "^ *$REG +$DATE"; then footer "$b"; else footer "$b" reg.db; fi
+    footer "$b"
 done
 n=$(pages listing)
 if [ "${n:-0}" -gt 1 ]; then
