@@ -168,7 +168,7 @@ run export "$DB" -o "$TMP/list.xlsx" --columns patientIdNumber,400,sequenceNumbe
 expect_rc 0 "export a listing"
 got=$(python3 "$CRTK_SOURCE/tests/cli/xlsx_print.py" "$TMP/list.xlsx" --cell 'Listing!A3' --cell 'Listing!B3' --cell 'Listing!C3' \
       --cell 'Listing!A4' --cell 'Listing!B4' --cell 'Listing!C4' --cell 'Listing!E4')
-expect_eq "$(echo "$got" | grep -c 'titles=\$3:\$3 footer=reg.db|as-of|page-n-of-m')" 1 "the listing prints with its header on every page"
+expect_eq "$(echo "$got" | grep -c 'titles=\$3:\$3 footer=Test Registry|as-of|page-n-of-m')" 1 "the listing prints with its header on every page"
 expect_eq "$(echo "$got" | grep 'Listing![ABC]3' | cut -d' ' -f3- | tr '\n' '|')" "Patient ID Number [20]|Primary Site [400]|Primary Site: meaning|" "listing headers: names and item numbers"
 echo "$got" | grep -Eq "Listing!A4 s 0000000[0-9]$" && ok || fail "patient id as text with its zeros: $got"
 expect_eq "$(echo "$got" | grep 'Listing!B4' | cut -d' ' -f3-)" "$site" "the site as coded"
