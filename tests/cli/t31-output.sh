@@ -53,7 +53,7 @@ for cmd in "report site-table reg.db -o reg.db" "report site-table reg.db -o lin
     # shellcheck disable=SC2086
     run $cmd
     expect_rc 2 "$cmd"
-    expect_err "refusing to write an output over|name the output" "$cmd" # (newer commands refuse the name first)
+    expect_err "refusing to write an output over|name the output|the name says db" "$cmd" # (newer commands refuse the name first)
     store_same "$cmd"
 done
 rm -f link-wal.xml
