@@ -53,8 +53,7 @@ static void load(void)
     N.all = (crtk_county *)g_array_free(rows, FALSE);
     qsort(N.all, N.n, sizeof *N.all, cmp_county);
     for (size_t i = 0; i < N.n; i++)
-        g_hash_table_insert(N.by_key, (gpointer)g_intern_string(g_strdup_printf("%s %s", N.all[i].state, N.all[i].county)),
-                            &N.all[i]);
+        g_hash_table_insert(N.by_key, g_strdup_printf("%s %s", N.all[i].state, N.all[i].county), &N.all[i]);
     g_once_init_leave(&done, 1);
 }
 
