@@ -940,6 +940,163 @@ static void test_suppression_not_derivable(void)
     }
 }
 
+/* ---- stage, age and trends: the same question on the test store ----
+ * The sums each sheet publishes, read off the report sources:
+ *   stage:  per row, Cases (B) = the stages (C..H); "All sites" holds the groups not listed, so
+ *           the rows above do not add up to it (no column sums); shares I..N = C..H / B.
+ *   age:    per row, Total (B) = Male + Female + Other (D..F); "All ages" = the rows above for
+ *           B, D, E, F; shares C = B / all B, G = D / all D, H = E / all E.
+ *   trends: per row, All sites (B) = Analytic + Non-analytic (C + D); "All years" = the rows
+ *           above for every count column (B, C, D and the top site groups). */
+static sums sums_make(void)
+{
+    sums q = {g_ptr_array_new_with_free_func(g_free), g_ptr_array_new_with_free_func(g_free),
+              g_hash_table_new(g_str_hash, g_str_equal)};
+    return q;
+}
+
+static void sums_free(sums *q)
+{
+    g_hash_table_destroy(q->idx);
+    g_ptr_array_free(q->refs, TRUE);
+    g_ptr_array_free(q->eqs, TRUE);
+}
+
+/* total = cells (c0..c1, y) */
+static void row_sum(sums *q, char tcol, int y, char c0, char c1)
+{
+    GPtrArray *mb = g_ptr_array_new_with_free_func(g_free);
+    for (char c = c0; c <= c1; c++)
+        g_ptr_array_add(mb, ref_of(c, y));
+    char *t = ref_of(tcol, y);
+    add_sum(q, t, mb);
+    g_free(t);
+    g_ptr_array_free(mb, TRUE);
+}
+
+/* (col, total) = cells (col, y0..y1) */
+static void col_sum(sums *q, char col, int total, int y0, int y1)
+{
+    GPtrArray *mb = g_ptr_array_new_with_free_func(g_free);
+    for (int y = y0; y <= y1; y++)
+        g_ptr_array_add(mb, ref_of(col, y));
+    char *t = ref_of(col, total);
+    add_sum(q, t, mb);
+    g_free(t);
+    g_ptr_array_free(mb, TRUE);
+}
+
+/* A share is "*" when its count or its denominator is hidden (share x denominator = count). */
+static void check_share(workbook *w, char scol, int sy, char ncol, int ny, char dcol, int dy)
+{
+    if (is_hidden(cell_at(w, 0, ncol, ny)) || is_hidden(cell_at(w, 0, dcol, dy)))
+        g_assert_cmpstr(cell_at(w, 0, scol, sy), ==, "*");
+}
+
+/* Every cell of the sums is there, a shown one is 0 or at least `below`, and no hidden one can
+ * be worked out; the number of small ("<N") cells. */
+static int check_not_derivable(workbook *w, const char *what, int below, sums *q)
+{
+    int hidden = 0, small = 0;
+    for (guint i = 0; i < q->refs->len; i++) {
+        const char *v = cell(w, 0, q->refs->pdata[i]);
+        if (!v)
+            g_error("%s, suppress below %d: no cell %s", what, below, (char *)q->refs->pdata[i]);
+        if (is_hidden(v))
+            hidden++;
+        else if (atol(v) != 0 && atol(v) < below)
+            g_error("%s, suppress below %d: %s shows %s", what, below, (char *)q->refs->pdata[i], v);
+        small += v[0] == '<';
+    }
+    char *which = NULL;
+    int n = derivable_cells(w, 0, q, &which);
+    if (n)
+        g_error("%s, suppress below %d: %d suppressed cells can be worked out from the totals (first %s)", what, below,
+                n, which);
+    g_test_message("%s, suppress below %d: %d cells hidden (%d small), none derivable", what, below, hidden, small);
+    return small;
+}
+
+static void test_stage_age_trends_not_derivable(void)
+{
+    int thresholds[] = {5, 11, 16};
+    for (size_t k = 0; k < G_N_ELEMENTS(thresholds); k++) {
+        int below = thresholds[k];
+        crtk_report_options o;
+        crtk_report_options_init(&o);
+        o.suppress_below = below;
+        o.year_from = 2021;
+        o.year_to = 2021;
+
+        /* stage */
+        char *path = run_report("stage", &o);
+        workbook *w = workbook_read(path);
+        sums q = sums_make();
+        int head = find_row(w, 0, "Site group", FALSE), all = find_row(w, 0, "All sites", FALSE);
+        g_assert_cmpint(head, >, 0);
+        g_assert_cmpint(all, >, head + 1);
+        g_assert_cmpstr(cell_at(w, 0, 'H', head), ==, crtk_stage_labels[CRTK_STAGE_COUNT - 1]);
+        for (int y = head + 1; y <= all; y++) {
+            row_sum(&q, 'B', y, 'C', 'H');
+            for (int j = 0; j < CRTK_STAGE_COUNT; j++)
+                check_share(w, (char)('I' + j), y, (char)('C' + j), y, 'B', y);
+        }
+        g_assert_cmpint(check_not_derivable(w, "stage", below, &q), >, 0);
+        sums_free(&q);
+        workbook_free(w);
+        g_free(path);
+
+        /* age */
+        path = run_report("age", &o);
+        w = workbook_read(path);
+        q = sums_make();
+        head = find_row(w, 0, "Age at diagnosis", FALSE);
+        all = find_row(w, 0, "All ages", FALSE);
+        g_assert_cmpint(head, >, 0);
+        g_assert_cmpint(all, >, head + 1);
+        g_assert_cmpstr(cell_at(w, 0, 'F', head), ==, "Other/unknown sex");
+        for (int y = head + 1; y <= all; y++) {
+            row_sum(&q, 'B', y, 'D', 'F');
+            check_share(w, 'C', y, 'B', y, 'B', all);
+            check_share(w, 'G', y, 'D', y, 'D', all);
+            check_share(w, 'H', y, 'E', y, 'E', all);
+        }
+        for (const char *c = "BDEF"; *c; c++)
+            col_sum(&q, *c, all, head + 1, all - 1);
+        g_assert_cmpint(check_not_derivable(w, "age", below, &q), >, 0);
+        sums_free(&q);
+        workbook_free(w);
+        g_free(path);
+
+        /* trends: all years (one year would make a single row) */
+        crtk_report_options ot;
+        crtk_report_options_init(&ot);
+        ot.suppress_below = below;
+        path = run_report("trends", &ot);
+        w = workbook_read(path);
+        q = sums_make();
+        head = find_row(w, 0, "Year of diagnosis", FALSE);
+        all = find_row(w, 0, "All years", FALSE);
+        g_assert_cmpint(head, >, 0);
+        g_assert_cmpint(all, >, head + 2);
+        g_assert_cmpstr(cell_at(w, 0, 'D', head), ==, "Non-analytic");
+        char last = 'D';
+        while (last < 'Z' && cell_at(w, 0, (char)(last + 1), head))
+            last++;
+        g_assert_cmpint(last, >, 'E');
+        g_assert_cmpint(last, <, 'Z'); /* the chart data start after a blank column */
+        for (int y = head + 1; y < all; y++)
+            row_sum(&q, 'B', y, 'C', 'D');
+        row_sum(&q, 'B', all, 'C', 'D');
+        for (char c = 'B'; c <= last; c++)
+            col_sum(&q, c, all, head + 1, all - 1);
+        g_assert_cmpint(check_not_derivable(w, "trends", below, &q), >, 0);
+        sums_free(&q);
+        workbook_free(w);
+        g_free(path);
+    }
+}
+
 /* ---- survival and follow-up: the same question on stores made by hand ----
  * Counts are chosen so that a small count sits in a table whose published totals would give it
  * back (Lung "unknown" = 22 - 7 - 5 - 9; a year's D = C - E).  The sums are read off the sheets
@@ -2057,6 +2214,7 @@ int main(int argc, char **argv)
     g_test_add_func("/reports/suppression-not-derivable", test_suppression_not_derivable);
     g_test_add_func("/reports/survival-suppression-not-derivable", test_survival_not_derivable);
     g_test_add_func("/reports/followup-suppression-not-derivable", test_followup_not_derivable);
+    g_test_add_func("/reports/stage-age-trends-not-derivable", test_stage_age_trends_not_derivable);
     g_test_add_func("/reports/print-setup", test_print_setup);
     g_test_add_func("/reports/print-pdf", test_print_pdf);
     g_test_add_func("/reports/distinct-keys", test_distinct_keys);
