@@ -10,6 +10,7 @@ static struct {
     crtk_county *all; /* by state, then code */
     size_t n;
     GHashTable *by_key; /* "ST ccc" -> crtk_county* */
+    GStringChunk *text; /* the strings (not g_intern_string: GLib's quark table leaks a block as it grows) */
 } N;
 
 static int cmp_county(const void *a, const void *b)
@@ -29,6 +30,7 @@ static void load(void)
     const char *text = crtk_schema_text("codes/county-names.tsv", &len);
     GArray *rows = g_array_new(FALSE, TRUE, sizeof(crtk_county));
     N.by_key = g_hash_table_new(g_str_hash, g_str_equal);
+    N.text = g_string_chunk_new(32 * 1024);
     if (!text)
         g_warning("crtk: embedded table codes/county-names.tsv is missing");
     gboolean header = TRUE;
@@ -41,7 +43,8 @@ static void load(void)
             if (header)
                 header = FALSE;
             else if (g_strv_length(f) == 3 && strlen(f[0]) == 2 && strlen(f[1]) == 3) {
-                crtk_county c = {g_intern_string(f[0]), g_intern_string(f[1]), g_intern_string(f[2])};
+                crtk_county c = {g_string_chunk_insert_const(N.text, f[0]), g_string_chunk_insert_const(N.text, f[1]),
+                                 g_string_chunk_insert(N.text, f[2])};
                 g_array_append_val(rows, c);
             }
             g_strfreev(f);
@@ -52,8 +55,11 @@ static void load(void)
     N.n = rows->len;
     N.all = (crtk_county *)g_array_free(rows, FALSE);
     qsort(N.all, N.n, sizeof *N.all, cmp_county);
-    for (size_t i = 0; i < N.n; i++)
-        g_hash_table_insert(N.by_key, g_strdup_printf("%s %s", N.all[i].state, N.all[i].county), &N.all[i]);
+    for (size_t i = 0; i < N.n; i++) {
+        char key[8];
+        g_snprintf(key, sizeof key, "%s %s", N.all[i].state, N.all[i].county);
+        g_hash_table_insert(N.by_key, g_string_chunk_insert(N.text, key), &N.all[i]);
+    }
     g_once_init_leave(&done, 1);
 }
 
