@@ -1,6 +1,6 @@
 #!/bin/bash
-# t53-print.sh — every workbook prints cleanly: each one crtk writes (report site-table, stage and
-# quality; followup due and rate --format xlsx; the edits workbook; the export and sql listings)
+# t53-print.sh — every workbook prints cleanly: each one crtk writes (the seven reports, age,
+# trends, followup and survival with small counts suppressed; followup due and rate --format xlsx; the edits workbook; the export and sql listings)
 # is printed to PDF by LibreOffice, and the PDF is read back (pdftotext, pdfinfo) as a registrar
 # would read the paper: long site-group names and the due list's status words whole (not cut off
 # by the next cell), a footer on every page with the registry name, the date and "Page N of M",
@@ -53,6 +53,10 @@ for r in site-table stage quality; do
     run report "$r" reg.db -o "$r.xlsx" --as-of 20260315 --top 40
     expect_rc 0 "report $r"
 done
+for r in age trends followup survival; do # the other reports, suppressed as a committee gets them
+    run report "$r" reg.db -o "r-$r.xlsx" --as-of 20260315 --suppress-below 5
+    expect_rc 0 "report $r"
+done
 run followup due reg.db --status due,excluded --format xlsx -o due.xlsx
 expect_rc 0 "followup due --format xlsx"
 run followup rate reg.db --format xlsx -o rate.xlsx
@@ -66,7 +70,7 @@ run export reg.db -o listing.xlsx --columns patientIdNumber,nameLast,primarySite
 expect_rc 0 "export a listing"
 run sql reg.db "SELECT patientIdNumber, nameLast, nameFirst FROM patient ORDER BY patientIdNumber" --format xlsx -o sql.xlsx
 expect_rc 0 "sql --format xlsx"
-BOOKS="site-table stage quality due rate edits xml-edits listing sql"
+BOOKS="site-table stage quality r-age r-trends r-followup r-survival due rate edits xml-edits listing sql"
 
 # ---- printed by LibreOffice, in a profile of its own (runs in parallel do not share one) ----------
 mkdir -p pdf
@@ -218,6 +222,11 @@ if [ "${n:-0}" -gt 2 ]; then
 fi
 
 footer xml-edits sample-registry.xml
+
+# ---- the other reports: the footer on every page ------------------------------------------------
+for b in r-age r-trends r-followup r-survival; do
+    footer "$b"
+done
 
 # ---- the listings: text cells, the header on every page, the footer ---------------------------------
 # The listing's footer names the registry (crtk export and crtk sql pass crtk_print_source_name).
