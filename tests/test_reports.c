@@ -780,13 +780,11 @@ static gboolean is_hidden(const char *v)
     return v && (v[0] == '<' || !strcmp(v, "x"));
 }
 
-/* Number of hidden cells that can be derived; the first one's reference in *which. */
-static int derivable_cells(workbook *w, int sheet, sums *q, char **which)
+/* The sums of q as equations over the hidden cells (var[i]: the unknown of reference i, -1 when
+ * shown), reduced by Gauss-Jordan elimination into *m; returns piv: the row solving each unknown,
+ * -1 when none does. */
+static int *reduce_sums(const sums *q, const int *var, int nv, GPtrArray **m_out)
 {
-    int nref = (int)q->refs->len, nv = 0;
-    int *var = g_new(int, nref);
-    for (int i = 0; i < nref; i++)
-        var[i] = is_hidden(cell(w, sheet, q->refs->pdata[i])) ? nv++ : -1;
     GPtrArray *m = g_ptr_array_new_with_free_func(g_free);
     for (guint e = 0; e < q->eqs->len; e++) {
         const int *x = q->eqs->pdata[e];
@@ -802,11 +800,13 @@ static int derivable_cells(workbook *w, int sheet, sums *q, char **which)
     guint r = 0;
     for (int j = 0; j < nv; j++) {
         piv[j] = -1;
+        if (r >= m->len)
+            continue;
         guint b = r;
         for (guint i = r; i < m->len; i++)
             if (fabs(((double *)m->pdata[i])[j]) > fabs(((double *)m->pdata[b])[j]))
                 b = i;
-        if (r >= m->len || fabs(((double *)m->pdata[b])[j]) < 1e-9)
+        if (fabs(((double *)m->pdata[b])[j]) < 1e-9)
             continue;
         gpointer t = m->pdata[b];
         m->pdata[b] = m->pdata[r];
@@ -822,15 +822,34 @@ static int derivable_cells(workbook *w, int sheet, sums *q, char **which)
         }
         piv[j] = (int)r++;
     }
+    *m_out = m;
+    return piv;
+}
+
+/* TRUE when unknown v is worked out alone: its row of the reduced system names no other unknown. */
+static gboolean solved_alone(const GPtrArray *m, const int *piv, int v, int nv)
+{
+    if (v < 0 || piv[v] < 0)
+        return FALSE;
+    const double *o = m->pdata[piv[v]];
+    for (int k = 0; k < nv; k++)
+        if (k != v && fabs(o[k]) > 1e-9)
+            return FALSE;
+    return TRUE;
+}
+
+/* Number of hidden cells that can be derived; the first one's reference in *which. */
+static int derivable_cells(workbook *w, int sheet, sums *q, char **which)
+{
+    int nref = (int)q->refs->len, nv = 0;
+    int *var = g_new(int, nref);
+    for (int i = 0; i < nref; i++)
+        var[i] = is_hidden(cell(w, sheet, q->refs->pdata[i])) ? nv++ : -1;
+    GPtrArray *m = NULL;
+    int *piv = reduce_sums(q, var, nv, &m);
     int found = 0;
     for (int i = 0; i < nref; i++) {
-        if (var[i] < 0 || piv[var[i]] < 0)
-            continue;
-        const double *o = m->pdata[piv[var[i]]];
-        gboolean alone = TRUE;
-        for (int k = 0; k < nv; k++)
-            if (k != var[i] && fabs(o[k]) > 1e-9)
-                alone = FALSE;
+        gboolean alone = solved_alone(m, piv, var[i], nv);
         if (alone && found++ == 0 && which)
             *which = g_strdup(q->refs->pdata[i]);
     }
@@ -1303,52 +1322,11 @@ static int derivable_refs(workbook *w, sums *q, GHashTable *virt, char **which, 
         var[i] = h ? nv++ : -1;
     }
     *n_hidden = nv;
-    GPtrArray *m = g_ptr_array_new_with_free_func(g_free);
-    for (guint e = 0; e < q->eqs->len; e++) {
-        const int *x = q->eqs->pdata[e];
-        double *row = g_new0(double, nv + 1);
-        if (var[x[1]] >= 0)
-            row[var[x[1]]] -= 1;
-        for (int k = 0; k < x[0]; k++)
-            if (var[x[2 + k]] >= 0)
-                row[var[x[2 + k]]] += 1;
-        g_ptr_array_add(m, row);
-    }
-    int *piv = g_new(int, nv + 1);
-    guint r = 0;
-    for (int j = 0; j < nv; j++) {
-        piv[j] = -1;
-        if (r >= m->len)
-            continue;
-        guint b = r;
-        for (guint i = r; i < m->len; i++)
-            if (fabs(((double *)m->pdata[i])[j]) > fabs(((double *)m->pdata[b])[j]))
-                b = i;
-        if (fabs(((double *)m->pdata[b])[j]) < 1e-9)
-            continue;
-        gpointer t = m->pdata[b];
-        m->pdata[b] = m->pdata[r];
-        m->pdata[r] = t;
-        double *pr = m->pdata[r], d = pr[j];
-        for (int k = 0; k < nv; k++)
-            pr[k] /= d;
-        for (guint i = 0; i < m->len; i++) {
-            double *o = m->pdata[i], f = o[j];
-            if (i != r && f != 0)
-                for (int k = 0; k < nv; k++)
-                    o[k] -= f * pr[k];
-        }
-        piv[j] = (int)r++;
-    }
+    GPtrArray *m = NULL;
+    int *piv = reduce_sums(q, var, nv, &m);
     int found = 0;
     for (int i = 0; i < nref; i++) {
-        if (var[i] < 0 || piv[var[i]] < 0)
-            continue;
-        const double *o = m->pdata[piv[var[i]]];
-        gboolean alone = TRUE;
-        for (int k = 0; k < nv; k++)
-            if (k != var[i] && fabs(o[k]) > 1e-9)
-                alone = FALSE;
+        gboolean alone = solved_alone(m, piv, var[i], nv);
         /* a hidden share's count ("v:") is not on the sheet: only cells written hidden count, and
          * the counts a sheet leaves out but must protect ("protect") */
         const char *ref = q->refs->pdata[i];

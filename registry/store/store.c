@@ -690,6 +690,23 @@ void crtk_store_read_end(crtk_store *s)
         sqlite3_exec(s->db, "ROLLBACK;", NULL, NULL, NULL);
 }
 
+/* A write transaction has just begun (crtk_store_begin, crtk_store_read_to_write): interim digest
+ * flushes count its changes, and the audit chain continues from the real head, since another
+ * process may have written since this one opened the store.  Rolls back on failure. */
+static gboolean write_started(crtk_store *s, GError **error)
+{
+    s->changes_at_flush = sqlite3_total_changes64(s->db);
+    g_free(s->audit_head);
+    s->audit_head = NULL;
+    s->audit_last_id = 0;
+    if (!crtk_store_load_audit_head(s, error) || !crtk_store_audit_head_agrees(s, error)) {
+        sqlite3_exec(s->db, "ROLLBACK;", NULL, NULL, NULL);
+        s->in_transaction = 0;
+        return FALSE;
+    }
+    return TRUE;
+}
+
 gboolean crtk_store_read_to_write(crtk_store *s, GError **error)
 {
     if (!s->reading || s->in_transaction) {
@@ -721,16 +738,7 @@ gboolean crtk_store_read_to_write(crtk_store *s, GError **error)
     }
     s->reading = FALSE;
     s->in_transaction = 1;
-    s->changes_at_flush = sqlite3_total_changes64(s->db);
-    g_free(s->audit_head);
-    s->audit_head = NULL;
-    s->audit_last_id = 0;
-    if (!crtk_store_load_audit_head(s, error) || !crtk_store_audit_head_agrees(s, error)) {
-        sqlite3_exec(s->db, "ROLLBACK;", NULL, NULL, NULL);
-        s->in_transaction = 0;
-        return FALSE;
-    }
-    return TRUE;
+    return write_started(s, error);
 }
 
 gboolean crtk_store_begin(crtk_store *s, GError **error)
@@ -748,17 +756,7 @@ gboolean crtk_store_begin(crtk_store *s, GError **error)
         s->in_transaction = 0;
         return FALSE;
     }
-    s->changes_at_flush = sqlite3_total_changes64(s->db); /* interim flushes count this transaction's changes */
-    /* Another process may have written since this one opened the store: chain from the real head. */
-    g_free(s->audit_head);
-    s->audit_head = NULL;
-    s->audit_last_id = 0;
-    if (!crtk_store_load_audit_head(s, error) || !crtk_store_audit_head_agrees(s, error)) {
-        sqlite3_exec(s->db, "ROLLBACK;", NULL, NULL, NULL);
-        s->in_transaction = 0;
-        return FALSE;
-    }
-    return TRUE;
+    return write_started(s, error);
 }
 
 gboolean crtk_store_commit(crtk_store *s, GError **error)
