@@ -26,6 +26,7 @@ struct crtk_edits_xlsx {
     char *file;       /* the first file or store with a failure, or NULL */
     char *last_file;  /* the file of the last failure */
     int n_files;      /* files or stores with failures */
+    gboolean every;   /* the summary lists every edit, not the failing ones only */
 };
 
 #define MAX_ROWS 1048575 /* Excel's limit, less the header */
@@ -135,6 +136,8 @@ void crtk_edits_xlsx_add(crtk_edits_xlsx *x, const char *file, const crtk_edit_f
     worksheet_set_row(x->fails, r, 15.0 * MIN(lines, 12), NULL);
 }
 
+void crtk_edits_xlsx_list_every_edit(crtk_edits_xlsx *x, gboolean every) { x->every = every; }
+
 void crtk_edits_xlsx_set_source(crtk_edits_xlsx *x, const char *name)
 {
     g_free(x->source);
@@ -176,7 +179,11 @@ gboolean crtk_edits_xlsx_close_rows(crtk_edits_xlsx *x, const crtk_edits_xlsx_ro
     if (what)
         worksheet_write_string(s, 0, 1, what, NULL);
     static const char *const cols[] = {"Edit", "Name", "Agency", "Failures", "Over-ridden"};
-    worksheet_set_column(s, 0, 0, 14, NULL);
+    double id_width = 14; /* the longest edit id listed shows whole (VC-stateAtDxGeocode2020) */
+    for (int i = 0; i < n_rows; i++)
+        if (x->every || rows[i].failures || rows[i].overridden)
+            id_width = MAX(id_width, MIN(48.0, (double)strlen(rows[i].id) + 2));
+    worksheet_set_column(s, 0, 0, id_width, NULL);
     worksheet_set_column(s, 1, 1, 60, NULL);
     worksheet_set_column(s, 2, 4, 12, NULL);
     lxw_format *pct = workbook_add_format(x->wb);
@@ -189,6 +196,15 @@ gboolean crtk_edits_xlsx_close_rows(crtk_edits_xlsx *x, const crtk_edits_xlsx_ro
     worksheet_write_number(s, 2, 3, (double)passing, NULL);
     if (tumors)
         worksheet_write_number(s, 2, 4, (double)passing / (double)tumors, pct);
+    /* which edits the table lists, said where the reader looks */
+    int listed = 0;
+    for (int i = 0; i < n_rows; i++)
+        listed += x->every || rows[i].failures || rows[i].overridden;
+    char *which = x->every ? g_strdup_printf("Every edit that ran (%d), those that passed with 0 failures", n_rows)
+                           : g_strdup_printf("Failing and over-ridden edits only (%d of the %d that ran; "
+                                             "crtk edits --all-edits lists every edit)", listed, n_rows);
+    worksheet_write_string(s, 3, 0, which, NULL);
+    g_free(which);
     for (int c = 0; c < 5; c++)
         worksheet_write_string(s, 4, (lxw_col_t)c, cols[c], x->head);
     long failures = 0;
@@ -196,7 +212,7 @@ gboolean crtk_edits_xlsx_close_rows(crtk_edits_xlsx *x, const crtk_edits_xlsx_ro
     for (int i = 0; i < n_rows; i++) {
         const crtk_edits_xlsx_row *in = &rows[i];
         failures += in->failures;
-        if (!in->failures && !in->overridden)
+        if (!x->every && !in->failures && !in->overridden)
             continue;
         worksheet_write_string(s, r, 0, in->id, NULL);
         worksheet_write_string(s, r, 1, in->name ? in->name : "", NULL);

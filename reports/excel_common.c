@@ -37,67 +37,67 @@ static const crtk_report_def reports[] = {
      "stage at diagnosis in Summary Stage 2018 groups (SEER Summary Stage 2000 before 2018); totals and a "
      "bar chart of the ten largest groups.",
 #ifdef CRTK_HAVE_XLSXWRITER
-     crtk_report_site_table
+     crtk_report_site_table,
 #else
-     NULL
+     NULL,
 #endif
-    },
+     FALSE},
     {"stage", "Stage at diagnosis by site",
      "Summary stage distribution (in situ, localized, regional, distant, benign/not applicable, unknown) of "
      "the top site groups, in counts and percentages, with a stacked bar chart.",
 #ifdef CRTK_HAVE_XLSXWRITER
-     crtk_report_stage
+     crtk_report_stage,
 #else
-     NULL
+     NULL,
 #endif
-    },
+     FALSE},
     {"trends", "Cases by year of diagnosis",
      "Cases by year of diagnosis for all sites (analytic and non-analytic) and for the top site groups, "
      "with a line chart.",
 #ifdef CRTK_HAVE_XLSXWRITER
-     crtk_report_trends
+     crtk_report_trends,
 #else
-     NULL
+     NULL,
 #endif
-    },
+     FALSE},
     {"age", "Age at diagnosis by sex",
      "Cases by SEER 5-year age group (age at diagnosis, computed from the dates when item 230 is blank) and "
      "sex, with percentages and a column chart.",
 #ifdef CRTK_HAVE_XLSXWRITER
-     crtk_report_age
+     crtk_report_age,
 #else
-     NULL
+     NULL,
 #endif
-    },
+     FALSE},
     {"followup", "Follow-up rates",
      "The CoC follow-up rate worksheet (lines A-E) for the reference-date cohort (target 80%) and the last "
      "five years (target 90%), patients counted once, and the patients due and lost by next follow-up source.",
 #ifdef CRTK_HAVE_XLSXWRITER
-     crtk_report_followup
+     crtk_report_followup,
 #else
-     NULL
+     NULL,
 #endif
-    },
+     TRUE},
     {"quality", "Data quality",
      "The NAACCR and NPCR data-quality measures (death-certificate-only share; missing sex, age, race, county; "
      "possible duplicates; share passing the edits) against their published standards, cases by year and "
      "reporting facility, and the failures per edit of the state-submission edit set.",
 #ifdef CRTK_HAVE_XLSXWRITER
-     crtk_report_quality
+     crtk_report_quality,
 #else
-     NULL
+     NULL,
 #endif
-    },
+     FALSE},
     {"survival", "Observed survival by stage",
      "Observed (all causes) Kaplan-Meier survival at 1, 3 and 5 years with 95% confidence intervals by summary "
      "stage for the top site groups, with numbers at risk and a chart; death-certificate-only and autopsy-only "
      "cases, and cases whose survival time is unknown, are left out.",
 #ifdef CRTK_HAVE_XLSXWRITER
-     crtk_report_survival
+     crtk_report_survival,
 #else
-     NULL
+     NULL,
 #endif
-    },
+     FALSE},
 };
 
 const crtk_report_def *crtk_reports(int *n)
@@ -360,8 +360,10 @@ lxw_worksheet *crtk_report_sheet(crtk_report *r, const char *sheet_name, const c
     crtk_report_columns(ws, 1, 30, 12);
     int y = 0;
     worksheet_write_string(ws, (lxw_row_t)y++, 0, title, r->f_title);
-    char *line = g_strdup_printf("%s%sAs of %.4s-%.2s-%.2s; made by crtk report %s", r->registry,
-                                 *r->registry ? ". " : "", r->as_of, r->as_of + 4, r->as_of + 6, r->name);
+    char *made_by = r->opt->made_by ? g_strdup(r->opt->made_by) : g_strdup_printf("crtk report %s", r->name);
+    char *line = g_strdup_printf("%s%sAs of %.4s-%.2s-%.2s; made by %s", r->registry, *r->registry ? ". " : "",
+                                 r->as_of, r->as_of + 4, r->as_of + 6, made_by);
+    g_free(made_by);
     worksheet_write_string(ws, (lxw_row_t)y++, 0, line, r->f_subtitle);
     g_free(line);
     line = g_strdup_printf("Selection: %s", r->selection);
@@ -620,6 +622,13 @@ gboolean crtk_report_run(crtk_store *s, const crtk_report_def *def, const char *
     if (!o) {
         crtk_report_options_init(&defaults);
         o = &defaults;
+    }
+    if (def->own_cohorts && ((o->where && *o->where) || o->year_from > 0 || o->year_to > 0)) {
+        g_set_error(error, CRTK_ERROR, CRTK_ERROR_USAGE,
+                    "the %s report counts the Commission on Cancer's cohorts (the reference date and the last five "
+                    "years): --where and --years do not apply to it",
+                    def->name);
+        return FALSE;
     }
     crtk_report r = {0};
     r.store = s;

@@ -356,6 +356,22 @@ typedef struct {
     char *group; /* of the previous row */
 } text_ctx;
 
+/* Prints s in a column width characters wide (UTF-8 characters, not bytes): padded with spaces, or
+ * cut to width - 1 characters and "~" when longer, so the columns after it stay in line.  The
+ * whole value is in the CSV, JSON and workbook forms of the list. */
+static void text_cell(FILE *f, const char *s, int width)
+{
+    if (!g_utf8_validate(s, -1, NULL))
+        s = "?";
+    glong n = g_utf8_strlen(s, -1);
+    if (n > width) {
+        const char *cut = g_utf8_offset_to_pointer(s, width - 1);
+        fprintf(f, "%.*s~", (int)(cut - s), s);
+        return;
+    }
+    fprintf(f, "%s%*s", s, (int)(width - n), "");
+}
+
 static gboolean text_row(const due_row *x, long index, void *user, GError **error)
 {
     text_ctx *t = user;
@@ -365,11 +381,11 @@ static gboolean text_row(const due_row *x, long index, void *user, GError **erro
             long n = due_order_group_count(t->c->order, x->group, error);
             if (n < 0)
                 return FALSE;
-            fprintf(f, "\n== %s (%ld patient%s) ==\n", x->group, n, n == 1 ? "" : "s");
+            fprintf(f, "\n== %s: %ld patient%s ==\n", x->group, n, n == 1 ? "" : "s");
         } else {
             fputc('\n', f);
         }
-        fprintf(f, "%-10s %-26s %-12s %6s  %-24s %-4s %-10s %s\n", "PATIENT", "NAME", "LAST CONTACT", "MONTHS",
+        fprintf(f, "%-10s %-26s %-12s %6s  %-24s %-4s %-24s %s\n", "PATIENT", "NAME", "LAST CONTACT", "MONTHS",
                 "STATUS", "NEXT", "PHYSICIAN", "TUMORS");
         g_free(t->group);
         t->group = g_strdup(x->group);
@@ -378,10 +394,11 @@ static gboolean text_row(const due_row *x, long index, void *user, GError **erro
     char months[16] = "?";
     if (x->months >= 0 || x->last_contact)
         g_snprintf(months, sizeof months, "%d", x->months);
-    char name[27 * 4];
-    g_utf8_strncpy(name, g_utf8_validate(x->name, -1, NULL) ? x->name : "?", 26);
-    fprintf(f, "%-10s %-26s %-12s %6s  %-24s %-4s %-10s %s\n", x->pid, name, *dlc ? dlc : "(none)", months, st,
-            x->next, *x->physician_name ? x->physician_name : x->physician, tu);
+    fprintf(f, "%-10s ", x->pid);
+    text_cell(f, x->name, 26);
+    fprintf(f, " %-12s %6s  %-24s %-4s ", *dlc ? dlc : "(none)", months, st, x->next);
+    text_cell(f, *x->physician_name ? x->physician_name : x->physician, 24);
+    fprintf(f, " %s\n", tu);
     g_free(dlc), g_free(st), g_free(tu);
     return TRUE;
 }

@@ -550,7 +550,19 @@ static char *address_lines(const char *a)
 }
 
 /* The letter from the salutation to the signature. */
-static void compose_body(const crtk_letters *l, const crtk_letter *letter, GArray *b)
+/* One patient of a physician letter: name, registry number, birth, last contact and tumors. */
+static void add_patient_lines(GArray *b, const crtk_letter_patient *p)
+{
+    add(b, B_TEXT,
+        g_strdup_printf("%s (registry number %s), born %s. Last contact: %s.\n%s%s", p->name, p->patient_id_number,
+                        p->date_of_birth, p->last_contact, p->tumors && *p->tumors ? "Tumors: " : "",
+                        p->tumors ? p->tumors : ""));
+}
+
+/* The letter's body.  list_apart (a physician letter whose list of patients would not fit on the
+ * letter's page at a readable size): the letter speaks of the attached list, which follows the
+ * signature on pages of its own. */
+static void compose_body(const crtk_letters *l, const crtk_letter *letter, GArray *b, gboolean list_apart)
 {
     char *phone = phone_words(l);
     const char *reg = sender(l);
@@ -564,16 +576,18 @@ static void compose_body(const crtk_letters *l, const crtk_letter *letter, GArra
         add(b, B_BOLD, g_strdup_printf("Re: annual follow-up of %s under your care", n == 1 ? "a patient" : "patients"));
         add(b, B_TEXT,
             g_strdup_printf("The %s follows every patient diagnosed or treated for cancer at our facility once a year, "
-                            "as the Commission on Cancer requires. Our records show that %s listed below %s under your "
+                            "as the Commission on Cancer requires. Our records show that %s%s %s under your "
                             "care, and we have had no news of %s for a year or more.",
-                            reg, n == 1 ? "the patient" : "the patients", n == 1 ? "is" : "are",
+                            reg, n == 1 ? "the patient" : "the patients",
+                            list_apart ? " listed on the attached pages" : " listed below", n == 1 ? "is" : "are",
                             n == 1 ? "this patient" : "them"));
-        for (guint i = 0; i < n; i++) {
-            const crtk_letter_patient *p = letter->patients->pdata[i];
-            add(b, B_TEXT,
-                g_strdup_printf("%s (registry number %s), born %s. Last contact: %s.\n%s%s", p->name,
-                                p->patient_id_number, p->date_of_birth, p->last_contact,
-                                p->tumors && *p->tumors ? "Tumors: " : "", p->tumors ? p->tumors : ""));
+        if (list_apart) {
+            char *count = g_strdup_printf("%u patients: their names, registry numbers and tumors are on the "
+                                          "attached list, and the reply form after it has a part for each.", n);
+            add(b, B_BOLD, count);
+        } else {
+            for (guint i = 0; i < n; i++)
+                add_patient_lines(b, letter->patients->pdata[i]);
         }
         add(b, B_TEXT,
             g_strdup_printf("Please complete the enclosed reply form for %s: the date last seen, whether the patient "
@@ -627,6 +641,17 @@ static void compose_body(const crtk_letters *l, const crtk_letter *letter, GArra
     add(b, B_TEXT, g_strdup("Thank you for your help."));
     add(b, B_TEXT, g_strdup_printf("Sincerely,\n\nFollow-up staff\n%s%s%s", reg, phone ? "\nTelephone " : "",
                                    phone ? phone : ""));
+    if (list_apart && letter->to == CRTK_LETTER_PHYSICIAN) {
+        char *date = long_date(l->date);
+        add(b, B_PAGE, NULL);
+        add(b, B_BOLD, g_strdup_printf("Patients under your care: annual follow-up (%u)", n));
+        add(b, B_SMALL, g_strdup_printf("Attached to the letter of %s from the %s to %s.", date, reg,
+                                        letter->recipient));
+        add(b, B_GAP, NULL);
+        for (guint i = 0; i < n; i++)
+            add_patient_lines(b, letter->patients->pdata[i]);
+        g_free(date);
+    }
     g_free(phone);
 }
 
@@ -738,7 +763,7 @@ static char *join(GArray *b)
 char *crtk_letter_body_text(const crtk_letters *l, const crtk_letter *letter)
 {
     GArray *b = g_array_new(FALSE, FALSE, sizeof(block));
-    compose_body(l, letter, b);
+    compose_body(l, letter, b, FALSE); /* mail merge: the whole list in the body */
     guard(letter, b);
     char *s = join(b);
     blocks_free(b);
@@ -764,8 +789,9 @@ static char *recipient_block(const crtk_letter *letter)
     return g_string_free(s, FALSE);
 }
 
-/* The whole letter: letterhead, date, address, body, then the reply form on a new page. */
-static GArray *compose(const crtk_letters *l, const crtk_letter *letter)
+/* The whole letter: letterhead, date, address, body (list_apart: then the list of patients on
+ * pages of its own), then the reply form on a new page. */
+static GArray *compose(const crtk_letters *l, const crtk_letter *letter, gboolean list_apart)
 {
     GArray *b = g_array_new(FALSE, FALSE, sizeof(block));
     char *phone = phone_words(l);
@@ -780,7 +806,7 @@ static GArray *compose(const crtk_letters *l, const crtk_letter *letter)
     add(b, B_GAP, NULL);
     add(b, B_TEXT, recipient_block(letter));
     add(b, B_GAP, NULL);
-    compose_body(l, letter, b);
+    compose_body(l, letter, b, list_apart);
     add(b, B_PAGE, NULL);
     compose_form(l, letter, b);
     guard(letter, b);
@@ -878,17 +904,18 @@ static double body_height(pdf *d, GArray *b)
     return y;
 }
 
-/* The largest text size, 10 points down to 7, at which the letter's body fits on its first page
- * (above the footer); 7 when none does (a very long list of patients then goes on). */
+#define SMALLEST_TEXT 8.0 /* points: the smallest a letter's text is set */
+
+/* The largest text size, 10 points down to SMALLEST_TEXT, at which the letter's body fits on its
+ * first page (above the footer); 0 when none does. */
 static double fitting_size(pdf *d, GArray *b)
 {
-    double pt = 10.0;
-    for (; pt > 7.0; pt -= 0.5) {
+    for (double pt = 10.0; pt >= SMALLEST_TEXT; pt -= 0.5) {
         set_text_size(d, pt);
         if (body_height(d, b) <= PAGE_H - 2 * MARGIN - 12)
-            break;
+            return pt;
     }
-    return pt;
+    return 0;
 }
 
 gboolean crtk_letters_write_pdf(const crtk_letters *l, const char *path, GError **error)
@@ -925,9 +952,16 @@ gboolean crtk_letters_write_pdf(const crtk_letters *l, const char *path, GError 
         if (((crtk_letter *)l->letters->pdata[i])->unaddressed)
             continue; /* listed by the command instead */
         d.letter_no++;
-        GArray *b = compose(l, l->letters->pdata[i]);
-        /* the letter's body on one page: its text made smaller when it would run over */
-        set_text_size(&d, fitting_size(&d, b));
+        GArray *b = compose(l, l->letters->pdata[i], FALSE);
+        /* the letter's body on one page: its text made smaller when it would run over, and a list
+         * of patients too long for that on pages of its own after the signature */
+        double pt = fitting_size(&d, b);
+        if (!pt) {
+            blocks_free(b);
+            b = compose(l, l->letters->pdata[i], TRUE);
+            pt = fitting_size(&d, b);
+        }
+        set_text_size(&d, pt ? pt : SMALLEST_TEXT);
         for (guint k = 0; k < b->len; k++) {
             if (g_array_index(b, block, k).kind == B_PAGE)
                 set_text_size(&d, 10.0); /* the reply form at its own size */

@@ -81,6 +81,11 @@ crtk_listing_xlsx *crtk_listing_xlsx_open(const char *path, const char *title, c
 
 gboolean crtk_listing_xlsx_row(crtk_listing_xlsx *x, const char *const *values, int n)
 {
+    return crtk_listing_xlsx_row_typed(x, values, NULL, n);
+}
+
+gboolean crtk_listing_xlsx_row_typed(crtk_listing_xlsx *x, const char *const *values, const gboolean *numbers, int n)
+{
     if (x->row >= MAX_ROWS) {
         x->full = TRUE;
         return FALSE;
@@ -91,9 +96,14 @@ gboolean crtk_listing_xlsx_row(crtk_listing_xlsx *x, const char *const *values, 
             lines = MAX(lines, crtk_xlsx_wrapped_lines(values[i], x->widths[i], FALSE));
     if (lines > 1) /* before the row's cells: in constant memory a row is written as it comes */
         worksheet_set_row(x->ws, x->row, 15.0 * MIN(lines, 20), NULL);
-    for (int i = 0; i < n && i < x->n_cols; i++)
-        if (values[i] && *values[i])
+    for (int i = 0; i < n && i < x->n_cols; i++) {
+        if (!values[i] || !*values[i])
+            continue;
+        if (numbers && numbers[i])
+            worksheet_write_number(x->ws, x->row, (lxw_col_t)i, g_ascii_strtod(values[i], NULL), NULL);
+        else
             worksheet_write_string(x->ws, x->row, (lxw_col_t)i, values[i], x->text);
+    }
     x->row++;
     return TRUE;
 }

@@ -774,5 +774,6 @@ gboolean crtk_qa_write_xlsx(crtk_store *s, const crtk_qa *qa, const char *path, 
     crtk_report_options_init(&o);
     o.qa = qa;
     o.selection_text = "the tumors of this submission";
+    o.made_by = "crtk submit (the QA summary of the submission)";
     return crtk_report_run(s, crtk_report_find("quality"), path, &o, error);
 }

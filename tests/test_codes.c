@@ -182,6 +182,17 @@ static void test_counties(void)
     g_assert_cmpstr(crtk_county_name("CA", 2, "037", 3), ==, "Los Angeles County");
     g_assert_cmpstr(crtk_county_name("NM", 2, "013", 3), ==, "Do\xc3\xb1" "a Ana County");
     g_assert_cmpstr(crtk_county_name("SD", 2, "113", 3), ==, "Shannon County"); /* a former code */
+    /* Puerto Rico's municipios, with their Spanish accents in UTF-8 */
+    g_assert_cmpstr(crtk_county_name("PR", 2, "127", 3), ==, "San Juan Municipio");
+    g_assert_cmpstr(crtk_county_name("PR", 2, "097", 3), ==, "Mayag\xc3\xbc" "ez Municipio");
+    g_assert_cmpstr(crtk_county_name("pr", 2, "054", 3), ==, "Florida Municipio"); /* the one even code */
+    g_assert_cmpstr(crtk_county_name("PR", 2, "011", 3), ==, "A\xc3\xb1" "asco Municipio");
+    g_assert_cmpstr(crtk_county_name("PR", 2, "153", 3), ==, "Yauco Municipio");
+    g_assert_null(crtk_county_name("PR", 2, "002", 3));
+    /* Connecticut: the planning regions (county equivalents since 2022) beside the former counties */
+    g_assert_cmpstr(crtk_county_name("CT", 2, "110", 3), ==, "Capitol Planning Region");
+    g_assert_cmpstr(crtk_county_name("CT", 2, "190", 3), ==, "Western Connecticut Planning Region");
+    g_assert_cmpstr(crtk_county_name("CT", 2, "001", 3), ==, "Fairfield County");
     g_assert_null(crtk_county_name("MD", 2, "999", 3));
     g_assert_null(crtk_county_name("MD", 2, "002", 3));
     g_assert_null(crtk_county_name("MD", 2, "03", 2));
@@ -189,8 +200,19 @@ static void test_counties(void)
     size_t n = 0;
     const crtk_county *all = crtk_counties(&n);
     g_assert_cmpuint(n, >, 3100); /* every county of the 50 states and DC */
-    for (size_t i = 1; i < n; i++) /* by state, then code */
-        g_assert_cmpint(strcmp(all[i - 1].state, all[i].state) * 1000 + strcmp(all[i - 1].county, all[i].county), <, 0);
+    size_t pr = 0, ct = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0) /* by state, then code */
+            g_assert_cmpint(strcmp(all[i - 1].state, all[i].state) * 1000 + strcmp(all[i - 1].county, all[i].county), <, 0);
+        g_assert_true(g_utf8_validate(all[i].name, -1, NULL));
+        if (!strcmp(all[i].state, "PR")) { /* each municipio is a valid county of PR (state-county.tsv) */
+            g_assert_true(crtk_county_valid("PR", 2, all[i].county, 3));
+            pr++;
+        }
+        ct += !strcmp(all[i].state, "CT");
+    }
+    g_assert_cmpuint(pr, ==, 78); /* every municipio of Puerto Rico */
+    g_assert_cmpuint(ct, ==, 17); /* 8 former counties and 9 planning regions */
 }
 
 static void test_site_morphology(void)

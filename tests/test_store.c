@@ -5,6 +5,7 @@
 #include "naaccr_read.h"
 #include "naaccr_write.h"
 #include "store.h"
+#include "store_private.h" /* crtk_store_exec: a write of the store's own code inside a caller's unit */
 #include "test_util.h"
 
 #include <glib.h>
@@ -970,6 +971,63 @@ static void test_read_to_write(fixture *f, gconstpointer data)
     crtk_store_close(other);
 }
 
+/* A unit of a transaction that fails undoes the whole transaction, and the units around it fail
+ * too: a caller that went on writing after its inner unit failed writes nothing, and its commit
+ * says so (before, the rollback of the inner unit ended the transaction, and the caller's later
+ * writes were saved one by one, outside any transaction). */
+static void test_failed_unit_fails_the_transaction(fixture *f, gconstpointer data)
+{
+    (void)data;
+    GError *error = NULL;
+    g_assert_true(crtk_store_begin(f->s, &error));                  /* the caller's transaction */
+    g_assert_true(crtk_store_set_setting(f->s, "before", "1", &error)); /* a unit of it */
+    g_assert_true(crtk_store_begin(f->s, &error));                  /* an inner unit ... */
+    g_assert_true(crtk_store_set_setting(f->s, "inner", "2", &error));
+    crtk_store_rollback(f->s);                                      /* ... that fails */
+    /* the caller goes on regardless: its writes are held, and refused where they would begin */
+    g_assert_false(crtk_store_set_setting(f->s, "after", "3", &error));
+    g_assert_error(error, CRTK_ERROR, CRTK_ERROR_USAGE);
+    g_clear_error(&error);
+    g_assert_true(crtk_store_exec(f->s, "INSERT INTO crtk_setting(key, value) VALUES ('raw', '4')", &error));
+    g_assert_false(crtk_store_commit(f->s, &error));
+    g_assert_error(error, CRTK_ERROR, CRTK_ERROR_USAGE);
+    g_clear_error(&error);
+    /* nothing of the transaction was written; the store works again */
+    const char *keys[] = {"before", "inner", "after", "raw"};
+    for (guint i = 0; i < G_N_ELEMENTS(keys); i++) {
+        char *v = crtk_store_get_setting(f->s, keys[i]);
+        if (v)
+            g_test_message("setting %s = %s was written", keys[i], v);
+        g_assert_null(v);
+    }
+    g_assert_true(crtk_store_set_setting(f->s, "later", "5", &error));
+    g_assert_no_error(error);
+
+    /* three deep: each enclosing unit ends before the store writes again; rolling back ends them too */
+    g_assert_true(crtk_store_begin(f->s, &error));
+    g_assert_true(crtk_store_begin(f->s, &error));
+    g_assert_true(crtk_store_begin(f->s, &error));
+    g_assert_true(crtk_store_set_setting(f->s, "deep", "6", &error));
+    crtk_store_rollback(f->s);                 /* the innermost fails */
+    g_assert_false(crtk_store_commit(f->s, &error)); /* the middle one cannot be saved */
+    g_clear_error(&error);
+    g_assert_false(crtk_store_begin(f->s, &error));  /* the outer one is still failed */
+    g_clear_error(&error);
+    crtk_store_rollback(f->s);                 /* and now ended */
+    char *deep = crtk_store_get_setting(f->s, "deep");
+    g_assert_null(deep);
+    g_assert_true(crtk_store_set_setting(f->s, "last", "7", &error));
+    char *last = crtk_store_get_setting(f->s, "last");
+    g_assert_cmpstr(last, ==, "7");
+    g_free(last);
+
+    crtk_audit_check c;
+    g_assert_true(crtk_store_audit_check(f->s, NULL, NULL, &c, &error));
+    g_assert_no_error(error);
+    g_assert_null(c.why);
+    crtk_audit_check_clear(&c);
+}
+
 int main(int argc, char **argv)
 {
     tu_init(&argc, &argv);
@@ -998,5 +1056,6 @@ int main(int argc, char **argv)
     T("rehash-behind-checkpoint", test_rehash_behind_checkpoint);
     T("digest-interim-flush", test_digest_interim_flush);
     T("read-to-write", test_read_to_write);
+    T("failed-unit-fails-the-transaction", test_failed_unit_fails_the_transaction);
     return tu_finish(g_test_run());
 }

@@ -47,6 +47,20 @@ gboolean crtk_cli_parse(GOptionContext *ctx, int *argc, char ***argv, int *exit_
 {
     GError *error = NULL;
     if (!g_option_context_parse(ctx, argc, argv, &error)) {
+        if (g_error_matches(error, G_OPTION_ERROR, G_OPTION_ERROR_UNKNOWN_OPTION) &&
+            strstr(error->message, "--format")) {
+            /* scripts ask every command for JSON: say where it is */
+            char *help = g_option_context_get_help(ctx, TRUE, NULL);
+            gboolean has_messages = help && strstr(help, "--messages") != NULL;
+            g_free(help);
+            crtk_cli_error("%s: %s", error->message,
+                           has_messages ? "use --messages json for the messages as JSON Lines (see --help)"
+                                        : "this command has no JSON output; its exit status (0 done, 1 data "
+                                          "problems, 2 usage or system error) tells a script how it went");
+            g_error_free(error);
+            *exit_code = EXIT_USAGE;
+            return FALSE;
+        }
         crtk_cli_error("%s (see --help)", error->message);
         g_error_free(error);
         *exit_code = EXIT_USAGE;

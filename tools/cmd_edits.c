@@ -37,6 +37,7 @@ typedef struct {
     GString *line;
     crtk_edits_xlsx *xlsx;  /* --format xlsx */
     gboolean show_unchecked;    /* --list --unchecked */
+    gboolean every_edit;    /* --all-edits: the summary lists every edit, passing ones too */
     mf_edits_run *mf;       /* --metafile */
 } edits_run;
 
@@ -197,7 +198,7 @@ static void summary(edits_run *r, FILE *out, long files)
         GString *s = g_string_new(NULL);
         for (guint i = 0; i < totals->len; i++) {
             edit_total *et = &g_array_index(totals, edit_total, i);
-            if (!et->failures)
+            if (!et->failures && !r->every_edit)
                 continue;
             g_string_assign(s, "{");
             crtk_json_field_str(s, "summary", "edit", TRUE);
@@ -234,10 +235,16 @@ static void summary(edits_run *r, FILE *out, long files)
                     r->set ? r->set : "all", totals->len, t.patients, t.patients == 1 ? "" : "s", t.tumors,
                     t.tumors == 1 ? "" : "s", t.tumors_passing, t.tumors_passing == 1 ? "" : "s", share, t.failures,
                     t.failures == 1 ? "" : "s");
+        int id_width = 28; /* the counts in one column under the longest edit id listed */
         for (guint i = 0; i < totals->len; i++) {
             edit_total *et = &g_array_index(totals, edit_total, i);
-            if (et->failures)
-                fprintf(out, "  %-28s %8ld  %s\n", et->id, et->failures, et->name);
+            if (et->failures || r->every_edit)
+                id_width = MAX(id_width, (int)strlen(et->id));
+        }
+        for (guint i = 0; i < totals->len; i++) {
+            edit_total *et = &g_array_index(totals, edit_total, i);
+            if (et->failures || r->every_edit)
+                fprintf(out, "  %-*s %8ld  %s\n", id_width, et->id, et->failures, et->name);
         }
         if (r->all->len)
             fprintf(out, "%d items unchecked (%d of them free text): no edit of this set reads them; crtk edits "
@@ -316,7 +323,7 @@ int cmd_edits(int argc, char **argv)
     char *record_type = NULL, *today = NULL, *where = NULL, *metafile = NULL, *only = NULL, *describe = NULL, *as_of = NULL;
     crtk_metafile *mf = NULL;
     char **user_dicts = NULL;
-    gboolean list = FALSE, no_grouping = FALSE, show_skipped = FALSE, show_unchecked = FALSE;
+    gboolean list = FALSE, no_grouping = FALSE, show_skipped = FALSE, show_unchecked = FALSE, every_edit = FALSE;
     gint max = 0;
     GOptionEntry entries[] = {
         {"set", 's', 0, G_OPTION_ARG_STRING, &set, "edit set: hospital, state-submission, a set of --edits-dir, or all (default)", "NAME"},
@@ -326,6 +333,7 @@ int cmd_edits(int argc, char **argv)
         {"list", 'l', 0, G_OPTION_ARG_NONE, &list, "list the edits of the set instead of running them", NULL},
         {"unchecked", 0, 0, G_OPTION_ARG_NONE, &show_unchecked, "list the items no edit of the set checks (with --list, or after a run)", NULL},
         {"skipped", 0, 0, G_OPTION_ARG_NONE, &show_skipped, "also list the edits skipped because the file's dictionary lacks their items", NULL},
+        {"all-edits", 0, 0, G_OPTION_ARG_NONE, &every_edit, "the summary lists every edit that ran, those that passed too (default: the failing ones)", NULL},
         {"max-failures", 0, 0, G_OPTION_ARG_INT, &max, "print at most N failures (all are counted)", "N"},
         {"today", 0, 0, G_OPTION_ARG_STRING, &today, "date for the not-in-the-future checks and DT_TODAY (CCYYMMDD; env CRTK_TODAY; default today)", "DATE"},
         {"as-of", 0, 0, G_OPTION_ARG_STRING, &as_of, "alias of --today", "DATE"},
@@ -361,6 +369,7 @@ int cmd_edits(int argc, char **argv)
     r.set = set;
     r.dir = dir;
     r.max = max;
+    r.every_edit = every_edit;
     /* without --format, a -o FILE named .csv, .json or .xlsx says the format */
     const char *named = crtk_cli_format_of_name(output);
     if (!format && named && (!strcmp(named, "csv") || !strcmp(named, "json") || !strcmp(named, "xlsx")))
@@ -434,6 +443,8 @@ int cmd_edits(int argc, char **argv)
             goto out;
         }
         r.xlsx = crtk_edits_xlsx_open(output, "Edit failures", &error);
+        if (r.xlsx)
+            crtk_edits_xlsx_list_every_edit(r.xlsx, every_edit);
         if (!r.xlsx) {
             crtk_cli_error("edits: %s", error->message);
             g_error_free(error);
@@ -613,7 +624,7 @@ int cmd_edits(int argc, char **argv)
     else if (r.format == OUT_CSV)
         sum = stderr;
     if (r.mf) {
-        mf_edits_run_summary(r.mf, sum, r.format == OUT_JSON && sum == r.out, files);
+        mf_edits_run_summary(r.mf, sum, r.format == OUT_JSON && sum == r.out, every_edit, files);
         if (rc == EXIT_OK && mf_edits_run_failures(r.mf))
             rc = EXIT_DATA;
     } else

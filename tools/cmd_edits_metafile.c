@@ -162,7 +162,7 @@ gboolean mf_edits_run_store(mf_edits_run *m, struct crtk_store *s, const char *w
 
 long mf_edits_run_failures(const mf_edits_run *m) { return m->failures + m->errors; }
 
-void mf_edits_run_summary(const mf_edits_run *m, FILE *out, gboolean json, long files)
+void mf_edits_run_summary(const mf_edits_run *m, FILE *out, gboolean json, gboolean every, long files)
 {
     const crtk_mf_set_info *si = m->runners->len ? crtk_mf_runner_set(m->runners->pdata[0])
                                  : m->set && g_ascii_strcasecmp(m->set, "all") ? crtk_metafile_find_set(m->mf, m->set) : NULL;
@@ -173,7 +173,7 @@ void mf_edits_run_summary(const mf_edits_run *m, FILE *out, gboolean json, long 
         GString *s = g_string_new(NULL);
         for (guint i = 0; i < m->totals->len; i++) {
             const mf_total *t = &g_array_index(m->totals, mf_total, i);
-            if (!t->failures && !t->errors)
+            if (!t->failures && !t->errors && !every)
                 continue;
             g_string_assign(s, "{");
             crtk_json_field_str(s, "summary", "edit", TRUE);
@@ -214,7 +214,7 @@ void mf_edits_run_summary(const mf_edits_run *m, FILE *out, gboolean json, long 
     fputc('\n', out);
     for (guint i = 0; i < m->totals->len; i++) {
         const mf_total *t = &g_array_index(m->totals, mf_total, i);
-        if (t->failures || t->errors)
+        if (t->failures || t->errors || every)
             fprintf(out, "  %-28s %8ld  %s%s\n", t->id, t->failures + t->errors, t->name, t->errors ? " (some runs could not finish)" : "");
     }
 }

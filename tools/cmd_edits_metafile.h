@@ -14,7 +14,8 @@ gboolean mf_edits_run_record(mf_edits_run *m, const crtk_record *rec);
 gboolean mf_edits_run_store(mf_edits_run *m, struct crtk_store *s, const char *where, GError **error);
 const GError *mf_edits_run_error(const mf_edits_run *m);
 long mf_edits_run_failures(const mf_edits_run *m);
-void mf_edits_run_summary(const mf_edits_run *m, FILE *out, gboolean json, long files);
+/* The per-edit counts and the totals; every: list the edits that passed too (--all-edits). */
+void mf_edits_run_summary(const mf_edits_run *m, FILE *out, gboolean json, gboolean every, long files);
 struct crtk_edits_xlsx;
 /* The summary sheet of --format xlsx from the run's per-edit counts; writes the file. */
 gboolean mf_edits_run_xlsx_close(const mf_edits_run *m, struct crtk_edits_xlsx *x, GError **error);

@@ -6,6 +6,7 @@
 #include "crtk/json.h"
 #include "crtk/naaccr_write.h"
 #include "crtk/store.h"
+#include "crtk/case_view.h"
 #include "crtk/codes.h"
 #include "crtk/listing_xlsx.h"
 
@@ -42,6 +43,8 @@ typedef struct {
     int n_items;
     const crtk_item **items;
     gboolean *meaning;   /* a column of meanings after this item's */
+    int *state_at;       /* for a county column, where its address's state is in a row (else -1) */
+    char (*words)[96];   /* a county's meaning in words, one buffer per column (the row points to them) */
     const char **row;
     int n_cols;
 } listing_ctx;
@@ -54,8 +57,12 @@ static int listing_row(int ncols, const char *const *v, const char *const *names
     for (int i = 0; i < c->n_items; i++) {
         const char *val = v[2 + i]; /* after the patient and tumor row ids */
         c->row[k++] = val;
-        if (c->meaning[i])
-            c->row[k++] = val && *val ? crtk_code_label(c->items[i]->id, val) : NULL;
+        if (!c->meaning[i])
+            continue;
+        const char *m = NULL;
+        if (val && *val && c->state_at[i] >= 0) /* a county: named with the state of its address */
+            m = crtk_county_meaning(v[c->state_at[i]], val, c->words[i], sizeof c->words[i]);
+        c->row[k++] = m ? m : val && *val ? crtk_code_label(c->items[i]->id, val) : NULL;
     }
     return crtk_listing_xlsx_row(c->x, c->row, c->n_cols) ? CRTK_CONTINUE : CRTK_ABORT;
 }
@@ -68,24 +75,28 @@ static int export_listing(crtk_store *s, const char *db, const char *output, con
     crtk_dictionary *d = crtk_store_dictionary(s);
     char **names = g_strsplit(columns, ",", -1);
     int n = (int)g_strv_length(names), rc = EXIT_OK;
-    listing_ctx c = {.items = g_new0(const crtk_item *, n + 1), .meaning = g_new0(gboolean, n + 1)};
+    listing_ctx c = {.items = g_new0(const crtk_item *, n + 1),
+                     .meaning = g_new0(gboolean, n + 1),
+                     .state_at = g_new0(int, n + 1),
+                     .words = g_malloc0_n((gsize)n + 1, sizeof(char[96]))};
+    GPtrArray *scan = g_ptr_array_new(); /* the items read: the columns, then the states counties need */
     GPtrArray *heads = g_ptr_array_new_with_free_func(g_free);
     GArray *widths = g_array_new(FALSE, FALSE, sizeof(double));
-    const char **specs = g_new0(const char *, n + 1);
     for (int i = 0; i < n; i++) {
         g_strstrip(names[i]);
         const crtk_item *it = *names[i] ? crtk_dictionary_lookup(d, names[i]) : NULL;
         if (!it || it->level == CRTK_LEVEL_ROOT) {
             GPtrArray *sug = *names[i] ? crtk_dictionary_suggest(d, names[i], 3) : g_ptr_array_new();
-            crtk_cli_error("export: --columns: NAACCR %d has no %s item %s%s%s%s", crtk_store_version(s),
-                           it ? "patient or tumor" : "", names[i], sug->len ? "; did you mean " : "",
+            crtk_cli_error("export: --columns: NAACCR %d has no %sitem %s%s%s%s", crtk_store_version(s),
+                           it ? "patient or tumor " : "", names[i], sug->len ? "; did you mean " : "",
                            sug->len ? (char *)sug->pdata[0] : "", sug->len ? "?" : "");
             g_ptr_array_free(sug, TRUE);
             rc = EXIT_USAGE;
             goto out;
         }
         c.items[i] = it;
-        specs[i] = it->id;
+        g_ptr_array_add(scan, (gpointer)it->id);
+        c.state_at[i] = -1;
         double w = it->length + 2 < 10 ? 10 : it->length + 2 > 30 ? 30 : it->length + 2;
         g_ptr_array_add(heads, g_strdup_printf("%s [%d]", it->name, it->number));
         g_array_append_val(widths, w);
@@ -95,6 +106,14 @@ static int export_listing(crtk_store *s, const char *db, const char *output, con
             double mw = 30;
             g_ptr_array_add(heads, g_strdup_printf("%s: meaning", it->name));
             g_array_append_val(widths, mw);
+        }
+    }
+    for (int i = 0; i < n; i++) {
+        const char *state_id = c.meaning[i] ? crtk_county_state_item(c.items[i]) : NULL;
+        const crtk_item *st = state_id ? crtk_dictionary_find(d, state_id) : NULL;
+        if (st) { /* read after the columns; row values start after the patient and tumor ids */
+            c.state_at[i] = 2 + (int)scan->len;
+            g_ptr_array_add(scan, (gpointer)st->id);
         }
     }
     c.n_items = n;
@@ -116,7 +135,8 @@ static int export_listing(crtk_store *s, const char *db, const char *output, con
         goto out;
     }
     crtk_store_query q = {.where = where};
-    gboolean scanned = crtk_store_scan_items(s, &q, specs, n, listing_row, &c, &error);
+    gboolean scanned =
+        crtk_store_scan_items(s, &q, (const char *const *)scan->pdata, (int)scan->len, listing_row, &c, &error);
     long rows = crtk_listing_xlsx_rows(c.x);
     if (!scanned) {
         crtk_cli_error("export: %s", error->message);
@@ -140,8 +160,10 @@ out:
     g_strfreev(names);
     g_free(c.items);
     g_free(c.meaning);
+    g_free(c.state_at);
+    g_free(c.words);
     g_free(c.row);
-    g_free(specs);
+    g_ptr_array_free(scan, TRUE);
     g_ptr_array_free(heads, TRUE);
     g_array_free(widths, TRUE);
     return rc;

@@ -35,6 +35,21 @@ static int letters_one(crtk_followup_patient *p, void *user)
     return CRTK_CONTINUE;
 }
 
+/* The letters' CSV goes beside the PDF (FILE.pdf -> FILE.csv).  It may replace a CSV of earlier
+ * letters (its first line is the letters' header), never another file: a physician directory
+ * named phys.csv beside phys.pdf is not lost. */
+static gboolean csv_is_ours_to_replace(const char *csv)
+{
+    FILE *f = fopen(csv, "rb");
+    if (!f)
+        return TRUE; /* nothing there (or nothing readable: writing it reports the problem) */
+    char head[32] = {0};
+    size_t n = fread(head, 1, sizeof head - 1, f);
+    fclose(f);
+    head[n] = 0;
+    return g_str_has_prefix(head, "letter,to,variant,");
+}
+
 int cmd_followup_letters(int argc, char **argv)
 {
     char *as_of = NULL, *to = NULL, *status = NULL, *output = NULL, *physicians = NULL;
@@ -97,6 +112,17 @@ int cmd_followup_letters(int argc, char **argv)
     }
     GError *error = NULL;
     crtk_followup_rules rules;
+    if (g_str_has_suffix(output, ".pdf") || g_str_has_suffix(output, ".PDF"))
+        csv = g_strdup_printf("%.*s.csv", (int)strlen(output) - 4, output);
+    else
+        csv = g_strconcat(output, ".csv", NULL);
+    if (!csv_is_ours_to_replace(csv)) {
+        crtk_cli_error("followup letters: %s exists and is not the mail-merge CSV of earlier letters: the letters "
+                       "write their CSV beside %s, so move that file or name the PDF otherwise",
+                       csv, output);
+        rc = EXIT_USAGE;
+        goto out;
+    }
     if (!crtk_followup_rules_from_store(s, as_of, &rules, &error)) {
         rc = fu_error_exit(error);
         goto out;
@@ -106,9 +132,16 @@ int cmd_followup_letters(int argc, char **argv)
     address = crtk_store_get_setting(s, "registryAddress");
     lname = crtk_store_get_setting(s, "registryLetterName");
     laddress = crtk_store_get_setting(s, "registryLetterAddress");
-    if (!name || !phone)
-        fprintf(stderr, "crtk: warning: the store has no %s%s%s; set it with crtk followup settings\n",
-                !name ? "registryName" : "", !name && !phone ? " and no " : "", !phone ? "registryPhone" : "");
+    if (!name || !phone || !address) { /* the letters go out without them: the reader cannot reply */
+        GString *missing = g_string_new(NULL);
+        const char *keys[] = {!name ? "registryName" : NULL, !phone ? "registryPhone" : NULL,
+                              !address ? "registryAddress (the reply form's return address)" : NULL};
+        for (int k = 0; k < 3; k++)
+            if (keys[k])
+                g_string_append_printf(missing, "%s%s", missing->len ? " and no " : "", keys[k]);
+        fprintf(stderr, "crtk: warning: the store has no %s; set it with crtk followup settings\n", missing->str);
+        g_string_free(missing, TRUE);
+    }
     crtk_letter_registry reg = {name, phone, address, lname, laddress, rules.as_of};
     c.letters = crtk_letters_new(who, &reg);
     if (physicians && !crtk_letters_load_physicians(c.letters, physicians, &error)) {
@@ -126,10 +159,6 @@ int cmd_followup_letters(int argc, char **argv)
         rc = fu_error_exit(error);
         goto out;
     }
-    if (g_str_has_suffix(output, ".pdf") || g_str_has_suffix(output, ".PDF"))
-        csv = g_strdup_printf("%.*s.csv", (int)strlen(output) - 4, output);
-    else
-        csv = g_strconcat(output, ".csv", NULL);
     if (!crtk_letters_write_pdf(c.letters, output, &error) || !crtk_letters_write_csv(c.letters, csv, &error)) {
         rc = fu_error_exit(error);
         goto out;

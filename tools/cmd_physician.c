@@ -1,6 +1,8 @@
 /* cmd_physician.c — `crtk physician import|list|set`: the physician directory of a store
  * (crtk/physicians.h), whose names and addresses follow-up letters and the due list use. */
 #include "commands.h"
+#include "crtk/csv.h"
+#include "crtk/json.h"
 #include "crtk/physicians.h"
 #include "crtk/store.h"
 
@@ -9,7 +11,7 @@
 static int usage(FILE *f, int rc)
 {
     fprintf(f, "usage: crtk physician import DB FILE.csv   (columns id, name, address1, address2, city, state, postalCode)\n"
-               "       crtk physician list DB\n"
+               "       crtk physician list DB [--format text|csv|json]   (csv: the columns import reads)\n"
                "       crtk physician set DB CODE name=... [address=...] [address2=...] [city=...] [state=...] "
                "[postalCode=...]\n"
                "CODE is what the physician items hold: an NPI in npiPhysicianFollowUp and the other NPI items, the\n"
@@ -34,6 +36,43 @@ static int error_exit(GError *error)
     return rc;
 }
 
+/* The directory as text (one line a physician), CSV with the columns `physician import` reads
+ * (so a list can be edited and imported back) or JSON Lines. */
+static void list_physicians(GPtrArray *all, const char *format)
+{
+    static const char *const columns[] = {"id", "name", "address1", "address2", "city", "state", "postalCode"};
+    GString *line = g_string_new(NULL);
+    if (!strcmp(format, "csv")) {
+        for (int k = 0; k < 7; k++)
+            crtk_csv_append_field(line, columns[k], k == 0);
+        puts(line->str);
+    }
+    for (guint i = 0; i < all->len; i++) {
+        const crtk_physician *p = all->pdata[i];
+        const char *v[] = {p->code, p->name, p->address1, p->address2, p->city, p->state, p->postal_code};
+        g_string_truncate(line, 0);
+        if (!strcmp(format, "csv")) {
+            for (int k = 0; k < 7; k++)
+                crtk_csv_append_field(line, v[k], k == 0);
+        } else if (!strcmp(format, "json")) {
+            g_string_append_c(line, '{');
+            for (int k = 0; k < 7; k++)
+                if (v[k])
+                    crtk_json_field_str(line, k ? columns[k] : "code", v[k], k == 0);
+            g_string_append_c(line, '}');
+        } else {
+            g_string_append_printf(line, "%-12s %s", p->code, p->name ? p->name : "");
+            for (int k = 2; k < 7; k++)
+                if (v[k])
+                    g_string_append_printf(line, "%s%s", k > 2 ? ", " : "  ", v[k]);
+        }
+        puts(line->str);
+    }
+    if (!all->len && !strcmp(format, "text"))
+        printf("(no physicians: crtk physician import DB FILE.csv)\n");
+    g_string_free(line, TRUE);
+}
+
 int cmd_physician(int argc, char **argv)
 {
     static const char *const subs[] = {"import", "list", "set", NULL};
@@ -49,11 +88,15 @@ int cmd_physician(int argc, char **argv)
         g_free(hint);
         return usage(stderr, EXIT_USAGE);
     }
-    const char *user = NULL;
+    const char *user = NULL, *format = "text";
     GPtrArray *args = g_ptr_array_new();
     for (int i = 2; i < argc; i++) {
         if (!strcmp(argv[i], "--user") && i + 1 < argc)
             user = argv[++i];
+        else if (!strcmp(sub, "list") && (!strcmp(argv[i], "--format") || !strcmp(argv[i], "-f")) && i + 1 < argc)
+            format = argv[++i];
+        else if (!strcmp(sub, "list") && g_str_has_prefix(argv[i], "--format="))
+            format = argv[i] + 9;
         else
             g_ptr_array_add(args, argv[i]);
     }
@@ -64,6 +107,11 @@ int cmd_physician(int argc, char **argv)
     if (n < 1 || (!strcmp(sub, "import") && n != 2) || (!strcmp(sub, "list") && n != 1) ||
         (!strcmp(sub, "set") && n < 3)) {
         rc = usage(stderr, EXIT_USAGE);
+        goto out;
+    }
+    if (strcmp(format, "text") && strcmp(format, "csv") && strcmp(format, "json")) {
+        crtk_cli_error("physician list: --format must be text, csv or json, not %s", format);
+        rc = EXIT_USAGE;
         goto out;
     }
     char *cmdname = g_strconcat("physician ", sub, NULL);
@@ -85,17 +133,7 @@ int cmd_physician(int argc, char **argv)
             rc = error_exit(error);
             goto out;
         }
-        for (guint i = 0; i < all->len; i++) {
-            const crtk_physician *p = all->pdata[i];
-            printf("%-12s %s", p->code, p->name ? p->name : "");
-            const char *parts[] = {p->address1, p->address2, p->city, p->state, p->postal_code};
-            for (int k = 0; k < 5; k++)
-                if (parts[k])
-                    printf("%s%s", k ? ", " : "  ", parts[k]);
-            putchar('\n');
-        }
-        if (!all->len)
-            printf("(no physicians: crtk physician import DB FILE.csv)\n");
+        list_physicians(all, format);
         g_ptr_array_free(all, TRUE);
     } else {
         GPtrArray *fields = g_ptr_array_new_with_free_func(g_free), *values = g_ptr_array_new();

@@ -73,8 +73,8 @@ int cmd_report(int argc, char **argv)
     gboolean all_classes = FALSE, current_year = FALSE, all_edits = FALSE;
     GOptionEntry entries[] = {
         {"output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "workbook to write (.xlsx)", "FILE"},
-        {"where", 0, 0, G_OPTION_ARG_STRING, &where, "SQL condition over tumor and patient columns (read-only)", "SQL"},
-        {"years", 0, 0, G_OPTION_ARG_STRING, &years, "years of diagnosis, e.g. 2018-2022 or 2023", "Y1-Y2"},
+        {"where", 0, 0, G_OPTION_ARG_STRING, &where, "SQL condition over tumor and patient columns (read-only; not for followup)", "SQL"},
+        {"years", 0, 0, G_OPTION_ARG_STRING, &years, "years of diagnosis, e.g. 2018-2022 or 2023 (not for followup: its cohorts are fixed)", "Y1-Y2"},
         {"suppress-below", 0, 0, G_OPTION_ARG_INT, &suppress, "hide counts from 1 to N-1 (e.g. 16 for public release)", "N"},
         {"top", 0, 0, G_OPTION_ARG_INT, &top, "number of top site groups (stage, trends, survival; default 10)", "N"},
         {"as-of", 0, 0, G_OPTION_ARG_STRING, &as_of, "date of the report, YYYYMMDD (default today)", "DATE"},

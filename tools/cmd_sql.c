@@ -19,24 +19,26 @@ typedef struct {
     GError *error;
 } sql_ctx;
 
-/* --format xlsx: the columns as text cells (codes and ids keep their leading zeros); the workbook
- * is made at the first row, when the column names are known. */
-static int xlsx_row(int n, const char *const *v, const char *const *names, sql_ctx *c)
+/* --format xlsx: text values as text cells (codes and ids keep their leading zeros), numbers (a
+ * count, an average) as number cells; the workbook is made at the first row, when the column
+ * names are known. */
+static int xlsx_row(int n, const char *const *v, const gboolean *numbers, const char *const *names, void *user)
 {
+    sql_ctx *c = user;
     if (!c->x) {
         c->x = crtk_listing_xlsx_open(c->output, c->title, c->footer, names, NULL, n, &c->error);
         if (!c->x)
             return CRTK_ABORT;
     }
     c->rows++;
-    return crtk_listing_xlsx_row(c->x, v, n) ? CRTK_CONTINUE : CRTK_ABORT;
+    return crtk_listing_xlsx_row_typed(c->x, v, numbers, n) ? CRTK_CONTINUE : CRTK_ABORT;
 }
 
-static int print_row(int n, const char *const *v, const char *const *names, void *user)
+static int print_row(int n, const char *const *v, const gboolean *numbers, const char *const *names, void *user)
 {
     sql_ctx *c = user;
     if (c->format == 3)
-        return xlsx_row(n, v, names, c);
+        return xlsx_row(n, v, numbers, names, c);
     GString *s = g_string_new(NULL);
     if (c->format != 1 && !c->header_done) {
         for (int i = 0; i < n; i++) {
@@ -84,7 +86,7 @@ int cmd_sql(int argc, char **argv)
         {"time-limit", 0, 0, G_OPTION_ARG_INT, &time_limit, "stop a query after SECONDS (default 60; 0 none)",
          "SECONDS"},
         {"format", 0, 0, G_OPTION_ARG_STRING, &format, "csv (default), json (JSON Lines), text, or xlsx (with -o)", "FMT"},
-        {"output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "with --format xlsx: the workbook to write (.xlsx)", "FILE"},
+        {"output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "the workbook to write (FILE.xlsx; --format xlsx then goes without saying)", "FILE"},
         {NULL}};
     GOptionContext *ctx = g_option_context_new("DB \"SELECT ...\" - a read-only query with crtk's SQL functions");
     g_option_context_add_main_entries(ctx, entries, NULL);
@@ -104,7 +106,9 @@ int cmd_sql(int argc, char **argv)
         goto out;
     }
     sql_ctx c = {0};
-    if (!format || !strcmp(format, "csv"))
+    if (!format && output && (g_str_has_suffix(output, ".xlsx") || g_str_has_suffix(output, ".XLSX")))
+        c.format = 3; /* the name picks the format */
+    else if (!format || !strcmp(format, "csv"))
         c.format = 0;
     else if (!strcmp(format, "json"))
         c.format = 1;
@@ -135,7 +139,7 @@ int cmd_sql(int argc, char **argv)
     c.output = output;
     c.footer = source;
     c.title = argv[2];
-    if (!crtk_store_select(s, argv[2], NULL, 0, print_row, &c, &error) || c.error) {
+    if (!crtk_store_select_typed(s, argv[2], NULL, 0, print_row, &c, &error) || c.error) {
         crtk_cli_error("%s", c.error ? c.error->message : error->message);
         g_clear_error(&error);
         g_clear_error(&c.error);

@@ -21,6 +21,14 @@ CRTK_API const char *crtk_value_meaning(const crtk_item *item, const char *value
  * ("Prince George's County, MD", "not a county of MD"); buf (96 bytes is enough) may hold the words. */
 CRTK_API const char *crtk_value_meaning_in(const crtk_dictionary *d, const crtk_element *e, const crtk_item *item,
                                            const char *value, char *buf, size_t size);
+/* For a county item (County at DX [90], its analysis and geocoder variants, County--Current
+ * [1840]) the naaccrId of the state of the same address ("addrAtDxState", "addrCurrentState");
+ * NULL for any other item. */
+CRTK_API const char *crtk_county_state_item(const crtk_item *county);
+/* The meaning of a county code read with its state: "Prince George's County, MD", "a county of
+ * MD" (valid, name not known), "not a county of MD", "county unknown" (999); NULL when the state
+ * is missing or has no counties.  buf (96 bytes is enough) may hold the words. */
+CRTK_API const char *crtk_county_meaning(const char *state, const char *county, char *buf, size_t size);
 /* Appends the element's items, grouped by section, as "    id  value  meaning" lines. */
 CRTK_API void crtk_case_view_element(GString *out, const crtk_dictionary *d, const crtk_element *e, crtk_level level);
 /* The edit form: "item: value  # meaning" lines, with comments. */

@@ -28,6 +28,7 @@ typedef struct crtk_report_options {
     const char *selection_text;  /* the selection in words, instead of the one made from where and years */
     const char *edit_set;        /* quality: edit set to run (default state-submission; "" = none) */
     const struct crtk_qa *qa;    /* quality: show these results instead of computing them (submission QA) */
+    const char *made_by;         /* the command named under each title (default "crtk report NAME") */
     gboolean all_classes;        /* stage and site tables: stage of all classes of case (default: analytic only) */
     gboolean current_year;       /* trends: keep the current (incomplete) year of diagnosis (default: left out) */
     gboolean all_edits;          /* quality: list every edit of the set (default: failing edits only) */
@@ -240,6 +241,7 @@ typedef struct crtk_report_def {
 #else
     void *build;
 #endif
+    gboolean own_cohorts;      /* the report chooses its patients (followup): a --where or --years is refused */
 } crtk_report_def;
 
 /* All reports in --list order (n set to their number). */

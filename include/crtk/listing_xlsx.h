@@ -33,6 +33,9 @@ CRTK_API crtk_listing_xlsx *crtk_listing_xlsx_open(const char *path, const char 
 /* Adds a row of n values (NULL or "" leaves a cell blank).  FALSE (with the error kept for close)
  * past the sheet's last row. */
 CRTK_API gboolean crtk_listing_xlsx_row(crtk_listing_xlsx *x, const char *const *values, int n);
+/* The same, with numbers (numbers[i] TRUE) written as number cells, the rest as text. */
+CRTK_API gboolean crtk_listing_xlsx_row_typed(crtk_listing_xlsx *x, const char *const *values, const gboolean *numbers,
+                                              int n);
 /* Rows written so far. */
 CRTK_API long crtk_listing_xlsx_rows(const crtk_listing_xlsx *x);
 /* Finishes the workbook and puts it in place; FALSE with error (and no file) otherwise. */

@@ -56,6 +56,13 @@ CRTK_API gboolean crtk_store_set_setting(crtk_store *s, const char *key, const c
 CRTK_API GPtrArray *crtk_store_list_settings(crtk_store *s);
 
 /* ---- transactions -------------------------------------------------------------- */
+/* A write transaction.  Transactions nest: crtk_store_begin inside an open one opens a unit of it,
+ * which crtk_store_commit ends (a safe point, written with the outermost commit) or
+ * crtk_store_rollback undoes.  A unit that fails (rolled back, or its commit failed) undoes the
+ * whole transaction at once: the units around it are then failed too.  Until each of them ends,
+ * crtk_store_begin and crtk_store_read_begin refuse, what their callers write is held and undone,
+ * and crtk_store_commit fails (CRTK_ERROR_USAGE): nothing of a transaction is written in part.
+ * A failed commit has ended its unit (rolled back): do not roll it back again. */
 CRTK_API gboolean crtk_store_begin(crtk_store *s, GError **error);
 CRTK_API gboolean crtk_store_commit(crtk_store *s, GError **error);
 CRTK_API void crtk_store_rollback(crtk_store *s);
@@ -123,6 +130,12 @@ CRTK_API gboolean crtk_store_count(crtk_store *s, const char *where, gint64 *pat
 typedef int (*crtk_store_row_fn)(int ncols, const char *const *values, const char *const *names, void *user);
 CRTK_API gboolean crtk_store_select(crtk_store *s, const char *sql, const char *const *params, int n_params,
                            crtk_store_row_fn fn, void *user, GError **error);
+/* The same, with each value's SQLite type: numbers[i] is TRUE for an INTEGER or REAL value (a
+ * count, an average), FALSE for text (NAACCR items are text: their leading zeros are kept) and NULL. */
+typedef int (*crtk_store_typed_row_fn)(int ncols, const char *const *values, const gboolean *numbers,
+                                       const char *const *names, void *user);
+CRTK_API gboolean crtk_store_select_typed(crtk_store *s, const char *sql, const char *const *params, int n_params,
+                                          crtk_store_typed_row_fn fn, void *user, GError **error);
 
 /* ---- queries keyed by naaccrIds (reports, follow-up, QA) ---------------------------------- */
 

@@ -31,6 +31,26 @@ static const char *intern(crtk_staging *alg, const char *s)
     return s ? g_string_chunk_insert_const(alg->strings, s) : NULL;
 }
 
+/* A code's description as a registrar reads it: SEER writes some in Markdown ("**In situ,
+ * intraepithelial, noninvasive**" over a list of "- " lines); the bold markers are dropped, the
+ * lines kept. */
+static const char *intern_plain(crtk_staging *alg, const char *v)
+{
+    if (!strstr(v, "**"))
+        return intern(alg, v);
+    GString *plain = g_string_sized_new(strlen(v));
+    for (const char *p = v; *p; p++) {
+        if (p[0] == '*' && p[1] == '*') {
+            p++;
+            continue;
+        }
+        g_string_append_c(plain, *p);
+    }
+    const char *out = intern(alg, plain->str);
+    g_string_free(plain, TRUE);
+    return out;
+}
+
 static gboolean check_header(crtk_staging *alg, const sj_node *o, const char *what, GError **error)
 {
     const char *a = str_member(o, "algorithm"), *v = str_member(o, "version");
@@ -155,7 +175,7 @@ static gboolean load_table(crtk_staging *alg, const sj_node *o, GError **error)
                 first_desc = FALSE;
                 if (!t->desc)
                     t->desc = g_new0(const char *, t->nrows + 1);
-                t->desc[r] = intern(alg, v);
+                t->desc[r] = intern_plain(alg, v);
             }
             if (coltype[c] == 'I') {
                 gsize ci = (gsize)r * t->nin + ii++;

@@ -2,6 +2,7 @@
 #include "case_view.h"
 #include "codes.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static const struct {
@@ -14,10 +15,18 @@ static const struct {
     {540, 699, "Hospital"},
     {700, 1199, "Stage and prognostic factors"},
     {1200, 1699, "Treatment"},
+    {1960, 1973, "Diagnosis"},                    /* site, histology, behavior and grade in ICD-O-1 */
+    {1975, 1975, "Stage and prognostic factors"}, /* Derived Summary Grade 2018 */
     {1700, 1979, "Follow-up, recurrence and death"},
     {1980, 2199, "Edit over-rides and record administration"},
     {2200, 2499, "Confidential (names, addresses, identifiers)"},
     {2500, 2699, "Text"},
+    /* Collaborative Stage (2800-2937), the stage derived from it (2940-3050, 3400-3492), the
+     * derived SEER and NPCR stage groups (3600-3655) and the SEER site-specific factors (3700-3710) */
+    {3300, 3312, "Demographics"}, /* the RuralUrban Continuum, beside RUCA and URIC */
+    {2800, 3099, "Stage and prognostic factors"},
+    {3400, 3499, "Stage and prognostic factors"},
+    {3600, 3719, "Stage and prognostic factors"},
     {2700, 3799, "Other"},
     {3800, 3999, "Stage and prognostic factors (site-specific data items)"},
     {4000, 99999, "Other"},
@@ -73,26 +82,23 @@ static gboolean section_first(int i)
  * section's name when it is the first item shown in that section (NULL otherwise). */
 typedef void (*item_fn)(GString *out, const char *section, const crtk_item *it, const char *value, const char *meaning);
 
-/* The meaning of a county code (countyAtDx..., countyCurrent) read with the state of the same
- * address in the same record: the code lists hold a county code once for every state that has it. */
-static const char *county_meaning(const crtk_dictionary *d, const crtk_element *e, const crtk_item *it, const char *v,
-                                  char *buf, size_t size)
+const char *crtk_county_state_item(const crtk_item *county)
 {
-    const char *state_id = g_str_has_prefix(it->id, "countyAtDx") ? "addrAtDxState"
-                           : g_str_has_prefix(it->id, "countyCurrent") ? "addrCurrentState"
-                                                                        : NULL;
-    if (!state_id)
-        return NULL;
-    if (!strcmp(v, "999"))
+    return g_str_has_prefix(county->id, "countyAtDx")      ? "addrAtDxState"
+           : g_str_has_prefix(county->id, "countyCurrent") ? "addrCurrentState"
+                                                           : NULL;
+}
+
+const char *crtk_county_meaning(const char *state, const char *county, char *buf, size_t size)
+{
+    if (!strcmp(county, "999"))
         return "county unknown";
-    if (!strcmp(v, "998"))
+    if (!strcmp(county, "998"))
         return "residence outside the reporting state, county not known";
-    const crtk_item *st = crtk_dictionary_find(d, state_id);
-    const char *state = st && st->level == it->level ? crtk_element_get(e, st->index, NULL) : NULL;
     if (!state || !crtk_state_has_counties(state, strlen(state)))
         return NULL;
-    gboolean valid = crtk_county_valid(state, strlen(state), v, strlen(v));
-    const char *name = valid ? crtk_county_name(state, strlen(state), v, strlen(v)) : NULL;
+    gboolean valid = crtk_county_valid(state, strlen(state), county, strlen(county));
+    const char *name = valid ? crtk_county_name(state, strlen(state), county, strlen(county)) : NULL;
     if (name)
         g_snprintf(buf, size, "%s, %s", name, state);
     else
@@ -100,10 +106,40 @@ static const char *county_meaning(const crtk_dictionary *d, const crtk_element *
     return buf;
 }
 
+/* The meaning of a county code (countyAtDx..., countyCurrent) read with the state of the same
+ * address in the same record: the code lists hold a county code once for every state that has it. */
+static const char *county_meaning(const crtk_dictionary *d, const crtk_element *e, const crtk_item *it, const char *v,
+                                  char *buf, size_t size)
+{
+    const char *state_id = crtk_county_state_item(it);
+    if (!state_id)
+        return NULL;
+    const crtk_item *st = crtk_dictionary_find(d, state_id);
+    const char *state = st && st->level == it->level ? crtk_element_get(e, st->index, NULL) : NULL;
+    return crtk_county_meaning(state, v, buf, size);
+}
+
+/* The meaning of an ICD-O-3 histology read with the behavior of the same tumor: 8500 with
+ * behavior 2 is "Ductal carcinoma in situ", not the invasive term of the histology alone. */
+static const char *histology_meaning(const crtk_dictionary *d, const crtk_element *e, const crtk_item *it,
+                                     const char *v)
+{
+    if (strcmp(it->id, "histologicTypeIcdO3") || strlen(v) != 4 || strspn(v, "0123456789") != 4)
+        return NULL;
+    const crtk_item *beh = crtk_dictionary_find(d, "behaviorCodeIcdO3");
+    const char *b = beh && beh->level == it->level ? crtk_element_get(e, beh->index, NULL) : NULL;
+    if (!b || strlen(b) != 1 || !g_ascii_isdigit(*b))
+        return NULL;
+    const crtk_morphology *m = crtk_morphology_find(atoi(v), *b - '0');
+    return m ? m->label : NULL;
+}
+
 const char *crtk_value_meaning_in(const crtk_dictionary *d, const crtk_element *e, const crtk_item *item,
                                   const char *value, char *buf, size_t size)
 {
     const char *m = value ? county_meaning(d, e, item, value, buf, size) : NULL;
+    if (!m && value)
+        m = histology_meaning(d, e, item, value);
     return m ? m : crtk_value_meaning(item, value);
 }
 

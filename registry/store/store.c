@@ -664,10 +664,41 @@ GPtrArray *crtk_store_list_settings(crtk_store *s)
 
 /* ---- transactions ------------------------------------------------------------------------ */
 
+/* A unit of a transaction failed: what the enclosing units wrote is no longer whole. */
+static gboolean refuse_after_failed_unit(crtk_store *s, GError **error)
+{
+    if (!s->failed_units)
+        return FALSE;
+    g_set_error(error, CRTK_ERROR, CRTK_ERROR_USAGE,
+                "%s: a part of the open transaction failed and was undone with all of it: end the transaction "
+                "(crtk_store_rollback or crtk_store_commit) before writing again", s->path);
+    return TRUE;
+}
+
+/* A nested unit failed (rolled back, or its commit failed) at depth `depth`: the whole transaction
+ * is undone at once, and the units around it are marked failed.  A transaction of SQLite stays
+ * open, so that whatever their callers write before they end (commit or roll back) is held there
+ * and undone, not written one statement at a time; their commit fails. */
+static void abandon_nested(crtk_store *s, int depth)
+{
+    s->in_transaction = 1;
+    crtk_store_rollback(s); /* the whole transaction, and what the store keeps in memory of it */
+    s->failed_units = depth - 1;
+    if (sqlite3_exec(s->db, "BEGIN;", NULL, NULL, NULL) != SQLITE_OK)
+        s->failed_units = 0; /* nothing can be held: nothing more can be undone either */
+}
+
+/* An enclosing unit of a failed one ends (commit or rollback): the last one undoes what was held. */
+static void end_failed_unit(crtk_store *s)
+{
+    if (--s->failed_units == 0)
+        sqlite3_exec(s->db, "ROLLBACK;", NULL, NULL, NULL);
+}
+
 gboolean crtk_store_read_begin(crtk_store *s, gboolean *began, GError **error)
 {
     *began = FALSE;
-    if (crtk_store_read_failed(s, error))
+    if (crtk_store_read_failed(s, error) || refuse_after_failed_unit(s, error))
         return FALSE;
     if (s->in_transaction || s->reading)
         return TRUE; /* the open transaction already reads one state of the store */
@@ -743,7 +774,7 @@ gboolean crtk_store_read_to_write(crtk_store *s, GError **error)
 
 gboolean crtk_store_begin(crtk_store *s, GError **error)
 {
-    if (crtk_store_read_failed(s, error))
+    if (crtk_store_read_failed(s, error) || refuse_after_failed_unit(s, error))
         return FALSE;
     if (s->reading) {
         g_set_error_literal(error, CRTK_ERROR, CRTK_ERROR_USAGE,
@@ -761,12 +792,17 @@ gboolean crtk_store_begin(crtk_store *s, GError **error)
 
 gboolean crtk_store_commit(crtk_store *s, GError **error)
 {
+    if (s->failed_units) {
+        refuse_after_failed_unit(s, error);
+        end_failed_unit(s);
+        return FALSE;
+    }
     if (s->in_transaction == 0)
         return TRUE;
     if (--s->in_transaction > 0) {
         /* the end of a nested unit (a patient's items, a contact): a safe point to flush digests */
         if (!crtk_store_digest_interim(s, error)) {
-            crtk_store_rollback(s);
+            abandon_nested(s, s->in_transaction + 1);
             return FALSE;
         }
         return TRUE;
@@ -798,8 +834,16 @@ gboolean crtk_store_commit(crtk_store *s, GError **error)
 
 void crtk_store_rollback(crtk_store *s)
 {
+    if (s->failed_units) {
+        end_failed_unit(s);
+        return;
+    }
     if (s->in_transaction == 0)
         return;
+    if (s->in_transaction > 1) {
+        abandon_nested(s, s->in_transaction);
+        return;
+    }
     s->in_transaction = 0;
     sqlite3_exec(s->db, "ROLLBACK;", NULL, NULL, NULL);
     for (guint i = 0; s->used_new && i < s->used_new->len; i++)

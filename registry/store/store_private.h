@@ -31,6 +31,7 @@ struct crtk_store {
     char *audit_head;      /* hash of the last audit entry */
     gint64 audit_last_id;
     int in_transaction;
+    int failed_units; /* units still open around a unit that failed (see abandon_nested in store.c) */
     gboolean reading; /* crtk_store_read_begin: a read transaction is open */
     sqlite3_int64 changes_at_flush; /* sqlite3_total_changes64 after the last digest flush */
     guint8 *used;            /* per item index: the item has a value somewhere (see crtk_used_item) */

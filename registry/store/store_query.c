@@ -128,8 +128,9 @@ int crtk_store_query_time_limit(const crtk_store *s)
     return s->query_seconds;
 }
 
-gboolean crtk_store_select(crtk_store *s, const char *sql, const char *const *params, int n_params,
-                           crtk_store_row_fn fn, void *user, GError **error)
+/* crtk_store_select with either callback (one of fn, typed_fn). */
+static gboolean select_rows(crtk_store *s, const char *sql, const char *const *params, int n_params,
+                            crtk_store_row_fn fn, crtk_store_typed_row_fn typed_fn, void *user, GError **error)
 {
     sqlite3_stmt *st;
     if (!prepare_read_only(s, sql, &st, error))
@@ -139,6 +140,7 @@ gboolean crtk_store_select(crtk_store *s, const char *sql, const char *const *pa
     int n = sqlite3_column_count(st);
     const char **vals = g_new0(const char *, n + 1);
     const char **names = g_new0(const char *, n + 1);
+    gboolean *numbers = g_new0(gboolean, n + 1);
     for (int i = 0; i < n; i++)
         names[i] = sqlite3_column_name(st, i);
     int rc;
@@ -150,9 +152,12 @@ gboolean crtk_store_select(crtk_store *s, const char *sql, const char *const *pa
     if (s->query_seconds > 0)
         sqlite3_progress_handler(s->db, 10000, past_deadline, &qc);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        for (int i = 0; i < n; i++)
+        for (int i = 0; i < n; i++) {
+            int type = sqlite3_column_type(st, i); /* before the text conversion */
+            numbers[i] = type == SQLITE_INTEGER || type == SQLITE_FLOAT;
             vals[i] = (const char *)sqlite3_column_text(st, i);
-        if (fn(n, vals, names, user) == CRTK_ABORT)
+        }
+        if ((fn ? fn(n, vals, names, user) : typed_fn(n, vals, numbers, names, user)) == CRTK_ABORT)
             break;
     }
     sqlite3_progress_handler(s->db, 0, NULL, NULL);
@@ -170,8 +175,21 @@ gboolean crtk_store_select(crtk_store *s, const char *sql, const char *const *pa
     }
     g_free(vals);
     g_free(names);
+    g_free(numbers);
     sqlite3_finalize(st);
     return ok;
+}
+
+gboolean crtk_store_select(crtk_store *s, const char *sql, const char *const *params, int n_params,
+                           crtk_store_row_fn fn, void *user, GError **error)
+{
+    return select_rows(s, sql, params, n_params, fn, NULL, user, error);
+}
+
+gboolean crtk_store_select_typed(crtk_store *s, const char *sql, const char *const *params, int n_params,
+                                 crtk_store_typed_row_fn fn, void *user, GError **error)
+{
+    return select_rows(s, sql, params, n_params, NULL, fn, user, error);
 }
 
 gboolean crtk_store_count(crtk_store *s, const char *where, gint64 *patients, gint64 *tumors, GError **error)

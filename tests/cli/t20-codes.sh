@@ -62,6 +62,13 @@ expect_out "^510 +Alexandria city, VA$" "a code searched lists it in every state
 run codes countyCurrent prince george
 expect_rc 0 "counties found by name"
 expect_out "^033 +Prince George's County, MD$" "Prince George's County, MD by its name"
+run codes countyCurrent --state PR
+expect_out "^127 +San Juan Municipio, PR$" "Puerto Rico's municipios by name"
+expect_out "^097 +Mayagüez Municipio, PR$" "a municipio with its accent (UTF-8)"
+expect_eq "$(grep -c 'Municipio, PR$' "$TMP/out")" 78 "all 78 municipios of Puerto Rico"
+run codes countyCurrent --state CT
+expect_out "^110 +Capitol Planning Region, CT$" "Connecticut's planning regions (2022)"
+expect_out "^001 +Fairfield County, CT$" "beside its former counties"
 run codes countyCurrent --state va 999
 expect_out "^999 +county unknown$" "999 with --state"
 run codes countyCurrent --state XX

@@ -174,4 +174,26 @@ for e in R-classOfCase R-accessionNumberHosp R-reportingFacility R-summaryStage2
 done
 expect_out '"edit":"R-classOfCase".*"items":\["classOfCase"' "the failure names its item first"
 
+# --all-edits in text: the failure counts in one column, however long an edit's id
+run edits --today 20240615 --all-edits "$TMP/bad.xml"
+awk '/^  [A-Za-z][^ ]* +[0-9]+  / { match($0, /^  [^ ]+ +[0-9]+/); print RLENGTH }' "$TMP/out" | sort -u >"$TMP/ends"
+expect_eq "$(wc -l <"$TMP/ends")" 1 "one column of counts"
+[ "$(grep -cE '^  [A-Za-z][^ ]{28,} ' "$TMP/out")" -gt 0 ] && ok || fail "some edit id is longer than 28 characters (the case to check)"
+run edits --today 20240615 --all-edits -o "$TMP/all.xlsx" "$TMP/bad.xml"
+python3 - "$TMP/all.xlsx" <<'PY' && ok || fail "the Summary sheet's Edit column holds the longest edit id"
+import re, sys, zipfile
+z = zipfile.ZipFile(sys.argv[1])
+# strings are inline (the workbook is written row by row) or shared
+sst = []
+if "xl/sharedStrings.xml" in z.namelist():
+    sst = [re.sub(r"<[^>]+>", "", x) for x in re.findall(r"<si>(.*?)</si>", z.read("xl/sharedStrings.xml").decode(), re.S)]
+sheet = z.read("xl/worksheets/sheet2.xml").decode()  # Summary, after Failures
+width = float(re.search(r'<col min="1" max="1" width="([0-9.]+)"', sheet).group(1))
+ids = [sst[int(v)] for r, v in re.findall(r'<c r="A(\d+)"[^>]*t="s"[^>]*><v>(\d+)</v>', sheet) if int(r) >= 6]
+ids += [v for r, v in re.findall(r'<c r="A(\d+)"[^>]*t="inlineStr"[^>]*><is><t[^>]*>([^<]*)</t>', sheet) if int(r) >= 6]
+longest = max(len(i) for i in ids if i != "Total")
+assert longest > 14, longest
+assert width >= longest, (width, longest)
+PY
+
 finish

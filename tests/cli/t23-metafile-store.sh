@@ -45,6 +45,56 @@ EOF
 if [ $? -eq 0 ]; then ok; else fail "Summary sheet per-edit failures = expected.csv"; cat "$TMP/cmp"; fi
 grep -q "state.smf version CRTK-EXAMPLE-1, edit set all" "$sheet" && ok || fail "Summary sheet names the metafile and version"
 grep -q "Tumors checked" "$sheet" && ok || fail "Summary sheet has the tumor counts"
+grep -q "Failing and over-ridden edits only" "$sheet" && ok || fail "Summary sheet says it lists the failing edits only"
+
+# ---- --all-edits: every edit that ran, those that passed with 0 --------------------------------------
+# patient 00000010 of the example: by expected.csv its tumor 2 fails X0002 alone and tumor 1 passes
+want_p10=$(python3 -c "
+import csv
+rows=[r for r in csv.DictReader(open('$REF/expected.csv')) if r['record_id'].startswith('00000010-')]
+want={}
+for r in rows: want[r['edit_tag']]=want.get(r['edit_tag'],0)+r['result'].upper().startswith('FAIL')
+print(' '.join('%s=%d'%kv for kv in sorted(want.items())))")
+summary_of() { # the Summary sheet of an xlsx as "EDIT=FAILURES ..." and its note
+    rm -rf "$TMP/xa" && mkdir -p "$TMP/xa" && (cd "$TMP/xa" && unzip -q -o "$1") || { echo "no zip"; return; }
+    python3 - "$(grep -l "Edits summary" "$TMP"/xa/xl/worksheets/sheet*.xml | head -1)" <<'EOF2'
+import re, sys
+xml = open(sys.argv[1]).read()
+got = {}
+for row in re.findall(r"<row [^>]*>(.*?)</row>", xml):
+    cells = re.findall(r'<c r="([A-Z]+)\d+"[^>]*>(?:<is><t[^>]*>(.*?)</t></is>|<v>(.*?)</v>)</c>', row)
+    d = {c: (t or v) for c, t, v in cells}
+    if re.fullmatch(r"X\d{4}", d.get("A", "")):
+        got[d["A"]] = int(float(d["D"]))
+print(" ".join("%s=%d" % kv for kv in sorted(got.items())))
+m = re.search(r"(Every edit[^<]*|Failing and over-ridden[^<]*)", xml)
+print(m.group(1) if m else "no note")
+EOF2
+}
+run edits "$DB" --metafile "$TMP/state.smf" --where "patientIdNumber = '00000010'" --format xlsx -o "$TMP/p10.xlsx" --all-edits
+expect_rc 1 "edits --all-edits on a store to xlsx (X0002 fails)"
+summary_of "$TMP/p10.xlsx" >"$TMP/sum"
+[ "$(head -1 "$TMP/sum")" = "$want_p10" ] && ok || { fail "--all-edits: the Summary lists all 18 edits, the passing ones with 0"; echo "want $want_p10"; cat "$TMP/sum"; }
+grep -q "^Every edit that ran (18)" "$TMP/sum" && ok || fail "--all-edits: the sheet says it lists every edit"
+run edits "$DB" --metafile "$TMP/state.smf" --where "patientIdNumber = '00000010'" --format xlsx -o "$TMP/p10f.xlsx"
+summary_of "$TMP/p10f.xlsx" >"$TMP/sum"
+[ "$(head -1 "$TMP/sum")" = "X0002=1" ] && ok || { fail "without --all-edits the Summary lists the failing edit only"; cat "$TMP/sum"; }
+grep -q "^Failing and over-ridden edits only (1 of the 18 that ran" "$TMP/sum" && ok || fail "the sheet says it lists the failing edits only"
+# text and JSON summaries: a passing edit is listed with 0 only when asked
+run edits "$DB" --metafile "$TMP/state.smf" --where "patientIdNumber = '00000010'"
+expect_out "^  X0002 +1 " "text summary lists the failing edit"
+expect_no_out "^  X0001 +0 " "text summary leaves the passing edits out unasked"
+run edits "$DB" --metafile "$TMP/state.smf" --where "patientIdNumber = '00000010'" --all-edits
+expect_out "^  X0001 +0 " "--all-edits: text summary lists passing edit X0001 with 0"
+[ "$(grep -cE '^  X[0-9]{4} ' "$TMP/out")" = 18 ] && ok || fail "--all-edits: text summary lists 18 edits"
+run edits "$DB" --metafile "$TMP/state.smf" --where "patientIdNumber = '00000010'" --all-edits --format json
+expect_out '"edit":"X0001",.*"failures":0' "--all-edits: JSON summary lists X0001 with 0"
+# crtk's own edits take it too
+run edits "$DB" --where "patientIdNumber = '00000010'" --all-edits
+n_all=$(grep -cE '^  [A-Za-z0-9_.-]+ +[0-9]+  ' "$TMP/out")
+run edits "$DB" --where "patientIdNumber = '00000010'"
+n_fail=$(grep -cE '^  [A-Za-z0-9_.-]+ +[0-9]+  ' "$TMP/out")
+[ "$n_all" -gt "$n_fail" ] && [ "$n_all" -gt 50 ] && ok || fail "crtk edits --all-edits lists every edit ($n_all lines) not only the failing ($n_fail)"
 
 # ---- submit: the recorded metafile runs, above the rate it refuses ---------------------------------
 run metafile use "$DB" "$TMP/state.smf" --set E1; expect_rc 0 "metafile use --set E1"

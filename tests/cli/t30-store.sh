@@ -183,12 +183,31 @@ expect_rc 2 "--columns is for a listing (.xlsx)"
 run export "$DB" -o "$TMP/bad.xlsx" --columns patientIdNumbr
 expect_rc 2 "an unknown column"
 expect_err "did you mean patientIdNumber" "suggests the item"
+expect_err "NAACCR [0-9]+ has no item patientIdNumbr;" "names the unknown column in plain words"
 run sql "$DB" "SELECT p.patientIdNumber, t.primarySite FROM tumor t JOIN patient p ON p.id = t.patient_id ORDER BY t.id" --format xlsx -o "$TMP/q.xlsx"
 expect_rc 0 "sql as a workbook"
 got=$(python3 "$CRTK_SOURCE/tests/cli/xlsx_print.py" "$TMP/q.xlsx" --cell 'Listing!A3' --cell 'Listing!A4')
 expect_eq "$(echo "$got" | grep 'Listing!A' | cut -d' ' -f3- | tr '\n' '|')" "patientIdNumber|$(sql "$DB" "SELECT p.patientIdNumber FROM tumor t JOIN patient p ON p.id = t.patient_id ORDER BY t.id LIMIT 1")|" "sql workbook: column names, ids as text"
-run sql "$DB" "SELECT 1" -o "$TMP/q2.xlsx"
-expect_rc 2 "-o without --format xlsx"
+run sql "$DB" "SELECT 1 AS one" -o "$TMP/q2.xlsx"
+expect_rc 0 "-o q2.xlsx without --format: the name picks a workbook (README)"
+expect_eq "$(python3 "$CRTK_SOURCE/tests/cli/xlsx_print.py" "$TMP/q2.xlsx" --cell 'Listing!A3' | grep 'Listing!A3' | cut -d' ' -f3-)" "one" "the workbook's header"
+# numbers SQL computes are number cells (they add up in a spreadsheet); item values stay text
+run sql "$DB" "SELECT primarySite, count(*) AS n, avg(length(primarySite)) AS a FROM tumor GROUP BY primarySite ORDER BY primarySite LIMIT 1" -o "$TMP/q3.xlsx"
+got=$(python3 "$CRTK_SOURCE/tests/cli/xlsx_print.py" "$TMP/q3.xlsx" --cell 'Listing!A4' --cell 'Listing!B4' --cell 'Listing!C4')
+echo "$got" | grep -Eq "Listing!A4 s C[0-9]{3}$" && ok || fail "the site stays a text cell: $got"
+echo "$got" | grep -Eq "Listing!B4 n [0-9]+" && ok || fail "count(*) is a number cell: $got"
+echo "$got" | grep -Eq "Listing!C4 n 4" && ok || fail "avg() is a number cell: $got"
+run sql "$DB" "SELECT 1" -o "$TMP/q2.csv"
+expect_rc 2 "-o q2.csv: sql writes only a workbook to a file"
+[ ! -e "$TMP/q2.csv" ] && ok || fail "nothing written to q2.csv"
+# county meanings are read with the state of the same address: Alexandria city is a county of VA, 033 of MD
+run case set "$DB" 00000001 addrAtDxState=MD countyAtDx=033 addrCurrentState=VA countyCurrent=510
+expect_rc 0 "set the addresses"
+run export "$DB" -o "$TMP/county.xlsx" --columns patientIdNumber,countyAtDx,countyCurrent --meanings --where "patientIdNumber = '00000001'"
+expect_rc 0 "export counties with meanings"
+got=$(python3 "$CRTK_SOURCE/tests/cli/xlsx_print.py" "$TMP/county.xlsx" --cell 'Listing!C4' --cell 'Listing!E4')
+expect_eq "$(echo "$got" | grep 'Listing!C4' | cut -d' ' -f3-)" "Prince George's County, MD" "County at DX named in its state"
+expect_eq "$(echo "$got" | grep 'Listing!E4' | cut -d' ' -f3-)" "Alexandria city, VA" "County--Current named in the current address's state"
 
 run edits "$DB" --where "patientIdNumber = 'nobody'"
 expect_rc 0 "no case selected, no failure"

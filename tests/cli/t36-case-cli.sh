@@ -40,8 +40,33 @@ expect_out "countyCurrent +999 +county unknown" "county 999: unknown"
 run case set "$DB" 160 countyCurrent=998
 run case show "$DB" 160
 expect_out "countyCurrent +998 +residence outside the reporting state" "county 998: outside the state"
+# a municipio of Puerto Rico, named with its accent (UTF-8)
+run case set "$DB" 160 addrCurrentState=PR countyCurrent=097
+run case show "$DB" 160
+expect_out "^    County--Current +1840 countyCurrent +097 +Mayagüez Municipio, PR\$" "PR 097: Mayagüez Municipio"
+run case set "$DB" 160 addrCurrentState="$state" countyCurrent="$county"
 run case show "$DB" 99160
 expect_rc 1 "no such patient"
+# Collaborative Stage and the derived stage items (2800-3099, 3400-3499, 3600-3710) are stage items
+run case set "$DB" 160/1 csExtension=100 csVersionDerived=020550 derivedSs2000=1 derivedAjcc7StageGrp=100 derivedSeerCmbStgGrp=1 seerSiteSpecificFact1=1
+expect_rc 0 "set Collaborative Stage and derived stage items"
+run case show "$DB" 160
+awk '/^  [A-Z]/ {sec=$0} / (csExtension|csVersionDerived|derivedSs2000|derivedAjcc7StageGrp|derivedSeerCmbStgGrp|seerSiteSpecificFact1) / {print sec}' "$TMP/out" >"$TMP/cssec"
+expect_eq "$(sort -u "$TMP/cssec" | tr '\n' '|')" "  Stage and prognostic factors|" "Collaborative Stage items under Stage, not Other"
+expect_eq "$(wc -l <"$TMP/cssec")" 6 "all six stage items shown"
+run case set "$DB" 160/1 ruralurbanContinuum2013=01 derivedSummaryGrade2018=3 histologyIcdO1=8500
+run case show "$DB" 160
+expect_eq "$(awk '/^  [A-Z]/ {sec=$0} / ruralurbanContinuum2013 / {print sec; exit}' "$TMP/out")" "  Demographics" "RuralUrban Continuum under Demographics"
+expect_eq "$(awk '/^  [A-Z]/ {sec=$0} / derivedSummaryGrade2018 / {print sec; exit}' "$TMP/out")" "  Stage and prognostic factors" "Derived Summary Grade 2018 under Stage"
+expect_eq "$(awk '/^  [A-Z]/ {sec=$0} / histologyIcdO1 / {print sec; exit}' "$TMP/out")" "  Diagnosis" "ICD-O-1 histology under Diagnosis"
+# a histology's meaning read with the tumor's behavior (ICD-O-3: 8500/2 is intraductal, noninfiltrating)
+run case set "$DB" 160/1 histologicTypeIcdO3=8500 behaviorCodeIcdO3=2
+run case show "$DB" 160
+expect_out "histologicTypeIcdO3 +8500 +Intraductal carcinoma, noninfiltrating, NOS" "8500 with behavior 2: the in situ term"
+expect_no_out "histologicTypeIcdO3 +8500 +Invasive" "not the invasive term"
+run case set "$DB" 160/1 behaviorCodeIcdO3=3
+run case show "$DB" 160
+expect_out "histologicTypeIcdO3 +8500 +Invasive carcinoma of no special type" "8500 with behavior 3: the invasive term"
 
 # values as typed, with an item number
 run case set "$DB" 160/1 400=C50.4 dateOfDiagnosis=03/10/2019 histologicTypeIcdO3=8500/3

@@ -68,4 +68,13 @@ done
 [ ! -e "$TMP/no-such.db" ] && ok || fail "a mistyped subcommand created a store"
 run report --help
 expect_out "1 no tumor matches the selection" "report --help: exit 1 when nothing matches"
+
+# --format json asked of a command without it: point to --messages json where there is one
+run import "$DB" "$SAMPLE" --format json
+expect_rc 2 "import has no --format"
+expect_err "Unknown option --format: use --messages json" "import points to --messages json"
+run init "$TMP/fmt.db" --format json
+expect_rc 2 "init has no --format"
+expect_err "Unknown option --format: this command has no JSON output; its exit status" "init says what a script reads"
+[ ! -e "$TMP/fmt.db" ] && ok || fail "init --format json created a store"
 finish

@@ -89,7 +89,7 @@ expect_out "^NPI 2222222222,00000004,\"FOUR, DAN\",lost,,20241115,16,20251115,20
 expect_eq "$(grep -c '^NPI' "$TMP/out")" 2 "two lost rows"
 
 run followup due "$DB" --status due,lost --group-by next-source
-expect_out "== 1 Physician letter \(5 patients\) ==" "grouped by next follow-up source"
+expect_out "== 1 Physician letter: 5 patients ==" "grouped by next follow-up source"
 
 run followup due "$DB" --as-of 2026-04-15 --format json
 expect_out '"patientIdNumber":"00000001","status":"due"' "a month later patient 1 is due"
@@ -183,8 +183,23 @@ expect_rc 0 "physician set"
 run physician list "$DB"
 expect_out "^1111111111 +Anna Nguyen, MD +9 Clinic Rd, Lakeside, MI, 49116" "physician list"
 expect_out "^2222222222 +Brian Patel, DO" "the physician set is listed"
+run physician list "$DB" --format json
+expect_rc 0 "physician list --format json"
+expect_out '^\{"code":"2222222222","name":"Brian Patel, DO","address1":"1 Main St","city":"Lakeside","state":"MI","postalCode":"49117"\}$' "one JSON object a physician"
+run physician list "$DB" --format csv
+expect_out '^id,name,address1,address2,city,state,postalCode$' "CSV with the columns import reads"
+expect_out '^2222222222,"Brian Patel, DO",1 Main St,,Lakeside,MI,49117$' "a physician as a CSV row"
+cp "$TMP/out" "$TMP/phys-back.csv"
+run physician import "$DB" "$TMP/phys-back.csv"
+expect_rc 0 "the CSV list imports back"
+expect_out "0 physicians added, 0 changed" "and changes nothing"
+run physician list "$DB" --format xml
+expect_rc 2 "an unknown list format"
 run followup due "$DB"
 expect_out "^00000002 .* Anna Nguyen, MD " "the due list shows the physician's name"
+# the physician's name does not push the tumors out of their column
+col=$(awk '/^PATIENT / {print index($0, "TUMORS"); exit}' "$TMP/out")
+expect_eq "$(awk -v c="$col" '/^00000002 / {print substr($0, c - 1, 2); exit}' "$TMP/out")" " C" "TUMORS in line under its header"
 run followup due "$DB" --format json
 expect_out '"physician":"1111111111","physicianName":"Anna Nguyen, MD"' "and JSON both code and name"
 run physician set "$DB" 3333333333 city=Lakeside
@@ -199,6 +214,16 @@ expect_rc 0 "letters to physicians"
 expect_err "1 letter to physician, naming 3 of the 3 patients listed" "one physician letter"
 if grep -q "could not be addressed" "$TMP/err"; then fail "the physician is in the directory now"; else ok; fi
 [ -s "$TMP/phys.pdf" ] && [ -s "$TMP/phys.csv" ] && ok || fail "PDF and CSV written"
+run followup letters "$DB" -o "$TMP/phys.pdf"
+expect_rc 0 "letters again: the CSV of the earlier letters is replaced"
+if grep -q "warning: the store has no" "$TMP/err"; then fail "a registry with name, phone and address is not warned"; else ok; fi
+# a file of another kind beside the PDF (the physician directory dir.csv) is never replaced
+printf 'id,name\n1111111111,Anna Nguyen\n' >"$TMP/dir.csv"
+run followup letters "$DB" -o "$TMP/dir.pdf"
+expect_rc 2 "letters refuse to replace a CSV that is not theirs"
+expect_err "dir.csv exists and is not the mail-merge CSV" "names the file and why"
+expect_eq "$(head -1 "$TMP/dir.csv")" "id,name" "dir.csv kept"
+[ ! -e "$TMP/dir.pdf" ] && ok || fail "no PDF written either"
 run followup letters "$DB" --to patient --status due,lost -o "$TMP/patients.pdf"
 expect_rc 0 "letters to patients"
 expect_err "5 letters to patients, naming 5 of the 5 patients listed" "five patient letters"
@@ -227,6 +252,35 @@ if have_program pdftotext "reading the PDF letters back"; then
     pdftotext -f 2 -l 2 "$TMP/phys.pdf" "$TMP/page2.txt"
     case "$(tr -s ' \n' '  ' <"$TMP/page2.txt")" in "Reply form"*) ok ;; *) fail "page 2 is not the reply form" ;; esac
     expect_eq "$(grep -c 'Dear Dr' "$TMP/phys.txt")" 1 "one letter"
+fi
+# sixteen patients of one physician: the letter still fits its page, the list goes on attached pages
+{
+    echo "$HEAD"
+    for i in $(seq 11 26); do
+        patient 000000$i "LONGLIST$i" "PAT" 20250101 1; tumor 01 14 C509 8500 3 20220601 1111111111; echo '</Patient>'
+    done
+    echo '</NaaccrData>'
+} >"$TMP/many.xml"
+"$CRTK" init "$TMP/many.db" --registry-name "Lakeside Cancer Registry" --registry-phone 5555550100 --reference-date 20100101 >/dev/null 2>&1
+"$CRTK" import "$TMP/many.db" "$TMP/many.xml" >/dev/null 2>&1
+"$CRTK" physician import "$TMP/many.db" "$TMP/phys.csv.in" >/dev/null 2>&1
+run followup letters "$TMP/many.db" -o "$TMP/many.pdf"
+expect_rc 0 "a letter naming sixteen patients"
+expect_err "1 letter to physician, naming 16 of the 16 patients listed" "one letter, every patient"
+expect_err "warning: the store has no registryAddress \(the reply form's return address\)" "a registry without an address is warned: the reply form has nowhere to go"
+if have_program pdftotext "reading the PDF letters back"; then
+    pdftotext -f 1 -l 1 "$TMP/many.pdf" "$TMP/m1.txt"
+    page1=$(tr -s ' \n' '  ' <"$TMP/m1.txt")
+    case "$page1" in *"Dear Dr. Nguyen:"*"attached"*"Sincerely"*) ok ;; *) fail "the long letter's body (to the signature) is not on its first page: $page1" ;; esac
+    case "$page1" in *"Pat Longlist11"*) fail "the list is on the letter's page although it does not fit there" ;; *) ok ;; esac
+    pdftotext -f 2 -l 2 "$TMP/many.pdf" "$TMP/m2.txt"
+    case "$(tr -s ' \n' '  ' <"$TMP/m2.txt")" in "Patients under your care: annual follow-up (16)"*) ok ;; *) fail "page 2 is not the attached list" ;; esac
+    pdftotext "$TMP/many.pdf" "$TMP/many.txt"
+    text=$(tr -s ' \n' '  ' <"$TMP/many.txt")
+    for i in $(seq 11 26); do
+        case "$text" in *"Pat Longlist$i (registry number 000000$i)"*"Reply form"*) ok ;; *) fail "patient $i not on the attached list" ;; esac
+    done
+    expect_eq "$(echo "$text" | grep -o 'Patient: Pat Longlist[0-9]*, born' | sort -u | wc -l)" 16 "a reply-form part for each patient"
 fi
 # a registry with no telephone: no letter asks the reader to call, and none prints a placeholder
 cp "$DB" "$TMP/nophone.db"

@@ -53,6 +53,10 @@ wb = z.read("xl/workbook.xml").decode()
 for s in ("Summary", "By year", "Edits"):
     assert s in wb, s
 PY
+got=$(python3 "$CRTK_SOURCE/tests/cli/xlsx_print.py" "$TMP/2027-01.xml.gz.qa.xlsx" --cell 'Summary!A2')
+expect_out_of() { echo "$1" | grep -qE -- "$2" && ok || fail "$3: $1"; }
+expect_out_of "$got" "made by crtk submit" "the QA workbook names the command that made it"
+if echo "$got" | grep -q "crtk report quality"; then fail "the QA workbook claims crtk report quality made it"; else ok; fi
 
 # right away: nothing new
 run submit "$DB" -o "$TMP/again.xml" --user tester

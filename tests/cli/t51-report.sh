@@ -106,6 +106,13 @@ if have_program soffice "opening the workbooks in LibreOffice"; then
 fi
 
 # usage errors
+run report followup "$DB" -o "$TMP/fy.xlsx" --years 2020
+expect_rc 2 "the follow-up report's cohorts are fixed: --years is refused, not shown as a selection"
+expect_err "cohorts.*--where and --years do not apply" "says why"
+[ ! -e "$TMP/fy.xlsx" ] && ok || fail "nothing written"
+run report followup "$DB" -o "$TMP/fy.xlsx" --where "primarySite = 'C509'"
+expect_rc 2 "--where refused for the follow-up report"
+# usage errors
 run report nosuch "$DB" -o "$TMP/x.xlsx"
 expect_rc 2 "unknown report"
 expect_err "no report named nosuch" "unknown report message"

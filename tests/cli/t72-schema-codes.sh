@@ -20,7 +20,7 @@ for naaccr in ("estrogenReceptorSummary", "gradeClinical", "summaryStage2018"):
     di = [c["type"] for c in t["definition"]].index("DESCRIPTION")
     rows = t["rows"]
     with open("%s/%s.ref" % (out, naaccr), "w") as f:
-        f.write("%d\n%s\n%s\n%s\n" % (len(rows), rows[0][ci], rows[-1][ci], rows[1][di].split("\n")[0]))
+        f.write("%d\n%s\n%s\n%s\n" % (len(rows), rows[0][ci], rows[-1][ci], rows[1][di].split("\n")[0].replace("**", "")))  # shown without Markdown's bold markers
     codes = {r[ci] for r in rows}
     with open("%s/%s.codes" % (out, naaccr), "w") as f:
         f.write("\n".join(sorted(codes)) + "\n")
@@ -36,6 +36,10 @@ for item in estrogenReceptorSummary gradeClinical summaryStage2018; do
     expect_eq "$(python3 -c 'import json,sys; print(json.loads(open(sys.argv[1]).readlines()[-1])["code"])' "$TMP/out")" "$last" "$item: last code"
     expect_eq "$(python3 -c 'import json,sys; print(json.loads(open(sys.argv[1]).readlines()[1])["label"].split("\n")[0])' "$TMP/out")" "$meaning2" "$item: meaning of the second code"
 done
+# SEER's Markdown: "**In situ, intraepithelial, noninvasive**" reads without its asterisks
+run codes summaryStage2018 --schema anus
+expect_out "^0 +In situ, intraepithelial, noninvasive *$" "a code's heading without Markdown"
+expect_no_out '\*\*' "no Markdown bold markers"
 run codes estrogenReceptorSummary --schema BREAST
 expect_rc 0 "the display name, any case"
 expect_out "^# estrogenReceptorSummary for schema breast \(Breast\)" "heading names the schema"
