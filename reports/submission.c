@@ -9,6 +9,7 @@
  */
 #include "submission.h"
 #include "convert.h"
+#include "crtk/date.h"
 #include "edits.h"
 #include "metafile_store.h"
 #include "naaccr_write.h"
@@ -351,7 +352,8 @@ gboolean crtk_submit(crtk_store *s, const crtk_submission_options *o, crtk_submi
     crtk_qa_info(&r->qa, "SHA-256", "%s", r->refused ? "-" : r->sha256);
     crtk_qa_info(&r->qa, "Store", "%s", crtk_store_path(s));
     char *fac = crtk_store_get_setting(s, "reportingFacility"), *reg = crtk_store_get_setting(s, "registryId");
-    crtk_qa_info(&r->qa, "Reporting facility", "%s", fac ? fac : "(setting reportingFacility not set)");
+    crtk_qa_info(&r->qa, "Reporting facility", "%s",
+                 fac ? fac : "(not set: the setting reportingFacility, crtk init --facility)");
     if (reg)
         crtk_qa_info(&r->qa, "Registry ID", "%s", reg);
     g_free(fac), g_free(reg);
@@ -359,9 +361,12 @@ gboolean crtk_submit(crtk_store *s, const crtk_submission_options *o, crtk_submi
     crtk_qa_info(&r->qa, "Record type", "%c", crtk_record_type_letter(rt));
     crtk_qa_info(&r->qa, "Selection", "%s", !strcmp(since, "last") ? "new or changed since the last submission"
                                             : !strcmp(since, "all") ? "all tumors" : "new, or changed on or after");
-    if (strcmp(since, "last") && strcmp(since, "all"))
-        crtk_qa_info(&r->qa, "Changed on or after", "%s", since);
-    crtk_qa_info(&r->qa, "Date exported", "%s", today);
+    char iso[11];
+    if (strcmp(since, "last") && strcmp(since, "all")) {
+        crtk_date_format_iso(crtk_date_parse(since), iso);
+        crtk_qa_info(&r->qa, "Changed on or after", "%s", *iso ? iso : since);
+    }
+    crtk_qa_info(&r->qa, "Date exported", "%s", crtk_date_format_iso(crtk_date_parse(today), iso));
     crtk_qa_info(&r->qa, "Edit set", "%s", set ? set : "none");
     if (mf) {
         char *sum = crtk_store_get_setting(s, CRTK_SETTING_METAFILE_SHA256);

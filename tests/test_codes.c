@@ -193,6 +193,11 @@ static void test_counties(void)
     g_assert_cmpstr(crtk_county_name("CT", 2, "110", 3), ==, "Capitol Planning Region");
     g_assert_cmpstr(crtk_county_name("CT", 2, "190", 3), ==, "Western Connecticut Planning Region");
     g_assert_cmpstr(crtk_county_name("CT", 2, "001", 3), ==, "Fairfield County");
+    g_assert_true(crtk_county_valid("CT", 2, "110", 3)); /* a valid county of CT for the county edits */
+    g_assert_true(crtk_county_valid("CT", 2, "190", 3));
+    g_assert_true(crtk_county_valid("CT", 2, "015", 3));
+    g_assert_false(crtk_county_valid("CT", 2, "200", 3));
+    g_assert_false(crtk_county_valid("MD", 2, "110", 3));
     g_assert_null(crtk_county_name("MD", 2, "999", 3));
     g_assert_null(crtk_county_name("MD", 2, "002", 3));
     g_assert_null(crtk_county_name("MD", 2, "03", 2));

@@ -257,6 +257,9 @@ static const edit_case CASES[] = {
     {"S16", FALSE, "countyAtDx=999", NULL, 0},
     {"S16", FALSE, "addrAtDxState=XX;countyAtDx=999", NULL, 0},
     {"S16", FALSE, "addrAtDxState=;countyAtDx=", NULL, 0},
+    {"S16", FALSE, "addrAtDxState=CT;countyAtDx=110", NULL, 0}, /* a planning region (2022) */
+    {"S16", FALSE, "addrAtDxState=CT;countyAtDx=009", NULL, 0}, /* a former county */
+    {"S16", TRUE, "addrAtDxState=CT;countyAtDx=200", NULL, 0},
     /* S18 Over-ride flags (one instance per flag) */
     {"S18", TRUE, "overRideSiteType=2", NULL, 0},
     {"S18", FALSE, "overRideAgeSiteMorph=3", NULL, 0},

@@ -41,6 +41,8 @@ expect_eq "$(sql "$DB" "SELECT file || '|' || tumors || '|' || record_type || '|
 # the QA text: counts by year add up, measures present
 grep -q "Death-certificate-only cases" "$TMP/2027-01.xml.gz.qa.txt" && ok || fail "QA: DCO measure"
 grep -q "By reporting facility" "$TMP/2027-01.xml.gz.qa.txt" && ok || fail "QA: by facility"
+grep -qE "^Date exported +2027-01-15$" "$TMP/2027-01.xml.gz.qa.txt" && ok || fail "QA: the export date written as a date"
+grep -qE "^Reporting facility +0000123456$" "$TMP/2027-01.xml.gz.qa.txt" && ok || fail "QA: the reporting facility"
 YSUM=$(awk '/^By year of diagnosis/{f=1;next} f&&/^  Total/{print $NF; exit}' "$TMP/2027-01.xml.gz.qa.txt")
 expect_eq "$YSUM" "$TUMORS" "QA: years add up"
 # the QA workbook opens as a zip with its sheets
