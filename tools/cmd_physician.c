@@ -42,6 +42,12 @@ static void list_physicians(GPtrArray *all, const char *format)
 {
     static const char *const columns[] = {"id", "name", "address1", "address2", "city", "state", "postalCode"};
     GString *line = g_string_new(NULL);
+    glong name_width = 4; /* the text list's name column: as wide as the longest name, at most 40 */
+    for (guint i = 0; i < all->len; i++) {
+        const crtk_physician *p = all->pdata[i];
+        glong n = p->name && g_utf8_validate(p->name, -1, NULL) ? g_utf8_strlen(p->name, -1) : 0;
+        name_width = MIN(MAX(name_width, n), 40);
+    }
     if (!strcmp(format, "csv")) {
         for (int k = 0; k < 7; k++)
             crtk_csv_append_field(line, columns[k], k == 0);
@@ -58,13 +64,20 @@ static void list_physicians(GPtrArray *all, const char *format)
             g_string_append_c(line, '{');
             for (int k = 0; k < 7; k++)
                 if (v[k])
-                    crtk_json_field_str(line, k ? columns[k] : "code", v[k], k == 0);
+                    crtk_json_field_str(line, columns[k], v[k], k == 0);
             g_string_append_c(line, '}');
         } else {
-            g_string_append_printf(line, "%-12s %s", p->code, p->name ? p->name : "");
+            const char *name = p->name && g_utf8_validate(p->name, -1, NULL) ? p->name : "";
+            g_string_append_printf(line, "%-12s %s", p->code, name);
+            gboolean first = TRUE;
             for (int k = 2; k < 7; k++)
-                if (v[k])
-                    g_string_append_printf(line, "%s%s", k > 2 ? ", " : "  ", v[k]);
+                if (v[k] && *v[k]) {
+                    if (first) /* pad the name to its column (in characters, not bytes) */
+                        for (glong pad = name_width - g_utf8_strlen(name, -1) + 2; pad > 0; pad--)
+                            g_string_append_c(line, ' ');
+                    g_string_append_printf(line, "%s%s", first ? "" : ", ", v[k]);
+                    first = FALSE;
+                }
         }
         puts(line->str);
     }

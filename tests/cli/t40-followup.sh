@@ -185,7 +185,7 @@ expect_out "^1111111111 +Anna Nguyen, MD +9 Clinic Rd, Lakeside, MI, 49116" "phy
 expect_out "^2222222222 +Brian Patel, DO" "the physician set is listed"
 run physician list "$DB" --format json
 expect_rc 0 "physician list --format json"
-expect_out '^\{"code":"2222222222","name":"Brian Patel, DO","address1":"1 Main St","city":"Lakeside","state":"MI","postalCode":"49117"\}$' "one JSON object a physician"
+expect_out '^\{"id":"2222222222","name":"Brian Patel, DO","address1":"1 Main St","city":"Lakeside","state":"MI","postalCode":"49117"\}$' "one JSON object a physician"
 run physician list "$DB" --format csv
 expect_out '^id,name,address1,address2,city,state,postalCode$' "CSV with the columns import reads"
 expect_out '^2222222222,"Brian Patel, DO",1 Main St,,Lakeside,MI,49117$' "a physician as a CSV row"
@@ -358,5 +358,14 @@ expect_out '"cohort":"reference","year":null,.*"A":7,"B":2,"C":5,"D":4,"E":1' "r
 
 run audit "$DB" --verify
 expect_rc 0 "audit trail intact"
+
+# the physician list in text: the addresses in one column, however long the names (in characters)
+PDB=$TMP/phys.db
+run init "$PDB"
+run physician set "$PDB" 3333333333 "name=Zoë Ng" "address=2 Elm St" city=Lakeside state=MI --user clerk
+run physician set "$PDB" 4444444444 "name=Bartholomew Fitzgerald-Smythe, MD" "address=7 Oak Ave" city=Lakeside state=MI --user clerk
+run physician list "$PDB"
+expect_eq "$(python3 -c 'import re, sys; print(sorted({re.search(r"\d", l[12:]).start() for l in open(sys.argv[1], encoding="utf-8")}))' "$TMP/out")" "[36]" \
+    "the addresses start in one column"
 
 finish
