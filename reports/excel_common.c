@@ -657,7 +657,8 @@ gboolean crtk_report_run(crtk_store *s, const crtk_report_def *def, const char *
             g_string_append_printf(sel, "until %d", o->year_to);
     }
     if (!sel->len)
-        g_string_append(sel, "all tumors in the store");
+        g_string_append(sel, def->own_cohorts ? "the patients of the follow-up cohorts below (analytic cases)"
+                                              : "all tumors in the store");
     if (o->selection_text)
         g_string_assign(sel, o->selection_text);
     r.selection = g_string_free(sel, FALSE);

@@ -183,7 +183,19 @@ gboolean crtk_report_followup(crtk_report *r, GError **error)
             y = write_lines(r, ws, y, &rate.cohort[k], sp, same ? 0 : k);
         /* by year of diagnosis, reference cohort */
         const crtk_followup_cohort *co = &rate.cohort[0];
-        worksheet_write_string(ws, (lxw_row_t)y++, 0, "By year of diagnosis (reference-date cohort)", r->f_section);
+        /* the years before the first with an eligible patient are left out, and said so */
+        guint first = 0;
+        while (co->years && first < co->years->len &&
+               g_array_index(co->years, crtk_followup_rate_line, first).a == 0)
+            first++;
+        if (co->years && first == co->years->len)
+            first = 0;
+        char *title = first ? g_strdup_printf("By year of diagnosis (reference-date cohort; no eligible patient "
+                                              "diagnosed before %d)",
+                                              g_array_index(co->years, crtk_followup_rate_line, first).year)
+                            : g_strdup("By year of diagnosis (reference-date cohort)");
+        worksheet_write_string(ws, (lxw_row_t)y++, 0, title, r->f_section);
+        g_free(title);
         const char *hdr[] = {"Year of diagnosis", "A Eligible", "B Dead", "C Living", "D Current", "E Lost",
                              "Follow-up rate"};
         int head = y;
@@ -194,7 +206,7 @@ gboolean crtk_report_followup(crtk_report *r, GError **error)
         /* chart data beside the table (hidden columns): the years whose rate is shown */
         enum { CHART_COL = 8 };
         int charted = 0;
-        for (guint i = 0; co->years && i < co->years->len; i++, y++) {
+        for (guint i = first; co->years && i < co->years->len; i++, y++) {
             const crtk_followup_rate_line *l = &g_array_index(co->years, crtk_followup_rate_line, i);
             int row = 2 + (int)i;
             worksheet_write_number(ws, (lxw_row_t)y, 0, l->year, NULL);

@@ -71,6 +71,22 @@ expect_eq "$(cell "$TMP/age.xlsx" 1 "85+ years" B)" "$(sql "$DB" "SELECT count(*
 expect_eq "$(cell "$TMP/quality.xlsx" 1 "Death-certificate-only cases" B)" "$(sql "$DB" "SELECT count(*) FROM tumor WHERE typeOfReportingSource = '7'")" "quality: DCO"
 expect_eq "$(cell "$TMP/quality.xlsx" 1 "Race missing or unknown" B)" "$(sql "$DB" "SELECT count(*) FROM tumor t JOIN patient p ON p.id = t.patient_id WHERE p.race1 IS NULL OR p.race1 = '99'")" "quality: race"
 expect_eq "$(cell "$TMP/survival.xlsx" 1 "All sites" C | grep -c .)" 1 "survival: all sites row"
+# the follow-up rates by year start at the first year with an eligible patient (the sample's first
+# analytic diagnoses are years after the default reference date, 2005), and the heading says which
+SDB=$TMP/sample.db
+run init "$SDB"
+run import "$SDB" "$CRTK_SOURCE/sample-data/sample-registry.xml"
+run report followup "$SDB" -o "$TMP/fs.xlsx" --as-of 20260630
+expect_rc 0 "followup report of the sample"
+FY=$(sql "$SDB" "SELECT min(substr(dateOfDiagnosis,1,4)) FROM tumor WHERE classOfCase IN ('00','10','11','12','13','14','20','21','22')")
+[ "$FY" -gt 2005 ] && ok || fail "the sample's first analytic year ($FY) is after 2005 (the case to check)"
+HY=$(unzip -p "$TMP/fs.xlsx" xl/sharedStrings.xml | grep -o "no eligible patient diagnosed before [0-9]*" | grep -o "[0-9]*$")
+[ -n "$HY" ] && [ "$HY" -ge "$FY" ] && ok || fail "followup: the heading says which years are left out ('$HY', first analytic year $FY)"
+expect_eq "$(cell "$TMP/fs.xlsx" 1 "2005" B)" "NOROW" "followup: no empty row for 2005"
+expect_eq "$(cell "$TMP/fs.xlsx" 1 "$((HY - 1))" B)" "NOROW" "followup: no row before the first eligible year"
+expect_eq "$(cell "$TMP/fs.xlsx" 1 "$HY" B | grep -c '^[1-9]')" 1 "followup: the first year's row, with its patients"
+unzip -p "$TMP/fs.xlsx" xl/sharedStrings.xml | grep -q "Selection: the patients of the follow-up cohorts" && ok \
+    || fail "followup: the selection line names its cohorts, not 'all tumors'"
 
 # selection and suppression
 run report site-table "$DB" -o "$TMP/sel.xlsx" --years 2020-2022 --where "t.behaviorCodeIcdO3 = '3'" --suppress-below 16
