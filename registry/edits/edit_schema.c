@@ -183,8 +183,11 @@ gboolean edit_schema_call(int fn, const node *item, edit_ctx *c)
             crtk_staging_input_info(alg, si, key, &used, NULL, NULL);
             ok = !used || !blank_str(v);
         }
-        if (!ok)
+        if (!ok) {
             say_schema(c, alg, si);
+            if (fn == F_SCHEMA_CODE_VALID && c->detail) /* where to find the valid codes */
+                g_string_append_printf(c->detail, ": crtk codes %s --schema %s lists them", item->name, sid);
+        }
         return ok;
     }
     /* ss2018_consistent(): coded Summary Stage 2018 against the one the EOD algorithm derives */

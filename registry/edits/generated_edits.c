@@ -342,7 +342,7 @@ static void schema_rows(GString *out)
     }
     g_string_append_printf(out,
                            "SCH01\tValid code for the schema\tSEER\ttumor\t%s\t%s\t\t"
-                           "{$item} \"{$value}\" is not a code of {$detail} (crtk codes {$item} --schema ...)."
+                           "{$item} \"{$value}\" is not a code of {$detail}."
                            "\tschema_code_valid($item)\n", sets, all);
     g_string_append_printf(out,
                            "SCH02\tRequired for staging by the schema\tSEER\ttumor\t%s\t%s\t\t"

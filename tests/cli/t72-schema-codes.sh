@@ -63,7 +63,7 @@ run case new "$TMP/r.db" patientIdNumber=00000072 sexAssignedAtBirth=2 dateOfBir
 expect_rc 1 "case new (saved; exit 1 because required items are still blank)"
 expect_no_out "SCH01" "a valid ER code passes"
 run case set "$TMP/r.db" 00000072/1 "estrogenReceptorSummary=$invalid_er"
-expect_out "SCH01 .*estrogenReceptorSummary \"$invalid_er\" is not a code of schema breast \(Breast\)" "invalid ER reported at once"
+expect_out "SCH01 .*estrogenReceptorSummary \"$invalid_er\" is not a code of schema breast \(Breast\): crtk codes estrogenReceptorSummary --schema breast lists them" "invalid ER reported at once, with where to find the codes"
 run case set "$TMP/r.db" 00000072/1 gradeClinical=Q
 expect_out "SCH01 .*gradeClinical \"Q\" is not a code of schema breast" "grade clinical Q refused"
 # (SCH03 judges only when the EOD inputs are coded: 100/000/00 derives Summary Stage 1)
