@@ -357,7 +357,7 @@ gboolean crtk_submit(crtk_store *s, const crtk_submission_options *o, crtk_submi
     if (reg)
         crtk_qa_info(&r->qa, "Registry ID", "%s", reg);
     g_free(fac), g_free(reg);
-    crtk_qa_info(&r->qa, "NAACCR version", "%d", v);
+    crtk_qa_info(&r->qa, "NAACCR version", "%d (record version %d)", v / 10, v);
     crtk_qa_info(&r->qa, "Record type", "%c", crtk_record_type_letter(rt));
     crtk_qa_info(&r->qa, "Selection", "%s", !strcmp(since, "last") ? "new or changed since the last submission"
                                             : !strcmp(since, "all") ? "all tumors" : "new, or changed on or after");

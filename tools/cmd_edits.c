@@ -258,7 +258,7 @@ static int list_edits(edits_run *r, const char *version)
 {
     int v = version ? crtk_naaccr_version_parse(version) : CRTK_NAACCR_CURRENT_VERSION;
     if (!v) {
-        crtk_cli_error("edits: unknown NAACCR version %s", version);
+        crtk_cli_error("edits: unknown NAACCR version %s (known: %s)", version, crtk_cli_known_versions());
         return EXIT_USAGE;
     }
     GError *err = NULL;
@@ -479,7 +479,7 @@ int cmd_edits(int argc, char **argv)
     o.check_values = FALSE;
     o.no_grouping = no_grouping;
     if (version && !(o.version = crtk_naaccr_version_parse(version))) {
-        crtk_cli_error("edits: unknown NAACCR version %s", version);
+        crtk_cli_error("edits: unknown NAACCR version %s (known: %s)", version, crtk_cli_known_versions());
         rc = EXIT_USAGE;
         goto out;
     }

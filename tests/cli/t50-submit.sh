@@ -43,6 +43,7 @@ grep -q "Death-certificate-only cases" "$TMP/2027-01.xml.gz.qa.txt" && ok || fai
 grep -q "By reporting facility" "$TMP/2027-01.xml.gz.qa.txt" && ok || fail "QA: by facility"
 grep -qE "^Date exported +2027-01-15$" "$TMP/2027-01.xml.gz.qa.txt" && ok || fail "QA: the export date written as a date"
 grep -qE "^Reporting facility +0000123456$" "$TMP/2027-01.xml.gz.qa.txt" && ok || fail "QA: the reporting facility"
+grep -qE "^NAACCR version +26 \(record version 260\)$" "$TMP/2027-01.xml.gz.qa.txt" && ok || fail "QA: the NAACCR version as people name it"
 YSUM=$(awk '/^By year of diagnosis/{f=1;next} f&&/^  Total/{print $NF; exit}' "$TMP/2027-01.xml.gz.qa.txt")
 expect_eq "$YSUM" "$TUMORS" "QA: years add up"
 # the QA workbook opens as a zip with its sheets
