@@ -12,29 +12,53 @@
 #include <math.h>
 #include <string.h>
 
-static void write_groups(crtk_report *r, const char *sheet, const char *title, const char *what, GPtrArray *a)
+/* Patients and tumors by group, a total row under them: the tumor total is the sum of the rows, the
+ * patient total counts each patient once (a patient with tumors in two groups is in both rows, and a
+ * note under the table says so; when no patient is in two rows it is the sum too).  Small counts are
+ * suppressed so that none can be worked out from the totals (crtk_supp). */
+static void write_groups(crtk_report *r, const char *sheet, const char *title, const char *what, GPtrArray *a,
+                         long patients)
 {
     int y;
     lxw_worksheet *ws = crtk_report_sheet(r, sheet, title, NULL, &y);
     const char *hdr[] = {what, "Patients", "Tumors", "% of tumors"};
     int head = y;
     crtk_report_header(r, ws, head, hdr, 4);
-    long tumors = 0;
-    for (guint i = 0; i < a->len; i++)
-        tumors += ((crtk_qa_count *)g_ptr_array_index(a, i))->tumors;
+    int n = (int)a->len;
+    long tumors = 0, patient_rows = 0;
+    crtk_supp *sp = crtk_supp_new(n + 1, 2);
+    for (int i = 0; i < n; i++) {
+        const crtk_qa_count *c = g_ptr_array_index(a, (guint)i);
+        crtk_supp_set(sp, i, 0, c->patients);
+        crtk_supp_set(sp, i, 1, c->tumors);
+        tumors += c->tumors;
+        patient_rows += c->patients;
+    }
+    crtk_supp_set(sp, n, 0, patients);
+    crtk_supp_set(sp, n, 1, tumors);
+    crtk_supp_col_sums(sp, n, 0, n - 1, patient_rows == patients ? 0 : 1, 1);
+    crtk_supp_run(sp, r->opt->suppress_below);
     y++;
-    for (guint i = 0; i < a->len; i++, y++) {
-        crtk_qa_count *c = g_ptr_array_index(a, i);
+    for (int i = 0; i < n; i++, y++) {
+        const crtk_qa_count *c = g_ptr_array_index(a, (guint)i);
         crtk_report_label(r, ws, y, c->label, FALSE);
-        crtk_report_count(r, ws, y, 1, c->patients, r->f_count);
-        crtk_report_count(r, ws, y, 2, c->tumors, r->f_count);
-        crtk_report_pct(r, ws, y, 3, c->tumors, tumors, r->f_pct);
+        crtk_report_supp_count(r, ws, y, 1, sp, i, 0, r->f_count);
+        gboolean shown = crtk_report_supp_count(r, ws, y, 2, sp, i, 1, r->f_count);
+        crtk_report_supp_pct(r, ws, y, 3, c->tumors, shown, tumors,
+                             crtk_supp_state_of(sp, n, 1) == CRTK_SUPP_SHOWN, r->f_pct);
     }
     crtk_report_filter(ws, head, y - 1, 4);
     worksheet_write_string(ws, (lxw_row_t)y, 0, "Total", r->f_label_bold);
-    worksheet_write_blank(ws, (lxw_row_t)y, 1, r->f_count_total);
-    crtk_report_count(r, ws, y, 2, tumors, r->f_count_total);
+    crtk_report_supp_count(r, ws, y, 1, sp, n, 0, r->f_count_total);
+    crtk_report_supp_count(r, ws, y, 2, sp, n, 1, r->f_count_total);
     crtk_report_pct(r, ws, y, 3, tumors, tumors, r->f_pct_total);
+    const char *twice = patient_rows != patients ? "A patient with tumors in more than one row is counted in each; "
+                                                   "the total counts each patient once."
+                                                 : NULL;
+    int yn = crtk_report_supp_note_block(r, ws, y + 2, sp, 3, 40 + 3 * 12, twice);
+    if (yn == y + 2 && twice)
+        crtk_report_note_block(r, ws, y + 2, 3, 40 + 3 * 12, twice);
+    crtk_supp_free(sp);
 }
 
 static void write_summary(crtk_report *r, const crtk_qa *qa)
@@ -188,12 +212,12 @@ gboolean crtk_report_quality(crtk_report *r, GError **error)
         qa = &own;
     }
     write_summary(r, qa);
-    write_groups(r, "By year", "Patients and tumors by year of diagnosis", "Year of diagnosis", qa->by_year);
+    write_groups(r, "By year", "Patients and tumors by year of diagnosis", "Year of diagnosis", qa->by_year, qa->patients);
     write_groups(r, "By site group", "Patients and tumors by site group (SEER Site Recode 2023)", "Site group",
-                 qa->by_site);
+                 qa->by_site, qa->patients);
     write_groups(r, "By facility", "Patients and tumors by reporting facility", "Reporting facility",
-                 qa->by_facility);
-    write_groups(r, "By class of case", "Patients and tumors by class of case", "Class of case", qa->by_class);
+                 qa->by_facility, qa->patients);
+    write_groups(r, "By class of case", "Patients and tumors by class of case", "Class of case", qa->by_class, qa->patients);
     if (qa->edits_run)
         write_edits(r, qa);
     if (qa->failures->len)

@@ -691,16 +691,22 @@ static void fmt_standard(GString *o, const crtk_qa_measure *m, int k)
     g_string_append_printf(o, "  %-16s", cell);
 }
 
-static void text_groups(GString *o, const char *title, const char *what, GPtrArray *a)
+/* A table of patients and tumors by group.  The patient total is the number of patients, each
+ * counted once: a patient with tumors in two groups is in both rows, and a note says so. */
+static void text_groups(GString *o, const char *title, const char *what, GPtrArray *a, long patients)
 {
     g_string_append_printf(o, "\n%s\n  %-50s %10s %10s\n", title, what, "Patients", "Tumors");
-    long t = 0; /* no patient total: a patient with tumors in two groups is counted in both */
+    long t = 0, p = 0;
     for (guint i = 0; i < a->len; i++) {
         crtk_qa_count *c = g_ptr_array_index(a, i);
         g_string_append_printf(o, "  %-50s %10ld %10ld\n", c->label, c->patients, c->tumors);
         t += c->tumors;
+        p += c->patients;
     }
-    g_string_append_printf(o, "  %-50s %10s %10ld\n", "Total", "", t);
+    g_string_append_printf(o, "  %-50s %10ld %10ld\n", "Total", patients, t);
+    if (p != patients)
+        g_string_append(o, "  (a patient with tumors in more than one row is counted in each; the total counts each "
+                           "patient once)\n");
 }
 
 gboolean crtk_qa_write_text(const crtk_qa *qa, const char *path, GError **error)
@@ -731,10 +737,10 @@ gboolean crtk_qa_write_text(const crtk_qa *qa, const char *path, GError **error)
     g_string_append_printf(o, "  Patient records sharing identifiers with another record: %ld\n",
                            qa->duplicate_patients);
 
-    text_groups(o, "By year of diagnosis", "Year", qa->by_year);
-    text_groups(o, "By site group (SEER Site Recode 2023)", "Site group", qa->by_site);
-    text_groups(o, "By reporting facility", "Facility", qa->by_facility);
-    text_groups(o, "By class of case", "Class of case", qa->by_class);
+    text_groups(o, "By year of diagnosis", "Year", qa->by_year, qa->patients);
+    text_groups(o, "By site group (SEER Site Recode 2023)", "Site group", qa->by_site, qa->patients);
+    text_groups(o, "By reporting facility", "Facility", qa->by_facility, qa->patients);
+    text_groups(o, "By class of case", "Class of case", qa->by_class, qa->patients);
 
     if (qa->edits_run) {
         g_string_append_printf(o, "\nEdits (set %s): %ld tumors checked, %ld pass every edit (%.2f%%), %ld failures\n",

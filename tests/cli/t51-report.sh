@@ -88,6 +88,46 @@ expect_eq "$(cell "$TMP/fs.xlsx" 1 "$HY" B | grep -c '^[1-9]')" 1 "followup: the
 unzip -p "$TMP/fs.xlsx" xl/sharedStrings.xml | grep -q "Selection: the patients of the follow-up cohorts" && ok \
     || fail "followup: the selection line names its cohorts, not 'all tumors'"
 
+# the quality report's tables by year, site, facility and class: a lone hidden count in a column
+# would be its total minus the others (the generated data has one facility with 23 tumors: at 30,
+# a count hidden alone unless another is hidden with it)
+run report quality "$DB" -o "$TMP/q30.xlsx" --suppress-below 30 --set none
+expect_rc 0 "quality report with suppression"
+python3 - "$TMP/q30.xlsx" <<'PY' && ok || fail "quality: no hidden count can be worked out from a total"
+import re, sys, zipfile
+# every group sheet of a quality workbook: in the Patients and Tumors columns (rows and the Total
+# row, which is their sum for tumors) no hidden cell is alone: one hidden cell of a sum is its total
+# minus the shown cells
+z = zipfile.ZipFile(sys.argv[1])
+sst = []
+if "xl/sharedStrings.xml" in z.namelist():
+    sst = [re.sub(r"<[^>]+>", "", x) for x in re.findall(r"<si>(.*?)</si>", z.read("xl/sharedStrings.xml").decode(), re.S)]
+names = re.findall(r'<sheet name="([^"]+)"', z.read("xl/workbook.xml").decode())
+bad = []
+hidden_total = 0
+for k, name in enumerate(names):
+    if not name.startswith("By "):
+        continue
+    xml = z.read("xl/worksheets/sheet%d.xml" % (k + 1)).decode()
+    cells = {}
+    for c, r, attrs, body in re.findall(r'<c r="([A-Z]+)(\d+)"([^>]*?)(?:/>|>(.*?)</c>)', xml, re.S):
+        v = re.search(r"<v>(.*?)</v>", body or "")
+        t = re.search(r"<t[^>]*>(.*?)</t>", body or "")
+        cells[(c, int(r))] = sst[int(v.group(1))] if v and 't="s"' in attrs else (v.group(1) if v else (t.group(1) if t else ""))
+    head = min(r for (c, r), v in cells.items() if c == "B" and v == "Patients")
+    total = min(r for (c, r), v in cells.items() if c == "A" and v == "Total")
+    for col in "BC":
+        vals = [cells.get((col, r), "") for r in range(head + 1, total + 1)]
+        hidden = sum(1 for v in vals if not re.fullmatch(r"[0-9]+", v))
+        hidden_total += hidden
+        if col == "C" or "counted in each" not in " ".join(cells.values()):
+            if hidden == 1:
+                bad.append((name, col, vals))
+assert hidden_total > 0, "nothing hidden: the case to check is missing"
+if bad:
+    sys.exit("a hidden count can be worked out: %s" % bad)
+PY
+
 # selection and suppression
 run report site-table "$DB" -o "$TMP/sel.xlsx" --years 2020-2022 --where "t.behaviorCodeIcdO3 = '3'" --suppress-below 16
 expect_rc 0 "selection"
