@@ -148,6 +148,7 @@ static void letter_patient_free(crtk_letter_patient *p)
 {
     g_free(p->patient_id_number), g_free(p->name), g_free(p->sort_name), g_free(p->date_of_birth);
     g_free(p->last_contact), g_free(p->tumors);
+    g_strfreev(p->tumor_list);
     g_free(p);
 }
 
@@ -280,10 +281,11 @@ static char *morphology_words(const char *h, const char *b)
 }
 
 /* The patient's followed tumors in words, as a physician reads them: "Breast, upper outer quadrant:
- * Infiltrating duct carcinoma, NOS, diagnosed March 1, 2021" — the code tables' names, not codes. */
-static char *tumor_lines(const crtk_followup_patient *p)
+ * Invasive carcinoma of no special type, diagnosed 2021-03-01" — the code tables' names, not codes. */
+static char *tumor_lines(const crtk_followup_patient *p, char ***list)
 {
     GString *s = g_string_new(NULL);
+    GPtrArray *each = g_ptr_array_new();
     for (int i = 0; i < p->n_tumors; i++) {
         const crtk_followup_tumor *t = &p->tumors[i];
         if (t->reason != CRTK_FU_FOLLOWED)
@@ -292,14 +294,17 @@ static char *tumor_lines(const crtk_followup_patient *p)
         const char *label = site ? crtk_topography_label(site) : NULL;
         char *morph = morphology_words(h, b);
         char *dx = pretty_date(t->item[CRTK_FU_DATE_OF_DIAGNOSIS]);
-        g_string_append_printf(s, "%s%s", s->len ? "; " : "",
-                               label ? label : site ? "site not in the code tables" : "site unknown");
+        GString *one = g_string_new(label ? label : site ? "site not in the code tables" : "site unknown");
         if (morph)
-            g_string_append_printf(s, ": %s", morph);
-        g_string_append_printf(s, ", diagnosed %s", dx);
+            g_string_append_printf(one, ": %s", morph);
+        g_string_append_printf(one, ", diagnosed %s", dx);
+        g_string_append_printf(s, "%s%s", s->len ? "; " : "", one->str);
+        g_ptr_array_add(each, g_string_free(one, FALSE));
         g_free(morph);
         g_free(dx);
     }
+    g_ptr_array_add(each, NULL);
+    *list = (char **)g_ptr_array_free(each, FALSE);
     return g_string_free(s, FALSE);
 }
 
@@ -401,7 +406,7 @@ gboolean crtk_letters_add(crtk_letters *l, const crtk_followup_patient *p, const
     lp->sort_name = patient_name(p, TRUE);
     lp->date_of_birth = pretty_date(p->item[CRTK_FU_DATE_OF_BIRTH]);
     lp->last_contact = pretty_date(p->item[CRTK_FU_DATE_OF_LAST_CONTACT]);
-    lp->tumors = l->to == CRTK_LETTER_PHYSICIAN ? tumor_lines(p) : NULL;
+    lp->tumors = l->to == CRTK_LETTER_PHYSICIAN ? tumor_lines(p, &lp->tumor_list) : NULL;
     lp->in_situ_or_benign_only = p->in_situ_or_benign_only;
     if (!lp->in_situ_or_benign_only)
         letter->in_situ_or_benign_only = FALSE;
@@ -683,12 +688,19 @@ static void compose_form(const crtk_letters *l, const crtk_letter *letter, GArra
         case CRTK_LETTER_PHYSICIAN: {
             add(b, B_BOLD, g_strdup_printf("Patient: %s, born %s (registry number %s)", p->name, p->date_of_birth,
                                            p->patient_id_number));
-            static const char *const lines[] = {
-                "Date last seen: ____________________",
-                "[ ] Alive        [ ] Dead, date of death: ____________________",
-                "[ ] No evidence of disease    [ ] Evidence of disease    [ ] Unknown",
-                "Physician now following the patient, if not you: ________________________", NULL};
-            form_lines(b, lines);
+            add(b, B_FORM, g_strdup("Date last seen: ____________________"));
+            add(b, B_FORM, g_strdup("[ ] Alive        [ ] Dead, date of death: ____________________"));
+            guint nt = p->tumor_list ? g_strv_length(p->tumor_list) : 0;
+            if (nt <= 1) {
+                add(b, B_FORM, g_strdup("[ ] No evidence of disease    [ ] Evidence of disease    [ ] Unknown"));
+            } else { /* the status of each tumor: one may be in remission while another is not */
+                for (guint k = 0; k < nt; k++) {
+                    add(b, B_FORM, g_strdup_printf("Tumor %u: %s", k + 1, p->tumor_list[k]));
+                    add(b, B_FORM, g_strdup("      [ ] No evidence of this tumor    [ ] Evidence of this tumor    "
+                                            "[ ] Unknown"));
+                }
+            }
+            add(b, B_FORM, g_strdup("Physician now following the patient, if not you: ________________________"));
             break;
         }
         case CRTK_LETTER_PATIENT: {

@@ -43,8 +43,10 @@ typedef struct crtk_letter_patient {
     char *sort_name;           /* "SMITH, JANE Q" */
     char *date_of_birth;       /* YYYY-MM-DD or as coded */
     char *last_contact;        /* YYYY-MM-DD or as coded */
-    char *tumors;              /* "Breast, NOS: Infiltrating duct carcinoma, NOS, diagnosed March 1, 2021; ..."
+    char *tumors;              /* "Breast, NOS: Invasive carcinoma of no special type, diagnosed 2021-03-01; ..."
                                   (site and histology names from the code tables; physician letters only) */
+    char **tumor_list;         /* the same, one string a tumor, NULL-terminated (NULL for other letters):
+                                  the physician's reply form asks the disease status of each */
     gboolean in_situ_or_benign_only;
 } crtk_letter_patient;
 

@@ -282,6 +282,27 @@ if have_program pdftotext "reading the PDF letters back"; then
     done
     expect_eq "$(echo "$text" | grep -o 'Patient: Pat Longlist[0-9]*, born' | sort -u | wc -l)" 16 "a reply-form part for each patient"
 fi
+# a patient with two tumors: the physician's reply form asks the disease status of each
+{
+    echo "$HEAD"
+    patient 00000031 TWOTUMORS EVA 20250101 1
+    tumor 01 14 C509 8500 3 20200601 1111111111; tumor 02 14 C619 8140 3 20230301 1111111111; echo '</Patient>'
+    echo '</NaaccrData>'
+} >"$TMP/two.xml"
+"$CRTK" init "$TMP/two.db" --registry-name "Lakeside Cancer Registry" --reference-date 20100101 >/dev/null 2>&1
+"$CRTK" import "$TMP/two.db" "$TMP/two.xml" >/dev/null 2>&1
+"$CRTK" physician import "$TMP/two.db" "$TMP/phys.csv.in" >/dev/null 2>&1
+run followup letters "$TMP/two.db" -o "$TMP/two.pdf"
+expect_rc 0 "a letter about a patient with two tumors"
+python3 - "$TMP/two.csv" <<'PY' && ok || fail "the reply form has a disease status for each of the two tumors"
+import csv, sys
+row = next(csv.DictReader(open(sys.argv[1], newline="", encoding="utf-8")))
+form = row["replyForm"]
+assert "Tumor 1: Breast, NOS: Invasive carcinoma of no special type, diagnosed 2020-06-01" in form, form  # 8500/3, ICD-O-3.2
+assert "Tumor 2: Prostate gland: Adenocarcinoma, NOS, diagnosed 2023-03-01" in form, form
+assert form.count("[ ] Evidence of this tumor") == 2, form
+assert "Evidence of disease" not in form, form
+PY
 # a registry with no telephone: no letter asks the reader to call, and none prints a placeholder
 cp "$DB" "$TMP/nophone.db"
 sql "$TMP/nophone.db" "DELETE FROM crtk_setting WHERE key = 'registryPhone'" >/dev/null
