@@ -101,7 +101,26 @@ void crtk_followup_rate_write_text(const crtk_followup_rate *rate, FILE *f, cons
                 fprintf(f, "  (%d year%s without eligible patients not shown)\n", empty, empty == 1 ? "" : "s");
         }
     }
-    fprintf(f, "\nNote: %s\n", cohort_year_note);
+    /* the note in lines of at most 96 characters, as a terminal or a printed page shows them */
+    fputs("\nNote:", f);
+    int col = 5;
+    char **words = g_strsplit(cohort_year_note, " ", -1);
+    for (int i = 0; words[i]; i++) {
+        if (!*words[i]) /* the second space after a full stop */
+            continue;
+        int len = (int)strlen(words[i]);
+        if (col + 1 + len > 96) {
+            fputc('\n', f);
+            col = 0;
+        } else {
+            fputc(' ', f);
+            col++;
+        }
+        fputs(words[i], f);
+        col += len;
+    }
+    fputc('\n', f);
+    g_strfreev(words);
 }
 
 static void rate_json_line(GString *s, const crtk_followup_cohort *c, const crtk_followup_rate_line *l, gboolean total)

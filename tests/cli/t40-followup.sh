@@ -129,7 +129,9 @@ expect_out "A  Eligible analytic patients +7 +100.0%" "line A"
 expect_out "E  Lost to follow-up \(C - D\) +2 +28.6%" "line E"
 expect_out "Follow-up rate \(B \+ D\) / A: 71.4%, target 80%: FAIL" "cohort 1 fails"
 expect_out "Follow-up rate \(B \+ D\) / A: 83.3%, target 90%: FAIL" "cohort 2 fails"
-expect_out "^Note: .*first diagnosis inside that cohort" "the cohort-year note"
+expect_out "^Note: A patient is counted once in each cohort" "the cohort-year note"
+expect_eq "$(sed -n '/^Note:/,$p' "$TMP/out" | tr '\n' ' ' | tr -s ' ' | grep -c 'first diagnosis inside that cohort: .* rounded half up to one decimal')" 1 "the note whole"
+expect_eq "$(sed -n '/^Note:/,$p' "$TMP/out" | awk 'length($0) > 96' | wc -l)" 0 "the note in lines of 96 characters at most"
 run followup rate "$DB" --format json
 expect_rc 0 "rate json"
 got=$(python3 -c '
