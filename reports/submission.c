@@ -353,7 +353,7 @@ gboolean crtk_submit(crtk_store *s, const crtk_submission_options *o, crtk_submi
     crtk_qa_info(&r->qa, "Store", "%s", crtk_store_path(s));
     char *fac = crtk_store_get_setting(s, "reportingFacility"), *reg = crtk_store_get_setting(s, "registryId");
     crtk_qa_info(&r->qa, "Reporting facility", "%s",
-                 fac ? fac : "(not set: the setting reportingFacility, crtk init --facility)");
+                 fac ? fac : "(not set: crtk settings DB reportingFacility=ID)");
     if (reg)
         crtk_qa_info(&r->qa, "Registry ID", "%s", reg);
     g_free(fac), g_free(reg);

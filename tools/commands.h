@@ -47,6 +47,7 @@ int cmd_user(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_stage(int argc, char **argv);
 int cmd_physician(int argc, char **argv);
+int cmd_settings(int argc, char **argv);
 
 /* The command line as main() got it (crtk_cli_run_full() hands it on). */
 void crtk_cli_set_main_args(int argc, char **argv);

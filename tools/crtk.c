@@ -28,6 +28,7 @@ static const crtk_command commands[] = {
     {"serve", "the registrar's workspace in a browser (a local web server)", cmd_serve},
     {"stage", "SEER staging (EOD, TNM, CS, Pediatric): schema, derived stage, input problems", cmd_stage},
     {"physician", "the physician directory of a store (names and addresses for letters)", cmd_physician},
+    {"settings", "the registry's settings: its identifiers, name, address, follow-up windows", cmd_settings},
     {NULL, NULL, NULL}};
 
 static void usage(FILE *f)

@@ -99,6 +99,27 @@ run submit "$DB" --history --format json
 expect_eq "$(grep -c '"sha256"' "$TMP/out")" 3 "history JSON lines"
 expect_out '"recordType":"I"' "history JSON record type"
 
+# a store made without --facility: the QA summary says how to name it, and crtk settings does
+FDB=$TMP/nofac.db
+run init "$FDB"
+run import "$FDB" "$CRTK_SOURCE/sample-data/sample-registry.xml"
+run submit "$FDB" -o "$TMP/nofac.xml" --max-error-rate 50
+grep -qE "^Reporting facility +\(not set: crtk settings DB reportingFacility=ID\)$" "$TMP/nofac.xml.qa.txt" && ok \
+    || fail "QA: an unset facility says how to set it"
+run settings "$FDB" reportingFacility=12345678901 --user tester
+expect_rc 2 "a facility longer than item 540 is refused"
+expect_err "reportingFacility=12345678901: Reporting Facility \(item 540\) is at most 10 characters" "says why"
+run settings "$FDB" reportingFacility=0000654321 followupDueMonths=20 --user tester
+expect_rc 2 "a follow-up window that makes no sense refuses the whole change"
+expect_eq "$(sql "$FDB" "SELECT count(*) FROM crtk_setting WHERE key = 'reportingFacility'")" 0 "nothing kept of a refused change"
+run settings "$FDB" reportingFacility=0000654321 registryId=0000000042 --user tester
+expect_rc 0 "crtk settings"
+expect_out "^reportingFacility +0000654321$" "the new facility shown"
+expect_eq "$(sql "$FDB" "SELECT count(*) FROM audit WHERE item IN ('setting:reportingFacility', 'setting:registryId') AND user = 'tester'")" 2 "both changes audited"
+run submit "$FDB" -o "$TMP/fac.xml" --since all --max-error-rate 50
+grep -qE "^Reporting facility +0000654321$" "$TMP/fac.xml.qa.txt" && ok || fail "QA: the facility set by crtk settings"
+grep -qE "^Registry ID +0000000042$" "$TMP/fac.xml.qa.txt" && ok || fail "QA: the registry id set by crtk settings"
+
 # usage errors
 run submit "$DB" -o "$TMP/x.txt"
 expect_rc 2 "not XML"
