@@ -20,7 +20,8 @@ static int usage(FILE *f)
           "  post DB P    record a contact (or a death) for patient P and all its tumors; --from-csv for many\n"
           "  letters DB   letters to physicians, patients or contacts for the due list (PDF + CSV)\n"
           "  rate DB      the follow-up rates: both CoC cohorts, lines A-E, target, pass/fail, per year\n"
-          "  settings DB  show or change the follow-up settings (windows, reference date, registry name)\n\n"
+          "  settings DB  show or change the follow-up settings (windows, reference date, registry name); the\n"
+          "               same as crtk settings\n\n"
           "'crtk followup COMMAND --help' describes each command.\n",
           f);
     return EXIT_USAGE;
@@ -170,7 +171,7 @@ int cmd_followup(int argc, char **argv)
         rc = cmd_followup_letters(argc - 1, argv + 1);
 #endif
     else if (!strcmp(sub, "settings"))
-        rc = cmd_followup_settings(argc - 1, argv + 1);
+        rc = cmd_settings(argc - 1, argv + 1); /* the same as `crtk settings` */
     else {
         static const char *const subs[] = {"due", "post", "letters", "rate", "settings", NULL};
         char *hint = crtk_cli_did_you_mean(sub, subs);

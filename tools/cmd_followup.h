@@ -1,8 +1,9 @@
 /* cmd_followup.h — private to `crtk followup`: the helpers its subcommands share.
  *
- * The dispatcher (cmd_followup in cmd_followup.c) runs one of cmd_followup_due, _post, _rate,
- * _letters or _settings, each in its own tools/cmd_followup_NAME.c; the helpers here (errors,
- * dates for people, output formats and files, --status lists) are in cmd_followup.c.
+ * The dispatcher (cmd_followup in cmd_followup.c) runs one of cmd_followup_due, _post, _rate or
+ * _letters, each in its own tools/cmd_followup_NAME.c (settings is cmd_settings, `crtk settings`);
+ * the helpers here (errors, dates for people, output formats and files, --status lists) are in
+ * cmd_followup.c.
  */
 #ifndef CRTK_CMD_FOLLOWUP_H
 #define CRTK_CMD_FOLLOWUP_H
@@ -17,7 +18,6 @@ int cmd_followup_due(int argc, char **argv);
 int cmd_followup_post(int argc, char **argv);
 int cmd_followup_rate(int argc, char **argv);
 int cmd_followup_letters(int argc, char **argv);
-int cmd_followup_settings(int argc, char **argv);
 
 /* Reports e (and frees it); the exit code: EXIT_DATA for a data error, else EXIT_USAGE. */
 int fu_error_exit(GError *e);

@@ -1,6 +1,7 @@
 /* cmd_settings.c — `crtk settings`: show or change a store's registry settings — who the registry
  * and the reporting facility are (registryId, item 40; reportingFacility, item 540: submissions
- * and the QA summary name them) and the follow-up settings (`crtk followup settings`).
+ * and the QA summary name them) and the follow-up settings.  `crtk followup settings` is this
+ * command too.
  *
  * KEY=VALUE arguments are applied in one audited transaction, kept only when every key is known,
  * every identifier fits its item and the follow-up settings still make sense together.
@@ -79,10 +80,12 @@ int cmd_settings(int argc, char **argv)
     g_option_context_add_main_entries(ctx, entries, NULL);
     g_option_context_set_description(ctx,
         "Keys: registryId (item 40) and reportingFacility (item 540: an NPI or the state's facility\n"
-        "number), which submissions and their QA summary name; and the follow-up settings: registryName,\n"
-        "registryPhone, registryAddress (lines separated by \" / \"), registryLetterName,\n"
-        "registryLetterAddress, referenceDate, followupDueMonths, followupLostMonths,\n"
-        "followupRequiredSince, followupHomeCountries (crtk followup settings --help describes them).\n"
+        "number), which submissions and their QA summary name; registryName, registryPhone,\n"
+        "registryAddress (lines separated by \" / \"), registryLetterName and registryLetterAddress (used in\n"
+        "letters to patients and contacts; default: the registry's name and address without the word\n"
+        "\"cancer\"), referenceDate (YYYYMMDD), followupDueMonths (12), followupLostMonths (15),\n"
+        "followupRequiredSince (20050101: first diagnosis date followed by the CoC rate),\n"
+        "followupHomeCountries (\"USA ASM GUM MNP PRI UMI VIR\": other countries are foreign).\n"
         "KEY= (empty) removes a setting.  The changes are one transaction, in the audit trail.\n"
         "Example: crtk settings reg.db reportingFacility=0012345678 \"registryAddress=1 Main St / Lakeside, MI 49116\"");
     int rc = EXIT_OK;
