@@ -1,20 +1,19 @@
-/* letters.c — follow-up letters as PDF (cairo + pango) and CSV (see letters.h).
+/* letters.c — follow-up letters (see letters.h): collected from the due list, composed, and
+ * written as CSV for mail merge (the PDF is letters_pdf.c).
  *
  * Each letter is first composed as a list of text blocks (letterhead, date, address,
- * salutation, paragraphs, signature, reply form); the PDF writer lays the blocks out on US
- * Letter pages with pango, the CSV writer joins the same blocks into its body and reply-form
- * columns, so the two files cannot disagree.  Letters to patients and contacts go through a
+ * salutation, paragraphs, signature, reply form: letter_compose); the PDF writer lays the blocks
+ * out on US Letter pages with pango, the CSV writer joins the same blocks into its body and
+ * reply-form columns, so the two files cannot disagree.  Letters to patients and contacts go through a
  * last check that takes out the word "cancer" wherever it would come from data (the registry's
  * name, a contact's name).
  */
 #include "letters.h"
+#include "letters_compose.h"
 #include "crtk/output.h"
 #include "csv.h"
 #include "codes.h"
 
-#include <cairo-pdf.h>
-#include <cairo.h>
-#include <pango/pangocairo.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -501,21 +500,13 @@ char *crtk_letter_salutation_name(const char *name)
 
 /* ---- composing ------------------------------------------------------------------------------- */
 
-/* B_FORM: one line of the reply form (room to write under it). */
-typedef enum { B_HEAD, B_SMALL, B_TEXT, B_BOLD, B_FORM, B_GAP, B_PAGE, B_N_FONTS = B_GAP } block_kind;
-
-typedef struct {
-    block_kind kind;
-    char *text;
-} block;
-
 static void add(GArray *a, block_kind k, char *text)
 {
     block b = {k, text};
     g_array_append_val(a, b);
 }
 
-static void blocks_free(GArray *a)
+void letter_blocks_free(GArray *a)
 {
     for (guint i = 0; i < a->len; i++)
         g_free(g_array_index(a, block, i).text);
@@ -778,7 +769,7 @@ char *crtk_letter_body_text(const crtk_letters *l, const crtk_letter *letter)
     compose_body(l, letter, b, FALSE); /* mail merge: the whole list in the body */
     guard(letter, b);
     char *s = join(b);
-    blocks_free(b);
+    letter_blocks_free(b);
     return s;
 }
 
@@ -788,7 +779,7 @@ char *crtk_letter_form_text(const crtk_letters *l, const crtk_letter *letter)
     compose_form(l, letter, b);
     guard(letter, b);
     char *s = join(b);
-    blocks_free(b);
+    letter_blocks_free(b);
     return s;
 }
 
@@ -803,7 +794,7 @@ static char *recipient_block(const crtk_letter *letter)
 
 /* The whole letter: letterhead, date, address, body (list_apart: then the list of patients on
  * pages of its own), then the reply form on a new page. */
-static GArray *compose(const crtk_letters *l, const crtk_letter *letter, gboolean list_apart)
+GArray *letter_compose(const crtk_letters *l, const crtk_letter *letter, gboolean list_apart)
 {
     GArray *b = g_array_new(FALSE, FALSE, sizeof(block));
     char *phone = phone_words(l);
@@ -824,186 +815,6 @@ static GArray *compose(const crtk_letters *l, const crtk_letter *letter, gboolea
     guard(letter, b);
     g_free(phone);
     return b;
-}
-
-/* ---- PDF ----------------------------------------------------------------------------------------- */
-
-#define PAGE_W 612.0 /* US Letter, points */
-#define PAGE_H 792.0
-#define MARGIN 72.0
-
-typedef struct {
-    cairo_t *cr;
-    PangoLayout *layout, *footer;
-    PangoFontDescription *font[B_N_FONTS];
-    double y;
-    gboolean blank_page;
-    int letter_no, n_letters;
-} pdf;
-
-static void draw_footer(pdf *d)
-{
-    char *t = g_strdup_printf("Letter %d of %d", d->letter_no, d->n_letters);
-    pango_layout_set_font_description(d->footer, d->font[B_SMALL]);
-    pango_layout_set_text(d->footer, t, -1);
-    int w, h;
-    pango_layout_get_pixel_size(d->footer, &w, &h);
-    cairo_move_to(d->cr, PAGE_W - MARGIN - w, PAGE_H - MARGIN / 2 - h);
-    pango_cairo_show_layout(d->cr, d->footer);
-    g_free(t);
-}
-
-static void new_page(pdf *d)
-{
-    if (d->blank_page)
-        return;
-    draw_footer(d);
-    cairo_show_page(d->cr);
-    d->y = MARGIN;
-    d->blank_page = TRUE;
-}
-
-static void draw(pdf *d, const block *x)
-{
-    if (x->kind == B_PAGE) {
-        new_page(d);
-        return;
-    }
-    if (x->kind == B_GAP) {
-        d->y += 10;
-        return;
-    }
-    pango_layout_set_font_description(d->layout, d->font[x->kind]);
-    pango_layout_set_text(d->layout, x->text, -1);
-    int w, h;
-    pango_layout_get_pixel_size(d->layout, &w, &h);
-    /* a heading keeps some of what follows it on its page */
-    double need = h + (x->kind == B_BOLD ? 110 : 0);
-    if (d->y + need > PAGE_H - MARGIN && !d->blank_page)
-        new_page(d);
-    cairo_move_to(d->cr, MARGIN, d->y);
-    pango_cairo_show_layout(d->cr, d->layout);
-    d->y += h + (x->kind == B_SMALL ? 2 : x->kind == B_FORM ? 12 : 9);
-    d->blank_page = FALSE;
-}
-
-/* Sets the size of the letter's text fonts (points). */
-static void set_text_size(pdf *d, double pt)
-{
-    pango_font_description_set_size(d->font[B_TEXT], (gint)(pt * PANGO_SCALE));
-    pango_font_description_set_size(d->font[B_BOLD], (gint)(pt * PANGO_SCALE));
-}
-
-/* Height of the blocks up to the first page break (the letter without its reply form), as draw
- * lays them out. */
-static double body_height(pdf *d, GArray *b)
-{
-    double y = 0;
-    for (guint k = 0; k < b->len; k++) {
-        const block *x = &g_array_index(b, block, k);
-        if (x->kind == B_PAGE)
-            break;
-        if (x->kind == B_GAP) {
-            y += 10;
-            continue;
-        }
-        pango_layout_set_font_description(d->layout, d->font[x->kind]);
-        pango_layout_set_text(d->layout, x->text, -1);
-        int w, h;
-        pango_layout_get_pixel_size(d->layout, &w, &h);
-        y += h + (x->kind == B_SMALL ? 2 : x->kind == B_FORM ? 12 : 9);
-    }
-    return y;
-}
-
-#define SMALLEST_TEXT 8.0 /* points: the smallest a letter's text is set */
-
-/* The largest text size, 10 points down to SMALLEST_TEXT, at which the letter's body fits on its
- * first page (above the footer); 0 when none does. */
-static double fitting_size(pdf *d, GArray *b)
-{
-    for (double pt = 10.0; pt >= SMALLEST_TEXT; pt -= 0.5) {
-        set_text_size(d, pt);
-        if (body_height(d, b) <= PAGE_H - 2 * MARGIN - 12)
-            return pt;
-    }
-    return 0;
-}
-
-gboolean crtk_letters_write_pdf(const crtk_letters *l, const char *path, GError **error)
-{
-    crtk_output *out = crtk_output_begin(path, error);
-    if (!out)
-        return FALSE;
-    cairo_surface_t *surface = cairo_pdf_surface_create(crtk_output_temp_path(out), PAGE_W, PAGE_H);
-    if (cairo_surface_status(surface) != CAIRO_STATUS_SUCCESS) {
-        g_set_error(error, CRTK_ERROR, CRTK_ERROR_IO, "%s: cannot write: %s", path,
-                    cairo_status_to_string(cairo_surface_status(surface)));
-        cairo_surface_destroy(surface);
-        crtk_output_abort(out);
-        return FALSE;
-    }
-    cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, "Follow-up letters");
-    cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "crtk followup letters");
-    pdf d = {0};
-    d.cr = cairo_create(surface);
-    d.layout = pango_cairo_create_layout(d.cr);
-    d.footer = pango_cairo_create_layout(d.cr);
-    pango_layout_set_width(d.layout, (int)((PAGE_W - 2 * MARGIN) * PANGO_SCALE));
-    pango_layout_set_wrap(d.layout, PANGO_WRAP_WORD_CHAR);
-    d.font[B_HEAD] = pango_font_description_from_string("Sans Bold 14");
-    d.font[B_SMALL] = pango_font_description_from_string("Sans 8.5");
-    d.font[B_TEXT] = pango_font_description_from_string("Sans 10");
-    d.font[B_BOLD] = pango_font_description_from_string("Sans Bold 10");
-    d.font[B_FORM] = pango_font_description_from_string("Sans 10");
-    d.y = MARGIN;
-    d.blank_page = TRUE;
-    d.n_letters = (int)(l->letters->len - l->unaddressed);
-    cairo_set_source_rgb(d.cr, 0, 0, 0);
-    for (guint i = 0; i < l->letters->len; i++) {
-        if (((crtk_letter *)l->letters->pdata[i])->unaddressed)
-            continue; /* listed by the command instead */
-        d.letter_no++;
-        GArray *b = compose(l, l->letters->pdata[i], FALSE);
-        /* the letter's body on one page: its text made smaller when it would run over, and a list
-         * of patients too long for that on pages of its own after the signature */
-        double pt = fitting_size(&d, b);
-        if (!pt) {
-            blocks_free(b);
-            b = compose(l, l->letters->pdata[i], TRUE);
-            pt = fitting_size(&d, b);
-        }
-        set_text_size(&d, pt ? pt : SMALLEST_TEXT);
-        for (guint k = 0; k < b->len; k++) {
-            if (g_array_index(b, block, k).kind == B_PAGE)
-                set_text_size(&d, 10.0); /* the reply form at its own size */
-            draw(&d, &g_array_index(b, block, k));
-        }
-        set_text_size(&d, 10.0);
-        new_page(&d);
-        blocks_free(b);
-    }
-    if (!d.n_letters) {
-        /* An empty PDF would confuse a printer: say there is nothing to send. */
-        block none = {B_TEXT, "No letters: no patient on the list has a recipient of this kind."};
-        draw(&d, &none);
-        cairo_show_page(d.cr);
-    }
-    for (int i = 0; i < B_N_FONTS; i++)
-        pango_font_description_free(d.font[i]);
-    g_object_unref(d.layout);
-    g_object_unref(d.footer);
-    cairo_destroy(d.cr);
-    cairo_surface_finish(surface);
-    cairo_status_t st = cairo_surface_status(surface);
-    cairo_surface_destroy(surface);
-    if (st != CAIRO_STATUS_SUCCESS) {
-        g_set_error(error, CRTK_ERROR, CRTK_ERROR_IO, "%s: cannot write: %s", path, cairo_status_to_string(st));
-        crtk_output_abort(out);
-        return FALSE;
-    }
-    /* letters name patients: the output module creates them owner-only (0600) */
-    return crtk_output_commit(out, error);
 }
 
 /* ---- CSV ----------------------------------------------------------------------------------------- */
